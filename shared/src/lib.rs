@@ -1,0 +1,20 @@
+//! Domain types shared by the vanban server and the browser app.
+//!
+//! Everything here compiles for `wasm32-unknown-unknown` and natively: no IO, no async runtime. Validated
+//! newtypes deserialize through `TryFrom` ("parse, don't validate"), so the very same rule runs in a browser
+//! form and again on the server.
+
+pub mod agency;
+pub mod api;
+pub mod audit;
+pub mod auth;
+pub mod document;
+pub mod error;
+pub mod health;
+pub mod role;
+pub mod status;
+pub mod text;
+pub mod time;
+pub mod user;
+
+pub use error::{ApiError, ErrorCode, FieldError};
