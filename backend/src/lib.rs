@@ -1,1 +1,12 @@
+//! The vanban server: HTTP API, persistence and command-line tools. `main.rs` is only the CLI.
 
+pub mod app;
+pub mod assets;
+pub mod auth;
+pub mod blob;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod routes;
+pub mod seed;
+pub mod store;

@@ -1,1 +1,148 @@
-fn main() {}
+//! `vanban`: the server and its command-line tools.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use vanban::app::{AppState, router};
+use vanban::blob::FsBlobStore;
+use vanban::config::{Config, default_database_url};
+use vanban::seed::{SeedOutcome, format_accounts, seed_demo};
+
+#[derive(Parser)]
+#[command(name = "vanban", version, about = "Hệ thống quản lý văn bản và điều hành")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Data directory (SQLite database, blobs).
+    #[arg(long, env = "VANBAN_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// Database URL: sqlite://PATH or postgres://…; default: SQLite under the data directory.
+    #[arg(long, env = "VANBAN_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl DbArgs {
+    fn url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| default_database_url(&self.data_dir))
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (applies pending migrations first).
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Address to listen on.
+        #[arg(long, env = "VANBAN_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// The built frontend (trunk's dist directory).
+        #[arg(long, env = "VANBAN_STATIC_DIR", default_value = "frontend/dist")]
+        static_dir: PathBuf,
+        /// Seed the demo province when the database has none.
+        #[arg(long)]
+        seed_demo_if_empty: bool,
+        /// Demo accounts' password (random when unset).
+        #[arg(long, env = "VANBAN_DEMO_PASSWORD")]
+        demo_password: Option<String>,
+        /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy.
+        #[arg(long, env = "VANBAN_TRUST_PROXY_HEADERS")]
+        trust_proxy_headers: bool,
+        /// Mark session cookies Secure (served over TLS).
+        #[arg(long, env = "VANBAN_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Seed the demo province (skipped when already there).
+    SeedDemo {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Demo accounts' password (random when unset).
+        #[arg(long, env = "VANBAN_DEMO_PASSWORD")]
+        demo_password: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    match Cli::parse().command {
+        Command::Serve { db, addr, static_dir, seed_demo_if_empty, demo_password, trust_proxy_headers, secure_cookies } => {
+            let store = open_store(&db).await?;
+            if seed_demo_if_empty {
+                seed(store.as_ref(), demo_password).await?;
+            }
+            let static_dir = static_dir.join("index.html").exists().then_some(static_dir.clone());
+            if static_dir.is_none() {
+                tracing::warn!("no built frontend found; serving the API only (run `make run` to build it)");
+            }
+            let config = Config { static_dir, trust_proxy_headers, secure_cookies, ..Config::default() };
+            let blobs = Arc::new(FsBlobStore::new(db.data_dir.join("blobs"))?);
+            let state = AppState { store, blobs, config: Arc::new(config) };
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            println!("vanban đang chạy tại http://{addr} (cơ sở dữ liệu: {})", state.store.kind().name());
+            axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
+        }
+        Command::Migrate { db } => {
+            let store = open_store(&db).await?;
+            println!("Đã cập nhật cấu trúc cơ sở dữ liệu, phiên bản {}.", store.schema_version().await?);
+        }
+        Command::SeedDemo { db, demo_password } => {
+            let store = open_store(&db).await?;
+            seed(store.as_ref(), demo_password).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn open_store(db: &DbArgs) -> anyhow::Result<Arc<dyn vanban::store::Store>> {
+    let url = db.url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&db.data_dir)?;
+    }
+    let store = vanban::store::open(&url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+async fn seed(store: &dyn vanban::store::Store, password: Option<String>) -> anyhow::Result<()> {
+    let password = password.filter(|p| !p.is_empty()).unwrap_or_else(vanban::auth::temporary_password);
+    match seed_demo(store, &password).await? {
+        SeedOutcome::Seeded(accounts) => println!("Đã tạo tỉnh demo.\n{}", format_accounts(&accounts, &password)),
+        SeedOutcome::AlreadySeeded => {
+            println!("Tỉnh demo đã có sẵn trong cơ sở dữ liệu; giữ nguyên tài khoản và mật khẩu đã tạo trước đó.")
+        }
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -10,6 +10,19 @@ pub fn nfc(s: &str) -> String {
     s.nfc().collect()
 }
 
+/// Folds text for diacritic-insensitive search: lower case, Vietnamese tone and vowel marks removed, `đ` → `d`
+/// (`Nguyễn Thị Đào` → `nguyen thi dao`). Stored beside searchable columns and applied to queries alike.
+pub fn fold_for_search(s: &str) -> String {
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Why a piece of text was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
@@ -100,6 +113,13 @@ mod tests {
         let line = PersonName::try_from(decomposed).unwrap();
         assert_eq!(line.as_str(), "Nguyễn Văn A");
         assert_eq!(line.as_str().chars().count(), 12);
+    }
+
+    #[test]
+    fn search_folding_drops_marks_and_case() {
+        assert_eq!(fold_for_search("Nguyễn Thị Đào"), "nguyen thi dao");
+        assert_eq!(fold_for_search("SỞ NỘI VỤ"), "so noi vu");
+        assert_eq!(fold_for_search("Nguye\u{302}\u{303}n"), "nguyen");
     }
 
     #[test]

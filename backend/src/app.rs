@@ -1,0 +1,91 @@
+//! The application: shared state and the router (API, static files, middleware).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use shared::api;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::blob::BlobStore;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::extract::JSON_LIMIT;
+use crate::routes;
+use crate::store::Store;
+
+/// What every handler can reach. Holds no per-user state: sessions live in the database, so any number of
+/// server instances can serve the same users.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub config: Arc<Config>,
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route(api::HEALTH, get(routes::health::get_health))
+        .route(api::LOGIN, post(routes::auth::login))
+        .route(api::LOGOUT, post(routes::auth::logout))
+        .route(api::ME, get(routes::me::get_me))
+        .route(api::ME_PASSWORD, post(routes::me::change_password))
+        .route(api::AGENCIES, get(routes::agencies::list_agencies))
+        .route(api::AGENCY_UNITS, get(routes::agencies::list_units).post(routes::agencies::create_unit))
+        .route(api::UNIT, axum::routing::put(routes::agencies::update_unit))
+        .route(api::USERS, get(routes::users::list_users).post(routes::users::create_user))
+        .route(api::USER, get(routes::users::get_user).put(routes::users::update_user))
+        .route(api::USER_LOCK, post(routes::users::lock_user))
+        .route(api::USER_UNLOCK, post(routes::users::unlock_user))
+        .route(api::USER_RESET_PASSWORD, post(routes::users::reset_password))
+        .route(api::AUDIT, get(routes::audit::list_audit))
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(same_origin_writes))
+        .layer(DefaultBodyLimit::max(JSON_LIMIT))
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+
+    let app = match &state.config.static_dir {
+        Some(dir) => api.merge(crate::assets::static_router(dir)),
+        None => api,
+    };
+    app.layer(CatchPanicLayer::custom(|_| {
+        AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
+    }))
+    .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+    .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+    .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+    .with_state(state)
+}
+
+async fn api_not_found() -> AppError {
+    AppError::NotFound("Không có chức năng này trong API.")
+}
+
+async fn method_not_allowed() -> Response {
+    let mut resp = AppError::BadRequest("Phương thức HTTP không được hỗ trợ ở địa chỉ này.".into()).into_response();
+    *resp.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
+    resp
+}
+
+/// Refuses state-changing requests sent by another site. The session cookie is SameSite=Strict and signed-in
+/// writes need the CSRF header; this also covers sign-in itself, which has no session yet.
+async fn same_origin_writes(req: Request, next: Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
+        let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok());
+        if let Some(origin) = origin {
+            let origin_host = origin.split("://").nth(1).unwrap_or("");
+            if origin == "null" || Some(origin_host) != host {
+                return AppError::forbidden("Yêu cầu đến từ một trang khác bị từ chối.").into_response();
+            }
+        }
+    }
+    next.run(req).await
+}

@@ -1,0 +1,41 @@
+//! Server configuration, from the command line or `VANBAN_*` environment variables.
+
+use std::path::PathBuf;
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the built frontend (trunk's `dist`) is; `None` serves the API only.
+    pub static_dir: Option<PathBuf>,
+    /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` (only behind a reverse proxy that sets them).
+    pub trust_proxy_headers: bool,
+    /// Always mark the session cookie `Secure` (the server is reached over TLS).
+    pub secure_cookies: bool,
+    /// Sign-in rate limits.
+    pub login_limits: LoginLimits,
+}
+
+/// Failed sign-ins allowed in a sliding window before further attempts are refused.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginLimits {
+    pub per_account: i64,
+    pub per_address: i64,
+    pub window_ms: i64,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        Self { per_account: 5, per_address: 20, window_ms: 15 * 60 * 1000 }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self { static_dir: None, trust_proxy_headers: false, secure_cookies: false, login_limits: LoginLimits::default() }
+    }
+}
+
+/// The default SQLite URL for a data directory.
+pub fn default_database_url(data_dir: &std::path::Path) -> String {
+    format!("sqlite://{}", data_dir.join("vanban.db").display())
+}

@@ -1,0 +1,106 @@
+//! `AppError`: every way a request can fail, turned into the one wire shape (`shared::ApiError`).
+//! Internal faults are logged here, once, and reach the client only as a generic Vietnamese sentence.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use shared::{ApiError, ErrorCode};
+
+use crate::store::{Conflict, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("bad request: {0:?}")]
+    BadRequestFields(ApiError),
+    #[error("validation: {0:?}")]
+    Validation(ApiError),
+    #[error("unauthenticated")]
+    Unauthenticated(std::borrow::Cow<'static, str>),
+    #[error("password change required")]
+    PasswordChangeRequired,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound(&'static str),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("rate limited")]
+    RateLimited { message: String, retry_after_secs: u64 },
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("internal: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn forbidden(msg: impl Into<String>) -> Self {
+        Self::Forbidden(msg.into())
+    }
+
+    /// A validation error on one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(ApiError::field(field, message))
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound("Không tìm thấy dữ liệu yêu cầu."),
+            StoreError::Conflict(c) => Self::Conflict(
+                match c {
+                    Conflict::UsernameTaken => "Tên đăng nhập này đã có người dùng.",
+                    Conflict::UnitShortNameTaken => "Tên viết tắt này đã được một đơn vị khác của cơ quan dùng.",
+                    Conflict::AgencyCodeTaken => "Mã định danh này đã được một cơ quan khác dùng.",
+                }
+                .to_string(),
+            ),
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, body) = match self {
+            Self::BadRequest(m) => (StatusCode::BAD_REQUEST, ApiError::new(ErrorCode::BadRequest, m)),
+            Self::BadRequestFields(e) => (StatusCode::BAD_REQUEST, e),
+            Self::Validation(e) => (StatusCode::UNPROCESSABLE_ENTITY, e),
+            Self::Unauthenticated(m) => (StatusCode::UNAUTHORIZED, ApiError::new(ErrorCode::Unauthenticated, m.into_owned())),
+            Self::PasswordChangeRequired => (
+                StatusCode::FORBIDDEN,
+                ApiError::new(
+                    ErrorCode::PasswordChangeRequired,
+                    "Bạn cần đổi mật khẩu trước khi tiếp tục làm việc.",
+                ),
+            ),
+            Self::Forbidden(m) => (StatusCode::FORBIDDEN, ApiError::new(ErrorCode::Forbidden, m)),
+            Self::NotFound(m) => (StatusCode::NOT_FOUND, ApiError::new(ErrorCode::NotFound, m)),
+            Self::Conflict(m) => (StatusCode::CONFLICT, ApiError::new(ErrorCode::Conflict, m)),
+            Self::RateLimited { message, retry_after_secs } => {
+                let mut resp =
+                    (StatusCode::TOO_MANY_REQUESTS, axum::Json(ApiError::new(ErrorCode::RateLimited, message)))
+                        .into_response();
+                if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    resp.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                return resp;
+            }
+            Self::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ApiError::new(ErrorCode::PayloadTooLarge, "Dữ liệu gửi lên quá lớn."),
+            ),
+            Self::Internal(e) => {
+                tracing::error!(error = ?e, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ApiError::new(ErrorCode::Internal, "Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau."),
+                )
+            }
+        };
+        (status, axum::Json(body)).into_response()
+    }
+}
