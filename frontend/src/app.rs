@@ -1,0 +1,61 @@
+//! The app: the session and API client contexts, and the routes.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+use shared::ErrorCode;
+
+use crate::api::Api;
+use crate::pages::admin::{
+    AdminIndex, AdminLayout, audit::AuditPage, units::UnitsPage, users::UsersPage,
+};
+use crate::pages::change_password::ChangePasswordPage;
+use crate::pages::home::HomePage;
+use crate::pages::login::LoginPage;
+use crate::pages::sections::{IncomingPage, NotFoundPage, OutgoingPage, RecordsPage, ReportsPage};
+use crate::pages::signed_in::SignedInLayout;
+use crate::session::{Auth, Session};
+
+/// Asks the server who is signed in and records the answer in the session context.
+pub fn check_session(api: Api, session: Session) {
+    spawn_local(async move {
+        if let Err(e) = api.me().await {
+            match e.code() {
+                Some(ErrorCode::Unauthenticated) => session.signed_out(),
+                _ => session.state.set(Auth::Unreachable(e.message())),
+            }
+        }
+    });
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session::new();
+    let api = Api::new(session);
+    provide_context(session);
+    provide_context(api);
+    check_session(api, session);
+
+    view! {
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/dang-nhap") view=LoginPage />
+                <Route path=path!("/doi-mat-khau") view=ChangePasswordPage />
+                <ParentRoute path=path!("") view=SignedInLayout>
+                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("van-ban-den") view=IncomingPage />
+                    <Route path=path!("van-ban-di") view=OutgoingPage />
+                    <Route path=path!("ho-so") view=RecordsPage />
+                    <Route path=path!("bao-cao") view=ReportsPage />
+                    <ParentRoute path=path!("quan-tri") view=AdminLayout>
+                        <Route path=path!("") view=AdminIndex />
+                        <Route path=path!("tai-khoan") view=UsersPage />
+                        <Route path=path!("don-vi") view=UnitsPage />
+                        <Route path=path!("nhat-ky") view=AuditPage />
+                    </ParentRoute>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,8 @@
+//! Building blocks of the pages. Nothing here calls the API: data comes in through props, what people do goes
+//! out through callbacks.
+
+pub mod dialog;
+pub mod feedback;
+pub mod shell;
+pub mod unit_form;
+pub mod user_form;

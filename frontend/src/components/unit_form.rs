@@ -1,0 +1,134 @@
+//! The unit form (đơn vị: phòng, ban, trung tâm…), for a new unit and for editing one.
+
+use leptos::prelude::*;
+use shared::agency::{CreateUnitRequest, ShortName, UnitDto, UnitKind};
+use shared::text::OrganName;
+
+use super::feedback::{FieldError, FormError};
+use crate::api::ClientError;
+
+/// The unit form. `initial` is `None` for a new unit.
+#[component]
+pub fn UnitForm(
+    initial: Option<UnitDto>,
+    pending: Signal<bool>,
+    server_error: Signal<Option<ClientError>>,
+    on_submit: Callback<CreateUnitRequest>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let is_new = initial.is_none();
+    let name = RwSignal::new(initial.as_ref().map(|u| u.name.clone()).unwrap_or_default());
+    let short = RwSignal::new(
+        initial
+            .as_ref()
+            .map(|u| u.short_name.clone())
+            .unwrap_or_default(),
+    );
+    let kind = RwSignal::new(initial.as_ref().map(|u| u.kind).unwrap_or(UnitKind::Phong));
+    let name_error = RwSignal::new(None::<String>);
+    let short_error = RwSignal::new(None::<String>);
+
+    let field_message = move |own: RwSignal<Option<String>>, field: &'static str| {
+        Signal::derive(move || {
+            own.get()
+                .or_else(|| server_error.with(|e| e.as_ref().and_then(|e| e.field(field))))
+        })
+    };
+    let general_error =
+        Signal::derive(move || server_error.with(|e| e.as_ref().map(ClientError::message)));
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let parsed_name = OrganName::try_from(name.get_untracked().as_str());
+        let parsed_short = ShortName::parse(&short.get_untracked());
+        name_error.set(parsed_name.as_ref().err().map(ToString::to_string));
+        short_error.set(parsed_short.as_ref().err().map(ToString::to_string));
+        if let (Ok(name), Ok(short_name)) = (parsed_name, parsed_short) {
+            on_submit.run(CreateUnitRequest {
+                name,
+                short_name,
+                kind: kind.get_untracked(),
+            });
+        }
+    };
+
+    let kind_options = UnitKind::ALL
+        .into_iter()
+        .map(|k| {
+            view! {
+                <option value=k.code() selected=move || kind.get() == k>
+                    {k.label()}
+                </option>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <form class="form" on:submit=submit novalidate>
+            <div class="field">
+                <label for="unit-name">"Tên đơn vị" <span class="req">"*"</span></label>
+                <input
+                    id="unit-name"
+                    type="text"
+                    autocomplete="off"
+                    data-testid="unit-form-name"
+                    aria-describedby="unit-name-err"
+                    bind:value=name
+                />
+                <FieldError id="unit-name-err".into() message=field_message(name_error, "name") />
+            </div>
+            <div class="field-row">
+                <div class="field">
+                    <label for="unit-short">"Tên viết tắt" <span class="req">"*"</span></label>
+                    <input
+                        id="unit-short"
+                        type="text"
+                        autocomplete="off"
+                        autocapitalize="characters"
+                        spellcheck="false"
+                        data-testid="unit-form-short"
+                        aria-describedby="unit-short-err"
+                        bind:value=short
+                    />
+                    <p class="hint">"Dùng trong ký hiệu văn bản, vd. VP, TCCB."</p>
+                    <FieldError id="unit-short-err".into() message=field_message(short_error, "short_name") />
+                </div>
+                <div class="field">
+                    <label for="unit-kind">"Loại đơn vị"</label>
+                    <select
+                        id="unit-kind"
+                        data-testid="unit-form-kind"
+                        on:change=move |ev| {
+                            if let Some(k) = UnitKind::from_code(&event_target_value(&ev)) {
+                                kind.set(k);
+                            }
+                        }
+                    >
+                        {kind_options}
+                    </select>
+                </div>
+            </div>
+            <FormError message=general_error testid="unit-form-error" />
+            <div class="dialog-actions">
+                <button type="button" class="btn btn-secondary" on:click=move |_| on_cancel.run(())>
+                    "Hủy"
+                </button>
+                <button
+                    type="submit"
+                    class="btn btn-primary"
+                    data-testid="unit-form-submit"
+                    prop:disabled=move || pending.get()
+                >
+                    {move || match (pending.get(), is_new) {
+                        (true, _) => "Đang lưu…",
+                        (false, true) => "Thêm đơn vị",
+                        (false, false) => "Lưu thay đổi",
+                    }}
+                </button>
+            </div>
+        </form>
+    }
+}

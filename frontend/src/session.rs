@@ -1,0 +1,97 @@
+//! Who is signed in, shared by every page through the Leptos context: the user, and the CSRF token the API
+//! client sends on every state-changing request.
+
+use leptos::prelude::*;
+use shared::auth::SessionResponse;
+use shared::role::Role;
+use shared::user::UserDto;
+
+/// What the app knows about the browser's session.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// `GET /api/me` has not answered yet.
+    Checking,
+    /// No session (or it ended).
+    SignedOut,
+    /// Signed in.
+    SignedIn(SessionResponse),
+    /// The server could not be reached to find out; the message says so.
+    Unreachable(String),
+}
+
+/// The session context. `Copy`, so closures can capture it freely.
+#[derive(Debug, Clone, Copy)]
+pub struct Session {
+    pub state: RwSignal<Auth>,
+}
+
+impl Session {
+    pub fn new() -> Self {
+        Self {
+            state: RwSignal::new(Auth::Checking),
+        }
+    }
+
+    /// The session from the context provided by [`crate::app::App`].
+    pub fn get() -> Self {
+        expect_context::<Self>()
+    }
+
+    pub fn signed_in(&self, session: SessionResponse) {
+        self.state.set(Auth::SignedIn(session));
+    }
+
+    pub fn signed_out(&self) {
+        self.state.set(Auth::SignedOut);
+    }
+
+    /// The signed-in user (tracked).
+    pub fn user(&self) -> Option<UserDto> {
+        self.state.with(|s| match s {
+            Auth::SignedIn(s) => Some(s.user.clone()),
+            _ => None,
+        })
+    }
+
+    /// The CSRF token of the session, read without tracking (the API client reads it when sending).
+    pub fn csrf_token(&self) -> Option<String> {
+        self.state.with_untracked(|s| match s {
+            Auth::SignedIn(s) => Some(s.csrf_token.clone()),
+            _ => None,
+        })
+    }
+
+    /// Whether the signed-in user administers accounts (of their agency or of all).
+    pub fn is_admin(&self) -> bool {
+        self.user()
+            .is_some_and(|u| u.roles.iter().any(|r| r.is_admin()))
+    }
+
+    pub fn is_system_admin(&self) -> bool {
+        self.user().is_some_and(|u| u.has_role(Role::SystemAdmin))
+    }
+}
+
+/// Where the session stands, as the router guards need it (a small `PartialEq` value, so it can be memoised
+/// and pages are not rebuilt when only the user's details change).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    Checking,
+    SignedOut,
+    MustChangePassword,
+    Ready,
+    Unreachable(String),
+}
+
+impl Session {
+    /// The current phase (tracked).
+    pub fn phase(&self) -> Phase {
+        self.state.with(|s| match s {
+            Auth::Checking => Phase::Checking,
+            Auth::SignedOut => Phase::SignedOut,
+            Auth::SignedIn(s) if s.user.must_change_password => Phase::MustChangePassword,
+            Auth::SignedIn(_) => Phase::Ready,
+            Auth::Unreachable(m) => Phase::Unreachable(m.clone()),
+        })
+    }
+}
