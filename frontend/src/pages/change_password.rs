@@ -33,9 +33,17 @@ pub fn ChangePasswordPage() -> impl IntoView {
         }
     });
 
-    move || match phase.get() {
-        Phase::Checking | Phase::SignedOut => view! { <Loading /> }.into_any(),
-        Phase::Unreachable(message) => {
+    // One branch for both "forced" and "by choice": when the change succeeds the phase moves from the first to
+    // the second, and the form (with its pending navigation) must stay mounted through that.
+    let forced = Signal::derive(move || phase.get() == Phase::MustChangePassword);
+    let waiting = Memo::new(move |_| match phase.get() {
+        Phase::Checking | Phase::SignedOut => Some(None),
+        Phase::Unreachable(message) => Some(Some(message)),
+        Phase::MustChangePassword | Phase::Ready => None,
+    });
+    move || match waiting.get() {
+        Some(None) => view! { <Loading /> }.into_any(),
+        Some(Some(message)) => {
             let retry = Callback::new(move |()| check_session(api, session));
             view! {
                 <main class="auth-main">
@@ -44,13 +52,12 @@ pub fn ChangePasswordPage() -> impl IntoView {
             }
             .into_any()
         }
-        Phase::MustChangePassword => view! { <ChangePasswordForm forced=true /> }.into_any(),
-        Phase::Ready => view! { <ChangePasswordForm forced=false /> }.into_any(),
+        None => view! { <ChangePasswordForm forced /> }.into_any(),
     }
 }
 
 #[component]
-fn ChangePasswordForm(forced: bool) -> impl IntoView {
+fn ChangePasswordForm(forced: Signal<bool>) -> impl IntoView {
     let api = Api::get();
     let navigate = use_navigate();
     let current = RwSignal::new(String::new());
@@ -128,7 +135,7 @@ fn ChangePasswordForm(forced: bool) -> impl IntoView {
                             <p class="muted">{PRODUCT_NAME}</p>
                         </div>
                     </header>
-                    <Show when=move || forced>
+                    <Show when=move || forced.get()>
                         <div class="alert alert-warning" role="status">
                             "Bạn cần đổi mật khẩu tạm thời trước khi sử dụng hệ thống."
                         </div>
@@ -182,7 +189,7 @@ fn ChangePasswordForm(forced: bool) -> impl IntoView {
                         {move || if pending.get() { "Đang lưu…" } else { "Đổi mật khẩu" }}
                     </button>
                     <div class="auth-card-footer">
-                        {if forced {
+                        {move || if forced.get() {
                             view! {
                                 <button
                                     type="button"
