@@ -37,19 +37,34 @@ pub fn router(state: AppState) -> Router {
         .route(api::ME, get(routes::me::get_me))
         .route(api::ME_PASSWORD, post(routes::me::change_password))
         .route(api::AGENCIES, get(routes::agencies::list_agencies))
-        .route(api::AGENCY_UNITS, get(routes::agencies::list_units).post(routes::agencies::create_unit))
+        .route(
+            api::AGENCY_UNITS,
+            get(routes::agencies::list_units).post(routes::agencies::create_unit),
+        )
         .route(api::UNIT, axum::routing::put(routes::agencies::update_unit))
-        .route(api::USERS, get(routes::users::list_users).post(routes::users::create_user))
-        .route(api::USER, get(routes::users::get_user).put(routes::users::update_user))
+        .route(
+            api::USERS,
+            get(routes::users::list_users).post(routes::users::create_user),
+        )
+        .route(
+            api::USER,
+            get(routes::users::get_user).put(routes::users::update_user),
+        )
         .route(api::USER_LOCK, post(routes::users::lock_user))
         .route(api::USER_UNLOCK, post(routes::users::unlock_user))
-        .route(api::USER_RESET_PASSWORD, post(routes::users::reset_password))
+        .route(
+            api::USER_RESET_PASSWORD,
+            post(routes::users::reset_password),
+        )
         .route(api::AUDIT, get(routes::audit::list_audit))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(same_origin_writes))
         .layer(DefaultBodyLimit::max(JSON_LIMIT))
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
 
     let app = match &state.config.static_dir {
         Some(dir) => api.merge(crate::assets::static_router(dir)),
@@ -58,9 +73,18 @@ pub fn router(state: AppState) -> Router {
     app.layer(CatchPanicLayer::custom(|_| {
         AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
     }))
-    .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-    .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-    .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("DENY"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    ))
     .with_state(state)
 }
 
@@ -69,7 +93,8 @@ async fn api_not_found() -> AppError {
 }
 
 async fn method_not_allowed() -> Response {
-    let mut resp = AppError::BadRequest("Phương thức HTTP không được hỗ trợ ở địa chỉ này.".into()).into_response();
+    let mut resp = AppError::BadRequest("Phương thức HTTP không được hỗ trợ ở địa chỉ này.".into())
+        .into_response();
     *resp.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
     resp
 }
@@ -78,12 +103,19 @@ async fn method_not_allowed() -> Response {
 /// writes need the CSRF header; this also covers sign-in itself, which has no session yet.
 async fn same_origin_writes(req: Request, next: Next) -> Response {
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
-        let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok());
+        let origin = req
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok());
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok());
         if let Some(origin) = origin {
             let origin_host = origin.split("://").nth(1).unwrap_or("");
             if origin == "null" || Some(origin_host) != host {
-                return AppError::forbidden("Yêu cầu đến từ một trang khác bị từ chối.").into_response();
+                return AppError::forbidden("Yêu cầu đến từ một trang khác bị từ chối.")
+                    .into_response();
             }
         }
     }

@@ -20,12 +20,18 @@ pub fn static_router<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> 
     let serve = ServeDir::new(dir)
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(ServeFile::new(index).precompressed_br().precompressed_gzip());
+        .fallback(
+            ServeFile::new(index)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     let csp = HeaderValue::from_str(&csp).expect("CSP is ASCII");
-    Router::new().fallback_service(serve).layer(middleware::from_fn(move |req: Request, next: Next| {
-        let csp = csp.clone();
-        async move { cache_headers(req, next, csp).await }
-    }))
+    Router::new()
+        .fallback_service(serve)
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            let csp = csp.clone();
+            async move { cache_headers(req, next, csp).await }
+        }))
 }
 
 async fn cache_headers(req: Request, next: Next, csp: HeaderValue) -> Response {
@@ -39,7 +45,10 @@ async fn cache_headers(req: Request, next: Next, csp: HeaderValue) -> Response {
     };
     let headers = resp.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
-    if headers.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html")) {
+    if headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+    {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     resp
@@ -51,7 +60,8 @@ pub fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or("");
     let stem = name.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// A Content-Security-Policy allowing only this origin's scripts plus the inline loader script(s) trunk writes
@@ -61,13 +71,20 @@ pub fn content_security_policy(index_html: &str) -> String {
     let mut rest = index_html;
     while let Some(start) = rest.find("<script") {
         let after = &rest[start..];
-        let Some(tag_end) = after.find('>') else { break };
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
         let tag = &after[..tag_end];
         let body_and_more = &after[tag_end + 1..];
-        let Some(close) = body_and_more.find("</script>") else { break };
+        let Some(close) = body_and_more.find("</script>") else {
+            break;
+        };
         if !tag.contains(" src=") {
-            let digest = Sha256::digest(body_and_more[..close].as_bytes());
-            hashes.push_str(&format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
+            let digest = Sha256::digest(&body_and_more.as_bytes()[..close]);
+            hashes.push_str(&format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
         }
         rest = &body_and_more[close..];
     }
@@ -96,7 +113,8 @@ mod tests {
     fn inline_scripts_are_pinned_by_hash_and_external_ones_are_not() {
         let html = r#"<script type="module">import init from '/a.js';</script><script src="/x.js"></script>"#;
         let csp = content_security_policy(html);
-        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"import init from '/a.js';"));
+        let expected = base64::engine::general_purpose::STANDARD
+            .encode(Sha256::digest(b"import init from '/a.js';"));
         assert!(csp.contains(&format!("'sha256-{expected}'")));
         assert_eq!(csp.matches("'sha256-").count(), 1);
         assert!(csp.contains("frame-ancestors 'none'"));

@@ -26,7 +26,11 @@ const TOUCH_EVERY_MS: i64 = 60 * 1000;
 
 fn argon2() -> Argon2<'static> {
     // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19 * 1024, 2, 1, None).expect("valid params"))
+    Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(19 * 1024, 2, 1, None).expect("valid params"),
+    )
 }
 
 /// Hashes a password with argon2id and a random salt (PHC string). CPU-heavy: call from a blocking task.
@@ -34,7 +38,10 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let mut salt_bytes = [0u8; 16];
     getrandom::fill(&mut salt_bytes).map_err(|e| anyhow::anyhow!("random: {e}"))?;
     let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
-    Ok(argon2().hash_password(password.as_bytes(), &salt).map_err(|e| anyhow::anyhow!("hash: {e}"))?.to_string())
+    Ok(argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("hash: {e}"))?
+        .to_string())
 }
 
 /// Whether `password` matches the PHC hash. CPU-heavy: call from a blocking task.
@@ -52,7 +59,9 @@ pub async fn hash_password_async(password: String) -> Result<String, AppError> {
 
 /// Runs [`verify_password`] off the async workers.
 pub async fn verify_password_async(hash: String, password: String) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || verify_password(&hash, &password)).await.map_err(|e| AppError::Internal(e.into()))
+    tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))
 }
 
 /// A hash of a password nobody has, verified when the account does not exist so that a wrong name takes as
@@ -91,15 +100,23 @@ pub fn temporary_password() -> String {
 
 /// The database id of a session token: its SHA-256 in hex. A stolen database does not yield live cookies.
 pub fn session_id(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The session token from the `Cookie` header, if any.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
-        let (name, value) = c.trim().split_once('=')?;
-        (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_string())
-    })
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            let (name, value) = c.trim().split_once('=')?;
+            (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_string())
+        })
 }
 
 /// The `Set-Cookie` value that opens a session.
@@ -113,14 +130,20 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_session_cookie(secure: bool) -> String {
-    format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}", if secure { "; Secure" } else { "" })
+    format!(
+        "{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 /// Whether the request reached us over TLS (directly or, when proxy headers are trusted, at the proxy).
 pub fn is_tls(parts_headers: &HeaderMap, state: &AppState) -> bool {
     state.config.secure_cookies
         || (state.config.trust_proxy_headers
-            && parts_headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https"))
+            && parts_headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                == Some("https"))
 }
 
 /// The client's address: the TCP peer, or the last hop of `X-Forwarded-For` when a trusted proxy sets it.
@@ -130,25 +153,30 @@ pub struct ClientAddr(pub String);
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(client_addr(parts, state))
     }
 }
 
 fn client_addr(parts: &Parts, state: &AppState) -> ClientAddr {
-    if state.config.trust_proxy_headers {
-        if let Some(last) = parts
+    if state.config.trust_proxy_headers
+        && let Some(last) = parts
             .headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.rsplit(',').next())
             .map(str::trim)
             .filter(|v| !v.is_empty())
-        {
-            return ClientAddr(last.chars().take(64).collect());
-        }
+    {
+        return ClientAddr(last.chars().take(64).collect());
     }
-    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
     ClientAddr(peer.unwrap_or_else(|| "unknown".to_string()))
 }
 
@@ -178,17 +206,29 @@ impl Session {
 impl FromRequestParts<AppState> for Session {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let not_signed_in = AppError::Unauthenticated("Bạn chưa đăng nhập hoặc phiên làm việc đã hết hạn.".into());
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let not_signed_in =
+            AppError::Unauthenticated("Bạn chưa đăng nhập hoặc phiên làm việc đã hết hạn.".into());
         let token = session_token(&parts.headers).ok_or(not_signed_in)?;
         let now = now_ms();
         let record = state
             .store
             .find_session(&session_id(&token), now, SESSION_IDLE_MS)
             .await?
-            .ok_or_else(|| AppError::Unauthenticated("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.".into()))?;
+            .ok_or_else(|| {
+                AppError::Unauthenticated(
+                    "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.".into(),
+                )
+            })?;
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             if !constant_time_eq(sent.as_bytes(), record.csrf_token.as_bytes()) {
                 return Err(AppError::forbidden(
                     "Yêu cầu thiếu mã chống giả mạo (CSRF) hoặc mã không đúng. Vui lòng tải lại trang.",
@@ -198,7 +238,10 @@ impl FromRequestParts<AppState> for Session {
         if now - record.last_seen_at > TOUCH_EVERY_MS {
             state.store.touch_session(&record.id, now).await?;
         }
-        Ok(Session { record, client_addr: client_addr(parts, state).0 })
+        Ok(Session {
+            record,
+            client_addr: client_addr(parts, state).0,
+        })
     }
 }
 
@@ -209,7 +252,10 @@ pub struct CurrentUser(pub Session);
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let session = Session::from_request_parts(parts, state).await?;
         if session.user().must_change_password {
             return Err(AppError::PasswordChangeRequired);
@@ -247,7 +293,10 @@ mod tests {
     #[test]
     fn the_session_cookie_is_found_among_others() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, "a=1; vanban_session=abc; b=2".parse().unwrap());
+        h.insert(
+            header::COOKIE,
+            "a=1; vanban_session=abc; b=2".parse().unwrap(),
+        );
         assert_eq!(session_token(&h).as_deref(), Some("abc"));
         h.insert(header::COOKIE, "vanban_session=".parse().unwrap());
         assert_eq!(session_token(&h), None);

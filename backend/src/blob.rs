@@ -37,7 +37,10 @@ pub trait BlobStore: Send + Sync + 'static {
         expected_sha256: Option<&str>,
     ) -> Result<BlobRef, BlobError>;
     /// Opens a blob for reading, or `None` when absent.
-    async fn open(&self, sha256: &str) -> Result<Option<Box<dyn AsyncRead + Unpin + Send>>, BlobError>;
+    async fn open(
+        &self,
+        sha256: &str,
+    ) -> Result<Option<Box<dyn AsyncRead + Unpin + Send>>, BlobError>;
     async fn exists(&self, sha256: &str) -> Result<bool, BlobError>;
 }
 
@@ -47,7 +50,11 @@ pub struct FsBlobStore {
 }
 
 fn check_name(sha256: &str) -> Result<(), BlobError> {
-    if sha256.len() == 64 && sha256.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    if sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
         Ok(())
     } else {
         Err(BlobError::BadName(sha256.chars().take(80).collect()))
@@ -63,12 +70,25 @@ impl FsBlobStore {
     }
 
     fn path_of(&self, sha256: &str) -> PathBuf {
-        self.root.join(&sha256[0..2]).join(&sha256[2..4]).join(sha256)
+        self.root
+            .join(&sha256[0..2])
+            .join(&sha256[2..4])
+            .join(sha256)
     }
 
-    async fn write_temp(&self, data: &mut (dyn AsyncRead + Unpin + Send)) -> Result<(PathBuf, BlobRef), BlobError> {
-        let tmp = self.root.join("tmp").join(format!("{}.part", crate::auth::random_token(16)));
-        let mut file = tokio::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).await?;
+    async fn write_temp(
+        &self,
+        data: &mut (dyn AsyncRead + Unpin + Send),
+    ) -> Result<(PathBuf, BlobRef), BlobError> {
+        let tmp = self
+            .root
+            .join("tmp")
+            .join(format!("{}.part", crate::auth::random_token(16)));
+        let mut file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .await?;
         let result = async {
             let mut hasher = Sha256::new();
             let mut size = 0u64;
@@ -83,7 +103,11 @@ impl FsBlobStore {
                 size += n as u64;
             }
             file.sync_all().await?;
-            let sha256: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+            let sha256: String = hasher
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
             Ok::<_, io::Error>(BlobRef { sha256, size })
         }
         .await;
@@ -99,7 +123,9 @@ impl FsBlobStore {
 
 async fn sync_dir(dir: &Path) -> io::Result<()> {
     let dir = dir.to_path_buf();
-    tokio::task::spawn_blocking(move || std::fs::File::open(dir)?.sync_all()).await.map_err(io::Error::other)?
+    tokio::task::spawn_blocking(move || std::fs::File::open(dir)?.sync_all())
+        .await
+        .map_err(io::Error::other)?
 }
 
 #[async_trait]
@@ -110,14 +136,20 @@ impl BlobStore for FsBlobStore {
         expected_sha256: Option<&str>,
     ) -> Result<BlobRef, BlobError> {
         let (tmp, blob) = self.write_temp(data).await?;
-        if let Some(expected) = expected_sha256 {
-            if expected != blob.sha256 {
-                let _ = tokio::fs::remove_file(&tmp).await;
-                return Err(BlobError::HashMismatch { expected: expected.to_string(), actual: blob.sha256 });
-            }
+        if let Some(expected) = expected_sha256
+            && expected != blob.sha256
+        {
+            let _ = tokio::fs::remove_file(&tmp).await;
+            return Err(BlobError::HashMismatch {
+                expected: expected.to_string(),
+                actual: blob.sha256,
+            });
         }
         let target = self.path_of(&blob.sha256);
-        let dir = target.parent().expect("blob paths have a parent").to_path_buf();
+        let dir = target
+            .parent()
+            .expect("blob paths have a parent")
+            .to_path_buf();
         tokio::fs::create_dir_all(&dir).await?;
         // A hard link fails when the target exists, unlike rename: an existing blob (same content, by
         // construction) is never replaced, not even by a concurrent writer.
@@ -131,7 +163,10 @@ impl BlobStore for FsBlobStore {
         Ok(blob)
     }
 
-    async fn open(&self, sha256: &str) -> Result<Option<Box<dyn AsyncRead + Unpin + Send>>, BlobError> {
+    async fn open(
+        &self,
+        sha256: &str,
+    ) -> Result<Option<Box<dyn AsyncRead + Unpin + Send>>, BlobError> {
         check_name(sha256)?;
         match tokio::fs::File::open(self.path_of(sha256)).await {
             Ok(f) => Ok(Some(Box::new(f))),

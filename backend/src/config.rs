@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 /// How the server runs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     /// Where the built frontend (trunk's `dist`) is; `None` serves the API only.
     pub static_dir: Option<PathBuf>,
@@ -25,13 +25,11 @@ pub struct LoginLimits {
 
 impl Default for LoginLimits {
     fn default() -> Self {
-        Self { per_account: 5, per_address: 20, window_ms: 15 * 60 * 1000 }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self { static_dir: None, trust_proxy_headers: false, secure_cookies: false, login_limits: LoginLimits::default() }
+        Self {
+            per_account: 5,
+            per_address: 20,
+            window_ms: 15 * 60 * 1000,
+        }
     }
 }
 

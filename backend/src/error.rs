@@ -26,7 +26,10 @@ pub enum AppError {
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("rate limited")]
-    RateLimited { message: String, retry_after_secs: u64 },
+    RateLimited {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("internal: {0}")]
@@ -53,7 +56,9 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(c) => Self::Conflict(
                 match c {
                     Conflict::UsernameTaken => "Tên đăng nhập này đã có người dùng.",
-                    Conflict::UnitShortNameTaken => "Tên viết tắt này đã được một đơn vị khác của cơ quan dùng.",
+                    Conflict::UnitShortNameTaken => {
+                        "Tên viết tắt này đã được một đơn vị khác của cơ quan dùng."
+                    }
                     Conflict::AgencyCodeTaken => "Mã định danh này đã được một cơ quan khác dùng.",
                 }
                 .to_string(),
@@ -66,10 +71,16 @@ impl From<StoreError> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, body) = match self {
-            Self::BadRequest(m) => (StatusCode::BAD_REQUEST, ApiError::new(ErrorCode::BadRequest, m)),
+            Self::BadRequest(m) => (
+                StatusCode::BAD_REQUEST,
+                ApiError::new(ErrorCode::BadRequest, m),
+            ),
             Self::BadRequestFields(e) => (StatusCode::BAD_REQUEST, e),
             Self::Validation(e) => (StatusCode::UNPROCESSABLE_ENTITY, e),
-            Self::Unauthenticated(m) => (StatusCode::UNAUTHORIZED, ApiError::new(ErrorCode::Unauthenticated, m.into_owned())),
+            Self::Unauthenticated(m) => (
+                StatusCode::UNAUTHORIZED,
+                ApiError::new(ErrorCode::Unauthenticated, m.into_owned()),
+            ),
             Self::PasswordChangeRequired => (
                 StatusCode::FORBIDDEN,
                 ApiError::new(
@@ -77,13 +88,21 @@ impl IntoResponse for AppError {
                     "Bạn cần đổi mật khẩu trước khi tiếp tục làm việc.",
                 ),
             ),
-            Self::Forbidden(m) => (StatusCode::FORBIDDEN, ApiError::new(ErrorCode::Forbidden, m)),
+            Self::Forbidden(m) => (
+                StatusCode::FORBIDDEN,
+                ApiError::new(ErrorCode::Forbidden, m),
+            ),
             Self::NotFound(m) => (StatusCode::NOT_FOUND, ApiError::new(ErrorCode::NotFound, m)),
             Self::Conflict(m) => (StatusCode::CONFLICT, ApiError::new(ErrorCode::Conflict, m)),
-            Self::RateLimited { message, retry_after_secs } => {
-                let mut resp =
-                    (StatusCode::TOO_MANY_REQUESTS, axum::Json(ApiError::new(ErrorCode::RateLimited, message)))
-                        .into_response();
+            Self::RateLimited {
+                message,
+                retry_after_secs,
+            } => {
+                let mut resp = (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    axum::Json(ApiError::new(ErrorCode::RateLimited, message)),
+                )
+                    .into_response();
                 if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                     resp.headers_mut().insert(header::RETRY_AFTER, v);
                 }
@@ -97,7 +116,10 @@ impl IntoResponse for AppError {
                 tracing::error!(error = ?e, "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    ApiError::new(ErrorCode::Internal, "Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau."),
+                    ApiError::new(
+                        ErrorCode::Internal,
+                        "Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau.",
+                    ),
                 )
             }
         };

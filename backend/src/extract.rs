@@ -68,28 +68,56 @@ fn json_error(path: &str, e: &serde_json::Error) -> AppError {
                 "." | "" => String::new(),
                 p => p.to_string(),
             };
-            let join = |name: String| if field.is_empty() { name } else { format!("{field}.{name}") };
+            let join = |name: String| {
+                if field.is_empty() {
+                    name
+                } else {
+                    format!("{field}.{name}")
+                }
+            };
             let (code, field, message) = if msg.starts_with("unknown field") {
+                // The path already ends at the unknown field.
                 let name = between_backticks(&msg).unwrap_or_default();
-                (ErrorCode::BadRequest, join(name.clone()), format!("Trường không được hỗ trợ: {name}."))
+                (
+                    ErrorCode::BadRequest,
+                    field.clone(),
+                    format!("Trường không được hỗ trợ: {name}."),
+                )
             } else if msg.starts_with("missing field") {
                 let name = between_backticks(&msg).unwrap_or_default();
-                (ErrorCode::BadRequest, join(name.clone()), format!("Thiếu trường bắt buộc: {name}."))
+                (
+                    ErrorCode::BadRequest,
+                    join(name.clone()),
+                    format!("Thiếu trường bắt buộc: {name}."),
+                )
             } else if msg.starts_with("invalid type") {
                 let m = format!("Sai kiểu dữ liệu ở trường {}.", display_field(&field));
                 (ErrorCode::BadRequest, field, m)
             } else if msg.starts_with("unknown variant") || msg.starts_with("invalid value") {
                 let m = format!("Giá trị không hợp lệ ở trường {}.", display_field(&field));
                 (ErrorCode::BadRequest, field, m)
-            } else if ["invalid length", "duplicate field", "expected"].iter().any(|p| msg.starts_with(p)) {
+            } else if ["invalid length", "duplicate field", "expected"]
+                .iter()
+                .any(|p| msg.starts_with(p))
+            {
                 let m = format!("Dữ liệu không hợp lệ ở trường {}.", display_field(&field));
                 (ErrorCode::BadRequest, field, m)
             } else {
                 (ErrorCode::Validation, field, msg)
             };
-            let fields =
-                if field.is_empty() { vec![] } else { vec![FieldError { field, message: message.clone() }] };
-            let err = ApiError { code, message, fields };
+            let fields = if field.is_empty() {
+                vec![]
+            } else {
+                vec![FieldError {
+                    field,
+                    message: message.clone(),
+                }]
+            };
+            let err = ApiError {
+                code,
+                message,
+                fields,
+            };
             match code {
                 ErrorCode::Validation => AppError::Validation(err),
                 _ => AppError::BadRequestFields(err),
@@ -99,7 +127,11 @@ fn json_error(path: &str, e: &serde_json::Error) -> AppError {
 }
 
 fn display_field(field: &str) -> String {
-    if field.is_empty() { "gốc".to_string() } else { field.to_string() }
+    if field.is_empty() {
+        "gốc".to_string()
+    } else {
+        field.to_string()
+    }
 }
 
 fn between_backticks(s: &str) -> Option<String> {

@@ -11,7 +11,11 @@ use vanban::config::{Config, default_database_url};
 use vanban::seed::{SeedOutcome, format_accounts, seed_demo};
 
 #[derive(Parser)]
-#[command(name = "vanban", version, about = "Hệ thống quản lý văn bản và điều hành")]
+#[command(
+    name = "vanban",
+    version,
+    about = "Hệ thống quản lý văn bản và điều hành"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -29,7 +33,9 @@ struct DbArgs {
 
 impl DbArgs {
     fn url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| default_database_url(&self.data_dir))
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| default_database_url(&self.data_dir))
     }
 }
 
@@ -77,31 +83,63 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
     match Cli::parse().command {
-        Command::Serve { db, addr, static_dir, seed_demo_if_empty, demo_password, trust_proxy_headers, secure_cookies } => {
+        Command::Serve {
+            db,
+            addr,
+            static_dir,
+            seed_demo_if_empty,
+            demo_password,
+            trust_proxy_headers,
+            secure_cookies,
+        } => {
             let store = open_store(&db).await?;
             if seed_demo_if_empty {
                 seed(store.as_ref(), demo_password).await?;
             }
-            let static_dir = static_dir.join("index.html").exists().then_some(static_dir.clone());
+            let static_dir = static_dir
+                .join("index.html")
+                .exists()
+                .then_some(static_dir.clone());
             if static_dir.is_none() {
-                tracing::warn!("no built frontend found; serving the API only (run `make run` to build it)");
+                tracing::warn!(
+                    "no built frontend found; serving the API only (run `make run` to build it)"
+                );
             }
-            let config = Config { static_dir, trust_proxy_headers, secure_cookies, ..Config::default() };
+            let config = Config {
+                static_dir,
+                trust_proxy_headers,
+                secure_cookies,
+                ..Config::default()
+            };
             let blobs = Arc::new(FsBlobStore::new(db.data_dir.join("blobs"))?);
-            let state = AppState { store, blobs, config: Arc::new(config) };
+            let state = AppState {
+                store,
+                blobs,
+                config: Arc::new(config),
+            };
             let listener = tokio::net::TcpListener::bind(addr).await?;
-            println!("vanban đang chạy tại http://{addr} (cơ sở dữ liệu: {})", state.store.kind().name());
-            axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(shutdown_signal())
-                .await?;
+            println!(
+                "vanban đang chạy tại http://{addr} (cơ sở dữ liệu: {})",
+                state.store.kind().name()
+            );
+            axum::serve(
+                listener,
+                router(state).into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
         }
         Command::Migrate { db } => {
             let store = open_store(&db).await?;
-            println!("Đã cập nhật cấu trúc cơ sở dữ liệu, phiên bản {}.", store.schema_version().await?);
+            println!(
+                "Đã cập nhật cấu trúc cơ sở dữ liệu, phiên bản {}.",
+                store.schema_version().await?
+            );
         }
         Command::SeedDemo { db, demo_password } => {
             let store = open_store(&db).await?;
@@ -122,11 +160,18 @@ async fn open_store(db: &DbArgs) -> anyhow::Result<Arc<dyn vanban::store::Store>
 }
 
 async fn seed(store: &dyn vanban::store::Store, password: Option<String>) -> anyhow::Result<()> {
-    let password = password.filter(|p| !p.is_empty()).unwrap_or_else(vanban::auth::temporary_password);
+    let password = password
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(vanban::auth::temporary_password);
     match seed_demo(store, &password).await? {
-        SeedOutcome::Seeded(accounts) => println!("Đã tạo tỉnh demo.\n{}", format_accounts(&accounts, &password)),
+        SeedOutcome::Seeded(accounts) => println!(
+            "Đã tạo tỉnh demo.\n{}",
+            format_accounts(&accounts, &password)
+        ),
         SeedOutcome::AlreadySeeded => {
-            println!("Tỉnh demo đã có sẵn trong cơ sở dữ liệu; giữ nguyên tài khoản và mật khẩu đã tạo trước đó.")
+            println!(
+                "Tỉnh demo đã có sẵn trong cơ sở dữ liệu; giữ nguyên tài khoản và mật khẩu đã tạo trước đó."
+            )
         }
     }
     Ok(())
@@ -138,7 +183,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -29,7 +29,14 @@ const AGENCIES: &[DemoAgency] = &[
         short: "UBND",
         key: "ubnd",
         unit: ("Ban Tiếp công dân tỉnh", "BTCD", UnitKind::Ban),
-        people: ["Lê Thị Thu Hà", "Nguyễn Văn Phước", "Trần Minh Tâm", "Phạm Thị Ngọc Bích", "Võ Hoàng Long", "Đặng Quốc Bảo"],
+        people: [
+            "Lê Thị Thu Hà",
+            "Nguyễn Văn Phước",
+            "Trần Minh Tâm",
+            "Phạm Thị Ngọc Bích",
+            "Võ Hoàng Long",
+            "Đặng Quốc Bảo",
+        ],
     },
     DemoAgency {
         code: "000.00.01.H62",
@@ -37,15 +44,33 @@ const AGENCIES: &[DemoAgency] = &[
         short: "VPUBND",
         key: "vpubnd",
         unit: ("Phòng Kinh tế", "KT", UnitKind::Phong),
-        people: ["Huỳnh Thị Mỹ Linh", "Trương Công Danh", "Lâm Thanh Sơn", "Ngô Thị Kim Yến", "Bùi Đức Thắng", "Châu Văn Khải"],
+        people: [
+            "Huỳnh Thị Mỹ Linh",
+            "Trương Công Danh",
+            "Lâm Thanh Sơn",
+            "Ngô Thị Kim Yến",
+            "Bùi Đức Thắng",
+            "Châu Văn Khải",
+        ],
     },
     DemoAgency {
         code: "000.00.02.H62",
         name: "Sở Nội vụ tỉnh Vĩnh Long",
         short: "SNV",
         key: "snv",
-        unit: ("Phòng Tổ chức, biên chế và tổ chức phi chính phủ", "TCBC", UnitKind::Phong),
-        people: ["Nguyễn Thị Hồng Nhung", "Lê Văn Hùng", "Phan Thị Thanh Thảo", "Đỗ Minh Trí", "Hồ Thị Diễm My", "Tạ Văn Lực"],
+        unit: (
+            "Phòng Tổ chức, biên chế và tổ chức phi chính phủ",
+            "TCBC",
+            UnitKind::Phong,
+        ),
+        people: [
+            "Nguyễn Thị Hồng Nhung",
+            "Lê Văn Hùng",
+            "Phan Thị Thanh Thảo",
+            "Đỗ Minh Trí",
+            "Hồ Thị Diễm My",
+            "Tạ Văn Lực",
+        ],
     },
     DemoAgency {
         code: "000.00.03.H62",
@@ -53,15 +78,33 @@ const AGENCIES: &[DemoAgency] = &[
         short: "STC",
         key: "stc",
         unit: ("Phòng Quản lý ngân sách", "QLNS", UnitKind::Phong),
-        people: ["Trần Thị Bảo Trâm", "Dương Văn Nghĩa", "Lý Thị Kim Oanh", "Mai Quốc Việt", "Cao Thị Hồng Vân", "Kiều Minh Đức"],
+        people: [
+            "Trần Thị Bảo Trâm",
+            "Dương Văn Nghĩa",
+            "Lý Thị Kim Oanh",
+            "Mai Quốc Việt",
+            "Cao Thị Hồng Vân",
+            "Kiều Minh Đức",
+        ],
     },
     DemoAgency {
         code: "000.00.04.H62",
         name: "Sở Tư pháp tỉnh Vĩnh Long",
         short: "STP",
         key: "stp",
-        unit: ("Phòng Văn bản và Thi hành pháp luật", "VBTHPL", UnitKind::Phong),
-        people: ["Phạm Thị Lan Anh", "Nguyễn Hữu Tài", "Võ Thị Cẩm Tú", "Trần Quang Huy", "Lê Thị Thúy Kiều", "Nguyễn Tấn Phát"],
+        unit: (
+            "Phòng Văn bản và Thi hành pháp luật",
+            "VBTHPL",
+            UnitKind::Phong,
+        ),
+        people: [
+            "Phạm Thị Lan Anh",
+            "Nguyễn Hữu Tài",
+            "Võ Thị Cẩm Tú",
+            "Trần Quang Huy",
+            "Lê Thị Thúy Kiều",
+            "Nguyễn Tấn Phát",
+        ],
     },
     DemoAgency {
         code: "000.00.05.H62",
@@ -69,7 +112,14 @@ const AGENCIES: &[DemoAgency] = &[
         short: "SGDĐT",
         key: "sgddt",
         unit: ("Phòng Giáo dục phổ thông", "GDPT", UnitKind::Phong),
-        people: ["Đoàn Thị Xuân Mai", "Huỳnh Văn Thành", "Nguyễn Thị Thanh Hương", "Phạm Minh Khoa", "Trịnh Thị Ngọc Hân", "Lưu Văn Toàn"],
+        people: [
+            "Đoàn Thị Xuân Mai",
+            "Huỳnh Văn Thành",
+            "Nguyễn Thị Thanh Hương",
+            "Phạm Minh Khoa",
+            "Trịnh Thị Ngọc Hân",
+            "Lưu Văn Toàn",
+        ],
     },
     DemoAgency {
         code: "000.00.06.H62",
@@ -77,7 +127,14 @@ const AGENCIES: &[DemoAgency] = &[
         short: "SYT",
         key: "syt",
         unit: ("Phòng Nghiệp vụ Y", "NVY", UnitKind::Phong),
-        people: ["Lê Thị Mộng Tuyền", "Trần Văn Dũng", "Nguyễn Ngọc Hạnh", "Võ Thanh Phong", "Phan Thị Quỳnh Như", "Hà Văn Lộc"],
+        people: [
+            "Lê Thị Mộng Tuyền",
+            "Trần Văn Dũng",
+            "Nguyễn Ngọc Hạnh",
+            "Võ Thanh Phong",
+            "Phan Thị Quỳnh Như",
+            "Hà Văn Lộc",
+        ],
     },
     DemoAgency {
         code: "000.00.31.H62",
@@ -85,7 +142,14 @@ const AGENCIES: &[DemoAgency] = &[
         short: "UBND",
         key: "longho",
         unit: ("Phòng Tài chính - Kế hoạch", "TCKH", UnitKind::Phong),
-        people: ["Nguyễn Thị Bé Ba", "Phạm Văn Tư", "Lê Hoàng Nam", "Trần Thị Mỹ Duyên", "Huỳnh Tấn Lợi", "Võ Văn Sang"],
+        people: [
+            "Nguyễn Thị Bé Ba",
+            "Phạm Văn Tư",
+            "Lê Hoàng Nam",
+            "Trần Thị Mỹ Duyên",
+            "Huỳnh Tấn Lợi",
+            "Võ Văn Sang",
+        ],
     },
     DemoAgency {
         code: "000.00.32.H62",
@@ -93,7 +157,14 @@ const AGENCIES: &[DemoAgency] = &[
         short: "UBND",
         key: "mangthit",
         unit: ("Phòng Nội vụ", "NV", UnitKind::Phong),
-        people: ["Đặng Thị Kim Loan", "Nguyễn Văn Chiến", "Lâm Thị Hoài Thương", "Trương Minh Nhựt", "Bùi Thị Thu Trang", "Phan Văn Hiếu"],
+        people: [
+            "Đặng Thị Kim Loan",
+            "Nguyễn Văn Chiến",
+            "Lâm Thị Hoài Thương",
+            "Trương Minh Nhựt",
+            "Bùi Thị Thu Trang",
+            "Phan Văn Hiếu",
+        ],
     },
 ];
 
@@ -118,7 +189,11 @@ pub async fn seed_demo(store: &dyn Store, password: &str) -> anyhow::Result<Seed
     if store.find_agency_by_code(PROVINCE_CODE).await?.is_some() {
         return Ok(SeedOutcome::AlreadySeeded);
     }
-    let system = Actor { id: None, username: Some("seed-demo".into()), client_addr: None };
+    let system = Actor {
+        id: None,
+        username: Some("seed-demo".into()),
+        client_addr: None,
+    };
     let mut accounts = Vec::new();
     let mut province_id = None;
     let mut office_it_unit = None;
@@ -139,14 +214,22 @@ pub async fn seed_demo(store: &dyn Store, password: &str) -> anyhow::Result<Seed
             .create_unit(
                 &system,
                 agency.id,
-                UnitFields { name: "Văn phòng".into(), short_name: "VP".into(), kind: UnitKind::VanPhong },
+                UnitFields {
+                    name: "Văn phòng".into(),
+                    short_name: "VP".into(),
+                    kind: UnitKind::VanPhong,
+                },
             )
             .await?;
         let unit = store
             .create_unit(
                 &system,
                 agency.id,
-                UnitFields { name: a.unit.0.into(), short_name: a.unit.1.into(), kind: a.unit.2 },
+                UnitFields {
+                    name: a.unit.0.into(),
+                    short_name: a.unit.1.into(),
+                    kind: a.unit.2,
+                },
             )
             .await?;
         if a.key == "vpubnd" {
@@ -166,10 +249,20 @@ pub async fn seed_demo(store: &dyn Store, password: &str) -> anyhow::Result<Seed
         let people: [(&str, i64, Vec<Role>, &str); 6] = [
             ("vanthu", office.id, vec![Role::Clerk], "Văn thư"),
             ("lanhdao", office.id, vec![Role::AgencyLeader], "Giám đốc"),
-            ("truongphong", unit.id, vec![Role::UnitLeader], "Trưởng phòng"),
+            (
+                "truongphong",
+                unit.id,
+                vec![Role::UnitLeader],
+                "Trưởng phòng",
+            ),
             ("chuyenvien1", unit.id, vec![Role::Official], "Chuyên viên"),
             ("chuyenvien2", unit.id, vec![Role::Official], "Chuyên viên"),
-            ("quantri", office.id, vec![Role::AgencyAdmin], "Quản trị hệ thống cơ quan"),
+            (
+                "quantri",
+                office.id,
+                vec![Role::AgencyAdmin],
+                "Quản trị hệ thống cơ quan",
+            ),
         ];
         for ((prefix, unit_id, roles, position), full_name) in people.into_iter().zip(a.people) {
             let position = match (prefix, a.key) {
@@ -178,7 +271,20 @@ pub async fn seed_demo(store: &dyn Store, password: &str) -> anyhow::Result<Seed
                 _ => position,
             };
             let username = format!("{prefix}.{}", a.key);
-            accounts.push(create_demo_user(store, &system, &username, full_name, position, unit_id, roles, password, &agency.name).await?);
+            accounts.push(
+                create_demo_user(
+                    store,
+                    &system,
+                    &username,
+                    full_name,
+                    position,
+                    unit_id,
+                    roles,
+                    password,
+                    &agency.name,
+                )
+                .await?,
+            );
         }
     }
     let it_unit = office_it_unit.expect("the provincial office has an IT centre");
@@ -212,7 +318,11 @@ async fn create_demo_user(
 ) -> anyhow::Result<DemoAccount> {
     let pw = password.to_string();
     let password_hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await??;
-    let role_labels = roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ");
+    let role_labels = roles
+        .iter()
+        .map(|r| r.label())
+        .collect::<Vec<_>>()
+        .join(", ");
     store
         .create_user(
             system,
@@ -245,7 +355,10 @@ pub fn format_accounts(accounts: &[DemoAccount], password: &str) -> String {
     out.push_str(password);
     out.push_str(")\n");
     for a in accounts {
-        out.push_str(&format!("  {:<22} {:<28} {:<22} {}\n", a.username, a.full_name, a.roles, a.agency));
+        out.push_str(&format!(
+            "  {:<22} {:<28} {:<22} {}\n",
+            a.username, a.full_name, a.roles, a.agency
+        ));
     }
     out
 }

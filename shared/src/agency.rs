@@ -16,7 +16,9 @@ pub enum AgencyCodeError {
     BadCharacter,
     #[error("Mã định danh có nhóm rỗng (hai dấu chấm liền nhau hoặc dấu chấm ở đầu, cuối).")]
     EmptyGroup,
-    #[error("Mã định danh không đúng dạng QCVN 102:2016 (vd. 000.00.00.H62) hay QĐ 20/2020 (vd. H62.01): mã cấp 1 phải là một chữ cái và hai chữ số.")]
+    #[error(
+        "Mã định danh không đúng dạng QCVN 102:2016 (vd. 000.00.00.H62) hay QĐ 20/2020 (vd. H62.01): mã cấp 1 phải là một chữ cái và hai chữ số."
+    )]
     BadLevel1,
 }
 
@@ -56,7 +58,10 @@ impl AgencyCode {
         if s.len() > 35 {
             return Err(AgencyCodeError::TooLong);
         }
-        if !s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'.') {
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'.')
+        {
             return Err(AgencyCodeError::BadCharacter);
         }
         let groups: Vec<&str> = s.split('.').collect();
@@ -71,10 +76,13 @@ impl AgencyCode {
     }
 
     fn form_of(&self, groups: &[&str]) -> Option<AgencyCodeForm> {
-        if let [l4, l3, l2, l1] = groups {
-            if all_digits(l4, 3) && all_digits(l3, 2) && all_digits(l2, 2) && is_level1(l1) {
-                return Some(AgencyCodeForm::Qcvn102);
-            }
+        if let [l4, l3, l2, l1] = groups
+            && all_digits(l4, 3)
+            && all_digits(l3, 2)
+            && all_digits(l2, 2)
+            && is_level1(l1)
+        {
+            return Some(AgencyCodeForm::Qcvn102);
         }
         is_level1(groups[0]).then_some(AgencyCodeForm::Qd20)
     }
@@ -207,8 +215,14 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
-    pub const ALL: [UnitKind; 6] =
-        [Self::Phong, Self::Ban, Self::TrungTam, Self::VanPhong, Self::ChiCuc, Self::Khac];
+    pub const ALL: [UnitKind; 6] = [
+        Self::Phong,
+        Self::Ban,
+        Self::TrungTam,
+        Self::VanPhong,
+        Self::ChiCuc,
+        Self::Khac,
+    ];
 
     /// The stable code stored in the database and used on the wire.
     pub fn code(self) -> &'static str {
@@ -289,7 +303,10 @@ mod tests {
         assert_eq!(c.parent(), None);
         let commune = AgencyCode::parse("000.21.37.H53").unwrap();
         assert_eq!(commune.parent().unwrap().as_str(), "000.00.37.H53");
-        assert_eq!(commune.parent().unwrap().parent().unwrap().as_str(), "000.00.00.H53");
+        assert_eq!(
+            commune.parent().unwrap().parent().unwrap().as_str(),
+            "000.00.00.H53"
+        );
         let level4 = AgencyCode::parse("001.01.14.H53").unwrap();
         assert_eq!(level4.parent().unwrap().as_str(), "000.01.14.H53");
     }
@@ -306,14 +323,32 @@ mod tests {
     #[test]
     fn malformed_codes_are_refused_with_the_reason() {
         assert_eq!(AgencyCode::parse(""), Err(AgencyCodeError::Empty));
-        assert_eq!(AgencyCode::parse("000.00.00.h62"), Err(AgencyCodeError::BadCharacter));
-        assert_eq!(AgencyCode::parse("000..00.H62"), Err(AgencyCodeError::EmptyGroup));
-        assert_eq!(AgencyCode::parse("000.00.00.62H"), Err(AgencyCodeError::BadLevel1));
-        assert_eq!(AgencyCode::parse("00.00.00.H62"), Err(AgencyCodeError::BadLevel1));
+        assert_eq!(
+            AgencyCode::parse("000.00.00.h62"),
+            Err(AgencyCodeError::BadCharacter)
+        );
+        assert_eq!(
+            AgencyCode::parse("000..00.H62"),
+            Err(AgencyCodeError::EmptyGroup)
+        );
+        assert_eq!(
+            AgencyCode::parse("000.00.00.62H"),
+            Err(AgencyCodeError::BadLevel1)
+        );
+        assert_eq!(
+            AgencyCode::parse("00.00.00.H62"),
+            Err(AgencyCodeError::BadLevel1)
+        );
         assert_eq!(AgencyCode::parse("H6.01"), Err(AgencyCodeError::BadLevel1));
-        assert_eq!(AgencyCode::parse(&format!("H62.{}", "1".repeat(32))), Err(AgencyCodeError::TooLong));
+        assert_eq!(
+            AgencyCode::parse(&format!("H62.{}", "1".repeat(32))),
+            Err(AgencyCodeError::TooLong)
+        );
         assert!(AgencyCode::parse(&format!("H62.{}", "1".repeat(31))).is_ok());
-        assert_eq!(AgencyCode::parse("H62-01"), Err(AgencyCodeError::BadCharacter));
+        assert_eq!(
+            AgencyCode::parse("H62-01"),
+            Err(AgencyCodeError::BadCharacter)
+        );
     }
 
     #[test]

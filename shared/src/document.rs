@@ -71,7 +71,10 @@ impl DocumentType {
 
     /// The type with this abbreviation, compared case-sensitively (`TTr` is Tờ trình; `TTR` is nothing).
     pub fn from_abbreviation(abbr: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|t| t.abbreviation() == Some(abbr))
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|t| t.abbreviation() == Some(abbr))
     }
 }
 
@@ -90,7 +93,12 @@ pub enum Urgency {
 }
 
 impl Urgency {
-    pub const ALL: [Urgency; 4] = [Self::Normal, Self::Urgent, Self::VeryUrgent, Self::Immediate];
+    pub const ALL: [Urgency; 4] = [
+        Self::Normal,
+        Self::Urgent,
+        Self::VeryUrgent,
+        Self::Immediate,
+    ];
 
     /// The edXML `Priority` value (0 thường … 3 hỏa tốc).
     pub fn edxml_priority(self) -> u8 {
@@ -127,18 +135,33 @@ mod tests {
         assert_eq!(DocumentType::ALL.len(), 29);
         let codes: HashSet<_> = DocumentType::ALL.iter().map(|t| t.code()).collect();
         assert_eq!(codes.len(), 29);
-        let abbrs: Vec<_> = DocumentType::ALL.iter().filter_map(|t| t.abbreviation()).collect();
+        let abbrs: Vec<_> = DocumentType::ALL
+            .iter()
+            .filter_map(|t| t.abbreviation())
+            .collect();
         assert_eq!(abbrs.len(), 27);
         assert_eq!(abbrs.iter().collect::<HashSet<_>>().len(), 27);
     }
 
     #[test]
     fn abbreviations_are_case_sensitive() {
-        assert_eq!(DocumentType::from_abbreviation("TTr"), Some(DocumentType::ToTrinh));
+        assert_eq!(
+            DocumentType::from_abbreviation("TTr"),
+            Some(DocumentType::ToTrinh)
+        );
         assert_eq!(DocumentType::from_abbreviation("TTR"), None);
-        assert_eq!(DocumentType::from_abbreviation("QyĐ"), Some(DocumentType::QuyDinh));
-        assert_eq!(DocumentType::from_abbreviation("QĐ"), Some(DocumentType::QuyetDinh));
-        assert_eq!(DocumentType::from_abbreviation("CTr"), Some(DocumentType::ChuongTrinh));
+        assert_eq!(
+            DocumentType::from_abbreviation("QyĐ"),
+            Some(DocumentType::QuyDinh)
+        );
+        assert_eq!(
+            DocumentType::from_abbreviation("QĐ"),
+            Some(DocumentType::QuyetDinh)
+        );
+        assert_eq!(
+            DocumentType::from_abbreviation("CTr"),
+            Some(DocumentType::ChuongTrinh)
+        );
         assert_eq!(DocumentType::CongVan.abbreviation(), None);
         assert_eq!(DocumentType::ThuCong.abbreviation(), None);
     }
@@ -147,7 +170,10 @@ mod tests {
     fn codes_round_trip_through_serde() {
         for t in DocumentType::ALL {
             assert_eq!(DocumentType::from_code(t.code()), Some(*t));
-            assert_eq!(serde_json::to_string(t).unwrap(), format!("\"{}\"", t.code()));
+            assert_eq!(
+                serde_json::to_string(t).unwrap(),
+                format!("\"{}\"", t.code())
+            );
         }
     }
 

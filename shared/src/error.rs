@@ -50,7 +50,11 @@ pub struct ApiError {
 impl ApiError {
     /// An error without field details.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), fields: Vec::new() }
+        Self {
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 
     /// A validation error on one field.
@@ -59,13 +63,19 @@ impl ApiError {
         Self {
             code: ErrorCode::Validation,
             message: message.clone(),
-            fields: vec![FieldError { field: field.into(), message }],
+            fields: vec![FieldError {
+                field: field.into(),
+                message,
+            }],
         }
     }
 
     /// The message for `field`, if this error names it (used by forms to show errors beside inputs).
     pub fn message_for(&self, field: &str) -> Option<&str> {
-        self.fields.iter().find(|f| f.field == field).map(|f| f.message.as_str())
+        self.fields
+            .iter()
+            .find(|f| f.field == field)
+            .map(|f| f.message.as_str())
     }
 }
 

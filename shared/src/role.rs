@@ -72,7 +72,10 @@ mod tests {
     fn codes_round_trip_and_match_serde() {
         for r in Role::ALL {
             assert_eq!(Role::from_code(r.code()), Some(r));
-            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{}\"", r.code()));
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.code())
+            );
         }
         assert_eq!(Role::from_code("root"), None);
     }

@@ -78,16 +78,19 @@ impl DeliveryStatus {
     /// rejection or an agreed recall, and is answered by 15 or 16.
     pub fn can_move_to(self, next: DeliveryStatus) -> bool {
         use DeliveryStatus::*;
-        match (self, next) {
-            (Arrived, Rejected | Accepted) => true,
-            (Accepted, Assigned | Processing | Completed) => true,
-            (Assigned, Processing | Completed) => true,
-            (Processing, Completed) => true,
-            (Arrived | Accepted | Assigned | Processing | Completed | RecallRefused, RecallRequested) => true,
-            (RecallRequested, RecallAgreed | RecallRefused) => true,
-            (RecallRefused, Accepted | Assigned | Processing | Completed) => true,
-            _ => false,
-        }
+        matches!(
+            (self, next),
+            (Arrived, Rejected | Accepted)
+                | (Accepted, Assigned | Processing | Completed)
+                | (Assigned, Processing | Completed)
+                | (Processing, Completed)
+                | (
+                    Arrived | Accepted | Assigned | Processing | Completed | RecallRefused,
+                    RecallRequested
+                )
+                | (RecallRequested, RecallAgreed | RecallRefused)
+                | (RecallRefused, Accepted | Assigned | Processing | Completed)
+        )
     }
 }
 
@@ -98,7 +101,10 @@ mod tests {
     #[test]
     fn codes_are_the_edxml_ones() {
         let codes: Vec<_> = DeliveryStatus::ALL.iter().map(|s| s.code()).collect();
-        assert_eq!(codes, ["01", "02", "03", "04", "05", "06", "13", "15", "16"]);
+        assert_eq!(
+            codes,
+            ["01", "02", "03", "04", "05", "06", "13", "15", "16"]
+        );
         for s in DeliveryStatus::ALL {
             assert_eq!(DeliveryStatus::from_code(s.code()), Some(s));
         }

@@ -125,10 +125,19 @@ mod tests {
     #[test]
     fn blank_and_control_characters_are_refused() {
         assert_eq!(PersonName::try_from("   "), Err(TextError::Empty));
-        assert_eq!(PersonName::try_from("a\u{0}b"), Err(TextError::ControlCharacter));
-        assert_eq!(PersonName::try_from("a\nb"), Err(TextError::ControlCharacter));
+        assert_eq!(
+            PersonName::try_from("a\u{0}b"),
+            Err(TextError::ControlCharacter)
+        );
+        assert_eq!(
+            PersonName::try_from("a\nb"),
+            Err(TextError::ControlCharacter)
+        );
         assert_eq!(clean("a\nb", 1, 10, true), Ok("a\nb".to_string()));
-        assert_eq!(clean("a\u{7}b", 1, 10, true), Err(TextError::ControlCharacter));
+        assert_eq!(
+            clean("a\u{7}b", 1, 10, true),
+            Err(TextError::ControlCharacter)
+        );
     }
 
     #[test]
@@ -136,7 +145,10 @@ mod tests {
         let fifty = "Đ".repeat(50);
         assert!(PersonName::try_from(fifty.as_str()).is_ok());
         let fifty_one = "Đ".repeat(51);
-        assert_eq!(PersonName::try_from(fifty_one.as_str()), Err(TextError::TooLong { max: 50 }));
+        assert_eq!(
+            PersonName::try_from(fifty_one.as_str()),
+            Err(TextError::TooLong { max: 50 })
+        );
     }
 
     #[test]

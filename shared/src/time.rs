@@ -87,7 +87,10 @@ impl Timestamp {
     /// As people read it in the UI: `26/11/2026 12:33`.
     pub fn to_display_vn(self) -> String {
         let c = self.vn_civil();
-        format!("{:02}/{:02}/{:04} {:02}:{:02}", c.day, c.month, c.year, c.hour, c.minute)
+        format!(
+            "{:02}/{:02}/{:04} {:02}:{:02}",
+            c.day, c.month, c.year, c.hour, c.minute
+        )
     }
 
     /// Parses ISO 8601 / RFC 3339 (`YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm)`).
@@ -108,7 +111,13 @@ impl Timestamp {
         }
         let (y, mo, d) = (num(0..4)?, num(5..7)? as u32, num(8..10)? as u32);
         let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
-        if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59 {
+        if !(1..=12).contains(&mo)
+            || d == 0
+            || d > days_in_month(y, mo)
+            || h > 23
+            || mi > 59
+            || sec > 59
+        {
             return Err(TimestampError);
         }
         let mut i = 19;
@@ -123,11 +132,15 @@ impl Timestamp {
                 return Err(TimestampError);
             }
             let frac = &s[start..i.min(start + 3)];
-            millis = frac.parse::<i64>().map_err(|_| TimestampError)? * 10i64.pow(3 - frac.len() as u32);
+            millis =
+                frac.parse::<i64>().map_err(|_| TimestampError)? * 10i64.pow(3 - frac.len() as u32);
         }
         let offset_ms = match &s[i..] {
             "Z" | "z" => 0,
-            rest if rest.len() == 6 && matches!(rest.as_bytes()[0], b'+' | b'-') && rest.as_bytes()[3] == b':' => {
+            rest if rest.len() == 6
+                && matches!(rest.as_bytes()[0], b'+' | b'-')
+                && rest.as_bytes()[3] == b':' =>
+            {
                 let oh = num(i + 1..i + 3)?;
                 let om = num(i + 4..i + 6)?;
                 if oh > 23 || om > 59 {
@@ -139,7 +152,9 @@ impl Timestamp {
             _ => return Err(TimestampError),
         };
         let days = days_from_civil(y, mo, d);
-        Ok(Self(days * DAY_MS + (h * 3600 + mi * 60 + sec) * 1000 + millis - offset_ms))
+        Ok(Self(
+            days * DAY_MS + (h * 3600 + mi * 60 + sec) * 1000 + millis - offset_ms,
+        ))
     }
 }
 
@@ -178,8 +193,16 @@ mod tests {
         let t = Timestamp::parse_iso("2026-11-26T05:33:23Z").unwrap();
         assert_eq!(t.0, 1_795_671_203_000);
         assert_eq!(t.to_iso_vn(), "2026-11-26T12:33:23+07:00");
-        assert_eq!(Timestamp::parse_iso("2026-11-26T12:33:23+07:00").unwrap(), t);
-        assert_eq!(Timestamp::parse_iso("2026-11-26T12:33:23.5+07:00").unwrap().0, t.0 + 500);
+        assert_eq!(
+            Timestamp::parse_iso("2026-11-26T12:33:23+07:00").unwrap(),
+            t
+        );
+        assert_eq!(
+            Timestamp::parse_iso("2026-11-26T12:33:23.5+07:00")
+                .unwrap()
+                .0,
+            t.0 + 500
+        );
     }
 
     #[test]

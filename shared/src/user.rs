@@ -11,7 +11,9 @@ use crate::time::Timestamp;
 pub enum UsernameError {
     #[error("Tên đăng nhập dài từ 3 đến 50 ký tự.")]
     Length,
-    #[error("Tên đăng nhập chỉ gồm chữ thường không dấu a–z, chữ số và các dấu . _ -, bắt đầu bằng chữ cái.")]
+    #[error(
+        "Tên đăng nhập chỉ gồm chữ thường không dấu a–z, chữ số và các dấu . _ -, bắt đầu bằng chữ cái."
+    )]
     Charset,
 }
 
@@ -27,7 +29,8 @@ impl Username {
         if !(3..=50).contains(&s.len()) {
             return Err(UsernameError::Length);
         }
-        let ok_char = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-');
+        let ok_char =
+            |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-');
         if !s.as_bytes()[0].is_ascii_lowercase() || !s.bytes().all(ok_char) {
             return Err(UsernameError::Charset);
         }
@@ -165,7 +168,11 @@ pub struct Phone(String);
 
 impl Phone {
     pub fn parse(s: &str) -> Result<Self, PhoneError> {
-        let compact: String = s.trim().chars().filter(|c| !matches!(c, ' ' | '.')).collect();
+        let compact: String = s
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '.'))
+            .collect();
         let digits = compact.strip_prefix('+').unwrap_or(&compact);
         let ok = (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
         ok.then_some(Self(compact)).ok_or(PhoneError)
@@ -233,7 +240,11 @@ impl UserDto {
 
     /// The roles in Vietnamese, joined for display (`Văn thư, Chuyên viên`).
     pub fn role_labels(&self) -> String {
-        self.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")
+        self.roles
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -298,11 +309,23 @@ mod tests {
 
     #[test]
     fn new_passwords_need_length_letters_and_digits() {
-        assert_eq!(NewPassword::parse("abc123"), Err(PasswordError::TooShort(10)));
-        assert_eq!(NewPassword::parse("abcdefghijk"), Err(PasswordError::TooSimple));
-        assert_eq!(NewPassword::parse("12345678901"), Err(PasswordError::TooSimple));
+        assert_eq!(
+            NewPassword::parse("abc123"),
+            Err(PasswordError::TooShort(10))
+        );
+        assert_eq!(
+            NewPassword::parse("abcdefghijk"),
+            Err(PasswordError::TooSimple)
+        );
+        assert_eq!(
+            NewPassword::parse("12345678901"),
+            Err(PasswordError::TooSimple)
+        );
         assert!(NewPassword::parse("Mật khẩu 2026").is_ok());
-        assert_eq!(NewPassword::parse(&"a1".repeat(65)), Err(PasswordError::TooLong(128)));
+        assert_eq!(
+            NewPassword::parse(&"a1".repeat(65)),
+            Err(PasswordError::TooLong(128))
+        );
         assert!(!format!("{:?}", NewPassword::parse("secret12345").unwrap()).contains("secret"));
     }
 
@@ -311,7 +334,10 @@ mod tests {
         assert!(Email::parse("an.nv@vinhlong.gov.vn").is_ok());
         assert!(Email::parse("an@localhost").is_err());
         assert!(Email::parse("a n@x.vn").is_err());
-        assert_eq!(Phone::parse("0270 3822 123").unwrap().as_str(), "02703822123");
+        assert_eq!(
+            Phone::parse("0270 3822 123").unwrap().as_str(),
+            "02703822123"
+        );
         assert!(Phone::parse("+84 912.345.678").is_ok());
         assert!(Phone::parse("12345").is_err());
     }

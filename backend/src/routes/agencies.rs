@@ -12,7 +12,10 @@ use crate::extract::{ApiJson, IdPath};
 use crate::routes::AdminScope;
 use crate::store::UnitFields;
 
-pub async fn list_agencies(State(state): State<AppState>, _user: CurrentUser) -> AppResult<Json<Vec<AgencyDto>>> {
+pub async fn list_agencies(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+) -> AppResult<Json<Vec<AgencyDto>>> {
     Ok(Json(state.store.list_agencies().await?))
 }
 
@@ -26,7 +29,11 @@ pub async fn list_units(
 }
 
 fn fields(req: CreateUnitRequest) -> UnitFields {
-    UnitFields { name: req.name.into(), short_name: req.short_name.into(), kind: req.kind }
+    UnitFields {
+        name: req.name.into(),
+        short_name: req.short_name.into(),
+        kind: req.kind,
+    }
 }
 
 pub async fn create_unit(
@@ -37,7 +44,10 @@ pub async fn create_unit(
 ) -> AppResult<(StatusCode, Json<UnitDto>)> {
     AdminScope::of(session.user())?.check(agency_id)?;
     state.store.get_agency(agency_id).await?;
-    let unit = state.store.create_unit(&session.actor(), agency_id, fields(req)).await?;
+    let unit = state
+        .store
+        .create_unit(&session.actor(), agency_id, fields(req))
+        .await?;
     Ok((StatusCode::CREATED, Json(unit)))
 }
 
@@ -50,5 +60,10 @@ pub async fn update_unit(
     let scope = AdminScope::of(session.user())?;
     let unit = state.store.get_unit(unit_id).await?;
     scope.check(unit.agency_id)?;
-    Ok(Json(state.store.update_unit(&session.actor(), unit_id, fields(req)).await?))
+    Ok(Json(
+        state
+            .store
+            .update_unit(&session.actor(), unit_id, fields(req))
+            .await?,
+    ))
 }

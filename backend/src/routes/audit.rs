@@ -27,6 +27,13 @@ pub async fn list_audit(
 ) -> AppResult<Json<AuditListResponse>> {
     let agency_id = AdminScope::of(session.user())?.agency_filter(q.agency_id)?;
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
-    let entries = state.store.list_audit(AuditFilter { agency_id, before_seq: q.before_seq, limit }).await?;
+    let entries = state
+        .store
+        .list_audit(AuditFilter {
+            agency_id,
+            before_seq: q.before_seq,
+            limit,
+        })
+        .await?;
     Ok(Json(AuditListResponse { entries }))
 }

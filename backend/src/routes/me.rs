@@ -11,7 +11,10 @@ use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
 
 pub async fn get_me(session: Session) -> Json<SessionResponse> {
-    Json(SessionResponse { user: session.record.user, csrf_token: session.record.csrf_token })
+    Json(SessionResponse {
+        user: session.record.user,
+        csrf_token: session.record.csrf_token,
+    })
 }
 
 pub async fn change_password(
@@ -20,19 +23,40 @@ pub async fn change_password(
     ApiJson(req): ApiJson<ChangePasswordRequest>,
 ) -> AppResult<StatusCode> {
     let user = session.user();
-    let login = state.store.find_login(&user.username).await?.ok_or(AppError::NotFound("Không tìm thấy tài khoản."))?;
+    let login = state
+        .store
+        .find_login(&user.username)
+        .await?
+        .ok_or(AppError::NotFound("Không tìm thấy tài khoản."))?;
     if req.current_password.chars().count() > shared::auth::MAX_LOGIN_PASSWORD
         || !verify_password_async(login.password_hash, req.current_password.clone()).await?
     {
-        return Err(AppError::field("current_password", "Mật khẩu hiện tại không đúng."));
+        return Err(AppError::field(
+            "current_password",
+            "Mật khẩu hiện tại không đúng.",
+        ));
     }
     if req.new_password.expose() == req.current_password {
-        return Err(AppError::field("new_password", "Mật khẩu mới phải khác mật khẩu hiện tại."));
+        return Err(AppError::field(
+            "new_password",
+            "Mật khẩu mới phải khác mật khẩu hiện tại.",
+        ));
     }
-    if req.new_password.expose().to_lowercase().contains(&user.username) {
-        return Err(AppError::field("new_password", "Mật khẩu không được chứa tên đăng nhập."));
+    if req
+        .new_password
+        .expose()
+        .to_lowercase()
+        .contains(&user.username)
+    {
+        return Err(AppError::field(
+            "new_password",
+            "Mật khẩu không được chứa tên đăng nhập.",
+        ));
     }
     let hash = hash_password_async(req.new_password.expose().to_string()).await?;
-    state.store.change_password(&session.actor(), user.id, hash, &session.record.id).await?;
+    state
+        .store
+        .change_password(&session.actor(), user.id, hash, &session.record.id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

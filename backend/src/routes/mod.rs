@@ -29,7 +29,9 @@ impl AdminScope {
         } else if user.has_role(Role::AgencyAdmin) {
             Ok(Self::Agency(user.agency.id))
         } else {
-            Err(AppError::forbidden("Chức năng này chỉ dành cho quản trị viên."))
+            Err(AppError::forbidden(
+                "Chức năng này chỉ dành cho quản trị viên.",
+            ))
         }
     }
 
@@ -38,7 +40,9 @@ impl AdminScope {
         match self {
             Self::All => Ok(()),
             Self::Agency(own) if own == agency_id => Ok(()),
-            Self::Agency(_) => Err(AppError::forbidden("Bạn chỉ quản trị được tài khoản và đơn vị của cơ quan mình.")),
+            Self::Agency(_) => Err(AppError::forbidden(
+                "Bạn chỉ quản trị được tài khoản và đơn vị của cơ quan mình.",
+            )),
         }
     }
 

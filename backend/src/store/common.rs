@@ -64,8 +64,16 @@ pub(crate) struct UserRow {
 impl UserRow {
     pub(crate) fn into_dto(self) -> Result<UserDto, StoreError> {
         let mut roles = Vec::new();
-        for code in self.roles.as_deref().unwrap_or("").split(',').filter(|c| !c.is_empty()) {
-            roles.push(Role::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("role {code}")))?);
+        for code in self
+            .roles
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter(|c| !c.is_empty())
+        {
+            roles.push(
+                Role::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("role {code}")))?,
+            );
         }
         roles.sort();
         Ok(UserDto {
@@ -81,7 +89,11 @@ impl UserRow {
                 name: self.agency_name,
                 short_name: self.agency_short_name,
             },
-            unit: UnitRef { id: self.unit_id, name: self.unit_name, short_name: self.unit_short_name },
+            unit: UnitRef {
+                id: self.unit_id,
+                name: self.unit_name,
+                short_name: self.unit_short_name,
+            },
             roles,
             locked: self.locked,
             must_change_password: self.must_change_password,
@@ -113,7 +125,8 @@ impl AgencyRow {
     pub(crate) fn into_dto(self) -> Result<AgencyDto, StoreError> {
         Ok(AgencyDto {
             id: self.id,
-            code: AgencyCode::parse(&self.code).map_err(|e| StoreError::Corrupt(format!("agency code: {e}")))?,
+            code: AgencyCode::parse(&self.code)
+                .map_err(|e| StoreError::Corrupt(format!("agency code: {e}")))?,
             name: self.name,
             short_name: self.short_name,
             parent_id: self.parent_id,
@@ -138,7 +151,8 @@ impl UnitRow {
             agency_id: self.agency_id,
             name: self.name,
             short_name: self.short_name,
-            kind: UnitKind::from_code(&self.kind).ok_or_else(|| StoreError::Corrupt(format!("unit kind {}", self.kind)))?,
+            kind: UnitKind::from_code(&self.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("unit kind {}", self.kind)))?,
             user_count: self.user_count,
         })
     }

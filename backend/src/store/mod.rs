@@ -188,9 +188,19 @@ pub fn audit_hash(prev_hash: &str, e: &AuditEntryDto) -> String {
     field(prev_hash.as_bytes());
     field(&e.seq.to_be_bytes());
     field(&e.at.0.to_be_bytes());
-    field(e.actor_id.map(|v| v.to_string()).unwrap_or_default().as_bytes());
+    field(
+        e.actor_id
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     field(e.actor_username.as_deref().unwrap_or("").as_bytes());
-    field(e.agency_id.map(|v| v.to_string()).unwrap_or_default().as_bytes());
+    field(
+        e.agency_id
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     field(e.action.as_bytes());
     field(e.target.as_deref().unwrap_or("").as_bytes());
     field(e.details.as_bytes());
@@ -226,24 +236,54 @@ pub trait Store: Send + Sync + 'static {
     async fn list_units(&self, agency_id: i64) -> StoreResult<Vec<UnitDto>>;
     async fn get_unit(&self, id: i64) -> StoreResult<UnitDto>;
     /// Creates a unit inside an agency; the short name is unique within the agency.
-    async fn create_unit(&self, actor: &Actor, agency_id: i64, unit: UnitFields) -> StoreResult<UnitDto>;
-    async fn update_unit(&self, actor: &Actor, unit_id: i64, unit: UnitFields) -> StoreResult<UnitDto>;
+    async fn create_unit(
+        &self,
+        actor: &Actor,
+        agency_id: i64,
+        unit: UnitFields,
+    ) -> StoreResult<UnitDto>;
+    async fn update_unit(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+        unit: UnitFields,
+    ) -> StoreResult<UnitDto>;
 
     /// Creates an account with its roles.
     async fn create_user(&self, actor: &Actor, user: NewUser) -> StoreResult<UserDto>;
     /// Replaces an account's editable fields and roles.
-    async fn update_user(&self, actor: &Actor, user_id: i64, fields: UserFields) -> StoreResult<UserDto>;
+    async fn update_user(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        fields: UserFields,
+    ) -> StoreResult<UserDto>;
     /// Locks (ending every session) or unlocks an account.
-    async fn set_user_locked(&self, actor: &Actor, user_id: i64, locked: bool) -> StoreResult<UserDto>;
+    async fn set_user_locked(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        locked: bool,
+    ) -> StoreResult<UserDto>;
     /// Sets an administrator-chosen temporary password that must be changed at next sign-in; ends every session.
-    async fn reset_password(&self, actor: &Actor, user_id: i64, password_hash: String) -> StoreResult<UserDto>;
+    async fn reset_password(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        password_hash: String,
+    ) -> StoreResult<UserDto>;
     async fn get_user(&self, id: i64) -> StoreResult<UserDto>;
     async fn list_users(&self, filter: UserFilter) -> StoreResult<Vec<UserDto>>;
 
     /// The account behind a sign-in name, if any.
     async fn find_login(&self, username: &str) -> StoreResult<Option<LoginRecord>>;
     /// Failed sign-ins since `since` for this name and for this address.
-    async fn count_failed_logins(&self, username: &str, client_addr: &str, since: i64) -> StoreResult<FailedLogins>;
+    async fn count_failed_logins(
+        &self,
+        username: &str,
+        client_addr: &str,
+        since: i64,
+    ) -> StoreResult<FailedLogins>;
     /// Records a failed sign-in (attempt row and audit entry).
     async fn record_failed_login(
         &self,
@@ -252,9 +292,19 @@ pub trait Store: Send + Sync + 'static {
         reason: &'static str,
     ) -> StoreResult<()>;
     /// Opens a session after a successful sign-in: attempt row, session, last sign-in time and audit entry.
-    async fn start_session(&self, actor: &Actor, login: &LoginRecord, session: NewSession) -> StoreResult<()>;
+    async fn start_session(
+        &self,
+        actor: &Actor,
+        login: &LoginRecord,
+        session: NewSession,
+    ) -> StoreResult<()>;
     /// The live session with this id (not expired, not idle for too long, account not locked).
-    async fn find_session(&self, id: &str, now: i64, idle_limit_ms: i64) -> StoreResult<Option<SessionRecord>>;
+    async fn find_session(
+        &self,
+        id: &str,
+        now: i64,
+        idle_limit_ms: i64,
+    ) -> StoreResult<Option<SessionRecord>>;
     /// Marks a session as used now.
     async fn touch_session(&self, id: &str, now: i64) -> StoreResult<()>;
     /// Ends a session (sign-out).

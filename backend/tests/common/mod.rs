@@ -23,7 +23,8 @@ use vanban::store::{Actor, DbKind, NewAgency, NewUser, Store, UnitFields, UserFi
 
 /// The PostgreSQL server the suite uses (trust auth); each test creates and drops its own database.
 pub fn pg_admin_url() -> String {
-    std::env::var("VANBAN_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("VANBAN_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// A database for one test.
@@ -41,22 +42,46 @@ impl TestDb {
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let store = vanban::store::open(&url).await.unwrap();
         store.migrate().await.unwrap();
-        Self { store, url, kind: DbKind::Sqlite, pg_name: None, _dir: dir }
+        Self {
+            store,
+            url,
+            kind: DbKind::Sqlite,
+            pg_name: None,
+            _dir: dir,
+        }
     }
 
     pub async fn postgres() -> Self {
         let admin = pg_admin_url();
-        let name = format!("vanban_t_{}", vanban::auth::random_token(9).to_lowercase().replace(['-', '_'], "x"));
-        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
-            panic!("PostgreSQL at {admin} is not reachable ({e}); start it with `make pg-start`")
-        });
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
+        let name = format!(
+            "vanban_t_{}",
+            vanban::auth::random_token(9)
+                .to_lowercase()
+                .replace(['-', '_'], "x")
+        );
+        let mut conn = sqlx::PgConnection::connect(&admin)
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "PostgreSQL at {admin} is not reachable ({e}); start it with `make pg-start`"
+                )
+            });
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
         conn.close().await.unwrap();
         let base = admin.rsplit_once('/').unwrap().0;
         let url = format!("{base}/{name}");
         let store = vanban::store::open(&url).await.unwrap();
         store.migrate().await.unwrap();
-        Self { store, url, kind: DbKind::Postgres, pg_name: Some(name), _dir: tempfile::tempdir().unwrap() }
+        Self {
+            store,
+            url,
+            kind: DbKind::Postgres,
+            pg_name: Some(name),
+            _dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     /// Drops the PostgreSQL database (SQLite's directory goes with the value).
@@ -65,10 +90,12 @@ impl TestDb {
         drop(store);
         if let Some(name) = pg_name {
             let mut conn = sqlx::PgConnection::connect(&pg_admin_url()).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                .execute(&mut conn)
-                .await
-                .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await
+            .unwrap();
         }
     }
 }
@@ -93,7 +120,8 @@ pub const PASSWORD: &str = "Mật khẩu thử 2026";
 
 fn fixture_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| vanban::auth::hash_password(PASSWORD).unwrap()).clone()
+    HASH.get_or_init(|| vanban::auth::hash_password(PASSWORD).unwrap())
+        .clone()
 }
 
 /// Ids of the fixture province.
@@ -114,23 +142,70 @@ pub struct Fixture {
 /// Two agencies (province and a department) with units and accounts: `admin` (system admin),
 /// `quantri.snv` (agency admin of the department), `cv.snv` (official), `vanthu.snv` (clerk), `cv.ubnd`.
 pub async fn fixture(store: &dyn Store) -> Fixture {
-    let sys = Actor { id: None, username: Some("test".into()), client_addr: None };
+    let sys = Actor {
+        id: None,
+        username: Some("test".into()),
+        client_addr: None,
+    };
     let agency = |code: &str, name: &str, short: &str, parent| NewAgency {
         code: shared::agency::AgencyCode::parse(code).unwrap(),
         name: name.into(),
         short_name: short.into(),
         parent_id: parent,
     };
-    let province = store.create_agency(&sys, agency("000.00.00.H62", "UBND tỉnh Vĩnh Long", "UBND", None)).await.unwrap();
-    let department =
-        store.create_agency(&sys, agency("000.00.02.H62", "Sở Nội vụ", "SNV", Some(province.id))).await.unwrap();
-    let unit = |name: &str, short: &str, kind| UnitFields { name: name.into(), short_name: short.into(), kind };
-    let p_office = store.create_unit(&sys, province.id, unit("Văn phòng", "VP", UnitKind::VanPhong)).await.unwrap();
-    let d_office = store.create_unit(&sys, department.id, unit("Văn phòng", "VP", UnitKind::VanPhong)).await.unwrap();
-    let d_unit = store.create_unit(&sys, department.id, unit("Phòng Tổ chức", "TC", UnitKind::Phong)).await.unwrap();
+    let province = store
+        .create_agency(
+            &sys,
+            agency("000.00.00.H62", "UBND tỉnh Vĩnh Long", "UBND", None),
+        )
+        .await
+        .unwrap();
+    let department = store
+        .create_agency(
+            &sys,
+            agency("000.00.02.H62", "Sở Nội vụ", "SNV", Some(province.id)),
+        )
+        .await
+        .unwrap();
+    let unit = |name: &str, short: &str, kind| UnitFields {
+        name: name.into(),
+        short_name: short.into(),
+        kind,
+    };
+    let p_office = store
+        .create_unit(
+            &sys,
+            province.id,
+            unit("Văn phòng", "VP", UnitKind::VanPhong),
+        )
+        .await
+        .unwrap();
+    let d_office = store
+        .create_unit(
+            &sys,
+            department.id,
+            unit("Văn phòng", "VP", UnitKind::VanPhong),
+        )
+        .await
+        .unwrap();
+    let d_unit = store
+        .create_unit(
+            &sys,
+            department.id,
+            unit("Phòng Tổ chức", "TC", UnitKind::Phong),
+        )
+        .await
+        .unwrap();
     let user = |username: &str, name: &str, unit_id: i64, roles: Vec<Role>| NewUser {
         username: username.into(),
-        fields: UserFields { full_name: name.into(), position: None, email: None, phone: None, unit_id, roles },
+        fields: UserFields {
+            full_name: name.into(),
+            position: None,
+            email: None,
+            phone: None,
+            unit_id,
+            roles,
+        },
         password_hash: fixture_hash(),
         must_change_password: false,
     };
@@ -141,11 +216,41 @@ pub async fn fixture(store: &dyn Store) -> Fixture {
         province_office_unit: p_office.id,
         department_office_unit: d_office.id,
         department_unit: d_unit.id,
-        admin: mk(user("admin", "Quản trị tỉnh", p_office.id, vec![Role::SystemAdmin])).await,
-        dept_admin: mk(user("quantri.snv", "Trần Văn Quản", d_office.id, vec![Role::AgencyAdmin])).await,
-        dept_official: mk(user("cv.snv", "Nguyễn Thị Đào", d_unit.id, vec![Role::Official])).await,
-        dept_clerk: mk(user("vanthu.snv", "Lê Thị Thư", d_office.id, vec![Role::Clerk])).await,
-        province_official: mk(user("cv.ubnd", "Phạm Văn Tỉnh", p_office.id, vec![Role::Official])).await,
+        admin: mk(user(
+            "admin",
+            "Quản trị tỉnh",
+            p_office.id,
+            vec![Role::SystemAdmin],
+        ))
+        .await,
+        dept_admin: mk(user(
+            "quantri.snv",
+            "Trần Văn Quản",
+            d_office.id,
+            vec![Role::AgencyAdmin],
+        ))
+        .await,
+        dept_official: mk(user(
+            "cv.snv",
+            "Nguyễn Thị Đào",
+            d_unit.id,
+            vec![Role::Official],
+        ))
+        .await,
+        dept_clerk: mk(user(
+            "vanthu.snv",
+            "Lê Thị Thư",
+            d_office.id,
+            vec![Role::Clerk],
+        ))
+        .await,
+        province_official: mk(user(
+            "cv.ubnd",
+            "Phạm Văn Tỉnh",
+            p_office.id,
+            vec![Role::Official],
+        ))
+        .await,
     }
 }
 
@@ -162,8 +267,14 @@ impl Answer {
     pub fn expect(self, status: StatusCode) -> Self {
         assert_eq!(self.status, status, "unexpected answer: {:?}", self.body);
         if !status.is_success() {
-            assert!(self.body["code"].is_string(), "error without code: {:?}", self.body);
-            let message = self.body["message"].as_str().expect("error without message");
+            assert!(
+                self.body["code"].is_string(),
+                "error without code: {:?}",
+                self.body
+            );
+            let message = self.body["message"]
+                .as_str()
+                .expect("error without message");
             assert!(!message.is_empty());
             let text = self.body.to_string().to_lowercase();
             for leak in ["sqlx", "sqlite", "postgres", "select ", "panicked", "stack"] {
@@ -189,7 +300,11 @@ pub struct Client {
 pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
     let dir = tempfile::tempdir().unwrap().keep();
     let blobs = Arc::new(FsBlobStore::new(dir).unwrap());
-    router(AppState { store, blobs, config: Arc::new(config) })
+    router(AppState {
+        store,
+        blobs,
+        config: Arc::new(config),
+    })
 }
 
 impl Client {
@@ -198,17 +313,36 @@ impl Client {
     }
 
     pub fn with_app(app: Router) -> Self {
-        Self { app, cookie: None, csrf: None, addr: "192.0.2.10:50000".parse().unwrap() }
+        Self {
+            app,
+            cookie: None,
+            csrf: None,
+            addr: "192.0.2.10:50000".parse().unwrap(),
+        }
     }
 
     /// A second client on the same app (another browser).
     pub fn another(&self) -> Self {
-        Self { app: self.app.clone(), cookie: None, csrf: None, addr: self.addr }
+        Self {
+            app: self.app.clone(),
+            cookie: None,
+            csrf: None,
+            addr: self.addr,
+        }
     }
 
     /// Sends a request with a raw body and explicit headers; the session cookie and CSRF header are added.
-    pub async fn raw(&mut self, method: Method, path: &str, body: Vec<u8>, headers: &[(&str, &str)]) -> Answer {
-        let mut req = Request::builder().method(method).uri(path).header(header::HOST, "vanban.test");
+    pub async fn raw(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "vanban.test");
         if let Some(c) = &self.cookie {
             req = req.header(header::COOKIE, format!("vanban_session={c}"));
         }
@@ -227,7 +361,8 @@ impl Client {
         let body = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
         };
         for v in headers.get_all(header::SET_COOKIE) {
             let v = v.to_str().unwrap();
@@ -236,13 +371,23 @@ impl Client {
                 self.cookie = (!token.is_empty()).then(|| token.to_string());
             }
         }
-        Answer { status, headers, body }
+        Answer {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn send(&mut self, method: Method, path: &str, body: Option<Value>) -> Answer {
         match body {
             Some(b) => {
-                self.raw(method, path, serde_json::to_vec(&b).unwrap(), &[("content-type", "application/json")]).await
+                self.raw(
+                    method,
+                    path,
+                    serde_json::to_vec(&b).unwrap(),
+                    &[("content-type", "application/json")],
+                )
+                .await
             }
             None => self.raw(method, path, Vec::new(), &[]).await,
         }
@@ -262,7 +407,12 @@ impl Client {
 
     /// Signs in; on success keeps the cookie and CSRF token.
     pub async fn login(&mut self, username: &str, password: &str) -> Answer {
-        let a = self.post("/api/auth/login", json!({"username": username, "password": password})).await;
+        let a = self
+            .post(
+                "/api/auth/login",
+                json!({"username": username, "password": password}),
+            )
+            .await;
         if a.status.is_success() {
             self.csrf = a.body["csrf_token"].as_str().map(String::from);
         }
@@ -271,6 +421,9 @@ impl Client {
 
     /// Signs in with the fixture password and asserts success.
     pub async fn login_ok(&mut self, username: &str) -> Value {
-        self.login(username, PASSWORD).await.expect(StatusCode::OK).body
+        self.login(username, PASSWORD)
+            .await
+            .expect(StatusCode::OK)
+            .body
     }
 }
