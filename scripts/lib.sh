@@ -1,0 +1,64 @@
+# Shared helpers for the scripts: logging and "install only what is missing".
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$PATH"
+TRUNK_VERSION="0.21.14"
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "cần quyền root để cài: $*" >&2; return 1; fi
+}
+
+# apt_ensure PKG... : installs the Debian packages that are not installed yet.
+apt_ensure() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "Cài gói Debian: ${missing[*]}"
+  if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+}
+
+ensure_wasm_target() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown || {
+    say "Cài target wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
+}
+
+ensure_trunk() {
+  if ! trunk --version 2>/dev/null | grep -q "trunk $TRUNK_VERSION"; then
+    say "Cài trunk $TRUNK_VERSION (vài phút)"
+    cargo install "trunk@$TRUNK_VERSION" --locked
+  fi
+}
+
+# The wasm-bindgen CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+ensure_wasm_bindgen() {
+  local want
+  want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
+  [ -n "$want" ] || { echo "wasm-bindgen not found in Cargo.lock" >&2; return 1; }
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $want\$\| $want "; then
+    say "Cài wasm-bindgen-cli $want (vài phút)"
+    cargo install "wasm-bindgen-cli@$want"
+  fi
+}
+
+# Everything needed to build the frontend.
+ensure_frontend_tools() {
+  apt_ensure binaryen brotli gzip
+  ensure_wasm_target
+  ensure_trunk
+  ensure_wasm_bindgen
+}
+
+# Builds the frontend in release mode into frontend/dist and precompresses it.
+build_frontend() {
+  ensure_frontend_tools
+  say "Dựng giao diện (trunk build --release)"
+  (cd "$ROOT/frontend" && trunk build --release --minify --offline)
+  "$ROOT/scripts/compress-assets.sh" "$ROOT/frontend/dist"
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `make test`: every check, in order of cost. Installs what is missing first.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+export CARGO_TERM_COLOR=never
+
+say "Chuẩn bị công cụ"
+ensure_frontend_tools
+apt_ensure chromium fonts-liberation fonts-noto-core
+"$ROOT/scripts/pg-start.sh"
+# Databases left behind by an interrupted earlier run (each test creates and drops its own).
+psql -h 127.0.0.1 -U postgres -d test -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'vanban_t_%'" |
+  while read -r db; do psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
+
+say "Định dạng mã (cargo fmt --check)"
+cargo fmt --all -- --check
+
+say "Clippy (-D warnings): máy chủ và thư viện dùng chung"
+cargo clippy -p shared -p backend --all-targets -- -D warnings
+say "Clippy (-D warnings): giao diện, wasm32"
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+say "Thư viện dùng chung dựng được cho wasm32"
+cargo build -p shared --target wasm32-unknown-unknown
+
+say "Kiểm thử Rust: đơn vị, API, kho dữ liệu trên SQLite và PostgreSQL"
+cargo test -p shared -p backend
+
+say "Dựng giao diện và máy chủ cho kiểm thử đầu-cuối"
+build_frontend
+cargo build -p backend --bin vanban
+
+say "Kiểm thử đầu-cuối (Playwright, Chromium không giao diện)"
+cd "$ROOT/e2e"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
+VANBAN_BIN="$ROOT/target/debug/vanban" npx playwright test
+say "Tất cả kiểm thử đều đạt."
