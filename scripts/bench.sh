@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Benchmarks of the foundation (see docs/BENCHMARKS.md):
+#  1. bytes the sign-in page transfers (precompressed brotli files of frontend/dist),
+#  2. /api/health and /api/me throughput and latency with wrk on loopback, on SQLite and on PostgreSQL.
+# Usage: scripts/bench.sh [duration_seconds]   (needs a built frontend: `make frontend`)
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+DURATION="${1:-20}"
+PORT=18181
+PASSWORD="Bench2026vanban"
+apt_ensure wrk curl
+cargo build --release -p backend --bin vanban >/dev/null
+
+say "1. Trang đăng nhập: dung lượng truyền (brotli)"
+# The app is one bundle: the sign-in page loads index.html and every .js/.css/.wasm of dist.
+total=0
+for f in frontend/dist/index.html frontend/dist/*.js frontend/dist/*.css frontend/dist/*.wasm; do
+  [ -f "$f.br" ] || continue
+  size=$(stat -c %s "$f.br"); total=$((total + size))
+  printf '   %-50s %9d B raw %9d B brotli\n' "${f#frontend/dist/}" "$(stat -c %s "$f")" "$size"
+done
+printf '   %-50s %29d B brotli (budget 358400)\n' "total" "$total"
+
+run_server() {
+  local url="$1" data
+  data="$(mktemp -d /tmp/vanban-bench.XXXXXX)"
+  VANBAN_DEMO_PASSWORD="$PASSWORD" ./target/release/vanban serve --addr "127.0.0.1:$PORT" --data-dir "$data" \
+    ${url:+--database-url "$url"} --seed-demo-if-empty >"$data/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/api/health" >/dev/null && return 0; sleep 0.5; done
+  cat "$data/server.log"; return 1
+}
+
+bench_db() {
+  local label="$1" url="$2"
+  say "2. $label: /api/health và /api/me (wrk, ${DURATION}s, 64 kết nối)"
+  run_server "$url"
+  local cookie
+  cookie=$(curl -fs -i -H 'content-type: application/json' \
+    -d "{\"username\":\"chuyenvien1.snv\",\"password\":\"$PASSWORD\"}" "http://127.0.0.1:$PORT/api/auth/login" |
+    grep -i '^set-cookie:' | sed -E 's/^[Ss]et-[Cc]ookie: ([^;]+);.*/\1/')
+  for path in /api/health /api/me; do
+    echo "--- $label $path"
+    wrk -t1 -c64 -d"${DURATION}s" --latency -H "Cookie: $cookie" "http://127.0.0.1:$PORT$path" |
+      grep -E 'Requests/sec|^ +50%|^ +99%|Non-2xx|Socket errors'
+  done
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+}
+
+bench_db "SQLite" ""
+"$ROOT/scripts/pg-start.sh"
+psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS vanban_bench WITH (FORCE)" -c "CREATE DATABASE vanban_bench"
+bench_db "PostgreSQL" "postgres://postgres@127.0.0.1:5432/vanban_bench"
+psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS vanban_bench WITH (FORCE)"
