@@ -47,12 +47,16 @@ pub fn FormError(message: Signal<Option<String>>, testid: &'static str) -> impl 
     }
 }
 
-/// The message beside one form field (empty when the field is fine).
+/// The message beside one form field; nothing at all while the field is fine.
 #[component]
 pub fn FieldError(id: String, message: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <p class="field-error" id=id aria-live="polite">
-            {move || message.get().unwrap_or_default()}
-        </p>
+    move || {
+        message.get().map(|m| {
+            view! {
+                <p class="field-error" id=id.clone() aria-live="polite">
+                    {m}
+                </p>
+            }
+        })
     }
 }

@@ -115,7 +115,7 @@ pub fn Shell(
                     aria-label="Mở menu"
                     aria-controls="main-nav"
                     aria-expanded=move || drawer_open.get().to_string()
-                    on:click=move |_| drawer_open.update(|o| *o = !*o)
+                    on:click=move |_| drawer_open.set(true)
                 >
                     <span class="burger" aria-hidden="true"></span>
                 </button>
@@ -167,6 +167,12 @@ pub fn Shell(
                 aria-label="Điều hướng chính"
                 on:click=move |_| drawer_open.set(false)
             >
+                <div class="drawer-head">
+                    <span>"Danh mục"</span>
+                    <button type="button" class="icon-button" aria-label="Đóng menu" data-testid="nav-close-button">
+                        "×"
+                    </button>
+                </div>
                 <ul>{nav_items}</ul>
                 <div class="sidenav-footer">
                     <A href="/doi-mat-khau" attr:class="nav-link">

@@ -17,6 +17,7 @@ enum Open {
     Nothing,
     Create,
     Edit(UserDto),
+    ConfirmLock(UserDto),
     ConfirmReset(UserDto),
     TemporaryPassword {
         title: &'static str,
@@ -118,10 +119,14 @@ pub fn UsersPage() -> impl IntoView {
     Effect::new(move |_| match toggle_lock.value().get() {
         Some(Ok(_)) => {
             page_error.set(None);
+            open.set(Open::Nothing);
             version.update(|v| *v += 1);
         }
-        Some(Err(e)) => page_error.set(Some(e.message())),
-        None => {}
+        // A failed lock shows in its confirmation dialog; a failed unlock above the list.
+        Some(Err(e)) if !matches!(open.get_untracked(), Open::ConfirmLock(_)) => {
+            page_error.set(Some(e.message()))
+        }
+        _ => {}
     });
 
     // Password reset.
@@ -189,6 +194,7 @@ pub fn UsersPage() -> impl IntoView {
                 .into_any(),
             )
         } else {
+            let lock_user = user.clone();
             Some(
                 view! {
                     <button
@@ -197,7 +203,8 @@ pub fn UsersPage() -> impl IntoView {
                         data-testid=format!("user-lock-{username}")
                         prop:disabled=busy
                         on:click=move |_| {
-                            toggle_lock.dispatch((id, true));
+                            toggle_lock.clear();
+                            open.set(Open::ConfirmLock(lock_user.clone()));
                         }
                     >
                         "Khóa"
@@ -324,6 +331,27 @@ pub fn UsersPage() -> impl IntoView {
             </Dialog>
         }
         .into_any(),
+        Open::ConfirmLock(user) => {
+            let id = user.id;
+            view! {
+                <ConfirmDialog
+                    title="Khóa tài khoản"
+                    message=format!(
+                        "Khóa tài khoản của {} ({})? Người dùng sẽ bị đăng xuất và không đăng nhập được cho đến khi được mở khóa.",
+                        user.full_name,
+                        user.username,
+                    )
+                    confirm_label="Khóa tài khoản"
+                    pending=toggle_lock.pending().into()
+                    error=Signal::derive(move || toggle_lock.value().get().and_then(Result::err).map(|e| e.message()))
+                    on_confirm=Callback::new(move |()| {
+                        toggle_lock.dispatch((id, true));
+                    })
+                    on_cancel=close
+                />
+            }
+            .into_any()
+        }
         Open::ConfirmReset(user) => {
             let id = user.id;
             view! {
