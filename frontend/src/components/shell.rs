@@ -177,7 +177,7 @@ pub fn Shell(
                 <div class="sidenav-footer">
                     <A href="/doi-mat-khau" attr:class="nav-link">
                         <span class="nav-icon" aria-hidden="true">
-                            "🔑"
+                            "✎"
                         </span>
                         <span>"Đổi mật khẩu"</span>
                     </A>

@@ -24,6 +24,8 @@ pub fn action_label(code: &str) -> &str {
         "user.password_reset" => "Đặt lại mật khẩu",
         "unit.create" => "Tạo đơn vị",
         "unit.update" => "Sửa đơn vị",
+        "agency.create" => "Tạo cơ quan",
+        "agency.update" => "Sửa cơ quan",
         other => other,
     }
 }

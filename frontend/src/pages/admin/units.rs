@@ -62,32 +62,34 @@ pub fn UnitsPage() -> impl IntoView {
     let row = move |unit: UnitDto| {
         let edit = unit.clone();
         view! {
-            <tr data-testid="unit-row" data-short-name=unit.short_name.clone()>
-                <td data-label="Tên đơn vị">
-                    <strong>{unit.name.clone()}</strong>
-                </td>
-                <td data-label="Viết tắt">
-                    <code>{unit.short_name.clone()}</code>
-                </td>
-                <td data-label="Loại">{unit.kind.label()}</td>
-                <td data-label="Số tài khoản" class="num">
-                    {unit.user_count}
-                </td>
-                <td class="row-actions">
-                    <button
-                        type="button"
-                        class="btn btn-small btn-secondary"
-                        data-testid=format!("unit-edit-{}", unit.short_name)
-                        on:click=move |_| {
-                            save.clear();
-                            open.set(Open::Edit(edit.clone()));
-                        }
-                    >
-                        "Sửa"
-                    </button>
-                </td>
-            </tr>
-        }
+                    <tr data-testid="unit-row" data-short-name=unit.short_name.clone()>
+                        <td data-label="Tên đơn vị">
+                            <strong>{unit.name.clone()}</strong>
+                        </td>
+                        <td data-label="Viết tắt">
+                            <code>{unit.short_name.clone()}</code>
+                        </td>
+                        <td data-label="Loại">{unit.kind.label()}</td>
+                        <td data-label="Số tài khoản" class="num">
+                            {unit.user_count}
+                        </td>
+                        <td class="actions-cell">
+                            <div class="row-actions">
+                                <button
+                                    type="button"
+                                    class="btn btn-small btn-secondary"
+                                    data-testid=format!("unit-edit-{}", unit.short_name)
+                                    on:click=move |_| {
+                                        save.clear();
+                                        open.set(Open::Edit(edit.clone()));
+                                    }
+                                >
+                                    "Sửa"
+                                </button>
+                            </div>
+                        </td>
+                    </tr>
+                }
     };
 
     let list = move || {
