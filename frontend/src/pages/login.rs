@@ -129,7 +129,7 @@ pub fn LoginPage() -> impl IntoView {
                     >
                         {move || if pending.get() { "Đang đăng nhập…" } else { "Đăng nhập" }}
                     </button>
-                    <p class="hint">
+                    <p class="hint auth-note">
                         "Quên mật khẩu? Liên hệ quản trị hệ thống của cơ quan để được cấp lại."
                     </p>
                 </form>

@@ -62,41 +62,41 @@ pub fn UnitsPage() -> impl IntoView {
     let row = move |unit: UnitDto| {
         let edit = unit.clone();
         view! {
-                    <tr data-testid="unit-row" data-short-name=unit.short_name.clone()>
-                        <td data-label="Tên đơn vị">
-                            <strong>{unit.name.clone()}</strong>
-                        </td>
-                        <td data-label="Viết tắt">
-                            <code>{unit.short_name.clone()}</code>
-                        </td>
-                        <td data-label="Loại">{unit.kind.label()}</td>
-                        <td data-label="Số tài khoản" class="num">
-                            {unit.user_count}
-                        </td>
-                        <td class="actions-cell">
-                            <div class="row-actions">
-                                <button
-                                    type="button"
-                                    class="btn btn-small btn-secondary"
-                                    data-testid=format!("unit-edit-{}", unit.short_name)
-                                    on:click=move |_| {
-                                        save.clear();
-                                        open.set(Open::Edit(edit.clone()));
-                                    }
-                                >
-                                    "Sửa"
-                                </button>
-                            </div>
-                        </td>
-                    </tr>
-                }
+            <tr data-testid="unit-row" data-short-name=unit.short_name.clone()>
+                <td data-label="Tên đơn vị">
+                    <strong>{unit.name.clone()}</strong>
+                </td>
+                <td data-label="Viết tắt">
+                    <code>{unit.short_name.clone()}</code>
+                </td>
+                <td data-label="Loại">{unit.kind.label()}</td>
+                <td data-label="Số tài khoản" class="num">
+                    {unit.user_count}
+                </td>
+                <td class="actions-cell">
+                    <div class="row-actions">
+                        <button
+                            type="button"
+                            class="btn btn-small btn-secondary"
+                            data-testid=format!("unit-edit-{}", unit.short_name)
+                            on:click=move |_| {
+                                save.clear();
+                                open.set(Open::Edit(edit.clone()));
+                            }
+                        >
+                            "Sửa"
+                        </button>
+                    </div>
+                </td>
+            </tr>
+        }
     };
 
-    let list = move || {
-        match units.get() {
+    let list = move || match units.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => {
-            view! { <ErrorPanel message=e.message() on_retry=Callback::new(move |()| units.refetch()) /> }.into_any()
+            let retry = Callback::new(move |()| units.refetch());
+            view! { <ErrorPanel message=e.message() on_retry=retry /> }.into_any()
         }
         Some(Ok(list)) if list.is_empty() => {
             view! { <p class="empty">"Cơ quan chưa có đơn vị nào."</p> }.into_any()
@@ -120,7 +120,6 @@ pub fn UnitsPage() -> impl IntoView {
             </div>
         }
         .into_any(),
-    }
     };
 
     let dialog = move || {

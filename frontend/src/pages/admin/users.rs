@@ -216,59 +216,59 @@ pub fn UsersPage() -> impl IntoView {
         let edit_user = user.clone();
         let reset_user = user.clone();
         view! {
-                    <tr data-testid="user-row" data-username=username.clone()>
-                        <td data-label="Họ và tên">
-                            <div>
-                                <strong>{user.full_name.clone()}</strong>
-                                <span class="cell-sub">{user.position.clone().unwrap_or_default()}</span>
-                            </div>
-                        </td>
-                        <td data-label="Tên đăng nhập" class="nowrap">
-                            <code>{username.clone()}</code>
-                        </td>
-                        <td data-label="Đơn vị">{user.unit.name.clone()}</td>
-                        <td data-label="Vai trò">{user.role_labels()}</td>
-                        <td data-label="Trạng thái">
-                            <span class=class data-testid=format!("user-status-{username}")>
-                                {label}
-                            </span>
-                        </td>
-                        <td class="actions-cell">
-                            <div class="row-actions">
-                                <button
-                                    type="button"
-                                    class="btn btn-small btn-secondary"
-                                    data-testid=format!("user-edit-{username}")
-                                    on:click=move |_| {
-                                        save.clear();
-                                        open.set(Open::Edit(edit_user.clone()));
-                                    }
-                                >
-                                    "Sửa"
-                                </button>
-                                {lock_button}
-                                <button
-                                    type="button"
-                                    class="btn btn-small btn-secondary"
-                                    data-testid=format!("user-reset-{username}")
-                                    on:click=move |_| {
-                                        reset.clear();
-                                        open.set(Open::ConfirmReset(reset_user.clone()));
-                                    }
-                                >
-                                    "Đặt lại mật khẩu"
-                                </button>
-                            </div>
-                        </td>
-                    </tr>
-                }
+            <tr data-testid="user-row" data-username=username.clone()>
+                <td data-label="Họ và tên">
+                    <div>
+                        <strong>{user.full_name.clone()}</strong>
+                        <span class="cell-sub">{user.position.clone().unwrap_or_default()}</span>
+                    </div>
+                </td>
+                <td data-label="Tên đăng nhập" class="nowrap">
+                    <code>{username.clone()}</code>
+                </td>
+                <td data-label="Đơn vị">{user.unit.name.clone()}</td>
+                <td data-label="Vai trò">{user.role_labels()}</td>
+                <td data-label="Trạng thái">
+                    <span class=class data-testid=format!("user-status-{username}")>
+                        {label}
+                    </span>
+                </td>
+                <td class="actions-cell">
+                    <div class="row-actions">
+                        <button
+                            type="button"
+                            class="btn btn-small btn-secondary"
+                            data-testid=format!("user-edit-{username}")
+                            on:click=move |_| {
+                                save.clear();
+                                open.set(Open::Edit(edit_user.clone()));
+                            }
+                        >
+                            "Sửa"
+                        </button>
+                        {lock_button}
+                        <button
+                            type="button"
+                            class="btn btn-small btn-secondary"
+                            data-testid=format!("user-reset-{username}")
+                            on:click=move |_| {
+                                reset.clear();
+                                open.set(Open::ConfirmReset(reset_user.clone()));
+                            }
+                        >
+                            "Đặt lại mật khẩu"
+                        </button>
+                    </div>
+                </td>
+            </tr>
+        }
     };
 
-    let list = move || {
-        match users.get() {
+    let list = move || match users.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => {
-            view! { <ErrorPanel message=e.message() on_retry=Callback::new(move |()| users.refetch()) /> }.into_any()
+            let retry = Callback::new(move |()| users.refetch());
+            view! { <ErrorPanel message=e.message() on_retry=retry /> }.into_any()
         }
         Some(Ok(r)) if r.users.is_empty() => {
             view! { <p class="empty">"Không có tài khoản nào phù hợp."</p> }.into_any()
@@ -297,7 +297,6 @@ pub fn UsersPage() -> impl IntoView {
             }
             .into_any()
         }
-    }
     };
 
     let form = move |initial: Option<UserDto>| {
