@@ -12,17 +12,19 @@ pub fn Dialog(
     children: Children,
 ) -> impl IntoView {
     let class = if wide { "dialog dialog-wide" } else { "dialog" };
+    // Escape closes wherever the focus is (it may have left the dialog when a button became disabled).
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            on_close.run(());
+        }
+    });
+    on_cleanup(move || escape.remove());
     view! {
         <div
             class="dialog-backdrop"
             on:click=move |ev| {
                 // Only a click on the backdrop itself closes, not one inside the dialog.
                 if ev.target() == ev.current_target() {
-                    on_close.run(());
-                }
-            }
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
                     on_close.run(());
                 }
             }

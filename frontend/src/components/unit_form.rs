@@ -32,6 +32,17 @@ pub fn UnitForm(
         Signal::derive(move || {
             own.get()
                 .or_else(|| server_error.with(|e| e.as_ref().and_then(|e| e.field(field))))
+                // The API answers a taken short name with `409 conflict` and no field: show it there.
+                .or_else(|| {
+                    server_error.with(|e| {
+                        e.as_ref()
+                            .filter(|e| {
+                                field == "short_name"
+                                    && e.code() == Some(shared::ErrorCode::Conflict)
+                            })
+                            .map(ClientError::message)
+                    })
+                })
         })
     };
     let general_error =

@@ -34,6 +34,10 @@ fn optional<T, E: ToString>(
     }
 }
 
+fn general_message(error: Signal<Option<ClientError>>) -> Option<String> {
+    error.with(|e| e.as_ref().map(ClientError::message))
+}
+
 /// The account form. `initial` is `None` for a new account.
 #[component]
 pub fn UserForm(
@@ -70,6 +74,14 @@ pub fn UserForm(
             errors
                 .with(|e| e.get(field).cloned())
                 .or_else(|| server_error.with(|e| e.as_ref().and_then(|e| e.field(field))))
+                // The API answers a taken username with `409 conflict` and no field: show it there.
+                .or_else(|| {
+                    let conflict = server_error.with(|e| e.as_ref().and_then(ClientError::code))
+                        == Some(shared::ErrorCode::Conflict);
+                    (field == "username" && conflict)
+                        .then(|| general_message(server_error))
+                        .flatten()
+                })
         })
     };
     let general_error = Signal::derive(move || {
