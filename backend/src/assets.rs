@@ -55,13 +55,14 @@ async fn cache_headers(req: Request, next: Next, csp: HeaderValue) -> Response {
 }
 
 /// Whether a path names a file whose name carries trunk's content hash (`frontend-0123456789abcdef.js`,
-/// `frontend-0123456789abcdef_bg.wasm`, `main-0123456789abcdef.css`): its content never changes.
+/// `frontend-0123456789abcdef_bg.wasm`, `main-0123456789abcdef.css`): its content never changes. Trunk writes
+/// the 64-bit hash without leading zeros, so it can be shorter than 16 digits.
 pub fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or("");
     let stem = name.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        .is_some_and(|(_, hash)| hash.len() >= 10 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// A Content-Security-Policy allowing only this origin's scripts plus the inline loader script(s) trunk writes
@@ -104,6 +105,7 @@ mod tests {
         assert!(is_hashed_asset("/frontend-3b2a9c8d1e0f4a5b.js"));
         assert!(is_hashed_asset("/frontend-3b2a9c8d1e0f4a5b_bg.wasm"));
         assert!(is_hashed_asset("/main-8f7e6d5c4b3a2910.css"));
+        assert!(is_hashed_asset("/dialog-a5077b250886e4f.css"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/van-ban-den"));
         assert!(!is_hashed_asset("/logo-vanban.svg"));

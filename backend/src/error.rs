@@ -25,6 +25,12 @@ pub enum AppError {
     NotFound(&'static str),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A clash on one field of the request (a name already taken).
+    #[error("conflict on {field}: {message}")]
+    FieldConflict {
+        field: &'static str,
+        message: &'static str,
+    },
     #[error("rate limited")]
     RateLimited {
         message: String,
@@ -53,16 +59,19 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::NotFound("Không tìm thấy dữ liệu yêu cầu."),
-            StoreError::Conflict(c) => Self::Conflict(
-                match c {
-                    Conflict::UsernameTaken => "Tên đăng nhập này đã có người dùng.",
-                    Conflict::UnitShortNameTaken => {
-                        "Tên viết tắt này đã được một đơn vị khác của cơ quan dùng."
+            StoreError::Conflict(c) => {
+                let (field, message) = match c {
+                    Conflict::UsernameTaken => ("username", "Tên đăng nhập này đã có người dùng."),
+                    Conflict::UnitShortNameTaken => (
+                        "short_name",
+                        "Tên viết tắt này đã được một đơn vị khác của cơ quan dùng.",
+                    ),
+                    Conflict::AgencyCodeTaken => {
+                        ("code", "Mã định danh này đã được một cơ quan khác dùng.")
                     }
-                    Conflict::AgencyCodeTaken => "Mã định danh này đã được một cơ quan khác dùng.",
-                }
-                .to_string(),
-            ),
+                };
+                Self::FieldConflict { field, message }
+            }
             other => Self::Internal(other.into()),
         }
     }
@@ -94,6 +103,11 @@ impl IntoResponse for AppError {
             ),
             Self::NotFound(m) => (StatusCode::NOT_FOUND, ApiError::new(ErrorCode::NotFound, m)),
             Self::Conflict(m) => (StatusCode::CONFLICT, ApiError::new(ErrorCode::Conflict, m)),
+            Self::FieldConflict { field, message } => {
+                let mut e = ApiError::field(field, message);
+                e.code = ErrorCode::Conflict;
+                (StatusCode::CONFLICT, e)
+            }
             Self::RateLimited {
                 message,
                 retry_after_secs,
