@@ -3,7 +3,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Client, PASSWORD, TestDb, fixture};
+use common::{Client, TestDb, fixture};
 use serde_json::json;
 use vanban::store::AuditFilter;
 
@@ -229,12 +229,9 @@ async fn units_are_created_and_renamed_with_unique_short_names(db: TestDb) {
             json!({"name": "Khác", "short_name": "TTLT", "kind": "ban"}),
         )
         .await;
-    assert!(
-        dup.expect(StatusCode::CONFLICT).body["message"]
-            .as_str()
-            .unwrap()
-            .contains("viết tắt")
-    );
+    let dup = dup.expect(StatusCode::CONFLICT);
+    assert!(dup.body["message"].as_str().unwrap().contains("viết tắt"));
+    assert_eq!(dup.body["fields"][0]["field"], "short_name");
     let bad = c
         .post(
             &path,
@@ -292,8 +289,9 @@ async fn a_duplicate_username_is_a_conflict_and_writes_nothing(db: TestDb) {
             .unwrap()
             .contains("Tên đăng nhập")
     );
+    assert_eq!(a.body["fields"][0]["field"], "username");
+    assert_eq!(a.code(), "conflict");
     assert_eq!(db.store.verify_audit_chain().await.unwrap().entries, before);
-    let _ = PASSWORD;
     db.finish().await;
 }
 
