@@ -38,6 +38,7 @@ async fn an_agency_admin_creates_an_official_who_must_change_the_password(db: Te
         .await
         .unwrap()[1];
     assert_eq!(entry.action, "user.create");
+    assert_eq!(entry.target_name.as_deref(), Some("nv.moi"));
     assert_eq!(entry.actor_username.as_deref(), Some("quantri.snv"));
     assert_eq!(entry.agency_id, Some(f.department));
     assert!(

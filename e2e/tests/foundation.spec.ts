@@ -65,6 +65,7 @@ test('an administrator creates an official who must change the password and then
   await page.getByTestId('admin-tab-audit').click();
   await expect(page.getByTestId('audit-row').first()).toBeVisible();
   await expect(page.getByTestId('audit-row').first()).toContainText('Tạo tài khoản');
+  await expect(page.getByTestId('audit-row').first()).toContainText(`Tài khoản ${username}`);
   await expectNoHorizontalOverflow(page);
   await snap(page, testInfo, '07-quan-tri-nhat-ky');
   await signOut(page);

@@ -20,6 +20,8 @@ pub struct AuditEntryDto {
     pub action: String,
     /// What was acted on, e.g. `user:17`.
     pub target: Option<String>,
+    /// A readable name of what was acted on, as it was then (username, unit or agency name).
+    pub target_name: Option<String>,
     /// Details as JSON text (never secrets).
     pub details: String,
     pub client_addr: Option<String>,

@@ -81,6 +81,7 @@ CREATE TABLE audit_log (
     agency_id       BIGINT,
     action          TEXT    NOT NULL,
     target          TEXT,
+    target_name     TEXT,
     details         TEXT    NOT NULL,
     client_addr     TEXT,
     prev_hash       TEXT    NOT NULL,

@@ -82,6 +82,7 @@ CREATE TABLE audit_log (
     agency_id       INTEGER,
     action          TEXT    NOT NULL,
     target          TEXT,
+    target_name     TEXT,
     details         TEXT    NOT NULL,
     client_addr     TEXT,
     prev_hash       TEXT    NOT NULL,

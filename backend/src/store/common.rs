@@ -170,6 +170,7 @@ pub(crate) struct AuditRow {
     pub agency_id: Option<i64>,
     pub action: String,
     pub target: Option<String>,
+    pub target_name: Option<String>,
     pub details: String,
     pub client_addr: Option<String>,
     pub prev_hash: String,
@@ -186,6 +187,7 @@ impl AuditRow {
             agency_id: self.agency_id,
             action: self.action,
             target: self.target,
+            target_name: self.target_name,
             details: self.details,
             client_addr: self.client_addr,
             hash: self.hash,
@@ -243,14 +245,15 @@ macro_rules! sql_store {
                     agency_id: ev.agency_id,
                     action: ev.action.to_string(),
                     target: ev.target,
+                    target_name: ev.target_name,
                     details: ev.details.to_string(),
                     client_addr: ev.actor.client_addr.clone(),
                     hash: String::new(),
                 };
                 entry.hash = $crate::store::audit_hash(&prev_hash, &entry);
                 sqlx::query(
-                    "INSERT INTO audit_log (seq, at, actor_id, actor_username, agency_id, action, target, details, \
-                     client_addr, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    "INSERT INTO audit_log (seq, at, actor_id, actor_username, agency_id, action, target, target_name, \
+                     details, client_addr, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 )
                 .bind(entry.seq)
                 .bind(entry.at.0)
@@ -259,6 +262,7 @@ macro_rules! sql_store {
                 .bind(entry.agency_id)
                 .bind(&entry.action)
                 .bind(&entry.target)
+                .bind(&entry.target_name)
                 .bind(&entry.details)
                 .bind(&entry.client_addr)
                 .bind(&prev_hash)
@@ -369,6 +373,7 @@ macro_rules! sql_store {
                         agency_id: Some(id),
                         action: "agency.create",
                         target: Some(format!("agency:{id}")),
+                        target_name: Some(a.name.clone()),
                         details: serde_json::json!({"code": a.code.as_str(), "name": a.name, "short_name": a.short_name}),
                     },
                 )
@@ -447,6 +452,7 @@ macro_rules! sql_store {
                         agency_id: Some(agency_id),
                         action: "unit.create",
                         target: Some(format!("unit:{id}")),
+                        target_name: Some(u.name.clone()),
                         details: serde_json::json!({"name": u.name, "short_name": u.short_name, "kind": u.kind.code()}),
                     },
                 )
@@ -480,6 +486,7 @@ macro_rules! sql_store {
                         agency_id: Some(before.agency_id),
                         action: "unit.update",
                         target: Some(format!("unit:{unit_id}")),
+                        target_name: Some(u.name.clone()),
                         details: serde_json::json!({
                             "before": {"name": before.name, "short_name": before.short_name, "kind": before.kind.code()},
                             "after": {"name": u.name, "short_name": u.short_name, "kind": u.kind.code()},
@@ -528,6 +535,7 @@ macro_rules! sql_store {
                         agency_id: Some(agency_id),
                         action: "user.create",
                         target: Some(format!("user:{id}")),
+                        target_name: Some(u.username.clone()),
                         details: serde_json::json!({
                             "username": u.username, "full_name": f.full_name, "unit_id": f.unit_id,
                             "roles": f.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
@@ -571,6 +579,7 @@ macro_rules! sql_store {
                         agency_id: Some(agency_id),
                         action: "user.update",
                         target: Some(format!("user:{user_id}")),
+                        target_name: Some(before.username.clone()),
                         details: serde_json::json!({
                             "before": {"full_name": before.full_name, "position": before.position, "email": before.email,
                                        "phone": before.phone, "unit_id": before.unit.id,
@@ -611,6 +620,7 @@ macro_rules! sql_store {
                         agency_id: Some(before.agency.id),
                         action: if locked { "user.lock" } else { "user.unlock" },
                         target: Some(format!("user:{user_id}")),
+                        target_name: Some(before.username.clone()),
                         details: serde_json::json!({"username": before.username}),
                     },
                 )
@@ -645,6 +655,7 @@ macro_rules! sql_store {
                         agency_id: Some(before.agency.id),
                         action: "user.password_reset",
                         target: Some(format!("user:{user_id}")),
+                        target_name: Some(before.username.clone()),
                         details: serde_json::json!({"username": before.username}),
                     },
                 )
@@ -757,6 +768,7 @@ macro_rules! sql_store {
                         agency_id: user.map(|u| u.agency_id),
                         action: "auth.login_failed",
                         target: user.map(|u| format!("user:{}", u.user_id)),
+                        target_name: user.map(|u| u.username.clone()),
                         details: serde_json::json!({"reason": reason}),
                     },
                 )
@@ -813,6 +825,7 @@ macro_rules! sql_store {
                         agency_id: Some(login.agency_id),
                         action: "auth.login",
                         target: Some(format!("user:{}", login.user_id)),
+                        target_name: Some(login.username.clone()),
                         details: serde_json::json!({}),
                     },
                 )
@@ -876,6 +889,7 @@ macro_rules! sql_store {
                         agency_id: agency.map(|a| a.0),
                         action: "auth.logout",
                         target: actor.id.map(|id| format!("user:{id}")),
+                        target_name: actor.username.clone(),
                         details: serde_json::json!({}),
                     },
                 )
@@ -914,6 +928,7 @@ macro_rules! sql_store {
                         agency_id: Some(user.agency.id),
                         action: "auth.password_change",
                         target: Some(format!("user:{user_id}")),
+                        target_name: Some(user.username.clone()),
                         details: serde_json::json!({}),
                     },
                 )
@@ -927,7 +942,7 @@ macro_rules! sql_store {
                 filter: $crate::store::AuditFilter,
             ) -> $crate::store::StoreResult<Vec<shared::audit::AuditEntryDto>> {
                 let rows: Vec<$crate::store::common::AuditRow> = sqlx::query_as(
-                    "SELECT seq, at, actor_id, actor_username, agency_id, action, target, details, client_addr, \
+                    "SELECT seq, at, actor_id, actor_username, agency_id, action, target, target_name, details, client_addr, \
                      prev_hash, hash FROM audit_log WHERE ($1 IS NULL OR agency_id = $1) AND ($2 IS NULL OR seq < $2) \
                      ORDER BY seq DESC LIMIT $3",
                 )
@@ -942,7 +957,7 @@ macro_rules! sql_store {
             async fn verify_audit_chain(&self) -> $crate::store::StoreResult<$crate::store::AuditChainReport> {
                 use futures_util::TryStreamExt;
                 let mut rows = sqlx::query_as::<_, $crate::store::common::AuditRow>(
-                    "SELECT seq, at, actor_id, actor_username, agency_id, action, target, details, client_addr, \
+                    "SELECT seq, at, actor_id, actor_username, agency_id, action, target, target_name, details, client_addr, \
                      prev_hash, hash FROM audit_log ORDER BY seq",
                 )
                 .fetch(&self.pool);

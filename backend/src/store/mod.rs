@@ -174,6 +174,8 @@ pub struct AuditEvent<'a> {
     pub agency_id: Option<i64>,
     pub action: &'static str,
     pub target: Option<String>,
+    /// A readable name of the target as it was then (username, unit name), so the log reads without lookups.
+    pub target_name: Option<String>,
     pub details: serde_json::Value,
 }
 
@@ -203,6 +205,7 @@ pub fn audit_hash(prev_hash: &str, e: &AuditEntryDto) -> String {
     );
     field(e.action.as_bytes());
     field(e.target.as_deref().unwrap_or("").as_bytes());
+    field(e.target_name.as_deref().unwrap_or("").as_bytes());
     field(e.details.as_bytes());
     field(e.client_addr.as_deref().unwrap_or("").as_bytes());
     let digest = h.finalize();

@@ -30,13 +30,17 @@ pub fn action_label(code: &str) -> &str {
     }
 }
 
-/// `user:17` → `Tài khoản #17`; anything else as it is.
-fn target_label(target: &str) -> String {
-    match target.split_once(':') {
-        Some(("user", id)) => format!("Tài khoản #{id}"),
-        Some(("unit", id)) => format!("Đơn vị #{id}"),
-        Some(("agency", id)) => format!("Cơ quan #{id}"),
-        _ => target.to_string(),
+/// `user:17` with name `cv.snv` → `Tài khoản cv.snv`; without a name, `Tài khoản #17`.
+fn target_label(target: &str, name: Option<&str>) -> String {
+    let (kind, id) = match target.split_once(':') {
+        Some(("user", id)) => ("Tài khoản", id),
+        Some(("unit", id)) => ("Đơn vị", id),
+        Some(("agency", id)) => ("Cơ quan", id),
+        _ => return target.to_string(),
+    };
+    match name {
+        Some(name) => format!("{kind} {name}"),
+        None => format!("{kind} #{id}"),
     }
 }
 
@@ -108,7 +112,7 @@ pub fn AuditPage() -> impl IntoView {
                 </td>
                 <td data-label="Người thực hiện">{e.actor_username.unwrap_or_else(|| "—".into())}</td>
                 <td data-label="Hành động">{action_label(&e.action).to_string()}</td>
-                <td data-label="Đối tượng">{e.target.as_deref().map(target_label).unwrap_or_else(|| "—".into())}</td>
+                <td data-label="Đối tượng">{e.target.as_deref().map(|t| target_label(t, e.target_name.as_deref())).unwrap_or_else(|| "—".into())}</td>
                 <td data-label="Địa chỉ máy">
                     <code>{e.client_addr.unwrap_or_else(|| "—".into())}</code>
                 </td>
