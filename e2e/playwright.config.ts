@@ -34,11 +34,13 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'desktop', use: { viewport: { width: 1280, height: 800 } } },
+    { name: 'desktop', testIgnore: /layout\.spec/, use: { viewport: { width: 1280, height: 800 } } },
     {
       name: 'phone',
+      testIgnore: /layout\.spec/,
       use: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
     },
+    { name: 'tablet', testMatch: /layout\.spec/, use: { viewport: { width: 768, height: 1024 }, hasTouch: true } },
   ],
   webServer: {
     command: './start-server.sh',

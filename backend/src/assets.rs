@@ -45,6 +45,8 @@ async fn cache_headers(req: Request, next: Next, csp: HeaderValue) -> Response {
     };
     let headers = resp.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    // The same URL answers brotli, gzip or plain bytes: caches must key on Accept-Encoding.
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if headers
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))

@@ -52,6 +52,7 @@ async fn hashed_assets_are_served_precompressed_and_cached_for_a_year() {
         br.headers["cache-control"],
         "public, max-age=31536000, immutable"
     );
+    assert_eq!(br.headers["vary"], "accept-encoding");
     let gz = c
         .raw(
             Method::GET,

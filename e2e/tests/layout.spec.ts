@@ -1,0 +1,43 @@
+import { expect, test } from '@playwright/test';
+import { DEMO_PASSWORD, expectNoHorizontalOverflow, openNav, signIn, snap } from './helpers';
+
+// Tablet width (768 px): every page of the foundation fits without sideways scrolling. Desktop and phone
+// widths are covered by the journeys in foundation.spec.ts.
+test('every page fits a tablet', async ({ page }, testInfo) => {
+  await page.goto('/dang-nhap');
+  await expectNoHorizontalOverflow(page);
+  await snap(page, testInfo, '01-dang-nhap');
+  await signIn(page, 'quantri.sgddt', DEMO_PASSWORD);
+  await expect(page.getByTestId('shell-user-name')).toBeVisible();
+  await expectNoHorizontalOverflow(page);
+  await snap(page, testInfo, '02-trang-chu');
+  for (const [nav, name] of [
+    ['nav-incoming', '03-van-ban-den'],
+    ['nav-outgoing', '04-van-ban-di'],
+    ['nav-records', '05-ho-so'],
+    ['nav-reports', '06-bao-cao'],
+  ] as const) {
+    await openNav(page);
+    await page.getByTestId(nav).click();
+    await expect(page.getByTestId('page-placeholder')).toBeVisible();
+    await expectNoHorizontalOverflow(page);
+    await snap(page, testInfo, name);
+  }
+  await openNav(page);
+  await page.getByTestId('nav-admin').click();
+  for (const [tab, row, name] of [
+    ['admin-tab-users', 'user-row', '07-tai-khoan'],
+    ['admin-tab-units', 'unit-row', '08-don-vi'],
+    ['admin-tab-audit', 'audit-row', '09-nhat-ky'],
+  ] as const) {
+    await page.getByTestId(tab).click();
+    await expect(page.getByTestId(row).first()).toBeVisible();
+    await expectNoHorizontalOverflow(page);
+    await snap(page, testInfo, name);
+  }
+  // An agency administrator sees only their own agency's accounts.
+  await page.getByTestId('admin-tab-users').click();
+  const usernames = await page.getByTestId('user-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-username')));
+  expect(usernames.length).toBe(6);
+  expect(usernames.every((u) => u!.endsWith('.sgddt'))).toBe(true);
+});
