@@ -35,8 +35,15 @@ export async function signOut(page: Page) {
   await expect(page.getByTestId('login-username')).toBeVisible();
 }
 
-/** Nothing on the page may be wider than the viewport (no sideways scrolling on a phone). */
+/** Nothing may be wider than its room: the page does not scroll sideways and no table is cut off inside its
+ * scroll box (buttons half hidden at the right edge). */
 export async function expectNoHorizontalOverflow(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, 'page scrolls sideways').toBeLessThanOrEqual(0);
+  const clipped = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('.table-wrap'))
+      .map((el) => el.scrollWidth - el.clientWidth)
+      .filter((d) => d > 1),
+  );
+  expect(clipped, 'a table is wider than its box').toEqual([]);
 }

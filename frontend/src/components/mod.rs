@@ -4,5 +4,6 @@
 pub mod dialog;
 pub mod feedback;
 pub mod shell;
+pub mod text_field;
 pub mod unit_form;
 pub mod user_form;

@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use shared::agency::{CreateUnitRequest, ShortName, UnitDto, UnitKind};
 use shared::text::OrganName;
 
-use super::feedback::{FieldError, FormError};
+use super::feedback::FormError;
+use super::text_field::TextField;
 use crate::api::ClientError;
 
 /// The unit form. `initial` is `None` for a new unit.
@@ -32,17 +33,6 @@ pub fn UnitForm(
         Signal::derive(move || {
             own.get()
                 .or_else(|| server_error.with(|e| e.as_ref().and_then(|e| e.field(field))))
-                // The API answers a taken short name with `409 conflict` and no field: show it there.
-                .or_else(|| {
-                    server_error.with(|e| {
-                        e.as_ref()
-                            .filter(|e| {
-                                field == "short_name"
-                                    && e.code() == Some(shared::ErrorCode::Conflict)
-                            })
-                            .map(ClientError::message)
-                    })
-                })
         })
     };
     let general_error =
@@ -79,34 +69,25 @@ pub fn UnitForm(
 
     view! {
         <form class="form" on:submit=submit novalidate>
-            <div class="field">
-                <label for="unit-name">"Tên đơn vị" <span class="req">"*"</span></label>
-                <input
-                    id="unit-name"
-                    type="text"
-                    autocomplete="off"
-                    data-testid="unit-form-name"
-                    aria-describedby="unit-name-err"
-                    bind:value=name
-                />
-                <FieldError id="unit-name-err".into() message=field_message(name_error, "name") />
-            </div>
+            <TextField
+                id="unit-name"
+                label="Tên đơn vị"
+                required=true
+                testid="unit-form-name"
+                value=name
+                error=field_message(name_error, "name")
+            />
             <div class="field-row">
-                <div class="field">
-                    <label for="unit-short">"Tên viết tắt" <span class="req">"*"</span></label>
-                    <input
-                        id="unit-short"
-                        type="text"
-                        autocomplete="off"
-                        autocapitalize="characters"
-                        spellcheck="false"
-                        data-testid="unit-form-short"
-                        aria-describedby="unit-short-err"
-                        bind:value=short
-                    />
-                    <p class="hint">"Dùng trong ký hiệu văn bản, vd. VP, TCCB."</p>
-                    <FieldError id="unit-short-err".into() message=field_message(short_error, "short_name") />
-                </div>
+                <TextField
+                    id="unit-short"
+                    label="Tên viết tắt"
+                    required=true
+                    autocapitalize="characters"
+                    hint="Dùng trong ký hiệu văn bản, vd. VP, TCCB."
+                    testid="unit-form-short"
+                    value=short
+                    error=field_message(short_error, "short_name")
+                />
                 <div class="field">
                     <label for="unit-kind">"Loại đơn vị"</label>
                     <select

@@ -10,6 +10,7 @@ use shared::text::{PersonName, Position};
 use shared::user::{CreateUserRequest, Email, Phone, UpdateUserRequest, UserDto, Username};
 
 use super::feedback::{FieldError, FormError};
+use super::text_field::TextField;
 use crate::api::ClientError;
 
 /// What the form asks the page to send.
@@ -32,10 +33,6 @@ fn optional<T, E: ToString>(
     } else {
         parse(s).map(Some).map_err(|e| e.to_string())
     }
-}
-
-fn general_message(error: Signal<Option<ClientError>>) -> Option<String> {
-    error.with(|e| e.as_ref().map(ClientError::message))
 }
 
 /// The account form. `initial` is `None` for a new account.
@@ -74,14 +71,6 @@ pub fn UserForm(
             errors
                 .with(|e| e.get(field).cloned())
                 .or_else(|| server_error.with(|e| e.as_ref().and_then(|e| e.field(field))))
-                // The API answers a taken username with `409 conflict` and no field: show it there.
-                .or_else(|| {
-                    let conflict = server_error.with(|e| e.as_ref().and_then(ClientError::code))
-                        == Some(shared::ErrorCode::Conflict);
-                    (field == "username" && conflict)
-                        .then(|| general_message(server_error))
-                        .flatten()
-                })
         })
     };
     let general_error = Signal::derive(move || {
@@ -209,70 +198,49 @@ pub fn UserForm(
     view! {
         <form class="form" on:submit=submit novalidate>
             <Show when=move || is_new>
-                <div class="field">
-                    <label for="uf-username">"Tên đăng nhập" <span class="req">"*"</span></label>
-                    <input
-                        id="uf-username"
-                        type="text"
-                        autocomplete="off"
-                        autocapitalize="none"
-                        spellcheck="false"
-                        data-testid="user-form-username"
-                        aria-describedby="uf-username-err"
-                        bind:value=username
-                    />
-                    <FieldError id="uf-username-err".into() message=message("username") />
-                </div>
+                <TextField
+                    id="uf-username"
+                    label="Tên đăng nhập"
+                    required=true
+                    autocapitalize="none"
+                    testid="user-form-username"
+                    value=username
+                    error=message("username")
+                />
             </Show>
-            <div class="field">
-                <label for="uf-fullname">"Họ và tên" <span class="req">"*"</span></label>
-                <input
-                    id="uf-fullname"
-                    type="text"
-                    autocomplete="off"
-                    data-testid="user-form-fullname"
-                    aria-describedby="uf-fullname-err"
-                    bind:value=full_name
-                />
-                <FieldError id="uf-fullname-err".into() message=message("full_name") />
-            </div>
-            <div class="field">
-                <label for="uf-position">"Chức vụ"</label>
-                <input
-                    id="uf-position"
-                    type="text"
-                    autocomplete="off"
-                    data-testid="user-form-position"
-                    aria-describedby="uf-position-err"
-                    bind:value=position
-                />
-                <FieldError id="uf-position-err".into() message=message("position") />
-            </div>
+            <TextField
+                id="uf-fullname"
+                label="Họ và tên"
+                required=true
+                testid="user-form-fullname"
+                value=full_name
+                error=message("full_name")
+            />
+            <TextField
+                id="uf-position"
+                label="Chức vụ"
+                testid="user-form-position"
+                value=position
+                error=message("position")
+            />
             <div class="field-row">
-                <div class="field">
-                    <label for="uf-email">"Thư điện tử"</label>
-                    <input
-                        id="uf-email"
-                        type="email"
-                        autocomplete="off"
-                        data-testid="user-form-email"
-                        aria-describedby="uf-email-err"
-                        bind:value=email
-                    />
-                    <FieldError id="uf-email-err".into() message=message("email") />
-                </div>
-                <div class="field">
-                    <label for="uf-phone">"Điện thoại"</label>
-                    <input
-                        id="uf-phone"
-                        type="tel"
-                        autocomplete="off"
-                        data-testid="user-form-phone"
-                        aria-describedby="uf-phone-err"
-                        bind:value=phone
-                    />
-                    <FieldError id="uf-phone-err".into() message=message("phone") />
-                </div>
+                <TextField
+                    id="uf-email"
+                    label="Thư điện tử"
+                    input_type="email"
+                    autocapitalize="none"
+                    testid="user-form-email"
+                    value=email
+                    error=message("email")
+                />
+                <TextField
+                    id="uf-phone"
+                    label="Điện thoại"
+                    input_type="tel"
+                    testid="user-form-phone"
+                    value=phone
+                    error=message("phone")
+                />
             </div>
             <div class="field">
                 <label for="uf-unit">"Đơn vị" <span class="req">"*"</span></label>

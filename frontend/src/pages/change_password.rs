@@ -10,8 +10,9 @@ use shared::user::NewPassword;
 
 use crate::api::{Api, ClientError};
 use crate::app::check_session;
-use crate::components::feedback::{ErrorPanel, FieldError, FormError, Loading};
+use crate::components::feedback::{ErrorPanel, FormError, Loading};
 use crate::components::shell::PRODUCT_NAME;
+use crate::components::text_field::TextField;
 use crate::session::{Phase, Session};
 
 #[component]
@@ -140,45 +141,34 @@ fn ChangePasswordForm(forced: Signal<bool>) -> impl IntoView {
                             "Bạn cần đổi mật khẩu tạm thời trước khi sử dụng hệ thống."
                         </div>
                     </Show>
-                    <div class="field">
-                        <label for="cp-current">"Mật khẩu hiện tại"</label>
-                        <input
-                            id="cp-current"
-                            type="password"
-                            autocomplete="current-password"
-                            data-testid="change-current"
-                            aria-describedby="cp-current-err"
-                            bind:value=current
-                        />
-                        <FieldError id="cp-current-err".into() message=field(current_error, "current_password") />
-                    </div>
-                    <div class="field">
-                        <label for="cp-new">"Mật khẩu mới"</label>
-                        <input
-                            id="cp-new"
-                            type="password"
-                            autocomplete="new-password"
-                            data-testid="change-new"
-                            aria-describedby="cp-new-hint cp-new-err"
-                            bind:value=new
-                        />
-                        <p class="hint" id="cp-new-hint">
-                            "Từ 10 đến 128 ký tự, có cả chữ cái và chữ số."
-                        </p>
-                        <FieldError id="cp-new-err".into() message=field(new_error, "new_password") />
-                    </div>
-                    <div class="field">
-                        <label for="cp-confirm">"Nhập lại mật khẩu mới"</label>
-                        <input
-                            id="cp-confirm"
-                            type="password"
-                            autocomplete="new-password"
-                            data-testid="change-confirm"
-                            aria-describedby="cp-confirm-err"
-                            bind:value=confirm
-                        />
-                        <FieldError id="cp-confirm-err".into() message=confirm_error.into() />
-                    </div>
+                    <TextField
+                        id="cp-current"
+                        label="Mật khẩu hiện tại"
+                        input_type="password"
+                        autocomplete="current-password"
+                        testid="change-current"
+                        value=current
+                        error=field(current_error, "current_password")
+                    />
+                    <TextField
+                        id="cp-new"
+                        label="Mật khẩu mới"
+                        input_type="password"
+                        autocomplete="new-password"
+                        hint="Từ 10 đến 128 ký tự, có cả chữ cái và chữ số."
+                        testid="change-new"
+                        value=new
+                        error=field(new_error, "new_password")
+                    />
+                    <TextField
+                        id="cp-confirm"
+                        label="Nhập lại mật khẩu mới"
+                        input_type="password"
+                        autocomplete="new-password"
+                        testid="change-confirm"
+                        value=confirm
+                        error=confirm_error.into()
+                    />
                     <FormError message=general_error testid="change-error" />
                     <button
                         type="submit"
