@@ -365,4 +365,28 @@ on_both_databases!(
     signing_out_ends_the_session,
     a_reset_password_must_be_changed_before_anything_else,
     changing_the_password_ends_the_other_sessions,
+    sessions_are_shared_by_every_server_instance,
 );
+
+/// Two server instances on one database (as behind a load balancer): a session opened on one is honoured by
+/// the other, and an account locked through one is signed out on both.
+async fn sessions_are_shared_by_every_server_instance(db: TestDb) {
+    let f = fixture(db.store.as_ref()).await;
+    let second_store = vanban::store::open(&db.url).await.unwrap();
+    let mut on_a = Client::new(db.store.clone());
+    on_a.login_ok("cv.snv").await;
+    let mut on_b = Client::with_app(common::app(second_store.clone(), Config::default()));
+    on_b.cookie = on_a.cookie.clone();
+    on_b.csrf = on_a.csrf.clone();
+    on_b.get("/api/me").await.expect(StatusCode::OK);
+    let mut admin_b = on_b.another();
+    admin_b.login_ok("admin").await;
+    admin_b
+        .post(&format!("/api/users/{}/lock", f.dept_official), json!({}))
+        .await
+        .expect(StatusCode::OK);
+    on_a.get("/api/me").await.expect(StatusCode::UNAUTHORIZED);
+    on_b.get("/api/me").await.expect(StatusCode::UNAUTHORIZED);
+    drop(second_store);
+    db.finish().await;
+}
