@@ -4,16 +4,21 @@
 //!
 //! The store knows sqlx and nothing of HTTP: it answers with DTOs and [`StoreError`].
 
+pub mod accounts;
+pub mod audit;
 mod common;
 pub mod postgres;
+pub mod sessions;
 pub mod sqlite;
+
+pub use accounts::AccountStore;
+pub use audit::{AuditStore, audit_hash};
+pub use sessions::SessionStore;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use sha2::{Digest, Sha256};
-use shared::agency::{AgencyCode, AgencyDto, UnitDto, UnitKind};
-use shared::audit::AuditEntryDto;
+use shared::agency::{AgencyCode, UnitKind};
 use shared::role::Role;
 use shared::user::UserDto;
 
@@ -179,39 +184,6 @@ pub struct AuditEvent<'a> {
     pub details: serde_json::Value,
 }
 
-/// The hash of an audit entry: SHA-256 over the previous hash and every field, each length-prefixed so no two
-/// different entries can serialise to the same bytes.
-pub fn audit_hash(prev_hash: &str, e: &AuditEntryDto) -> String {
-    let mut h = Sha256::new();
-    let mut field = |bytes: &[u8]| {
-        h.update((bytes.len() as u64).to_be_bytes());
-        h.update(bytes);
-    };
-    field(prev_hash.as_bytes());
-    field(&e.seq.to_be_bytes());
-    field(&e.at.0.to_be_bytes());
-    field(
-        e.actor_id
-            .map(|v| v.to_string())
-            .unwrap_or_default()
-            .as_bytes(),
-    );
-    field(e.actor_username.as_deref().unwrap_or("").as_bytes());
-    field(
-        e.agency_id
-            .map(|v| v.to_string())
-            .unwrap_or_default()
-            .as_bytes(),
-    );
-    field(e.action.as_bytes());
-    field(e.target.as_deref().unwrap_or("").as_bytes());
-    field(e.target_name.as_deref().unwrap_or("").as_bytes());
-    field(e.details.as_bytes());
-    field(e.client_addr.as_deref().unwrap_or("").as_bytes());
-    let digest = h.finalize();
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Milliseconds since the epoch, now.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -220,111 +192,16 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Persistence of everything vanban keeps.
+/// Persistence of everything vanban keeps: one part per domain (accounts, sessions, audit; later documents,
+/// registers, exchange), each a trait of its own.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: AccountStore + SessionStore + AuditStore + Send + Sync + 'static {
     /// The database this store runs on.
     fn kind(&self) -> DbKind;
     /// Applies the embedded migrations that are not applied yet.
     async fn migrate(&self) -> StoreResult<()>;
     /// The version of the last applied migration.
     async fn schema_version(&self) -> StoreResult<i64>;
-
-    /// Creates an agency (demo seeding, provincial administration).
-    async fn create_agency(&self, actor: &Actor, agency: NewAgency) -> StoreResult<AgencyDto>;
-    async fn list_agencies(&self) -> StoreResult<Vec<AgencyDto>>;
-    async fn get_agency(&self, id: i64) -> StoreResult<AgencyDto>;
-    async fn find_agency_by_code(&self, code: &str) -> StoreResult<Option<AgencyDto>>;
-
-    async fn list_units(&self, agency_id: i64) -> StoreResult<Vec<UnitDto>>;
-    async fn get_unit(&self, id: i64) -> StoreResult<UnitDto>;
-    /// Creates a unit inside an agency; the short name is unique within the agency.
-    async fn create_unit(
-        &self,
-        actor: &Actor,
-        agency_id: i64,
-        unit: UnitFields,
-    ) -> StoreResult<UnitDto>;
-    async fn update_unit(
-        &self,
-        actor: &Actor,
-        unit_id: i64,
-        unit: UnitFields,
-    ) -> StoreResult<UnitDto>;
-
-    /// Creates an account with its roles.
-    async fn create_user(&self, actor: &Actor, user: NewUser) -> StoreResult<UserDto>;
-    /// Replaces an account's editable fields and roles.
-    async fn update_user(
-        &self,
-        actor: &Actor,
-        user_id: i64,
-        fields: UserFields,
-    ) -> StoreResult<UserDto>;
-    /// Locks (ending every session) or unlocks an account.
-    async fn set_user_locked(
-        &self,
-        actor: &Actor,
-        user_id: i64,
-        locked: bool,
-    ) -> StoreResult<UserDto>;
-    /// Sets an administrator-chosen temporary password that must be changed at next sign-in; ends every session.
-    async fn reset_password(
-        &self,
-        actor: &Actor,
-        user_id: i64,
-        password_hash: String,
-    ) -> StoreResult<UserDto>;
-    async fn get_user(&self, id: i64) -> StoreResult<UserDto>;
-    async fn list_users(&self, filter: UserFilter) -> StoreResult<Vec<UserDto>>;
-
-    /// The account behind a sign-in name, if any.
-    async fn find_login(&self, username: &str) -> StoreResult<Option<LoginRecord>>;
-    /// Failed sign-ins since `since` for this name and for this address.
-    async fn count_failed_logins(
-        &self,
-        username: &str,
-        client_addr: &str,
-        since: i64,
-    ) -> StoreResult<FailedLogins>;
-    /// Records a failed sign-in (attempt row and audit entry).
-    async fn record_failed_login(
-        &self,
-        actor: &Actor,
-        user: Option<&LoginRecord>,
-        reason: &'static str,
-    ) -> StoreResult<()>;
-    /// Opens a session after a successful sign-in: attempt row, session, last sign-in time and audit entry.
-    async fn start_session(
-        &self,
-        actor: &Actor,
-        login: &LoginRecord,
-        session: NewSession,
-    ) -> StoreResult<()>;
-    /// The live session with this id (not expired, not idle for too long, account not locked).
-    async fn find_session(
-        &self,
-        id: &str,
-        now: i64,
-        idle_limit_ms: i64,
-    ) -> StoreResult<Option<SessionRecord>>;
-    /// Marks a session as used now.
-    async fn touch_session(&self, id: &str, now: i64) -> StoreResult<()>;
-    /// Ends a session (sign-out).
-    async fn end_session(&self, actor: &Actor, id: &str) -> StoreResult<()>;
-    /// Changes a user's own password; every other session of the account ends.
-    async fn change_password(
-        &self,
-        actor: &Actor,
-        user_id: i64,
-        password_hash: String,
-        keep_session: &str,
-    ) -> StoreResult<()>;
-
-    /// Audit entries, newest first.
-    async fn list_audit(&self, filter: AuditFilter) -> StoreResult<Vec<AuditEntryDto>>;
-    /// Re-computes the whole audit chain.
-    async fn verify_audit_chain(&self) -> StoreResult<AuditChainReport>;
 }
 
 /// Opens the store a URL names: `sqlite://…` or `postgres://…` (also `postgresql://`).
