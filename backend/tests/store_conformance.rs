@@ -437,6 +437,41 @@ async fn failed_sign_ins_are_counted_per_account_and_address(db: TestDb) {
     db.finish().await;
 }
 
+async fn sign_in_attempts_older_than_a_day_are_pruned(db: TestDb) {
+    fixture(db.store.as_ref()).await;
+    let mut conn = raw_connection(&db).await;
+    raw_exec(
+        &mut conn,
+        "INSERT INTO login_attempts (at, username, client_addr, success) VALUES (1000, 'cu', '10.0.0.9', false)",
+    )
+    .await
+    .unwrap();
+    let before = db
+        .store
+        .count_failed_logins("cu", "10.0.0.9", 0)
+        .await
+        .unwrap();
+    assert_eq!((before.by_account, before.by_address), (1, 1));
+    let actor = Actor {
+        id: None,
+        username: Some("moi".into()),
+        client_addr: Some("10.0.0.9".into()),
+    };
+    db.store
+        .record_failed_login(&actor, None, "unknown_user")
+        .await
+        .unwrap();
+    // The old attempt is gone; the new one counts.
+    let after = db
+        .store
+        .count_failed_logins("cu", "10.0.0.9", 0)
+        .await
+        .unwrap();
+    assert_eq!((after.by_account, after.by_address), (0, 1));
+    drop(conn);
+    db.finish().await;
+}
+
 async fn the_audit_log_is_append_only_and_hash_chained(db: TestDb) {
     let f = fixture(db.store.as_ref()).await;
     db.store
@@ -591,4 +626,5 @@ on_both_databases!(
     the_audit_log_is_append_only_and_hash_chained,
     concurrent_changes_keep_one_unbroken_audit_chain,
     a_fixture_password_verifies,
+    sign_in_attempts_older_than_a_day_are_pruned,
 );

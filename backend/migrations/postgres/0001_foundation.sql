@@ -65,6 +65,8 @@ CREATE TABLE login_attempts (
 );
 CREATE INDEX login_attempts_username ON login_attempts(username, at);
 CREATE INDEX login_attempts_addr ON login_attempts(client_addr, at);
+-- Attempts only feed the rate limit; older ones are pruned by time (the audit log keeps the history).
+CREATE INDEX login_attempts_at ON login_attempts(at);
 
 CREATE TABLE audit_head (
     id         INTEGER PRIMARY KEY CHECK (id = 1),

@@ -311,6 +311,16 @@ macro_rules! sql_store {
                 agency.map(|a| a.0).ok_or($crate::store::StoreError::NotFound)
             }
 
+/// Sign-in attempts only feed the rate limit (a 15-minute window); those older than a day are deleted
+            /// whenever a new one is written, so the table stays small without a background job.
+            async fn prune_login_attempts(tx: &mut sqlx::Transaction<'_, $db>) -> $crate::store::StoreResult<()> {
+                sqlx::query("DELETE FROM login_attempts WHERE at < $1")
+                    .bind($crate::store::now_ms() - 24 * 3600 * 1000)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+
             async fn replace_roles(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 user_id: i64,

@@ -124,6 +124,7 @@ macro_rules! sessions_impl {
                 .bind(false)
                 .execute(&mut *tx)
                 .await?;
+                Self::prune_login_attempts(&mut tx).await?;
                 let actor = $crate::store::Actor { id: user.map(|u| u.user_id), ..actor.clone() };
                 Self::append_audit(
                     &mut tx,
@@ -158,6 +159,7 @@ macro_rules! sessions_impl {
                 .bind(true)
                 .execute(&mut *tx)
                 .await?;
+                Self::prune_login_attempts(&mut tx).await?;
                 sqlx::query(
                     "INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen_at, expires_at, client_addr) \
                      VALUES ($1, $2, $3, $4, $4, $5, $6)",
