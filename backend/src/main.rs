@@ -69,6 +69,11 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Seed the demo province (skipped when already there).
     SeedDemo {
         #[command(flatten)]
@@ -76,6 +81,15 @@ enum Command {
         /// Demo accounts' password (random when unset).
         #[arg(long, env = "VANBAN_DEMO_PASSWORD")]
         demo_password: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain of the whole audit log; exit 1 if an entry was altered.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -140,6 +154,25 @@ async fn main() -> anyhow::Result<()> {
                 "Đã cập nhật cấu trúc cơ sở dữ liệu, phiên bản {}.",
                 store.schema_version().await?
             );
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => {
+            let store = open_store(&db).await?;
+            let report = store.verify_audit_chain().await?;
+            match report.first_broken_seq {
+                None => println!(
+                    "Nhật ký kiểm tra toàn vẹn: {} mục, chuỗi băm khớp.",
+                    report.entries
+                ),
+                Some(seq) => {
+                    eprintln!(
+                        "Nhật ký KHÔNG toàn vẹn: mục số {seq} (trong {} mục) không khớp chuỗi băm.",
+                        report.entries
+                    );
+                    std::process::exit(1);
+                }
+            }
         }
         Command::SeedDemo { db, demo_password } => {
             let store = open_store(&db).await?;

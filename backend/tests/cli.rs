@@ -1,0 +1,67 @@
+//! The `vanban` command line, run as a separate process like an operator would.
+
+mod common;
+
+use std::process::Command;
+
+use common::{TestDb, fixture};
+use sqlx::Connection;
+
+fn vanban(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vanban"))
+        .args(args)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn audit_verify_passes_an_intact_log_and_names_the_altered_entry() {
+    let db = TestDb::sqlite().await;
+    fixture(db.store.as_ref()).await;
+    let ok = vanban(&["audit", "verify", "--database-url", &db.url]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("10 mục, chuỗi băm khớp"));
+
+    let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+    sqlx::query("DROP TRIGGER audit_log_no_update")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_log SET actor_username = 'ai-do' WHERE seq = 7")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let broken = vanban(&["audit", "verify", "--database-url", &db.url]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("mục số 7"));
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn migrate_reports_the_schema_version_and_seed_demo_runs_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let migrated = vanban(&["migrate", "--data-dir", data]);
+    assert!(migrated.status.success());
+    assert!(String::from_utf8_lossy(&migrated.stdout).contains("phiên bản 1"));
+    assert!(dir.path().join("vanban.db").exists());
+    let first = Command::new(env!("CARGO_BIN_EXE_vanban"))
+        .args(["seed-demo", "--data-dir", data])
+        .env("VANBAN_DEMO_PASSWORD", "Demo2026vanban")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&first.stdout);
+    assert!(first.status.success());
+    assert!(
+        out.contains("mật khẩu chung: Demo2026vanban")
+            && out.contains("admin")
+            && out.contains("vanthu.snv")
+    );
+    let second = vanban(&["seed-demo", "--data-dir", data]);
+    assert!(String::from_utf8_lossy(&second.stdout).contains("đã có sẵn"));
+}
