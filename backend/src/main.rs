@@ -69,6 +69,11 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// PDF tools.
+    Pdf {
+        #[command(subcommand)]
+        command: PdfCommand,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -82,6 +87,12 @@ enum Command {
         #[arg(long, env = "VANBAN_DEMO_PASSWORD")]
         demo_password: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum PdfCommand {
+    /// Print the SHA-256 of a file, read in chunks (a 200 MB file is never held in memory).
+    Hash { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -155,6 +166,11 @@ async fn main() -> anyhow::Result<()> {
                 store.schema_version().await?
             );
         }
+        Command::Pdf {
+            command: PdfCommand::Hash { file },
+        } => {
+            println!("{}", hash_file(&file)?);
+        }
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => {
@@ -180,6 +196,23 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The hex SHA-256 of a file, streamed through the same hasher the browser uses.
+fn hash_file(path: &std::path::Path) -> anyhow::Result<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| anyhow::anyhow!("không mở được tệp {}: {e}", path.display()))?;
+    let mut hasher = shared::pdf::ByteRangeHasher::whole_file();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(shared::pdf::byte_range::hex(&hasher.finish()?))
 }
 
 async fn open_store(db: &DbArgs) -> anyhow::Result<Arc<dyn vanban::store::Store>> {

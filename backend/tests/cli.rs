@@ -65,3 +65,26 @@ async fn migrate_reports_the_schema_version_and_seed_demo_runs_once() {
     let second = vanban(&["seed-demo", "--data-dir", data]);
     assert!(String::from_utf8_lossy(&second.stdout).contains("đã có sẵn"));
 }
+
+#[test]
+fn pdf_hash_prints_the_sha256_of_a_large_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lon.pdf");
+    let data: Vec<u8> = (0..5_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    std::fs::write(&path, &data).unwrap();
+    let out = vanban(&["pdf", "hash", path.to_str().unwrap()]);
+    assert!(out.status.success());
+    // Judged by an independent implementation: coreutils' sha256sum.
+    let judge = Command::new("sha256sum").arg(&path).output().unwrap();
+    let expected = String::from_utf8_lossy(&judge.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), expected);
+    let missing = vanban(&["pdf", "hash", "/khong/co/tep.pdf"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("không mở được tệp"));
+}

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod document;
 pub mod error;
 pub mod health;
+pub mod pdf;
 pub mod role;
 pub mod status;
 pub mod text;
