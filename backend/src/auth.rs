@@ -100,10 +100,7 @@ pub fn temporary_password() -> String {
 
 /// The database id of a session token: its SHA-256 in hex. A stolen database does not yield live cookies.
 pub fn session_id(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    shared::hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// The session token from the `Cookie` header, if any.

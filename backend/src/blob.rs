@@ -103,11 +103,7 @@ impl FsBlobStore {
                 size += n as u64;
             }
             file.sync_all().await?;
-            let sha256: String = hasher
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let sha256 = shared::hex(&hasher.finalize());
             Ok::<_, io::Error>(BlobRef { sha256, size })
         }
         .await;

@@ -212,7 +212,7 @@ fn hash_file(path: &std::path::Path) -> anyhow::Result<String> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(shared::pdf::byte_range::hex(&hasher.finish()?))
+    Ok(shared::hex(&hasher.finish()?))
 }
 
 async fn open_store(db: &DbArgs) -> anyhow::Result<Arc<dyn vanban::store::Store>> {

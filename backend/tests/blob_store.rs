@@ -4,10 +4,7 @@ use vanban::blob::{BlobError, BlobStore, FsBlobStore};
 
 fn sha256_hex(data: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    shared::hex(&sha2::Sha256::digest(data))
 }
 
 async fn read_all(store: &FsBlobStore, sha: &str) -> Vec<u8> {

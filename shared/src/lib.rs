@@ -19,3 +19,13 @@ pub mod time;
 pub mod user;
 
 pub use error::{ApiError, ErrorCode, FieldError};
+
+/// Lower-case hex of bytes, the form every digest takes in the API, the database and on the command line.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}

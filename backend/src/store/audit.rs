@@ -45,8 +45,7 @@ pub fn audit_hash(prev_hash: &str, e: &AuditEntryDto) -> String {
     field(e.target_name.as_deref().unwrap_or("").as_bytes());
     field(e.details.as_bytes());
     field(e.client_addr.as_deref().unwrap_or("").as_bytes());
-    let digest = h.finalize();
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    shared::hex(&h.finalize())
 }
 
 /// The SQL implementation of [`AuditStore`], stamped out per database by `sql_store!`.

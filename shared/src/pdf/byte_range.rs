@@ -109,14 +109,10 @@ impl ByteRangeHasher {
     }
 }
 
-/// Lower-case hex of a digest.
-pub fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hex;
     use proptest::prelude::*;
 
     fn reference(data: &[u8], ranges: &[ByteRange]) -> [u8; 32] {
