@@ -327,7 +327,7 @@ macro_rules! accounts_impl {
                     .execute(&mut *tx)
                     .await?;
                 if locked {
-                    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+                    Self::end_all_sessions(&mut tx, user_id).await?;
                 }
                 Self::append_audit(
                     &mut tx,
@@ -363,7 +363,7 @@ macro_rules! accounts_impl {
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+                Self::end_all_sessions(&mut tx, user_id).await?;
                 Self::append_audit(
                     &mut tx,
                     $crate::store::AuditEvent {

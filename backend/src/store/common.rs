@@ -321,6 +321,12 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+/// Ends every session of an account (locked, or its password reset by an administrator).
+            async fn end_all_sessions(tx: &mut sqlx::Transaction<'_, $db>, user_id: i64) -> $crate::store::StoreResult<()> {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+                Ok(())
+            }
+
             async fn replace_roles(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 user_id: i64,

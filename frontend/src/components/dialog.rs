@@ -1,7 +1,39 @@
-//! Modal dialogs: a generic frame, a yes/no confirmation, and the one-time temporary password.
+//! Modal dialogs: a generic frame, the cancel/save row of a form in a dialog, a yes/no confirmation, and the
+//! one-time temporary password.
 
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+
+/// The buttons under a form in a dialog: cancel, and submit, which reads "Đang lưu…" and is disabled while
+/// the request is on its way. `create_label` names the submit of a new record; an edit says "Lưu thay đổi".
+#[component]
+pub fn FormActions(
+    pending: Signal<bool>,
+    is_new: bool,
+    create_label: &'static str,
+    submit_testid: &'static str,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <div class="dialog-actions">
+            <button type="button" class="btn btn-secondary" on:click=move |_| on_cancel.run(())>
+                "Hủy"
+            </button>
+            <button
+                type="submit"
+                class="btn btn-primary"
+                data-testid=submit_testid
+                prop:disabled=move || pending.get()
+            >
+                {move || match (pending.get(), is_new) {
+                    (true, _) => "Đang lưu…",
+                    (false, true) => create_label,
+                    (false, false) => "Lưu thay đổi",
+                }}
+            </button>
+        </div>
+    }
+}
 
 /// A modal frame with a title; Escape or the backdrop close it through `on_close`.
 #[component]

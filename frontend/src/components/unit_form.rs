@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use shared::agency::{CreateUnitRequest, ShortName, UnitDto, UnitKind};
 use shared::text::OrganName;
 
+use super::dialog::FormActions;
 use super::feedback::FormError;
 use super::text_field::TextField;
 use crate::api::ClientError;
@@ -104,23 +105,13 @@ pub fn UnitForm(
                 </div>
             </div>
             <FormError message=general_error testid="unit-form-error" />
-            <div class="dialog-actions">
-                <button type="button" class="btn btn-secondary" on:click=move |_| on_cancel.run(())>
-                    "Hủy"
-                </button>
-                <button
-                    type="submit"
-                    class="btn btn-primary"
-                    data-testid="unit-form-submit"
-                    prop:disabled=move || pending.get()
-                >
-                    {move || match (pending.get(), is_new) {
-                        (true, _) => "Đang lưu…",
-                        (false, true) => "Thêm đơn vị",
-                        (false, false) => "Lưu thay đổi",
-                    }}
-                </button>
-            </div>
+            <FormActions
+                pending=pending
+                is_new=is_new
+                create_label="Thêm đơn vị"
+                submit_testid="unit-form-submit"
+                on_cancel=on_cancel
+            />
         </form>
     }
 }

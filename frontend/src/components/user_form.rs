@@ -9,6 +9,7 @@ use shared::role::Role;
 use shared::text::{PersonName, Position};
 use shared::user::{CreateUserRequest, Email, Phone, UpdateUserRequest, UserDto, Username};
 
+use super::dialog::FormActions;
 use super::feedback::{FieldError, FormError};
 use super::text_field::TextField;
 use crate::api::ClientError;
@@ -263,23 +264,13 @@ pub fn UserForm(
                 <FieldError id="uf-roles-err".into() message=message("roles") />
             </fieldset>
             <FormError message=general_error testid="user-form-error" />
-            <div class="dialog-actions">
-                <button type="button" class="btn btn-secondary" on:click=move |_| on_cancel.run(())>
-                    "Hủy"
-                </button>
-                <button
-                    type="submit"
-                    class="btn btn-primary"
-                    data-testid="user-form-submit"
-                    prop:disabled=move || pending.get()
-                >
-                    {move || match (pending.get(), is_new) {
-                        (true, _) => "Đang lưu…",
-                        (false, true) => "Tạo tài khoản",
-                        (false, false) => "Lưu thay đổi",
-                    }}
-                </button>
-            </div>
+            <FormActions
+                pending=pending
+                is_new=is_new
+                create_label="Tạo tài khoản"
+                submit_testid="user-form-submit"
+                on_cancel=on_cancel
+            />
         </form>
     }
 }
