@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod cli;
+
 use clap::{Args, Parser, Subcommand};
 use vanban::app::{AppState, router};
 use vanban::blob::FsBlobStore;
@@ -69,10 +71,15 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
-    /// PDF tools.
+    /// PDF tools: sign, fill the number and date, verify, hash.
     Pdf {
         #[command(subcommand)]
-        command: PdfCommand,
+        command: cli::pdf::PdfCommand,
+    },
+    /// The demo agency CA: certificates for people and seals, revocation, CRLs.
+    Pki {
+        #[command(subcommand)]
+        command: cli::pki::PkiCommand,
     },
     /// The audit log.
     Audit {
@@ -87,12 +94,6 @@ enum Command {
         #[arg(long, env = "VANBAN_DEMO_PASSWORD")]
         demo_password: Option<String>,
     },
-}
-
-#[derive(Subcommand)]
-enum PdfCommand {
-    /// Print the SHA-256 of a file, read in chunks (a 200 MB file is never held in memory).
-    Hash { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -166,11 +167,8 @@ async fn main() -> anyhow::Result<()> {
                 store.schema_version().await?
             );
         }
-        Command::Pdf {
-            command: PdfCommand::Hash { file },
-        } => {
-            println!("{}", hash_file(&file)?);
-        }
+        Command::Pdf { command } => cli::pdf::run(command)?,
+        Command::Pki { command } => cli::pki::run(command)?,
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => {
@@ -196,23 +194,6 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// The hex SHA-256 of a file, streamed through the same hasher the browser uses.
-fn hash_file(path: &std::path::Path) -> anyhow::Result<String> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)
-        .map_err(|e| anyhow::anyhow!("không mở được tệp {}: {e}", path.display()))?;
-    let mut hasher = shared::pdf::ByteRangeHasher::whole_file();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(shared::hex(&hasher.finish()?))
 }
 
 async fn open_store(db: &DbArgs) -> anyhow::Result<Arc<dyn vanban::store::Store>> {

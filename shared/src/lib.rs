@@ -12,6 +12,8 @@ pub mod document;
 pub mod error;
 pub mod health;
 pub mod pdf;
+#[cfg(feature = "crypto")]
+pub mod pki;
 pub mod role;
 pub mod status;
 pub mod text;

@@ -1,7 +1,34 @@
 //! The PDF core: what the browser and the server both do with PDF files. Pure code over byte slices: callers
 //! read the file (a `File` in the browser, a file on disk on the server) and feed it in chunks, so a 200 MB
-//! document is never held in memory at once.
+//! document is never copied in memory.
+//!
+//! With the `crypto` feature: reading PDFs ([`document`]), incremental updates ([`update`]), PAdES signing
+//! ([`sign`]), form filling after signing ([`fill`]) and verification with modification analysis ([`verify`]).
 
 pub mod byte_range;
 
 pub use byte_range::{ByteRange, ByteRangeError, ByteRangeHasher};
+
+#[cfg(feature = "crypto")]
+pub mod appearance;
+#[cfg(feature = "crypto")]
+pub mod cms;
+#[cfg(feature = "crypto")]
+pub mod document;
+#[cfg(feature = "crypto")]
+pub mod error;
+#[cfg(feature = "crypto")]
+pub mod filter;
+#[cfg(feature = "crypto")]
+pub mod font;
+#[cfg(feature = "crypto")]
+pub mod object;
+#[cfg(feature = "crypto")]
+pub mod parse;
+#[cfg(feature = "crypto")]
+pub mod sign;
+#[cfg(feature = "crypto")]
+pub mod update;
+
+#[cfg(feature = "crypto")]
+pub use error::{PdfError, PdfResult};

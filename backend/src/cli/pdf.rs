@@ -1,0 +1,157 @@
+//! `vanban pdf`: sign, fill, verify and hash PDFs from the command line with the same core the browser runs.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow, bail};
+use clap::{Subcommand, ValueEnum};
+use shared::pdf::appearance::DisplayRect;
+use shared::pdf::cms::{Padding, RsaSigner};
+use shared::pdf::sign::{SignatureKind, SignatureRequest};
+use shared::time::Timestamp;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Signer,
+    Seal,
+    Attachment,
+}
+
+#[derive(Subcommand)]
+pub enum PdfCommand {
+    /// Print the SHA-256 of a file, read in chunks (a 200 MB file is never held in memory).
+    Hash { file: PathBuf },
+    /// Sign IN into OUT as an incremental update (PAdES, ETSI.CAdES.detached).
+    Sign {
+        input: PathBuf,
+        output: PathBuf,
+        #[arg(long)]
+        p12: PathBuf,
+        #[arg(long)]
+        pin: String,
+        #[arg(long, value_enum, default_value = "signer")]
+        kind: KindArg,
+        /// Page number, from 1.
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+        /// x,y,w,h in points from the bottom left of the page as displayed; invisible when absent.
+        #[arg(long)]
+        rect: Option<String>,
+        /// PNG image: the signature (signer) or the seal (seal).
+        #[arg(long)]
+        image: Option<PathBuf>,
+        /// Text lines of the appearance (attachment: number and notation of the main document).
+        #[arg(long)]
+        text: Option<String>,
+        /// RSASSA-PSS instead of PKCS#1 v1.5.
+        #[arg(long)]
+        pss: bool,
+    },
+}
+
+pub fn run(command: PdfCommand) -> anyhow::Result<()> {
+    match command {
+        PdfCommand::Hash { file } => {
+            println!("{}", hash_file(&file)?);
+            Ok(())
+        }
+        PdfCommand::Sign {
+            input,
+            output,
+            p12,
+            pin,
+            kind,
+            page,
+            rect,
+            image,
+            text,
+            pss,
+        } => {
+            let (key, certificates) = shared::pki::from_pkcs12(&read(&p12)?, &pin)?;
+            let (signer_name, organization) = shared::pki::subject_names(&certificates[0]);
+            let signer = RsaSigner {
+                key,
+                certificates,
+                padding: if pss { Padding::Pss } else { Padding::Pkcs1v15 },
+            };
+            if page == 0 {
+                bail!("Số trang bắt đầu từ 1.");
+            }
+            let request = SignatureRequest {
+                kind: match kind {
+                    KindArg::Signer => SignatureKind::Signer,
+                    KindArg::Seal => SignatureKind::Seal,
+                    KindArg::Attachment => SignatureKind::Attachment,
+                },
+                page: page - 1,
+                rect: rect.as_deref().map(parse_rect).transpose()?,
+                image_png: image.as_deref().map(read).transpose()?,
+                text,
+                signer_name,
+                organization,
+                time: now(),
+            };
+            let data = read(&input)?;
+            let appended = shared::pdf::sign::sign(&data, &request, &signer)?;
+            write_atomically(&output, &[&data, &appended])
+        }
+    }
+}
+
+pub fn now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    Timestamp(ms)
+}
+
+fn parse_rect(s: &str) -> anyhow::Result<DisplayRect> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| anyhow!("--rect phải có dạng x,y,w,h (số, đơn vị điểm)"))?;
+    let [x, y, w, h] = v[..] else {
+        bail!("--rect phải có đúng 4 số: x,y,w,h");
+    };
+    Ok(DisplayRect { x, y, w, h })
+}
+
+pub fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("không đọc được {}", path.display()))
+}
+
+/// Writes the parts to a temporary file beside `path`, then renames it: never a half-written output.
+pub fn write_atomically(path: &Path, parts: &[&[u8]]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".{}.tmp-{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("out"), std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        for p in parts {
+            f.write_all(p)?;
+        }
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.with_context(|| format!("không ghi được {}", path.display()))
+}
+
+/// The hex SHA-256 of a file, streamed through the same hasher the browser uses.
+pub fn hash_file(path: &Path) -> anyhow::Result<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| anyhow!("không mở được tệp {}: {e}", path.display()))?;
+    let mut hasher = shared::pdf::ByteRangeHasher::whole_file();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(shared::hex(&hasher.finish()?))
+}

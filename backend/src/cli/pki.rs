@@ -1,0 +1,187 @@
+//! `vanban pki`: the demo agency CA kept in a directory.
+//!
+//! Layout of DIR: `ca.pem` (the root certificate, the trust anchor to give verifiers), `ca-key.pem` (its
+//! PKCS#8 key, readable by the owner only), `serial` (the next serial number), `index.tsv` (one line per
+//! issued certificate: serial, status V/R, revocation time, subject) and `crlnumber`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, anyhow, bail};
+use clap::Subcommand;
+use shared::pki::{self, CertRole};
+
+const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
+
+#[derive(Subcommand)]
+pub enum PkiCommand {
+    /// Create a root CA in DIR (refuses to overwrite an existing one).
+    InitCa {
+        #[arg(long)]
+        out: PathBuf,
+        /// The CA's common name.
+        #[arg(long, default_value = "CA thử nghiệm vanban")]
+        cn: String,
+        #[arg(long, default_value = "UBND tỉnh Vĩnh Long (thử nghiệm)")]
+        org: String,
+    },
+    /// Issue a signing certificate (or an agency seal certificate with --seal) as PKCS#12.
+    Issue {
+        #[arg(long)]
+        ca: PathBuf,
+        #[arg(long)]
+        cn: String,
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long)]
+        seal: bool,
+        #[arg(long)]
+        p12: PathBuf,
+        #[arg(long)]
+        pin: String,
+    },
+    /// Mark a certificate revoked (it appears in the next CRL).
+    Revoke {
+        #[arg(long)]
+        ca: PathBuf,
+        #[arg(long)]
+        serial: u64,
+    },
+    /// Write a DER CRL of every revoked certificate.
+    Crl {
+        #[arg(long)]
+        ca: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+pub fn run(command: PkiCommand) -> anyhow::Result<()> {
+    match command {
+        PkiCommand::InitCa { out, cn, org } => init_ca(&out, &cn, &org),
+        PkiCommand::Issue {
+            ca,
+            cn,
+            org,
+            seal,
+            p12,
+            pin,
+        } => issue(&ca, &cn, org.as_deref(), seal, &p12, &pin),
+        PkiCommand::Revoke { ca, serial } => revoke(&ca, serial),
+        PkiCommand::Crl { ca, out } => crl(&ca, &out),
+    }
+}
+
+fn init_ca(dir: &Path, cn: &str, org: &str) -> anyhow::Result<()> {
+    if dir.join("ca.pem").exists() {
+        bail!("{} đã có CA; không ghi đè.", dir.display());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+    let key = pki::generate_key()?;
+    let cert = pki::issue_certificate(CertRole::RootCa, pki::name(cn, Some(org))?, &key, None, 1, 10 * YEAR)?;
+    write_private(&dir.join("ca-key.pem"), pki::key_to_pem(&key)?.as_bytes())?;
+    std::fs::write(dir.join("ca.pem"), pki::cert_to_pem(&cert)?)?;
+    std::fs::write(dir.join("serial"), "2\n")?;
+    std::fs::write(dir.join("crlnumber"), "1\n")?;
+    std::fs::write(dir.join("index.tsv"), "")?;
+    println!("Đã tạo CA tại {} (chứng thư gốc: {}).", dir.display(), dir.join("ca.pem").display());
+    Ok(())
+}
+
+struct Ca {
+    cert: pki::X509Certificate,
+    key: pki::PrivateKey,
+}
+
+fn load_ca(dir: &Path) -> anyhow::Result<Ca> {
+    let pem = std::fs::read(dir.join("ca.pem")).with_context(|| format!("{} không phải thư mục CA", dir.display()))?;
+    let cert = pki::certs_from_pem_or_der(&pem)?.remove(0);
+    let key = pki::key_from_pem(&std::fs::read_to_string(dir.join("ca-key.pem"))?)?;
+    Ok(Ca { cert, key })
+}
+
+fn read_counter(path: &Path) -> anyhow::Result<u64> {
+    std::fs::read_to_string(path)?
+        .trim()
+        .parse()
+        .map_err(|_| anyhow!("{} hỏng", path.display()))
+}
+
+fn issue(dir: &Path, cn: &str, org: Option<&str>, seal: bool, p12: &Path, pin: &str) -> anyhow::Result<()> {
+    if pin.chars().count() < 4 {
+        bail!("Mã PIN phải có ít nhất 4 ký tự.");
+    }
+    let ca = load_ca(dir)?;
+    let serial = read_counter(&dir.join("serial"))?;
+    let key = pki::generate_key()?;
+    let role = if seal { CertRole::Seal } else { CertRole::Person };
+    let cert = pki::issue_certificate(role, pki::name(cn, org)?, &key, Some((&ca.cert, &ca.key)), serial, 3 * YEAR)?;
+    let bundle = pki::to_pkcs12(&key, &[cert.clone(), ca.cert.clone()], pin)?;
+    write_private(p12, &bundle)?;
+    std::fs::write(dir.join("serial"), format!("{}\n", serial + 1))?;
+    append_line(&dir.join("index.tsv"), &format!("{serial}\tV\t\t{}", cn.replace('\t', " ")))?;
+    println!("Đã cấp chứng thư số {serial} cho \"{cn}\" vào {}.", p12.display());
+    Ok(())
+}
+
+fn revoke(dir: &Path, serial: u64) -> anyhow::Result<()> {
+    load_ca(dir)?;
+    let index_path = dir.join("index.tsv");
+    let index = std::fs::read_to_string(&index_path)?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    let mut found = false;
+    let lines: Vec<String> = index
+        .lines()
+        .map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            if cols.first() == Some(&serial.to_string().as_str()) && cols.get(1) == Some(&"V") {
+                found = true;
+                format!("{serial}\tR\t{now}\t{}", cols.get(3).unwrap_or(&""))
+            } else {
+                line.to_string()
+            }
+        })
+        .collect();
+    if !found {
+        bail!("Không có chứng thư số đang hiệu lực với số hiệu {serial}.");
+    }
+    std::fs::write(&index_path, lines.join("\n") + "\n")?;
+    println!("Đã thu hồi chứng thư số {serial}.");
+    Ok(())
+}
+
+fn crl(dir: &Path, out: &Path) -> anyhow::Result<()> {
+    let ca = load_ca(dir)?;
+    let revoked: Vec<(u64, u64)> = std::fs::read_to_string(dir.join("index.tsv"))?
+        .lines()
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            (cols.get(1) == Some(&"R")).then(|| Some((cols[0].parse().ok()?, cols.get(2)?.parse().ok()?)))?
+        })
+        .collect();
+    let number = read_counter(&dir.join("crlnumber"))?;
+    let list = pki::build_crl(&ca.cert, &ca.key, &revoked, number, Duration::from_secs(7 * 24 * 3600))?;
+    std::fs::write(out, pki::crl_to_der(&list)?)?;
+    std::fs::write(dir.join("crlnumber"), format!("{}\n", number + 1))?;
+    println!("Đã ghi CRL số {number} ({} chứng thư bị thu hồi) vào {}.", revoked.len(), out.display());
+    Ok(())
+}
+
+fn append_line(path: &Path, line: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new().append(true).create(true).open(path)?;
+    writeln!(f, "{line}")?;
+    Ok(())
+}
+
+/// Writes a secret file readable by its owner only.
+fn write_private(path: &Path, data: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(path).with_context(|| format!("không ghi được {}", path.display()))?;
+    f.write_all(data)?;
+    Ok(())
+}

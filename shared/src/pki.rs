@@ -1,0 +1,306 @@
+//! A small agency PKI for demos and tests: a root CA, signing certificates for people and seal certificates for
+//! agencies (as PKCS#12), revocation and CRLs. Production keys come from a licensed Vietnamese CA; this exists so
+//! that every workflow can be exercised end to end without one. Pure functions: the CLI keeps the CA's files.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use der::{Decode, DecodePem, Encode, EncodePem};
+use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
+use sha2::Sha256;
+use spki::{EncodePublicKey, SubjectPublicKeyInfoOwned, SubjectPublicKeyInfoRef};
+use x509_cert::builder::profile::BuilderProfile;
+use x509_cert::builder::{Builder, CertificateBuilder, CrlBuilder};
+use x509_cert::certificate::TbsCertificate;
+use x509_cert::crl::RevokedCert;
+use x509_cert::ext::pkix::{AuthorityKeyIdentifier, BasicConstraints, KeyUsage, KeyUsages, SubjectKeyIdentifier};
+use x509_cert::ext::{Extension, ToExtension};
+use x509_cert::name::Name;
+use x509_cert::serial_number::SerialNumber;
+use x509_cert::time::{Time, Validity};
+use x509_cert::{Certificate, crl::CertificateList};
+
+pub use rsa::PrivateKey;
+pub use x509_cert::Certificate as X509Certificate;
+
+/// Why a PKI operation failed (Vietnamese: it reaches administrators on the command line).
+#[derive(Debug, thiserror::Error)]
+pub enum PkiError {
+    #[error("Không tạo được khoá RSA: {0}")]
+    Key(String),
+    #[error("Không tạo được chứng thư số: {0}")]
+    Certificate(String),
+    #[error("Tệp PKCS#12 không mở được: sai mã PIN hoặc tệp hỏng ({0})")]
+    Pkcs12(String),
+    #[error("Tệp PKCS#12 không có khoá riêng kèm chứng thư số")]
+    NoKeyInPkcs12,
+    #[error("Dữ liệu PEM/DER không hợp lệ: {0}")]
+    Encoding(String),
+}
+
+fn cert_err(e: impl std::fmt::Display) -> PkiError {
+    PkiError::Certificate(e.to_string())
+}
+
+/// RSA modulus size for every key this PKI makes.
+pub const KEY_BITS: usize = 2048;
+
+pub fn generate_key() -> Result<rsa::PrivateKey, PkiError> {
+    let mut rng = rsa::rand_core::UnwrapErr(getrandom::SysRng);
+    rsa::PrivateKey::new(&mut rng, KEY_BITS).map_err(|e| PkiError::Key(e.to_string()))
+}
+
+/// What a certificate is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertRole {
+    RootCa,
+    /// A person's signing certificate.
+    Person,
+    /// An agency's seal certificate (chữ ký số của cơ quan, tổ chức).
+    Seal,
+}
+
+struct Profile {
+    issuer: Name,
+    subject: Name,
+    issuer_spki: Option<SubjectPublicKeyInfoOwned>,
+    role: CertRole,
+}
+
+impl BuilderProfile for Profile {
+    fn get_issuer(&self, subject: &Name) -> Name {
+        if self.role == CertRole::RootCa { subject.clone() } else { self.issuer.clone() }
+    }
+
+    fn get_subject(&self) -> Name {
+        self.subject.clone()
+    }
+
+    fn build_extensions(
+        &self,
+        spk: SubjectPublicKeyInfoRef<'_>,
+        issuer_spk: SubjectPublicKeyInfoRef<'_>,
+        tbs: &TbsCertificate,
+    ) -> x509_cert::builder::Result<Vec<Extension>> {
+        let mut ext: Vec<Extension> = Vec::new();
+        let ski = SubjectKeyIdentifier::try_from(spk)?;
+        let issuer_key = match &self.issuer_spki {
+            Some(i) => SubjectKeyIdentifier::try_from(i.owned_to_ref())?,
+            None => SubjectKeyIdentifier::try_from(issuer_spk)?,
+        };
+        let subject = tbs.subject();
+        ext.push(
+            AuthorityKeyIdentifier {
+                key_identifier: Some(issuer_key.0.clone()),
+                ..Default::default()
+            }
+            .to_extension(subject, &ext)?,
+        );
+        let ca = self.role == CertRole::RootCa;
+        ext.push(
+            BasicConstraints {
+                ca,
+                path_len_constraint: ca.then_some(0),
+            }
+            .to_extension(subject, &ext)?,
+        );
+        let usage = if ca {
+            KeyUsages::KeyCertSign | KeyUsages::CRLSign
+        } else {
+            KeyUsages::DigitalSignature | KeyUsages::NonRepudiation
+        };
+        ext.push(KeyUsage(usage).to_extension(subject, &ext)?);
+        ext.push(ski.to_extension(subject, &ext)?);
+        Ok(ext)
+    }
+}
+
+trait OwnedToRef {
+    fn owned_to_ref(&self) -> SubjectPublicKeyInfoRef<'_>;
+}
+
+impl OwnedToRef for SubjectPublicKeyInfoOwned {
+    fn owned_to_ref(&self) -> SubjectPublicKeyInfoRef<'_> {
+        der::referenced::OwnedToRef::owned_to_ref(self)
+    }
+}
+
+/// An RFC 4514 attribute value with its special characters escaped.
+fn escape(value: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in value.chars().enumerate() {
+        if matches!(ch, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=') || (i == 0 && matches!(ch, '#' | ' ')) {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+pub fn name(common_name: &str, organization: Option<&str>) -> Result<Name, PkiError> {
+    let mut s = format!("CN={}", escape(common_name));
+    if let Some(o) = organization.filter(|o| !o.is_empty()) {
+        s.push_str(&format!(",O={}", escape(o)));
+    }
+    s.push_str(",C=VN");
+    Name::from_str(&s).map_err(cert_err)
+}
+
+fn spki_of(key: &rsa::PrivateKey) -> Result<SubjectPublicKeyInfoOwned, PkiError> {
+    let der = key.to_public_key().to_public_key_der().map_err(cert_err)?;
+    SubjectPublicKeyInfoOwned::from_der(der.as_bytes()).map_err(cert_err)
+}
+
+/// Issues a certificate for `subject_key`. `issuer` is None for the self-signed root.
+pub fn issue_certificate(
+    role: CertRole,
+    subject: Name,
+    subject_key: &rsa::PrivateKey,
+    issuer: Option<(&Certificate, &rsa::PrivateKey)>,
+    serial: u64,
+    valid_for: Duration,
+) -> Result<Certificate, PkiError> {
+    let (issuer_name, issuer_spki, signing_key) = match issuer {
+        Some((cert, key)) => (
+            cert.tbs_certificate().subject().clone(),
+            Some(cert.tbs_certificate().subject_public_key_info().clone()),
+            key.clone(),
+        ),
+        None => (subject.clone(), None, subject_key.clone()),
+    };
+    let profile = Profile {
+        issuer: issuer_name,
+        subject,
+        issuer_spki,
+        role,
+    };
+    // Back-date by an hour so a certificate made just now is valid on a machine whose clock is a little behind.
+    let mut validity = Validity::from_now(valid_for + Duration::from_secs(3600)).map_err(cert_err)?;
+    let start = std::time::SystemTime::now() - Duration::from_secs(3600);
+    validity.not_before = Time::try_from(start).map_err(cert_err)?;
+    let builder = CertificateBuilder::new(profile, SerialNumber::from(serial), validity, spki_of(subject_key)?)
+        .map_err(cert_err)?;
+    let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(signing_key);
+    builder
+        .build::<_, rsa::pkcs1v15::Signature>(&signer)
+        .map_err(cert_err)
+}
+
+/// A PKCS#12 (PBES2 AES-256-CBC, HMAC-SHA-256 MAC) holding the key and its chain, protected by `pin`.
+pub fn to_pkcs12(key: &rsa::PrivateKey, chain: &[Certificate], pin: &str) -> Result<Vec<u8>, PkiError> {
+    use p12_keystore::{Certificate as P12Cert, KeyStore, KeyStoreEntry, PrivateKey, PrivateKeyChain};
+    let key_der = key.to_pkcs8_der().map_err(|e| PkiError::Key(e.to_string()))?;
+    let certs = chain
+        .iter()
+        .map(|c| P12Cert::from_der(&c.to_der().map_err(cert_err)?).map_err(|e| PkiError::Pkcs12(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let key = PrivateKey::from_der(key_der.as_bytes()).map_err(|e| PkiError::Pkcs12(e.to_string()))?;
+    let local_key_id = {
+        use sha2::Digest;
+        Sha256::digest(chain.first().map(|c| c.to_der().unwrap_or_default()).unwrap_or_default())[..20].to_vec()
+    };
+    let mut store = KeyStore::new();
+    store.add_entry("1", KeyStoreEntry::PrivateKeyChain(PrivateKeyChain::new(local_key_id, key, certs)));
+    store.writer(pin).write().map_err(|e| PkiError::Pkcs12(e.to_string()))
+}
+
+/// The key and certificate chain (signer first) in a PKCS#12 file.
+pub fn from_pkcs12(data: &[u8], pin: &str) -> Result<(rsa::PrivateKey, Vec<Certificate>), PkiError> {
+    use p12_keystore::{KeyStore, Pkcs12ImportPolicy};
+    let store = KeyStore::from_pkcs12(data, pin, Pkcs12ImportPolicy::Relaxed).map_err(|e| PkiError::Pkcs12(e.to_string()))?;
+    let (_, chain) = store.private_key_chain().ok_or(PkiError::NoKeyInPkcs12)?;
+    let key = rsa::PrivateKey::from_pkcs8_der(chain.key().as_der()).map_err(|e| PkiError::Key(e.to_string()))?;
+    let mut certs = chain
+        .certs()
+        .iter()
+        .map(|c| Certificate::from_der(c.as_der()).map_err(|e| PkiError::Encoding(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Put the certificate that matches the key first, whatever order the file uses.
+    let public = spki_of(&key)?;
+    if let Some(i) = certs.iter().position(|c| c.tbs_certificate().subject_public_key_info() == &public) {
+        certs.swap(0, i);
+    } else {
+        return Err(PkiError::NoKeyInPkcs12);
+    }
+    Ok((key, certs))
+}
+
+/// A signed CRL listing `revoked` (serial, revocation time as Unix seconds).
+pub fn build_crl(
+    ca_cert: &Certificate,
+    ca_key: &rsa::PrivateKey,
+    revoked: &[(u64, u64)],
+    crl_number: u64,
+    valid_for: Duration,
+) -> Result<CertificateList, PkiError> {
+    let now = std::time::SystemTime::now();
+    let this_update = Time::try_from(now - Duration::from_secs(60)).map_err(cert_err)?;
+    let next_update = Time::try_from(now + valid_for).map_err(cert_err)?;
+    let entries = revoked
+        .iter()
+        .map(|(serial, at)| {
+            Ok(RevokedCert {
+                serial_number: SerialNumber::from(*serial),
+                revocation_date: Time::try_from(std::time::UNIX_EPOCH + Duration::from_secs(*at)).map_err(cert_err)?,
+                crl_entry_extensions: None,
+            })
+        })
+        .collect::<Result<Vec<_>, PkiError>>()?;
+    let number = x509_cert::ext::pkix::CrlNumber(der::asn1::Uint::new(&crl_number.to_be_bytes()).map_err(cert_err)?);
+    let builder = CrlBuilder::new_with_this_update(ca_cert, number, this_update)
+        .map_err(cert_err)?
+        .with_next_update(Some(next_update))
+        .with_certificates(entries.into_iter());
+    let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(ca_key.clone());
+    builder.build::<_, rsa::pkcs1v15::Signature>(&signer).map_err(cert_err)
+}
+
+pub fn cert_to_pem(cert: &Certificate) -> Result<String, PkiError> {
+    cert.to_pem(LineEnding::LF).map_err(|e| PkiError::Encoding(e.to_string()))
+}
+
+/// Every certificate in a PEM bundle (or one DER certificate).
+pub fn certs_from_pem_or_der(data: &[u8]) -> Result<Vec<Certificate>, PkiError> {
+    if data.starts_with(b"-----") || data.iter().take(64).all(|b| b.is_ascii()) {
+        let text = std::str::from_utf8(data).map_err(|e| PkiError::Encoding(e.to_string()))?;
+        let mut out = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
+            let end_marker = "-----END CERTIFICATE-----";
+            let end = rest[start..]
+                .find(end_marker)
+                .ok_or_else(|| PkiError::Encoding("PEM thiếu dòng END".into()))?;
+            let block = &rest[start..start + end + end_marker.len()];
+            out.push(Certificate::from_pem(block).map_err(|e| PkiError::Encoding(e.to_string()))?);
+            rest = &rest[start + end + end_marker.len()..];
+        }
+        if out.is_empty() {
+            return Err(PkiError::Encoding("không có chứng thư số nào trong tệp PEM".into()));
+        }
+        return Ok(out);
+    }
+    Ok(vec![Certificate::from_der(data).map_err(|e| PkiError::Encoding(e.to_string()))?])
+}
+
+pub fn key_to_pem(key: &rsa::PrivateKey) -> Result<String, PkiError> {
+    Ok(key.to_pkcs8_pem(LineEnding::LF).map_err(|e| PkiError::Key(e.to_string()))?.to_string())
+}
+
+pub fn key_from_pem(pem: &str) -> Result<rsa::PrivateKey, PkiError> {
+    rsa::PrivateKey::from_pkcs8_pem(pem).map_err(|e| PkiError::Key(e.to_string()))
+}
+
+pub fn crl_to_der(crl: &CertificateList) -> Result<Vec<u8>, PkiError> {
+    crl.to_der().map_err(|e| PkiError::Encoding(e.to_string()))
+}
+
+/// The common name and organization of a certificate's subject, as text.
+pub fn subject_names(cert: &Certificate) -> (String, Option<String>) {
+    name_parts(cert.tbs_certificate().subject())
+}
+
+pub fn name_parts(name: &Name) -> (String, Option<String>) {
+    let cn = name.common_name().ok().flatten().map(|d| d.value().into_owned()).unwrap_or_default();
+    let org = name.organization().ok().flatten().map(|d| d.value().into_owned());
+    (cn, org)
+}
