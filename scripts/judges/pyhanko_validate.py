@@ -14,10 +14,13 @@ Prints a JSON array, one object per signature field that holds a signature (docu
 timestamps included, with "type": "timestamp"), in file order:
   {"field", "type", "intact", "valid", "trusted", "revoked", "coverage", "modification_level",
    "docmdp_ok", "md_algorithm", "signature_mechanism", "summary", "bottom_line",
-   "trust_problem", "signer", "signing_time", "error"}
+   "trust_problem", "modification_detail", "signer", "signing_time", "error"}
 coverage is pyHanko's SignatureCoverageLevel name (ENTIRE_FILE, ENTIRE_REVISION, ...),
 modification_level its ModificationLevel name (NONE, LTA_UPDATES, FORM_FILLING,
-ANNOTATIONS, OTHER) or null when pyHanko could not tell.
+ANNOTATIONS, OTHER) or null when pyHanko could not tell; when pyHanko's difference analysis
+found a change it cannot explain (level OTHER), modification_detail holds its first line.
+Note pyHanko's default diff policy whitelists form filling, signing, /Info, XMP and DSS
+updates, but not added comment annotations: those come out as OTHER, not ANNOTATIONS.
 A signature whose validation raised gets "error" set and every verdict false.
 
 Exit codes: 0 when it could read the file (even if signatures are bad, or there are none:
@@ -152,6 +155,9 @@ def main(argv):
                     'summary': st.summary(),
                     'bottom_line': bool(st.bottom_line),
                     'trust_problem': enum_name(st.trust_problem_indic),
+                    'modification_detail': (
+                        None if st.diff_result is None or hasattr(st.diff_result, 'modification_level')
+                        else str(st.diff_result).split('\n')[0]),
                     'signer': st.signing_cert.subject.human_friendly,
                     'signing_time': None,
                     'error': None,
@@ -165,6 +171,7 @@ def main(argv):
                     'coverage': None, 'modification_level': None, 'docmdp_ok': None,
                     'md_algorithm': None, 'signature_mechanism': None,
                     'summary': 'ERROR', 'bottom_line': False, 'trust_problem': None,
+                    'modification_detail': None,
                     'signer': None, 'signing_time': None,
                     'error': f'{type(e).__name__}: {e}',
                 })
