@@ -304,3 +304,12 @@ pub fn name_parts(name: &Name) -> (String, Option<String>) {
     let org = name.organization().ok().flatten().map(|d| d.value().into_owned());
     (cn, org)
 }
+
+/// A CRL from DER or PEM (`X509 CRL`).
+pub fn crl_from_pem_or_der(data: &[u8]) -> Result<CertificateList, PkiError> {
+    if data.starts_with(b"-----") {
+        let text = std::str::from_utf8(data).map_err(|e| PkiError::Encoding(e.to_string()))?;
+        return CertificateList::from_pem(text).map_err(|e| PkiError::Encoding(e.to_string()));
+    }
+    CertificateList::from_der(data).map_err(|e| PkiError::Encoding(e.to_string()))
+}

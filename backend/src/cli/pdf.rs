@@ -46,6 +46,46 @@ pub enum PdfCommand {
         #[arg(long)]
         pss: bool,
     },
+    /// Fill the number and date into the fields reserved in the draft (an incremental update: earlier
+    /// signatures stay valid, modified by form filling only).
+    FillNumber {
+        input: PathBuf,
+        output: PathBuf,
+        #[arg(long)]
+        number: u32,
+        /// The notation after the number, e.g. QĐ-UBND.
+        #[arg(long)]
+        notation: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        date: String,
+    },
+    /// Reserve the number and date fields in a draft (what the draft upload does).
+    ReserveNumber {
+        input: PathBuf,
+        output: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+        /// x,y,w,h of the number ("05/QĐ-UBND") on the displayed page.
+        #[arg(long, default_value = "60,700,200,20")]
+        number_rect: String,
+        /// x,y,w,h of the date ("ngày 05 tháng 02 năm 2026").
+        #[arg(long, default_value = "300,700,250,20")]
+        date_rect: String,
+    },
+    /// Verify every signature; exit 0 only when all are valid, trusted and modified at most by form filling.
+    Verify {
+        file: PathBuf,
+        /// Trust anchor certificates (PEM or DER), repeatable.
+        #[arg(long)]
+        trust: Vec<PathBuf>,
+        /// CRLs (DER or PEM), repeatable.
+        #[arg(long)]
+        crl: Vec<PathBuf>,
+        /// Print a JSON array, one object per signature.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(command: PdfCommand) -> anyhow::Result<()> {
@@ -94,7 +134,93 @@ pub fn run(command: PdfCommand) -> anyhow::Result<()> {
             let appended = shared::pdf::sign::sign(&data, &request, &signer)?;
             write_atomically(&output, &[&data, &appended])
         }
+        PdfCommand::FillNumber {
+            input,
+            output,
+            number,
+            notation,
+            date,
+        } => {
+            let date = parse_date(&date)?;
+            let data = read(&input)?;
+            let appended = shared::pdf::fill::fill_number(&data, number, &notation, date)?;
+            write_atomically(&output, &[&data, &appended])
+        }
+        PdfCommand::ReserveNumber {
+            input,
+            output,
+            page,
+            number_rect,
+            date_rect,
+        } => {
+            if page == 0 {
+                bail!("Số trang bắt đầu từ 1.");
+            }
+            let layout = shared::pdf::fill::NumberFieldLayout {
+                page: page - 1,
+                number: parse_rect(&number_rect)?,
+                date: parse_rect(&date_rect)?,
+            };
+            let data = read(&input)?;
+            let appended = shared::pdf::fill::reserve_number_fields(&data, &layout)?;
+            write_atomically(&output, &[&data, &appended])
+        }
+        PdfCommand::Verify { file, trust, crl, json } => verify(&file, &trust, &crl, json),
     }
+}
+
+fn verify(file: &Path, trust: &[PathBuf], crls: &[PathBuf], json: bool) -> anyhow::Result<()> {
+    use shared::pdf::verify::{VerifyOptions, verify_document};
+    let mut options = VerifyOptions::default();
+    for t in trust {
+        options.trust_anchors.extend(shared::pki::certs_from_pem_or_der(&read(t)?)?);
+    }
+    for c in crls {
+        options.crls.push(shared::pki::crl_from_pem_or_der(&read(c)?)?);
+    }
+    let data = read(file)?;
+    let reports = verify_document(&data, &options)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    } else if reports.is_empty() {
+        println!("Tệp không có chữ ký số nào.");
+    } else {
+        for r in &reports {
+            let verdict = if r.ok { "HỢP LỆ" } else { "KHÔNG HỢP LỆ" };
+            println!("Chữ ký {} — {verdict}", r.field);
+            println!("  Người ký: {} ({})", r.signer, r.organization.as_deref().unwrap_or("-"));
+            println!("  Tổ chức cấp: {}; số hiệu: {}", r.issuer, r.serial);
+            println!("  Thời gian ký: {}", r.signing_time.as_deref().unwrap_or("-"));
+            println!("  Thuật toán: {}", r.algorithm);
+            println!("  Phủ toàn bộ tệp: {}", if r.covers_whole_document { "có" } else { "không" });
+            println!("  Sửa đổi sau khi ký: {:?}; chuỗi chứng thư: {:?}; thu hồi: {:?}", r.modification, r.chain_status, r.revocation_status);
+            for p in &r.problems {
+                println!("  - {p}");
+            }
+        }
+    }
+    if reports.is_empty() || reports.iter().any(|r| !r.ok) {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+fn parse_date(s: &str) -> anyhow::Result<(i32, u32, u32)> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let bad = || anyhow!("--date phải có dạng YYYY-MM-DD");
+    let [y, m, d] = parts[..] else { return Err(bad()) };
+    let (y, m, d): (i32, u32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => return Err(bad()),
+    };
+    if !(1..=days).contains(&d) || !(1900..=9999).contains(&y) {
+        return Err(bad());
+    }
+    Ok((y, m, d))
 }
 
 pub fn now() -> Timestamp {

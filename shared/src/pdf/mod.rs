@@ -14,9 +14,13 @@ pub mod appearance;
 #[cfg(feature = "crypto")]
 pub mod cms;
 #[cfg(feature = "crypto")]
+pub mod diff;
+#[cfg(feature = "crypto")]
 pub mod document;
 #[cfg(feature = "crypto")]
 pub mod error;
+#[cfg(feature = "crypto")]
+pub mod fill;
 #[cfg(feature = "crypto")]
 pub mod filter;
 #[cfg(feature = "crypto")]
@@ -29,6 +33,8 @@ pub mod parse;
 pub mod sign;
 #[cfg(feature = "crypto")]
 pub mod update;
+#[cfg(feature = "crypto")]
+pub mod verify;
 
 #[cfg(feature = "crypto")]
 pub use error::{PdfError, PdfResult};

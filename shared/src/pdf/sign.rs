@@ -225,18 +225,18 @@ fn rect_object(r: [f64; 4]) -> Object {
 
 /// Appends `annotation` to the page's /Annots (updating the array object when it is indirect).
 pub(crate) fn add_annotation(update: &mut IncrementalUpdate, page: &Page, annotation: ObjRef) -> PdfResult<()> {
-    let doc = update.document();
-    match page.dict.get(b"Annots") {
+    let page_dict = update.current_dict(page.id)?;
+    match page_dict.get(b"Annots") {
         Some(Object::Ref(r)) => {
             let r = *r;
-            let mut annots = doc.get(r)?.as_array().map(<[Object]>::to_vec).unwrap_or_default();
+            let mut annots = update.current(r)?.as_array().map(<[Object]>::to_vec).unwrap_or_default();
             annots.push(Object::Ref(annotation));
             update.put(r, &Object::Array(annots));
         }
         other => {
             let mut annots = other.and_then(Object::as_array).map(<[Object]>::to_vec).unwrap_or_default();
             annots.push(Object::Ref(annotation));
-            let mut dict = page.dict.clone();
+            let mut dict = page_dict.clone();
             dict.set(b"Annots", Object::Array(annots));
             update.put_dict(page.id, &dict);
         }
@@ -248,9 +248,9 @@ pub(crate) fn add_annotation(update: &mut IncrementalUpdate, page: &Page, annota
 pub(crate) fn add_field(update: &mut IncrementalUpdate, field: ObjRef, signature: bool) -> PdfResult<()> {
     let doc = update.document();
     let root = doc.root_ref();
-    let mut catalog = doc.catalog()?;
+    let mut catalog = update.current_dict(root)?;
     let (acroform_ref, mut acroform) = match catalog.get(b"AcroForm") {
-        Some(Object::Ref(r)) => (Some(*r), doc.get_dict(*r)?),
+        Some(Object::Ref(r)) => (Some(*r), update.current_dict(*r)?),
         Some(Object::Dict(d)) => (None, d.clone()),
         _ => (None, Dict::default()),
     };
@@ -258,7 +258,7 @@ pub(crate) fn add_field(update: &mut IncrementalUpdate, field: ObjRef, signature
     match acroform.get(b"Fields") {
         Some(Object::Ref(r)) => {
             let r = *r;
-            let mut fields = doc.get(r)?.as_array().map(<[Object]>::to_vec).unwrap_or_default();
+            let mut fields = update.current(r)?.as_array().map(<[Object]>::to_vec).unwrap_or_default();
             fields.push(Object::Ref(field));
             update.put(r, &Object::Array(fields));
         }

@@ -21,6 +21,8 @@ pub struct IncrementalUpdate<'d, 'a> {
     doc: &'d Document<'a>,
     next_num: u32,
     objects: Vec<(ObjRef, Vec<u8>)>,
+    /// Objects of our model written so far, so later steps of the same update see earlier ones.
+    pending: std::collections::HashMap<ObjRef, Object>,
 }
 
 impl<'d, 'a> IncrementalUpdate<'d, 'a> {
@@ -29,6 +31,7 @@ impl<'d, 'a> IncrementalUpdate<'d, 'a> {
             doc,
             next_num: doc.next_object_number(),
             objects: Vec::new(),
+            pending: std::collections::HashMap::new(),
         }
     }
 
@@ -52,12 +55,27 @@ impl<'d, 'a> IncrementalUpdate<'d, 'a> {
         let mut body = Vec::new();
         serialize(object, &mut body);
         self.put_body(id, &body);
+        self.pending.insert(id, object.clone());
     }
 
     pub fn put_dict(&mut self, id: ObjRef, dict: &Dict) {
-        let mut body = Vec::new();
-        serialize_dict(dict, &mut body);
-        self.put_body(id, &body);
+        self.put(id, &Object::Dict(dict.clone()));
+    }
+
+    /// An object as this update has it: written earlier in the update, or else as in the document.
+    pub fn current(&self, id: ObjRef) -> PdfResult<Object> {
+        match self.pending.get(&id) {
+            Some(o) => Ok(o.clone()),
+            None => self.doc.get(id),
+        }
+    }
+
+    pub fn current_dict(&self, id: ObjRef) -> PdfResult<Dict> {
+        match self.current(id)? {
+            Object::Dict(d) => Ok(d),
+            Object::Stream(s) => Ok(s.dict),
+            _ => Err(PdfError::malformed(format!("đối tượng {} không phải từ điển", id.num))),
+        }
     }
 
     /// Writes an object from its serialized body (what goes between `obj` and `endobj`). Returns the offset of the
