@@ -67,10 +67,10 @@ pub enum PdfCommand {
         #[arg(long, default_value_t = 1)]
         page: usize,
         /// x,y,w,h of the number ("05/QĐ-UBND") on the displayed page.
-        #[arg(long, default_value = "60,700,200,20")]
+        #[arg(long, default_value = "60,690,170,20")]
         number_rect: String,
         /// x,y,w,h of the date ("ngày 05 tháng 02 năm 2026").
-        #[arg(long, default_value = "300,700,250,20")]
+        #[arg(long, default_value = "250,690,220,20")]
         date_rect: String,
     },
     /// Verify every signature; exit 0 only when all are valid, trusted and modified at most by form filling.

@@ -54,8 +54,8 @@ impl Placement {
     pub fn on(page: &Page, r: DisplayRect) -> PdfResult<Self> {
         let (pw, ph) = display_size(page);
         if !(r.w > 0.0 && r.h > 0.0) || r.x < -0.5 || r.y < -0.5 || r.x + r.w > pw + 0.5 || r.y + r.h > ph + 0.5 {
-            return Err(PdfError::Signing(format!(
-                "vị trí chữ ký ({:.0}, {:.0}, {:.0}×{:.0}) nằm ngoài trang ({pw:.0}×{ph:.0} điểm)",
+            return Err(PdfError::Placement(format!(
+                "ô ({:.0}, {:.0}, {:.0}×{:.0}) nằm ngoài trang ({pw:.0}×{ph:.0} điểm)",
                 r.x, r.y, r.w, r.h
             )));
         }

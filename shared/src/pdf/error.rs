@@ -13,6 +13,8 @@ pub enum PdfError {
     Unsupported(String),
     #[error("Không thể ký: {0}")]
     Signing(String),
+    #[error("Vị trí không hợp lệ: {0}")]
+    Placement(String),
     #[error("Không thể điền số, ngày văn bản: {0}")]
     Filling(String),
 }
