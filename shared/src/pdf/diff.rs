@@ -40,6 +40,16 @@ pub struct ModificationReport {
 }
 
 impl ModificationReport {
+    /// The later revisions could not even be read: treated as arbitrary modification.
+    pub fn unreadable(why: String) -> Self {
+        Self {
+            level: Modification::Other,
+            filled_fields: vec![],
+            added_signatures: 0,
+            reasons: vec![format!("không đọc được các lần sửa sau khi ký ({why})")],
+        }
+    }
+
     fn other(&mut self, why: String) {
         self.level = Modification::Other;
         if self.reasons.len() < 20 {

@@ -308,8 +308,11 @@ fn verify_one(
     if report.covers_whole_document {
         report.modification = Modification::None;
     } else {
-        let signed = Document::open(&data[..end])?;
-        let m = analyse(&signed, doc, end)?;
+        let analysed = Document::open(&data[..end]).and_then(|signed| analyse(&signed, doc, end));
+        let m = match analysed {
+            Ok(m) => m,
+            Err(e) => super::diff::ModificationReport::unreadable(e.to_string()),
+        };
         report.modification = m.level;
         report.filled_fields = m.filled_fields;
         if m.level == Modification::Other {
