@@ -8,6 +8,8 @@ say "Chuẩn bị công cụ"
 ensure_frontend_tools
 apt_ensure chromium fonts-liberation fonts-noto-core
 "$ROOT/scripts/pg-start.sh"
+# The independent PDF judges the signing tests call: qpdf, poppler's pdfsig, pyHanko in a venv.
+"$ROOT/scripts/judges/ensure.sh" >/dev/null
 # Databases left behind by an interrupted earlier run (each test creates and drops its own).
 psql -h 127.0.0.1 -U postgres -d test -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'vanban_t_%'" |
   while read -r db; do psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
@@ -16,11 +18,11 @@ say "Định dạng mã (cargo fmt --check)"
 cargo fmt --all -- --check
 
 say "Clippy (-D warnings): máy chủ và thư viện dùng chung"
-cargo clippy -p shared -p backend --all-targets -- -D warnings
+cargo clippy -p shared -p backend --all-targets --features shared/crypto -- -D warnings
 say "Clippy (-D warnings): giao diện, wasm32"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 say "Thư viện dùng chung dựng được cho wasm32"
-cargo build -p shared --target wasm32-unknown-unknown
+cargo build -p shared --features crypto --target wasm32-unknown-unknown
 
 say "Kiểm thử Rust: đơn vị, API, kho dữ liệu trên SQLite và PostgreSQL"
 cargo test -p shared -p backend

@@ -13,7 +13,9 @@ use x509_cert::builder::profile::BuilderProfile;
 use x509_cert::builder::{Builder, CertificateBuilder, CrlBuilder};
 use x509_cert::certificate::TbsCertificate;
 use x509_cert::crl::RevokedCert;
-use x509_cert::ext::pkix::{AuthorityKeyIdentifier, BasicConstraints, KeyUsage, KeyUsages, SubjectKeyIdentifier};
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, BasicConstraints, KeyUsage, KeyUsages, SubjectKeyIdentifier,
+};
 use x509_cert::ext::{Extension, ToExtension};
 use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
@@ -69,7 +71,11 @@ struct Profile {
 
 impl BuilderProfile for Profile {
     fn get_issuer(&self, subject: &Name) -> Name {
-        if self.role == CertRole::RootCa { subject.clone() } else { self.issuer.clone() }
+        if self.role == CertRole::RootCa {
+            subject.clone()
+        } else {
+            self.issuer.clone()
+        }
     }
 
     fn get_subject(&self) -> Name {
@@ -129,7 +135,9 @@ impl OwnedToRef for SubjectPublicKeyInfoOwned {
 fn escape(value: &str) -> String {
     let mut out = String::new();
     for (i, ch) in value.chars().enumerate() {
-        if matches!(ch, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=') || (i == 0 && matches!(ch, '#' | ' ')) {
+        if matches!(ch, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=')
+            || (i == 0 && matches!(ch, '#' | ' '))
+        {
             out.push('\\');
         }
         out.push(ch);
@@ -175,11 +183,17 @@ pub fn issue_certificate(
         role,
     };
     // Back-date by an hour so a certificate made just now is valid on a machine whose clock is a little behind.
-    let mut validity = Validity::from_now(valid_for + Duration::from_secs(3600)).map_err(cert_err)?;
+    let mut validity =
+        Validity::from_now(valid_for + Duration::from_secs(3600)).map_err(cert_err)?;
     let start = std::time::SystemTime::now() - Duration::from_secs(3600);
     validity.not_before = Time::try_from(start).map_err(cert_err)?;
-    let builder = CertificateBuilder::new(profile, SerialNumber::from(serial), validity, spki_of(subject_key)?)
-        .map_err(cert_err)?;
+    let builder = CertificateBuilder::new(
+        profile,
+        SerialNumber::from(serial),
+        validity,
+        spki_of(subject_key)?,
+    )
+    .map_err(cert_err)?;
     let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(signing_key);
     builder
         .build::<_, rsa::pkcs1v15::Signature>(&signer)
@@ -187,29 +201,58 @@ pub fn issue_certificate(
 }
 
 /// A PKCS#12 (PBES2 AES-256-CBC, HMAC-SHA-256 MAC) holding the key and its chain, protected by `pin`.
-pub fn to_pkcs12(key: &rsa::PrivateKey, chain: &[Certificate], pin: &str) -> Result<Vec<u8>, PkiError> {
-    use p12_keystore::{Certificate as P12Cert, KeyStore, KeyStoreEntry, PrivateKey, PrivateKeyChain};
-    let key_der = key.to_pkcs8_der().map_err(|e| PkiError::Key(e.to_string()))?;
+pub fn to_pkcs12(
+    key: &rsa::PrivateKey,
+    chain: &[Certificate],
+    pin: &str,
+) -> Result<Vec<u8>, PkiError> {
+    use p12_keystore::{
+        Certificate as P12Cert, KeyStore, KeyStoreEntry, PrivateKey, PrivateKeyChain,
+    };
+    let key_der = key
+        .to_pkcs8_der()
+        .map_err(|e| PkiError::Key(e.to_string()))?;
     let certs = chain
         .iter()
-        .map(|c| P12Cert::from_der(&c.to_der().map_err(cert_err)?).map_err(|e| PkiError::Pkcs12(e.to_string())))
+        .map(|c| {
+            P12Cert::from_der(&c.to_der().map_err(cert_err)?)
+                .map_err(|e| PkiError::Pkcs12(e.to_string()))
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    let key = PrivateKey::from_der(key_der.as_bytes()).map_err(|e| PkiError::Pkcs12(e.to_string()))?;
+    let key =
+        PrivateKey::from_der(key_der.as_bytes()).map_err(|e| PkiError::Pkcs12(e.to_string()))?;
     let local_key_id = {
         use sha2::Digest;
-        Sha256::digest(chain.first().map(|c| c.to_der().unwrap_or_default()).unwrap_or_default())[..20].to_vec()
+        Sha256::digest(
+            chain
+                .first()
+                .map(|c| c.to_der().unwrap_or_default())
+                .unwrap_or_default(),
+        )[..20]
+            .to_vec()
     };
     let mut store = KeyStore::new();
-    store.add_entry("1", KeyStoreEntry::PrivateKeyChain(PrivateKeyChain::new(local_key_id, key, certs)));
-    store.writer(pin).write().map_err(|e| PkiError::Pkcs12(e.to_string()))
+    store.add_entry(
+        "1",
+        KeyStoreEntry::PrivateKeyChain(PrivateKeyChain::new(local_key_id, key, certs)),
+    );
+    store
+        .writer(pin)
+        .write()
+        .map_err(|e| PkiError::Pkcs12(e.to_string()))
 }
 
 /// The key and certificate chain (signer first) in a PKCS#12 file.
-pub fn from_pkcs12(data: &[u8], pin: &str) -> Result<(rsa::PrivateKey, Vec<Certificate>), PkiError> {
+pub fn from_pkcs12(
+    data: &[u8],
+    pin: &str,
+) -> Result<(rsa::PrivateKey, Vec<Certificate>), PkiError> {
     use p12_keystore::{KeyStore, Pkcs12ImportPolicy};
-    let store = KeyStore::from_pkcs12(data, pin, Pkcs12ImportPolicy::Relaxed).map_err(|e| PkiError::Pkcs12(e.to_string()))?;
+    let store = KeyStore::from_pkcs12(data, pin, Pkcs12ImportPolicy::Relaxed)
+        .map_err(|e| PkiError::Pkcs12(e.to_string()))?;
     let (_, chain) = store.private_key_chain().ok_or(PkiError::NoKeyInPkcs12)?;
-    let key = rsa::PrivateKey::from_pkcs8_der(chain.key().as_der()).map_err(|e| PkiError::Key(e.to_string()))?;
+    let key = rsa::PrivateKey::from_pkcs8_der(chain.key().as_der())
+        .map_err(|e| PkiError::Key(e.to_string()))?;
     let mut certs = chain
         .certs()
         .iter()
@@ -217,7 +260,10 @@ pub fn from_pkcs12(data: &[u8], pin: &str) -> Result<(rsa::PrivateKey, Vec<Certi
         .collect::<Result<Vec<_>, _>>()?;
     // Put the certificate that matches the key first, whatever order the file uses.
     let public = spki_of(&key)?;
-    if let Some(i) = certs.iter().position(|c| c.tbs_certificate().subject_public_key_info() == &public) {
+    if let Some(i) = certs
+        .iter()
+        .position(|c| c.tbs_certificate().subject_public_key_info() == &public)
+    {
         certs.swap(0, i);
     } else {
         return Err(PkiError::NoKeyInPkcs12);
@@ -241,22 +287,28 @@ pub fn build_crl(
         .map(|(serial, at)| {
             Ok(RevokedCert {
                 serial_number: SerialNumber::from(*serial),
-                revocation_date: Time::try_from(std::time::UNIX_EPOCH + Duration::from_secs(*at)).map_err(cert_err)?,
+                revocation_date: Time::try_from(std::time::UNIX_EPOCH + Duration::from_secs(*at))
+                    .map_err(cert_err)?,
                 crl_entry_extensions: None,
             })
         })
         .collect::<Result<Vec<_>, PkiError>>()?;
-    let number = x509_cert::ext::pkix::CrlNumber(der::asn1::Uint::new(&crl_number.to_be_bytes()).map_err(cert_err)?);
+    let number = x509_cert::ext::pkix::CrlNumber(
+        der::asn1::Uint::new(&crl_number.to_be_bytes()).map_err(cert_err)?,
+    );
     let builder = CrlBuilder::new_with_this_update(ca_cert, number, this_update)
         .map_err(cert_err)?
         .with_next_update(Some(next_update))
         .with_certificates(entries.into_iter());
     let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(ca_key.clone());
-    builder.build::<_, rsa::pkcs1v15::Signature>(&signer).map_err(cert_err)
+    builder
+        .build::<_, rsa::pkcs1v15::Signature>(&signer)
+        .map_err(cert_err)
 }
 
 pub fn cert_to_pem(cert: &Certificate) -> Result<String, PkiError> {
-    cert.to_pem(LineEnding::LF).map_err(|e| PkiError::Encoding(e.to_string()))
+    cert.to_pem(LineEnding::LF)
+        .map_err(|e| PkiError::Encoding(e.to_string()))
 }
 
 /// Every certificate in a PEM bundle (or one DER certificate).
@@ -275,15 +327,22 @@ pub fn certs_from_pem_or_der(data: &[u8]) -> Result<Vec<Certificate>, PkiError> 
             rest = &rest[start + end + end_marker.len()..];
         }
         if out.is_empty() {
-            return Err(PkiError::Encoding("không có chứng thư số nào trong tệp PEM".into()));
+            return Err(PkiError::Encoding(
+                "không có chứng thư số nào trong tệp PEM".into(),
+            ));
         }
         return Ok(out);
     }
-    Ok(vec![Certificate::from_der(data).map_err(|e| PkiError::Encoding(e.to_string()))?])
+    Ok(vec![
+        Certificate::from_der(data).map_err(|e| PkiError::Encoding(e.to_string()))?,
+    ])
 }
 
 pub fn key_to_pem(key: &rsa::PrivateKey) -> Result<String, PkiError> {
-    Ok(key.to_pkcs8_pem(LineEnding::LF).map_err(|e| PkiError::Key(e.to_string()))?.to_string())
+    Ok(key
+        .to_pkcs8_pem(LineEnding::LF)
+        .map_err(|e| PkiError::Key(e.to_string()))?
+        .to_string())
 }
 
 pub fn key_from_pem(pem: &str) -> Result<rsa::PrivateKey, PkiError> {
@@ -300,8 +359,17 @@ pub fn subject_names(cert: &Certificate) -> (String, Option<String>) {
 }
 
 pub fn name_parts(name: &Name) -> (String, Option<String>) {
-    let cn = name.common_name().ok().flatten().map(|d| d.value().into_owned()).unwrap_or_default();
-    let org = name.organization().ok().flatten().map(|d| d.value().into_owned());
+    let cn = name
+        .common_name()
+        .ok()
+        .flatten()
+        .map(|d| d.value().into_owned())
+        .unwrap_or_default();
+    let org = name
+        .organization()
+        .ok()
+        .flatten()
+        .map(|d| d.value().into_owned());
     (cn, org)
 }
 

@@ -165,7 +165,12 @@ pub fn run(command: PdfCommand) -> anyhow::Result<()> {
             let appended = shared::pdf::fill::reserve_number_fields(&data, &layout)?;
             write_atomically(&output, &[&data, &appended])
         }
-        PdfCommand::Verify { file, trust, crl, json } => verify(&file, &trust, &crl, json),
+        PdfCommand::Verify {
+            file,
+            trust,
+            crl,
+            json,
+        } => verify(&file, &trust, &crl, json),
     }
 }
 
@@ -173,10 +178,14 @@ fn verify(file: &Path, trust: &[PathBuf], crls: &[PathBuf], json: bool) -> anyho
     use shared::pdf::verify::{VerifyOptions, verify_document};
     let mut options = VerifyOptions::default();
     for t in trust {
-        options.trust_anchors.extend(shared::pki::certs_from_pem_or_der(&read(t)?)?);
+        options
+            .trust_anchors
+            .extend(shared::pki::certs_from_pem_or_der(&read(t)?)?);
     }
     for c in crls {
-        options.crls.push(shared::pki::crl_from_pem_or_der(&read(c)?)?);
+        options
+            .crls
+            .push(shared::pki::crl_from_pem_or_der(&read(c)?)?);
     }
     let data = read(file)?;
     let reports = verify_document(&data, &options)?;
@@ -186,14 +195,35 @@ fn verify(file: &Path, trust: &[PathBuf], crls: &[PathBuf], json: bool) -> anyho
         println!("Tệp không có chữ ký số nào.");
     } else {
         for r in &reports {
-            let verdict = if r.ok { "HỢP LỆ" } else { "KHÔNG HỢP LỆ" };
+            let verdict = if r.ok {
+                "HỢP LỆ"
+            } else {
+                "KHÔNG HỢP LỆ"
+            };
             println!("Chữ ký {} — {verdict}", r.field);
-            println!("  Người ký: {} ({})", r.signer, r.organization.as_deref().unwrap_or("-"));
+            println!(
+                "  Người ký: {} ({})",
+                r.signer,
+                r.organization.as_deref().unwrap_or("-")
+            );
             println!("  Tổ chức cấp: {}; số hiệu: {}", r.issuer, r.serial);
-            println!("  Thời gian ký: {}", r.signing_time.as_deref().unwrap_or("-"));
+            println!(
+                "  Thời gian ký: {}",
+                r.signing_time.as_deref().unwrap_or("-")
+            );
             println!("  Thuật toán: {}", r.algorithm);
-            println!("  Phủ toàn bộ tệp: {}", if r.covers_whole_document { "có" } else { "không" });
-            println!("  Sửa đổi sau khi ký: {:?}; chuỗi chứng thư: {:?}; thu hồi: {:?}", r.modification, r.chain_status, r.revocation_status);
+            println!(
+                "  Phủ toàn bộ tệp: {}",
+                if r.covers_whole_document {
+                    "có"
+                } else {
+                    "không"
+                }
+            );
+            println!(
+                "  Sửa đổi sau khi ký: {:?}; chuỗi chứng thư: {:?}; thu hồi: {:?}",
+                r.modification, r.chain_status, r.revocation_status
+            );
             for p in &r.problems {
                 println!("  - {p}");
             }
@@ -208,8 +238,14 @@ fn verify(file: &Path, trust: &[PathBuf], crls: &[PathBuf], json: bool) -> anyho
 fn parse_date(s: &str) -> anyhow::Result<(i32, u32, u32)> {
     let parts: Vec<&str> = s.split('-').collect();
     let bad = || anyhow!("--date phải có dạng YYYY-MM-DD");
-    let [y, m, d] = parts[..] else { return Err(bad()) };
-    let (y, m, d): (i32, u32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+    let [y, m, d] = parts[..] else {
+        return Err(bad());
+    };
+    let (y, m, d): (i32, u32, u32) = (
+        y.parse().map_err(|_| bad())?,
+        m.parse().map_err(|_| bad())?,
+        d.parse().map_err(|_| bad())?,
+    );
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -250,8 +286,15 @@ pub fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
 /// Writes the parts to a temporary file beside `path`, then renames it: never a half-written output.
 pub fn write_atomically(path: &Path, parts: &[&[u8]]) -> anyhow::Result<()> {
     use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".{}.tmp-{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("out"), std::process::id()));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
+        std::process::id()
+    ));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         for p in parts {
@@ -269,7 +312,8 @@ pub fn write_atomically(path: &Path, parts: &[&[u8]]) -> anyhow::Result<()> {
 /// The hex SHA-256 of a file, streamed through the same hasher the browser uses.
 pub fn hash_file(path: &Path) -> anyhow::Result<String> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path).map_err(|e| anyhow!("không mở được tệp {}: {e}", path.display()))?;
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| anyhow!("không mở được tệp {}: {e}", path.display()))?;
     let mut hasher = shared::pdf::ByteRangeHasher::whole_file();
     let mut buf = vec![0u8; 1 << 20];
     loop {

@@ -76,15 +76,27 @@ fn init_ca(dir: &Path, cn: &str, org: &str) -> anyhow::Result<()> {
     if dir.join("ca.pem").exists() {
         bail!("{} đã có CA; không ghi đè.", dir.display());
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
     let key = pki::generate_key()?;
-    let cert = pki::issue_certificate(CertRole::RootCa, pki::name(cn, Some(org))?, &key, None, 1, 10 * YEAR)?;
+    let cert = pki::issue_certificate(
+        CertRole::RootCa,
+        pki::name(cn, Some(org))?,
+        &key,
+        None,
+        1,
+        10 * YEAR,
+    )?;
     write_private(&dir.join("ca-key.pem"), pki::key_to_pem(&key)?.as_bytes())?;
     std::fs::write(dir.join("ca.pem"), pki::cert_to_pem(&cert)?)?;
     std::fs::write(dir.join("serial"), "2\n")?;
     std::fs::write(dir.join("crlnumber"), "1\n")?;
     std::fs::write(dir.join("index.tsv"), "")?;
-    println!("Đã tạo CA tại {} (chứng thư gốc: {}).", dir.display(), dir.join("ca.pem").display());
+    println!(
+        "Đã tạo CA tại {} (chứng thư gốc: {}).",
+        dir.display(),
+        dir.join("ca.pem").display()
+    );
     Ok(())
 }
 
@@ -94,7 +106,8 @@ struct Ca {
 }
 
 fn load_ca(dir: &Path) -> anyhow::Result<Ca> {
-    let pem = std::fs::read(dir.join("ca.pem")).with_context(|| format!("{} không phải thư mục CA", dir.display()))?;
+    let pem = std::fs::read(dir.join("ca.pem"))
+        .with_context(|| format!("{} không phải thư mục CA", dir.display()))?;
     let cert = pki::certs_from_pem_or_der(&pem)?.remove(0);
     let key = pki::key_from_pem(&std::fs::read_to_string(dir.join("ca-key.pem"))?)?;
     Ok(Ca { cert, key })
@@ -107,20 +120,44 @@ fn read_counter(path: &Path) -> anyhow::Result<u64> {
         .map_err(|_| anyhow!("{} hỏng", path.display()))
 }
 
-fn issue(dir: &Path, cn: &str, org: Option<&str>, seal: bool, p12: &Path, pin: &str) -> anyhow::Result<()> {
+fn issue(
+    dir: &Path,
+    cn: &str,
+    org: Option<&str>,
+    seal: bool,
+    p12: &Path,
+    pin: &str,
+) -> anyhow::Result<()> {
     if pin.chars().count() < 4 {
         bail!("Mã PIN phải có ít nhất 4 ký tự.");
     }
     let ca = load_ca(dir)?;
     let serial = read_counter(&dir.join("serial"))?;
     let key = pki::generate_key()?;
-    let role = if seal { CertRole::Seal } else { CertRole::Person };
-    let cert = pki::issue_certificate(role, pki::name(cn, org)?, &key, Some((&ca.cert, &ca.key)), serial, 3 * YEAR)?;
+    let role = if seal {
+        CertRole::Seal
+    } else {
+        CertRole::Person
+    };
+    let cert = pki::issue_certificate(
+        role,
+        pki::name(cn, org)?,
+        &key,
+        Some((&ca.cert, &ca.key)),
+        serial,
+        3 * YEAR,
+    )?;
     let bundle = pki::to_pkcs12(&key, &[cert.clone(), ca.cert.clone()], pin)?;
     write_private(p12, &bundle)?;
     std::fs::write(dir.join("serial"), format!("{}\n", serial + 1))?;
-    append_line(&dir.join("index.tsv"), &format!("{serial}\tV\t\t{}", cn.replace('\t', " ")))?;
-    println!("Đã cấp chứng thư số {serial} cho \"{cn}\" vào {}.", p12.display());
+    append_line(
+        &dir.join("index.tsv"),
+        &format!("{serial}\tV\t\t{}", cn.replace('\t', " ")),
+    )?;
+    println!(
+        "Đã cấp chứng thư số {serial} cho \"{cn}\" vào {}.",
+        p12.display()
+    );
     Ok(())
 }
 
@@ -128,7 +165,9 @@ fn revoke(dir: &Path, serial: u64) -> anyhow::Result<()> {
     load_ca(dir)?;
     let index_path = dir.join("index.tsv");
     let index = std::fs::read_to_string(&index_path)?;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs();
     let mut found = false;
     let lines: Vec<String> = index
         .lines()
@@ -156,20 +195,34 @@ fn crl(dir: &Path, out: &Path) -> anyhow::Result<()> {
         .lines()
         .filter_map(|line| {
             let cols: Vec<&str> = line.split('\t').collect();
-            (cols.get(1) == Some(&"R")).then(|| Some((cols[0].parse().ok()?, cols.get(2)?.parse().ok()?)))?
+            (cols.get(1) == Some(&"R"))
+                .then(|| Some((cols[0].parse().ok()?, cols.get(2)?.parse().ok()?)))?
         })
         .collect();
     let number = read_counter(&dir.join("crlnumber"))?;
-    let list = pki::build_crl(&ca.cert, &ca.key, &revoked, number, Duration::from_secs(7 * 24 * 3600))?;
+    let list = pki::build_crl(
+        &ca.cert,
+        &ca.key,
+        &revoked,
+        number,
+        Duration::from_secs(7 * 24 * 3600),
+    )?;
     std::fs::write(out, pki::crl_to_der(&list)?)?;
     std::fs::write(dir.join("crlnumber"), format!("{}\n", number + 1))?;
-    println!("Đã ghi CRL số {number} ({} chứng thư bị thu hồi) vào {}.", revoked.len(), out.display());
+    println!(
+        "Đã ghi CRL số {number} ({} chứng thư bị thu hồi) vào {}.",
+        revoked.len(),
+        out.display()
+    );
     Ok(())
 }
 
 fn append_line(path: &Path, line: &str) -> anyhow::Result<()> {
     use std::io::Write;
-    let mut f = std::fs::OpenOptions::new().append(true).create(true).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)?;
     writeln!(f, "{line}")?;
     Ok(())
 }
@@ -181,7 +234,9 @@ fn write_private(path: &Path, data: &[u8]) -> anyhow::Result<()> {
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options.open(path).with_context(|| format!("không ghi được {}", path.display()))?;
+    let mut f = options
+        .open(path)
+        .with_context(|| format!("không ghi được {}", path.display()))?;
     f.write_all(data)?;
     Ok(())
 }

@@ -36,7 +36,11 @@ pub struct Placement {
 /// Width and height of a page as displayed.
 pub fn display_size(page: &Page) -> (f64, f64) {
     let [x0, y0, x1, y1] = page.crop_box;
-    if page.rotate % 180 == 0 { (x1 - x0, y1 - y0) } else { (y1 - y0, x1 - x0) }
+    if page.rotate % 180 == 0 {
+        (x1 - x0, y1 - y0)
+    } else {
+        (y1 - y0, x1 - x0)
+    }
 }
 
 /// Maps a point of the displayed page to user space.
@@ -53,7 +57,12 @@ pub fn display_to_user(page: &Page, dx: f64, dy: f64) -> (f64, f64) {
 impl Placement {
     pub fn on(page: &Page, r: DisplayRect) -> PdfResult<Self> {
         let (pw, ph) = display_size(page);
-        if !(r.w > 0.0 && r.h > 0.0) || r.x < -0.5 || r.y < -0.5 || r.x + r.w > pw + 0.5 || r.y + r.h > ph + 0.5 {
+        if !(r.w > 0.0 && r.h > 0.0)
+            || r.x < -0.5
+            || r.y < -0.5
+            || r.x + r.w > pw + 0.5
+            || r.y + r.h > ph + 0.5
+        {
             return Err(PdfError::Placement(format!(
                 "ô ({:.0}, {:.0}, {:.0}×{:.0}) nằm ngoài trang ({pw:.0}×{ph:.0} điểm)",
                 r.x, r.y, r.w, r.h
@@ -89,13 +98,16 @@ pub struct Image {
 
 impl Image {
     pub fn from_png(bytes: &[u8]) -> PdfResult<Self> {
-        let bad = |e: png::DecodingError| PdfError::Signing(format!("ảnh PNG không đọc được ({e})"));
+        let bad =
+            |e: png::DecodingError| PdfError::Signing(format!("ảnh PNG không đọc được ({e})"));
         let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
         decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
         let mut reader = decoder.read_info().map_err(bad)?;
         let (width, height) = (reader.info().width, reader.info().height);
         if u64::from(width) * u64::from(height) > 25_000_000 {
-            return Err(PdfError::Signing("ảnh chữ ký quá lớn (tối đa 25 megapixel)".into()));
+            return Err(PdfError::Signing(
+                "ảnh chữ ký quá lớn (tối đa 25 megapixel)".into(),
+            ));
         }
         let dpi = reader.info().pixel_dims.and_then(|d| match d.unit {
             png::Unit::Meter if d.xppu > 0 => Some(f64::from(d.xppu) * 0.0254),
@@ -112,7 +124,11 @@ impl Image {
             png::ColorType::GrayscaleAlpha => (2, true),
             png::ColorType::Rgb => (3, false),
             png::ColorType::Rgba => (4, false),
-            png::ColorType::Indexed => return Err(PdfError::Signing("ảnh PNG bảng màu chưa được hỗ trợ".into())),
+            png::ColorType::Indexed => {
+                return Err(PdfError::Signing(
+                    "ảnh PNG bảng màu chưa được hỗ trợ".into(),
+                ));
+            }
         };
         let has_alpha = channels == 2 || channels == 4;
         let color_channels = if gray { 1 } else { 3 };
@@ -137,7 +153,10 @@ impl Image {
     /// Size in points when printed at its own resolution (300 dpi when the file does not say).
     pub fn natural_size(&self) -> (f64, f64) {
         let dpi = self.dpi.unwrap_or(300.0);
-        (f64::from(self.width) * 72.0 / dpi, f64::from(self.height) * 72.0 / dpi)
+        (
+            f64::from(self.width) * 72.0 / dpi,
+            f64::from(self.height) * 72.0 / dpi,
+        )
     }
 
     fn write(&self, alloc: &mut dyn FnMut() -> Ref, chunks: &mut Vec<Chunk>) -> Ref {
@@ -201,7 +220,10 @@ pub fn write_appearance(
     chunks: &mut Vec<Chunk>,
 ) -> PdfResult<Ref> {
     let mut content = Content::new();
-    let image_ref = drawing.image.as_ref().map(|(img, _)| img.write(alloc, chunks));
+    let image_ref = drawing
+        .image
+        .as_ref()
+        .map(|(img, _)| img.write(alloc, chunks));
     if let (Some((img, [x, y, w, h])), Some(_)) = (&drawing.image, image_ref) {
         let (x, y, w, h) = (*x, *y, *w, *h);
         let (iw, ih) = (f64::from(img.width), f64::from(img.height));
@@ -236,7 +258,12 @@ pub fn write_appearance(
     {
         let mut form = c.form_xobject(id, &data);
         form.filter(Filter::FlateDecode);
-        form.bbox(Rect::new(0.0, 0.0, placement.width as f32, placement.height as f32));
+        form.bbox(Rect::new(
+            0.0,
+            0.0,
+            placement.width as f32,
+            placement.height as f32,
+        ));
         form.matrix(placement.matrix);
         let mut resources = form.resources();
         if let Some(img) = image_ref {

@@ -5,7 +5,8 @@
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::signed_data::{
-    CertificateSet, EncapsulatedContentInfo, SignedAttributes, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
+    CertificateSet, EncapsulatedContentInfo, SignedAttributes, SignedData, SignerIdentifier,
+    SignerInfo, SignerInfos,
 };
 use const_oid::ObjectIdentifier;
 use der::asn1::{OctetString, SetOfVec};
@@ -22,12 +23,16 @@ use super::error::{PdfError, PdfResult};
 pub const OID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
 pub const OID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 pub const OID_CONTENT_TYPE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.3");
-pub const OID_MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
+pub const OID_MESSAGE_DIGEST: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
 pub const OID_SIGNING_TIME: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.5");
-pub const OID_SIGNING_CERTIFICATE_V2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
+pub const OID_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
 pub const OID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
-pub const OID_RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-pub const OID_SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+pub const OID_RSA_ENCRYPTION: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+pub const OID_SHA256_WITH_RSA: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
 pub const OID_RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
 
 /// RSA signature padding.
@@ -66,7 +71,8 @@ impl CmsSigner for RsaSigner {
 
     fn sign(&self, message: &[u8]) -> PdfResult<Vec<u8>> {
         use rsa::signature::{RandomizedSigner, SignatureEncoding, Signer};
-        let failed = |e: rsa::signature::Error| PdfError::Signing(format!("khoá RSA không ký được ({e})"));
+        let failed =
+            |e: rsa::signature::Error| PdfError::Signing(format!("khoá RSA không ký được ({e})"));
         Ok(match self.padding {
             Padding::Pkcs1v15 => rsa::pkcs1v15::SigningKey::<Sha256>::new(self.key.clone())
                 .try_sign(message)
@@ -137,12 +143,17 @@ pub struct SigningCertificateV2 {
 
 fn attribute(oid: ObjectIdentifier, value: Any) -> PdfResult<Attribute> {
     let mut values = SetOfVec::new();
-    values.insert(AttributeValue::from(value)).map_err(der_err)?;
+    values
+        .insert(AttributeValue::from(value))
+        .map_err(der_err)?;
     Ok(Attribute { oid, values })
 }
 
 /// The signed attributes for a document digest and signer certificate.
-pub fn signed_attributes(document_digest: &[u8], signer_cert: &Certificate) -> PdfResult<SignedAttributes> {
+pub fn signed_attributes(
+    document_digest: &[u8],
+    signer_cert: &Certificate,
+) -> PdfResult<SignedAttributes> {
     let cert_der = signer_cert.to_der().map_err(der_err)?;
     let tbs = signer_cert.tbs_certificate();
     let ess = SigningCertificateV2 {
@@ -158,16 +169,23 @@ pub fn signed_attributes(document_digest: &[u8], signer_cert: &Certificate) -> P
     };
     let mut attrs = SetOfVec::new();
     attrs
-        .insert(attribute(OID_CONTENT_TYPE, Any::encode_from(&OID_DATA).map_err(der_err)?)?)
+        .insert(attribute(
+            OID_CONTENT_TYPE,
+            Any::encode_from(&OID_DATA).map_err(der_err)?,
+        )?)
         .map_err(der_err)?;
     attrs
         .insert(attribute(
             OID_MESSAGE_DIGEST,
-            Any::encode_from(&OctetString::new(document_digest.to_vec()).map_err(der_err)?).map_err(der_err)?,
+            Any::encode_from(&OctetString::new(document_digest.to_vec()).map_err(der_err)?)
+                .map_err(der_err)?,
         )?)
         .map_err(der_err)?;
     attrs
-        .insert(attribute(OID_SIGNING_CERTIFICATE_V2, Any::encode_from(&ess).map_err(der_err)?)?)
+        .insert(attribute(
+            OID_SIGNING_CERTIFICATE_V2,
+            Any::encode_from(&ess).map_err(der_err)?,
+        )?)
         .map_err(der_err)?;
     Ok(attrs)
 }
@@ -195,10 +213,14 @@ pub fn build_signed_data(document_digest: &[u8], signer: &dyn CmsSigner) -> PdfR
         unsigned_attrs: None,
     };
     let mut digest_algorithms = SetOfVec::new();
-    digest_algorithms.insert(sha256_algorithm()).map_err(der_err)?;
+    digest_algorithms
+        .insert(sha256_algorithm())
+        .map_err(der_err)?;
     let mut cert_set = SetOfVec::new();
     for c in certs {
-        cert_set.insert(CertificateChoices::Certificate(c.clone())).map_err(der_err)?;
+        cert_set
+            .insert(CertificateChoices::Certificate(c.clone()))
+            .map_err(der_err)?;
     }
     let mut signer_infos = SetOfVec::new();
     signer_infos.insert(signer_info).map_err(der_err)?;
@@ -223,7 +245,8 @@ pub fn build_signed_data(document_digest: &[u8], signer: &dyn CmsSigner) -> PdfR
 /// A SignedData taken from a signature's /Contents (trailing zero padding is allowed and ignored).
 pub fn parse_signed_data(contents: &[u8]) -> Result<SignedData, String> {
     let len = der_length(contents).ok_or("chữ ký không phải dữ liệu DER")?;
-    let content_info = ContentInfo::from_der(&contents[..len]).map_err(|e| format!("cấu trúc CMS sai ({e})"))?;
+    let content_info =
+        ContentInfo::from_der(&contents[..len]).map_err(|e| format!("cấu trúc CMS sai ({e})"))?;
     if content_info.content_type != OID_SIGNED_DATA {
         return Err("chữ ký không phải CMS SignedData".into());
     }
@@ -246,7 +269,12 @@ fn der_length(data: &[u8]) -> Option<usize> {
         if n == 0 || n > 4 || data.len() < 2 + n {
             return None;
         }
-        (data[2..2 + n].iter().fold(0usize, |a, b| (a << 8) | *b as usize), 2 + n)
+        (
+            data[2..2 + n]
+                .iter()
+                .fold(0usize, |a, b| (a << 8) | *b as usize),
+            2 + n,
+        )
     };
     let total = header.checked_add(len)?;
     (total <= data.len()).then_some(total)

@@ -60,7 +60,11 @@ impl ModificationReport {
 
 /// Compares the revision a signature covers (`signed`, the file cut at the end of its byte range) with the whole
 /// file (`current`). `signed_end` is where the signed revision ends in the file.
-pub fn analyse(signed: &Document, current: &Document, signed_end: usize) -> PdfResult<ModificationReport> {
+pub fn analyse(
+    signed: &Document,
+    current: &Document,
+    signed_end: usize,
+) -> PdfResult<ModificationReport> {
     let mut report = ModificationReport {
         level: Modification::None,
         filled_fields: vec![],
@@ -68,7 +72,10 @@ pub fn analyse(signed: &Document, current: &Document, signed_end: usize) -> PdfR
         reasons: vec![],
     };
     let data = current.data;
-    if data[signed_end..].iter().all(|b| super::parse::is_whitespace(*b)) {
+    if data[signed_end..]
+        .iter()
+        .all(|b| super::parse::is_whitespace(*b))
+    {
         return Ok(report);
     }
     // The later revisions must extend the signed one: same chain of sections below them.
@@ -79,7 +86,10 @@ pub fn analyse(signed: &Document, current: &Document, signed_end: usize) -> PdfR
             .zip(&signed.sections)
             .all(|(a, b)| a.offset == b.offset);
     if !chained {
-        report.other("các lần cập nhật sau không nối tiếp phiên bản đã ký (bảng tham chiếu chéo bị thay)".into());
+        report.other(
+            "các lần cập nhật sau không nối tiếp phiên bản đã ký (bảng tham chiếu chéo bị thay)"
+                .into(),
+        );
         return Ok(report);
     }
     let newer_sections = &current.sections[..newer];
@@ -98,7 +108,10 @@ pub fn analyse(signed: &Document, current: &Document, signed_end: usize) -> PdfR
     for num in touched {
         let new_entry = current.xref_entry(num);
         if matches!(new_entry, Some(XrefEntry::Free) | None) {
-            if signed.xref_entry(num).is_some_and(|e| !matches!(e, XrefEntry::Free)) {
+            if signed
+                .xref_entry(num)
+                .is_some_and(|e| !matches!(e, XrefEntry::Free))
+            {
                 report.other(format!("đối tượng {num} đã ký bị xoá"));
             }
             continue;
@@ -130,8 +143,16 @@ pub fn analyse(signed: &Document, current: &Document, signed_end: usize) -> PdfR
             if let (Some(a), Some(b)) = (old.as_array(), new.as_array()) {
                 // /Annots or /Fields arrays kept as separate objects: only appending is allowed.
                 if is_extension(a, b) && is_annots_or_fields_array(signed, *num)? {
-                    let extra: Vec<ObjRef> = b[a.len()..].iter().filter_map(Object::as_ref).collect();
-                    check_new_widgets(current, &extra, &added, &mut allowed_new, &mut pending_roots, &mut report)?;
+                    let extra: Vec<ObjRef> =
+                        b[a.len()..].iter().filter_map(Object::as_ref).collect();
+                    check_new_widgets(
+                        current,
+                        &extra,
+                        &added,
+                        &mut allowed_new,
+                        &mut pending_roots,
+                        &mut report,
+                    )?;
                     continue;
                 }
             }
@@ -139,7 +160,9 @@ pub fn analyse(signed: &Document, current: &Document, signed_end: usize) -> PdfR
             continue;
         };
         if old.as_dict().is_some() && matches!(old, Object::Stream(_)) {
-            report.other(format!("luồng dữ liệu {num} bị thay đổi (nội dung trang, ảnh hoặc phông chữ)"));
+            report.other(format!(
+                "luồng dữ liệu {num} bị thay đổi (nội dung trang, ảnh hoặc phông chữ)"
+            ));
             continue;
         }
         let keys = changed_keys(old_d, new_d);
@@ -149,7 +172,16 @@ pub fn analyse(signed: &Document, current: &Document, signed_end: usize) -> PdfR
                     b"AcroForm" => {
                         let old_form = resolve_dict(signed, old_d.get(b"AcroForm"))?;
                         let new_form = resolve_dict(current, new_d.get(b"AcroForm"))?;
-                        check_acroform(signed, current, &old_form, &new_form, &added, &mut allowed_new, &mut pending_roots, &mut report)?;
+                        check_acroform(
+                            signed,
+                            current,
+                            &old_form,
+                            &new_form,
+                            &added,
+                            &mut allowed_new,
+                            &mut pending_roots,
+                            &mut report,
+                        )?;
                         if let Some(Object::Ref(r)) = new_d.get(b"AcroForm") {
                             allowed_new.insert(r.num);
                         }
@@ -170,32 +202,67 @@ pub fn analyse(signed: &Document, current: &Document, signed_end: usize) -> PdfR
         if old_d.is_type(b"Page") || new_d.is_type(b"Page") {
             for k in &keys {
                 if k.as_slice() != b"Annots" {
-                    report.other(format!("trang (đối tượng {num}) bị đổi mục /{}", String::from_utf8_lossy(k)));
+                    report.other(format!(
+                        "trang (đối tượng {num}) bị đổi mục /{}",
+                        String::from_utf8_lossy(k)
+                    ));
                 }
             }
             if keys.iter().any(|k| k == b"Annots") {
                 let a = resolve_array(signed, old_d.get(b"Annots"))?;
                 let b = resolve_array(current, new_d.get(b"Annots"))?;
                 if is_extension(&a, &b) {
-                    let extra: Vec<ObjRef> = b[a.len()..].iter().filter_map(Object::as_ref).collect();
-                    check_new_widgets(current, &extra, &added, &mut allowed_new, &mut pending_roots, &mut report)?;
+                    let extra: Vec<ObjRef> =
+                        b[a.len()..].iter().filter_map(Object::as_ref).collect();
+                    check_new_widgets(
+                        current,
+                        &extra,
+                        &added,
+                        &mut allowed_new,
+                        &mut pending_roots,
+                        &mut report,
+                    )?;
                 } else {
-                    report.other(format!("chú thích trên trang (đối tượng {num}) bị xoá hoặc thay"));
+                    report.other(format!(
+                        "chú thích trên trang (đối tượng {num}) bị xoá hoặc thay"
+                    ));
                 }
             }
             continue;
         }
         if is_acroform(signed, *num)? {
-            check_acroform(signed, current, old_d, new_d, &added, &mut allowed_new, &mut pending_roots, &mut report)?;
+            check_acroform(
+                signed,
+                current,
+                old_d,
+                new_d,
+                &added,
+                &mut allowed_new,
+                &mut pending_roots,
+                &mut report,
+            )?;
             continue;
         }
         if is_info(signed, current, *num) {
             continue;
         }
         // A form field being filled or signed.
-        let field_like = new_d.contains(b"FT") || old_d.contains(b"T") || new_d.name(b"Subtype") == Some(b"Widget");
+        let field_like = new_d.contains(b"FT")
+            || old_d.contains(b"T")
+            || new_d.name(b"Subtype") == Some(b"Widget");
         if field_like {
-            check_field_change(signed, current, *num, old_d, new_d, &keys, &added, &mut allowed_new, &mut pending_roots, &mut report)?;
+            check_field_change(
+                signed,
+                current,
+                *num,
+                old_d,
+                new_d,
+                &keys,
+                &added,
+                &mut allowed_new,
+                &mut pending_roots,
+                &mut report,
+            )?;
             continue;
         }
         report.other(format!("đối tượng {num} bị thay đổi"));
@@ -227,7 +294,9 @@ pub fn analyse(signed: &Document, current: &Document, signed_end: usize) -> PdfR
         // Anything else new must not be reachable from what was signed (a dangling reference in the signed
         // revision that now resolves is the classic shadow trick).
         if referenced_from_signed(signed, *num)? {
-            report.other(format!("đối tượng mới {num} được chèn vào chỗ tham chiếu của phần đã ký"));
+            report.other(format!(
+                "đối tượng mới {num} được chèn vào chỗ tham chiếu của phần đã ký"
+            ));
         } else if is_reachable_from_root(current, *num)? {
             report.other(format!("đối tượng mới {num} được thêm vào tài liệu"));
         }
@@ -273,7 +342,11 @@ fn resolve_dict(doc: &Document, o: Option<&Object>) -> PdfResult<Dict> {
 
 fn resolve_array(doc: &Document, o: Option<&Object>) -> PdfResult<Vec<Object>> {
     Ok(match o {
-        Some(o) => doc.resolve(o)?.as_array().map(<[Object]>::to_vec).unwrap_or_default(),
+        Some(o) => doc
+            .resolve(o)?
+            .as_array()
+            .map(<[Object]>::to_vec)
+            .unwrap_or_default(),
         None => vec![],
     })
 }
@@ -356,7 +429,10 @@ fn check_new_widgets(
             continue;
         }
         if !added.contains(&r.num) {
-            report.other(format!("đối tượng cũ {} được gắn lại vào trang hoặc biểu mẫu", r.num));
+            report.other(format!(
+                "đối tượng cũ {} được gắn lại vào trang hoặc biểu mẫu",
+                r.num
+            ));
             continue;
         }
         let d = current.get_dict(*r)?;
@@ -366,8 +442,13 @@ fn check_new_widgets(
                 _ => false,
             };
         if !is_sig_field {
-            let subtype = d.name(b"Subtype").map(|s| String::from_utf8_lossy(s).into_owned()).unwrap_or_default();
-            report.other(format!("thêm chú thích/trường không phải chữ ký ({subtype})"));
+            let subtype = d
+                .name(b"Subtype")
+                .map(|s| String::from_utf8_lossy(s).into_owned())
+                .unwrap_or_default();
+            report.other(format!(
+                "thêm chú thích/trường không phải chữ ký ({subtype})"
+            ));
             continue;
         }
         if d.get(b"V").is_some() {
@@ -395,7 +476,10 @@ fn check_field_change(
     roots: &mut Vec<ObjRef>,
     report: &mut ModificationReport,
 ) -> PdfResult<()> {
-    let field_type = new.name(b"FT").map(<[u8]>::to_vec).or_else(|| parent_type(current, new));
+    let field_type = new
+        .name(b"FT")
+        .map(<[u8]>::to_vec)
+        .or_else(|| parent_type(current, new));
     let old_value_empty = match old.get(b"V") {
         None => true,
         Some(v) => match signed.resolve(v)? {
@@ -407,7 +491,11 @@ fn check_field_change(
     for k in keys {
         match k.as_slice() {
             b"V" if field_type.as_deref() == Some(b"Tx") && old_value_empty => {
-                let name = new.get(b"T").and_then(Object::as_string).map(decode_text_string).unwrap_or_default();
+                let name = new
+                    .get(b"T")
+                    .and_then(Object::as_string)
+                    .map(decode_text_string)
+                    .unwrap_or_default();
                 let value = match current.resolve(new.get(b"V").unwrap_or(&Object::Null))? {
                     Object::String(s) => decode_text_string(&s),
                     _ => String::new(),
@@ -423,9 +511,12 @@ fn check_field_change(
             b"V" => report.other(format!("trường biểu mẫu {num} đã có giá trị lúc ký bị sửa")),
             b"AP" => {
                 // A new appearance is allowed only for a field being filled now, and only as new objects.
-                let filling = keys.iter().any(|k| k == b"V") || parent_is_being_filled(signed, current, new)?;
+                let filling =
+                    keys.iter().any(|k| k == b"V") || parent_is_being_filled(signed, current, new)?;
                 let mut refs = Vec::new();
-                new.get(b"AP").map(|ap| ap.collect_refs(&mut refs));
+                if let Some(ap) = new.get(b"AP") {
+                    ap.collect_refs(&mut refs);
+                }
                 if filling && refs.iter().all(|r| added.contains(&r.num)) {
                     roots.extend(refs);
                 } else {
@@ -449,7 +540,9 @@ fn check_field_change(
 fn parent_type(doc: &Document, d: &Dict) -> Option<Vec<u8>> {
     let mut current = d.clone();
     for _ in 0..32 {
-        let Some(Object::Ref(p)) = current.get(b"Parent") else { return None };
+        let Some(Object::Ref(p)) = current.get(b"Parent") else {
+            return None;
+        };
         current = doc.get_dict(*p).ok()?;
         if let Some(t) = current.name(b"FT") {
             return Some(t.to_vec());
@@ -460,16 +553,26 @@ fn parent_type(doc: &Document, d: &Dict) -> Option<Vec<u8>> {
 
 /// A widget whose parent field's value changed in this update.
 fn parent_is_being_filled(signed: &Document, current: &Document, widget: &Dict) -> PdfResult<bool> {
-    let Some(Object::Ref(p)) = widget.get(b"Parent") else { return Ok(false) };
+    let Some(Object::Ref(p)) = widget.get(b"Parent") else {
+        return Ok(false);
+    };
     let old = signed.get_dict(*p)?;
     let new = current.get_dict(*p)?;
-    Ok(!old.get(b"V").zip(new.get(b"V")).is_some_and(|(a, b)| a.same_as(b)) && new.get(b"V").is_some())
+    Ok(!old
+        .get(b"V")
+        .zip(new.get(b"V"))
+        .is_some_and(|(a, b)| a.same_as(b))
+        && new.get(b"V").is_some())
 }
 
 /// Whether any object of the signed revision refers to object `num` (which did not exist when signed).
 fn referenced_from_signed(signed: &Document, num: u32) -> PdfResult<bool> {
     let mut refs = Vec::new();
-    signed.trailer.0.iter().for_each(|(_, v)| v.collect_refs(&mut refs));
+    signed
+        .trailer
+        .0
+        .iter()
+        .for_each(|(_, v)| v.collect_refs(&mut refs));
     for n in signed.object_numbers().collect::<Vec<_>>() {
         let generation = match signed.xref_entry(n) {
             Some(XrefEntry::InFile { generation, .. }) => generation,
@@ -503,12 +606,17 @@ fn is_reachable_from_root(doc: &Document, num: u32) -> PdfResult<bool> {
 /// cross-reference entry points at is what the "incremental saving attack" variants without xref rely on.
 fn check_appended_bytes(current: &Document, signed_end: usize, report: &mut ModificationReport) {
     let data = current.data;
-    let referenced: HashSet<usize> = current.sections.iter().flat_map(|s| {
-        s.entries.values().filter_map(|e| match e {
-            XrefEntry::InFile { offset, .. } => Some(*offset),
-            _ => None,
+    let referenced: HashSet<usize> = current
+        .sections
+        .iter()
+        .flat_map(|s| {
+            s.entries.values().filter_map(|e| match e {
+                XrefEntry::InFile { offset, .. } => Some(*offset),
+                _ => None,
+            })
         })
-    }).chain(current.sections.iter().map(|s| s.offset)).collect();
+        .chain(current.sections.iter().map(|s| s.offset))
+        .collect();
     let tail = &data[signed_end..];
     let mut i = 0;
     while let Some(p) = super::parse::find(&tail[i..], b" obj") {
@@ -528,24 +636,41 @@ fn check_appended_bytes(current: &Document, signed_end: usize, report: &mut Modi
             }
         }
         let mut parser = Parser::new(data, start);
-        if parser.read_object_header().is_ok() && !referenced.contains(&start) && !inside_stream(current, start) {
-            report.other(format!("có đối tượng được nối thêm ở byte {start} mà không có trong bảng tham chiếu chéo"));
+        if parser.read_object_header().is_ok()
+            && !referenced.contains(&start)
+            && !inside_stream(current, start)
+        {
+            report.other(format!(
+                "có đối tượng được nối thêm ở byte {start} mà không có trong bảng tham chiếu chéo"
+            ));
             return;
         }
         i += p + 4;
     }
-    let last_end = super::document::revision_ends(data).last().copied().unwrap_or(0);
-    if !data[last_end.max(signed_end)..].iter().all(|b| super::parse::is_whitespace(*b)) {
+    let last_end = super::document::revision_ends(data)
+        .last()
+        .copied()
+        .unwrap_or(0);
+    if !data[last_end.max(signed_end)..]
+        .iter()
+        .all(|b| super::parse::is_whitespace(*b))
+    {
         report.other("có dữ liệu lạ sau dấu kết thúc tệp (%%EOF)".into());
     }
 }
 
 fn inside_stream(doc: &Document, offset: usize) -> bool {
-    doc.sections.iter().flat_map(|s| s.entries.iter()).any(|(num, e)| match e {
-        XrefEntry::InFile { offset: o, generation } if *o < offset => matches!(
-            doc.get(ObjRef::new(*num, *generation)),
-            Ok(Object::Stream(ref s)) if s.data.start <= offset && offset < s.data.end
-        ),
-        _ => false,
-    })
+    doc.sections
+        .iter()
+        .flat_map(|s| s.entries.iter())
+        .any(|(num, e)| match e {
+            XrefEntry::InFile {
+                offset: o,
+                generation,
+            } if *o < offset => matches!(
+                doc.get(ObjRef::new(*num, *generation)),
+                Ok(Object::Stream(ref s)) if s.data.start <= offset && offset < s.data.end
+            ),
+            _ => false,
+        })
 }

@@ -99,7 +99,9 @@ impl<'a> Document<'a> {
             }
             let section = read_section(data, offset)?;
             next = match section.trailer.get(b"Prev") {
-                Some(Object::Int(p)) => Some(usize::try_from(*p).map_err(|_| PdfError::malformed("/Prev âm"))?),
+                Some(Object::Int(p)) => {
+                    Some(usize::try_from(*p).map_err(|_| PdfError::malformed("/Prev âm"))?)
+                }
                 _ => None,
             };
             sections.push(section);
@@ -129,7 +131,10 @@ impl<'a> Document<'a> {
     }
 
     pub fn root_ref(&self) -> ObjRef {
-        self.trailer.get(b"Root").and_then(Object::as_ref).expect("checked in open")
+        self.trailer
+            .get(b"Root")
+            .and_then(Object::as_ref)
+            .expect("checked in open")
     }
 
     pub fn catalog(&self) -> PdfResult<Dict> {
@@ -138,7 +143,11 @@ impl<'a> Document<'a> {
 
     /// One more than the highest object number in use (the first number an update may allocate).
     pub fn next_object_number(&self) -> u32 {
-        let from_trailer = self.trailer.int(b"Size").unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32;
+        let from_trailer = self
+            .trailer
+            .int(b"Size")
+            .unwrap_or(0)
+            .clamp(0, i64::from(u32::MAX)) as u32;
         let from_xref = self.xref.keys().max().map_or(0, |m| m + 1);
         from_trailer.max(from_xref).max(1)
     }
@@ -149,7 +158,10 @@ impl<'a> Document<'a> {
 
     /// Every object number the newest revision defines (in use, not free).
     pub fn object_numbers(&self) -> impl Iterator<Item = u32> + '_ {
-        self.xref.iter().filter(|(_, e)| !matches!(e, XrefEntry::Free)).map(|(n, _)| *n)
+        self.xref
+            .iter()
+            .filter(|(_, e)| !matches!(e, XrefEntry::Free))
+            .map(|(n, _)| *n)
     }
 
     /// The object `r` refers to; a reference to a missing or free object is `null` (§7.3.10).
@@ -181,9 +193,18 @@ impl<'a> Document<'a> {
 
     fn read_at(&self, offset: usize, expected: ObjRef) -> PdfResult<Object> {
         if offset >= self.data.len() {
-            return Err(PdfError::malformed(format!("đối tượng {} nằm ngoài tệp", expected.num)));
+            return Err(PdfError::malformed(format!(
+                "đối tượng {} nằm ngoài tệp",
+                expected.num
+            )));
         }
-        let resolve_length = |r: ObjRef| if r == expected { None } else { self.get(r).ok().and_then(|o| o.as_int()) };
+        let resolve_length = |r: ObjRef| {
+            if r == expected {
+                None
+            } else {
+                self.get(r).ok().and_then(|o| o.as_int())
+            }
+        };
         let (id, object) = Parser::new(self.data, offset).read_indirect(&resolve_length)?;
         if id.num != expected.num {
             return Err(PdfError::malformed(format!(
@@ -204,7 +225,11 @@ impl<'a> Document<'a> {
                 .iter()
                 .copied()
                 .find(|(n, _)| *n == num)
-                .ok_or_else(|| PdfError::malformed(format!("đối tượng {num} không có trong luồng đối tượng {stream}")))?,
+                .ok_or_else(|| {
+                    PdfError::malformed(format!(
+                        "đối tượng {num} không có trong luồng đối tượng {stream}"
+                    ))
+                })?,
         };
         debug_assert_eq!(found_num, num);
         let start = contents.first.saturating_add(offset);
@@ -218,11 +243,13 @@ impl<'a> Document<'a> {
         if let Some(c) = self.object_streams.borrow().get(&stream) {
             return Ok(c.clone());
         }
-        let offset = self
-            .offset_of(stream)
-            .ok_or_else(|| PdfError::malformed(format!("luồng đối tượng {stream} không tồn tại")))?;
+        let offset = self.offset_of(stream).ok_or_else(|| {
+            PdfError::malformed(format!("luồng đối tượng {stream} không tồn tại"))
+        })?;
         let Object::Stream(s) = self.read_at(offset, ObjRef::new(stream, 0))? else {
-            return Err(PdfError::malformed(format!("đối tượng {stream} không phải luồng đối tượng")));
+            return Err(PdfError::malformed(format!(
+                "đối tượng {stream} không phải luồng đối tượng"
+            )));
         };
         let data = decode_stream(&s.dict, &self.data[s.data.clone()])?;
         let n = s.dict.int(b"N").unwrap_or(0).clamp(0, 1_000_000) as usize;
@@ -230,11 +257,15 @@ impl<'a> Document<'a> {
         let mut index = Vec::with_capacity(n);
         let mut p = Parser::new(&data[..first.min(data.len())], 0);
         for _ in 0..n {
-            let (Ok(num), Ok(off)) = (p.read_unsigned(), p.read_unsigned()) else { break };
+            let (Ok(num), Ok(off)) = (p.read_unsigned(), p.read_unsigned()) else {
+                break;
+            };
             index.push((num as u32, off as usize));
         }
         let contents = Rc::new(ObjectStreamContents { data, index, first });
-        self.object_streams.borrow_mut().insert(stream, contents.clone());
+        self.object_streams
+            .borrow_mut()
+            .insert(stream, contents.clone());
         Ok(contents)
     }
 
@@ -250,7 +281,10 @@ impl<'a> Document<'a> {
         match self.get(r)? {
             Object::Dict(d) => Ok(d),
             Object::Stream(s) => Ok(s.dict),
-            _ => Err(PdfError::malformed(format!("đối tượng {} không phải từ điển", r.num))),
+            _ => Err(PdfError::malformed(format!(
+                "đối tượng {} không phải từ điển",
+                r.num
+            ))),
         }
     }
 
@@ -302,7 +336,9 @@ impl<'a> Document<'a> {
             }
         }
         if dict.is_type(b"Pages") || (!dict.is_type(b"Page") && dict.contains(b"Kids")) {
-            let kids = self.lookup(&dict, b"Kids")?.unwrap_or(Object::Array(vec![]));
+            let kids = self
+                .lookup(&dict, b"Kids")?
+                .unwrap_or(Object::Array(vec![]));
             for kid in kids.as_array().unwrap_or(&[]) {
                 if let Object::Ref(r) = kid {
                     self.collect_pages(*r, &inherit, out, seen, depth + 1)?;
@@ -333,7 +369,9 @@ impl<'a> Document<'a> {
 
     fn rect(&self, o: Option<&Object>) -> PdfResult<Option<[f64; 4]>> {
         let Some(o) = o else { return Ok(None) };
-        let Object::Array(a) = self.resolve(o)? else { return Ok(None) };
+        let Object::Array(a) = self.resolve(o)? else {
+            return Ok(None);
+        };
         let mut v = [0.0; 4];
         if a.len() != 4 {
             return Ok(None);
@@ -350,8 +388,12 @@ impl<'a> Document<'a> {
         let Some(acroform) = self.lookup(&catalog, b"AcroForm")? else {
             return Ok(vec![]);
         };
-        let Some(acroform) = acroform.as_dict() else { return Ok(vec![]) };
-        let fields = self.lookup(acroform, b"Fields")?.unwrap_or(Object::Array(vec![]));
+        let Some(acroform) = acroform.as_dict() else {
+            return Ok(vec![]);
+        };
+        let fields = self
+            .lookup(acroform, b"Fields")?
+            .unwrap_or(Object::Array(vec![]));
         let mut out = Vec::new();
         let mut seen = HashSet::new();
         for f in fields.as_array().unwrap_or(&[]) {
@@ -375,7 +417,10 @@ impl<'a> Document<'a> {
             return Err(PdfError::malformed("cây trường biểu mẫu bị lặp"));
         }
         let dict = self.get_dict(id)?;
-        let partial = dict.get(b"T").and_then(Object::as_string).map(decode_text_string);
+        let partial = dict
+            .get(b"T")
+            .and_then(Object::as_string)
+            .map(decode_text_string);
         let name = match (&partial, parent_name.is_empty()) {
             (Some(p), true) => p.clone(),
             (Some(p), false) => format!("{parent_name}.{p}"),
@@ -418,7 +463,9 @@ fn find_startxref(data: &[u8]) -> PdfResult<usize> {
     let tail_start = data.len().saturating_sub(4096);
     let at = rfind(&data[tail_start..], b"startxref")
         .map(|p| tail_start + p)
-        .ok_or_else(|| PdfError::malformed("không tìm thấy 'startxref' ở cuối tệp (tệp bị cắt cụt?)"))?;
+        .ok_or_else(|| {
+            PdfError::malformed("không tìm thấy 'startxref' ở cuối tệp (tệp bị cắt cụt?)")
+        })?;
     let mut p = Parser::new(data, at + b"startxref".len());
     let offset = p.read_unsigned()?;
     usize::try_from(offset)
@@ -480,7 +527,10 @@ fn read_table(p: &mut Parser) -> PdfResult<(BTreeMap<u32, XrefEntry>, Dict)> {
             } else if p.eat_keyword(b"f") {
                 b'f'
             } else {
-                return Err(PdfError::malformed(format!("mục bảng tham chiếu sai tại byte {}", p.pos)));
+                return Err(PdfError::malformed(format!(
+                    "mục bảng tham chiếu sai tại byte {}",
+                    p.pos
+                )));
             };
             let num = (start + i) as u32;
             let entry = if kind == b'n' && offset > 0 {
@@ -502,10 +552,14 @@ fn read_xref_stream(data: &[u8], offset: usize) -> PdfResult<XrefSection> {
     }
     let (id, object) = Parser::new(data, offset).read_indirect(&|_| None)?;
     let Object::Stream(stream) = object else {
-        return Err(PdfError::malformed("'startxref' không trỏ tới bảng hay luồng tham chiếu chéo"));
+        return Err(PdfError::malformed(
+            "'startxref' không trỏ tới bảng hay luồng tham chiếu chéo",
+        ));
     };
     if !stream.dict.is_type(b"XRef") {
-        return Err(PdfError::malformed("'startxref' trỏ tới một luồng không phải /XRef"));
+        return Err(PdfError::malformed(
+            "'startxref' trỏ tới một luồng không phải /XRef",
+        ));
     }
     let decoded = decode_stream(&stream.dict, &data[stream.data.clone()])?;
     let widths: Vec<usize> = stream
@@ -536,10 +590,13 @@ fn read_xref_stream(data: &[u8], offset: usize) -> PdfResult<XrefSection> {
             let Some(r) = rows.next() else { break };
             let field = |k: usize| -> u64 {
                 let begin: usize = widths[..k].iter().sum();
-                r[begin..begin + widths[k]].iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
+                r[begin..begin + widths[k]]
+                    .iter()
+                    .fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
             };
             let kind = if widths[0] == 0 { 1 } else { field(0) };
-            let num = u32::try_from(start + i).map_err(|_| PdfError::malformed("số hiệu đối tượng sai"))?;
+            let num = u32::try_from(start + i)
+                .map_err(|_| PdfError::malformed("số hiệu đối tượng sai"))?;
             let entry = match kind {
                 0 => XrefEntry::Free,
                 1 => XrefEntry::InFile {
@@ -566,11 +623,21 @@ fn read_xref_stream(data: &[u8], offset: usize) -> PdfResult<XrefSection> {
 }
 
 pub fn normalize_rect(r: [f64; 4]) -> [f64; 4] {
-    [r[0].min(r[2]), r[1].min(r[3]), r[0].max(r[2]), r[1].max(r[3])]
+    [
+        r[0].min(r[2]),
+        r[1].min(r[3]),
+        r[0].max(r[2]),
+        r[1].max(r[3]),
+    ]
 }
 
 fn intersect(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
-    let r = [a[0].max(b[0]), a[1].max(b[1]), a[2].min(b[2]), a[3].min(b[3])];
+    let r = [
+        a[0].max(b[0]),
+        a[1].max(b[1]),
+        a[2].min(b[2]),
+        a[3].min(b[3]),
+    ];
     if r[0] < r[2] && r[1] < r[3] { r } else { b }
 }
 

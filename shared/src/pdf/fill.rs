@@ -25,8 +25,13 @@ pub struct NumberFieldLayout {
 pub fn reserve_number_fields(data: &[u8], layout: &NumberFieldLayout) -> PdfResult<Vec<u8>> {
     let doc = Document::open(data)?;
     let fields = doc.fields()?;
-    if fields.iter().any(|f| f.name == NUMBER_FIELD || f.name == DATE_FIELD) {
-        return Err(PdfError::Filling("văn bản đã có ô số và ngày dành sẵn".into()));
+    if fields
+        .iter()
+        .any(|f| f.name == NUMBER_FIELD || f.name == DATE_FIELD)
+    {
+        return Err(PdfError::Filling(
+            "văn bản đã có ô số và ngày dành sẵn".into(),
+        ));
     }
     let pages = doc.pages()?;
     let page = pages
@@ -35,7 +40,10 @@ pub fn reserve_number_fields(data: &[u8], layout: &NumberFieldLayout) -> PdfResu
     let mut update = IncrementalUpdate::new(&doc);
     let number_ref = update.alloc();
     let date_ref = update.alloc();
-    for (id, name, rect) in [(number_ref, NUMBER_FIELD, layout.number), (date_ref, DATE_FIELD, layout.date)] {
+    for (id, name, rect) in [
+        (number_ref, NUMBER_FIELD, layout.number),
+        (date_ref, DATE_FIELD, layout.date),
+    ] {
         let placement = Placement::on(page, rect)?;
         let mut d = Dict::default();
         d.set(b"Type", Object::Name(b"Annot".to_vec()));
@@ -90,10 +98,16 @@ fn ensure_default_resources(form: &mut Dict) -> bool {
             (b"Type".to_vec(), Object::Name(b"Font".to_vec())),
             (b"Subtype".to_vec(), Object::Name(b"Type1".to_vec())),
             (b"BaseFont".to_vec(), Object::Name(b"Helvetica".to_vec())),
-            (b"Encoding".to_vec(), Object::Name(b"WinAnsiEncoding".to_vec())),
+            (
+                b"Encoding".to_vec(),
+                Object::Name(b"WinAnsiEncoding".to_vec()),
+            ),
         ]);
         let fonts = Dict(vec![(b"Helv".to_vec(), Object::Dict(helv))]);
-        form.set(b"DR", Object::Dict(Dict(vec![(b"Font".to_vec(), Object::Dict(fonts))])));
+        form.set(
+            b"DR",
+            Object::Dict(Dict(vec![(b"Font".to_vec(), Object::Dict(fonts))])),
+        );
     }
     if !form.contains(b"DA") {
         form.set(b"DA", Object::String(b"/Helv 0 Tf 0 g".to_vec()));
@@ -108,22 +122,32 @@ pub fn number_text(number: u32, notation: &str) -> String {
 
 /// "ngày 05 tháng 02 năm 2026": days below 10 and months below 3 take a leading zero (NĐ 30/2020 Phụ lục I).
 pub fn date_text(year: i32, month: u32, day: u32) -> String {
-    let month = if month < 3 { format!("{month:02}") } else { month.to_string() };
+    let month = if month < 3 {
+        format!("{month:02}")
+    } else {
+        month.to_string()
+    };
     format!("ngày {day:02} tháng {month} năm {year}")
 }
 
 /// Fills the reserved fields. Returns the bytes to append.
-pub fn fill_number(data: &[u8], number: u32, notation: &str, date: (i32, u32, u32)) -> PdfResult<Vec<u8>> {
+pub fn fill_number(
+    data: &[u8],
+    number: u32,
+    notation: &str,
+    date: (i32, u32, u32),
+) -> PdfResult<Vec<u8>> {
     if number == 0 {
         return Err(PdfError::Filling("số văn bản bắt đầu từ 1".into()));
     }
     let doc = Document::open(data)?;
     let fields = doc.fields()?;
     let find = |name: &str| {
-        fields
-            .iter()
-            .find(|f| f.name == name)
-            .ok_or_else(|| PdfError::Filling(format!("văn bản không có ô '{name}' dành sẵn cho số và ngày")))
+        fields.iter().find(|f| f.name == name).ok_or_else(|| {
+            PdfError::Filling(format!(
+                "văn bản không có ô '{name}' dành sẵn cho số và ngày"
+            ))
+        })
     };
     let (number_field, date_field) = (find(NUMBER_FIELD)?, find(DATE_FIELD)?);
     for f in [number_field, date_field] {
@@ -148,19 +172,29 @@ pub fn fill_number(data: &[u8], number: u32, notation: &str, date: (i32, u32, u3
         let mut field_dict = field.dict.clone();
         field_dict.set(b"V", Object::String(encode_text_string(&text)));
         for widget in &field.widgets {
-            let mut widget_dict = if *widget == field.id { field_dict.clone() } else { doc.get_dict(*widget)? };
+            let mut widget_dict = if *widget == field.id {
+                field_dict.clone()
+            } else {
+                doc.get_dict(*widget)?
+            };
             let rect = widget_rect(&widget_dict)?;
             let page = widget_dict
                 .get(b"P")
                 .and_then(Object::as_ref)
                 .and_then(|p| pages.iter().find(|pg| pg.id == p))
                 .or_else(|| pages.iter().find(|pg| page_has_annot(&doc, pg, *widget)))
-                .ok_or_else(|| PdfError::Filling("không xác định được trang của ô số/ngày".into()))?;
+                .ok_or_else(|| {
+                    PdfError::Filling("không xác định được trang của ô số/ngày".into())
+                })?;
             let placement = placement_for_rect(page, rect);
             let size = 13.0_f32;
             let font = super::font::FontSubset::new()?;
             let text_w = f64::from(font.width(&text, size));
-            let size = if text_w > placement.width - 4.0 { size * ((placement.width - 4.0) / text_w) as f32 } else { size };
+            let size = if text_w > placement.width - 4.0 {
+                size * ((placement.width - 4.0) / text_w) as f32
+            } else {
+                size
+            };
             let drawing = Drawing {
                 image: None,
                 lines: vec![TextLine {
@@ -168,7 +202,10 @@ pub fn fill_number(data: &[u8], number: u32, notation: &str, date: (i32, u32, u3
                     size,
                     color: [0.0, 0.0, 0.0],
                 }],
-                text_origin: (2.0, (placement.height - f64::from(size)) / 2.0 + f64::from(size) * 0.22),
+                text_origin: (
+                    2.0,
+                    (placement.height - f64::from(size)) / 2.0 + f64::from(size) * 0.22,
+                ),
                 line_gap: 0.0,
             };
             let mut chunks = Vec::new();
@@ -181,7 +218,10 @@ pub fn fill_number(data: &[u8], number: u32, notation: &str, date: (i32, u32, u3
             }
             widget_dict.set(
                 b"AP",
-                Object::Dict(Dict(vec![(b"N".to_vec(), Object::Ref(ObjRef::new(ap.get() as u32, 0)))])),
+                Object::Dict(Dict(vec![(
+                    b"N".to_vec(),
+                    Object::Ref(ObjRef::new(ap.get() as u32, 0)),
+                )])),
             );
             if *widget == field.id {
                 field_dict = widget_dict;
@@ -198,7 +238,10 @@ fn page_has_annot(doc: &Document, page: &Page, annot: ObjRef) -> bool {
     doc.lookup(&page.dict, b"Annots")
         .ok()
         .flatten()
-        .and_then(|a| a.as_array().map(|a| a.iter().any(|o| o.as_ref() == Some(annot))))
+        .and_then(|a| {
+            a.as_array()
+                .map(|a| a.iter().any(|o| o.as_ref() == Some(annot)))
+        })
         .unwrap_or(false)
 }
 
@@ -215,7 +258,11 @@ fn widget_rect(d: &Dict) -> PdfResult<[f64; 4]> {
 /// The placement of an existing user-space rectangle, upright on its (possibly rotated) page.
 fn placement_for_rect(page: &Page, rect: [f64; 4]) -> Placement {
     let (w, h) = (rect[2] - rect[0], rect[3] - rect[1]);
-    let (width, height) = if page.rotate % 180 == 0 { (w, h) } else { (h, w) };
+    let (width, height) = if page.rotate % 180 == 0 {
+        (w, h)
+    } else {
+        (h, w)
+    };
     let matrix = match page.rotate {
         90 => [0.0, 1.0, -1.0, 0.0, 0.0, 0.0],
         180 => [-1.0, 0.0, 0.0, -1.0, 0.0, 0.0],

@@ -45,8 +45,17 @@ fn inflate(data: &[u8]) -> PdfResult<Vec<u8>> {
     match decompress_to_vec_zlib_with_limit(data, MAX_DECODED) {
         Ok(out) => Ok(out),
         // Truncated or checksum-less zlib data still decodes in every viewer: accept what was inflated.
-        Err(e) if matches!(e.status, TINFLStatus::FailedCannotMakeProgress | TINFLStatus::Adler32Mismatch) => Ok(e.output),
-        Err(e) if e.status == TINFLStatus::HasMoreOutput => Err(PdfError::malformed("luồng nén quá lớn")),
+        Err(e)
+            if matches!(
+                e.status,
+                TINFLStatus::FailedCannotMakeProgress | TINFLStatus::Adler32Mismatch
+            ) =>
+        {
+            Ok(e.output)
+        }
+        Err(e) if e.status == TINFLStatus::HasMoreOutput => {
+            Err(PdfError::malformed("luồng nén quá lớn"))
+        }
         Err(_) => Err(PdfError::malformed("dữ liệu nén hỏng")),
     }
 }
@@ -54,7 +63,11 @@ fn inflate(data: &[u8]) -> PdfResult<Vec<u8>> {
 fn apply_predictor(parms: &Dict, data: Vec<u8>) -> PdfResult<Vec<u8>> {
     let predictor = parms.int(b"Predictor").unwrap_or(1);
     if predictor < 10 {
-        return if predictor <= 1 { Ok(data) } else { Err(PdfError::Unsupported("bộ dự đoán TIFF".into())) };
+        return if predictor <= 1 {
+            Ok(data)
+        } else {
+            Err(PdfError::Unsupported("bộ dự đoán TIFF".into()))
+        };
     }
     let colors = parms.int(b"Colors").unwrap_or(1).clamp(1, 4) as usize;
     let bits = parms.int(b"BitsPerComponent").unwrap_or(8).clamp(1, 16) as usize;
@@ -90,7 +103,11 @@ fn apply_predictor(parms: &Dict, data: Vec<u8>) -> PdfResult<Vec<u8>> {
 
 fn paeth(a: u8, b: u8, c: u8) -> u8 {
     let p = i16::from(a) + i16::from(b) - i16::from(c);
-    let (pa, pb, pc) = ((p - i16::from(a)).abs(), (p - i16::from(b)).abs(), (p - i16::from(c)).abs());
+    let (pa, pb, pc) = (
+        (p - i16::from(a)).abs(),
+        (p - i16::from(b)).abs(),
+        (p - i16::from(c)).abs(),
+    );
     if pa <= pb && pa <= pc {
         a
     } else if pb <= pc {
@@ -113,14 +130,26 @@ mod tests {
     fn png_up_predictor_round_trips() {
         // Two rows of 3 bytes, "Up" filtered: second row stores differences to the first.
         let filtered = [2u8, 1, 2, 3, 2, 1, 1, 1];
-        let parms = Dict(vec![(b"Predictor".to_vec(), Object::Int(12)), (b"Columns".to_vec(), Object::Int(3))]);
-        assert_eq!(apply_predictor(&parms, filtered.to_vec()).unwrap(), vec![1, 2, 3, 2, 3, 4]);
+        let parms = Dict(vec![
+            (b"Predictor".to_vec(), Object::Int(12)),
+            (b"Columns".to_vec(), Object::Int(3)),
+        ]);
+        assert_eq!(
+            apply_predictor(&parms, filtered.to_vec()).unwrap(),
+            vec![1, 2, 3, 2, 3, 4]
+        );
     }
 
     #[test]
     fn flate_round_trips() {
-        let dict = Dict(vec![(b"Filter".to_vec(), Object::Name(b"FlateDecode".to_vec()))]);
-        assert_eq!(decode_stream(&dict, &deflate(b"xin chao")).unwrap(), b"xin chao");
+        let dict = Dict(vec![(
+            b"Filter".to_vec(),
+            Object::Name(b"FlateDecode".to_vec()),
+        )]);
+        assert_eq!(
+            decode_stream(&dict, &deflate(b"xin chao")).unwrap(),
+            b"xin chao"
+        );
         assert!(decode_stream(&dict, b"not zlib at all").is_err());
     }
 }

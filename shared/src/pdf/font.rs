@@ -12,7 +12,8 @@ use unicode_normalization::UnicodeNormalization;
 use super::error::{PdfError, PdfResult};
 use super::filter::deflate;
 
-pub static LIBERATION_SERIF: &[u8] = include_bytes!("../../assets/fonts/LiberationSerif-Regular.ttf");
+pub static LIBERATION_SERIF: &[u8] =
+    include_bytes!("../../assets/fonts/LiberationSerif-Regular.ttf");
 
 /// The glyphs a set of appearances uses, collected before the subset is written.
 pub struct FontSubset {
@@ -50,7 +51,10 @@ impl FontSubset {
 
     fn advance(&self, glyph: u16) -> f32 {
         let units = f32::from(self.face.units_per_em());
-        let adv = self.face.glyph_hor_advance(ttf_parser::GlyphId(glyph)).unwrap_or(0);
+        let adv = self
+            .face
+            .glyph_hor_advance(ttf_parser::GlyphId(glyph))
+            .unwrap_or(0);
         f32::from(adv) * 1000.0 / units
     }
 
@@ -107,11 +111,18 @@ impl FontSubset {
         c.font_descriptor(descriptor)
             .name(Name(base.as_bytes()))
             .flags(FontFlags::SERIF | FontFlags::NON_SYMBOLIC)
-            .bbox(Rect::new(scale(b.x_min), scale(b.y_min), scale(b.x_max), scale(b.y_max)))
+            .bbox(Rect::new(
+                scale(b.x_min),
+                scale(b.y_min),
+                scale(b.x_max),
+                scale(b.y_max),
+            ))
             .italic_angle(0.0)
             .ascent(scale(self.face.ascender()))
             .descent(scale(self.face.descender()))
-            .cap_height(scale(self.face.capital_height().unwrap_or(self.face.ascender())))
+            .cap_height(scale(
+                self.face.capital_height().unwrap_or(self.face.ascender()),
+            ))
             .stem_v(80.0)
             .font_file2(file);
         chunks.push(c);
@@ -144,7 +155,9 @@ fn subset_tag(glyphs: &BTreeMap<u16, (char, f32)>) -> String {
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
     }
-    (0..6).map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char).collect()
+    (0..6)
+        .map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char)
+        .collect()
 }
 
 #[cfg(test)]

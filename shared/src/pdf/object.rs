@@ -88,7 +88,10 @@ impl Dict {
 
     /// Dictionary equality regardless of key order (the order of keys has no meaning in PDF).
     pub fn same_entries(&self, other: &Dict) -> bool {
-        self.0.len() == other.0.len() && self.iter().all(|(k, v)| other.get(k).is_some_and(|o| o.same_as(v)))
+        self.0.len() == other.0.len()
+            && self
+                .iter()
+                .all(|(k, v)| other.get(k).is_some_and(|o| o.same_as(v)))
     }
 }
 
@@ -149,9 +152,15 @@ impl Object {
     pub fn same_as(&self, other: &Object) -> bool {
         match (self, other) {
             (Object::Dict(a), Object::Dict(b)) => a.same_entries(b),
-            (Object::Array(a), Object::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y)),
-            (Object::Stream(a), Object::Stream(b)) => a.data == b.data && a.dict.same_entries(&b.dict),
-            (Object::Int(a), Object::Real(b)) | (Object::Real(b), Object::Int(a)) => (*a as f64) == *b,
+            (Object::Array(a), Object::Array(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y))
+            }
+            (Object::Stream(a), Object::Stream(b)) => {
+                a.data == b.data && a.dict.same_entries(&b.dict)
+            }
+            (Object::Int(a), Object::Real(b)) | (Object::Real(b), Object::Int(a)) => {
+                (*a as f64) == *b
+            }
             _ => self == other,
         }
     }
@@ -192,7 +201,9 @@ pub fn serialize(object: &Object, out: &mut Vec<u8>) {
             out.push(b']');
         }
         Object::Dict(d) => serialize_dict(d, out),
-        Object::Stream(_) => unreachable!("streams are never re-serialized: they are referenced, not copied"),
+        Object::Stream(_) => {
+            unreachable!("streams are never re-serialized: they are referenced, not copied")
+        }
         Object::Ref(r) => out.extend_from_slice(format!("{} {} R", r.num, r.generation).as_bytes()),
     }
 }
@@ -230,7 +241,10 @@ fn format_real(r: f64) -> String {
 /// by Latin-1, which agrees on every printable character a name or reason uses).
 pub fn decode_text_string(bytes: &[u8]) -> String {
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = rest.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
         return String::from_utf16_lossy(&units);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
@@ -271,10 +285,19 @@ mod tests {
 
     #[test]
     fn dict_equality_ignores_key_order() {
-        let a = Dict(vec![(b"A".to_vec(), Object::Int(1)), (b"B".to_vec(), Object::Int(2))]);
-        let b = Dict(vec![(b"B".to_vec(), Object::Int(2)), (b"A".to_vec(), Object::Int(1))]);
+        let a = Dict(vec![
+            (b"A".to_vec(), Object::Int(1)),
+            (b"B".to_vec(), Object::Int(2)),
+        ]);
+        let b = Dict(vec![
+            (b"B".to_vec(), Object::Int(2)),
+            (b"A".to_vec(), Object::Int(1)),
+        ]);
         assert!(Object::Dict(a.clone()).same_as(&Object::Dict(b)));
-        let c = Dict(vec![(b"A".to_vec(), Object::Int(1)), (b"B".to_vec(), Object::Int(3))]);
+        let c = Dict(vec![
+            (b"A".to_vec(), Object::Int(1)),
+            (b"B".to_vec(), Object::Int(3)),
+        ]);
         assert!(!Object::Dict(a).same_as(&Object::Dict(c)));
     }
 }

@@ -12,7 +12,10 @@ pub fn is_whitespace(b: u8) -> bool {
 }
 
 pub fn is_delimiter(b: u8) -> bool {
-    matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+    matches!(
+        b,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
 }
 
 fn is_regular(b: u8) -> bool {
@@ -83,7 +86,10 @@ impl<'a> Parser<'a> {
         if self.eat_keyword(keyword) {
             Ok(())
         } else {
-            Err(self.err(&format!("thiếu từ khoá '{}'", String::from_utf8_lossy(keyword))))
+            Err(self.err(&format!(
+                "thiếu từ khoá '{}'",
+                String::from_utf8_lossy(keyword)
+            )))
         }
     }
 
@@ -95,7 +101,9 @@ impl<'a> Parser<'a> {
             return Err(self.err("cần một số nguyên"));
         }
         self.pos += token.len();
-        Ok(token.iter().fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0')))
+        Ok(token
+            .iter()
+            .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0')))
     }
 
     /// `num gen obj` at the cursor.
@@ -113,7 +121,9 @@ impl<'a> Parser<'a> {
         let id = self.read_object_header()?;
         let object = self.read_object()?;
         let object = match object {
-            Object::Dict(dict) if self.eat_keyword(b"stream") => Object::Stream(self.read_stream_data(dict, resolve_length)?),
+            Object::Dict(dict) if self.eat_keyword(b"stream") => {
+                Object::Stream(self.read_stream_data(dict, resolve_length)?)
+            }
             other => other,
         };
         // Some producers forget `endobj`; the xref tells where objects start, so a missing one is tolerated.
@@ -121,7 +131,11 @@ impl<'a> Parser<'a> {
         Ok((id, object))
     }
 
-    fn read_stream_data(&mut self, dict: Dict, resolve_length: LengthResolver) -> PdfResult<Stream> {
+    fn read_stream_data(
+        &mut self,
+        dict: Dict,
+        resolve_length: LengthResolver,
+    ) -> PdfResult<Stream> {
         // The keyword `stream` is followed by CRLF or LF (§7.3.8.1); a lone CR is tolerated.
         match (self.peek(), self.data.get(self.pos + 1).copied()) {
             (Some(b'\r'), Some(b'\n')) => self.pos += 2,
@@ -144,7 +158,8 @@ impl<'a> Parser<'a> {
             Some(end) => end,
             // A wrong /Length is common in the wild: find `endstream` instead and drop the EOL before it.
             None => {
-                let found = find(&self.data[start..], b"endstream").ok_or_else(|| self.err("luồng dữ liệu không có 'endstream'"))?;
+                let found = find(&self.data[start..], b"endstream")
+                    .ok_or_else(|| self.err("luồng dữ liệu không có 'endstream'"))?;
                 let mut end = start + found;
                 if end > start && self.data[end - 1] == b'\n' {
                     end -= 1;
@@ -157,7 +172,10 @@ impl<'a> Parser<'a> {
         };
         self.pos = end;
         self.expect_keyword(b"endstream")?;
-        Ok(Stream { dict, data: start..end })
+        Ok(Stream {
+            dict,
+            data: start..end,
+        })
     }
 
     pub fn read_object(&mut self) -> PdfResult<Object> {
@@ -233,7 +251,10 @@ impl<'a> Parser<'a> {
                 break;
             }
             if b == b'#' {
-                let hex = self.data.get(self.pos + 1..self.pos + 3).and_then(|h| std::str::from_utf8(h).ok());
+                let hex = self
+                    .data
+                    .get(self.pos + 1..self.pos + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok());
                 if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                     name.push(v);
                     self.pos += 3;
@@ -352,13 +373,21 @@ impl<'a> Parser<'a> {
             let save = self.pos;
             self.skip_whitespace();
             let gen_token = self.peek_token();
-            if num >= 0 && !gen_token.is_empty() && gen_token.iter().all(u8::is_ascii_digit) && gen_token.len() <= 5 {
+            if num >= 0
+                && !gen_token.is_empty()
+                && gen_token.iter().all(u8::is_ascii_digit)
+                && gen_token.len() <= 5
+            {
                 self.pos += gen_token.len();
                 self.skip_whitespace();
                 if self.peek_token() == b"R" {
                     self.pos += 1;
-                    let generation = parse_number(gen_token).and_then(|g| g.as_int()).unwrap_or(0);
-                    if let (Ok(num), Ok(generation)) = (u32::try_from(num), u16::try_from(generation)) {
+                    let generation = parse_number(gen_token)
+                        .and_then(|g| g.as_int())
+                        .unwrap_or(0);
+                    if let (Ok(num), Ok(generation)) =
+                        (u32::try_from(num), u16::try_from(generation))
+                    {
                         return Ok(Object::Ref(ObjRef::new(num, generation)));
                     }
                     return Err(self.err("tham chiếu đối tượng ngoài phạm vi"));
@@ -386,13 +415,23 @@ fn parse_number(token: &[u8]) -> Option<Object> {
     // Reals: no exponent in PDF; tolerate "-.5", "4." and the odd "--5" some producers write.
     let cleaned = text.trim_start_matches("--");
     let valid = !cleaned.is_empty()
-        && cleaned.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
+        && cleaned
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
         && cleaned.bytes().filter(|&b| b == b'.').count() <= 1;
     if !valid {
         return None;
     }
-    let normalized = if cleaned.ends_with('.') { format!("{cleaned}0") } else { cleaned.to_string() };
-    normalized.parse::<f64>().ok().filter(|r| r.is_finite()).map(Object::Real)
+    let normalized = if cleaned.ends_with('.') {
+        format!("{cleaned}0")
+    } else {
+        cleaned.to_string()
+    };
+    normalized
+        .parse::<f64>()
+        .ok()
+        .filter(|r| r.is_finite())
+        .map(Object::Real)
 }
 
 /// The first position of `needle` in `haystack`.
@@ -415,12 +454,17 @@ mod tests {
 
     #[test]
     fn parses_every_object_kind() {
-        let o = parse("<< /Type /Page /Kids [1 0 R 2 0 R] /N -3.5 /S (a\\(b\\)\\101) /H <4142 4> /B true /Z null >>");
+        let o = parse(
+            "<< /Type /Page /Kids [1 0 R 2 0 R] /N -3.5 /S (a\\(b\\)\\101) /H <4142 4> /B true /Z null >>",
+        );
         let d = o.as_dict().unwrap();
         assert_eq!(d.name(b"Type"), Some(&b"Page"[..]));
         assert_eq!(
             d.get(b"Kids"),
-            Some(&Object::Array(vec![Object::Ref(ObjRef::new(1, 0)), Object::Ref(ObjRef::new(2, 0))]))
+            Some(&Object::Array(vec![
+                Object::Ref(ObjRef::new(1, 0)),
+                Object::Ref(ObjRef::new(2, 0))
+            ]))
         );
         assert_eq!(d.get(b"N"), Some(&Object::Real(-3.5)));
         assert_eq!(d.get(b"S"), Some(&Object::String(b"a(b)A".to_vec())));
@@ -431,14 +475,20 @@ mod tests {
 
     #[test]
     fn numbers_are_not_mistaken_for_references() {
-        assert_eq!(parse("[1 2 3]"), Object::Array(vec![Object::Int(1), Object::Int(2), Object::Int(3)]));
+        assert_eq!(
+            parse("[1 2 3]"),
+            Object::Array(vec![Object::Int(1), Object::Int(2), Object::Int(3)])
+        );
         assert_eq!(parse("[0 0 612 792]").as_array().unwrap().len(), 4);
     }
 
     #[test]
     fn malformed_input_is_an_error_not_a_panic() {
         for bad in ["<< /A", "[1 2", "(abc", "<4G>", "<< 1 2 >>", "", "]"] {
-            assert!(Parser::new(bad.as_bytes(), 0).read_object().is_err(), "{bad}");
+            assert!(
+                Parser::new(bad.as_bytes(), 0).read_object().is_err(),
+                "{bad}"
+            );
         }
         let deep = "[".repeat(10_000);
         assert!(Parser::new(deep.as_bytes(), 0).read_object().is_err());
@@ -449,7 +499,9 @@ mod tests {
         let data = b"5 0 obj << /Length 999 >> stream\nhello\nendstream endobj";
         let (id, o) = Parser::new(data, 0).read_indirect(&|_| None).unwrap();
         assert_eq!(id, ObjRef::new(5, 0));
-        let Object::Stream(s) = o else { panic!("stream expected") };
+        let Object::Stream(s) = o else {
+            panic!("stream expected")
+        };
         assert_eq!(&data[s.data], b"hello");
     }
 

@@ -7,7 +7,9 @@
 //! [`ByteRangeHasher`](super::ByteRangeHasher) (see [`PreparedSignature::hasher`]), then [`PreparedSignature::finish`]
 //! inserts the signature.
 
-use super::appearance::{Drawing, DisplayRect, Image, Placement, TextLine, display_size, write_appearance};
+use super::appearance::{
+    DisplayRect, Drawing, Image, Placement, TextLine, display_size, write_appearance,
+};
 use super::byte_range::{ByteRange, ByteRangeHasher};
 use super::cms::{CmsSigner, build_signed_data};
 use super::document::{Document, Page};
@@ -60,7 +62,11 @@ const BLACK: [f32; 3] = [0.0, 0.0, 0.0];
 /// Bytes kept for the CMS signature: certificates plus a margin for the signature and attributes.
 fn reserve_for(signer: &dyn CmsSigner) -> usize {
     use der::Encode;
-    let certs: usize = signer.certificates().iter().map(|c| c.encoded_len().map_or(2048, |l| u32::from(l) as usize)).sum();
+    let certs: usize = signer
+        .certificates()
+        .iter()
+        .map(|c| c.encoded_len().map_or(2048, |l| u32::from(l) as usize))
+        .sum();
     (certs + 4096).next_multiple_of(1024)
 }
 
@@ -78,11 +84,23 @@ pub fn pdf_date(t: Timestamp) -> String {
     )
 }
 
-pub fn prepare(doc: &Document, request: &SignatureRequest, reserve: usize) -> PdfResult<PreparedSignature> {
+pub fn prepare(
+    doc: &Document,
+    request: &SignatureRequest,
+    reserve: usize,
+) -> PdfResult<PreparedSignature> {
     let pages = doc.pages()?;
-    let page_index = if request.kind == SignatureKind::Attachment { 0 } else { request.page };
+    let page_index = if request.kind == SignatureKind::Attachment {
+        0
+    } else {
+        request.page
+    };
     let page = pages.get(page_index).ok_or_else(|| {
-        PdfError::Signing(format!("văn bản có {} trang, không có trang {}", pages.len(), page_index + 1))
+        PdfError::Signing(format!(
+            "văn bản có {} trang, không có trang {}",
+            pages.len(),
+            page_index + 1
+        ))
     })?;
     let fields = doc.fields()?;
     let field_name = (1..)
@@ -117,7 +135,10 @@ pub fn prepare(doc: &Document, request: &SignatureRequest, reserve: usize) -> Pd
             widget.set(b"Rect", rect_object(placement.rect));
             widget.set(
                 b"AP",
-                Object::Dict(Dict(vec![(b"N".to_vec(), Object::Ref(ObjRef::new(ap.get() as u32, 0)))])),
+                Object::Dict(Dict(vec![(
+                    b"N".to_vec(),
+                    Object::Ref(ObjRef::new(ap.get() as u32, 0)),
+                )])),
             );
         }
         None => widget.set(b"Rect", rect_object([0.0; 4])),
@@ -129,16 +150,24 @@ pub fn prepare(doc: &Document, request: &SignatureRequest, reserve: usize) -> Pd
     // The signature dictionary, with fixed-width placeholders patched after layout.
     let hex_len = reserve * 2;
     let mut body = Vec::new();
-    body.extend_from_slice(b"<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached/ByteRange[");
+    body.extend_from_slice(
+        b"<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached/ByteRange[",
+    );
     let byte_range_at = body.len();
     body.extend_from_slice(&[b' '; BYTE_RANGE_WIDTH]);
     body.extend_from_slice(b"]/Contents<");
     let contents_at = body.len() - 1;
     body.extend(std::iter::repeat_n(b'0', hex_len));
     body.extend_from_slice(b">/M");
-    super::object::serialize(&Object::String(pdf_date(request.time).into_bytes()), &mut body);
+    super::object::serialize(
+        &Object::String(pdf_date(request.time).into_bytes()),
+        &mut body,
+    );
     body.extend_from_slice(b"/Name");
-    super::object::serialize(&Object::String(encode_text_string(&request.signer_name)), &mut body);
+    super::object::serialize(
+        &Object::String(encode_text_string(&request.signer_name)),
+        &mut body,
+    );
     body.extend_from_slice(b"/Reason");
     let reason = match request.kind {
         SignatureKind::Signer => "Ký ban hành văn bản",
@@ -181,7 +210,10 @@ impl PreparedSignature {
     /// The /ByteRange of the signature.
     pub fn byte_ranges(&self) -> [ByteRange; 2] {
         let [a, b, c, d] = self.byte_range_values();
-        [ByteRange { start: a, len: b }, ByteRange { start: c, len: d }]
+        [
+            ByteRange { start: a, len: b },
+            ByteRange { start: c, len: d },
+        ]
     }
 
     /// A hasher for the signed ranges: feed it the original file, then [`Self::appended`].
@@ -220,21 +252,36 @@ pub fn sign(data: &[u8], request: &SignatureRequest, signer: &dyn CmsSigner) -> 
 }
 
 fn rect_object(r: [f64; 4]) -> Object {
-    Object::Array(r.iter().map(|v| Object::Real((v * 100.0).round() / 100.0)).collect())
+    Object::Array(
+        r.iter()
+            .map(|v| Object::Real((v * 100.0).round() / 100.0))
+            .collect(),
+    )
 }
 
 /// Appends `annotation` to the page's /Annots (updating the array object when it is indirect).
-pub(crate) fn add_annotation(update: &mut IncrementalUpdate, page: &Page, annotation: ObjRef) -> PdfResult<()> {
+pub(crate) fn add_annotation(
+    update: &mut IncrementalUpdate,
+    page: &Page,
+    annotation: ObjRef,
+) -> PdfResult<()> {
     let page_dict = update.current_dict(page.id)?;
     match page_dict.get(b"Annots") {
         Some(Object::Ref(r)) => {
             let r = *r;
-            let mut annots = update.current(r)?.as_array().map(<[Object]>::to_vec).unwrap_or_default();
+            let mut annots = update
+                .current(r)?
+                .as_array()
+                .map(<[Object]>::to_vec)
+                .unwrap_or_default();
             annots.push(Object::Ref(annotation));
             update.put(r, &Object::Array(annots));
         }
         other => {
-            let mut annots = other.and_then(Object::as_array).map(<[Object]>::to_vec).unwrap_or_default();
+            let mut annots = other
+                .and_then(Object::as_array)
+                .map(<[Object]>::to_vec)
+                .unwrap_or_default();
             annots.push(Object::Ref(annotation));
             let mut dict = page_dict.clone();
             dict.set(b"Annots", Object::Array(annots));
@@ -245,7 +292,11 @@ pub(crate) fn add_annotation(update: &mut IncrementalUpdate, page: &Page, annota
 }
 
 /// Adds a field to the AcroForm (creating it when absent) and, for signatures, sets /SigFlags 3.
-pub(crate) fn add_field(update: &mut IncrementalUpdate, field: ObjRef, signature: bool) -> PdfResult<()> {
+pub(crate) fn add_field(
+    update: &mut IncrementalUpdate,
+    field: ObjRef,
+    signature: bool,
+) -> PdfResult<()> {
     let doc = update.document();
     let root = doc.root_ref();
     let mut catalog = update.current_dict(root)?;
@@ -258,12 +309,19 @@ pub(crate) fn add_field(update: &mut IncrementalUpdate, field: ObjRef, signature
     match acroform.get(b"Fields") {
         Some(Object::Ref(r)) => {
             let r = *r;
-            let mut fields = update.current(r)?.as_array().map(<[Object]>::to_vec).unwrap_or_default();
+            let mut fields = update
+                .current(r)?
+                .as_array()
+                .map(<[Object]>::to_vec)
+                .unwrap_or_default();
             fields.push(Object::Ref(field));
             update.put(r, &Object::Array(fields));
         }
         other => {
-            let mut fields = other.and_then(Object::as_array).map(<[Object]>::to_vec).unwrap_or_default();
+            let mut fields = other
+                .and_then(Object::as_array)
+                .map(<[Object]>::to_vec)
+                .unwrap_or_default();
             fields.push(Object::Ref(field));
             acroform.set(b"Fields", Object::Array(fields));
             acroform_changed = true;
@@ -285,14 +343,24 @@ pub(crate) fn add_field(update: &mut IncrementalUpdate, field: ObjRef, signature
     Ok(())
 }
 
-fn appearance_for(page: &Page, request: &SignatureRequest) -> PdfResult<Option<(Placement, Drawing)>> {
+fn appearance_for(
+    page: &Page,
+    request: &SignatureRequest,
+) -> PdfResult<Option<(Placement, Drawing)>> {
     let time = iso_time(request.time);
     match request.kind {
         SignatureKind::Attachment => {
             let number = request.text.clone().unwrap_or_default();
-            let lines: Vec<String> = [number, time].into_iter().filter(|s| !s.is_empty()).collect();
+            let lines: Vec<String> = [number, time]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect();
             let font = super::font::FontSubset::new()?;
-            let width = lines.iter().map(|l| f64::from(font.width(l, 10.0))).fold(0.0, f64::max) + 6.0;
+            let width = lines
+                .iter()
+                .map(|l| f64::from(font.width(l, 10.0)))
+                .fold(0.0, f64::max)
+                + 6.0;
             let height = lines.len() as f64 * 12.0 + 6.0;
             let (pw, ph) = display_size(page);
             let margin = 20.0_f64.min(pw / 10.0);
@@ -303,10 +371,15 @@ fn appearance_for(page: &Page, request: &SignatureRequest) -> PdfResult<Option<(
                 h: height.min(ph),
             };
             let placement = Placement::on(page, rect)?;
-            Ok(Some((placement, text_drawing(lines, 10.0, BLACK, 3.0, height))))
+            Ok(Some((
+                placement,
+                text_drawing(lines, 10.0, BLACK, 3.0, height),
+            )))
         }
         SignatureKind::Signer => {
-            let Some(rect) = request.rect else { return Ok(None) };
+            let Some(rect) = request.rect else {
+                return Ok(None);
+            };
             let placement = Placement::on(page, rect)?;
             let mut lines = Vec::new();
             if let Some(t) = &request.text {
@@ -329,19 +402,30 @@ fn appearance_for(page: &Page, request: &SignatureRequest) -> PdfResult<Option<(
                         lines.push(format!("Thời gian ký: {time}"));
                     }
                     let size = fit_size(&lines, rect.w, rect.h, 9.0)?;
-                    Ok(Some((placement, text_drawing(lines, size, BLUE, size as f64 * 0.25, rect.h))))
+                    Ok(Some((
+                        placement,
+                        text_drawing(lines, size, BLUE, size as f64 * 0.25, rect.h),
+                    )))
                 }
             }
         }
         SignatureKind::Seal => {
-            let Some(signer_box) = request.rect else { return Ok(None) };
-            let png = request
-                .image_png
-                .as_ref()
-                .ok_or_else(|| PdfError::Signing("chữ ký số của cơ quan cần ảnh con dấu (PNG nền trong suốt)".into()))?;
+            let Some(signer_box) = request.rect else {
+                return Ok(None);
+            };
+            let png = request.image_png.as_ref().ok_or_else(|| {
+                PdfError::Signing(
+                    "chữ ký số của cơ quan cần ảnh con dấu (PNG nền trong suốt)".into(),
+                )
+            })?;
             let image = Image::from_png(png)?;
             let (sw, sh) = image.natural_size();
-            let mut lines = vec![request.organization.clone().unwrap_or_else(|| request.signer_name.clone())];
+            let mut lines = vec![
+                request
+                    .organization
+                    .clone()
+                    .unwrap_or_else(|| request.signer_name.clone()),
+            ];
             if let Some(t) = &request.text {
                 lines.extend(t.lines().map(str::to_string));
             }
@@ -380,7 +464,11 @@ fn text_drawing(lines: Vec<String>, size: f32, color: [f32; 3], gap: f64, top: f
 /// The largest size up to `max` at which the lines fit the box.
 fn fit_size(lines: &[String], w: f64, h: f64, max: f32) -> PdfResult<f32> {
     let font = super::font::FontSubset::new()?;
-    let widest = lines.iter().map(|l| font.width(l, 1.0)).fold(0.0_f32, f32::max).max(1.0);
+    let widest = lines
+        .iter()
+        .map(|l| font.width(l, 1.0))
+        .fold(0.0_f32, f32::max)
+        .max(1.0);
     let by_width = ((w as f32) - 4.0) / widest;
     let by_height = (h as f32 - 2.0) / (lines.len() as f32 * 1.25);
     Ok(max.min(by_width).min(by_height).max(3.0))

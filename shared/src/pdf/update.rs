@@ -74,7 +74,10 @@ impl<'d, 'a> IncrementalUpdate<'d, 'a> {
         match self.current(id)? {
             Object::Dict(d) => Ok(d),
             Object::Stream(s) => Ok(s.dict),
-            _ => Err(PdfError::malformed(format!("đối tượng {} không phải từ điển", id.num))),
+            _ => Err(PdfError::malformed(format!(
+                "đối tượng {} không phải từ điển",
+                id.num
+            ))),
         }
     }
 
@@ -148,14 +151,19 @@ impl<'d, 'a> IncrementalUpdate<'d, 'a> {
                 index.push(Object::Int(group.len() as i64));
                 for (_, off, generation) in group {
                     data.push(1u8);
-                    data.extend_from_slice(&u32::try_from(*off).map_err(|_| too_big())?.to_be_bytes());
+                    data.extend_from_slice(
+                        &u32::try_from(*off).map_err(|_| too_big())?.to_be_bytes(),
+                    );
                     data.extend_from_slice(&generation.to_be_bytes());
                 }
             }
             trailer.set(b"Type", Object::Name(b"XRef".to_vec()));
             trailer.set(b"Size", Object::Int(i64::from(self.next_num)));
             trailer.set(b"Index", Object::Array(index));
-            trailer.set(b"W", Object::Array(vec![Object::Int(1), Object::Int(4), Object::Int(2)]));
+            trailer.set(
+                b"W",
+                Object::Array(vec![Object::Int(1), Object::Int(4), Object::Int(2)]),
+            );
             trailer.set(b"Length", Object::Int(data.len() as i64));
             out.extend_from_slice(format!("{} 0 obj\n", xref_id.num).as_bytes());
             serialize_dict(&trailer, &mut out);
@@ -182,9 +190,14 @@ impl<'d, 'a> IncrementalUpdate<'d, 'a> {
             trailer.set(b"Size", Object::Int(i64::from(self.next_num)));
             out.extend_from_slice(b"trailer\n");
             serialize_dict(&trailer, &mut out);
-            out.extend_from_slice(format!("\nstartxref\n{}\n%%EOF\n", base + xref_offset).as_bytes());
+            out.extend_from_slice(
+                format!("\nstartxref\n{}\n%%EOF\n", base + xref_offset).as_bytes(),
+            );
         }
-        Ok(Appended { bytes: out, offsets })
+        Ok(Appended {
+            bytes: out,
+            offsets,
+        })
     }
 }
 

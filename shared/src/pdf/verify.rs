@@ -22,10 +22,14 @@ use super::object::{Object, decode_text_string};
 use super::parse::Parser;
 use crate::time::Timestamp;
 
-const OID_SHA384_WITH_RSA: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
-const OID_SHA512_WITH_RSA: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
-const OID_SHA384: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
-const OID_SHA512: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
+const OID_SHA384_WITH_RSA: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
+const OID_SHA512_WITH_RSA: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
+const OID_SHA384: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
+const OID_SHA512: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -91,7 +95,10 @@ pub fn verify_document(data: &[u8], options: &VerifyOptions) -> PdfResult<Vec<Si
         let Some(value) = &field.value else { continue };
         let sig = doc.resolve(value)?;
         let Some(sig_dict) = sig.as_dict() else {
-            reports.push(broken(&field.name, "giá trị của trường chữ ký không phải từ điển chữ ký"));
+            reports.push(broken(
+                &field.name,
+                "giá trị của trường chữ ký không phải từ điển chữ ký",
+            ));
             continue;
         };
         let sig_ref = value.as_ref();
@@ -132,7 +139,11 @@ fn verify_one(
     let data = doc.data;
     let mut report = broken(field, "");
     report.problems.clear();
-    report.signing_time = sig.get(b"M").and_then(Object::as_string).and_then(parse_pdf_date).map(Timestamp::to_iso_vn);
+    report.signing_time = sig
+        .get(b"M")
+        .and_then(Object::as_string)
+        .and_then(parse_pdf_date)
+        .map(Timestamp::to_iso_vn);
 
     // 1. The byte range: [0 a b c] with the hole exactly the /Contents hex string of this very dictionary.
     let range: Option<Vec<i64>> = sig
@@ -140,24 +151,42 @@ fn verify_one(
         .and_then(Object::as_array)
         .map(|a| a.iter().map(|o| o.as_int().unwrap_or(-1)).collect());
     let Some(range) = range.filter(|r| r.len() == 4 && r.iter().all(|v| *v >= 0)) else {
-        report.problems.push("chữ ký thiếu hoặc sai /ByteRange (dấu hiệu giả mạo chữ ký)".into());
+        report
+            .problems
+            .push("chữ ký thiếu hoặc sai /ByteRange (dấu hiệu giả mạo chữ ký)".into());
         return Ok(report);
     };
     report.byte_range = range.clone();
-    let (a, b, c, d) = (range[0] as usize, range[1] as usize, range[2] as usize, range[3] as usize);
-    let Some(contents) = sig.get(b"Contents").and_then(Object::as_string).filter(|c| !c.is_empty()) else {
-        report.problems.push("chữ ký thiếu /Contents (dấu hiệu giả mạo chữ ký)".into());
+    let (a, b, c, d) = (
+        range[0] as usize,
+        range[1] as usize,
+        range[2] as usize,
+        range[3] as usize,
+    );
+    let Some(contents) = sig
+        .get(b"Contents")
+        .and_then(Object::as_string)
+        .filter(|c| !c.is_empty())
+    else {
+        report
+            .problems
+            .push("chữ ký thiếu /Contents (dấu hiệu giả mạo chữ ký)".into());
         return Ok(report);
     };
-    let end = c.checked_add(d).unwrap_or(usize::MAX);
-    let structure_ok = a == 0 && b > 0 && c > b && end <= data.len() && data[b] == b'<' && data[c - 1] == b'>';
+    let end = c.saturating_add(d);
+    let structure_ok =
+        a == 0 && b > 0 && c > b && end <= data.len() && data[b] == b'<' && data[c - 1] == b'>';
     if !structure_ok {
-        report.problems.push("/ByteRange không bao đúng toàn bộ tệp trừ chỗ chữ ký (dấu hiệu bọc chữ ký)".into());
+        report.problems.push(
+            "/ByteRange không bao đúng toàn bộ tệp trừ chỗ chữ ký (dấu hiệu bọc chữ ký)".into(),
+        );
         return Ok(report);
     }
     let hole = &data[b + 1..c - 1];
     let hole_is_hex = hole.iter().all(|x| x.is_ascii_hexdigit());
-    let hole_matches = hole_is_hex && hole.len() == contents.len() * 2 && crate::hex(contents).as_bytes().eq_ignore_ascii_case(hole);
+    let hole_matches = hole_is_hex
+        && hole.len() == contents.len() * 2
+        && crate::hex(contents).as_bytes().eq_ignore_ascii_case(hole);
     // The signature dictionary must itself be inside the signed bytes, around the hole.
     let dict_around_hole = match sig_ref.and_then(|r| doc.offset_of(r.num)) {
         Some(off) if off < b => {
@@ -174,7 +203,9 @@ fn verify_one(
     }
     let at_revision_end = revision_ends(data).contains(&end) || end == data.len();
     if !at_revision_end {
-        report.problems.push("phần được ký không kết thúc ở cuối một phiên bản của tệp".into());
+        report
+            .problems
+            .push("phần được ký không kết thúc ở cuối một phiên bản của tệp".into());
         return Ok(report);
     }
     report.covers_whole_document = data[end..].iter().all(|x| super::parse::is_whitespace(*x));
@@ -201,12 +232,15 @@ fn verify_one(
         })
         .unwrap_or_default();
     let Some(signer_info) = signed_data.signer_infos.0.iter().next() else {
-        report.problems.push("CMS không có thông tin người ký".into());
+        report
+            .problems
+            .push("CMS không có thông tin người ký".into());
         return Ok(report);
     };
     let signer_cert = match &signer_info.sid {
         cms::signed_data::SignerIdentifier::IssuerAndSerialNumber(ias) => certs.iter().find(|c| {
-            c.tbs_certificate().issuer() == &ias.issuer && c.tbs_certificate().serial_number() == &ias.serial_number
+            c.tbs_certificate().issuer() == &ias.issuer
+                && c.tbs_certificate().serial_number() == &ias.serial_number
         }),
         cms::signed_data::SignerIdentifier::SubjectKeyIdentifier(ski) => certs.iter().find(|c| {
             c.tbs_certificate()
@@ -217,7 +251,9 @@ fn verify_one(
         }),
     };
     let Some(signer_cert) = signer_cert.cloned() else {
-        report.problems.push("CMS không kèm chứng thư số của người ký".into());
+        report
+            .problems
+            .push("CMS không kèm chứng thư số của người ký".into());
         return Ok(report);
     };
     let (cn, org) = crate::pki::subject_names(&signer_cert);
@@ -229,30 +265,61 @@ fn verify_one(
     // 3. The digest of the covered bytes against the message-digest attribute.
     let digest_oid = signer_info.digest_alg.oid;
     let mut hasher = ByteRangeHasher::new(&[
-        ByteRange { start: 0, len: b as u64 },
-        ByteRange { start: c as u64, len: d as u64 },
+        ByteRange {
+            start: 0,
+            len: b as u64,
+        },
+        ByteRange {
+            start: c as u64,
+            len: d as u64,
+        },
     ])
     .map_err(|e| super::error::PdfError::malformed(e.to_string()))?;
     let document_digest = if digest_oid == OID_SHA256 {
         hasher.update(&data[..end]);
-        hasher.finish().map_err(|e| super::error::PdfError::malformed(e.to_string()))?.to_vec()
+        hasher
+            .finish()
+            .map_err(|e| super::error::PdfError::malformed(e.to_string()))?
+            .to_vec()
     } else if digest_oid == OID_SHA384 {
-        Sha384::new().chain_update(&data[..b]).chain_update(&data[c..end]).finalize().to_vec()
+        Sha384::new()
+            .chain_update(&data[..b])
+            .chain_update(&data[c..end])
+            .finalize()
+            .to_vec()
     } else if digest_oid == OID_SHA512 {
-        Sha512::new().chain_update(&data[..b]).chain_update(&data[c..end]).finalize().to_vec()
+        Sha512::new()
+            .chain_update(&data[..b])
+            .chain_update(&data[c..end])
+            .finalize()
+            .to_vec()
     } else {
-        report.problems.push(format!("thuật toán băm {digest_oid} không được chấp nhận"));
+        report
+            .problems
+            .push(format!("thuật toán băm {digest_oid} không được chấp nhận"));
         return Ok(report);
     };
     let Some(attrs) = &signer_info.signed_attrs else {
-        report.problems.push("chữ ký không có thuộc tính được ký (không đúng chuẩn PAdES)".into());
+        report
+            .problems
+            .push("chữ ký không có thuộc tính được ký (không đúng chuẩn PAdES)".into());
         return Ok(report);
     };
-    let attr = |oid| attrs.iter().find(|a| a.oid == oid).and_then(|a| a.values.iter().next());
-    let message_digest = attr(OID_MESSAGE_DIGEST).and_then(|v| v.decode_as::<der::asn1::OctetString>().ok());
-    report.integrity = message_digest.as_ref().is_some_and(|m| m.as_bytes() == document_digest.as_slice());
+    let attr = |oid| {
+        attrs
+            .iter()
+            .find(|a| a.oid == oid)
+            .and_then(|a| a.values.iter().next())
+    };
+    let message_digest =
+        attr(OID_MESSAGE_DIGEST).and_then(|v| v.decode_as::<der::asn1::OctetString>().ok());
+    report.integrity = message_digest
+        .as_ref()
+        .is_some_and(|m| m.as_bytes() == document_digest.as_slice());
     if !report.integrity {
-        report.problems.push("nội dung đã ký bị thay đổi: mã băm không khớp".into());
+        report
+            .problems
+            .push("nội dung đã ký bị thay đổi: mã băm không khớp".into());
     }
     let content_type_ok = attr(OID_CONTENT_TYPE)
         .and_then(|v| v.decode_as::<const_oid::ObjectIdentifier>().ok())
@@ -269,7 +336,9 @@ fn verify_one(
             })
         });
         if !matches {
-            report.problems.push("thuộc tính signing-certificate-v2 không khớp chứng thư số người ký".into());
+            report
+                .problems
+                .push("thuộc tính signing-certificate-v2 không khớp chứng thư số người ký".into());
         }
     }
 
@@ -284,9 +353,12 @@ fn verify_one(
     );
     report.algorithm = algorithm;
     if !signature_ok {
-        report.problems.push("chữ ký số không khớp với khoá công khai của người ký".into());
+        report
+            .problems
+            .push("chữ ký số không khớp với khoá công khai của người ký".into());
     }
-    report.valid = report.integrity && content_type_ok && signature_ok && report.problems.is_empty();
+    report.valid =
+        report.integrity && content_type_ok && signature_ok && report.problems.is_empty();
 
     // 5. Chain and revocation at signing time (now when the signature does not say).
     let at = sig
@@ -294,14 +366,18 @@ fn verify_one(
         .and_then(Object::as_string)
         .and_then(parse_pdf_date)
         .unwrap_or_else(now);
-    let (chain_status, chain_problem) = validate_chain(&signer_cert, &certs, &options.trust_anchors, at);
+    let (chain_status, chain_problem) =
+        validate_chain(&signer_cert, &certs, &options.trust_anchors, at);
     report.chain_status = chain_status;
     if let Some(p) = chain_problem {
         report.problems.push(p);
     }
-    report.revocation_status = check_revocation(&signer_cert, &certs, &options.trust_anchors, &options.crls);
+    report.revocation_status =
+        check_revocation(&signer_cert, &certs, &options.trust_anchors, &options.crls);
     if report.revocation_status == RevocationStatus::Revoked {
-        report.problems.push("chứng thư số của người ký đã bị thu hồi".into());
+        report
+            .problems
+            .push("chứng thư số của người ký đã bị thu hồi".into());
     }
 
     // 6. What changed afterwards.
@@ -356,7 +432,9 @@ fn verify_rsa(
             return ("RSASSA-PSS (hàm băm không hỗ trợ)".into(), false);
         }
         let scheme = rsa::Pss::<Sha256>::new_with_salt(usize::from(params.salt_len));
-        let ok = key.verify(scheme, &Sha256::digest(message), signature).is_ok();
+        let ok = key
+            .verify(scheme, &Sha256::digest(message), signature)
+            .is_ok();
         return ("RSASSA-PSS SHA-256".into(), ok);
     }
     let hash_oid = match alg.oid {
@@ -367,9 +445,21 @@ fn verify_rsa(
         o => return (format!("{o} (không hỗ trợ)"), false),
     };
     let ok = match hash_oid {
-        o if o == OID_SHA256 => key.verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(message), signature),
-        o if o == OID_SHA384 => key.verify(rsa::Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(message), signature),
-        o if o == OID_SHA512 => key.verify(rsa::Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(message), signature),
+        o if o == OID_SHA256 => key.verify(
+            rsa::Pkcs1v15Sign::new::<Sha256>(),
+            &Sha256::digest(message),
+            signature,
+        ),
+        o if o == OID_SHA384 => key.verify(
+            rsa::Pkcs1v15Sign::new::<Sha384>(),
+            &Sha384::digest(message),
+            signature,
+        ),
+        o if o == OID_SHA512 => key.verify(
+            rsa::Pkcs1v15Sign::new::<Sha512>(),
+            &Sha512::digest(message),
+            signature,
+        ),
         _ => return ("RSA (hàm băm không hỗ trợ)".into(), false),
     }
     .is_ok();
@@ -386,8 +476,12 @@ fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
     if cert.tbs_certificate().issuer() != issuer.tbs_certificate().subject() {
         return false;
     }
-    let Ok(tbs) = cert.tbs_certificate().to_der() else { return false };
-    let Some(sig) = cert.signature().as_bytes() else { return false };
+    let Ok(tbs) = cert.tbs_certificate().to_der() else {
+        return false;
+    };
+    let Some(sig) = cert.signature().as_bytes() else {
+        return false;
+    };
     verify_rsa(cert.signature_algorithm(), OID_SHA256, issuer, &tbs, sig).1
 }
 
@@ -399,7 +493,11 @@ fn valid_at(cert: &Certificate, at: Timestamp) -> bool {
 
 fn is_ca(cert: &Certificate) -> bool {
     let tbs = cert.tbs_certificate();
-    let basic = tbs.get_extension::<BasicConstraints>().ok().flatten().is_some_and(|(_, b)| b.ca);
+    let basic = tbs
+        .get_extension::<BasicConstraints>()
+        .ok()
+        .flatten()
+        .is_some_and(|(_, b)| b.ca);
     let usage_ok = tbs
         .get_extension::<KeyUsage>()
         .ok()
@@ -419,24 +517,38 @@ fn validate_chain(
         .get_extension::<KeyUsage>()
         .ok()
         .flatten()
-        .is_none_or(|(_, u)| u.0.contains(KeyUsages::DigitalSignature) || u.0.contains(KeyUsages::NonRepudiation));
+        .is_none_or(|(_, u)| {
+            u.0.contains(KeyUsages::DigitalSignature) || u.0.contains(KeyUsages::NonRepudiation)
+        });
     if !signing_usage {
-        return (ChainStatus::Invalid, Some("chứng thư số không được phép dùng để ký".into()));
+        return (
+            ChainStatus::Invalid,
+            Some("chứng thư số không được phép dùng để ký".into()),
+        );
     }
     let mut expired = !valid_at(signer, at);
     let mut current = signer.clone();
     for _ in 0..8 {
-        if let Some(anchor) = anchors.iter().find(|a| a == &&current || issued_by(&current, a)) {
+        if let Some(anchor) = anchors
+            .iter()
+            .find(|a| a == &&current || issued_by(&current, a))
+        {
             if anchor != &current && !valid_at(anchor, at) {
                 expired = true;
             }
             return if expired {
-                (ChainStatus::Expired, Some("chứng thư số hết hạn hoặc chưa có hiệu lực vào thời điểm ký".into()))
+                (
+                    ChainStatus::Expired,
+                    Some("chứng thư số hết hạn hoặc chưa có hiệu lực vào thời điểm ký".into()),
+                )
             } else {
                 (ChainStatus::Trusted, None)
             };
         }
-        let Some(parent) = bundled.iter().find(|c| *c != &current && is_ca(c) && issued_by(&current, c)) else {
+        let Some(parent) = bundled
+            .iter()
+            .find(|c| *c != &current && is_ca(c) && issued_by(&current, c))
+        else {
             break;
         };
         if !valid_at(parent, at) {
@@ -460,15 +572,24 @@ fn check_revocation(
         return RevocationStatus::NotChecked;
     }
     let issuer_name = signer.tbs_certificate().issuer();
-    let issuer = bundled.iter().chain(anchors).find(|c| c.tbs_certificate().subject() == issuer_name);
-    let Some(issuer) = issuer else { return RevocationStatus::Unknown };
+    let issuer = bundled
+        .iter()
+        .chain(anchors)
+        .find(|c| c.tbs_certificate().subject() == issuer_name);
+    let Some(issuer) = issuer else {
+        return RevocationStatus::Unknown;
+    };
     let mut seen_valid_crl = false;
     for crl in crls {
         if &crl.tbs_cert_list.issuer != issuer_name {
             continue;
         }
-        let Ok(tbs) = crl.tbs_cert_list.to_der() else { continue };
-        let Some(sig) = crl.signature.as_bytes() else { continue };
+        let Ok(tbs) = crl.tbs_cert_list.to_der() else {
+            continue;
+        };
+        let Some(sig) = crl.signature.as_bytes() else {
+            continue;
+        };
         if !verify_rsa(&crl.signature_algorithm, OID_SHA256, issuer, &tbs, sig).1 {
             continue;
         }
@@ -483,7 +604,11 @@ fn check_revocation(
             return RevocationStatus::Revoked;
         }
     }
-    if seen_valid_crl { RevocationStatus::Good } else { RevocationStatus::Unknown }
+    if seen_valid_crl {
+        RevocationStatus::Good
+    } else {
+        RevocationStatus::Unknown
+    }
 }
 
 fn now() -> Timestamp {
@@ -510,9 +635,19 @@ pub fn parse_pdf_date(raw: &[u8]) -> Option<Timestamp> {
         return None;
     }
     let part = |from: usize, len: usize, default: u32| -> u32 {
-        digits.get(from..from + len).and_then(|p| p.parse().ok()).unwrap_or(default)
+        digits
+            .get(from..from + len)
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(default)
     };
-    let (y, mo, d, h, mi, se) = (part(0, 4, 0), part(4, 2, 1), part(6, 2, 1), part(8, 2, 0), part(10, 2, 0), part(12, 2, 0));
+    let (y, mo, d, h, mi, se) = (
+        part(0, 4, 0),
+        part(4, 2, 1),
+        part(6, 2, 1),
+        part(8, 2, 0),
+        part(10, 2, 0),
+        part(12, 2, 0),
+    );
     let rest = &s[digits.len()..];
     let offset_min: i64 = match rest.chars().next() {
         Some(sign @ ('+' | '-')) => {
@@ -541,7 +676,9 @@ pub fn active_content(data: &[u8]) -> PdfResult<Vec<String>> {
             Some(XrefEntry::InFile { generation, .. }) => generation,
             _ => 0,
         };
-        let Ok(obj) = doc.get(super::object::ObjRef::new(num, generation)) else { continue };
+        let Ok(obj) = doc.get(super::object::ObjRef::new(num, generation)) else {
+            continue;
+        };
         scan_active(&obj, &mut found, 0);
     }
     Ok(found.into_iter().collect())
@@ -556,7 +693,9 @@ fn scan_active(o: &Object, found: &mut std::collections::BTreeSet<String>, depth
             match d.name(b"S") {
                 Some(b"JavaScript") => found.insert("mã JavaScript".into()),
                 Some(b"Launch") => found.insert("lệnh mở chương trình (Launch)".into()),
-                Some(b"SubmitForm") => found.insert("lệnh gửi biểu mẫu ra ngoài (SubmitForm)".into()),
+                Some(b"SubmitForm") => {
+                    found.insert("lệnh gửi biểu mẫu ra ngoài (SubmitForm)".into())
+                }
                 Some(b"ImportData") => found.insert("lệnh nhập dữ liệu (ImportData)".into()),
                 _ => false,
             };
@@ -566,7 +705,10 @@ fn scan_active(o: &Object, found: &mut std::collections::BTreeSet<String>, depth
             if d.contains(b"XFA") {
                 found.insert("biểu mẫu XFA".into());
             }
-            if d.contains(b"EmbeddedFiles") || d.is_type(b"EmbeddedFile") || d.is_type(b"Filespec") && d.contains(b"EF") {
+            if d.contains(b"EmbeddedFiles")
+                || d.is_type(b"EmbeddedFile")
+                || d.is_type(b"Filespec") && d.contains(b"EF")
+            {
                 found.insert("tệp đính kèm nhúng bên trong PDF".into());
             }
             for (_, v) in d.iter() {
