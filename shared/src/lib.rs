@@ -14,6 +14,8 @@ pub mod health;
 pub mod pdf;
 #[cfg(feature = "crypto")]
 pub mod pki;
+#[cfg(feature = "crypto")]
+pub mod keystore;
 pub mod role;
 pub mod status;
 pub mod text;

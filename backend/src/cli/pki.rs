@@ -40,6 +40,18 @@ pub enum PkiCommand {
         #[arg(long)]
         pin: String,
     },
+    /// Issue a certificate for a key generated elsewhere (the browser), from its PKCS#10 request (PEM).
+    SignCsr {
+        #[arg(long)]
+        ca: PathBuf,
+        #[arg(long)]
+        csr: PathBuf,
+        #[arg(long)]
+        seal: bool,
+        /// Where to write the certificate chain (PEM: the new certificate, then the CA's).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Mark a certificate revoked (it appears in the next CRL).
     Revoke {
         #[arg(long)]
@@ -67,6 +79,7 @@ pub fn run(command: PkiCommand) -> anyhow::Result<()> {
             p12,
             pin,
         } => issue(&ca, &cn, org.as_deref(), seal, &p12, &pin),
+        PkiCommand::SignCsr { ca, csr, seal, out } => sign_csr(&ca, &csr, seal, &out),
         PkiCommand::Revoke { ca, serial } => revoke(&ca, serial),
         PkiCommand::Crl { ca, out } => crl(&ca, &out),
     }
@@ -158,6 +171,20 @@ fn issue(
         "Đã cấp chứng thư số {serial} cho \"{cn}\" vào {}.",
         p12.display()
     );
+    Ok(())
+}
+
+fn sign_csr(dir: &Path, csr: &Path, seal: bool, out: &Path) -> anyhow::Result<()> {
+    let ca = load_ca(dir)?;
+    let serial = read_counter(&dir.join("serial"))?;
+    let pem = std::fs::read_to_string(csr).with_context(|| format!("không đọc được {}", csr.display()))?;
+    let role = if seal { CertRole::Seal } else { CertRole::Person };
+    let cert = pki::issue_for_csr(role, &pem, (&ca.cert, &ca.key), serial, 3 * YEAR)?;
+    std::fs::write(out, pki::cert_to_pem(&cert)? + &pki::cert_to_pem(&ca.cert)?)?;
+    std::fs::write(dir.join("serial"), format!("{}\n", serial + 1))?;
+    let (cn, _) = pki::subject_names(&cert);
+    append_line(&dir.join("index.tsv"), &format!("{serial}\tV\t\t{}", cn.replace('\t', " ")))?;
+    println!("Đã cấp chứng thư số {serial} cho \"{cn}\" vào {}.", out.display());
     Ok(())
 }
 
