@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
             post(routes::users::reset_password),
         )
         .route(api::AUDIT, get(routes::audit::list_audit))
+        .route(api::TRUST_ANCHORS, get(routes::health::get_trust_anchors))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(same_origin_writes))

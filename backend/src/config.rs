@@ -13,6 +13,29 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Sign-in rate limits.
     pub login_limits: LoginLimits,
+    /// Certificates (PEM) of the CAs whose signatures are trusted: every `*.pem` of the trust directory.
+    pub trust_anchors: Vec<String>,
+}
+
+/// Reads every `*.pem` of `dir` (sorted by name); a missing directory means no trust anchors.
+pub fn load_trust_anchors(dir: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(vec![]);
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pem"))
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for p in paths {
+        let pem = std::fs::read_to_string(&p)?;
+        // Refuse a broken anchor at start-up rather than silently trusting less.
+        shared::pki::certs_from_pem_or_der(pem.as_bytes())
+            .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+        out.push(pem);
+    }
+    Ok(out)
 }
 
 /// Failed sign-ins allowed in a sliding window before further attempts are refused.

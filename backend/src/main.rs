@@ -65,6 +65,9 @@ enum Command {
         /// Mark session cookies Secure (served over TLS).
         #[arg(long, env = "VANBAN_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Directory of trusted CA certificates (*.pem); default: DATA_DIR/trust.
+        #[arg(long, env = "VANBAN_TRUST_DIR")]
+        trust_dir: Option<PathBuf>,
     },
     /// Apply pending database migrations.
     Migrate {
@@ -131,7 +134,10 @@ async fn run() -> anyhow::Result<()> {
             demo_password,
             trust_proxy_headers,
             secure_cookies,
+            trust_dir,
         } => {
+            let trust_dir = trust_dir.unwrap_or_else(|| db.data_dir.join("trust"));
+            let trust_anchors = vanban::config::load_trust_anchors(&trust_dir)?;
             let store = open_store(&db).await?;
             if seed_demo_if_empty {
                 seed(store.as_ref(), demo_password).await?;
@@ -149,6 +155,7 @@ async fn run() -> anyhow::Result<()> {
                 static_dir,
                 trust_proxy_headers,
                 secure_cookies,
+                trust_anchors,
                 ..Config::default()
             };
             let blobs = Arc::new(FsBlobStore::new(db.data_dir.join("blobs"))?);

@@ -16,6 +16,7 @@ use crate::pages::login::LoginPage;
 use crate::pages::sections::{IncomingPage, NotFoundPage, OutgoingPage, RecordsPage, ReportsPage};
 use crate::pages::signed_in::SignedInLayout;
 use crate::session::{Auth, Session};
+use crate::signing::page::SigningPage;
 
 /// Asks the server who is signed in and records the answer in the session context.
 pub fn check_session(api: Api, session: Session) {
@@ -48,6 +49,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("van-ban-di") view=OutgoingPage />
                     <Route path=path!("ho-so") view=RecordsPage />
                     <Route path=path!("bao-cao") view=ReportsPage />
+                    <Route path=path!("ky-so") view=SigningPage />
                     <ParentRoute path=path!("quan-tri") view=AdminLayout>
                         <Route path=path!("") view=AdminIndex />
                         <Route path=path!("tai-khoan") view=UsersPage />

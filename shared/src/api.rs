@@ -15,6 +15,8 @@ pub const USER_LOCK: &str = "/api/users/{id}/lock";
 pub const USER_UNLOCK: &str = "/api/users/{id}/unlock";
 pub const USER_RESET_PASSWORD: &str = "/api/users/{id}/reset-password";
 pub const AUDIT: &str = "/api/audit";
+/// The certificates of the CAs whose signatures the province trusts (PEM).
+pub const TRUST_ANCHORS: &str = "/api/pki/trust-anchors";
 
 /// Name of the header that carries the CSRF token on every state-changing request.
 pub const CSRF_HEADER: &str = "x-csrf-token";

@@ -86,7 +86,9 @@ pub fn seal(
     if pin.chars().count() < 6 {
         return Err(KeystoreError::WeakPin);
     }
-    let pkcs8 = key.to_pkcs8_der().map_err(|e| KeystoreError::Corrupt(e.to_string()))?;
+    let pkcs8 = key
+        .to_pkcs8_der()
+        .map_err(|e| KeystoreError::Corrupt(e.to_string()))?;
     let public_key = key
         .to_public_key()
         .to_public_key_der()
@@ -98,11 +100,20 @@ pub fn seal(
     let k = derive(pin, &salt, kdf)?;
     let cipher = Aes256Gcm::new_from_slice(&k).expect("32-byte key");
     let ciphertext = cipher
-        .encrypt(Nonce::from_slice(&nonce), Payload { msg: pkcs8.as_bytes(), aad: &public_key })
+        .encrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: pkcs8.as_bytes(),
+                aad: &public_key,
+            },
+        )
         .map_err(|_| KeystoreError::Corrupt("mã hoá thất bại".into()))?;
     let certificates = certificates
         .iter()
-        .map(|c| c.to_der().map_err(|e| KeystoreError::Corrupt(e.to_string())))
+        .map(|c| {
+            c.to_der()
+                .map_err(|e| KeystoreError::Corrupt(e.to_string()))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(SealedKey {
         version: 1,
@@ -125,7 +136,13 @@ impl SealedKey {
             return Err(KeystoreError::Corrupt("nonce".into()));
         }
         let pkcs8 = cipher
-            .decrypt(Nonce::from_slice(&self.nonce), Payload { msg: &self.ciphertext, aad: &self.public_key })
+            .decrypt(
+                Nonce::from_slice(&self.nonce),
+                Payload {
+                    msg: &self.ciphertext,
+                    aad: &self.public_key,
+                },
+            )
             .map_err(|_| KeystoreError::WrongPin)?;
         rsa::PrivateKey::from_pkcs8_der(&pkcs8).map_err(|e| KeystoreError::Corrupt(e.to_string()))
     }
@@ -133,12 +150,17 @@ impl SealedKey {
     pub fn certificates(&self) -> Result<Vec<X509Certificate>, KeystoreError> {
         self.certificates
             .iter()
-            .map(|d| X509Certificate::from_der(d).map_err(|e| KeystoreError::Corrupt(e.to_string())))
+            .map(|d| {
+                X509Certificate::from_der(d).map_err(|e| KeystoreError::Corrupt(e.to_string()))
+            })
             .collect()
     }
 
     /// Attaches the certificate the CA issued for this key (and its chain), after checking it is this key's.
-    pub fn attach_certificates(&mut self, chain: Vec<X509Certificate>) -> Result<(), KeystoreError> {
+    pub fn attach_certificates(
+        &mut self,
+        chain: Vec<X509Certificate>,
+    ) -> Result<(), KeystoreError> {
         let first = chain.first().ok_or(KeystoreError::NoCertificate)?;
         let spki = first
             .tbs_certificate()
@@ -151,23 +173,32 @@ impl SealedKey {
         self.label = crate::pki::subject_names(first).0;
         self.certificates = chain
             .iter()
-            .map(|c| c.to_der().map_err(|e| KeystoreError::Corrupt(e.to_string())))
+            .map(|c| {
+                c.to_der()
+                    .map_err(|e| KeystoreError::Corrupt(e.to_string()))
+            })
             .collect::<Result<_, _>>()?;
         Ok(())
     }
 }
 
 /// A PKCS#10 certificate request for `key`, PEM, to send to the agency CA.
-pub fn certificate_request(key: &rsa::PrivateKey, common_name: &str, organization: Option<&str>) -> Result<String, KeystoreError> {
+pub fn certificate_request(
+    key: &rsa::PrivateKey,
+    common_name: &str,
+    organization: Option<&str>,
+) -> Result<String, KeystoreError> {
     use der::EncodePem;
     use x509_cert::builder::{Builder, RequestBuilder};
     let subject = crate::pki::name(common_name, organization)?;
     let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key.clone());
-    let builder = RequestBuilder::new(subject).map_err(|e| KeystoreError::Corrupt(e.to_string()))?;
+    let builder =
+        RequestBuilder::new(subject).map_err(|e| KeystoreError::Corrupt(e.to_string()))?;
     let csr = builder
         .build::<_, rsa::pkcs1v15::Signature>(&signer)
         .map_err(|e| KeystoreError::Corrupt(e.to_string()))?;
-    csr.to_pem(der::pem::LineEnding::LF).map_err(|e| KeystoreError::Corrupt(e.to_string()))
+    csr.to_pem(der::pem::LineEnding::LF)
+        .map_err(|e| KeystoreError::Corrupt(e.to_string()))
 }
 
 #[cfg(test)]
@@ -184,9 +215,15 @@ mod tests {
     fn sealed_key_opens_only_with_its_pin_and_takes_only_its_certificate() {
         let key = crate::pki::generate_key().unwrap();
         let mut sealed = seal(&key, &[], "Nguyễn Văn A", "123456", FAST).unwrap();
-        assert!(matches!(sealed.open("654321"), Err(KeystoreError::WrongPin)));
+        assert!(matches!(
+            sealed.open("654321"),
+            Err(KeystoreError::WrongPin)
+        ));
         assert_eq!(sealed.open("123456").unwrap(), key);
-        assert!(matches!(seal(&key, &[], "x", "123", FAST), Err(KeystoreError::WeakPin)));
+        assert!(matches!(
+            seal(&key, &[], "x", "123", FAST),
+            Err(KeystoreError::WeakPin)
+        ));
         // Tampering with the stored public key (to swap certificates) breaks decryption.
         let mut swapped = sealed.clone();
         swapped.public_key[40] ^= 1;
@@ -196,10 +233,37 @@ mod tests {
         let name = crate::pki::name("Nguyễn Văn A", None).unwrap();
         let year = std::time::Duration::from_secs(365 * 86400);
         let ca_key = crate::pki::generate_key().unwrap();
-        let ca = crate::pki::issue_certificate(crate::pki::CertRole::RootCa, crate::pki::name("CA", None).unwrap(), &ca_key, None, 1, year).unwrap();
-        let wrong = crate::pki::issue_certificate(crate::pki::CertRole::Person, name.clone(), &other, Some((&ca, &ca_key)), 2, year).unwrap();
-        assert!(matches!(sealed.attach_certificates(vec![wrong]), Err(KeystoreError::CertificateMismatch)));
-        let right = crate::pki::issue_certificate(crate::pki::CertRole::Person, name, &key, Some((&ca, &ca_key)), 3, year).unwrap();
+        let ca = crate::pki::issue_certificate(
+            crate::pki::CertRole::RootCa,
+            crate::pki::name("CA", None).unwrap(),
+            &ca_key,
+            None,
+            1,
+            year,
+        )
+        .unwrap();
+        let wrong = crate::pki::issue_certificate(
+            crate::pki::CertRole::Person,
+            name.clone(),
+            &other,
+            Some((&ca, &ca_key)),
+            2,
+            year,
+        )
+        .unwrap();
+        assert!(matches!(
+            sealed.attach_certificates(vec![wrong]),
+            Err(KeystoreError::CertificateMismatch)
+        ));
+        let right = crate::pki::issue_certificate(
+            crate::pki::CertRole::Person,
+            name,
+            &key,
+            Some((&ca, &ca_key)),
+            3,
+            year,
+        )
+        .unwrap();
         sealed.attach_certificates(vec![right, ca]).unwrap();
         assert_eq!(sealed.certificates().unwrap().len(), 2);
         assert_eq!(sealed.label, "Nguyễn Văn A");

@@ -11,11 +11,11 @@ pub mod auth;
 pub mod document;
 pub mod error;
 pub mod health;
+#[cfg(feature = "crypto")]
+pub mod keystore;
 pub mod pdf;
 #[cfg(feature = "crypto")]
 pub mod pki;
-#[cfg(feature = "crypto")]
-pub mod keystore;
 pub mod role;
 pub mod status;
 pub mod text;

@@ -168,7 +168,15 @@ pub fn issue_certificate(
     serial: u64,
     valid_for: Duration,
 ) -> Result<Certificate, PkiError> {
-    issue_for_public_key(role, subject, spki_of(subject_key)?, issuer, subject_key, serial, valid_for)
+    issue_for_public_key(
+        role,
+        subject,
+        spki_of(subject_key)?,
+        issuer,
+        subject_key,
+        serial,
+        valid_for,
+    )
 }
 
 /// A certificate for the public key of a PKCS#10 request: a key generated in the browser never leaves it.
@@ -181,19 +189,37 @@ pub fn issue_for_csr(
 ) -> Result<Certificate, PkiError> {
     use rsa::pkcs8::DecodePublicKey;
     use sha2::Digest;
-    let csr = x509_cert::request::CertReq::from_pem(csr_pem.trim()).map_err(|e| PkiError::Encoding(e.to_string()))?;
+    let csr = x509_cert::request::CertReq::from_pem(csr_pem.trim())
+        .map_err(|e| PkiError::Encoding(e.to_string()))?;
     // Proof of possession: the request must be signed by the key it carries.
     let spki_der = csr.info.public_key.to_der().map_err(cert_err)?;
-    let public = rsa::PublicKey::from_public_key_der(&spki_der).map_err(|e| PkiError::Key(e.to_string()))?;
+    let public =
+        rsa::PublicKey::from_public_key_der(&spki_der).map_err(|e| PkiError::Key(e.to_string()))?;
     let info = csr.info.to_der().map_err(cert_err)?;
     let sig = csr
         .signature
         .as_bytes()
         .ok_or_else(|| PkiError::Encoding("chữ ký của yêu cầu".into()))?;
     public
-        .verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(&info), sig)
-        .map_err(|_| PkiError::Certificate("yêu cầu cấp chứng thư không được ký bằng khoá của chính nó".into()))?;
-    issue_for_public_key(role, csr.info.subject.clone(), csr.info.public_key.clone(), Some(issuer), issuer.1, serial, valid_for)
+        .verify(
+            rsa::Pkcs1v15Sign::new::<Sha256>(),
+            &Sha256::digest(&info),
+            sig,
+        )
+        .map_err(|_| {
+            PkiError::Certificate(
+                "yêu cầu cấp chứng thư không được ký bằng khoá của chính nó".into(),
+            )
+        })?;
+    issue_for_public_key(
+        role,
+        csr.info.subject.clone(),
+        csr.info.public_key.clone(),
+        Some(issuer),
+        issuer.1,
+        serial,
+        valid_for,
+    )
 }
 
 fn issue_for_public_key(
@@ -220,11 +246,13 @@ fn issue_for_public_key(
         role,
     };
     // Back-date by an hour so a certificate made just now is valid on a machine whose clock is a little behind.
-    let mut validity = Validity::from_now(valid_for + Duration::from_secs(3600)).map_err(cert_err)?;
+    let mut validity =
+        Validity::from_now(valid_for + Duration::from_secs(3600)).map_err(cert_err)?;
     let start = std::time::SystemTime::now() - Duration::from_secs(3600);
     validity.not_before = Time::try_from(start).map_err(cert_err)?;
     let builder =
-        CertificateBuilder::new(profile, SerialNumber::from(serial), validity, subject_spki).map_err(cert_err)?;
+        CertificateBuilder::new(profile, SerialNumber::from(serial), validity, subject_spki)
+            .map_err(cert_err)?;
     let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(signing_key);
     builder
         .build::<_, rsa::pkcs1v15::Signature>(&signer)

@@ -177,14 +177,25 @@ fn issue(
 fn sign_csr(dir: &Path, csr: &Path, seal: bool, out: &Path) -> anyhow::Result<()> {
     let ca = load_ca(dir)?;
     let serial = read_counter(&dir.join("serial"))?;
-    let pem = std::fs::read_to_string(csr).with_context(|| format!("không đọc được {}", csr.display()))?;
-    let role = if seal { CertRole::Seal } else { CertRole::Person };
+    let pem = std::fs::read_to_string(csr)
+        .with_context(|| format!("không đọc được {}", csr.display()))?;
+    let role = if seal {
+        CertRole::Seal
+    } else {
+        CertRole::Person
+    };
     let cert = pki::issue_for_csr(role, &pem, (&ca.cert, &ca.key), serial, 3 * YEAR)?;
     std::fs::write(out, pki::cert_to_pem(&cert)? + &pki::cert_to_pem(&ca.cert)?)?;
     std::fs::write(dir.join("serial"), format!("{}\n", serial + 1))?;
     let (cn, _) = pki::subject_names(&cert);
-    append_line(&dir.join("index.tsv"), &format!("{serial}\tV\t\t{}", cn.replace('\t', " ")))?;
-    println!("Đã cấp chứng thư số {serial} cho \"{cn}\" vào {}.", out.display());
+    append_line(
+        &dir.join("index.tsv"),
+        &format!("{serial}\tV\t\t{}", cn.replace('\t', " ")),
+    )?;
+    println!(
+        "Đã cấp chứng thư số {serial} cho \"{cn}\" vào {}.",
+        out.display()
+    );
     Ok(())
 }
 

@@ -16,3 +16,13 @@ pub async fn get_health(State(state): State<AppState>) -> AppResult<Json<HealthR
         version: env!("CARGO_PKG_VERSION").into(),
     }))
 }
+
+/// `GET /api/pki/trust-anchors` (signed in): the CA certificates the browser's verifier should trust.
+pub async fn get_trust_anchors(
+    State(state): State<AppState>,
+    _user: crate::auth::CurrentUser,
+) -> Json<shared::pdf::TrustAnchorsResponse> {
+    Json(shared::pdf::TrustAnchorsResponse {
+        anchors: state.config.trust_anchors.clone(),
+    })
+}

@@ -18,7 +18,7 @@ struct NavItem {
     admin_only: bool,
 }
 
-const NAV: [NavItem; 6] = [
+const NAV: [NavItem; 7] = [
     NavItem {
         href: "/",
         label: "Trang chủ",
@@ -52,6 +52,13 @@ const NAV: [NavItem; 6] = [
         label: "Báo cáo",
         testid: "nav-reports",
         icon: "▥",
+        admin_only: false,
+    },
+    NavItem {
+        href: "/ky-so",
+        label: "Chữ ký số",
+        testid: "nav-signing",
+        icon: "✎",
         admin_only: false,
     },
     NavItem {

@@ -9,6 +9,12 @@ pub mod byte_range;
 
 pub use byte_range::{ByteRange, ByteRangeError, ByteRangeHasher};
 
+/// `GET /api/pki/trust-anchors`: the trust anchors for verifying signatures, PEM.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct TrustAnchorsResponse {
+    pub anchors: Vec<String>,
+}
+
 #[cfg(feature = "crypto")]
 pub mod appearance;
 #[cfg(feature = "crypto")]

@@ -1,0 +1,314 @@
+//! What the worker does for the page: hash, inspect, verify, render, manage keys, sign.
+
+use serde::{Deserialize, Serialize};
+use shared::pdf::appearance::{DisplayRect, display_size};
+use shared::pdf::cms::{Padding, RsaSigner};
+use shared::pdf::document::Document;
+use shared::pdf::sign::{SignatureKind, SignatureRequest};
+use shared::pdf::verify::{VerifyOptions, active_content, verify_document};
+use shared::time::Timestamp;
+use web_sys::FileReaderSync;
+
+use crate::{Reply, Request, keys};
+
+/// Slices of this size are read and hashed at a time: memory stays bounded whatever the file size.
+const SLICE: f64 = 8.0 * 1024.0 * 1024.0;
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+fn arg<'a>(args: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::Value> {
+    args.get(key).filter(|v| !v.is_null())
+}
+
+fn file_of(request: &Request) -> Result<&web_sys::Blob, String> {
+    request
+        .file
+        .as_ref()
+        .ok_or_else(|| "Chưa chọn tệp.".to_string())
+}
+
+/// Reads a slice of a blob synchronously (workers may).
+fn read_slice(blob: &web_sys::Blob, start: f64, end: f64) -> Result<js_sys::Uint8Array, String> {
+    let slice = blob
+        .slice_with_f64_and_f64(start, end)
+        .map_err(|_| "Không đọc được tệp.".to_string())?;
+    let buffer = FileReaderSync::new()
+        .and_then(|r| r.read_as_array_buffer(&slice))
+        .map_err(|_| "Không đọc được tệp (trình duyệt từ chối).".to_string())?;
+    Ok(js_sys::Uint8Array::new(&buffer))
+}
+
+/// The whole file, read in slices with progress (for the operations that need random access).
+fn read_all(reply: &Reply, blob: &web_sys::Blob) -> Result<Vec<u8>, String> {
+    let size = blob.size();
+    let mut out = Vec::with_capacity(size as usize);
+    let mut at = 0.0;
+    while at < size {
+        let end = (at + SLICE).min(size);
+        let chunk = read_slice(blob, at, end)?;
+        let start = out.len();
+        out.resize(start + chunk.length() as usize, 0);
+        chunk.copy_to(&mut out[start..]);
+        at = end;
+        reply.progress(at, size);
+    }
+    Ok(out)
+}
+
+fn now() -> Timestamp {
+    Timestamp(js_sys::Date::now() as i64)
+}
+
+#[derive(Serialize)]
+struct HashResult {
+    sha256: String,
+    size: f64,
+    millis: f64,
+}
+
+#[derive(Serialize)]
+struct PageInfo {
+    width: f64,
+    height: f64,
+    rotate: i64,
+}
+
+#[derive(Serialize)]
+struct Inspection {
+    pages: Vec<PageInfo>,
+    signatures: usize,
+    active_content: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct SignArgs {
+    key_id: String,
+    pin: String,
+    kind: String,
+    page: usize,
+    rect: Option<[f64; 4]>,
+    text: Option<String>,
+    #[serde(default)]
+    pss: bool,
+}
+
+pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
+    match request.op.as_str() {
+        "hash" => {
+            let blob = file_of(&request)?;
+            let started = js_sys::Date::now();
+            let size = blob.size();
+            let mut hasher = shared::pdf::ByteRangeHasher::whole_file();
+            let mut buf = vec![0u8; SLICE as usize];
+            let mut at = 0.0;
+            while at < size {
+                let end = (at + SLICE).min(size);
+                let chunk = read_slice(blob, at, end)?;
+                let n = chunk.length() as usize;
+                chunk.copy_to(&mut buf[..n]);
+                hasher.update(&buf[..n]);
+                at = end;
+                reply.progress(at, size);
+            }
+            let digest = hasher.finish().map_err(err)?;
+            reply.ok(
+                &HashResult {
+                    sha256: shared::hex(&digest),
+                    size,
+                    millis: js_sys::Date::now() - started,
+                },
+                None,
+            );
+        }
+        "inspect" => {
+            let data = read_all(reply, file_of(&request)?)?;
+            let doc = Document::open(&data).map_err(err)?;
+            let pages = doc
+                .pages()
+                .map_err(err)?
+                .iter()
+                .map(|p| {
+                    let (width, height) = display_size(p);
+                    PageInfo {
+                        width,
+                        height,
+                        rotate: p.rotate,
+                    }
+                })
+                .collect();
+            let signatures = doc
+                .fields()
+                .map_err(err)?
+                .iter()
+                .filter(|f| f.field_type.as_deref() == Some(b"Sig") && f.value.is_some())
+                .count();
+            let active = active_content(&data).map_err(err)?;
+            reply.ok(
+                &Inspection {
+                    pages,
+                    signatures,
+                    active_content: active,
+                },
+                None,
+            );
+        }
+        "verify" => {
+            let data = read_all(reply, file_of(&request)?)?;
+            let mut options = VerifyOptions::default();
+            if let Some(list) = arg(&request.args, "trust").and_then(|t| t.as_array()) {
+                for pem in list.iter().filter_map(|p| p.as_str()) {
+                    options
+                        .trust_anchors
+                        .extend(shared::pki::certs_from_pem_or_der(pem.as_bytes()).map_err(err)?);
+                }
+            }
+            let reports = verify_document(&data, &options).map_err(err)?;
+            reply.ok(&reports, None);
+        }
+        "render" => {
+            let data = read_all(reply, file_of(&request)?)?;
+            let page_index = arg(&request.args, "page")
+                .and_then(|p| p.as_u64())
+                .unwrap_or(0) as usize;
+            let width_px = arg(&request.args, "width")
+                .and_then(|w| w.as_f64())
+                .unwrap_or(800.0) as f32;
+            let (rgba, w, h) = render(data, page_index, width_px)?;
+            reply.ok(&serde_json::json!({ "width": w, "height": h }), Some(&rgba));
+        }
+        "keys.list" => reply.ok(&keys::list().await?, None),
+        "keys.delete" => {
+            let id = arg(&request.args, "id")
+                .and_then(|v| v.as_str())
+                .ok_or("Thiếu mã khoá.")?;
+            keys::delete(id).await?;
+            reply.ok(&keys::list().await?, None);
+        }
+        "keys.import_p12" => {
+            let bytes = request.bytes.as_ref().ok_or("Chưa chọn tệp PKCS#12.")?;
+            let p12_pin = arg(&request.args, "p12_pin")
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            let pin = arg(&request.args, "pin")
+                .and_then(|v| v.as_str())
+                .ok_or("Thiếu mã PIN mới.")?;
+            let (key, certs) = shared::pki::from_pkcs12(bytes, p12_pin).map_err(err)?;
+            let label = shared::pki::subject_names(&certs[0]).0;
+            let sealed = shared::keystore::seal(
+                &key,
+                &certs,
+                &label,
+                pin,
+                shared::keystore::KdfParams::INTERACTIVE,
+            )
+            .map_err(err)?;
+            keys::put(&sealed).await?;
+            reply.ok(&keys::list().await?, None);
+        }
+        "keys.generate" => {
+            let name = arg(&request.args, "name")
+                .and_then(|v| v.as_str())
+                .ok_or("Thiếu họ tên.")?;
+            let org = arg(&request.args, "organization").and_then(|v| v.as_str());
+            let pin = arg(&request.args, "pin")
+                .and_then(|v| v.as_str())
+                .ok_or("Thiếu mã PIN.")?;
+            let key = shared::pki::generate_key().map_err(err)?;
+            let csr = shared::keystore::certificate_request(&key, name, org).map_err(err)?;
+            let sealed = shared::keystore::seal(
+                &key,
+                &[],
+                name,
+                pin,
+                shared::keystore::KdfParams::INTERACTIVE,
+            )
+            .map_err(err)?;
+            let id = keys::put(&sealed).await?;
+            reply.ok(&serde_json::json!({ "id": id, "csr": csr }), None);
+        }
+        "keys.attach_certificate" => {
+            let id = arg(&request.args, "id")
+                .and_then(|v| v.as_str())
+                .ok_or("Thiếu mã khoá.")?;
+            let pem = arg(&request.args, "pem")
+                .and_then(|v| v.as_str())
+                .ok_or("Chưa có chứng thư số.")?;
+            let chain = shared::pki::certs_from_pem_or_der(pem.as_bytes()).map_err(err)?;
+            let mut sealed = keys::get(id).await?;
+            sealed.attach_certificates(chain).map_err(err)?;
+            keys::replace(id, &sealed).await?;
+            reply.ok(&keys::list().await?, None);
+        }
+        "sign" => {
+            let args: SignArgs = serde_json::from_value(request.args.clone())
+                .map_err(|e| format!("Yêu cầu ký sai: {e}"))?;
+            let data = read_all(reply, file_of(&request)?)?;
+            let sealed = keys::get(&args.key_id).await?;
+            let certificates = sealed.certificates().map_err(err)?;
+            if certificates.is_empty() {
+                return Err(shared::keystore::KeystoreError::NoCertificate.to_string());
+            }
+            let key = sealed.open(&args.pin).map_err(err)?;
+            let (signer_name, organization) = shared::pki::subject_names(&certificates[0]);
+            let signer = RsaSigner {
+                key,
+                certificates,
+                padding: if args.pss {
+                    Padding::Pss
+                } else {
+                    Padding::Pkcs1v15
+                },
+            };
+            let kind = match args.kind.as_str() {
+                "seal" => SignatureKind::Seal,
+                "attachment" => SignatureKind::Attachment,
+                _ => SignatureKind::Signer,
+            };
+            let sign_request = SignatureRequest {
+                kind,
+                page: args.page,
+                rect: args.rect.map(|[x, y, w, h]| DisplayRect { x, y, w, h }),
+                image_png: request.bytes.clone(),
+                text: args.text,
+                signer_name,
+                organization,
+                time: now(),
+            };
+            let appended = shared::pdf::sign::sign(&data, &sign_request, &signer).map_err(err)?;
+            let mut signed = data;
+            signed.extend_from_slice(&appended);
+            reply.ok(&serde_json::json!({ "size": signed.len() }), Some(&signed));
+        }
+        other => return Err(format!("Thao tác không được hỗ trợ: {other}")),
+    }
+    Ok(())
+}
+
+/// Renders one page (as displayed: rotation and crop box applied) to RGBA pixels `width_px` wide.
+fn render(data: Vec<u8>, page_index: usize, width_px: f32) -> Result<(Vec<u8>, u16, u16), String> {
+    use hayro::hayro_interpret::InterpreterSettings;
+    use hayro::hayro_syntax::Pdf;
+    use hayro::{PixmapSettings, RenderCache, RenderSettings};
+    let pdf =
+        Pdf::new(data).map_err(|_| "Trình hiển thị không mở được tệp PDF này.".to_string())?;
+    let pages = pdf.pages();
+    let page = pages.get(page_index).ok_or("Không có trang này.")?;
+    let (w, _) = page.render_dimensions();
+    let scale = (width_px / w.max(1.0)).clamp(0.05, 8.0);
+    let cache = RenderCache::new();
+    let pixmap = hayro::render(
+        page,
+        &cache,
+        &InterpreterSettings::default(),
+        &RenderSettings::default(),
+        &PixmapSettings {
+            x_scale: scale,
+            y_scale: scale,
+            bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+        },
+    );
+    let (pw, ph) = (pixmap.width(), pixmap.height());
+    Ok((pixmap.data_as_u8_slice().to_vec(), pw, ph))
+}
