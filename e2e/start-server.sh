@@ -5,6 +5,14 @@ here="$(cd "$(dirname "$0")" && pwd)"
 bin="${VANBAN_BIN:-$here/../target/debug/vanban}"
 data="$(mktemp -d /tmp/vanban-e2e.XXXXXX)"
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT INT TERM
+# A CA the server trusts, and a leader's PKCS#12 (PIN 246810) for the signing journeys; the tests also use the
+# CA directory to answer certificate requests made in the browser.
+pki="$here/artifacts/pki"
+rm -rf "$pki" && mkdir -p "$pki" "$data/trust"
+"$bin" pki init-ca --out "$pki/ca" >/dev/null
+cp "$pki/ca/ca.pem" "$data/trust/e2e-ca.pem"
+"$bin" pki issue --ca "$pki/ca" --cn "Trần Văn Lãnh Đạo" --org "UBND tỉnh Vĩnh Long" --p12 "$pki/leader.p12" \
+  --pin 246810 >/dev/null
 "$bin" serve --addr "127.0.0.1:${VANBAN_E2E_PORT:-18080}" --data-dir "$data" \
   --static-dir "$here/../frontend/dist" --seed-demo-if-empty &
 pid=$!

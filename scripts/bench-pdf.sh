@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of the signing core (see docs/BENCHMARKS.md), each side by side in one run on the same files/key:
 #  1. signing twenty 17–20-page PDFs with `vanban pdf sign` (one process per file) vs pyHanko (one Python process),
-#  2. verifying a PDF with 3 signatures: `vanban pdf verify` vs poppler's `pdfsig`, N runs each.
+#  2. verifying a PDF with 3 signatures: `vanban pdf verify` vs poppler's `pdfsig`, N runs each,
+#  3. SHA-256 of 100 MB in headless Chromium: the signing worker vs WebCrypto (e2e/tests/bench-hash.spec.ts).
 # Usage: scripts/bench-pdf.sh [verify_runs]
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -52,3 +53,7 @@ time_runs() { local s e; s=$(date +%s.%N); for _ in $(seq 1 "$RUNS"); do "$@" >/
 ours_ms=$(time_runs "$V" pdf verify "$WORK/s3.pdf" --trust "$WORK/ca/ca.pem")
 pdfsig_ms=$(time_runs pdfsig "$WORK/s3.pdf")
 printf '   vanban pdf verify: %7.2f ms/lần (kèm kiểm tra chuỗi chứng thư và phân tích sửa đổi)\n   pdfsig:            %7.2f ms/lần\n' "$ours_ms" "$pdfsig_ms"
+say "3. Băm 100 MB trong Chromium không giao diện (WebCrypto và bộ ký số)"
+build_frontend >/dev/null
+cargo build -p backend --bin vanban >/dev/null
+cd "$ROOT/e2e" && VANBAN_BENCH=1 VANBAN_BIN="$ROOT/target/debug/vanban" npx playwright test bench-hash --project desktop --reporter line

@@ -9,5 +9,19 @@ cargo build --release -p backend --bin vanban
 export VANBAN_ADDR="${VANBAN_ADDR:-127.0.0.1:8080}"
 export VANBAN_DATA_DIR="${VANBAN_DATA_DIR:-$ROOT/data}"
 export VANBAN_STATIC_DIR="${VANBAN_STATIC_DIR:-$ROOT/frontend/dist}"
+# A demo CA the server trusts, and keys for trying the signing page (PIN 246810), made once.
+DEMO_CA="$VANBAN_DATA_DIR/demo-ca"
+if [ ! -f "$DEMO_CA/ca.pem" ]; then
+  say "Tạo CA thử nghiệm và khoá ký số demo (mã PIN 246810)"
+  V="$ROOT/target/release/vanban"
+  "$V" pki init-ca --out "$DEMO_CA" --cn "CA thử nghiệm tỉnh Vĩnh Long" --org "UBND tỉnh Vĩnh Long (thử nghiệm)"
+  mkdir -p "$VANBAN_DATA_DIR/trust" "$VANBAN_DATA_DIR/demo-keys"
+  cp "$DEMO_CA/ca.pem" "$VANBAN_DATA_DIR/trust/demo-ca.pem"
+  "$V" pki issue --ca "$DEMO_CA" --cn "Lãnh đạo UBND tỉnh (demo)" --org "UBND tỉnh Vĩnh Long" \
+    --p12 "$VANBAN_DATA_DIR/demo-keys/lanhdao.ubnd.p12" --pin 246810
+  "$V" pki issue --ca "$DEMO_CA" --cn "UBND tỉnh Vĩnh Long" --org "UBND tỉnh Vĩnh Long" --seal \
+    --p12 "$VANBAN_DATA_DIR/demo-keys/dau.ubnd.p12" --pin 246810
+  echo "   Nhập các tệp .p12 trong $VANBAN_DATA_DIR/demo-keys ở trang Chữ ký số (mật khẩu tệp: 246810)."
+fi
 say "Khởi động vanban tại http://$VANBAN_ADDR (dữ liệu: $VANBAN_DATA_DIR)"
 exec "$ROOT/target/release/vanban" serve --seed-demo-if-empty

@@ -24,6 +24,15 @@ test('every page fits a tablet', async ({ page }, testInfo) => {
     await snap(page, testInfo, name);
   }
   await openNav(page);
+  await page.getByTestId('nav-signing').click();
+  await expect(page.getByTestId('verify-dropzone')).toBeVisible();
+  await expectNoHorizontalOverflow(page);
+  await snap(page, testInfo, '07-ky-so');
+  await page.getByTestId('tab-keys').click();
+  await expect(page.getByTestId('device-warning')).toBeVisible();
+  await expectNoHorizontalOverflow(page);
+  await snap(page, testInfo, '07-ky-so-khoa');
+  await openNav(page);
   await page.getByTestId('nav-admin').click();
   for (const [tab, row, name] of [
     ['admin-tab-users', 'user-row', '07-tai-khoan'],

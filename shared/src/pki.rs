@@ -440,3 +440,38 @@ pub fn crl_from_pem_or_der(data: &[u8]) -> Result<CertificateList, PkiError> {
     }
     CertificateList::from_der(data).map_err(|e| PkiError::Encoding(e.to_string()))
 }
+
+/// A certificate's serial number in decimal, as `vanban pki revoke --serial` takes it and CRL tools print it.
+pub fn serial_decimal(cert: &Certificate) -> String {
+    let mut digits = cert.tbs_certificate().serial_number().as_bytes().to_vec();
+    let mut out = Vec::new();
+    while digits.iter().any(|d| *d != 0) {
+        let mut remainder = 0u32;
+        for d in digits.iter_mut() {
+            let value = (remainder << 8) | u32::from(*d);
+            *d = (value / 10) as u8;
+            remainder = value % 10;
+        }
+        out.push(b'0' + remainder as u8);
+    }
+    if out.is_empty() {
+        out.push(b'0');
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII digits")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serials_print_in_decimal() {
+        let key = generate_key().unwrap();
+        let year = Duration::from_secs(365 * 86400);
+        for serial in [1u64, 10, 255, 256, 1_000_000_007, u64::MAX] {
+            let cert = issue_certificate(CertRole::RootCa, name("CA", None).unwrap(), &key, None, serial, year).unwrap();
+            assert_eq!(serial_decimal(&cert), serial.to_string());
+        }
+    }
+}

@@ -149,7 +149,7 @@ pub async fn list() -> Result<Vec<KeySummary>, String> {
             has_certificate: first.is_some(),
             organization: first.and_then(|c| shared::pki::subject_names(c).1),
             issuer: first.map(|c| shared::pki::name_parts(c.tbs_certificate().issuer()).0),
-            serial: first.map(|c| c.tbs_certificate().serial_number().to_string()),
+            serial: first.map(shared::pki::serial_decimal),
             valid_until: first.map(|c| {
                 let t = c
                     .tbs_certificate()

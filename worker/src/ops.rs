@@ -66,6 +66,26 @@ struct HashResult {
     sha256: String,
     size: f64,
     millis: f64,
+    engine: &'static str,
+}
+
+/// Files up to this size are hashed by WebCrypto in one buffer; larger ones stream through WASM.
+const WEBCRYPTO_MAX: f64 = 128.0 * 1024.0 * 1024.0;
+
+async fn webcrypto_sha256(blob: &web_sys::Blob) -> Result<Vec<u8>, String> {
+    use wasm_bindgen::JsCast;
+    let buffer = FileReaderSync::new()
+        .and_then(|r| r.read_as_array_buffer(blob))
+        .map_err(|_| "Không đọc được tệp (trình duyệt từ chối).".to_string())?;
+    let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+    let subtle = scope.crypto().map_err(|_| "Trình duyệt không có WebCrypto.".to_string())?.subtle();
+    let promise = subtle
+        .digest_with_str_and_buffer_source("SHA-256", &buffer)
+        .map_err(|_| "WebCrypto không băm được tệp.".to_string())?;
+    let digest = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|_| "WebCrypto không băm được tệp.".to_string())?;
+    Ok(js_sys::Uint8Array::new(&digest).to_vec())
 }
 
 #[derive(Serialize)]
@@ -85,6 +105,7 @@ struct Inspection {
 #[derive(Deserialize)]
 struct SignArgs {
     key_id: String,
+    #[serde(default)]
     pin: String,
     kind: String,
     page: usize,
@@ -100,6 +121,24 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
             let blob = file_of(&request)?;
             let started = js_sys::Date::now();
             let size = blob.size();
+            let engine = arg(&request.args, "engine").and_then(|e| e.as_str()).unwrap_or("auto");
+            // WebCrypto is native SHA-256 (several times faster than WASM) but wants the whole file in one buffer;
+            // above WEBCRYPTO_MAX the streaming WASM hasher keeps memory bounded (docs/BENCHMARKS.md).
+            if engine == "webcrypto" || (engine == "auto" && size <= WEBCRYPTO_MAX) {
+                reply.progress(0.0, size);
+                let digest = webcrypto_sha256(blob).await?;
+                reply.progress(size, size);
+                reply.ok(
+                    &HashResult {
+                        sha256: shared::hex(&digest),
+                        size,
+                        millis: js_sys::Date::now() - started,
+                        engine: "webcrypto",
+                    },
+                    None,
+                );
+                return Ok(());
+            }
             let mut hasher = shared::pdf::ByteRangeHasher::whole_file();
             let mut buf = vec![0u8; SLICE as usize];
             let mut at = 0.0;
@@ -118,6 +157,7 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
                     sha256: shared::hex(&digest),
                     size,
                     millis: js_sys::Date::now() - started,
+                    engine: "wasm",
                 },
                 None,
             );
@@ -240,6 +280,43 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
             sealed.attach_certificates(chain).map_err(err)?;
             keys::replace(id, &sealed).await?;
             reply.ok(&keys::list().await?, None);
+        }
+        "preview" => {
+            // The final appearance on the page, without the key: lay out the signature (placeholder contents),
+            // then render the page of the result.
+            let args: SignArgs = serde_json::from_value(request.args.clone()).map_err(|e| format!("Yêu cầu sai: {e}"))?;
+            let width_px = arg(&request.args, "width").and_then(|w| w.as_f64()).unwrap_or(800.0) as f32;
+            let data = read_all(reply, file_of(&request)?)?;
+            let sealed = keys::get(&args.key_id).await?;
+            let certificates = sealed.certificates().map_err(err)?;
+            let (signer_name, organization) = match certificates.first() {
+                Some(c) => shared::pki::subject_names(c),
+                None => (sealed.label.clone(), None),
+            };
+            let kind = match args.kind.as_str() {
+                "seal" => SignatureKind::Seal,
+                "attachment" => SignatureKind::Attachment,
+                _ => SignatureKind::Signer,
+            };
+            let page = if kind == SignatureKind::Attachment { 0 } else { args.page };
+            let sign_request = SignatureRequest {
+                kind,
+                page,
+                rect: args.rect.map(|[x, y, w, h]| DisplayRect { x, y, w, h }),
+                image_png: request.bytes.clone(),
+                text: args.text,
+                signer_name,
+                organization,
+                time: now(),
+            };
+            let appended = {
+                let doc = Document::open(&data).map_err(err)?;
+                shared::pdf::sign::prepare(&doc, &sign_request, 4096).map_err(err)?.appended
+            };
+            let mut combined = data;
+            combined.extend_from_slice(&appended);
+            let (rgba, w, h) = render(combined, page, width_px)?;
+            reply.ok(&serde_json::json!({ "width": w, "height": h }), Some(&rgba));
         }
         "sign" => {
             let args: SignArgs = serde_json::from_value(request.args.clone())

@@ -654,13 +654,14 @@ struct Inspection {
     active_content: Vec<String>,
 }
 
-/// The placement box in CSS pixels over the preview (left, top, width, height).
+/// The placement in points of the page as displayed, origin bottom left: what the signing core takes. The box on
+/// screen is derived from it with the current scale, so turning a phone (a new scale) keeps it on the same spot.
 #[derive(Clone, Copy, PartialEq)]
-struct BoxPx {
-    left: f64,
-    top: f64,
-    width: f64,
-    height: f64,
+struct PlacementPt {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
 }
 
 #[component]
@@ -677,15 +678,12 @@ fn SignPanel() -> impl IntoView {
     let busy = RwSignal::new(None::<(String, f64)>);
     let error = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<String>);
+    let previewing = RwSignal::new(false);
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
-    // Preview scale: CSS pixels per PDF point; and the box.
+    // CSS pixels per PDF point of the preview.
     let scale = RwSignal::new(1.0f64);
-    let rect = RwSignal::new(BoxPx {
-        left: 40.0,
-        top: 40.0,
-        width: 180.0,
-        height: 70.0,
-    });
+    let place = RwSignal::new(PlacementPt { x: 330.0, y: 90.0, w: 180.0, h: 70.0 });
+    let page_info = move || info.get().and_then(|i| i.pages.get(page.get()).cloned());
 
     spawn_local(async move {
         if let Ok(k) = list_keys().await {
@@ -696,78 +694,57 @@ fn SignPanel() -> impl IntoView {
         }
     });
 
+    // Draws RGBA pixels from the worker into the canvas at `css_width`.
+    let paint = move |answer: super::worker::Answer, css_width: f64, page_width_pt: f64| {
+        let Some(canvas) = canvas_ref.get_untracked() else { return };
+        let dims: serde_json::Value = answer.parse().unwrap_or_default();
+        let (w, h) = (dims["width"].as_u64().unwrap_or(1) as u32, dims["height"].as_u64().unwrap_or(1) as u32);
+        let Some(bytes) = answer.bytes else { return };
+        canvas.set_width(w);
+        canvas.set_height(h);
+        let css_height = css_width * f64::from(h) / f64::from(w);
+        let _ = canvas.set_attribute("style", &format!("width:{css_width}px;height:{css_height}px"));
+        scale.set(css_width / page_width_pt);
+        if let Ok(Some(ctx)) = canvas.get_context("2d") {
+            let ctx: web_sys::CanvasRenderingContext2d = ctx.unchecked_into();
+            if let Ok(data) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&bytes[..]), w, h) {
+                let _ = ctx.put_image_data(&data, 0.0, 0.0);
+            }
+        }
+    };
+    let preview_width = move || {
+        let from_parent = canvas_ref
+            .get_untracked()
+            .and_then(|c| c.parent_element())
+            .and_then(|p| p.parent_element())
+            .map(|e| e.client_width() as f64)
+            .unwrap_or(600.0);
+        from_parent.clamp(200.0, 900.0)
+    };
+    let device_ratio = || web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).min(2.0);
+
     let render_page = move || {
-        let Some(f) = file.get_untracked() else {
-            return;
-        };
-        let Some(inspection) = info.get_untracked() else {
-            return;
-        };
+        let Some(f) = file.get_untracked() else { return };
+        let Some(p) = info.get_untracked().and_then(|i| i.pages.get(page.get_untracked()).cloned()) else { return };
         let index = page.get_untracked();
-        let Some(p) = inspection.pages.get(index).cloned() else {
-            return;
-        };
+        previewing.set(false);
         spawn_local(async move {
-            let Some(canvas) = canvas_ref.get_untracked() else {
-                return;
-            };
-            let parent_width = canvas
-                .parent_element()
-                .map(|e| e.client_width() as f64)
-                .unwrap_or(600.0)
-                .max(200.0);
-            let css_width = parent_width.min(900.0);
-            let device = web_sys::window()
-                .map(|w| w.device_pixel_ratio())
-                .unwrap_or(1.0)
-                .min(2.0);
+            let css_width = preview_width();
             busy.set(Some(("Đang hiển thị trang…".into(), 0.0)));
-            let rendered = call(
-                "render",
-                json!({ "page": index, "width": css_width * device }),
-                Some(&f),
-                None,
-                None,
-            )
-            .await;
+            let rendered = call("render", json!({ "page": index, "width": css_width * device_ratio() }), Some(&f), None, None).await;
             busy.set(None);
             match rendered {
-                Ok(answer) => {
-                    let dims: serde_json::Value = answer.parse().unwrap_or_default();
-                    let (w, h) = (
-                        dims["width"].as_u64().unwrap_or(1) as u32,
-                        dims["height"].as_u64().unwrap_or(1) as u32,
-                    );
-                    let Some(bytes) = answer.bytes else { return };
-                    canvas.set_width(w);
-                    canvas.set_height(h);
-                    let css_height = css_width * f64::from(h) / f64::from(w);
-                    let _ = canvas.set_attribute(
-                        "style",
-                        &format!("width:{css_width}px;height:{css_height}px"),
-                    );
-                    scale.set(css_width / p.width);
-                    if let Ok(Some(ctx)) = canvas.get_context("2d") {
-                        let ctx: web_sys::CanvasRenderingContext2d = ctx.unchecked_into();
-                        let clamped = wasm_bindgen::Clamped(&bytes[..]);
-                        if let Ok(data) =
-                            web_sys::ImageData::new_with_u8_clamped_array_and_sh(clamped, w, h)
-                        {
-                            let _ = ctx.put_image_data(&data, 0.0, 0.0);
-                        }
-                    }
-                    // Start the box at the lower right, where NĐ 30 puts the signature.
-                    let b = rect.get_untracked();
-                    rect.set(BoxPx {
-                        left: (css_width - b.width - 30.0).max(0.0),
-                        top: (css_height * 0.7).min(css_height - b.height).max(0.0),
-                        ..b
-                    });
-                }
+                Ok(answer) => paint(answer, css_width, p.width),
                 Err(e) => error.set(Some(format!("Không hiển thị được trang: {e}"))),
             }
         });
     };
+    // A phone turned sideways (or a resized window): render again at the new width; the placement stays in points.
+    let _resize = window_event_listener(leptos::ev::resize, move |_| {
+        if info.get_untracked().is_some() {
+            render_page();
+        }
+    });
 
     let choose = move |ev: leptos::ev::Event| {
         let Some(f) = chosen_file(&ev) else { return };
@@ -778,12 +755,14 @@ fn SignPanel() -> impl IntoView {
         page.set(0);
         spawn_local(async move {
             busy.set(Some(("Đang đọc văn bản…".into(), 0.0)));
-            let result = call("inspect", json!({}), Some(&f), None, None)
-                .await
-                .and_then(|a| a.parse::<Inspection>());
+            let result = call("inspect", json!({}), Some(&f), None, None).await.and_then(|a| a.parse::<Inspection>());
             busy.set(None);
             match result {
                 Ok(i) => {
+                    // Start at the lower right, where NĐ 30 puts the signature.
+                    if let Some(p) = i.pages.first() {
+                        place.set(PlacementPt { x: (p.width - 230.0).max(0.0), y: (p.height * 0.2).max(0.0), w: 180.0_f64.min(p.width), h: 70.0_f64.min(p.height) });
+                    }
                     info.set(Some(i));
                     render_page();
                 }
@@ -792,62 +771,81 @@ fn SignPanel() -> impl IntoView {
         });
     };
 
-    // Dragging and resizing with Pointer Events (mouse, pen and touch alike).
-    let drag = StoredValue::new(None::<(bool, f64, f64, BoxPx)>);
+    // Dragging and resizing with Pointer Events (mouse, pen and touch alike), in points.
+    let drag = StoredValue::new(None::<(bool, f64, f64, PlacementPt)>);
     let start_drag = move |ev: leptos::ev::PointerEvent, resize: bool| {
         ev.prevent_default();
         ev.stop_propagation();
-        if let Some(t) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        {
+        if previewing.get_untracked() {
+            render_page();
+        }
+        if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
             let _ = t.set_pointer_capture(ev.pointer_id());
         }
-        drag.set_value(Some((
-            resize,
-            f64::from(ev.client_x()),
-            f64::from(ev.client_y()),
-            rect.get_untracked(),
-        )));
+        drag.set_value(Some((resize, f64::from(ev.client_x()), f64::from(ev.client_y()), place.get_untracked())));
     };
     let move_drag = move |ev: leptos::ev::PointerEvent| {
-        let Some((resize, x0, y0, start)) = drag.get_value() else {
-            return;
-        };
-        let Some(canvas) = canvas_ref.get_untracked() else {
-            return;
-        };
-        let bounds = canvas.get_bounding_client_rect();
-        let (dx, dy) = (f64::from(ev.client_x()) - x0, f64::from(ev.client_y()) - y0);
-        let (cw, ch) = (bounds.width(), bounds.height());
+        let Some((resize, x0, y0, start)) = drag.get_value() else { return };
+        let Some(p) = info.get_untracked().and_then(|i| i.pages.get(page.get_untracked()).cloned()) else { return };
+        let s = scale.get_untracked().max(0.01);
+        let (dx, dy) = ((f64::from(ev.client_x()) - x0) / s, (f64::from(ev.client_y()) - y0) / s);
         let next = if resize {
-            BoxPx {
-                width: (start.width + dx).clamp(30.0, cw - start.left),
-                height: (start.height + dy).clamp(15.0, ch - start.top),
-                ..start
-            }
+            let w = (start.w + dx).clamp(20.0, p.width - start.x);
+            let h = (start.h + dy).clamp(10.0, start.y + start.h);
+            // Growing downwards on screen lowers the bottom edge in PDF space.
+            PlacementPt { w, h, y: start.y + start.h - h, ..start }
         } else {
-            BoxPx {
-                left: (start.left + dx).clamp(0.0, (cw - start.width).max(0.0)),
-                top: (start.top + dy).clamp(0.0, (ch - start.height).max(0.0)),
+            PlacementPt {
+                x: (start.x + dx).clamp(0.0, (p.width - start.w).max(0.0)),
+                y: (start.y - dy).clamp(0.0, (p.height - start.h).max(0.0)),
                 ..start
             }
         };
-        rect.set(next);
+        place.set(next);
     };
     let end_drag = move |_ev: leptos::ev::PointerEvent| drag.set_value(None);
 
-    // The box in PDF points of the displayed page (origin bottom left), which is what the core expects.
     let pdf_rect = move || {
-        let s = scale.get();
-        let b = rect.get();
-        let p = info.get().and_then(|i| i.pages.get(page.get()).cloned())?;
-        Some([
-            b.left / s,
-            p.height - (b.top + b.height) / s,
-            b.width / s,
-            b.height / s,
-        ])
+        page_info()?;
+        let p = place.get();
+        Some([p.x, p.y, p.w, p.h])
+    };
+    let request_args = move || {
+        let rect_pt = if kind.get_untracked() == "attachment" { None } else { pdf_rect() };
+        json!({
+            "key_id": key_id.get_untracked(),
+            "pin": pin.get_untracked(),
+            "kind": kind.get_untracked(),
+            "page": page.get_untracked(),
+            "rect": rect_pt,
+            "text": Some(text.get_untracked()).filter(|t| !t.is_empty()),
+        })
+    };
+
+    let preview = move |_| {
+        error.set(None);
+        let Some(f) = file.get_untracked() else { return };
+        if key_id.get_untracked().is_empty() {
+            error.set(Some("Chọn khoá ký số để xem trước tên người ký.".into()));
+            return;
+        }
+        let Some(p) = info.get_untracked().and_then(|i| i.pages.get(if kind.get_untracked() == "attachment" { 0 } else { page.get_untracked() }).cloned()) else { return };
+        let mut args = request_args();
+        let css_width = preview_width();
+        args["width"] = json!(css_width * device_ratio());
+        let image_bytes = image.get_untracked();
+        spawn_local(async move {
+            busy.set(Some(("Đang dựng hình chữ ký…".into(), 0.0)));
+            let rendered = call("preview", args, Some(&f), image_bytes.as_deref(), None).await;
+            busy.set(None);
+            match rendered {
+                Ok(answer) => {
+                    paint(answer, css_width, p.width);
+                    previewing.set(true);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
     };
 
     let sign = move |ev: leptos::ev::SubmitEvent| {
@@ -859,39 +857,15 @@ fn SignPanel() -> impl IntoView {
             return;
         };
         if key_id.get_untracked().is_empty() {
-            error.set(Some(
-                "Chưa có khoá ký số có chứng thư trên máy này (xem thẻ “Khoá ký số của tôi”)."
-                    .into(),
-            ));
+            error.set(Some("Chưa có khoá ký số có chứng thư trên máy này (xem thẻ “Khoá ký số của tôi”).".into()));
             return;
         }
-        let rect_pt = if kind.get_untracked() == "attachment" {
-            None
-        } else {
-            pdf_rect()
-        };
-        let args = json!({
-            "key_id": key_id.get_untracked(),
-            "pin": pin.get_untracked(),
-            "kind": kind.get_untracked(),
-            "page": page.get_untracked(),
-            "rect": rect_pt,
-            "text": Some(text.get_untracked()).filter(|t| !t.is_empty()),
-        });
+        let args = request_args();
         let image_bytes = image.get_untracked();
         spawn_local(async move {
             busy.set(Some(("Đang mở khoá và ký…".into(), 0.0)));
-            let progress = Box::new(move |d: f64, t: f64| {
-                busy.set(Some(("Đang đọc văn bản…".into(), d / t.max(1.0))))
-            });
-            let result = call(
-                "sign",
-                args,
-                Some(&f),
-                image_bytes.as_deref(),
-                Some(progress),
-            )
-            .await;
+            let progress = Box::new(move |d: f64, t: f64| busy.set(Some(("Đang đọc văn bản…".into(), d / t.max(1.0)))));
+            let result = call("sign", args, Some(&f), image_bytes.as_deref(), Some(progress)).await;
             busy.set(None);
             match result {
                 Ok(answer) => {
@@ -901,10 +875,7 @@ fn SignPanel() -> impl IntoView {
                     let out = format!("{stem}-da-ky.pdf");
                     if let Some(bytes) = answer.bytes {
                         download(&bytes, &out, "application/pdf");
-                        done.set(Some(format!(
-                            "Đã ký. Tệp {out} đã được tải về ({} KB).",
-                            bytes.len() / 1024
-                        )));
+                        done.set(Some(format!("Đã ký. Tệp {out} đã được tải về ({} KB).", bytes.len() / 1024)));
                     }
                 }
                 Err(e) => error.set(Some(e)),
@@ -945,26 +916,39 @@ fn SignPanel() -> impl IntoView {
                         }
                     })
             }}
-            <div class="preview" on:pointermove=move_drag on:pointerup=end_drag on:pointercancel=end_drag>
-                <canvas node_ref=canvas_ref data-testid="preview-canvas"></canvas>
-                {move || (info.get().is_some() && kind.get() != "attachment").then(|| {
-                    let b = rect.get();
-                    view! {
-                        <div
-                            class="placement"
-                            data-testid="placement-box"
-                            style=format!("left:{}px;top:{}px;width:{}px;height:{}px", b.left, b.top, b.width, b.height)
-                            on:pointerdown=move |ev| start_drag(ev, false)
-                        >
-                            <span class="placement-label">{move || if kind.get() == "seal" { "Dấu cơ quan (chồng 1/3 bên trái)" } else { "Chữ ký" }}</span>
-                            <span class="placement-resize" data-testid="placement-resize" on:pointerdown=move |ev| start_drag(ev, true)></span>
-                        </div>
-                    }
-                })}
+            <div class="preview-wrap">
+                <div class="preview" on:pointermove=move_drag on:pointerup=end_drag on:pointercancel=end_drag>
+                    <canvas node_ref=canvas_ref data-testid="preview-canvas"></canvas>
+                    {move || {
+                        let p = page_info()?;
+                        (kind.get() != "attachment" && !previewing.get()).then(|| {
+                            let s = scale.get();
+                            let b = place.get();
+                            view! {
+                                <div
+                                    class="placement"
+                                    data-testid="placement-box"
+                                    style=format!("left:{}px;top:{}px;width:{}px;height:{}px", b.x * s, (p.height - b.y - b.h) * s, b.w * s, b.h * s)
+                                    on:pointerdown=move |ev| start_drag(ev, false)
+                                >
+                                    <span class="placement-label">{move || if kind.get() == "seal" { "Chữ ký của lãnh đạo (dấu chồng 1/3 bên trái)" } else { "Chữ ký" }}</span>
+                                    <span class="placement-resize" data-testid="placement-resize" on:pointerdown=move |ev| start_drag(ev, true)></span>
+                                </div>
+                            }
+                        })
+                    }}
+                </div>
             </div>
             <p class="placement-coords" data-testid="placement-coords">
                 {move || pdf_rect().map(|[x, y, w, h]| format!("Vị trí trên trang (điểm PDF): x={x:.0}, y={y:.0}, rộng {w:.0}, cao {h:.0}"))}
             </p>
+            <div class="field-row">
+                <button type="button" class="btn btn-secondary" data-testid="preview-button" on:click=preview
+                    disabled=move || info.get().is_none()>"Xem trước hình chữ ký"</button>
+                {move || previewing.get().then(|| view! {
+                    <button type="button" class="btn btn-ghost" data-testid="preview-back" on:click=move |_| render_page()>"Chỉnh lại vị trí"</button>
+                })}
+            </div>
             <div class="field">
                 <label for="sign-kind">"Loại chữ ký"</label>
                 <select id="sign-kind" data-testid="sign-kind" on:change=move |ev| kind.set(event_target_value(&ev))>

@@ -260,7 +260,7 @@ fn verify_one(
     report.signer = cn;
     report.organization = org;
     report.issuer = crate::pki::name_parts(signer_cert.tbs_certificate().issuer()).0;
-    report.serial = signer_cert.tbs_certificate().serial_number().to_string();
+    report.serial = crate::pki::serial_decimal(&signer_cert);
 
     // 3. The digest of the covered bytes against the message-digest attribute.
     let digest_oid = signer_info.digest_alg.oid;

@@ -1,0 +1,65 @@
+import { expect, test } from '@playwright/test';
+import { DEMO_PASSWORD, signIn } from './helpers';
+
+// Benchmark (scripts/bench-pdf.sh runs it with VANBAN_BENCH=1; `make test` skips it): SHA-256 of a 100 MB file in
+// headless Chromium — WebCrypto on the page's thread, then the signing worker with each engine, same file.
+test.skip(!process.env.VANBAN_BENCH, 'benchmark: run by scripts/bench-pdf.sh');
+test.setTimeout(300_000);
+
+test('hashing 100 MB in the worker against WebCrypto', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'one browser size is enough for a benchmark');
+  await signIn(page, 'lanhdao.ubnd', DEMO_PASSWORD);
+  await expect(page.getByTestId('nav-signing')).toBeAttached();
+  const result = await page.evaluate(async () => {
+    const size = 100 * 1024 * 1024;
+    const data = new Uint8Array(size);
+    for (let i = 0; i < size; i += 65536) crypto.getRandomValues(data.subarray(i, Math.min(i + 65536, size)));
+    const file = new File([data], 'bench.bin');
+    const hex = (b: ArrayBuffer) => Array.from(new Uint8Array(b)).map((x) => x.toString(16).padStart(2, '0')).join('');
+    const runs = 3;
+    const webcrypto: number[] = [];
+    let reference = '';
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const buf = await file.arrayBuffer();
+      reference = hex(await crypto.subtle.digest('SHA-256', buf));
+      webcrypto.push(performance.now() - t0);
+    }
+    const worker = new Worker('/vanban_worker_loader.js');
+    await new Promise<void>((ok) => (worker.onmessage = (e) => e.data.id === 0 && ok()));
+    let next = 1;
+    const hash = (engine: string) =>
+      new Promise<any>((ok, fail) => {
+        const id = next++;
+        worker.onmessage = (e) => {
+          if (e.data.id !== id || e.data.kind === 'progress') return;
+          e.data.kind === 'ok' ? ok(JSON.parse(e.data.json)) : fail(e.data.json);
+        };
+        worker.postMessage({ id, op: 'hash', args: JSON.stringify({ engine }), file });
+      });
+    const timed = async (engine: string) => {
+      const times: number[] = [];
+      let digest = '';
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        digest = (await hash(engine)).sha256;
+        times.push(performance.now() - t0);
+      }
+      return { times, digest };
+    };
+    const auto = await timed('auto');
+    const wasm = await timed('wasm');
+    worker.terminate();
+    return { reference, webcrypto, auto, wasm, size };
+  });
+  expect(result.auto.digest).toBe(result.reference);
+  expect(result.wasm.digest).toBe(result.reference);
+  const best = (t: number[]) => Math.min(...t);
+  const mbps = (ms: number) => result.size / 1048576 / (ms / 1000);
+  const line = (name: string, t: number[]) =>
+    `${name}: best ${best(t).toFixed(0)} ms (${mbps(best(t)).toFixed(0)} MB/s), runs ${t.map((x) => x.toFixed(0)).join(', ')}`;
+  console.log(line('WebCrypto, page thread      ', result.webcrypto));
+  console.log(line('worker, auto (WebCrypto)    ', result.auto.times));
+  console.log(line('worker, streaming WASM      ', result.wasm.times));
+  console.log(`worker auto reaches ${((100 * best(result.webcrypto)) / best(result.auto.times)).toFixed(0)} % of WebCrypto's throughput`);
+});

@@ -1,0 +1,178 @@
+import { expect, test, Page, TestInfo } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEMO_PASSWORD, openNav, signIn, snap } from './helpers';
+
+// The signing page in a real browser: the worker verifies, keeps keys in IndexedDB, renders the page for placing
+// the signature, and signs; the PDFs it produces are judged by the CLI verifier and by poppler's pdfsig.
+
+const ROOT = resolve(__dirname, '..', '..');
+const BIN = process.env.VANBAN_BIN ?? join(ROOT, 'target', 'debug', 'vanban');
+const PKI = join(ROOT, 'e2e', 'artifacts', 'pki');
+const CORPUS = join(ROOT, 'shared', 'tests', 'corpus');
+const PIN = '246810';
+
+function vanban(args: string[]): string {
+  return execFileSync(BIN, args, { encoding: 'utf8' });
+}
+
+function verifyJson(file: string): any[] {
+  try {
+    return JSON.parse(vanban(['pdf', 'verify', file, '--trust', join(PKI, 'ca', 'ca.pem'), '--json']));
+  } catch (e: any) {
+    return JSON.parse(e.stdout);
+  }
+}
+
+function pdfsigValid(file: string): number {
+  const out = execFileSync('pdfsig', [file], { encoding: 'utf8' });
+  return (out.match(/Signature is Valid\./g) ?? []).length;
+}
+
+async function openSigning(page: Page) {
+  await signIn(page, 'lanhdao.ubnd', DEMO_PASSWORD);
+  await openNav(page);
+  await page.getByTestId('nav-signing').click();
+  await expect(page.getByRole('heading', { name: 'Chữ ký số' })).toBeVisible();
+}
+
+async function importLeaderKey(page: Page) {
+  await page.getByTestId('tab-keys').click();
+  await expect(page.getByTestId('device-warning')).toContainText('không thể khôi phục');
+  await page.getByTestId('p12-file').setInputFiles(join(PKI, 'leader.p12'));
+  await page.getByTestId('p12-pin').fill(PIN);
+  await page.getByTestId('p12-new-pin').fill('135790');
+  await page.getByTestId('p12-new-pin2').fill('135790');
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('keys-notice')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('key-item').first()).toContainText('Trần Văn Lãnh Đạo');
+}
+
+test('the verification panel shows a trusted signature green, a changed byte red, an unknown CA amber', async ({ page }, testInfo) => {
+  const dir = mkdtempSync(join(tmpdir(), 'vanban-e2e-'));
+  const signed = join(dir, 'da-ky.pdf');
+  vanban(['pdf', 'sign', join(CORPUS, 'lo-quyet-dinh-17p.pdf'), signed, '--p12', join(PKI, 'leader.p12'), '--pin', PIN,
+    '--rect', '320,90,200,60']);
+  const tampered = join(dir, 'bi-sua.pdf');
+  const bytes = readFileSync(signed);
+  bytes[Math.floor(bytes.length / 3)] ^= 1;
+  writeFileSync(tampered, bytes);
+
+  await openSigning(page);
+  await page.getByTestId('verify-file').setInputFiles(signed);
+  await expect(page.getByTestId('file-hash')).toContainText('SHA-256');
+  const card = page.getByTestId('signature-card');
+  await expect(card).toHaveAttribute('data-level', 'ok', { timeout: 30_000 });
+  await expect(card.getByTestId('signature-verdict')).toHaveText('Hợp lệ');
+  await expect(card.getByTestId('signature-signer')).toHaveText('Trần Văn Lãnh Đạo');
+  await expect(card.getByTestId('signature-modification')).toHaveAttribute('data-modification', 'none');
+  await snap(page, testInfo, 'signing-verify-ok');
+
+  await page.getByTestId('verify-file').setInputFiles(tampered);
+  await expect(page.getByTestId('signature-card')).toHaveAttribute('data-level', 'bad', { timeout: 30_000 });
+  await expect(page.getByTestId('signature-verdict')).toHaveText('Không hợp lệ');
+  await snap(page, testInfo, 'signing-verify-bad');
+
+  // Signed elsewhere (pyHanko, a CA the province does not trust): intact but amber.
+  await page.getByTestId('verify-file').setInputFiles(join(CORPUS, 'signed-pyhanko.pdf'));
+  await expect(page.getByTestId('signature-card')).toHaveAttribute('data-level', 'warn', { timeout: 30_000 });
+  await expect(page.getByTestId('signature-card')).toContainText('không thuộc tổ chức chứng thực');
+});
+
+test('a leader imports a PKCS#12, places the signature on the rendered page and signs in the browser', async ({ page }, testInfo) => {
+  await openSigning(page);
+  await importLeaderKey(page);
+  await snap(page, testInfo, 'signing-keys');
+
+  await page.getByTestId('tab-sign').click();
+  await page.getByTestId('sign-file').setInputFiles(join(CORPUS, 'lo-cong-van-18p.pdf'));
+  await expect(page.getByTestId('page-indicator')).toHaveText('Trang 1/18', { timeout: 30_000 });
+  const box = page.getByTestId('placement-box');
+  await expect(box).toBeVisible({ timeout: 30_000 });
+  // Drag the box, then make it larger, with the pointer (mouse on desktop, touch-emulated on the phone).
+  const before = await box.boundingBox();
+  await page.mouse.move(before!.x + 20, before!.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(before!.x - 30, before!.y - 40, { steps: 5 });
+  await page.mouse.up();
+  const handle = await page.getByTestId('placement-resize').boundingBox();
+  await page.mouse.move(handle!.x + handle!.width / 2, handle!.y + handle!.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(handle!.x + 25, handle!.y + 15, { steps: 5 });
+  await page.mouse.up();
+  const after = await box.boundingBox();
+  expect(Math.abs(after!.x - before!.x)).toBeGreaterThan(10);
+  const coords = (await page.getByTestId('placement-coords').textContent())!;
+  const m = coords.match(/x=(-?\d+), y=(-?\d+), rộng (\d+), cao (\d+)/)!;
+  const [x, y, w, h] = m.slice(1).map(Number);
+  await snap(page, testInfo, 'signing-placement');
+
+  await page.getByTestId('sign-text').fill('Trần Văn Lãnh Đạo');
+  await page.getByTestId('sign-pin').fill('000000');
+  await page.getByTestId('sign-submit').click();
+  await expect(page.getByTestId('sign-error')).toContainText('Mã PIN không đúng', { timeout: 60_000 });
+
+  await page.getByTestId('sign-pin').fill('135790');
+  const downloading = page.waitForEvent('download', { timeout: 60_000 });
+  await page.getByTestId('sign-submit').click();
+  const download = await downloading;
+  const out = join(mkdtempSync(join(tmpdir(), 'vanban-e2e-')), 'signed.pdf');
+  await download.saveAs(out);
+  await expect(page.getByTestId('sign-done')).toBeVisible();
+
+  const reports = verifyJson(out);
+  expect(reports).toHaveLength(1);
+  expect(reports[0].ok).toBe(true);
+  expect(reports[0].signer).toBe('Trần Văn Lãnh Đạo');
+  expect(pdfsigValid(out)).toBe(1);
+  // The widget sits exactly where the box was placed (page 1 is upright: user space = displayed space).
+  const json = JSON.parse(execFileSync('qpdf', ['--json', out], { encoding: 'utf8' }));
+  const widgets = Object.values<any>(json.qpdf[1]).filter((o: any) => o.value?.['/FT'] === '/Sig');
+  const rect: number[] = widgets[widgets.length - 1].value['/Rect'];
+  for (const [got, want] of [[rect[0], x], [rect[1], y], [rect[2], x + w], [rect[3], y + h]]) {
+    expect(Math.abs(got - want)).toBeLessThanOrEqual(1.5);
+  }
+});
+
+test('a key generated in the browser gets its certificate from the CA and signs', async ({ page }, testInfo) => {
+  await openSigning(page);
+  await page.getByTestId('tab-keys').click();
+  await page.getByTestId('gen-name').fill('Phạm Thị Chuyên Viên');
+  await page.getByTestId('gen-org').fill('Sở Nội vụ tỉnh Vĩnh Long');
+  await page.getByTestId('gen-pin').fill('864200');
+  await page.getByTestId('gen-pin2').fill('864200');
+  const downloading = page.waitForEvent('download', { timeout: 120_000 });
+  await page.getByTestId('generate-submit').click();
+  const csrDownload = await downloading;
+  const dir = mkdtempSync(join(tmpdir(), 'vanban-e2e-'));
+  const csr = join(dir, 'request.csr');
+  await csrDownload.saveAs(csr);
+  expect(readFileSync(csr, 'utf8')).toContain('BEGIN CERTIFICATE REQUEST');
+  await expect(page.getByTestId('key-item').filter({ hasText: 'Chờ chứng thư số' })).toBeVisible();
+
+  // The agency CA answers the request; the private key never left the browser.
+  const cert = join(dir, 'cert.pem');
+  vanban(['pki', 'sign-csr', '--ca', join(PKI, 'ca'), '--csr', csr, '--out', cert]);
+  await page.getByTestId('attach-certificate').setInputFiles(cert);
+  await expect(page.getByTestId('keys-notice')).toContainText('sẵn sàng để ký');
+  await expect(page.getByTestId('key-item').filter({ hasText: 'Phạm Thị Chuyên Viên' })).toContainText('hiệu lực đến');
+  await snap(page, testInfo, 'signing-generated-key');
+
+  await page.getByTestId('tab-sign').click();
+  const input = join(dir, 'in.pdf');
+  copyFileSync(join(CORPUS, 'rotated-90.pdf'), input);
+  await page.getByTestId('sign-file').setInputFiles(input);
+  await expect(page.getByTestId('placement-box')).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId('sign-key').selectOption({ label: 'Phạm Thị Chuyên Viên' });
+  await page.getByTestId('sign-pin').fill('864200');
+  const signedDownload = page.waitForEvent('download', { timeout: 60_000 });
+  await page.getByTestId('sign-submit').click();
+  const out = join(dir, 'signed.pdf');
+  await (await signedDownload).saveAs(out);
+  const reports = verifyJson(out);
+  expect(reports[0].ok).toBe(true);
+  expect(reports[0].signer).toBe('Phạm Thị Chuyên Viên');
+  expect(pdfsigValid(out)).toBe(1);
+});
