@@ -12,10 +12,11 @@ apt_ensure wrk curl
 cargo build --release -p backend --bin vanban >/dev/null
 
 say "1. Trang đăng nhập: dung lượng truyền (brotli)"
-# The app is one bundle: the sign-in page loads index.html and every .js/.css/.wasm of dist.
+# The sign-in page loads index.html and every .js/.css/.wasm of dist except the signing worker's.
 total=0
 for f in frontend/dist/index.html frontend/dist/*.js frontend/dist/*.css frontend/dist/*.wasm; do
   [ -f "$f.br" ] || continue
+  case "$f" in *vanban_worker*|*signing_ui*) continue ;; esac  # loaded by the signing pages only
   size=$(stat -c %s "$f.br"); total=$((total + size))
   printf '   %-50s %9d B raw %9d B brotli\n' "${f#frontend/dist/}" "$(stat -c %s "$f")" "$size"
 done

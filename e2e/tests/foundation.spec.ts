@@ -155,7 +155,7 @@ test('the sign-in page transfers at most 350 KB compressed', async ({ page }) =>
   expect(wasm, 'the app loads its WASM').toBeTruthy();
   expect(encodings[wasm!]).toBe('br');
   // The signing worker (PDF/crypto core, renderer) is loaded by the signing pages only.
-  expect(Object.keys(encodings).filter((u) => u.includes('vanban_worker'))).toEqual([]);
+  expect(Object.keys(encodings).filter((u) => u.includes('vanban_worker') || u.includes('signing_ui'))).toEqual([]);
   console.log(`sign-in page: ${transferred} bytes transferred`);
   expect(transferred).toBeLessThanOrEqual(350 * 1024);
 });

@@ -91,6 +91,10 @@ test('a leader imports a PKCS#12, places the signature on the rendered page and 
   await expect(page.getByTestId('page-indicator')).toHaveText('Trang 1/18', { timeout: 30_000 });
   const box = page.getByTestId('placement-box');
   await expect(box).toBeVisible({ timeout: 30_000 });
+  // The page is rendered (the canvas has its pixels) before the box is moved.
+  await expect(page.getByTestId('progress')).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.getByTestId('preview-canvas')).not.toHaveAttribute('width', '300');
+  await box.scrollIntoViewIfNeeded();
   // Drag the box, then make it larger, with the pointer (mouse on desktop, touch-emulated on the phone).
   const before = await box.boundingBox();
   await page.mouse.move(before!.x + 20, before!.y + 10);

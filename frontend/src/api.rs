@@ -122,12 +122,6 @@ impl Api {
             .await
     }
 
-    // --- signatures ---
-
-    pub async fn trust_anchors(&self) -> ApiResult<shared::pdf::TrustAnchorsResponse> {
-        self.read(Request::get(api::TRUST_ANCHORS).build()).await
-    }
-
     // --- agencies and units ---
 
     pub async fn agencies(&self) -> ApiResult<Vec<AgencyDto>> {

@@ -5,7 +5,6 @@ mod app;
 mod components;
 mod pages;
 mod session;
-mod signing;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -6,3 +6,4 @@ pub mod home;
 pub mod login;
 pub mod sections;
 pub mod signed_in;
+pub mod signing;

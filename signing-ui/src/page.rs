@@ -8,7 +8,6 @@ use serde_json::json;
 use wasm_bindgen::JsCast;
 
 use super::worker::{call, download};
-use crate::api::Api;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {
@@ -77,6 +76,19 @@ fn ProgressBar(label: Signal<String>, fraction: Signal<f64>) -> impl IntoView {
 }
 
 // ------------------------------------------------------------------------------------------ verification
+
+/// The CA certificates the province trusts, from the server (a GET with the session cookie; no CSRF needed).
+async fn trust_anchors() -> Vec<String> {
+    let response = gloo_net::http::Request::get(shared::api::TRUST_ANCHORS).send().await;
+    match response {
+        Ok(r) if r.ok() => r
+            .json::<shared::pdf::TrustAnchorsResponse>()
+            .await
+            .map(|t| t.anchors)
+            .unwrap_or_default(),
+        _ => vec![],
+    }
+}
 
 #[derive(Clone, Deserialize)]
 struct Report {
@@ -208,7 +220,6 @@ fn ReportCard(report: Report) -> impl IntoView {
 
 #[component]
 fn VerifyPanel() -> impl IntoView {
-    let api = Api::get();
     let busy = RwSignal::new(None::<(String, f64)>);
     let error = RwSignal::new(None::<String>);
     let reports = RwSignal::new(None::<Vec<Report>>);
@@ -242,11 +253,7 @@ fn VerifyPanel() -> impl IntoView {
                     return;
                 }
             }
-            let trust = api
-                .trust_anchors()
-                .await
-                .map(|t| t.anchors)
-                .unwrap_or_default();
+            let trust = trust_anchors().await;
             busy.set(Some(("Đang kiểm tra chữ ký…".into(), 0.0)));
             let verified = call(
                 "verify",
@@ -907,10 +914,10 @@ fn SignPanel() -> impl IntoView {
                                     })}
                             </div>
                             <div class="field-row">
-                                <button type="button" class="btn btn-secondary btn-small" disabled=move || page.get() == 0
+                                <button type="button" class="btn btn-secondary btn-small" disabled={move || page.get() == 0}
                                     on:click=move |_| { page.update(|p| *p = p.saturating_sub(1)); render_page(); }>"‹ Trang trước"</button>
                                 <span data-testid="page-indicator">{move || format!("Trang {}/{pages}", page.get() + 1)}</span>
-                                <button type="button" class="btn btn-secondary btn-small" disabled=move || page.get() + 1 >= pages
+                                <button type="button" class="btn btn-secondary btn-small" disabled={move || page.get() + 1 >= pages}
                                     on:click=move |_| { page.update(|p| *p += 1); render_page(); }>"Trang sau ›"</button>
                             </div>
                         }
@@ -944,7 +951,7 @@ fn SignPanel() -> impl IntoView {
             </p>
             <div class="field-row">
                 <button type="button" class="btn btn-secondary" data-testid="preview-button" on:click=preview
-                    disabled=move || info.get().is_none()>"Xem trước hình chữ ký"</button>
+                    disabled={move || info.get().is_none()}>"Xem trước hình chữ ký"</button>
                 {move || previewing.get().then(|| view! {
                     <button type="button" class="btn btn-ghost" data-testid="preview-back" on:click=move |_| render_page()>"Chỉnh lại vị trí"</button>
                 })}

@@ -1,0 +1,44 @@
+//! `/ky-so`: a host for the signing pages, which are a separate bundle (`signing-ui/`) loaded the first time the
+//! route is opened, so the sign-in page never downloads them (nor the signing worker they start).
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// What trunk writes for the signing bundle (see frontend/index.html).
+const LOADER: &str = "/signing_ui_loader.js";
+
+#[component]
+pub fn SigningPage() -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let Some(element) = root.get() else { return };
+        let Some(window) = web_sys::window() else { return };
+        let mount = js_sys::Reflect::get(&window, &"vanbanMountSigning".into()).ok();
+        match mount.and_then(|m| m.dyn_into::<js_sys::Function>().ok()) {
+            // Loaded before: mount again into this route's element.
+            Some(f) => {
+                let _ = f.call1(&wasm_bindgen::JsValue::NULL, &element);
+            }
+            // First visit: the loader initialises the bundle, which mounts itself into #signing-root.
+            None => {
+                let document = window.document().expect("document");
+                if document.get_element_by_id("signing-loader").is_none()
+                    && let Ok(script) = document.create_element("script")
+                {
+                    let script: web_sys::HtmlScriptElement = script.unchecked_into();
+                    script.set_id("signing-loader");
+                    script.set_type("module");
+                    script.set_src(LOADER);
+                    if let Some(head) = document.head() {
+                        let _ = head.append_child(&script);
+                    }
+                }
+            }
+        }
+    });
+    view! {
+        <div id="signing-root" node_ref=root data-testid="signing-root">
+            <p class="loading"><span class="spinner"></span>"Đang tải chức năng chữ ký số…"</p>
+        </div>
+    }
+}
