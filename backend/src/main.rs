@@ -111,21 +111,29 @@ enum AuditCommand {
 fn main() {
     // Errors reach officials and administrators on the command line: Vietnamese, with the cause chain, no
     // Rust debug formatting.
-    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    if let Err(e) = runtime.block_on(run()) {
+    let cli = Cli::parse();
+    // The PDF and PKI tools need no database and no async runtime: one process per file stays cheap.
+    let result = match cli.command {
+        Command::Pdf { command } => cli::pdf::run(command),
+        Command::Pki { command } => cli::pki::run(command),
+        command => tokio::runtime::Runtime::new()
+            .expect("tokio runtime")
+            .block_on(run(command)),
+    };
+    if let Err(e) = result {
         eprintln!("Lỗi: {e:#}");
         std::process::exit(1);
     }
 }
 
-async fn run() -> anyhow::Result<()> {
+async fn run(command: Command) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
-    match Cli::parse().command {
+    match command {
         Command::Serve {
             db,
             addr,
@@ -183,8 +191,9 @@ async fn run() -> anyhow::Result<()> {
                 store.schema_version().await?
             );
         }
-        Command::Pdf { command } => cli::pdf::run(command)?,
-        Command::Pki { command } => cli::pki::run(command)?,
+        Command::Pdf { .. } | Command::Pki { .. } => {
+            unreachable!("handled without a runtime in main")
+        }
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => {

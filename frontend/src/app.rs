@@ -15,8 +15,8 @@ use crate::pages::home::HomePage;
 use crate::pages::login::LoginPage;
 use crate::pages::sections::{IncomingPage, NotFoundPage, OutgoingPage, RecordsPage, ReportsPage};
 use crate::pages::signed_in::SignedInLayout;
-use crate::session::{Auth, Session};
 use crate::pages::signing::SigningPage;
+use crate::session::{Auth, Session};
 
 /// Asks the server who is signed in and records the answer in the session context.
 pub fn check_session(api: Api, session: Session) {

@@ -44,6 +44,9 @@ fn cert_err(e: impl std::fmt::Display) -> PkiError {
     PkiError::Certificate(e.to_string())
 }
 
+/// PBKDF2 / MAC iterations of the PKCS#12 files this PKI writes (see [`to_pkcs12`]).
+pub const PKCS12_ITERATIONS: u32 = 2048;
+
 /// RSA modulus size for every key this PKI makes.
 pub const KEY_BITS: usize = 2048;
 
@@ -295,8 +298,13 @@ pub fn to_pkcs12(
         "1",
         KeyStoreEntry::PrivateKeyChain(PrivateKeyChain::new(local_key_id, key, certs)),
     );
+    // 2,048 PBKDF2 iterations: OpenSSL 3's default for PKCS#12 (Windows exports use 2,000). The file's PIN is
+    // not what protects a real key (a token or the browser key store does), and opening it is paid per signature
+    // on the command line.
     store
         .writer(pin)
+        .encryption_iterations(PKCS12_ITERATIONS)
+        .mac_iterations(PKCS12_ITERATIONS)
         .write()
         .map_err(|e| PkiError::Pkcs12(e.to_string()))
 }
@@ -470,7 +478,15 @@ mod tests {
         let key = generate_key().unwrap();
         let year = Duration::from_secs(365 * 86400);
         for serial in [1u64, 10, 255, 256, 1_000_000_007, u64::MAX] {
-            let cert = issue_certificate(CertRole::RootCa, name("CA", None).unwrap(), &key, None, serial, year).unwrap();
+            let cert = issue_certificate(
+                CertRole::RootCa,
+                name("CA", None).unwrap(),
+                &key,
+                None,
+                serial,
+                year,
+            )
+            .unwrap();
             assert_eq!(serial_decimal(&cert), serial.to_string());
         }
     }

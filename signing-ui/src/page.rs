@@ -79,7 +79,9 @@ fn ProgressBar(label: Signal<String>, fraction: Signal<f64>) -> impl IntoView {
 
 /// The CA certificates the province trusts, from the server (a GET with the session cookie; no CSRF needed).
 async fn trust_anchors() -> Vec<String> {
-    let response = gloo_net::http::Request::get(shared::api::TRUST_ANCHORS).send().await;
+    let response = gloo_net::http::Request::get(shared::api::TRUST_ANCHORS)
+        .send()
+        .await;
     match response {
         Ok(r) if r.ok() => r
             .json::<shared::pdf::TrustAnchorsResponse>()
@@ -166,7 +168,7 @@ fn ReportCard(report: Report) -> impl IntoView {
         "good" => "chưa bị thu hồi (theo danh sách thu hồi)",
         "revoked" => "ĐÃ BỊ THU HỒI",
         "unknown" => "không có danh sách thu hồi của tổ chức cấp",
-        _ => "chưa kiểm tra",
+        _ => "chưa kiểm tra tình trạng thu hồi",
     };
     view! {
         <article class=format!("sig-card sig-{class}") data-testid="signature-card" data-level=class>
@@ -689,7 +691,12 @@ fn SignPanel() -> impl IntoView {
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
     // CSS pixels per PDF point of the preview.
     let scale = RwSignal::new(1.0f64);
-    let place = RwSignal::new(PlacementPt { x: 330.0, y: 90.0, w: 180.0, h: 70.0 });
+    let place = RwSignal::new(PlacementPt {
+        x: 330.0,
+        y: 90.0,
+        w: 180.0,
+        h: 70.0,
+    });
     let page_info = move || info.get().and_then(|i| i.pages.get(page.get()).cloned());
 
     spawn_local(async move {
@@ -703,42 +710,73 @@ fn SignPanel() -> impl IntoView {
 
     // Draws RGBA pixels from the worker into the canvas at `css_width`.
     let paint = move |answer: super::worker::Answer, css_width: f64, page_width_pt: f64| {
-        let Some(canvas) = canvas_ref.get_untracked() else { return };
+        let Some(canvas) = canvas_ref.get_untracked() else {
+            return;
+        };
         let dims: serde_json::Value = answer.parse().unwrap_or_default();
-        let (w, h) = (dims["width"].as_u64().unwrap_or(1) as u32, dims["height"].as_u64().unwrap_or(1) as u32);
+        let (w, h) = (
+            dims["width"].as_u64().unwrap_or(1) as u32,
+            dims["height"].as_u64().unwrap_or(1) as u32,
+        );
         let Some(bytes) = answer.bytes else { return };
         canvas.set_width(w);
         canvas.set_height(h);
         let css_height = css_width * f64::from(h) / f64::from(w);
-        let _ = canvas.set_attribute("style", &format!("width:{css_width}px;height:{css_height}px"));
+        let _ = canvas.set_attribute(
+            "style",
+            &format!("width:{css_width}px;height:{css_height}px"),
+        );
         scale.set(css_width / page_width_pt);
         if let Ok(Some(ctx)) = canvas.get_context("2d") {
             let ctx: web_sys::CanvasRenderingContext2d = ctx.unchecked_into();
-            if let Ok(data) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&bytes[..]), w, h) {
+            if let Ok(data) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+                wasm_bindgen::Clamped(&bytes[..]),
+                w,
+                h,
+            ) {
                 let _ = ctx.put_image_data(&data, 0.0, 0.0);
             }
         }
     };
     let preview_width = move || {
-        let from_parent = canvas_ref
+        // The panel's width (the canvas itself may still be small before the first render).
+        let panel = canvas_ref
             .get_untracked()
-            .and_then(|c| c.parent_element())
-            .and_then(|p| p.parent_element())
+            .and_then(|c| c.closest(".signing-panel").ok().flatten())
             .map(|e| e.client_width() as f64)
             .unwrap_or(600.0);
-        from_parent.clamp(200.0, 900.0)
+        panel.clamp(200.0, 900.0)
     };
-    let device_ratio = || web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).min(2.0);
+    let device_ratio = || {
+        web_sys::window()
+            .map(|w| w.device_pixel_ratio())
+            .unwrap_or(1.0)
+            .min(2.0)
+    };
 
     let render_page = move || {
-        let Some(f) = file.get_untracked() else { return };
-        let Some(p) = info.get_untracked().and_then(|i| i.pages.get(page.get_untracked()).cloned()) else { return };
+        let Some(f) = file.get_untracked() else {
+            return;
+        };
+        let Some(p) = info
+            .get_untracked()
+            .and_then(|i| i.pages.get(page.get_untracked()).cloned())
+        else {
+            return;
+        };
         let index = page.get_untracked();
         previewing.set(false);
         spawn_local(async move {
             let css_width = preview_width();
             busy.set(Some(("Đang hiển thị trang…".into(), 0.0)));
-            let rendered = call("render", json!({ "page": index, "width": css_width * device_ratio() }), Some(&f), None, None).await;
+            let rendered = call(
+                "render",
+                json!({ "page": index, "width": css_width * device_ratio() }),
+                Some(&f),
+                None,
+                None,
+            )
+            .await;
             busy.set(None);
             match rendered {
                 Ok(answer) => paint(answer, css_width, p.width),
@@ -762,13 +800,20 @@ fn SignPanel() -> impl IntoView {
         page.set(0);
         spawn_local(async move {
             busy.set(Some(("Đang đọc văn bản…".into(), 0.0)));
-            let result = call("inspect", json!({}), Some(&f), None, None).await.and_then(|a| a.parse::<Inspection>());
+            let result = call("inspect", json!({}), Some(&f), None, None)
+                .await
+                .and_then(|a| a.parse::<Inspection>());
             busy.set(None);
             match result {
                 Ok(i) => {
                     // Start at the lower right, where NĐ 30 puts the signature.
                     if let Some(p) = i.pages.first() {
-                        place.set(PlacementPt { x: (p.width - 230.0).max(0.0), y: (p.height * 0.2).max(0.0), w: 180.0_f64.min(p.width), h: 70.0_f64.min(p.height) });
+                        place.set(PlacementPt {
+                            x: (p.width - 230.0).max(0.0),
+                            y: (p.height * 0.2).max(0.0),
+                            w: 180.0_f64.min(p.width),
+                            h: 70.0_f64.min(p.height),
+                        });
                     }
                     info.set(Some(i));
                     render_page();
@@ -786,21 +831,44 @@ fn SignPanel() -> impl IntoView {
         if previewing.get_untracked() {
             render_page();
         }
-        if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+        if let Some(t) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        {
             let _ = t.set_pointer_capture(ev.pointer_id());
         }
-        drag.set_value(Some((resize, f64::from(ev.client_x()), f64::from(ev.client_y()), place.get_untracked())));
+        drag.set_value(Some((
+            resize,
+            f64::from(ev.client_x()),
+            f64::from(ev.client_y()),
+            place.get_untracked(),
+        )));
     };
     let move_drag = move |ev: leptos::ev::PointerEvent| {
-        let Some((resize, x0, y0, start)) = drag.get_value() else { return };
-        let Some(p) = info.get_untracked().and_then(|i| i.pages.get(page.get_untracked()).cloned()) else { return };
+        let Some((resize, x0, y0, start)) = drag.get_value() else {
+            return;
+        };
+        let Some(p) = info
+            .get_untracked()
+            .and_then(|i| i.pages.get(page.get_untracked()).cloned())
+        else {
+            return;
+        };
         let s = scale.get_untracked().max(0.01);
-        let (dx, dy) = ((f64::from(ev.client_x()) - x0) / s, (f64::from(ev.client_y()) - y0) / s);
+        let (dx, dy) = (
+            (f64::from(ev.client_x()) - x0) / s,
+            (f64::from(ev.client_y()) - y0) / s,
+        );
         let next = if resize {
             let w = (start.w + dx).clamp(20.0, p.width - start.x);
             let h = (start.h + dy).clamp(10.0, start.y + start.h);
             // Growing downwards on screen lowers the bottom edge in PDF space.
-            PlacementPt { w, h, y: start.y + start.h - h, ..start }
+            PlacementPt {
+                w,
+                h,
+                y: start.y + start.h - h,
+                ..start
+            }
         } else {
             PlacementPt {
                 x: (start.x + dx).clamp(0.0, (p.width - start.w).max(0.0)),
@@ -818,7 +886,11 @@ fn SignPanel() -> impl IntoView {
         Some([p.x, p.y, p.w, p.h])
     };
     let request_args = move || {
-        let rect_pt = if kind.get_untracked() == "attachment" { None } else { pdf_rect() };
+        let rect_pt = if kind.get_untracked() == "attachment" {
+            None
+        } else {
+            pdf_rect()
+        };
         json!({
             "key_id": key_id.get_untracked(),
             "pin": pin.get_untracked(),
@@ -831,12 +903,24 @@ fn SignPanel() -> impl IntoView {
 
     let preview = move |_| {
         error.set(None);
-        let Some(f) = file.get_untracked() else { return };
+        let Some(f) = file.get_untracked() else {
+            return;
+        };
         if key_id.get_untracked().is_empty() {
             error.set(Some("Chọn khoá ký số để xem trước tên người ký.".into()));
             return;
         }
-        let Some(p) = info.get_untracked().and_then(|i| i.pages.get(if kind.get_untracked() == "attachment" { 0 } else { page.get_untracked() }).cloned()) else { return };
+        let Some(p) = info.get_untracked().and_then(|i| {
+            i.pages
+                .get(if kind.get_untracked() == "attachment" {
+                    0
+                } else {
+                    page.get_untracked()
+                })
+                .cloned()
+        }) else {
+            return;
+        };
         let mut args = request_args();
         let css_width = preview_width();
         args["width"] = json!(css_width * device_ratio());
@@ -864,15 +948,27 @@ fn SignPanel() -> impl IntoView {
             return;
         };
         if key_id.get_untracked().is_empty() {
-            error.set(Some("Chưa có khoá ký số có chứng thư trên máy này (xem thẻ “Khoá ký số của tôi”).".into()));
+            error.set(Some(
+                "Chưa có khoá ký số có chứng thư trên máy này (xem thẻ “Khoá ký số của tôi”)."
+                    .into(),
+            ));
             return;
         }
         let args = request_args();
         let image_bytes = image.get_untracked();
         spawn_local(async move {
             busy.set(Some(("Đang mở khoá và ký…".into(), 0.0)));
-            let progress = Box::new(move |d: f64, t: f64| busy.set(Some(("Đang đọc văn bản…".into(), d / t.max(1.0)))));
-            let result = call("sign", args, Some(&f), image_bytes.as_deref(), Some(progress)).await;
+            let progress = Box::new(move |d: f64, t: f64| {
+                busy.set(Some(("Đang đọc văn bản…".into(), d / t.max(1.0))))
+            });
+            let result = call(
+                "sign",
+                args,
+                Some(&f),
+                image_bytes.as_deref(),
+                Some(progress),
+            )
+            .await;
             busy.set(None);
             match result {
                 Ok(answer) => {
@@ -882,7 +978,10 @@ fn SignPanel() -> impl IntoView {
                     let out = format!("{stem}-da-ky.pdf");
                     if let Some(bytes) = answer.bytes {
                         download(&bytes, &out, "application/pdf");
-                        done.set(Some(format!("Đã ký. Tệp {out} đã được tải về ({} KB).", bytes.len() / 1024)));
+                        done.set(Some(format!(
+                            "Đã ký. Tệp {out} đã được tải về ({} KB).",
+                            bytes.len() / 1024
+                        )));
                     }
                 }
                 Err(e) => error.set(Some(e)),

@@ -78,7 +78,10 @@ async fn webcrypto_sha256(blob: &web_sys::Blob) -> Result<Vec<u8>, String> {
         .and_then(|r| r.read_as_array_buffer(blob))
         .map_err(|_| "Không đọc được tệp (trình duyệt từ chối).".to_string())?;
     let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-    let subtle = scope.crypto().map_err(|_| "Trình duyệt không có WebCrypto.".to_string())?.subtle();
+    let subtle = scope
+        .crypto()
+        .map_err(|_| "Trình duyệt không có WebCrypto.".to_string())?
+        .subtle();
     let promise = subtle
         .digest_with_str_and_buffer_source("SHA-256", &buffer)
         .map_err(|_| "WebCrypto không băm được tệp.".to_string())?;
@@ -121,7 +124,9 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
             let blob = file_of(&request)?;
             let started = js_sys::Date::now();
             let size = blob.size();
-            let engine = arg(&request.args, "engine").and_then(|e| e.as_str()).unwrap_or("auto");
+            let engine = arg(&request.args, "engine")
+                .and_then(|e| e.as_str())
+                .unwrap_or("auto");
             // WebCrypto is native SHA-256 (several times faster than WASM) but wants the whole file in one buffer;
             // above WEBCRYPTO_MAX the streaming WASM hasher keeps memory bounded (docs/BENCHMARKS.md).
             if engine == "webcrypto" || (engine == "auto" && size <= WEBCRYPTO_MAX) {
@@ -284,8 +289,11 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
         "preview" => {
             // The final appearance on the page, without the key: lay out the signature (placeholder contents),
             // then render the page of the result.
-            let args: SignArgs = serde_json::from_value(request.args.clone()).map_err(|e| format!("Yêu cầu sai: {e}"))?;
-            let width_px = arg(&request.args, "width").and_then(|w| w.as_f64()).unwrap_or(800.0) as f32;
+            let args: SignArgs = serde_json::from_value(request.args.clone())
+                .map_err(|e| format!("Yêu cầu sai: {e}"))?;
+            let width_px = arg(&request.args, "width")
+                .and_then(|w| w.as_f64())
+                .unwrap_or(800.0) as f32;
             let data = read_all(reply, file_of(&request)?)?;
             let sealed = keys::get(&args.key_id).await?;
             let certificates = sealed.certificates().map_err(err)?;
@@ -298,7 +306,11 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
                 "attachment" => SignatureKind::Attachment,
                 _ => SignatureKind::Signer,
             };
-            let page = if kind == SignatureKind::Attachment { 0 } else { args.page };
+            let page = if kind == SignatureKind::Attachment {
+                0
+            } else {
+                args.page
+            };
             let sign_request = SignatureRequest {
                 kind,
                 page,
@@ -311,7 +323,9 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
             };
             let appended = {
                 let doc = Document::open(&data).map_err(err)?;
-                shared::pdf::sign::prepare(&doc, &sign_request, 4096).map_err(err)?.appended
+                shared::pdf::sign::prepare(&doc, &sign_request, 4096)
+                    .map_err(err)?
+                    .appended
             };
             let mut combined = data;
             combined.extend_from_slice(&appended);

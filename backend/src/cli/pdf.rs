@@ -283,7 +283,7 @@ pub fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("không đọc được {}", path.display()))
 }
 
-/// Writes the parts to a temporary file beside `path`, then renames it: never a half-written output.
+/// Writes the parts to a temporary file beside `path`, then renames it: a reader never sees a half-written output.
 pub fn write_atomically(path: &Path, parts: &[&[u8]]) -> anyhow::Result<()> {
     use std::io::Write;
     let dir = path
@@ -300,7 +300,6 @@ pub fn write_atomically(path: &Path, parts: &[&[u8]]) -> anyhow::Result<()> {
         for p in parts {
             f.write_all(p)?;
         }
-        f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {

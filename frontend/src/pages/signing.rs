@@ -12,7 +12,9 @@ pub fn SigningPage() -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         let Some(element) = root.get() else { return };
-        let Some(window) = web_sys::window() else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
         let mount = js_sys::Reflect::get(&window, &"vanbanMountSigning".into()).ok();
         match mount.and_then(|m| m.dyn_into::<js_sys::Function>().ok()) {
             // Loaded before: mount again into this route's element.
