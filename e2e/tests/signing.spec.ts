@@ -33,6 +33,7 @@ function pdfsigValid(file: string): number {
 
 async function openSigning(page: Page) {
   await signIn(page, 'lanhdao.ubnd', DEMO_PASSWORD);
+  await expect(page.getByRole('heading', { name: /Xin chào/ })).toBeVisible();
   await openNav(page);
   await page.getByTestId('nav-signing').click();
   await expect(page.getByRole('heading', { name: 'Chữ ký số' })).toBeVisible();
