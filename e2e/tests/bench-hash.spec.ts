@@ -63,3 +63,36 @@ test('hashing 100 MB in the worker against WebCrypto', async ({ page }, testInfo
   console.log(line('worker, streaming WASM      ', result.wasm.times));
   console.log(`worker auto reaches ${((100 * best(result.webcrypto)) / best(result.auto.times)).toFixed(0)} % of WebCrypto's throughput`);
 });
+
+test('rendering a page for the placement preview (hayro in the worker)', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'one browser size is enough for a benchmark');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const corpus = join(__dirname, '..', '..', 'shared', 'tests', 'corpus');
+  const files = ['lo-cong-van-18p.pdf', 'rotated-90.pdf', 'debian-libtasn1.pdf', 'gs-scan-jpeg.pdf', 'qpdf-objstm-18p.pdf'];
+  await signIn(page, 'lanhdao.ubnd', DEMO_PASSWORD);
+  await expect(page.getByTestId('nav-signing')).toBeAttached();
+  for (const name of files) {
+    const bytes = Array.from(readFileSync(join(corpus, name)));
+    const times = await page.evaluate(async (data) => {
+      const file = new File([new Uint8Array(data)], 'x.pdf');
+      const worker = new Worker('/vanban_worker_loader.js');
+      await new Promise<void>((ok) => (worker.onmessage = (e) => e.data.id === 0 && ok()));
+      const out: number[] = [];
+      for (let id = 1; id <= 3; id++) {
+        const t0 = performance.now();
+        await new Promise<void>((ok, fail) => {
+          worker.onmessage = (e) => {
+            if (e.data.id !== id || e.data.kind === 'progress') return;
+            e.data.kind === 'ok' ? ok() : fail(e.data.json);
+          };
+          worker.postMessage({ id, op: 'render', args: JSON.stringify({ page: 0, width: 900 }), file });
+        });
+        out.push(performance.now() - t0);
+      }
+      worker.terminate();
+      return out;
+    }, bytes);
+    console.log(`render page 1 of ${name} at 900 px: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  }
+});

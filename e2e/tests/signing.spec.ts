@@ -113,8 +113,24 @@ test('a leader imports a PKCS#12, places the signature on the rendered page and 
   const m = coords.match(/x=(-?\d+), y=(-?\d+), rộng (\d+), cao (\d+)/)!;
   const [x, y, w, h] = m.slice(1).map(Number);
   await snap(page, testInfo, 'signing-placement');
+  // Turning the device re-renders the page at the new width; the placement stays on the same spot of the page.
+  const viewport = page.viewportSize()!;
+  await page.setViewportSize({ width: viewport.height, height: viewport.width });
+  await expect(page.getByTestId('placement-coords')).toHaveText(coords);
+  await expect(page.getByTestId('progress')).toHaveCount(0, { timeout: 30_000 });
+  await page.setViewportSize(viewport);
+  await expect(page.getByTestId('progress')).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.getByTestId('placement-coords')).toHaveText(coords);
 
   await page.getByTestId('sign-text').fill('Trần Văn Lãnh Đạo');
+  // The final appearance, drawn by the core and rendered by the worker, replaces the box until it is moved again.
+  await page.getByTestId('preview-button').click();
+  await expect(page.getByTestId('preview-back')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('placement-box')).toHaveCount(0);
+  // (Not a full-page snapshot: that resizes the viewport, and a resize re-renders the plain page.)
+  await page.screenshot({ path: `artifacts/screenshots/${testInfo.project.name}-signing-appearance-preview.png` });
+  await page.getByTestId('preview-back').click();
+  await expect(page.getByTestId('placement-box')).toBeVisible({ timeout: 30_000 });
   await page.getByTestId('sign-pin').fill('000000');
   await page.getByTestId('sign-submit').click();
   await expect(page.getByTestId('sign-error')).toContainText('Mã PIN không đúng', { timeout: 60_000 });

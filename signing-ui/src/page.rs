@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 
-use super::worker::{call, download};
+use super::worker::{call, download, download_appended};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {
@@ -976,11 +976,16 @@ fn SignPanel() -> impl IntoView {
                     let name = f.name();
                     let stem = name.strip_suffix(".pdf").unwrap_or(&name);
                     let out = format!("{stem}-da-ky.pdf");
-                    if let Some(bytes) = answer.bytes {
-                        download(&bytes, &out, "application/pdf");
+                    let size = answer
+                        .parse::<serde_json::Value>()
+                        .ok()
+                        .and_then(|v| v["size"].as_f64())
+                        .unwrap_or(0.0);
+                    if let Some(appended) = answer.bytes {
+                        download_appended(&f, &appended, &out, "application/pdf");
                         done.set(Some(format!(
-                            "Đã ký. Tệp {out} đã được tải về ({} KB).",
-                            bytes.len() / 1024
+                            "Đã ký. Tệp {out} đã được tải về ({:.0} KB).",
+                            size / 1024.0
                         )));
                     }
                 }

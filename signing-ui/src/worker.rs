@@ -177,10 +177,19 @@ pub async fn call(
 
 /// Offers bytes to the user as a file download.
 pub fn download(bytes: &[u8], name: &str, mime: &str) {
-    let array = js_sys::Array::of1(&Uint8Array::from(bytes));
+    download_parts(&js_sys::Array::of1(&Uint8Array::from(bytes)), name, mime);
+}
+
+/// Offers `original` followed by `appended` as one file (an incremental update) without joining them in memory.
+pub fn download_appended(original: &web_sys::Blob, appended: &[u8], name: &str, mime: &str) {
+    let parts = js_sys::Array::of2(original, &Uint8Array::from(appended));
+    download_parts(&parts, name, mime);
+}
+
+fn download_parts(array: &js_sys::Array, name: &str, mime: &str) {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&array, &options) else {
+    let Ok(blob) = web_sys::Blob::new_with_blob_sequence_and_options(array, &options) else {
         return;
     };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {

@@ -368,9 +368,11 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
                 time: now(),
             };
             let appended = shared::pdf::sign::sign(&data, &sign_request, &signer).map_err(err)?;
-            let mut signed = data;
-            signed.extend_from_slice(&appended);
-            reply.ok(&serde_json::json!({ "size": signed.len() }), Some(&signed));
+            // Only the appended bytes travel back: the page joins them to the File it already has (a Blob of two
+            // parts), so the signed document is never copied whole.
+            let size = data.len() + appended.len();
+            drop(data);
+            reply.ok(&serde_json::json!({ "size": size }), Some(&appended));
         }
         other => return Err(format!("Thao tác không được hỗ trợ: {other}")),
     }

@@ -276,3 +276,114 @@ pub fn write_appearance(
     chunks.push(c);
     Ok(id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::object::{Dict, ObjRef};
+
+    fn page(rotate: i64) -> Page {
+        // A crop box that does not start at the origin, inside a larger media box.
+        Page {
+            id: ObjRef::new(1, 0),
+            dict: Dict::default(),
+            media_box: [-50.0, -20.0, 650.0, 900.0],
+            crop_box: [10.0, 20.0, 610.0, 820.0],
+            rotate,
+        }
+    }
+
+    /// Where a point of user space appears on the displayed page (rotation applied, crop box origin): the inverse
+    /// of `display_to_user`, written independently from the definition of /Rotate (clockwise when displayed).
+    fn user_to_display(p: &Page, ux: f64, uy: f64) -> (f64, f64) {
+        let [x0, y0, x1, y1] = p.crop_box;
+        let (rx, ry) = (ux - x0, uy - y0);
+        let (w, h) = (x1 - x0, y1 - y0);
+        match p.rotate {
+            90 => (ry, w - rx),
+            180 => (w - rx, h - ry),
+            270 => (h - ry, rx),
+            _ => (rx, ry),
+        }
+    }
+
+    #[test]
+    fn displayed_rectangles_map_exactly_to_user_space_for_every_rotation() {
+        for rotate in [0, 90, 180, 270] {
+            let p = page(rotate);
+            let (dw, dh) = display_size(&p);
+            assert_eq!(
+                (dw, dh),
+                if rotate % 180 == 0 {
+                    (600.0, 800.0)
+                } else {
+                    (800.0, 600.0)
+                }
+            );
+            let r = DisplayRect {
+                x: 40.0,
+                y: 30.0,
+                w: 120.0,
+                h: 50.0,
+            };
+            let placement = Placement::on(&p, r).unwrap();
+            // Every corner of the user-space /Rect shows at a corner of the requested displayed rectangle.
+            let [a, b, c, d] = placement.rect;
+            let mut shown: Vec<(i64, i64)> = [(a, b), (a, d), (c, b), (c, d)]
+                .iter()
+                .map(|&(x, y)| {
+                    let (sx, sy) = user_to_display(&p, x, y);
+                    (sx.round() as i64, sy.round() as i64)
+                })
+                .collect();
+            shown.sort();
+            assert_eq!(
+                shown,
+                vec![(40, 30), (40, 80), (160, 30), (160, 80)],
+                "rotate {rotate}"
+            );
+            assert_eq!((placement.width, placement.height), (120.0, 50.0));
+        }
+    }
+
+    #[test]
+    fn rectangles_outside_the_displayed_page_are_refused() {
+        let p = page(90);
+        assert!(
+            Placement::on(
+                &p,
+                DisplayRect {
+                    x: 700.0,
+                    y: 10.0,
+                    w: 120.0,
+                    h: 50.0
+                }
+            )
+            .is_err()
+        );
+        assert!(
+            Placement::on(
+                &p,
+                DisplayRect {
+                    x: 10.0,
+                    y: 10.0,
+                    w: 0.0,
+                    h: 50.0
+                }
+            )
+            .is_err()
+        );
+        assert!(
+            Placement::on(
+                &p,
+                DisplayRect {
+                    x: 680.0,
+                    y: 550.0,
+                    w: 120.0,
+                    h: 50.0
+                }
+            )
+            .is_ok()
+        );
+    }
+}
