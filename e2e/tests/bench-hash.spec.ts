@@ -96,3 +96,43 @@ test('rendering a page for the placement preview (hayro in the worker)', async (
     console.log(`render page 1 of ${name} at 900 px: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
   }
 });
+
+test('rendering the same pages with pdf.js, the JavaScript alternative', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'one browser size is enough for a benchmark');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { brotliCompressSync } = await import('node:zlib');
+  const pdfjsDir = join(__dirname, '..', 'node_modules', 'pdfjs-dist', 'build');
+  const br = (f: string) => brotliCompressSync(readFileSync(join(pdfjsDir, f))).length;
+  console.log(`pdf.js 4.10 size: pdf.min.mjs ${br('pdf.min.mjs')} B + pdf.worker.min.mjs ${br('pdf.worker.min.mjs')} B brotli`);
+  await page.route('**/__pdfjs/*', (route) =>
+    route.fulfill({ path: join(pdfjsDir, new URL(route.request().url()).pathname.split('/').pop()!), contentType: 'text/javascript' }),
+  );
+  const corpus = join(__dirname, '..', '..', 'shared', 'tests', 'corpus');
+  const files = ['lo-cong-van-18p.pdf', 'rotated-90.pdf', 'debian-libtasn1.pdf', 'gs-scan-jpeg.pdf', 'qpdf-objstm-18p.pdf'];
+  await signIn(page, 'lanhdao.ubnd', DEMO_PASSWORD);
+  await expect(page.getByTestId('nav-signing')).toBeAttached();
+  for (const name of files) {
+    const bytes = Array.from(readFileSync(join(corpus, name)));
+    const times = await page.evaluate(async (data) => {
+      const pdfjs: any = await import('/__pdfjs/pdf.min.mjs' as string);
+      pdfjs.GlobalWorkerOptions.workerSrc = '/__pdfjs/pdf.worker.min.mjs';
+      const out: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        const doc = await pdfjs.getDocument({ data: new Uint8Array(data), isEvalSupported: false }).promise;
+        const p = await doc.getPage(1);
+        const base = p.getViewport({ scale: 1 });
+        const viewport = p.getViewport({ scale: 900 / base.width });
+        const canvas = document.createElement('canvas');
+        canvas.width = Math.ceil(viewport.width);
+        canvas.height = Math.ceil(viewport.height);
+        await p.render({ canvasContext: canvas.getContext('2d'), viewport }).promise;
+        out.push(performance.now() - t0);
+        await doc.destroy();
+      }
+      return out;
+    }, bytes);
+    console.log(`pdf.js render page 1 of ${name} at 900 px: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  }
+});
