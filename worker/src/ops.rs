@@ -5,6 +5,7 @@ use shared::pdf::appearance::{DisplayRect, display_size};
 use shared::pdf::cms::{Padding, RsaSigner};
 use shared::pdf::document::Document;
 use shared::pdf::sign::{SignatureKind, SignatureRequest};
+use shared::pdf::source::Src;
 use shared::pdf::verify::{VerifyOptions, active_content, verify_document};
 use shared::time::Timestamp;
 use web_sys::FileReaderSync;
@@ -40,7 +41,87 @@ fn read_slice(blob: &web_sys::Blob, start: f64, end: f64) -> Result<js_sys::Uint
     Ok(js_sys::Uint8Array::new(&buffer))
 }
 
-/// The whole file, read in slices with progress (for the operations that need random access).
+/// A `File` read on demand through `FileReaderSync`, with a small cache of 256 KiB blocks: the core asks for the
+/// ranges it needs, so verifying or signing a 200 MB file never holds it whole.
+struct BlobReader<'a> {
+    blob: &'a web_sys::Blob,
+    len: usize,
+    cache: std::cell::RefCell<Vec<(usize, Vec<u8>)>>,
+}
+
+const BLOCK: usize = 256 * 1024;
+const CACHED_BLOCKS: usize = 8;
+
+impl<'a> BlobReader<'a> {
+    fn new(blob: &'a web_sys::Blob) -> Self {
+        Self {
+            blob,
+            len: blob.size() as usize,
+            cache: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    fn read_direct(&self, offset: usize, buf: &mut [u8]) -> usize {
+        let end = (offset + buf.len()).min(self.len);
+        if offset >= end {
+            return 0;
+        }
+        match read_slice(self.blob, offset as f64, end as f64) {
+            Ok(array) => {
+                let n = (array.length() as usize).min(buf.len());
+                array.slice(0, n as u32).copy_to(&mut buf[..n]);
+                n
+            }
+            Err(_) => 0,
+        }
+    }
+
+    fn block(&self, index: usize) -> Vec<u8> {
+        let mut cache = self.cache.borrow_mut();
+        if let Some(pos) = cache.iter().position(|(i, _)| *i == index) {
+            let hit = cache.remove(pos);
+            let data = hit.1.clone();
+            cache.push(hit);
+            return data;
+        }
+        let start = index * BLOCK;
+        let mut data = vec![0u8; BLOCK.min(self.len.saturating_sub(start))];
+        let n = self.read_direct(start, &mut data);
+        data.truncate(n);
+        if cache.len() >= CACHED_BLOCKS {
+            cache.remove(0);
+        }
+        cache.push((index, data.clone()));
+        data
+    }
+}
+
+impl shared::pdf::source::RandomRead for BlobReader<'_> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn read_at(&self, offset: usize, buf: &mut [u8]) -> usize {
+        if buf.len() > BLOCK {
+            return self.read_direct(offset, buf);
+        }
+        let mut done = 0;
+        while done < buf.len() {
+            let at = offset + done;
+            let block = self.block(at / BLOCK);
+            let within = at % BLOCK;
+            if within >= block.len() {
+                break;
+            }
+            let n = (block.len() - within).min(buf.len() - done);
+            buf[done..done + n].copy_from_slice(&block[within..within + n]);
+            done += n;
+        }
+        done
+    }
+}
+
+/// The whole file, read in slices with progress (only the renderer needs it whole).
 fn read_all(reply: &Reply, blob: &web_sys::Blob) -> Result<Vec<u8>, String> {
     let size = blob.size();
     let mut out = Vec::with_capacity(size as usize);
@@ -168,8 +249,9 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
             );
         }
         "inspect" => {
-            let data = read_all(reply, file_of(&request)?)?;
-            let doc = Document::open(&data).map_err(err)?;
+            let reader = BlobReader::new(file_of(&request)?);
+            let src = Src::reader(&reader);
+            let doc = Document::open(src).map_err(err)?;
             let pages = doc
                 .pages()
                 .map_err(err)?
@@ -189,7 +271,7 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
                 .iter()
                 .filter(|f| f.field_type.as_deref() == Some(b"Sig") && f.value.is_some())
                 .count();
-            let active = active_content(&data).map_err(err)?;
+            let active = active_content(src).map_err(err)?;
             reply.ok(
                 &Inspection {
                     pages,
@@ -200,7 +282,7 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
             );
         }
         "verify" => {
-            let data = read_all(reply, file_of(&request)?)?;
+            let reader = BlobReader::new(file_of(&request)?);
             let mut options = VerifyOptions::default();
             if let Some(list) = arg(&request.args, "trust").and_then(|t| t.as_array()) {
                 for pem in list.iter().filter_map(|p| p.as_str()) {
@@ -209,7 +291,7 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
                         .extend(shared::pki::certs_from_pem_or_der(pem.as_bytes()).map_err(err)?);
                 }
             }
-            let reports = verify_document(&data, &options).map_err(err)?;
+            let reports = verify_document(Src::reader(&reader), &options).map_err(err)?;
             reply.ok(&reports, None);
         }
         "render" => {
@@ -335,7 +417,7 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
         "sign" => {
             let args: SignArgs = serde_json::from_value(request.args.clone())
                 .map_err(|e| format!("Yêu cầu ký sai: {e}"))?;
-            let data = read_all(reply, file_of(&request)?)?;
+            let blob = file_of(&request)?;
             let sealed = keys::get(&args.key_id).await?;
             let certificates = sealed.certificates().map_err(err)?;
             if certificates.is_empty() {
@@ -367,11 +449,12 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
                 organization,
                 time: now(),
             };
-            let appended = shared::pdf::sign::sign(&data, &sign_request, &signer).map_err(err)?;
-            // Only the appended bytes travel back: the page joins them to the File it already has (a Blob of two
-            // parts), so the signed document is never copied whole.
-            let size = data.len() + appended.len();
-            drop(data);
+            // Read on demand and hashed in chunks: the document is never held whole. Only the appended bytes travel
+            // back; the page joins them to the File it already has (a Blob of two parts).
+            let reader = BlobReader::new(blob);
+            let appended = shared::pdf::sign::sign(Src::reader(&reader), &sign_request, &signer)
+                .map_err(err)?;
+            let size = reader.len + appended.len();
             reply.ok(&serde_json::json!({ "size": size }), Some(&appended));
         }
         other => return Err(format!("Thao tác không được hỗ trợ: {other}")),

@@ -71,11 +71,7 @@ pub fn analyse(
         added_signatures: 0,
         reasons: vec![],
     };
-    let data = current.data;
-    if data[signed_end..]
-        .iter()
-        .all(|b| super::parse::is_whitespace(*b))
-    {
+    if current.src.all_whitespace(signed_end..current.len()) {
         return Ok(report);
     }
     // The later revisions must extend the signed one: same chain of sections below them.
@@ -605,7 +601,8 @@ fn is_reachable_from_root(doc: &Document, num: u32) -> PdfResult<bool> {
 /// Bytes after the signed revision must all belong to later incremental sections: an object header that no
 /// cross-reference entry points at is what the "incremental saving attack" variants without xref rely on.
 fn check_appended_bytes(current: &Document, signed_end: usize, report: &mut ModificationReport) {
-    let data = current.data;
+    // The later revisions (what was appended after signing; small in practice).
+    let tail = current.src.bytes(signed_end..current.len());
     let referenced: HashSet<usize> = current
         .sections
         .iter()
@@ -617,7 +614,6 @@ fn check_appended_bytes(current: &Document, signed_end: usize, report: &mut Modi
         })
         .chain(current.sections.iter().map(|s| s.offset))
         .collect();
-    let tail = &data[signed_end..];
     let mut i = 0;
     while let Some(p) = super::parse::find(&tail[i..], b" obj") {
         let at = signed_end + i + p;
@@ -625,7 +621,7 @@ fn check_appended_bytes(current: &Document, signed_end: usize, report: &mut Modi
         let mut start = at;
         let mut spaces = 0;
         while start > signed_end {
-            let b = data[start - 1];
+            let b = tail[start - 1 - signed_end];
             if b.is_ascii_digit() {
                 start -= 1;
             } else if b == b' ' && spaces == 0 {
@@ -635,7 +631,7 @@ fn check_appended_bytes(current: &Document, signed_end: usize, report: &mut Modi
                 break;
             }
         }
-        let mut parser = Parser::new(data, start);
+        let mut parser = Parser::new(&tail, start - signed_end);
         if parser.read_object_header().is_ok()
             && !referenced.contains(&start)
             && !inside_stream(current, start)
@@ -647,13 +643,13 @@ fn check_appended_bytes(current: &Document, signed_end: usize, report: &mut Modi
         }
         i += p + 4;
     }
-    let last_end = super::document::revision_ends(data)
+    let last_end = super::document::revision_ends(current.src)
         .last()
         .copied()
         .unwrap_or(0);
-    if !data[last_end.max(signed_end)..]
-        .iter()
-        .all(|b| super::parse::is_whitespace(*b))
+    if !current
+        .src
+        .all_whitespace(last_end.max(signed_end)..current.len())
     {
         report.other("có dữ liệu lạ sau dấu kết thúc tệp (%%EOF)".into());
     }

@@ -11,7 +11,8 @@ use std::rc::Rc;
 use super::error::{PdfError, PdfResult};
 use super::filter::decode_stream;
 use super::object::{Dict, ObjRef, Object, decode_text_string};
-use super::parse::{Parser, find, rfind};
+use super::parse::{LengthResolver, Parser, find, rfind};
+use super::source::Src;
 
 /// Where the newest revision keeps an object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +66,8 @@ struct ObjectStreamContents {
 }
 
 pub struct Document<'a> {
-    pub data: &'a [u8],
+    /// The file (or the revision of it) this document reads.
+    pub src: Src<'a>,
     /// Newest first.
     pub sections: Vec<XrefSection>,
     xref: HashMap<u32, XrefEntry>,
@@ -82,14 +84,16 @@ const MAX_SECTIONS: usize = 10_000;
 const MAX_TREE_DEPTH: usize = 64;
 
 impl<'a> Document<'a> {
-    pub fn open(data: &'a [u8]) -> PdfResult<Self> {
-        let header_pos = find(&data[..data.len().min(1024)], b"%PDF-").ok_or(PdfError::NotPdf)?;
-        let header_version = data[header_pos + 5..]
+    pub fn open(src: impl Into<Src<'a>>) -> PdfResult<Self> {
+        let src = src.into();
+        let head = src.bytes(0..1024);
+        let header_pos = find(&head, b"%PDF-").ok_or(PdfError::NotPdf)?;
+        let header_version = head[header_pos + 5..]
             .iter()
             .take_while(|b| b.is_ascii_digit() || **b == b'.')
             .map(|&b| b as char)
             .collect::<String>();
-        let startxref = find_startxref(data)?;
+        let startxref = find_startxref(src)?;
         let mut sections = Vec::new();
         let mut visited = HashSet::new();
         let mut next = Some(startxref);
@@ -97,7 +101,7 @@ impl<'a> Document<'a> {
             if !visited.insert(offset) || sections.len() >= MAX_SECTIONS {
                 return Err(PdfError::malformed("chuỗi bảng tham chiếu chéo bị lặp"));
             }
-            let section = read_section(data, offset)?;
+            let section = read_section(src, offset)?;
             next = match section.trailer.get(b"Prev") {
                 Some(Object::Int(p)) => {
                     Some(usize::try_from(*p).map_err(|_| PdfError::malformed("/Prev âm"))?)
@@ -120,7 +124,7 @@ impl<'a> Document<'a> {
             return Err(PdfError::malformed("thiếu danh mục gốc (/Root)"));
         }
         Ok(Self {
-            data,
+            src,
             sections,
             xref,
             trailer,
@@ -191,8 +195,17 @@ impl<'a> Document<'a> {
         }
     }
 
+    /// The file's length (of this revision).
+    pub fn len(&self) -> usize {
+        self.src.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.src.is_empty()
+    }
+
     fn read_at(&self, offset: usize, expected: ObjRef) -> PdfResult<Object> {
-        if offset >= self.data.len() {
+        if offset >= self.src.len() {
             return Err(PdfError::malformed(format!(
                 "đối tượng {} nằm ngoài tệp",
                 expected.num
@@ -205,7 +218,7 @@ impl<'a> Document<'a> {
                 self.get(r).ok().and_then(|o| o.as_int())
             }
         };
-        let (id, object) = Parser::new(self.data, offset).read_indirect(&resolve_length)?;
+        let (id, object, _) = parse_indirect(self.src, offset, &resolve_length)?;
         if id.num != expected.num {
             return Err(PdfError::malformed(format!(
                 "bảng tham chiếu trỏ đối tượng {} tới đối tượng {}",
@@ -251,7 +264,7 @@ impl<'a> Document<'a> {
                 "đối tượng {stream} không phải luồng đối tượng"
             )));
         };
-        let data = decode_stream(&s.dict, &self.data[s.data.clone()])?;
+        let data = decode_stream(&s.dict, &self.src.bytes(s.data.clone()))?;
         let n = s.dict.int(b"N").unwrap_or(0).clamp(0, 1_000_000) as usize;
         let first = s.dict.int(b"First").unwrap_or(0).max(0) as usize;
         let mut index = Vec::with_capacity(n);
@@ -299,8 +312,8 @@ impl<'a> Document<'a> {
         }
     }
 
-    pub fn stream_bytes(&self, stream: &super::object::Stream) -> &'a [u8] {
-        &self.data[stream.data.clone()]
+    pub fn stream_bytes(&self, stream: &super::object::Stream) -> std::borrow::Cow<'a, [u8]> {
+        self.src.bytes(stream.data.clone())
     }
 
     pub fn pages(&self) -> PdfResult<Vec<Page>> {
@@ -459,31 +472,87 @@ impl<'a> Document<'a> {
     }
 }
 
-fn find_startxref(data: &[u8]) -> PdfResult<usize> {
-    let tail_start = data.len().saturating_sub(4096);
-    let at = rfind(&data[tail_start..], b"startxref")
-        .map(|p| tail_start + p)
-        .ok_or_else(|| {
-            PdfError::malformed("không tìm thấy 'startxref' ở cuối tệp (tệp bị cắt cụt?)")
-        })?;
-    let mut p = Parser::new(data, at + b"startxref".len());
+/// Parses the indirect object at `offset`: in place when the file is in memory, otherwise from a window that
+/// grows until the object fits (a stream's data is only located). Returns the object and the offset after it.
+pub fn parse_indirect(
+    src: Src,
+    offset: usize,
+    resolve_length: LengthResolver,
+) -> PdfResult<(ObjRef, Object, usize)> {
+    if offset >= src.len() {
+        return Err(PdfError::malformed("đối tượng nằm ngoài tệp"));
+    }
+    if let Some(all) = src.as_slice() {
+        let mut p = Parser::new(all, offset);
+        let (id, object) = p.read_indirect(resolve_length)?;
+        return Ok((id, object, p.pos));
+    }
+    let endstream_at =
+        |abs: usize| Parser::new(&src.bytes(abs..abs + 32), 0).eat_keyword(b"endstream");
+    let mut window = 16 * 1024usize;
+    loop {
+        let end = offset.saturating_add(window).min(src.len());
+        let buf = src.bytes(offset..end);
+        let mut p = Parser::windowed(&buf, offset, src.len(), &endstream_at);
+        let at_file_end = end >= src.len();
+        match p.read_indirect(resolve_length) {
+            Ok((id, object)) => {
+                let located = matches!(&object, Object::Stream(s) if s.data.end > buf.len());
+                // A value cut by the window's edge would parse as something else: only accept with room left.
+                if located || at_file_end || p.pos + 16 <= buf.len() {
+                    let object = match object {
+                        Object::Stream(mut s) => {
+                            s.data = s.data.start + offset..s.data.end + offset;
+                            Object::Stream(s)
+                        }
+                        other => other,
+                    };
+                    return Ok((id, object, offset + p.pos));
+                }
+            }
+            Err(e) if at_file_end => return Err(e),
+            Err(_) => {}
+        }
+        window = window.saturating_mul(4);
+    }
+}
+
+fn find_startxref(src: Src) -> PdfResult<usize> {
+    let tail_start = src.len().saturating_sub(4096);
+    let tail = src.bytes(tail_start..src.len());
+    let at = rfind(&tail, b"startxref").ok_or_else(|| {
+        PdfError::malformed("không tìm thấy 'startxref' ở cuối tệp (tệp bị cắt cụt?)")
+    })?;
+    let mut p = Parser::new(&tail, at + b"startxref".len());
     let offset = p.read_unsigned()?;
     usize::try_from(offset)
         .ok()
-        .filter(|o| *o < data.len())
+        .filter(|o| *o < src.len())
         .ok_or_else(|| PdfError::malformed("'startxref' trỏ ra ngoài tệp"))
 }
 
-fn read_section(data: &[u8], offset: usize) -> PdfResult<XrefSection> {
-    if offset >= data.len() {
+fn read_section(src: Src, offset: usize) -> PdfResult<XrefSection> {
+    if offset >= src.len() {
         return Err(PdfError::malformed("bảng tham chiếu chéo nằm ngoài tệp"));
     }
-    let mut p = Parser::new(data, offset);
-    if p.eat_keyword(b"xref") {
-        let (mut entries, trailer) = read_table(&mut p)?;
+    let starts_with_xref = Parser::new(&src.bytes(offset..offset + 64), 0).eat_keyword(b"xref");
+    if starts_with_xref {
+        // Tables are text of 20 bytes per entry: read a window that grows until the trailer is complete.
+        let mut window = 64 * 1024usize;
+        let (mut entries, trailer) = loop {
+            let end = offset.saturating_add(window).min(src.len());
+            let buf = src.bytes(offset..end);
+            let mut p = Parser::new(&buf, 0);
+            p.expect_keyword(b"xref")?;
+            match read_table(&mut p) {
+                Ok(parsed) if end >= src.len() || p.pos + 16 <= buf.len() => break parsed,
+                Err(e) if end >= src.len() => return Err(e),
+                _ => window = window.saturating_mul(4),
+            }
+        };
         // A hybrid file: objects in object streams are listed in a stream the table points to (§7.5.8.4).
         if let Some(Object::Int(stm)) = trailer.get(b"XRefStm") {
-            let hidden = read_xref_stream(data, usize::try_from(*stm).unwrap_or(usize::MAX))?;
+            let hidden = read_xref_stream(src, usize::try_from(*stm).unwrap_or(usize::MAX))?;
             for (num, e) in hidden.entries {
                 match entries.get(&num) {
                     None | Some(XrefEntry::Free) => {
@@ -501,7 +570,7 @@ fn read_section(data: &[u8], offset: usize) -> PdfResult<XrefSection> {
             trailer,
         });
     }
-    read_xref_stream(data, offset)
+    read_xref_stream(src, offset)
 }
 
 fn read_table(p: &mut Parser) -> PdfResult<(BTreeMap<u32, XrefEntry>, Dict)> {
@@ -546,11 +615,11 @@ fn read_table(p: &mut Parser) -> PdfResult<(BTreeMap<u32, XrefEntry>, Dict)> {
     }
 }
 
-fn read_xref_stream(data: &[u8], offset: usize) -> PdfResult<XrefSection> {
-    if offset >= data.len() {
+fn read_xref_stream(src: Src, offset: usize) -> PdfResult<XrefSection> {
+    if offset >= src.len() {
         return Err(PdfError::malformed("luồng tham chiếu chéo nằm ngoài tệp"));
     }
-    let (id, object) = Parser::new(data, offset).read_indirect(&|_| None)?;
+    let (id, object, _) = parse_indirect(src, offset, &|_| None)?;
     let Object::Stream(stream) = object else {
         return Err(PdfError::malformed(
             "'startxref' không trỏ tới bảng hay luồng tham chiếu chéo",
@@ -561,7 +630,7 @@ fn read_xref_stream(data: &[u8], offset: usize) -> PdfResult<XrefSection> {
             "'startxref' trỏ tới một luồng không phải /XRef",
         ));
     }
-    let decoded = decode_stream(&stream.dict, &data[stream.data.clone()])?;
+    let decoded = decode_stream(&stream.dict, &src.bytes(stream.data.clone()))?;
     let widths: Vec<usize> = stream
         .dict
         .get(b"W")
@@ -642,19 +711,31 @@ fn intersect(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
 }
 
 /// Offsets just past each `%%EOF` marker (and its end of line): the ends of the file's revisions.
-pub fn revision_ends(data: &[u8]) -> Vec<usize> {
+pub fn revision_ends(src: Src) -> Vec<usize> {
     let mut ends = Vec::new();
-    let mut from = 0;
-    while let Some(p) = find(&data[from..], b"%%EOF") {
-        let mut end = from + p + 5;
-        if data.get(end) == Some(&b'\r') {
-            end += 1;
+    // Scan in overlapping chunks so a marker across a chunk boundary is found once.
+    let overlap = 8;
+    let mut at = 0usize;
+    while at < src.len() {
+        let end = (at + super::source::CHUNK).min(src.len());
+        let chunk = src.bytes(at..(end + overlap).min(src.len()));
+        let mut from = 0;
+        while let Some(p) = find(&chunk[from..], b"%%EOF") {
+            let marker = at + from + p;
+            from += p + 5;
+            if marker >= end || ends.last().is_some_and(|e: &usize| marker < *e) {
+                continue;
+            }
+            let mut after = marker + 5;
+            if src.byte(after) == Some(b'\r') {
+                after += 1;
+            }
+            if src.byte(after) == Some(b'\n') {
+                after += 1;
+            }
+            ends.push(after);
         }
-        if data.get(end) == Some(&b'\n') {
-            end += 1;
-        }
-        ends.push(end);
-        from = end;
+        at = end;
     }
     ends
 }

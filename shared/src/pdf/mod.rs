@@ -38,6 +38,8 @@ pub mod parse;
 #[cfg(feature = "crypto")]
 pub mod sign;
 #[cfg(feature = "crypto")]
+pub mod source;
+#[cfg(feature = "crypto")]
 pub mod update;
 #[cfg(feature = "crypto")]
 pub mod verify;

@@ -22,10 +22,13 @@ fn is_regular(b: u8) -> bool {
     !is_whitespace(b) && !is_delimiter(b)
 }
 
-/// A cursor over PDF bytes.
+/// A cursor over PDF bytes: the whole file, or a window of it (see [`Parser::windowed`]).
 pub struct Parser<'a> {
     data: &'a [u8],
     pub pos: usize,
+    /// For a window: where it starts in the file, the file's length, and a check for `endstream` at a file
+    /// offset beyond the window (a long stream's data is located, not read).
+    outside: Option<(usize, usize, &'a dyn Fn(usize) -> bool)>,
 }
 
 /// What resolves `/Length 12 0 R` while parsing a stream (the length may live in another object).
@@ -33,7 +36,26 @@ pub type LengthResolver<'r> = &'r dyn Fn(ObjRef) -> Option<i64>;
 
 impl<'a> Parser<'a> {
     pub fn new(data: &'a [u8], pos: usize) -> Self {
-        Self { data, pos }
+        Self {
+            data,
+            pos,
+            outside: None,
+        }
+    }
+
+    /// A parser over `window`, which starts at `base` in a file of `total` bytes. Positions stay relative to the
+    /// window; stream data may end beyond it (checked with `endstream_at`).
+    pub fn windowed(
+        window: &'a [u8],
+        base: usize,
+        total: usize,
+        endstream_at: &'a dyn Fn(usize) -> bool,
+    ) -> Self {
+        Self {
+            data: window,
+            pos: 0,
+            outside: Some((base, total, endstream_at)),
+        }
     }
 
     fn err(&self, what: &str) -> PdfError {
@@ -151,8 +173,14 @@ impl<'a> Parser<'a> {
         let fits = |len: i64| {
             let len = usize::try_from(len).ok()?;
             let end = start.checked_add(len)?;
-            let mut after = Parser::new(self.data, end.min(self.data.len()));
-            (end <= self.data.len() && after.eat_keyword(b"endstream")).then_some(end)
+            if end > self.data.len() {
+                // Beyond the window: ask the file.
+                let (base, total, endstream_at) = self.outside?;
+                let abs = base.checked_add(end)?;
+                return (abs <= total && endstream_at(abs)).then_some(end);
+            }
+            let mut after = Parser::new(self.data, end);
+            after.eat_keyword(b"endstream").then_some(end)
         };
         let end = match declared.and_then(fits) {
             Some(end) => end,
@@ -170,6 +198,14 @@ impl<'a> Parser<'a> {
                 end
             }
         };
+        if end > self.data.len() {
+            // The data runs past the window (checked above): the object ends there.
+            self.pos = self.data.len();
+            return Ok(Stream {
+                dict,
+                data: start..end,
+            });
+        }
         self.pos = end;
         self.expect_keyword(b"endstream")?;
         Ok(Stream {

@@ -181,7 +181,7 @@ pub fn prepare(
     let object_at = appended.offsets[&sig_ref] + body_at;
     let mut prepared = PreparedSignature {
         appended: appended.bytes,
-        original_len: doc.data.len(),
+        original_len: doc.len(),
         contents_at: object_at + contents_at,
         contents_hex_len: hex_len,
         field_name,
@@ -237,12 +237,18 @@ impl PreparedSignature {
     }
 }
 
-/// Signs a document held in memory; returns the bytes to append (original ++ returned = signed file).
-pub fn sign(data: &[u8], request: &SignatureRequest, signer: &dyn CmsSigner) -> PdfResult<Vec<u8>> {
-    let doc = Document::open(data)?;
+/// Signs a document (in memory or read on demand); returns the bytes to append (original ++ returned = signed
+/// file). The original is hashed in chunks as it is read, never copied whole.
+pub fn sign<'a>(
+    data: impl Into<super::source::Src<'a>>,
+    request: &SignatureRequest,
+    signer: &dyn CmsSigner,
+) -> PdfResult<Vec<u8>> {
+    let src = data.into();
+    let doc = Document::open(src)?;
     let prepared = prepare(&doc, request, reserve_for(signer))?;
     let mut hasher = prepared.hasher();
-    hasher.update(data);
+    src.for_each_chunk(0..src.len(), |c| hasher.update(c));
     hasher.update(&prepared.appended);
     let digest = hasher
         .finish()

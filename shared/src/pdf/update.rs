@@ -118,9 +118,10 @@ impl<'d, 'a> IncrementalUpdate<'d, 'a> {
 
     /// The bytes to append: objects, then the xref section, trailer, `startxref` and `%%EOF`.
     pub fn finish(mut self) -> PdfResult<Appended> {
-        let base = self.doc.data.len();
+        let base = self.doc.len();
         let mut out = Vec::new();
-        if !self.doc.data.ends_with(b"\n") && !self.doc.data.ends_with(b"\r") {
+        let last = self.doc.src.byte(base.saturating_sub(1));
+        if last != Some(b'\n') && last != Some(b'\r') {
             out.push(b'\n');
         }
         let mut offsets = BTreeMap::new();

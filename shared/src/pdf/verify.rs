@@ -19,7 +19,6 @@ use super::diff::{Modification, analyse};
 use super::document::{Document, XrefEntry, revision_ends};
 use super::error::PdfResult;
 use super::object::{Object, decode_text_string};
-use super::parse::Parser;
 use crate::time::Timestamp;
 
 const OID_SHA384_WITH_RSA: const_oid::ObjectIdentifier =
@@ -85,7 +84,10 @@ pub struct SignatureReport {
     pub problems: Vec<String>,
 }
 
-pub fn verify_document(data: &[u8], options: &VerifyOptions) -> PdfResult<Vec<SignatureReport>> {
+pub fn verify_document<'a>(
+    data: impl Into<super::source::Src<'a>>,
+    options: &VerifyOptions,
+) -> PdfResult<Vec<SignatureReport>> {
     let doc = Document::open(data)?;
     let mut reports = Vec::new();
     for field in doc.fields()? {
@@ -136,7 +138,7 @@ fn verify_one(
     sig: &super::object::Dict,
     options: &VerifyOptions,
 ) -> PdfResult<SignatureReport> {
-    let data = doc.data;
+    let src = doc.src;
     let mut report = broken(field, "");
     report.problems.clear();
     report.signing_time = sig
@@ -174,25 +176,29 @@ fn verify_one(
         return Ok(report);
     };
     let end = c.saturating_add(d);
-    let structure_ok =
-        a == 0 && b > 0 && c > b && end <= data.len() && data[b] == b'<' && data[c - 1] == b'>';
+    let structure_ok = a == 0
+        && b > 0
+        && c > b
+        && end <= src.len()
+        && src.byte(b) == Some(b'<')
+        && src.byte(c - 1) == Some(b'>');
     if !structure_ok {
         report.problems.push(
             "/ByteRange không bao đúng toàn bộ tệp trừ chỗ chữ ký (dấu hiệu bọc chữ ký)".into(),
         );
         return Ok(report);
     }
-    let hole = &data[b + 1..c - 1];
+    let hole = src.bytes(b + 1..c - 1);
     let hole_is_hex = hole.iter().all(|x| x.is_ascii_hexdigit());
     let hole_matches = hole_is_hex
         && hole.len() == contents.len() * 2
-        && crate::hex(contents).as_bytes().eq_ignore_ascii_case(hole);
+        && crate::hex(contents).as_bytes().eq_ignore_ascii_case(&hole);
     // The signature dictionary must itself be inside the signed bytes, around the hole.
     let dict_around_hole = match sig_ref.and_then(|r| doc.offset_of(r.num)) {
-        Some(off) if off < b => {
-            let mut p = Parser::new(data, off);
-            p.read_indirect(&|_| None).is_ok() && p.pos > c && p.pos <= end
-        }
+        Some(off) if off < b => match super::document::parse_indirect(src, off, &|_| None) {
+            Ok((_, _, after)) => after > c && after <= end,
+            Err(_) => false,
+        },
         _ => false,
     };
     if !hole_matches || !dict_around_hole {
@@ -201,14 +207,14 @@ fn verify_one(
         );
         return Ok(report);
     }
-    let at_revision_end = revision_ends(data).contains(&end) || end == data.len();
+    let at_revision_end = end == src.len() || revision_ends(src).contains(&end);
     if !at_revision_end {
         report
             .problems
             .push("phần được ký không kết thúc ở cuối một phiên bản của tệp".into());
         return Ok(report);
     }
-    report.covers_whole_document = data[end..].iter().all(|x| super::parse::is_whitespace(*x));
+    report.covers_whole_document = src.all_whitespace(end..src.len());
 
     // 2. CMS.
     let signed_data = match parse_signed_data(contents) {
@@ -276,23 +282,21 @@ fn verify_one(
     ])
     .map_err(|e| super::error::PdfError::malformed(e.to_string()))?;
     let document_digest = if digest_oid == OID_SHA256 {
-        hasher.update(&data[..end]);
+        src.for_each_chunk(0..end, |chunk| hasher.update(chunk));
         hasher
             .finish()
             .map_err(|e| super::error::PdfError::malformed(e.to_string()))?
             .to_vec()
     } else if digest_oid == OID_SHA384 {
-        Sha384::new()
-            .chain_update(&data[..b])
-            .chain_update(&data[c..end])
-            .finalize()
-            .to_vec()
+        let mut h = Sha384::new();
+        src.for_each_chunk(0..b, |chunk| h.update(chunk));
+        src.for_each_chunk(c..end, |chunk| h.update(chunk));
+        h.finalize().to_vec()
     } else if digest_oid == OID_SHA512 {
-        Sha512::new()
-            .chain_update(&data[..b])
-            .chain_update(&data[c..end])
-            .finalize()
-            .to_vec()
+        let mut h = Sha512::new();
+        src.for_each_chunk(0..b, |chunk| h.update(chunk));
+        src.for_each_chunk(c..end, |chunk| h.update(chunk));
+        h.finalize().to_vec()
     } else {
         report
             .problems
@@ -384,7 +388,8 @@ fn verify_one(
     if report.covers_whole_document {
         report.modification = Modification::None;
     } else {
-        let analysed = Document::open(&data[..end]).and_then(|signed| analyse(&signed, doc, end));
+        let analysed =
+            Document::open(src.prefix(end)).and_then(|signed| analyse(&signed, doc, end));
         let m = match analysed {
             Ok(m) => m,
             Err(e) => super::diff::ModificationReport::unreadable(e.to_string()),
@@ -668,7 +673,7 @@ pub fn parse_pdf_date(raw: &[u8]) -> Option<Timestamp> {
 
 /// Whether the document contains content that must not be issued (Điều 22.2): JavaScript, launch, submit or
 /// import actions, embedded files, XFA. Returns what was found, in Vietnamese.
-pub fn active_content(data: &[u8]) -> PdfResult<Vec<String>> {
+pub fn active_content<'a>(data: impl Into<super::source::Src<'a>>) -> PdfResult<Vec<String>> {
     let doc = Document::open(data)?;
     let mut found = std::collections::BTreeSet::new();
     for num in doc.object_numbers().collect::<Vec<_>>() {
