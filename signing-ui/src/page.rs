@@ -688,6 +688,7 @@ fn SignPanel() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<String>);
     let previewing = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
     // CSS pixels per PDF point of the preview.
     let scale = RwSignal::new(1.0f64);
@@ -738,6 +739,24 @@ fn SignPanel() -> impl IntoView {
             }
         }
     };
+    let outline = move |css_width: f64, page_w: f64, page_h: f64| {
+        let Some(canvas) = canvas_ref.get_untracked() else {
+            return;
+        };
+        let css_height = css_width * page_h / page_w;
+        canvas.set_width(css_width as u32);
+        canvas.set_height(css_height as u32);
+        let _ = canvas.set_attribute(
+            "style",
+            &format!("width:{css_width}px;height:{css_height}px"),
+        );
+        scale.set(css_width / page_w);
+        if let Ok(Some(ctx)) = canvas.get_context("2d") {
+            let ctx: web_sys::CanvasRenderingContext2d = ctx.unchecked_into();
+            ctx.set_fill_style_str("#ffffff");
+            ctx.fill_rect(0.0, 0.0, css_width, css_height);
+        }
+    };
     let preview_width = move || {
         // The panel's width (the canvas itself may still be small before the first render).
         let panel = canvas_ref
@@ -780,7 +799,16 @@ fn SignPanel() -> impl IntoView {
             busy.set(None);
             match rendered {
                 Ok(answer) => paint(answer, css_width, p.width),
-                Err(e) => error.set(Some(format!("Không hiển thị được trang: {e}"))),
+                Err(e) => {
+                    // No picture (a very large file, or a page the renderer cannot draw): an outline of the page
+                    // at its real proportions still lets the box be placed.
+                    outline(css_width, p.width, p.height);
+                    let message = e
+                        .strip_prefix("TOO_BIG:")
+                        .map(str::to_string)
+                        .unwrap_or(format!("Không vẽ được trang: {e}"));
+                    notice.set(Some(message));
+                }
             }
         });
     };
@@ -795,6 +823,7 @@ fn SignPanel() -> impl IntoView {
         let Some(f) = chosen_file(&ev) else { return };
         error.set(None);
         done.set(None);
+        notice.set(None);
         info.set(None);
         file.set(Some(f.clone()));
         page.set(0);
@@ -934,7 +963,9 @@ fn SignPanel() -> impl IntoView {
                     paint(answer, css_width, p.width);
                     previewing.set(true);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => error.set(Some(
+                    e.strip_prefix("TOO_BIG:").map(str::to_string).unwrap_or(e),
+                )),
             }
         });
     };
@@ -1003,6 +1034,7 @@ fn SignPanel() -> impl IntoView {
             {move || busy.get().map(|(l, f)| view! { <ProgressBar label=Signal::derive(move || l.clone()) fraction=Signal::derive(move || f) /> })}
             {move || error.get().map(|e| view! { <div class="alert alert-error" role="alert" data-testid="sign-error">{e}</div> })}
             {move || done.get().map(|d| view! { <div class="alert" role="status" data-testid="sign-done">{d}</div> })}
+            {move || notice.get().map(|n| view! { <div class="alert alert-warning" role="status" data-testid="sign-notice">{n}</div> })}
             {move || {
                 info.get()
                     .map(|i| {

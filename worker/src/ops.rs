@@ -295,6 +295,7 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
             reply.ok(&reports, None);
         }
         "render" => {
+            too_big_to_render(file_of(&request)?)?;
             let data = read_all(reply, file_of(&request)?)?;
             let page_index = arg(&request.args, "page")
                 .and_then(|p| p.as_u64())
@@ -376,6 +377,7 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
             let width_px = arg(&request.args, "width")
                 .and_then(|w| w.as_f64())
                 .unwrap_or(800.0) as f32;
+            too_big_to_render(file_of(&request)?)?;
             let data = read_all(reply, file_of(&request)?)?;
             let sealed = keys::get(&args.key_id).await?;
             let certificates = sealed.certificates().map_err(err)?;
@@ -458,6 +460,20 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
             reply.ok(&serde_json::json!({ "size": size }), Some(&appended));
         }
         other => return Err(format!("Thao tác không được hỗ trợ: {other}")),
+    }
+    Ok(())
+}
+
+/// The renderer needs the whole file in memory: above this size the page is not drawn (the placement box still
+/// works on an outline of the page), so memory stays bounded whatever the document's size.
+const RENDER_MAX: f64 = 64.0 * 1024.0 * 1024.0;
+
+fn too_big_to_render(blob: &web_sys::Blob) -> Result<(), String> {
+    if blob.size() > RENDER_MAX {
+        return Err(format!(
+            "TOO_BIG:Tệp {:.0} MB lớn hơn 64 MB nên không vẽ trước trang; khung vị trí vẫn dùng được trên khung trang.",
+            blob.size() / 1_048_576.0
+        ));
     }
     Ok(())
 }

@@ -28,8 +28,11 @@ pub struct Parser<'a> {
     pub pos: usize,
     /// For a window: where it starts in the file, the file's length, and a check for `endstream` at a file
     /// offset beyond the window (a long stream's data is located, not read).
-    outside: Option<(usize, usize, &'a dyn Fn(usize) -> bool)>,
+    outside: Option<(usize, usize, EndstreamProbe<'a>)>,
 }
+
+/// Whether `endstream` follows at a file offset (for stream data running past a window).
+pub type EndstreamProbe<'a> = &'a dyn Fn(usize) -> bool;
 
 /// What resolves `/Length 12 0 R` while parsing a stream (the length may live in another object).
 pub type LengthResolver<'r> = &'r dyn Fn(ObjRef) -> Option<i64>;

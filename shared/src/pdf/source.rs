@@ -9,6 +9,9 @@ use std::ops::Range;
 /// Random-access reads of a file of known length.
 pub trait RandomRead {
     fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Fills `buf` from `offset`; returns how many bytes were read (fewer only at the end of the file).
     fn read_at(&self, offset: usize, buf: &mut [u8]) -> usize;
 }
