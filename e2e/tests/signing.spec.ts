@@ -197,3 +197,73 @@ test('a key generated in the browser gets its certificate from the CA and signs'
   expect(reports[0].signer).toBe('Phạm Thị Chuyên Viên');
   expect(pdfsigValid(out)).toBe(1);
 });
+
+/** A real document grown to 200 MB by an incremental update holding one large stream (as a big scan would). */
+function bigPdf(dir: string): string {
+  const base = readFileSync(join(CORPUS, 'lo-cong-van-18p.pdf'));
+  const text = base.toString('latin1');
+  const startxref = Number(text.slice(text.lastIndexOf('startxref') + 9).trim().split(/\s+/)[0]);
+  const trailer = text.slice(text.lastIndexOf('trailer'));
+  const root = trailer.match(/\/Root\s+(\d+\s+\d+\s+R)/)![1];
+  const size = Number(trailer.match(/\/Size\s+(\d+)/)![1]);
+  const payload = Buffer.alloc(200 * 1024 * 1024, 0x41);
+  const head = Buffer.from(`\n${size} 0 obj\n<</Length ${payload.length}>>\nstream\n`, 'latin1');
+  const objectOffset = base.length + 1;
+  const tailStart = base.length + head.length + payload.length;
+  const tail = `\nendstream\nendobj\n`;
+  const xrefOffset = tailStart + tail.length;
+  const xref =
+    `xref\n${size} 1\n${String(objectOffset).padStart(10, '0')} 00000 n\r\n` +
+    `trailer\n<</Size ${size + 1} /Root ${root} /Prev ${startxref}>>\nstartxref\n${xrefOffset}\n%%EOF\n`;
+  const path = join(dir, 'lon-200mb.pdf');
+  writeFileSync(path, Buffer.concat([base, head, payload, Buffer.from(tail + xref, 'latin1')]));
+  return path;
+}
+
+test('a 200 MB document is signed and verified in the browser in bounded memory', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'memory does not depend on the screen size');
+  test.setTimeout(300_000);
+  const dir = mkdtempSync(join(tmpdir(), 'vanban-e2e-'));
+  const big = bigPdf(dir);
+  await openSigning(page);
+  await importLeaderKey(page);
+  await page.getByTestId('tab-sign').click();
+  await page.getByTestId('sign-file').setInputFiles(big);
+  // Too large to draw: an outline of the page, and the box still works.
+  await expect(page.getByTestId('sign-notice')).toContainText('không vẽ trước trang', { timeout: 60_000 });
+  await expect(page.getByTestId('placement-box')).toBeVisible();
+  const result = await page.evaluate(async () => {
+    const input = document.querySelector('[data-testid=sign-file]') as HTMLInputElement;
+    const file = input.files![0];
+    const worker = new Worker('/vanban_worker_loader.js');
+    await new Promise<void>((ok) => (worker.onmessage = (e) => e.data.id === 0 && ok()));
+    let next = 1;
+    const call = (op: string, args: object, blob?: Blob) =>
+      new Promise<any>((ok, fail) => {
+        const id = next++;
+        worker.onmessage = (e) => {
+          if (e.data.id !== id || e.data.kind === 'progress') return;
+          e.data.kind === 'ok' ? ok(e.data) : fail(JSON.parse(e.data.json));
+        };
+        worker.postMessage({ id, op, args: JSON.stringify(args), file: blob });
+      });
+    const keys = JSON.parse((await call('keys.list', {})).json);
+    const signed = await call(
+      'sign',
+      { key_id: keys[0].id, pin: '135790', kind: 'signer', page: 0, rect: [300, 80, 200, 60], text: 'Trần Văn Lãnh Đạo' },
+      file,
+    );
+    const whole = new Blob([file, signed.bytes]);
+    const reports = JSON.parse((await call('verify', { trust: [] }, whole)).json);
+    const memory = JSON.parse((await call('memory', {})).json).wasm_memory_bytes;
+    worker.terminate();
+    return { size: whole.size, reports, memory };
+  });
+  expect(result.size).toBeGreaterThan(200 * 1024 * 1024);
+  expect(result.reports).toHaveLength(1);
+  expect(result.reports[0].valid).toBe(true);
+  expect(result.reports[0].modification).toBe('none');
+  console.log(`200 MB: signed and verified; the worker's WASM memory peaked at ${(result.memory / 1048576).toFixed(1)} MiB`);
+  // Argon2id alone takes 64 MiB to open the key; the file is never held whole (that would take over 200 MiB).
+  expect(result.memory).toBeLessThan(120 * 1024 * 1024);
+});

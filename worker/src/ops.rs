@@ -459,6 +459,13 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
             let size = reader.len + appended.len();
             reply.ok(&serde_json::json!({ "size": size }), Some(&appended));
         }
+        // Diagnostics: how much WASM memory the worker holds (it never shrinks, so this is its peak).
+        "memory" => {
+            use wasm_bindgen::JsCast;
+            let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+            let bytes = memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length();
+            reply.ok(&serde_json::json!({ "wasm_memory_bytes": bytes }), None);
+        }
         other => return Err(format!("Thao tác không được hỗ trợ: {other}")),
     }
     Ok(())
