@@ -463,7 +463,10 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
         "memory" => {
             use wasm_bindgen::JsCast;
             let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-            let bytes = memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length();
+            let bytes = memory
+                .buffer()
+                .unchecked_into::<js_sys::ArrayBuffer>()
+                .byte_length();
             reply.ok(&serde_json::json!({ "wasm_memory_bytes": bytes }), None);
         }
         other => return Err(format!("Thao tác không được hỗ trợ: {other}")),
