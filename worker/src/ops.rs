@@ -47,6 +47,10 @@ struct BlobReader<'a> {
     blob: &'a web_sys::Blob,
     len: usize,
     cache: std::cell::RefCell<Vec<(usize, Vec<u8>)>>,
+    /// Reports how much was read, so long operations (hashing the signed ranges) show progress.
+    progress: Option<&'a Reply>,
+    read: std::cell::Cell<usize>,
+    reported: std::cell::Cell<usize>,
 }
 
 const BLOCK: usize = 256 * 1024;
@@ -58,6 +62,16 @@ impl<'a> BlobReader<'a> {
             blob,
             len: blob.size() as usize,
             cache: std::cell::RefCell::new(Vec::new()),
+            progress: None,
+            read: std::cell::Cell::new(0),
+            reported: std::cell::Cell::new(0),
+        }
+    }
+
+    fn with_progress(blob: &'a web_sys::Blob, reply: &'a Reply) -> Self {
+        Self {
+            progress: Some(reply),
+            ..Self::new(blob)
         }
     }
 
@@ -70,6 +84,15 @@ impl<'a> BlobReader<'a> {
             Ok(array) => {
                 let n = (array.length() as usize).min(buf.len());
                 array.slice(0, n as u32).copy_to(&mut buf[..n]);
+                let read = self.read.get() + n;
+                self.read.set(read);
+                // Every 4 MiB: the bar moves on a 200 MB file without flooding the page with messages.
+                if let Some(reply) = self.progress
+                    && read >= self.reported.get() + (4 << 20)
+                {
+                    self.reported.set(read);
+                    reply.progress(read.min(self.len) as f64, self.len as f64);
+                }
                 n
             }
             Err(_) => 0,
@@ -282,7 +305,7 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
             );
         }
         "verify" => {
-            let reader = BlobReader::new(file_of(&request)?);
+            let reader = BlobReader::with_progress(file_of(&request)?, reply);
             let mut options = VerifyOptions::default();
             if let Some(list) = arg(&request.args, "trust").and_then(|t| t.as_array()) {
                 for pem in list.iter().filter_map(|p| p.as_str()) {
@@ -453,7 +476,7 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
             };
             // Read on demand and hashed in chunks: the document is never held whole. Only the appended bytes travel
             // back; the page joins them to the File it already has (a Blob of two parts).
-            let reader = BlobReader::new(blob);
+            let reader = BlobReader::with_progress(blob, reply);
             let appended = shared::pdf::sign::sign(Src::reader(&reader), &sign_request, &signer)
                 .map_err(err)?;
             let size = reader.len + appended.len();

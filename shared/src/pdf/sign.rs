@@ -400,14 +400,13 @@ fn appearance_for(
                     Ok(Some((placement, d)))
                 }
                 None => {
-                    if lines.is_empty() {
-                        lines.push(format!("Ký bởi: {}", request.signer_name));
-                        if let Some(o) = &request.organization {
-                            lines.push(format!("Cơ quan: {o}"));
-                        }
-                        lines.push(format!("Thời gian ký: {time}"));
+                    // Without an image the box says who signed, for whom and when (the caller's lines first).
+                    lines.push(format!("Ký bởi: {}", request.signer_name));
+                    if let Some(o) = &request.organization {
+                        lines.push(format!("Cơ quan: {o}"));
                     }
-                    let size = fit_size(&lines, rect.w, rect.h, 9.0)?;
+                    lines.push(format!("Thời gian ký: {time}"));
+                    let size = fit_size(&lines, rect.w, rect.h, 11.0)?;
                     Ok(Some((
                         placement,
                         text_drawing(lines, size, BLUE, size as f64 * 0.25, rect.h),
