@@ -70,18 +70,32 @@ impl Placement {
         }
         let (ax, ay) = display_to_user(page, r.x, r.y);
         let (bx, by) = display_to_user(page, r.x + r.w, r.y + r.h);
+        Ok(Self::of_user_rect(
+            page,
+            [ax.min(bx), ay.min(by), ax.max(bx), ay.max(by)],
+        ))
+    }
+
+    /// The placement of a rectangle already in user space (an existing widget's /Rect), upright as displayed.
+    pub fn of_user_rect(page: &Page, rect: [f64; 4]) -> Self {
+        let (w, h) = (rect[2] - rect[0], rect[3] - rect[1]);
+        let (width, height) = if page.rotate % 180 == 0 {
+            (w, h)
+        } else {
+            (h, w)
+        };
         let matrix = match page.rotate {
             90 => [0.0, 1.0, -1.0, 0.0, 0.0, 0.0],
             180 => [-1.0, 0.0, 0.0, -1.0, 0.0, 0.0],
             270 => [0.0, -1.0, 1.0, 0.0, 0.0, 0.0],
             _ => [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
         };
-        Ok(Self {
-            rect: [ax.min(bx), ay.min(by), ax.max(bx), ay.max(by)],
-            width: r.w,
-            height: r.h,
+        Self {
+            rect,
+            width,
+            height,
             matrix,
-        })
+        }
     }
 }
 

@@ -186,7 +186,7 @@ pub fn fill_number(
                 .ok_or_else(|| {
                     PdfError::Filling("không xác định được trang của ô số/ngày".into())
                 })?;
-            let placement = placement_for_rect(page, rect);
+            let placement = Placement::of_user_rect(page, rect);
             let size = 13.0_f32;
             let font = super::font::FontSubset::new()?;
             let text_w = f64::from(font.width(&text, size));
@@ -253,28 +253,6 @@ fn widget_rect(d: &Dict) -> PdfResult<[f64; 4]> {
         .ok_or_else(|| PdfError::Filling("ô số/ngày không có vị trí (/Rect)".into()))?;
     let v: Vec<f64> = r.iter().map(|o| o.as_number().unwrap_or(0.0)).collect();
     Ok(super::document::normalize_rect([v[0], v[1], v[2], v[3]]))
-}
-
-/// The placement of an existing user-space rectangle, upright on its (possibly rotated) page.
-fn placement_for_rect(page: &Page, rect: [f64; 4]) -> Placement {
-    let (w, h) = (rect[2] - rect[0], rect[3] - rect[1]);
-    let (width, height) = if page.rotate % 180 == 0 {
-        (w, h)
-    } else {
-        (h, w)
-    };
-    let matrix = match page.rotate {
-        90 => [0.0, 1.0, -1.0, 0.0, 0.0, 0.0],
-        180 => [-1.0, 0.0, 0.0, -1.0, 0.0, 0.0],
-        270 => [0.0, -1.0, 1.0, 0.0, 0.0, 0.0],
-        _ => [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
-    };
-    Placement {
-        rect,
-        width,
-        height,
-        matrix,
-    }
 }
 
 #[cfg(test)]
