@@ -222,6 +222,35 @@ struct SignArgs {
     pss: bool,
 }
 
+impl SignArgs {
+    fn kind(&self) -> SignatureKind {
+        match self.kind.as_str() {
+            "seal" => SignatureKind::Seal,
+            "attachment" => SignatureKind::Attachment,
+            _ => SignatureKind::Signer,
+        }
+    }
+
+    /// What the core lays out, for these arguments and this signer (the same for the preview and the signature).
+    fn request(
+        &self,
+        image_png: Option<Vec<u8>>,
+        signer_name: String,
+        organization: Option<String>,
+    ) -> SignatureRequest {
+        SignatureRequest {
+            kind: self.kind(),
+            page: self.page,
+            rect: self.rect.map(|[x, y, w, h]| DisplayRect { x, y, w, h }),
+            image_png,
+            text: self.text.clone(),
+            signer_name,
+            organization,
+            time: now(),
+        }
+    }
+}
+
 pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
     match request.op.as_str() {
         "hash" => {
@@ -408,25 +437,12 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
                 Some(c) => shared::pki::subject_names(c),
                 None => (sealed.label.clone(), None),
             };
-            let kind = match args.kind.as_str() {
-                "seal" => SignatureKind::Seal,
-                "attachment" => SignatureKind::Attachment,
-                _ => SignatureKind::Signer,
-            };
-            let page = if kind == SignatureKind::Attachment {
+            let sign_request = args.request(request.bytes.clone(), signer_name, organization);
+            // An attachment's appearance is always on page 1 (the core puts it there).
+            let page = if sign_request.kind == SignatureKind::Attachment {
                 0
             } else {
                 args.page
-            };
-            let sign_request = SignatureRequest {
-                kind,
-                page,
-                rect: args.rect.map(|[x, y, w, h]| DisplayRect { x, y, w, h }),
-                image_png: request.bytes.clone(),
-                text: args.text,
-                signer_name,
-                organization,
-                time: now(),
             };
             let appended = {
                 let doc = Document::open(&data).map_err(err)?;
@@ -459,21 +475,7 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
                     Padding::Pkcs1v15
                 },
             };
-            let kind = match args.kind.as_str() {
-                "seal" => SignatureKind::Seal,
-                "attachment" => SignatureKind::Attachment,
-                _ => SignatureKind::Signer,
-            };
-            let sign_request = SignatureRequest {
-                kind,
-                page: args.page,
-                rect: args.rect.map(|[x, y, w, h]| DisplayRect { x, y, w, h }),
-                image_png: request.bytes.clone(),
-                text: args.text,
-                signer_name,
-                organization,
-                time: now(),
-            };
+            let sign_request = args.request(request.bytes.clone(), signer_name, organization);
             // Read on demand and hashed in chunks: the document is never held whole. Only the appended bytes travel
             // back; the page joins them to the File it already has (a Blob of two parts).
             let reader = BlobReader::with_progress(blob, reply);
