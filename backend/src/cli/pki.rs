@@ -162,16 +162,7 @@ fn issue(
     )?;
     let bundle = pki::to_pkcs12(&key, &[cert.clone(), ca.cert.clone()], pin)?;
     write_private(p12, &bundle)?;
-    std::fs::write(dir.join("serial"), format!("{}\n", serial + 1))?;
-    append_line(
-        &dir.join("index.tsv"),
-        &format!("{serial}\tV\t\t{}", cn.replace('\t', " ")),
-    )?;
-    println!(
-        "Đã cấp chứng thư số {serial} cho \"{cn}\" vào {}.",
-        p12.display()
-    );
-    Ok(())
+    record_issued(dir, serial, cn, p12)
 }
 
 fn sign_csr(dir: &Path, csr: &Path, seal: bool, out: &Path) -> anyhow::Result<()> {
@@ -186,15 +177,19 @@ fn sign_csr(dir: &Path, csr: &Path, seal: bool, out: &Path) -> anyhow::Result<()
     };
     let cert = pki::issue_for_csr(role, &pem, (&ca.cert, &ca.key), serial, 3 * YEAR)?;
     std::fs::write(out, pki::cert_to_pem(&cert)? + &pki::cert_to_pem(&ca.cert)?)?;
+    record_issued(dir, serial, &pki::subject_names(&cert).0, out)
+}
+
+/// Advances the CA's serial counter and lists the new certificate in its index.
+fn record_issued(dir: &Path, serial: u64, cn: &str, written_to: &Path) -> anyhow::Result<()> {
     std::fs::write(dir.join("serial"), format!("{}\n", serial + 1))?;
-    let (cn, _) = pki::subject_names(&cert);
     append_line(
         &dir.join("index.tsv"),
         &format!("{serial}\tV\t\t{}", cn.replace('\t', " ")),
     )?;
     println!(
         "Đã cấp chứng thư số {serial} cho \"{cn}\" vào {}.",
-        out.display()
+        written_to.display()
     );
     Ok(())
 }
