@@ -59,11 +59,13 @@ impl ModificationReport {
 }
 
 /// Compares the revision a signature covers (`signed`, the file cut at the end of its byte range) with the whole
-/// file (`current`). `signed_end` is where the signed revision ends in the file.
+/// file (`current`). `signed_end` is where the signed revision ends in the file; `revision_ends` are the ends of
+/// all its revisions (see [`super::document::revision_ends`]).
 pub fn analyse(
     signed: &Document,
     current: &Document,
     signed_end: usize,
+    revision_ends: &[usize],
 ) -> PdfResult<ModificationReport> {
     let mut report = ModificationReport {
         level: Modification::None,
@@ -93,7 +95,12 @@ pub fn analyse(
         report.other("bảng tham chiếu chéo mới nằm trong phần đã ký".into());
         return Ok(report);
     }
-    check_appended_bytes(current, signed_end, &mut report);
+    check_appended_bytes(
+        current,
+        signed_end,
+        revision_ends.last().copied().unwrap_or(0),
+        &mut report,
+    );
 
     let mut touched: BTreeSet<u32> = BTreeSet::new();
     for s in newer_sections {
@@ -276,6 +283,7 @@ pub fn analyse(
         current.get(r)?.collect_refs(&mut refs);
         stack.extend(refs);
     }
+    let mut signed_refs: Option<HashSet<u32>> = None;
     for num in &added {
         if allowed_new.contains(num) {
             continue;
@@ -289,7 +297,10 @@ pub fn analyse(
         }
         // Anything else new must not be reachable from what was signed (a dangling reference in the signed
         // revision that now resolves is the classic shadow trick).
-        if referenced_from_signed(signed, *num)? {
+        if signed_refs
+            .get_or_insert_with(|| numbers_referenced_in(signed))
+            .contains(num)
+        {
             report.other(format!(
                 "đối tượng mới {num} được chèn vào chỗ tham chiếu của phần đã ký"
             ));
@@ -562,7 +573,8 @@ fn parent_is_being_filled(signed: &Document, current: &Document, widget: &Dict) 
 }
 
 /// Whether any object of the signed revision refers to object `num` (which did not exist when signed).
-fn referenced_from_signed(signed: &Document, num: u32) -> PdfResult<bool> {
+/// Every object number the signed revision refers to (collected once: it parses every object).
+fn numbers_referenced_in(signed: &Document) -> HashSet<u32> {
     let mut refs = Vec::new();
     signed
         .trailer
@@ -578,7 +590,7 @@ fn referenced_from_signed(signed: &Document, num: u32) -> PdfResult<bool> {
             o.collect_refs(&mut refs);
         }
     }
-    Ok(refs.iter().any(|r| r.num == num))
+    refs.iter().map(|r| r.num).collect()
 }
 
 fn is_reachable_from_root(doc: &Document, num: u32) -> PdfResult<bool> {
@@ -600,7 +612,12 @@ fn is_reachable_from_root(doc: &Document, num: u32) -> PdfResult<bool> {
 
 /// Bytes after the signed revision must all belong to later incremental sections: an object header that no
 /// cross-reference entry points at is what the "incremental saving attack" variants without xref rely on.
-fn check_appended_bytes(current: &Document, signed_end: usize, report: &mut ModificationReport) {
+fn check_appended_bytes(
+    current: &Document,
+    signed_end: usize,
+    last_end: usize,
+    report: &mut ModificationReport,
+) {
     // The later revisions (what was appended after signing; small in practice).
     let tail = current.src.bytes(signed_end..current.len());
     let referenced: HashSet<usize> = current
@@ -643,10 +660,6 @@ fn check_appended_bytes(current: &Document, signed_end: usize, report: &mut Modi
         }
         i += p + 4;
     }
-    let last_end = super::document::revision_ends(current.src)
-        .last()
-        .copied()
-        .unwrap_or(0);
     if !current
         .src
         .all_whitespace(last_end.max(signed_end)..current.len())

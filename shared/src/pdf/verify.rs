@@ -89,6 +89,8 @@ pub fn verify_document<'a>(
     options: &VerifyOptions,
 ) -> PdfResult<Vec<SignatureReport>> {
     let doc = Document::open(data)?;
+    // Where each revision ends: a pass over the whole file, made once and only if a signature needs it.
+    let ends = std::cell::OnceCell::new();
     let mut reports = Vec::new();
     for field in doc.fields()? {
         if field.field_type.as_deref() != Some(b"Sig") {
@@ -104,9 +106,20 @@ pub fn verify_document<'a>(
             continue;
         };
         let sig_ref = value.as_ref();
-        reports.push(verify_one(&doc, &field.name, sig_ref, sig_dict, options)?);
+        reports.push(verify_one(
+            &doc,
+            &ends,
+            &field.name,
+            sig_ref,
+            sig_dict,
+            options,
+        )?);
     }
     Ok(reports)
+}
+
+fn ends_of<'c>(cell: &'c std::cell::OnceCell<Vec<usize>>, src: super::source::Src) -> &'c [usize] {
+    cell.get_or_init(|| revision_ends(src))
 }
 
 fn broken(field: &str, why: &str) -> SignatureReport {
@@ -133,6 +146,7 @@ fn broken(field: &str, why: &str) -> SignatureReport {
 
 fn verify_one(
     doc: &Document,
+    revision_ends: &std::cell::OnceCell<Vec<usize>>,
     field: &str,
     sig_ref: Option<super::object::ObjRef>,
     sig: &super::object::Dict,
@@ -141,11 +155,11 @@ fn verify_one(
     let src = doc.src;
     let mut report = broken(field, "");
     report.problems.clear();
-    report.signing_time = sig
+    let claimed_time = sig
         .get(b"M")
         .and_then(Object::as_string)
-        .and_then(parse_pdf_date)
-        .map(Timestamp::to_iso_vn);
+        .and_then(parse_pdf_date);
+    report.signing_time = claimed_time.map(Timestamp::to_iso_vn);
 
     // 1. The byte range: [0 a b c] with the hole exactly the /Contents hex string of this very dictionary.
     let range: Option<Vec<i64>> = sig
@@ -207,7 +221,7 @@ fn verify_one(
         );
         return Ok(report);
     }
-    let at_revision_end = end == src.len() || revision_ends(src).contains(&end);
+    let at_revision_end = end == src.len() || ends_of(revision_ends, src).contains(&end);
     if !at_revision_end {
         report
             .problems
@@ -365,11 +379,7 @@ fn verify_one(
         report.integrity && content_type_ok && signature_ok && report.problems.is_empty();
 
     // 5. Chain and revocation at signing time (now when the signature does not say).
-    let at = sig
-        .get(b"M")
-        .and_then(Object::as_string)
-        .and_then(parse_pdf_date)
-        .unwrap_or_else(now);
+    let at = claimed_time.unwrap_or_else(now);
     let (chain_status, chain_problem) =
         validate_chain(&signer_cert, &certs, &options.trust_anchors, at);
     report.chain_status = chain_status;
@@ -388,8 +398,8 @@ fn verify_one(
     if report.covers_whole_document {
         report.modification = Modification::None;
     } else {
-        let analysed =
-            Document::open(src.prefix(end)).and_then(|signed| analyse(&signed, doc, end));
+        let analysed = Document::open(src.prefix(end))
+            .and_then(|signed| analyse(&signed, doc, end, ends_of(revision_ends, src)));
         let m = match analysed {
             Ok(m) => m,
             Err(e) => super::diff::ModificationReport::unreadable(e.to_string()),
