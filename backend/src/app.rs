@@ -28,6 +28,9 @@ pub struct AppState {
     pub config: Arc<Config>,
 }
 
+/// Largest file one upload may carry (a scanned document with its appendices).
+pub const MAX_UPLOAD: usize = 300 * 1024 * 1024;
+
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
@@ -58,6 +61,55 @@ pub fn router(state: AppState) -> Router {
         )
         .route(api::AUDIT, get(routes::audit::list_audit))
         .route(api::TRUST_ANCHORS, get(routes::health::get_trust_anchors))
+        .route(
+            api::BLOB,
+            axum::routing::put(routes::outgoing::put_blob).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+        .route(api::COLLEAGUES, get(routes::registers::list_colleagues))
+        .route(api::REGISTERS, get(routes::registers::list_registers))
+        .route(
+            api::REGISTER_ENTRIES,
+            get(routes::registers::register_entries),
+        )
+        .route(
+            api::OUTGOING,
+            get(routes::outgoing::list_outgoing).post(routes::outgoing::create_outgoing),
+        )
+        .route(api::OUTGOING_COUNTS, get(routes::outgoing::outgoing_counts))
+        .route(
+            api::OUTGOING_BATCH_REVIEW,
+            post(routes::outgoing::batch_review),
+        )
+        .route(api::OUTGOING_ONE, get(routes::outgoing::get_outgoing))
+        .route(
+            api::OUTGOING_SUBMIT,
+            post(routes::outgoing::submit_outgoing),
+        )
+        .route(
+            api::OUTGOING_REVIEW,
+            post(routes::outgoing::review_outgoing),
+        )
+        .route(
+            api::OUTGOING_NEW_VERSION,
+            post(routes::outgoing::new_version),
+        )
+        .route(api::OUTGOING_SIGN, post(routes::outgoing::sign_outgoing))
+        .route(
+            api::OUTGOING_RESERVATION,
+            post(routes::outgoing::reserve_number).delete(routes::outgoing::release_number),
+        )
+        .route(api::OUTGOING_ISSUE, post(routes::outgoing::issue_outgoing))
+        .route(
+            api::OUTGOING_RECALL,
+            post(routes::outgoing::recall_outgoing),
+        )
+        .route(api::OUTGOING_FILE, get(routes::outgoing::get_file))
+        .route(api::ARRIVALS, get(routes::outgoing::list_arrivals))
+        .route(
+            api::DELIVERY_RECALL_ANSWER,
+            post(routes::outgoing::answer_recall),
+        )
+        .route(api::EVENTS, get(routes::events::stream_events))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(same_origin_writes))

@@ -69,9 +69,17 @@ impl From<StoreError> for AppError {
                     Conflict::AgencyCodeTaken => {
                         ("code", "Mã định danh này đã được một cơ quan khác dùng.")
                     }
+                    Conflict::NumberTaken => (
+                        "number",
+                        "Số này đã được cấp cho văn bản khác; hãy lấy số lại.",
+                    ),
                 };
                 Self::FieldConflict { field, message }
             }
+            StoreError::Forbidden(m) => Self::Forbidden(m.into()),
+            StoreError::State(m) => Self::Conflict(m.into()),
+            StoreError::Field(field, message) => Self::field(field, message),
+            StoreError::Rule(m) => Self::Validation(ApiError::new(ErrorCode::Validation, m)),
             other => Self::Internal(other.into()),
         }
     }

@@ -9,4 +9,5 @@ pub mod error;
 pub mod extract;
 pub mod routes;
 pub mod seed;
+pub mod signing;
 pub mod store;

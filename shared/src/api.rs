@@ -18,6 +18,35 @@ pub const AUDIT: &str = "/api/audit";
 /// The certificates of the CAs whose signatures the province trusts (PEM).
 pub const TRUST_ANCHORS: &str = "/api/pki/trust-anchors";
 
+/// `PUT` the raw bytes of a file named by its SHA-256 (content-addressed upload).
+pub const BLOB: &str = "/api/blobs/{sha256}";
+/// People of the caller's agency (to pick reviewers and signers).
+pub const COLLEAGUES: &str = "/api/colleagues";
+pub const REGISTERS: &str = "/api/registers";
+pub const REGISTER_ENTRIES: &str = "/api/registers/{id}/entries";
+pub const OUTGOING: &str = "/api/outgoing";
+pub const OUTGOING_COUNTS: &str = "/api/outgoing/counts";
+pub const OUTGOING_BATCH_REVIEW: &str = "/api/outgoing/batch-review";
+pub const OUTGOING_ONE: &str = "/api/outgoing/{id}";
+pub const OUTGOING_SUBMIT: &str = "/api/outgoing/{id}/submit";
+pub const OUTGOING_REVIEW: &str = "/api/outgoing/{id}/review";
+pub const OUTGOING_NEW_VERSION: &str = "/api/outgoing/{id}/new-version";
+pub const OUTGOING_SIGN: &str = "/api/outgoing/{id}/sign";
+pub const OUTGOING_RESERVATION: &str = "/api/outgoing/{id}/reservation";
+pub const OUTGOING_ISSUE: &str = "/api/outgoing/{id}/issue";
+pub const OUTGOING_RECALL: &str = "/api/outgoing/{id}/recall";
+/// The bytes of one file of a document: `/api/outgoing/{id}/files/{file}`.
+pub const OUTGOING_FILE: &str = "/api/outgoing/{id}/files/{file}";
+pub const ARRIVALS: &str = "/api/arrivals";
+pub const DELIVERY_RECALL_ANSWER: &str = "/api/deliveries/{id}/recall-answer";
+/// Server-sent events for the signed-in user.
+pub const EVENTS: &str = "/api/events";
+
+/// The path of one file of an outgoing document.
+pub fn outgoing_file(id: i64, file: i64) -> String {
+    format!("/api/outgoing/{id}/files/{file}")
+}
+
 /// Name of the header that carries the CSRF token on every state-changing request.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Name of the session cookie.

@@ -13,6 +13,7 @@ pub mod error;
 pub mod health;
 #[cfg(feature = "crypto")]
 pub mod keystore;
+pub mod outgoing;
 pub mod pdf;
 #[cfg(feature = "crypto")]
 pub mod pki;

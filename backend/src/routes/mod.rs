@@ -3,8 +3,11 @@
 pub mod agencies;
 pub mod audit;
 pub mod auth;
+pub mod events;
 pub mod health;
 pub mod me;
+pub mod outgoing;
+pub mod registers;
 pub mod users;
 
 use shared::role::Role;

@@ -82,6 +82,16 @@ macro_rules! accounts_impl {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err($crate::store::common::unique_as($crate::store::Conflict::AgencyCodeTaken))?;
+                // Every agency keeps an outgoing and an incoming register (NĐ 30 Phụ lục IV).
+                for (direction, name) in [("outgoing", "Sổ văn bản đi"), ("incoming", "Sổ văn bản đến")] {
+                    sqlx::query("INSERT INTO registers (agency_id, direction, name, created_at) VALUES ($1, $2, $3, $4)")
+                        .bind(id)
+                        .bind(direction)
+                        .bind(name)
+                        .bind($crate::store::now_ms())
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 Self::append_audit(
                     &mut tx,
                     $crate::store::AuditEvent {

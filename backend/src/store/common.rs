@@ -358,6 +358,11 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            fn subscribe(&self) -> tokio::sync::broadcast::Receiver<shared::outgoing::LiveEvent> {
+                self.start_listening();
+                self.events.subscribe()
+            }
+
             async fn schema_version(&self) -> $crate::store::StoreResult<i64> {
                 let v: (Option<i64>,) =
                     sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
@@ -370,6 +375,7 @@ macro_rules! sql_store {
         $crate::store::accounts::accounts_impl!($store, $db, $agg);
         $crate::store::sessions::sessions_impl!($store, $db, $agg);
         $crate::store::audit::audit_impl!($store, $db);
+        $crate::store::outgoing::outgoing_impl!($store, $db);
     };
 }
 pub(crate) use sql_store;

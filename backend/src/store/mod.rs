@@ -7,12 +7,14 @@
 pub mod accounts;
 pub mod audit;
 mod common;
+pub mod outgoing;
 pub mod postgres;
 pub mod sessions;
 pub mod sqlite;
 
 pub use accounts::AccountStore;
 pub use audit::{AuditStore, audit_hash};
+pub use outgoing::OutgoingStore;
 pub use sessions::SessionStore;
 
 use std::sync::Arc;
@@ -51,6 +53,28 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// The caller may not do this to this record (a domain rule, with the sentence people read).
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// The record is not in a state that allows this (already submitted, not signed yet…).
+    #[error("wrong state: {0}")]
+    State(&'static str),
+    /// A value of the request breaks a rule only the database can check (a signer of another agency…).
+    #[error("invalid {0}: {1}")]
+    Field(&'static str, &'static str),
+    /// Like [`StoreError::Field`], before the caller names the field.
+    #[error("rule: {0}")]
+    Rule(&'static str),
+}
+
+impl StoreError {
+    /// Names the request field a [`StoreError::Rule`] is about.
+    pub fn on_field(self, field: &'static str) -> Self {
+        match self {
+            Self::Rule(message) => Self::Field(field, message),
+            other => other,
+        }
+    }
 }
 
 /// A uniqueness or state rule the request clashes with.
@@ -59,6 +83,8 @@ pub enum Conflict {
     UsernameTaken,
     UnitShortNameTaken,
     AgencyCodeTaken,
+    /// A register number was recorded twice (never expected: reservations prevent it).
+    NumberTaken,
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -195,13 +221,18 @@ pub fn now_ms() -> i64 {
 /// Persistence of everything vanban keeps: one part per domain (accounts, sessions, audit; later documents,
 /// registers, exchange), each a trait of its own.
 #[async_trait]
-pub trait Store: AccountStore + SessionStore + AuditStore + Send + Sync + 'static {
+pub trait Store:
+    AccountStore + SessionStore + AuditStore + OutgoingStore + Send + Sync + 'static
+{
     /// The database this store runs on.
     fn kind(&self) -> DbKind;
     /// Applies the embedded migrations that are not applied yet.
     async fn migrate(&self) -> StoreResult<()>;
     /// The version of the last applied migration.
     async fn schema_version(&self) -> StoreResult<i64>;
+    /// Live events of every server instance sharing this database (PostgreSQL LISTEN/NOTIFY; on SQLite, the
+    /// one process). Each subscriber filters what concerns its user.
+    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<shared::outgoing::LiveEvent>;
 }
 
 /// Opens the store a URL names: `sqlite://…` or `postgres://…` (also `postgresql://`).

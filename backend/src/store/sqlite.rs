@@ -16,6 +16,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 /// A store on one SQLite database file.
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// One process owns a SQLite file, so its live events stay in the process.
+    events: tokio::sync::broadcast::Sender<shared::outgoing::LiveEvent>,
 }
 
 impl SqliteStore {
@@ -31,11 +33,21 @@ impl SqliteStore {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            events: tokio::sync::broadcast::channel(1024).0,
+        })
     }
 
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
         self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    fn start_listening(&self) {}
+
+    /// Tells this process's subscribers (there is no other process on a SQLite file).
+    async fn announce(&self, event: shared::outgoing::LiveEvent) {
+        let _ = self.events.send(event);
     }
 
     fn migrator(&self) -> &'static sqlx::migrate::Migrator {

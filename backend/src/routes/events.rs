@@ -1,0 +1,52 @@
+//! Server-sent events: what changed for the signed-in user (a task waiting, a document arrived, a
+//! recipient's status moved). Every instance hears every change through the store (PostgreSQL LISTEN/NOTIFY),
+//! so a browser connected to any instance is told.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use shared::outgoing::LiveEvent;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+
+/// Whether an event concerns this user.
+pub fn concerns(event: &LiveEvent, user_id: i64, agency_id: i64) -> bool {
+    event.users.contains(&user_id) || event.agencies.contains(&agency_id)
+}
+
+pub async fn stream_events(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let user = session.user();
+    let (user_id, agency_id) = (user.id, user.agency.id);
+    let rx = state.store.subscribe();
+    let stream = futures_util::stream::unfold(rx, move |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(ev) if concerns(&ev, user_id, agency_id) => {
+                    // Only what the page needs to know it should refetch; never other people's ids.
+                    let body = serde_json::json!({
+                        "kind": ev.kind, "outgoing_id": ev.outgoing_id, "delivery_id": ev.delivery_id, "text": ev.text,
+                    });
+                    let event = Event::default()
+                        .event(ev.kind.clone())
+                        .data(body.to_string());
+                    return Some((Ok(event), rx));
+                }
+                Ok(_) => continue,
+                // Too slow a reader missed some: tell it to refetch everything.
+                Err(RecvError::Lagged(_)) => {
+                    return Some((Ok(Event::default().event("resync").data("{}")), rx));
+                }
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
+}

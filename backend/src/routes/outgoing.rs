@@ -1,0 +1,828 @@
+//! Outgoing documents (Điều 11): drafts, the approval circuit, signing, numbering and issue, recall; the
+//! recipients' arrivals; registers. Signed uploads are verified here (off the async workers) before the one
+//! store call that records them.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use shared::outgoing::{
+    ArrivalListResponse, BatchItemResult, BatchResponse, BatchReviewRequest, DraftRequest,
+    IssueRequest, NewVersionRequest, NumberPlacement, NumberReservation, OutgoingBucket,
+    OutgoingCounts, OutgoingDto, OutgoingListResponse, OutgoingStatus, RecallAnswerRequest,
+    RecallRequest, ReviewRequest, SignRequest,
+};
+use shared::role::Role;
+use shared::user::UserDto;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::extract::{ApiJson, ApiQuery, IdPath};
+use crate::signing::{self, IssueExpectation, Refusal};
+use crate::store::now_ms;
+use crate::store::outgoing::{IssueRecord, NewFile, NewOutgoing};
+
+/// How long a number stays held for a document while the clerk's browser fills it in and seals.
+pub const RESERVATION_LEASE_MS: i64 = 15 * 60 * 1000;
+
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> Self {
+        AppError::Validation(shared::ApiError::new(shared::ErrorCode::Validation, r.0))
+    }
+}
+
+/// Runs CPU-heavy PDF work (parsing, verification, filling) on the blocking pool.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// The whole content of a stored blob.
+pub async fn read_blob(state: &AppState, sha256: &str, field: &'static str) -> AppResult<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    if !shared::outgoing::is_sha256(sha256) {
+        return Err(AppError::field(
+            field,
+            "Mã băm SHA-256 của tệp không hợp lệ.",
+        ));
+    }
+    let mut reader = state
+        .blobs
+        .open(sha256)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .ok_or_else(|| {
+            AppError::field(
+                field,
+                "Tệp chưa được tải lên máy chủ (hoặc tải lên chưa xong).",
+            )
+        })?;
+    let mut out = Vec::new();
+    reader
+        .read_to_end(&mut out)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(out)
+}
+
+/// Stores bytes the server produced (a draft with its number fields reserved).
+async fn write_blob(state: &AppState, bytes: Vec<u8>, user: &UserDto) -> AppResult<NewFile> {
+    let size = bytes.len() as i64;
+    let mut reader = std::io::Cursor::new(bytes);
+    let blob = state
+        .blobs
+        .put(&mut reader, None)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    state
+        .store
+        .record_blob(&blob.sha256, size, "application/pdf", user.id)
+        .await?;
+    Ok(NewFile {
+        name: String::new(),
+        sha256: blob.sha256,
+        size,
+    })
+}
+
+/// Checks an uploaded file is a PDF without active content; returns its page-1 displayed size.
+fn inspect_pdf(bytes: &[u8], field: &'static str) -> AppResult<(f64, f64)> {
+    let doc = shared::pdf::document::Document::open(bytes)
+        .map_err(|e| AppError::field(field, format!("Tệp không phải PDF đọc được: {e}")))?;
+    let pages = doc
+        .pages()
+        .map_err(|e| AppError::field(field, format!("Không đọc được các trang của PDF: {e}")))?;
+    let first = pages
+        .first()
+        .ok_or_else(|| AppError::field(field, "Tệp PDF không có trang nào."))?;
+    signing::refuse_active_content(bytes).map_err(|r| AppError::field(field, r.0))?;
+    Ok(shared::pdf::appearance::display_size(first))
+}
+
+fn rect(r: [f64; 4]) -> shared::pdf::appearance::DisplayRect {
+    shared::pdf::appearance::DisplayRect {
+        x: r[0],
+        y: r[1],
+        w: r[2],
+        h: r[3],
+    }
+}
+
+/// Prepares the files of a version: the main PDF gets its number and date fields reserved (a new blob); the
+/// attachments are checked and kept as uploaded.
+async fn prepare_files(
+    state: &AppState,
+    user: &UserDto,
+    main: &shared::outgoing::FileRef,
+    attachments: &[shared::outgoing::FileRef],
+    placement: Option<NumberPlacement>,
+) -> AppResult<(Vec<NewFile>, NumberPlacement)> {
+    let bytes = read_blob(state, &main.sha256, "main_file").await?;
+    let (reserved, placement) = blocking(move || -> AppResult<(Vec<u8>, NumberPlacement)> {
+        let (w, h) = inspect_pdf(&bytes, "main_file")?;
+        let placement = placement.unwrap_or_else(|| NumberPlacement::nd30_default(w, h));
+        let layout = shared::pdf::fill::NumberFieldLayout {
+            page: placement.page,
+            number: rect(placement.number),
+            date: rect(placement.date),
+        };
+        let appended = shared::pdf::fill::reserve_number_fields(&bytes, &layout).map_err(|e| {
+            AppError::field(
+                "number_placement",
+                format!("Không dành được chỗ cho số và ngày: {e}"),
+            )
+        })?;
+        let mut out = bytes;
+        out.extend_from_slice(&appended);
+        Ok((out, placement))
+    })
+    .await??;
+    let mut main_file = write_blob(state, reserved, user).await?;
+    main_file.name = main.name.to_string();
+    let mut files = vec![main_file];
+    for (i, a) in attachments.iter().enumerate() {
+        let bytes = read_blob(state, &a.sha256, "attachments").await?;
+        let size = bytes.len() as i64;
+        blocking(move || inspect_pdf(&bytes, "attachments"))
+            .await?
+            .map_err(|e| match e {
+                AppError::Validation(mut v) => {
+                    v.message = format!("Tệp đính kèm {}: {}", i + 1, v.message);
+                    AppError::Validation(v)
+                }
+                other => other,
+            })?;
+        files.push(NewFile {
+            name: a.name.to_string(),
+            sha256: a.sha256.clone(),
+            size,
+        });
+    }
+    Ok((files, placement))
+}
+
+fn may_draft(user: &UserDto) -> AppResult<()> {
+    if [
+        Role::Official,
+        Role::UnitLeader,
+        Role::AgencyLeader,
+        Role::Clerk,
+    ]
+    .iter()
+    .any(|r| user.has_role(*r))
+    {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "Tài khoản quản trị không soạn thảo văn bản.",
+        ))
+    }
+}
+
+/// What `user` may do with `doc` now (the buttons the UI shows; the store enforces the same rules).
+pub fn actions_for(doc: &OutgoingDto, user: &UserDto) -> Vec<String> {
+    let mut out = Vec::new();
+    let own_agency = doc.agency_id == user.agency.id;
+    let holder = doc
+        .current_step
+        .and_then(|p| doc.steps.iter().find(|s| s.position == p))
+        .map(|s| s.reviewer.id);
+    match doc.status {
+        OutgoingStatus::Draft | OutgoingStatus::Returned if doc.drafter.id == user.id => {
+            out.extend(["submit", "new_version"].map(String::from));
+        }
+        OutgoingStatus::InReview if holder == Some(user.id) => out.push("review".into()),
+        OutgoingStatus::AwaitingSignature if doc.signer.id == user.id => {
+            out.extend(["sign", "return"].map(String::from));
+        }
+        OutgoingStatus::AwaitingIssue if own_agency && user.has_role(Role::Clerk) => {
+            out.push("issue".into())
+        }
+        OutgoingStatus::Issued
+            if own_agency
+                && (user.has_role(Role::Clerk)
+                    || user.has_role(Role::AgencyLeader)
+                    || doc.signer.id == user.id) =>
+        {
+            out.push("recall".into())
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Loads a document the caller may see: participants, the agency's clerks and leaders, and (once issued)
+/// the agencies it was delivered to. Others get 404, as if it did not exist.
+async fn visible(state: &AppState, user: &UserDto, id: i64) -> AppResult<OutgoingDto> {
+    let mut doc = state.store.get_outgoing(id).await?;
+    let participant = doc.drafter.id == user.id
+        || doc.signer.id == user.id
+        || doc.steps.iter().any(|s| s.reviewer.id == user.id);
+    let agency_staff = doc.agency_id == user.agency.id
+        && (user.has_role(Role::Clerk) || user.has_role(Role::AgencyLeader));
+    let recipient = matches!(
+        doc.status,
+        OutgoingStatus::Issued | OutgoingStatus::Recalled
+    ) && state.store.is_recipient(id, user.agency.id).await?;
+    if !(participant || agency_staff || recipient) {
+        return Err(AppError::NotFound("Không tìm thấy văn bản."));
+    }
+    if recipient && !(participant || agency_staff) {
+        // A recipient sees what was issued to it, not the drafts, the circuit or other recipients' replies.
+        doc.versions.retain(|v| v.kind == "issued");
+        doc.steps.clear();
+        doc.history
+            .retain(|h| h.action == "issued" || h.action == "recalled");
+        doc.deliveries
+            .retain(|d| d.recipient_agency_id == Some(user.agency.id));
+    }
+    doc.actions = actions_for(&doc, user);
+    Ok(doc)
+}
+
+pub async fn create_outgoing(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    ApiJson(req): ApiJson<DraftRequest>,
+) -> AppResult<(StatusCode, Json<OutgoingDto>)> {
+    let user = session.user();
+    may_draft(user)?;
+    req.validate(user.id).map_err(AppError::Validation)?;
+    let (files, placement) = prepare_files(
+        &state,
+        user,
+        &req.main_file,
+        &req.attachments,
+        req.number_placement,
+    )
+    .await?;
+    let id = state
+        .store
+        .create_outgoing(
+            user,
+            NewOutgoing {
+                doc_type: req.doc_type,
+                subject: req.subject.to_string(),
+                urgency: req.urgency,
+                reply_deadline: req.reply_deadline,
+                signer_id: req.signer_id,
+                signing_capacity: req.signing_capacity,
+                register_id: req.register_id,
+                answers_delivery_id: req.answers_delivery_id,
+                internal_recipients: req.internal_recipients,
+                external_recipients: req
+                    .external_recipients
+                    .into_iter()
+                    .map(|r| (r.code.as_str().to_string(), r.name.to_string()))
+                    .collect(),
+                paper_recipients: req.paper_recipients.into_iter().map(String::from).collect(),
+                reviewers: req.reviewers,
+                number_placement: placement,
+                files,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(visible(&state, user, id).await?)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    bucket: OutgoingBucket,
+}
+
+pub async fn list_outgoing(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> AppResult<Json<OutgoingListResponse>> {
+    let user = session.user();
+    if matches!(q.bucket, OutgoingBucket::ToIssue) && !user.has_role(Role::Clerk) {
+        return Err(AppError::forbidden(
+            "Chỉ văn thư mới có hàng chờ phát hành.",
+        ));
+    }
+    let items = state.store.list_outgoing(user, q.bucket, 500).await?;
+    Ok(Json(OutgoingListResponse { items }))
+}
+
+pub async fn outgoing_counts(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+) -> AppResult<Json<OutgoingCounts>> {
+    Ok(Json(state.store.outgoing_counts(session.user()).await?))
+}
+
+pub async fn get_outgoing(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<OutgoingDto>> {
+    Ok(Json(visible(&state, session.user(), id).await?))
+}
+
+pub async fn submit_outgoing(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<OutgoingDto>> {
+    let user = session.user();
+    visible(&state, user, id).await?;
+    state.store.submit_outgoing(user, id).await?;
+    Ok(Json(visible(&state, user, id).await?))
+}
+
+pub async fn new_version(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<NewVersionRequest>,
+) -> AppResult<Json<OutgoingDto>> {
+    let user = session.user();
+    let doc = visible(&state, user, id).await?;
+    if doc.drafter.id != user.id {
+        return Err(AppError::forbidden(
+            "Chỉ người soạn thảo mới cập nhật được dự thảo.",
+        ));
+    }
+    let comment = match req.comment.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(c) => Some(
+            shared::text::clean(c, 1, 2000, true)
+                .map_err(|e| AppError::field("comment", e.to_string()))?,
+        ),
+    };
+    if req.attachments.len() > shared::outgoing::MAX_ATTACHMENTS {
+        return Err(AppError::field("attachments", "Tối đa 50 tệp đính kèm."));
+    }
+    let placement = req.number_placement.or(Some(doc.number_placement));
+    let (files, _) =
+        prepare_files(&state, user, &req.main_file, &req.attachments, placement).await?;
+    state.store.add_version(user, id, files, comment).await?;
+    Ok(Json(visible(&state, user, id).await?))
+}
+
+pub async fn review_outgoing(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<ReviewRequest>,
+) -> AppResult<Json<OutgoingDto>> {
+    let user = session.user();
+    let comment = req.validate().map_err(AppError::Validation)?;
+    visible(&state, user, id).await?;
+    state
+        .store
+        .review_outgoing(user, id, req.decision, comment, req.forward_to)
+        .await?;
+    Ok(Json(visible(&state, user, id).await?))
+}
+
+/// The message a failed item of a batch shows.
+fn message_of(e: AppError) -> String {
+    let resp = e.into_response();
+    match resp.status() {
+        StatusCode::NOT_FOUND => "Không tìm thấy văn bản.".into(),
+        StatusCode::INTERNAL_SERVER_ERROR => "Lỗi hệ thống khi xử lý văn bản này.".into(),
+        _ => "Không thực hiện được với văn bản này.".into(),
+    }
+}
+
+pub async fn batch_review(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    ApiJson(req): ApiJson<BatchReviewRequest>,
+) -> AppResult<Json<BatchResponse>> {
+    let user = session.user();
+    if req.ids.is_empty() || req.ids.len() > 100 {
+        return Err(AppError::field("ids", "Chọn từ 1 đến 100 văn bản."));
+    }
+    let comment = req.review.validate().map_err(AppError::Validation)?;
+    let mut results = Vec::with_capacity(req.ids.len());
+    for id in req.ids {
+        // One failure does not stop the others; each result says what happened.
+        let outcome = match visible(&state, user, id).await {
+            Ok(_) => state
+                .store
+                .review_outgoing(
+                    user,
+                    id,
+                    req.review.decision,
+                    comment.clone(),
+                    req.review.forward_to,
+                )
+                .await
+                .map_err(AppError::from),
+            Err(e) => Err(e),
+        };
+        results.push(match outcome {
+            Ok(()) => BatchItemResult {
+                id,
+                ok: true,
+                error: None,
+            },
+            Err(e) => BatchItemResult {
+                id,
+                ok: false,
+                error: Some(readable(e)),
+            },
+        });
+    }
+    Ok(Json(BatchResponse { results }))
+}
+
+/// The Vietnamese sentence of an error, for per-item results.
+fn readable(e: AppError) -> String {
+    match &e {
+        AppError::Forbidden(m) | AppError::Conflict(m) | AppError::BadRequest(m) => m.clone(),
+        AppError::Validation(v) => v.message.clone(),
+        _ => message_of(e),
+    }
+}
+
+pub async fn sign_outgoing(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<SignRequest>,
+) -> AppResult<Json<OutgoingDto>> {
+    let user = session.user().clone();
+    let doc = visible(&state, &user, id).await?;
+    if doc.signer.id != user.id {
+        return Err(AppError::forbidden(
+            "Chỉ người được trình ký mới ký được văn bản này.",
+        ));
+    }
+    if doc.status != OutgoingStatus::AwaitingSignature {
+        return Err(AppError::Conflict("Văn bản không ở bước chờ ký.".into()));
+    }
+    let latest = doc
+        .versions
+        .last()
+        .and_then(|v| v.files.first())
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("document {id} has no files")))?;
+    let previous = read_blob(&state, &latest.sha256, "main_sha256").await?;
+    let new = read_blob(&state, &req.main_sha256, "main_sha256").await?;
+    let size = new.len() as i64;
+    let options = signing::options(&state.config.trust_anchors);
+    let (sha, name) = (req.main_sha256.clone(), user.full_name.clone());
+    let signature =
+        blocking(move || signing::check_signer_revision(&previous, &new, &sha, &options, &name))
+            .await??;
+    state
+        .store
+        .record_signature(
+            &user,
+            id,
+            &latest.sha256,
+            NewFile {
+                name: latest.name.clone(),
+                sha256: req.main_sha256,
+                size,
+            },
+            signature,
+        )
+        .await?;
+    Ok(Json(visible(&state, &user, id).await?))
+}
+
+pub async fn reserve_number(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<NumberReservation>> {
+    let user = session.user();
+    visible(&state, user, id).await?;
+    Ok(Json(
+        state
+            .store
+            .reserve_number(user, id, now_ms(), RESERVATION_LEASE_MS)
+            .await?,
+    ))
+}
+
+pub async fn release_number(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<StatusCode> {
+    let user = session.user();
+    visible(&state, user, id).await?;
+    state.store.release_number(user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn issue_outgoing(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<IssueRequest>,
+) -> AppResult<Json<OutgoingDto>> {
+    let user = session.user().clone();
+    let doc = visible(&state, &user, id).await?;
+    if doc.agency_id != user.agency.id || !user.has_role(Role::Clerk) {
+        return Err(AppError::forbidden(
+            "Chỉ văn thư của cơ quan ban hành mới phát hành được.",
+        ));
+    }
+    if doc.status != OutgoingStatus::AwaitingIssue {
+        return Err(AppError::Conflict(
+            "Chỉ phát hành được văn bản đã được ký số và đang chờ phát hành.".into(),
+        ));
+    }
+    let held = state.store.held_number(id).await?.ok_or_else(|| {
+        AppError::Conflict(
+            "Chưa lấy số cho văn bản này (hoặc số giữ đã hết hạn); hãy lấy số trước khi phát hành."
+                .into(),
+        )
+    })?;
+    match verify_issue(&state, &user, &doc, &held, req).await {
+        Ok(record) => {
+            state
+                .store
+                .issue_outgoing(
+                    &user,
+                    id,
+                    &doc.versions
+                        .last()
+                        .map(|v| v.files[0].sha256.clone())
+                        .unwrap_or_default(),
+                    record,
+                )
+                .await?;
+        }
+        Err(e) => {
+            // Nothing is recorded, and the held number goes back so it is not consumed.
+            let _ = state.store.release_number(&user, id).await;
+            return Err(e);
+        }
+    }
+    Ok(Json(visible(&state, &user, id).await?))
+}
+
+/// Verifies every file of an issue against the signed version and the held number.
+async fn verify_issue(
+    state: &AppState,
+    user: &UserDto,
+    doc: &OutgoingDto,
+    held: &crate::store::outgoing::HeldNumber,
+    req: IssueRequest,
+) -> AppResult<IssueRecord> {
+    let today = shared::outgoing::CivilDate::of(shared::time::Timestamp(now_ms()));
+    if held.year != today.year {
+        return Err(AppError::Conflict(
+            "Số được giữ từ năm trước; năm mới đánh số lại từ 01. Hãy lấy số lại.".into(),
+        ));
+    }
+    let signed = doc
+        .versions
+        .last()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("document {} has no version", doc.id)))?;
+    if req.attachments.len() + 1 != signed.files.len() {
+        return Err(AppError::field(
+            "attachments",
+            format!(
+                "Văn bản có {} tệp đính kèm; cần tải lên đủ {} tệp đã ký.",
+                signed.files.len() - 1,
+                signed.files.len() - 1
+            ),
+        ));
+    }
+    let number_text = shared::pdf::fill::number_text(held.number, &doc.notation);
+    let date_text = shared::pdf::fill::date_text(today.year, today.month, today.day);
+    let options = std::sync::Arc::new(signing::options(&state.config.trust_anchors));
+    let mut files = Vec::new();
+    let mut signatures = Vec::new();
+    for (i, (before, after)) in signed
+        .files
+        .iter()
+        .zip(std::iter::once(&req.main_sha256).chain(req.attachments.iter()))
+        .enumerate()
+    {
+        let previous = read_blob(
+            state,
+            &before.sha256,
+            if i == 0 { "main_sha256" } else { "attachments" },
+        )
+        .await?;
+        let new = read_blob(
+            state,
+            after,
+            if i == 0 { "main_sha256" } else { "attachments" },
+        )
+        .await?;
+        let size = new.len() as i64;
+        let (opts, sha, agency) = (options.clone(), after.clone(), doc.agency_name.clone());
+        let (nt, dt) = (number_text.clone(), date_text.clone());
+        let found = blocking(move || {
+            if i == 0 {
+                signing::check_issued_main(
+                    &previous,
+                    &new,
+                    &sha,
+                    &opts,
+                    &IssueExpectation {
+                        agency_name: &agency,
+                        number_text: &nt,
+                        date_text: &dt,
+                    },
+                )
+            } else {
+                signing::check_signed_attachment(&previous, &new, &sha, &opts, &agency)
+                    .map(|s| vec![s])
+            }
+        })
+        .await?
+        .map_err(|r| {
+            if i == 0 {
+                AppError::from(r)
+            } else {
+                AppError::from(Refusal(format!(
+                    "Tệp đính kèm {} ({}): {}",
+                    i, before.name, r.0
+                )))
+            }
+        })?;
+        signatures.extend(found);
+        files.push(NewFile {
+            name: before.name.clone(),
+            sha256: after.clone(),
+            size,
+        });
+    }
+    let _ = user;
+    Ok(IssueRecord {
+        register_id: held.register_id,
+        year: held.year,
+        number: held.number,
+        number_text,
+        files,
+        signatures,
+    })
+}
+
+pub async fn recall_outgoing(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<RecallRequest>,
+) -> AppResult<Json<OutgoingDto>> {
+    let user = session.user();
+    let reason = shared::outgoing::reason(&req.reason).map_err(AppError::Validation)?;
+    visible(&state, user, id).await?;
+    state.store.recall_outgoing(user, id, reason).await?;
+    Ok(Json(visible(&state, user, id).await?))
+}
+
+/// The bytes of one file of a version the caller may see.
+pub async fn get_file(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Path((id, file)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let parse = |s: &str| {
+        s.parse::<i64>()
+            .map_err(|_| AppError::NotFound("Không tìm thấy tệp."))
+    };
+    let (id, file) = (parse(&id)?, parse(&file)?);
+    let doc = visible(&state, session.user(), id).await?;
+    let f = doc
+        .versions
+        .iter()
+        .flat_map(|v| v.files.iter())
+        .find(|f| f.id == file)
+        .cloned()
+        .ok_or(AppError::NotFound("Không tìm thấy tệp."))?;
+    let reader = state
+        .blobs
+        .open(&f.sha256)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("blob {} missing", f.sha256)))?;
+    let stream = tokio_util::io::ReaderStream::new(reader);
+    let disposition = format!(
+        "inline; filename=\"{}\"; filename*=UTF-8''{}",
+        f.name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || ".-_".contains(*c))
+            .collect::<String>(),
+        percent_encode(&f.name)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_LENGTH, f.size.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::ETAG, format!("\"{}\"", f.sha256)),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+pub async fn list_arrivals(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+) -> AppResult<Json<ArrivalListResponse>> {
+    let user = session.user();
+    if !(user.has_role(Role::Clerk) || user.has_role(Role::AgencyLeader)) {
+        return Err(AppError::forbidden(
+            "Chỉ văn thư và lãnh đạo cơ quan xem được văn bản đến của cơ quan.",
+        ));
+    }
+    Ok(Json(ArrivalListResponse {
+        items: state.store.list_arrivals(user.agency.id, 500).await?,
+    }))
+}
+
+pub async fn answer_recall(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    IdPath(delivery): IdPath,
+    ApiJson(req): ApiJson<RecallAnswerRequest>,
+) -> AppResult<StatusCode> {
+    let reason = match req.reason.as_deref().map(str::trim) {
+        None | Some("") if req.agree => None,
+        None | Some("") => {
+            return Err(AppError::field(
+                "reason",
+                "Cần ghi lý do khi từ chối thu hồi.",
+            ));
+        }
+        Some(r) => Some(shared::outgoing::reason(r).map_err(AppError::Validation)?),
+    };
+    state
+        .store
+        .answer_recall(session.user(), delivery, req.agree, reason)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `PUT /api/blobs/{sha256}`: the raw bytes of a file; stored only when they hash to the name.
+pub async fn put_blob(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Path(sha256): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: Body,
+) -> AppResult<Json<serde_json::Value>> {
+    use futures_util::TryStreamExt;
+    if !shared::outgoing::is_sha256(&sha256) {
+        return Err(AppError::BadRequest(
+            "Địa chỉ tải lên phải là mã SHA-256 (64 chữ số hex thường) của tệp.".into(),
+        ));
+    }
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream");
+    if media_type != "application/pdf" {
+        return Err(AppError::BadRequest(
+            "Chỉ nhận tệp PDF (Content-Type: application/pdf).".into(),
+        ));
+    }
+    let stream = body.into_data_stream().map_err(std::io::Error::other);
+    let mut reader = tokio_util::io::StreamReader::new(stream);
+    let blob = match state.blobs.put(&mut reader, Some(&sha256)).await {
+        Ok(b) => b,
+        Err(crate::blob::BlobError::HashMismatch { .. }) => {
+            return Err(AppError::field(
+                "sha256",
+                "Nội dung nhận được không khớp mã băm: tệp bị thay đổi hoặc tải lên bị lỗi. Hãy tải lên lại.",
+            ));
+        }
+        Err(crate::blob::BlobError::Io(e)) if e.to_string().contains("length limit") => {
+            return Err(AppError::PayloadTooLarge);
+        }
+        Err(e) => return Err(AppError::Internal(e.into())),
+    };
+    state
+        .store
+        .record_blob(
+            &blob.sha256,
+            blob.size as i64,
+            media_type,
+            session.user().id,
+        )
+        .await?;
+    Ok(Json(
+        serde_json::json!({"sha256": blob.sha256, "size": blob.size}),
+    ))
+}

@@ -1,0 +1,83 @@
+//! Registers (sổ văn bản) of the caller's agency, and the people of that agency (to pick reviewers and
+//! signers).
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use shared::outgoing::{OutgoingRegisterResponse, RegisterDto};
+use shared::role::Role;
+use shared::user::UserListResponse;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::extract::{ApiQuery, IdPath};
+use crate::store::{UserFilter, now_ms};
+
+pub async fn list_registers(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+) -> AppResult<Json<Vec<RegisterDto>>> {
+    Ok(Json(
+        state.store.list_registers(session.user().agency.id).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntriesQuery {
+    year: Option<i32>,
+}
+
+pub async fn register_entries(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    IdPath(id): IdPath,
+    ApiQuery(q): ApiQuery<EntriesQuery>,
+) -> AppResult<Json<OutgoingRegisterResponse>> {
+    let user = session.user();
+    let register = state.store.get_register(id).await?;
+    if register.agency_id != user.agency.id && !user.has_role(Role::SystemAdmin) {
+        return Err(AppError::NotFound("Không tìm thấy sổ văn bản."));
+    }
+    if register.direction != "outgoing" {
+        return Err(AppError::NotFound(
+            "Sổ văn bản đến có ở chức năng văn bản đến.",
+        ));
+    }
+    let year = q
+        .year
+        .unwrap_or_else(|| shared::outgoing::CivilDate::of(shared::time::Timestamp(now_ms())).year);
+    if !(2000..=9999).contains(&year) {
+        return Err(AppError::field("year", "Năm không hợp lệ."));
+    }
+    let rows = state.store.outgoing_register(id, year).await?;
+    Ok(Json(OutgoingRegisterResponse {
+        register,
+        year,
+        rows,
+    }))
+}
+
+/// The people of the caller's agency who are not locked out.
+pub async fn list_colleagues(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+) -> AppResult<Json<UserListResponse>> {
+    let mut users = state
+        .store
+        .list_users(UserFilter {
+            agency_id: Some(session.user().agency.id),
+            query: None,
+            limit: 2000,
+        })
+        .await?;
+    users.retain(|u| !u.locked);
+    for u in &mut users {
+        // Colleagues see names, positions and roles; not contact details or sign-in times.
+        u.email = None;
+        u.phone = None;
+        u.last_login_at = None;
+    }
+    Ok(Json(UserListResponse { users }))
+}

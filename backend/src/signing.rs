@@ -1,0 +1,266 @@
+//! What the server demands of a signed revision a browser uploads. Keys never reach the server, so it trusts
+//! nothing the browser says: the upload must be the exact previous bytes plus appended revisions, every new
+//! signature must verify, chain to a configured trust anchor, be unrevoked and belong to the expected person
+//! or agency, and earlier signatures must stay valid with at most form filling after them.
+
+use shared::pdf::diff::Modification;
+use shared::pdf::verify::{
+    ChainStatus, RevocationStatus, SignatureReport, VerifyOptions, active_content, verify_document,
+};
+
+use crate::store::outgoing::VerifiedSignature;
+
+/// Why an upload was refused, in Vietnamese.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal(pub String);
+
+impl Refusal {
+    fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+}
+
+/// The verification options of the server: its configured trust anchors.
+pub fn options(trust_anchors: &[String]) -> VerifyOptions {
+    let mut anchors = Vec::new();
+    for pem in trust_anchors {
+        // Anchors were checked at start-up; a bad one cannot appear here.
+        anchors.extend(shared::pki::certs_from_pem_or_der(pem.as_bytes()).unwrap_or_default());
+    }
+    VerifyOptions {
+        trust_anchors: anchors,
+        crls: Vec::new(),
+    }
+}
+
+/// Names compare as people read them: NFC, case and surrounding spaces ignored.
+pub fn same_name(a: &str, b: &str) -> bool {
+    let norm = |s: &str| shared::text::nfc(s.trim()).to_lowercase();
+    norm(a) == norm(b)
+}
+
+/// Refuses PDFs with content that must not be issued (Điều 22.2).
+pub fn refuse_active_content(pdf: &[u8]) -> Result<(), Refusal> {
+    let found =
+        active_content(pdf).map_err(|e| Refusal::new(format!("Không đọc được tệp PDF: {e}")))?;
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::new(format!(
+            "Tệp PDF có nội dung chủ động không được phép phát hành (Điều 22.2 Quy chế): {}. Hãy xuất lại PDF không có các thành phần này.",
+            found.join(", ")
+        )))
+    }
+}
+
+/// The signatures of `new`, split into those already in `previous` and those added, after checking that
+/// `new` is `previous` plus appended bytes.
+fn split_revisions(
+    previous: &[u8],
+    new: &[u8],
+    options: &VerifyOptions,
+) -> Result<(Vec<SignatureReport>, Vec<SignatureReport>), Refusal> {
+    if new.len() <= previous.len() || !new.starts_with(previous) {
+        return Err(Refusal::new(
+            "Tệp tải lên không phải là văn bản trước đó cộng thêm chữ ký: nội dung đã có bị thay đổi. Hãy ký lại trên bản hiện hành.",
+        ));
+    }
+    refuse_active_content(new)?;
+    let reports = verify_document(new, options)
+        .map_err(|e| Refusal::new(format!("Không kiểm tra được chữ ký trong tệp: {e}")))?;
+    let prev_len = previous.len() as i64;
+    Ok(reports
+        .into_iter()
+        .partition(|r| match r.byte_range.as_slice() {
+            [_, _, c, d] => c + d <= prev_len,
+            _ => false,
+        }))
+}
+
+/// Checks the one new signature: intact, whole file, trusted chain, not revoked, nothing after it.
+fn check_new(report: &SignatureReport, who: &str) -> Result<(), Refusal> {
+    if !report.valid || !report.integrity {
+        return Err(Refusal::new(format!(
+            "Chữ ký số của {who} không hợp lệ: {}",
+            report.problems.join("; ")
+        )));
+    }
+    if !report.covers_whole_document || report.modification != Modification::None {
+        return Err(Refusal::new(format!(
+            "Chữ ký số của {who} không bao trùm toàn bộ tệp tải lên (có nội dung thêm vào sau chữ ký)."
+        )));
+    }
+    match report.chain_status {
+        ChainStatus::Trusted => {}
+        ChainStatus::Expired => {
+            return Err(Refusal::new(format!(
+                "Chứng thư số của {who} đã hết hạn hoặc chưa có hiệu lực tại thời điểm ký."
+            )));
+        }
+        _ => {
+            return Err(Refusal::new(format!(
+                "Chứng thư số của {who} không do tổ chức cung cấp dịch vụ chứng thực được hệ thống tin cậy cấp."
+            )));
+        }
+    }
+    if report.revocation_status == RevocationStatus::Revoked {
+        return Err(Refusal::new(format!(
+            "Chứng thư số của {who} đã bị thu hồi."
+        )));
+    }
+    Ok(())
+}
+
+/// Earlier signatures must still verify, with nothing beyond `allowed` after them.
+fn check_earlier(reports: &[SignatureReport], allowed: Modification) -> Result<(), Refusal> {
+    for r in reports {
+        let ok_change = match allowed {
+            Modification::None => r.modification == Modification::None,
+            _ => r.modification != Modification::Other,
+        };
+        if !r.valid || !ok_change {
+            return Err(Refusal::new(format!(
+                "Chữ ký đã có của {} không còn hợp lệ sau lần ký này: {}",
+                r.signer,
+                if r.problems.is_empty() {
+                    "văn bản bị sửa ngoài phạm vi cho phép".to_string()
+                } else {
+                    r.problems.join("; ")
+                }
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn record(report: &SignatureReport, file_sha256: &str, kind: &'static str) -> VerifiedSignature {
+    VerifiedSignature {
+        file_sha256: file_sha256.to_string(),
+        field: report.field.clone(),
+        kind,
+        signer: report.signer.clone(),
+        serial: report.serial.clone(),
+        issuer: report.issuer.clone(),
+        signing_time: report.signing_time.clone(),
+    }
+}
+
+fn exactly_one(added: Vec<SignatureReport>, what: &str) -> Result<SignatureReport, Refusal> {
+    let n = added.len();
+    let mut added = added.into_iter();
+    match (added.next(), n) {
+        (Some(r), 1) => Ok(r),
+        (_, 0) => Err(Refusal::new(format!("Tệp tải lên không có {what} mới."))),
+        _ => Err(Refusal::new(format!(
+            "Tệp tải lên có {n} chữ ký mới; chỉ được thêm {what}."
+        ))),
+    }
+}
+
+/// The signer's step: `new` = the draft plus the signer's signature, by the person named `signer_name`.
+pub fn check_signer_revision(
+    previous: &[u8],
+    new: &[u8],
+    new_sha256: &str,
+    options: &VerifyOptions,
+    signer_name: &str,
+) -> Result<VerifiedSignature, Refusal> {
+    let (earlier, added) = split_revisions(previous, new, options)?;
+    check_earlier(&earlier, Modification::None)?;
+    let sig = exactly_one(added, "chữ ký của người ký")?;
+    check_new(&sig, "người ký")?;
+    if !same_name(&sig.signer, signer_name) {
+        return Err(Refusal::new(format!(
+            "Văn bản phải do {signer_name} ký; chữ ký tải lên là của {}.",
+            sig.signer
+        )));
+    }
+    Ok(record(&sig, new_sha256, "signer"))
+}
+
+/// What the issuing step must find in the main file.
+pub struct IssueExpectation<'a> {
+    pub agency_name: &'a str,
+    pub number_text: &'a str,
+    pub date_text: &'a str,
+}
+
+/// Whether a seal certificate belongs to the agency: its common name or organisation is the agency's name.
+fn is_agency_seal(report: &SignatureReport, agency_name: &str) -> bool {
+    same_name(&report.signer, agency_name)
+}
+
+/// The clerk's step on the main file: `new` = the signed version + the number and date filled into the
+/// reserved fields + the agency's seal signature.
+pub fn check_issued_main(
+    previous: &[u8],
+    new: &[u8],
+    new_sha256: &str,
+    options: &VerifyOptions,
+    expect: &IssueExpectation,
+) -> Result<Vec<VerifiedSignature>, Refusal> {
+    let (earlier, added) = split_revisions(previous, new, options)?;
+    if earlier.is_empty() {
+        return Err(Refusal::new(
+            "Văn bản chưa có chữ ký của người có thẩm quyền.",
+        ));
+    }
+    check_earlier(&earlier, Modification::FormFilling)?;
+    let seal = exactly_one(added, "chữ ký số của cơ quan (con dấu)")?;
+    check_new(&seal, "cơ quan")?;
+    if !is_agency_seal(&seal, expect.agency_name) {
+        return Err(Refusal::new(format!(
+            "Con dấu điện tử phải là chứng thư số của {}; chữ ký tải lên là của {}.",
+            expect.agency_name, seal.signer
+        )));
+    }
+    // The fields filled after the signer's signature are exactly the number and date this issue holds.
+    let filled = &earlier[0].filled_fields;
+    let value = |name: &str| {
+        filled
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    if value(shared::pdf::fill::NUMBER_FIELD) != Some(expect.number_text) {
+        return Err(Refusal::new(format!(
+            "Số điền vào văn bản ({}) khác số được cấp ({}).",
+            value(shared::pdf::fill::NUMBER_FIELD).unwrap_or("trống"),
+            expect.number_text
+        )));
+    }
+    if value(shared::pdf::fill::DATE_FIELD) != Some(expect.date_text) {
+        return Err(Refusal::new(format!(
+            "Ngày điền vào văn bản ({}) khác ngày ban hành ({}).",
+            value(shared::pdf::fill::DATE_FIELD).unwrap_or("trống"),
+            expect.date_text
+        )));
+    }
+    let mut out: Vec<VerifiedSignature> = earlier
+        .iter()
+        .map(|r| record(r, new_sha256, "signer"))
+        .collect();
+    out.push(record(&seal, new_sha256, "seal"));
+    Ok(out)
+}
+
+/// The clerk's step on a separate attachment: the attachment plus one agency signature.
+pub fn check_signed_attachment(
+    previous: &[u8],
+    new: &[u8],
+    new_sha256: &str,
+    options: &VerifyOptions,
+    agency_name: &str,
+) -> Result<VerifiedSignature, Refusal> {
+    let (earlier, added) = split_revisions(previous, new, options)?;
+    check_earlier(&earlier, Modification::FormFilling)?;
+    let sig = exactly_one(added, "chữ ký số của cơ quan")?;
+    check_new(&sig, "cơ quan")?;
+    if !is_agency_seal(&sig, agency_name) {
+        return Err(Refusal::new(format!(
+            "Tệp đính kèm phải được ký bằng chứng thư số của {agency_name}; chữ ký tải lên là của {}.",
+            sig.signer
+        )));
+    }
+    Ok(record(&sig, new_sha256, "attachment"))
+}

@@ -1,0 +1,932 @@
+//! Outgoing documents (văn bản đi, Điều 11 of the regulation): the draft's metadata (NĐ 30 Phụ lục VI), the
+//! approval circuit, signing, numbering and issue, deliveries to recipients and recall. The same validation
+//! runs in the browser form and on the server.
+
+use serde::{Deserialize, Serialize};
+
+use crate::agency::AgencyCode;
+use crate::document::{DocumentType, Urgency};
+use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::status::DeliveryStatus;
+use crate::text::{Line, OrganName, clean};
+use crate::time::Timestamp;
+
+/// Trích yếu (edXML `Subject`, at most 500 characters).
+pub type Subject = Line<500>;
+
+/// Where an outgoing document is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutgoingStatus {
+    /// Dự thảo: the drafter is still preparing it.
+    Draft,
+    /// Chờ duyệt: with a reviewer of the circuit.
+    InReview,
+    /// Bị trả lại: returned to the drafter with comments.
+    Returned,
+    /// Chờ ký: approved, with the signer.
+    AwaitingSignature,
+    /// Chờ phát hành: signed, with the clerks.
+    AwaitingIssue,
+    /// Đã phát hành: numbered, sealed, delivered.
+    Issued,
+    /// Đã thu hồi: the issuer recalled it (recipients answer 15 or 16).
+    Recalled,
+}
+
+impl OutgoingStatus {
+    pub const ALL: [OutgoingStatus; 7] = [
+        Self::Draft,
+        Self::InReview,
+        Self::Returned,
+        Self::AwaitingSignature,
+        Self::AwaitingIssue,
+        Self::Issued,
+        Self::Recalled,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::InReview => "in_review",
+            Self::Returned => "returned",
+            Self::AwaitingSignature => "awaiting_signature",
+            Self::AwaitingIssue => "awaiting_issue",
+            Self::Issued => "issued",
+            Self::Recalled => "recalled",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "Dự thảo",
+            Self::InReview => "Chờ duyệt",
+            Self::Returned => "Bị trả lại",
+            Self::AwaitingSignature => "Chờ ký",
+            Self::AwaitingIssue => "Chờ phát hành",
+            Self::Issued => "Đã phát hành",
+            Self::Recalled => "Đã thu hồi",
+        }
+    }
+}
+
+/// The signing authority mark before the signer's title (NĐ 30 Art. 13): signing for the collective (TM.),
+/// as deputy (KT.), by order (TL.), by authorisation (TUQ.), as acting head (Q.), or in one's own name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SigningCapacity {
+    /// Head of the agency signing in their own name: no mark.
+    Direct,
+    Tm,
+    Kt,
+    Tl,
+    Tuq,
+    Q,
+}
+
+impl SigningCapacity {
+    pub const ALL: [SigningCapacity; 6] = [
+        Self::Direct,
+        Self::Tm,
+        Self::Kt,
+        Self::Tl,
+        Self::Tuq,
+        Self::Q,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Direct => "direct",
+            Self::Tm => "tm",
+            Self::Kt => "kt",
+            Self::Tl => "tl",
+            Self::Tuq => "tuq",
+            Self::Q => "q",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The mark as printed ("KT."), empty for a direct signature.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Self::Direct => "",
+            Self::Tm => "TM.",
+            Self::Kt => "KT.",
+            Self::Tl => "TL.",
+            Self::Tuq => "TUQ.",
+            Self::Q => "Q.",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Direct => "Ký trực tiếp",
+            Self::Tm => "TM. (thay mặt tập thể)",
+            Self::Kt => "KT. (ký thay người đứng đầu)",
+            Self::Tl => "TL. (thừa lệnh)",
+            Self::Tuq => "TUQ. (thừa ủy quyền)",
+            Self::Q => "Q. (quyền)",
+        }
+    }
+}
+
+/// The notation after the number (NĐ 30 Phụ lục I): `QĐ-UBND` for a typed document, `UBND-VP` for a công văn
+/// (agency, then the drafting unit).
+pub fn notation(doc_type: DocumentType, agency_short: &str, unit_short: &str) -> String {
+    match doc_type.abbreviation() {
+        Some(abbr) => format!("{abbr}-{agency_short}"),
+        None => format!("{agency_short}-{unit_short}"),
+    }
+}
+
+/// A calendar date `YYYY-MM-DD` (edXML `DueDate`, `IssuedDate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CivilDate {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl CivilDate {
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        const MSG: &str =
+            "Ngày phải có dạng năm-tháng-ngày (vd. 2026-12-31) và là một ngày có thật.";
+        let parts: Vec<&str> = s.trim().split('-').collect();
+        let [y, m, d] = parts.as_slice() else {
+            return Err(MSG);
+        };
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return Err(MSG);
+        }
+        let (year, month, day) = (
+            y.parse::<i32>().map_err(|_| MSG)?,
+            m.parse::<u32>().map_err(|_| MSG)?,
+            d.parse::<u32>().map_err(|_| MSG)?,
+        );
+        let ts = Timestamp::parse_iso(&format!("{y}-{m}-{d}T00:00:00+07:00")).map_err(|_| MSG)?;
+        let c = ts.vn_civil();
+        if (c.year, c.month, c.day) != (year as i64, month, day) || !(1900..=9999).contains(&year) {
+            return Err(MSG);
+        }
+        Ok(Self { year, month, day })
+    }
+
+    /// Today in Vietnam.
+    pub fn of(t: Timestamp) -> Self {
+        let c = t.vn_civil();
+        Self {
+            year: c.year as i32,
+            month: c.month,
+            day: c.day,
+        }
+    }
+
+    /// `dd/mm/yyyy`, as the UI shows dates.
+    pub fn display(self) -> String {
+        format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)
+    }
+}
+
+impl std::fmt::Display for CivilDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl TryFrom<String> for CivilDate {
+    type Error = &'static str;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<CivilDate> for String {
+    fn from(d: CivilDate) -> String {
+        d.to_string()
+    }
+}
+
+/// A file already uploaded to the content-addressed store (`PUT /api/blobs/{sha256}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileRef {
+    /// Lower-case hex SHA-256 of the bytes, computed in the browser and checked by the server.
+    pub sha256: String,
+    /// The file name as the user chose it.
+    pub name: Line<255>,
+}
+
+/// A recipient outside the system, reached later through the national document axis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalRecipient {
+    pub code: AgencyCode,
+    pub name: OrganName,
+}
+
+/// Where the number and date go on the draft, in points on the displayed page (from its bottom left).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumberPlacement {
+    pub page: usize,
+    /// `[x, y, width, height]` of the number box.
+    pub number: [f64; 4],
+    /// `[x, y, width, height]` of the date box.
+    pub date: [f64; 4],
+}
+
+impl NumberPlacement {
+    /// NĐ 30 Phụ lục I on A4 portrait: "Số: …" under the agency name on the left, the place and date under the
+    /// national motto on the right, both about 45 mm below the top edge.
+    pub fn nd30_default(page_width: f64, page_height: f64) -> Self {
+        let top = page_height - 128.0;
+        Self {
+            page: 0,
+            number: [70.0, top, 210.0, 18.0],
+            date: [page_width * 0.5, top, page_width * 0.5 - 50.0, 18.0],
+        }
+    }
+}
+
+/// `POST /api/outgoing`: a new draft. Also the body of `PUT /api/outgoing/{id}` (metadata edits while the
+/// drafter holds it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftRequest {
+    pub doc_type: DocumentType,
+    pub subject: Subject,
+    pub urgency: Urgency,
+    /// Hạn trả lời (edXML `DueDate`), when recipients must answer.
+    #[serde(default)]
+    pub reply_deadline: Option<CivilDate>,
+    /// Who will sign (a leader of this agency).
+    pub signer_id: i64,
+    pub signing_capacity: SigningCapacity,
+    /// The outgoing register it will be numbered in.
+    pub register_id: i64,
+    /// The received document (a delivery to this agency) this one answers, if any (edXML `ResponseFor`).
+    #[serde(default)]
+    pub answers_delivery_id: Option<i64>,
+    /// Agencies on this system that receive it at once when issued.
+    #[serde(default)]
+    pub internal_recipients: Vec<i64>,
+    #[serde(default)]
+    pub external_recipients: Vec<ExternalRecipient>,
+    /// Recipients sent a paper copy (Điều 11.2đ), one per line of the dispatch list.
+    #[serde(default)]
+    pub paper_recipients: Vec<OrganName>,
+    /// Độ mật. State-secret documents may not be handled by this system; any mark is refused.
+    #[serde(default)]
+    pub confidentiality: Option<String>,
+    /// Reviewers in order (trình duyệt), before the signer.
+    #[serde(default)]
+    pub reviewers: Vec<i64>,
+    /// The main PDF (only when creating or with a new version).
+    pub main_file: FileRef,
+    #[serde(default)]
+    pub attachments: Vec<FileRef>,
+    /// Where to reserve the number and date; the NĐ 30 default when absent.
+    #[serde(default)]
+    pub number_placement: Option<NumberPlacement>,
+}
+
+/// The most recipients, reviewers and attachments one document may carry.
+pub const MAX_RECIPIENTS: usize = 300;
+pub const MAX_REVIEWERS: usize = 10;
+pub const MAX_ATTACHMENTS: usize = 50;
+
+impl DraftRequest {
+    /// The rules that span fields (each field's own rules ran when it was parsed). `drafter_id` is who asks.
+    pub fn validate(&self, drafter_id: i64) -> Result<(), ApiError> {
+        let mut fields = Vec::new();
+        let mut err = |field: &str, message: &str| {
+            fields.push(FieldError {
+                field: field.into(),
+                message: message.into(),
+            })
+        };
+        if let Some(mark) = &self.confidentiality
+            && !mark.trim().is_empty()
+        {
+            err(
+                "confidentiality",
+                "Hệ thống không xử lý văn bản mật (Điều 4 Quy chế; Luật Bảo vệ bí mật nhà nước): văn bản có độ mật phải soạn, trình và gửi theo quy định về bảo vệ bí mật nhà nước, ngoài hệ thống.",
+            );
+        }
+        if !is_sha256(&self.main_file.sha256) {
+            err("main_file", "Chưa tải lên tệp văn bản chính (PDF).");
+        }
+        if self.attachments.len() > MAX_ATTACHMENTS {
+            err("attachments", "Tối đa 50 tệp đính kèm.");
+        }
+        if self.attachments.iter().any(|a| !is_sha256(&a.sha256)) {
+            err("attachments", "Một tệp đính kèm chưa được tải lên đủ.");
+        }
+        let total = self.internal_recipients.len()
+            + self.external_recipients.len()
+            + self.paper_recipients.len();
+        if total == 0 {
+            err(
+                "internal_recipients",
+                "Cần ít nhất một nơi nhận (trong hệ thống, ngoài hệ thống hoặc bản giấy).",
+            );
+        }
+        if total > MAX_RECIPIENTS {
+            err("internal_recipients", "Tối đa 300 nơi nhận.");
+        }
+        if has_duplicates(&self.internal_recipients) {
+            err("internal_recipients", "Một cơ quan được chọn hai lần.");
+        }
+        let codes: Vec<&str> = self
+            .external_recipients
+            .iter()
+            .map(|r| r.code.as_str())
+            .collect();
+        if has_duplicates(&codes) {
+            err("external_recipients", "Một mã định danh được nhập hai lần.");
+        }
+        if self.reviewers.len() > MAX_REVIEWERS {
+            err("reviewers", "Tối đa 10 người duyệt.");
+        }
+        if has_duplicates(&self.reviewers) {
+            err("reviewers", "Một người duyệt được chọn hai lần.");
+        }
+        if self.reviewers.contains(&drafter_id) {
+            err(
+                "reviewers",
+                "Người soạn thảo không tự duyệt dự thảo của mình.",
+            );
+        }
+        if self.reviewers.contains(&self.signer_id) {
+            err(
+                "reviewers",
+                "Người ký đã xem văn bản ở bước ký; không cần chọn làm người duyệt.",
+            );
+        }
+        if let Some(p) = &self.number_placement {
+            let ok = [p.number, p.date]
+                .iter()
+                .all(|r| r.iter().all(|v| v.is_finite()) && r[2] >= 20.0 && r[3] >= 8.0);
+            if !ok {
+                err(
+                    "number_placement",
+                    "Ô số và ngày phải rộng ít nhất 20 và cao ít nhất 8 điểm.",
+                );
+            }
+        }
+        if fields.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError {
+                code: ErrorCode::Validation,
+                message: fields[0].message.clone(),
+                fields,
+            })
+        }
+    }
+}
+
+fn has_duplicates<T: PartialEq>(items: &[T]) -> bool {
+    items
+        .iter()
+        .enumerate()
+        .any(|(i, a)| items[..i].contains(a))
+}
+
+/// Whether `s` is a lower-case hex SHA-256.
+pub fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// What a reviewer decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewDecision {
+    /// Đồng ý: to the next reviewer, or to the signer after the last.
+    Approve,
+    /// Trả lại người trình trước (the previous reviewer, or the drafter from the first step).
+    ReturnToPrevious,
+    /// Trả lại người soạn thảo.
+    ReturnToDrafter,
+    /// Chuyển tiếp: to another reviewer, inserted after this step.
+    Forward,
+}
+
+/// `POST /api/outgoing/{id}/review`: the decision of the reviewer holding the draft (or of the signer, who
+/// may return it instead of signing).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    pub decision: ReviewDecision,
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// With `forward`: who reviews next.
+    #[serde(default)]
+    pub forward_to: Option<i64>,
+}
+
+impl ReviewRequest {
+    /// A comment is required when returning (the drafter must know what to change).
+    pub fn validate(&self) -> Result<Option<String>, ApiError> {
+        let comment = match self.comment.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(c) => Some(
+                clean(c, 1, 2000, true).map_err(|e| ApiError::field("comment", e.to_string()))?,
+            ),
+        };
+        match self.decision {
+            ReviewDecision::ReturnToPrevious | ReviewDecision::ReturnToDrafter
+                if comment.is_none() =>
+            {
+                Err(ApiError::field(
+                    "comment",
+                    "Cần ghi ý kiến khi trả lại để người soạn biết phải sửa gì.",
+                ))
+            }
+            ReviewDecision::Forward if self.forward_to.is_none() => Err(ApiError::field(
+                "forward_to",
+                "Chọn người nhận chuyển tiếp.",
+            )),
+            _ => Ok(comment),
+        }
+    }
+}
+
+/// `POST /api/outgoing/batch-review`: the same decision on several documents.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchReviewRequest {
+    pub ids: Vec<i64>,
+    pub review: ReviewRequest,
+}
+
+/// The outcome for one document of a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchItemResult {
+    pub id: i64,
+    pub ok: bool,
+    /// Why it failed, in Vietnamese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BatchResponse {
+    pub results: Vec<BatchItemResult>,
+}
+
+/// `POST /api/outgoing/{id}/sign`: the signer's signed revision, uploaded first as a blob.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignRequest {
+    pub main_sha256: String,
+}
+
+/// `POST /api/outgoing/{id}/new-version`: the drafter's corrected files after a return.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewVersionRequest {
+    pub main_file: FileRef,
+    #[serde(default)]
+    pub attachments: Vec<FileRef>,
+    #[serde(default)]
+    pub comment: Option<String>,
+    #[serde(default)]
+    pub number_placement: Option<NumberPlacement>,
+}
+
+/// `POST /api/outgoing/{id}/reservation` answer: the number held for this document while the clerk's
+/// browser fills it in and seals. Held numbers are handed to no one else until issued, released or expired;
+/// a released or expired number goes to the next document first, so the register has no gap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberReservation {
+    pub register_id: i64,
+    pub year: i32,
+    pub number: u32,
+    /// The notation after the number, e.g. `QĐ-UBND`.
+    pub notation: String,
+    /// "05/QĐ-UBND", exactly as it must be filled into the PDF.
+    pub number_text: String,
+    /// The issue date (today in Vietnam).
+    pub date: CivilDate,
+    /// "ngày 05 tháng 02 năm 2026", exactly as it must be filled into the PDF.
+    pub date_text: String,
+    pub expires_at: Timestamp,
+}
+
+/// `POST /api/outgoing/{id}/issue`: the numbered and sealed main file and the signed attachments, in the
+/// order of the draft's attachments, all uploaded first as blobs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueRequest {
+    pub main_sha256: String,
+    #[serde(default)]
+    pub attachments: Vec<String>,
+}
+
+/// `POST /api/outgoing/{id}/recall`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecallRequest {
+    pub reason: String,
+}
+
+/// `POST /api/deliveries/{id}/recall-answer`: the recipient clerk agrees (15) or refuses (16).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecallAnswerRequest {
+    pub agree: bool,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Checks a reason typed by a person (recall, refusal): 1..=1000 characters.
+pub fn reason(s: &str) -> Result<String, ApiError> {
+    clean(s, 1, 1000, true).map_err(|e| ApiError::field("reason", format!("Lý do: {e}")))
+}
+
+/// A person as documents show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRef {
+    pub id: i64,
+    pub full_name: String,
+    pub position: Option<String>,
+}
+
+/// A file of a version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileDto {
+    pub id: i64,
+    pub name: String,
+    pub sha256: String,
+    pub size: i64,
+    /// 0 for the main document, then the attachments.
+    pub position: i64,
+}
+
+/// One version of the document's files (dự thảo v1, v2…, the signed one, the issued one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionDto {
+    pub number: i64,
+    /// `draft`, `signed` or `issued`.
+    pub kind: String,
+    pub created_by: PersonRef,
+    pub created_at: Timestamp,
+    pub files: Vec<FileDto>,
+}
+
+/// One step of the approval circuit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewStepDto {
+    pub position: i64,
+    pub reviewer: PersonRef,
+    /// `None` while pending; otherwise `approve`, `return_to_previous`, `return_to_drafter`, `forward`.
+    pub decision: Option<ReviewDecision>,
+    pub comment: Option<String>,
+    pub decided_at: Option<Timestamp>,
+}
+
+/// One entry of the history (luồng xử lý).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: Timestamp,
+    pub actor: PersonRef,
+    /// Stable code: `created`, `submitted`, `approved`, `returned`, `forwarded`, `new_version`, `signed`,
+    /// `issued`, `recalled`.
+    pub action: String,
+    /// Readable in Vietnamese ("Trả lại người soạn thảo").
+    pub label: String,
+    pub comment: Option<String>,
+    pub version: Option<i64>,
+}
+
+/// How a recipient is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryChannel {
+    /// Another agency on this system: delivered at issue.
+    Internal,
+    /// Through the national axis (queued for the exchange).
+    External,
+    /// A paper copy (dispatch list).
+    Paper,
+}
+
+impl DeliveryChannel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Internal => "internal",
+            Self::External => "external",
+            Self::Paper => "paper",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Internal, Self::External, Self::Paper]
+            .into_iter()
+            .find(|c| c.code() == code)
+    }
+}
+
+/// A status change of a delivery, with its time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryEventDto {
+    pub status: DeliveryStatus,
+    pub at: Timestamp,
+    pub reason: Option<String>,
+    pub actor_name: Option<String>,
+}
+
+/// One recipient of an issued document and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryDto {
+    pub id: i64,
+    pub channel: DeliveryChannel,
+    pub recipient_agency_id: Option<i64>,
+    pub recipient_code: Option<String>,
+    pub recipient_name: String,
+    /// `None` before issue, for paper copies, and for external ones still queued for the exchange.
+    pub status: Option<DeliveryStatus>,
+    pub status_at: Option<Timestamp>,
+    pub events: Vec<DeliveryEventDto>,
+}
+
+/// A summary line of a list (queues, buckets, registers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingSummary {
+    pub id: i64,
+    pub doc_type: DocumentType,
+    pub subject: String,
+    pub urgency: Urgency,
+    pub status: OutgoingStatus,
+    pub drafter: PersonRef,
+    /// Who holds it now (reviewer, signer), when someone does.
+    pub holder: Option<PersonRef>,
+    pub number_text: Option<String>,
+    pub updated_at: Timestamp,
+}
+
+/// Everything about one outgoing document the caller may see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutgoingDto {
+    pub id: i64,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub doc_type: DocumentType,
+    pub subject: String,
+    pub urgency: Urgency,
+    pub reply_deadline: Option<CivilDate>,
+    pub status: OutgoingStatus,
+    pub drafter: PersonRef,
+    pub drafting_unit: String,
+    pub signer: PersonRef,
+    pub signing_capacity: SigningCapacity,
+    pub register_id: i64,
+    pub register_name: String,
+    /// The notation the number will carry (`QĐ-UBND`).
+    pub notation: String,
+    pub answers_delivery_id: Option<i64>,
+    pub number: Option<i64>,
+    pub year: Option<i32>,
+    pub number_text: Option<String>,
+    pub issued_at: Option<Timestamp>,
+    pub issued_by: Option<PersonRef>,
+    pub recall_reason: Option<String>,
+    pub paper_recipients: Vec<String>,
+    pub number_placement: NumberPlacement,
+    pub current_step: Option<i64>,
+    pub steps: Vec<ReviewStepDto>,
+    pub versions: Vec<VersionDto>,
+    pub history: Vec<HistoryEntry>,
+    pub deliveries: Vec<DeliveryDto>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// What the caller may do now: `edit`, `submit`, `new_version`, `review`, `sign`, `issue`, `recall`.
+    pub actions: Vec<String>,
+}
+
+/// The buckets of "Văn bản đi" in the navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutgoingBucket {
+    /// My drafts (dự thảo, including returned ones).
+    Drafts,
+    /// Waiting for my review.
+    ToReview,
+    /// Waiting for my signature.
+    ToSign,
+    /// Signed, waiting for my agency's clerks.
+    ToIssue,
+    /// Issued by my agency.
+    Issued,
+    /// Returned to me.
+    Returned,
+    /// Everything I drafted, reviewed or signed.
+    Mine,
+}
+
+impl OutgoingBucket {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Drafts => "drafts",
+            Self::ToReview => "to_review",
+            Self::ToSign => "to_sign",
+            Self::ToIssue => "to_issue",
+            Self::Issued => "issued",
+            Self::Returned => "returned",
+            Self::Mine => "mine",
+        }
+    }
+}
+
+/// `GET /api/outgoing?bucket=…` answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutgoingListResponse {
+    pub items: Vec<OutgoingSummary>,
+}
+
+/// `GET /api/outgoing/counts`: the navigation counters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingCounts {
+    pub drafts: i64,
+    pub to_review: i64,
+    pub to_sign: i64,
+    pub to_issue: i64,
+    pub returned: i64,
+    /// Deliveries to my agency that have arrived (01) and wait for the clerk, plus recall requests (13).
+    pub arrived: i64,
+}
+
+/// A register (sổ văn bản).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterDto {
+    pub id: i64,
+    pub agency_id: i64,
+    /// `outgoing` or `incoming`.
+    pub direction: String,
+    pub name: String,
+}
+
+/// One line of the outgoing register with the 10 columns of NĐ 30 Phụ lục IV.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingRegisterRow {
+    pub document_id: i64,
+    /// (1) Số, ký hiệu văn bản.
+    pub number_text: String,
+    pub number: i64,
+    /// (2) Ngày tháng văn bản.
+    pub date: CivilDate,
+    /// (3) Tên loại và trích yếu nội dung.
+    pub type_and_subject: String,
+    /// (4) Người ký.
+    pub signer: String,
+    /// (5) Nơi nhận văn bản.
+    pub recipients: String,
+    /// (6) Đơn vị, người nhận bản lưu.
+    pub file_copy: String,
+    /// (7) Số lượng bản.
+    pub copies: i64,
+    /// (8) Ngày chuyển.
+    pub sent_at: Timestamp,
+    /// (9) Ký nhận (electronic delivery: who received it on the system).
+    pub received_by: String,
+    /// (10) Ghi chú.
+    pub note: String,
+}
+
+/// `GET /api/registers/{id}/entries` answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutgoingRegisterResponse {
+    pub register: RegisterDto,
+    pub year: i32,
+    pub rows: Vec<OutgoingRegisterRow>,
+}
+
+/// A document delivered to the caller's agency (the incoming queue until the incoming workflow registers it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArrivalDto {
+    pub delivery_id: i64,
+    pub outgoing_id: i64,
+    pub sender_agency: String,
+    pub number_text: String,
+    pub doc_type: DocumentType,
+    pub subject: String,
+    pub urgency: Urgency,
+    pub issued_at: Timestamp,
+    pub status: DeliveryStatus,
+    pub status_at: Timestamp,
+    pub recall_reason: Option<String>,
+    pub files: Vec<FileDto>,
+}
+
+/// `GET /api/arrivals` answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ArrivalListResponse {
+    pub items: Vec<ArrivalDto>,
+}
+
+/// A live event (server-sent, `GET /api/events`): something changed for the caller's agency or for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveEvent {
+    /// `outgoing` (a document of this agency changed), `delivery` (a recipient's status changed),
+    /// `arrival` (a document arrived or was recalled), `task` (something waits for this user).
+    pub kind: String,
+    pub outgoing_id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_id: Option<i64>,
+    /// Agencies whose people should hear it.
+    pub agencies: Vec<i64>,
+    /// Users who should hear it (whatever their agency).
+    #[serde(default)]
+    pub users: Vec<i64>,
+    /// A line a notification can show.
+    pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> DraftRequest {
+        serde_json::from_value(serde_json::json!({
+            "doc_type": "quyet_dinh", "subject": "Về việc ban hành quy chế", "urgency": "normal",
+            "signer_id": 2, "signing_capacity": "kt", "register_id": 1,
+            "internal_recipients": [5], "reviewers": [3],
+            "main_file": {"sha256": "a".repeat(64), "name": "qd.pdf"}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_complete_draft_is_valid() {
+        assert_eq!(draft().validate(1), Ok(()));
+    }
+
+    #[test]
+    fn a_confidentiality_mark_is_refused_with_an_explanation() {
+        let mut d = draft();
+        d.confidentiality = Some("Mật".into());
+        let e = d.validate(1).unwrap_err();
+        assert!(
+            e.message_for("confidentiality")
+                .unwrap()
+                .contains("bí mật nhà nước")
+        );
+    }
+
+    #[test]
+    fn cross_field_rules_name_their_fields() {
+        let mut d = draft();
+        d.internal_recipients.clear();
+        d.reviewers = vec![1, 2];
+        let e = d.validate(1).unwrap_err();
+        assert!(e.message_for("internal_recipients").is_some());
+        assert!(e.message_for("reviewers").is_some());
+    }
+
+    #[test]
+    fn subject_length_and_nfc_are_checked_while_parsing() {
+        let long = "a".repeat(501);
+        let v = serde_json::json!({
+            "doc_type": "quyet_dinh", "subject": long, "urgency": "normal", "signer_id": 2,
+            "signing_capacity": "kt", "register_id": 1, "main_file": {"sha256": "a".repeat(64), "name": "x.pdf"}
+        });
+        assert!(serde_json::from_value::<DraftRequest>(v).is_err());
+    }
+
+    #[test]
+    fn dates_must_exist() {
+        assert!(CivilDate::parse("2026-02-29").is_err());
+        assert!(CivilDate::parse("2028-02-29").is_ok());
+        assert!(CivilDate::parse("26-1-1").is_err());
+        assert_eq!(
+            CivilDate::parse("2026-12-31").unwrap().display(),
+            "31/12/2026"
+        );
+    }
+
+    #[test]
+    fn notation_follows_nd30() {
+        assert_eq!(notation(DocumentType::QuyetDinh, "UBND", "VP"), "QĐ-UBND");
+        assert_eq!(notation(DocumentType::CongVan, "SNV", "TCBC"), "SNV-TCBC");
+        assert_eq!(notation(DocumentType::ToTrinh, "STC", "QLNS"), "TTr-STC");
+    }
+
+    #[test]
+    fn returning_needs_a_comment() {
+        let r = ReviewRequest {
+            decision: ReviewDecision::ReturnToDrafter,
+            comment: Some("  ".into()),
+            forward_to: None,
+        };
+        assert!(r.validate().unwrap_err().message_for("comment").is_some());
+    }
+}
