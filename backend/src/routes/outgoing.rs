@@ -359,9 +359,15 @@ pub async fn new_version(
     if req.attachments.len() > shared::outgoing::MAX_ATTACHMENTS {
         return Err(AppError::field("attachments", "Tối đa 50 tệp đính kèm."));
     }
-    let placement = req.number_placement.or(Some(doc.number_placement));
-    let (files, _) =
-        prepare_files(&state, user, &req.main_file, &req.attachments, placement).await?;
+    // A new file may have another page size: the default placement is computed for it unless one is given.
+    let (files, _) = prepare_files(
+        &state,
+        user,
+        &req.main_file,
+        &req.attachments,
+        req.number_placement,
+    )
+    .await?;
     state.store.add_version(user, id, files, comment).await?;
     Ok(Json(visible(&state, user, id).await?))
 }

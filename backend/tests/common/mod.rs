@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod docs;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
@@ -339,6 +341,33 @@ impl Client {
         body: Vec<u8>,
         headers: &[(&str, &str)],
     ) -> Answer {
+        let (status, headers, bytes) = self.exchange(method, path, body, headers).await;
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// GET of a file: status and the raw bytes.
+    pub async fn download(&mut self, path: &str) -> (StatusCode, Vec<u8>) {
+        let (status, _, bytes) = self.exchange(Method::GET, path, Vec::new(), &[]).await;
+        (status, bytes)
+    }
+
+    async fn exchange(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, HeaderMap, Vec<u8>) {
         let mut req = Request::builder()
             .method(method)
             .uri(path)
@@ -357,13 +386,13 @@ impl Client {
         let resp = self.app.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
-        };
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
         for v in headers.get_all(header::SET_COOKIE) {
             let v = v.to_str().unwrap();
             if let Some(rest) = v.strip_prefix("vanban_session=") {
@@ -371,11 +400,7 @@ impl Client {
                 self.cookie = (!token.is_empty()).then(|| token.to_string());
             }
         }
-        Answer {
-            status,
-            headers,
-            body,
-        }
+        (status, headers, bytes)
     }
 
     pub async fn send(&mut self, method: Method, path: &str, body: Option<Value>) -> Answer {

@@ -1,0 +1,314 @@
+//! Test support for the document workflows: a throwaway CA with people's and agencies' signing keys, the
+//! browser's part of signing done with the shared signing core (as the worker does it), and a province with
+//! the roles an outgoing document passes through.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use shared::pdf::appearance::DisplayRect;
+use shared::pdf::cms::{Padding, RsaSigner};
+use shared::pdf::sign::{SignatureKind, SignatureRequest};
+use shared::pki::CertRole;
+use shared::role::Role;
+use shared::time::Timestamp;
+use vanban::config::Config;
+use vanban::store::{Actor, NewUser, Store, UserFields};
+
+use super::{Client, Fixture};
+
+/// The CA the test servers trust, and keys issued by it (RSA key generation is slow: made once per name).
+pub struct Pki {
+    pub ca_cert: x509_cert::Certificate,
+    ca_key: rsa::PrivateKey,
+    keys: Mutex<HashMap<String, (rsa::PrivateKey, x509_cert::Certificate)>>,
+}
+
+pub fn pki() -> &'static Pki {
+    static PKI: OnceLock<Pki> = OnceLock::new();
+    PKI.get_or_init(|| {
+        let key = shared::pki::generate_key().unwrap();
+        let cert = shared::pki::issue_certificate(
+            CertRole::RootCa,
+            shared::pki::name("CA thử nghiệm", Some("Kiểm thử")).unwrap(),
+            &key,
+            None,
+            1,
+            Duration::from_secs(3600 * 24 * 365),
+        )
+        .unwrap();
+        Pki {
+            ca_cert: cert,
+            ca_key: key,
+            keys: Mutex::new(HashMap::new()),
+        }
+    })
+}
+
+impl Pki {
+    pub fn ca_pem(&self) -> String {
+        shared::pki::cert_to_pem(&self.ca_cert).unwrap()
+    }
+
+    /// A signer whose certificate names `common_name` (a person, or an agency for its seal).
+    pub fn signer(&self, common_name: &str, role: CertRole) -> RsaSigner {
+        let mut keys = self.keys.lock().unwrap();
+        let n = keys.len() as u64 + 2;
+        let (key, cert) = keys
+            .entry(format!("{common_name}/{role:?}"))
+            .or_insert_with(|| {
+                let key = shared::pki::generate_key().unwrap();
+                let cert = shared::pki::issue_certificate(
+                    role,
+                    shared::pki::name(common_name, Some("Kiểm thử")).unwrap(),
+                    &key,
+                    Some((&self.ca_cert, &self.ca_key)),
+                    n,
+                    Duration::from_secs(3600 * 24 * 30),
+                )
+                .unwrap();
+                (key, cert)
+            })
+            .clone();
+        RsaSigner {
+            key,
+            certificates: vec![cert, self.ca_cert.clone()],
+            padding: Padding::Pkcs1v15,
+        }
+    }
+}
+
+/// A server configuration that trusts the test CA.
+pub fn config() -> Config {
+    Config {
+        trust_anchors: vec![pki().ca_pem()],
+        ..Config::default()
+    }
+}
+
+/// A small real PDF (Ghostscript output) used as the draft.
+pub fn draft_pdf() -> Vec<u8> {
+    std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/tests/corpus/gs-pdfwrite-1.7.pdf"
+    ))
+    .unwrap()
+}
+
+/// A second, different PDF used as an attachment.
+pub fn attachment_pdf() -> Vec<u8> {
+    std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/tests/corpus/rotated-90.pdf"
+    ))
+    .unwrap()
+}
+
+fn asset(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/../shared/tests/assets/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    shared::hex(&sha2::Sha256::digest(bytes))
+}
+
+/// `original` + the appended revision carrying a signature of `kind` by `signer`.
+pub fn sign(
+    original: &[u8],
+    signer: &RsaSigner,
+    kind: SignatureKind,
+    text: Option<String>,
+) -> Vec<u8> {
+    let request = SignatureRequest {
+        kind,
+        page: 0,
+        rect: Some(DisplayRect {
+            x: 330.0,
+            y: 120.0,
+            w: 150.0,
+            h: 70.0,
+        }),
+        image_png: match kind {
+            SignatureKind::Seal => Some(asset("con-dau-demo.png")),
+            SignatureKind::Signer => Some(asset("chu-ky-demo.png")),
+            SignatureKind::Attachment => None,
+        },
+        text,
+        signer_name: "kiểm thử".into(),
+        organization: None,
+        time: Timestamp(vanban::store::now_ms()),
+    };
+    let appended = shared::pdf::sign::sign(original, &request, signer).unwrap();
+    [original, &appended].concat()
+}
+
+/// What the clerk's browser does at issue: fill the number and date, then apply the agency's seal.
+pub fn number_and_seal(signed: &[u8], reservation: &Value, agency_seal: &RsaSigner) -> Vec<u8> {
+    let date = reservation["date"].as_str().unwrap();
+    let (y, m, d) = (
+        date[0..4].parse().unwrap(),
+        date[5..7].parse().unwrap(),
+        date[8..10].parse().unwrap(),
+    );
+    let number = reservation["number"].as_u64().unwrap() as u32;
+    let filled = shared::pdf::fill::fill_number(
+        signed,
+        number,
+        reservation["notation"].as_str().unwrap(),
+        (y, m, d),
+    )
+    .unwrap();
+    let numbered = [signed, &filled].concat();
+    sign(&numbered, agency_seal, SignatureKind::Seal, None)
+}
+
+/// The people of a document's journey, on top of the base fixture: in the department (Sở Nội vụ) a unit
+/// leader, an agency leader and a second clerk; in the province a clerk who receives.
+#[derive(Debug, Clone, Copy)]
+pub struct People {
+    pub base: Fixture,
+    pub unit_leader: i64,
+    pub leader: i64,
+    pub clerk2: i64,
+    pub province_clerk: i64,
+    pub dept_register: i64,
+}
+
+pub const LEADER_NAME: &str = "Lê Văn Hùng";
+pub const DEPT_NAME: &str = "Sở Nội vụ";
+
+pub async fn people(store: &dyn Store) -> People {
+    let base = super::fixture(store).await;
+    let sys = Actor::default();
+    let mk = |username: &str, name: &str, unit_id: i64, roles: Vec<Role>| NewUser {
+        username: username.into(),
+        fields: UserFields {
+            full_name: name.into(),
+            position: None,
+            email: None,
+            phone: None,
+            unit_id,
+            roles,
+        },
+        password_hash: vanban::auth::hash_password(super::PASSWORD).unwrap(),
+        must_change_password: false,
+    };
+    let unit_leader = store
+        .create_user(
+            &sys,
+            mk(
+                "tp.snv",
+                "Phan Thị Thanh Thảo",
+                base.department_unit,
+                vec![Role::UnitLeader],
+            ),
+        )
+        .await
+        .unwrap()
+        .id;
+    let leader = store
+        .create_user(
+            &sys,
+            mk(
+                "gd.snv",
+                LEADER_NAME,
+                base.department_office_unit,
+                vec![Role::AgencyLeader],
+            ),
+        )
+        .await
+        .unwrap()
+        .id;
+    let clerk2 = store
+        .create_user(
+            &sys,
+            mk(
+                "vanthu2.snv",
+                "Võ Thị Hai",
+                base.department_office_unit,
+                vec![Role::Clerk],
+            ),
+        )
+        .await
+        .unwrap()
+        .id;
+    let province_clerk = store
+        .create_user(
+            &sys,
+            mk(
+                "vanthu.ubnd",
+                "Huỳnh Thị Mỹ Linh",
+                base.province_office_unit,
+                vec![Role::Clerk],
+            ),
+        )
+        .await
+        .unwrap()
+        .id;
+    let dept_register = store
+        .list_registers(base.department)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.direction == "outgoing")
+        .unwrap()
+        .id;
+    People {
+        base,
+        unit_leader,
+        leader,
+        clerk2,
+        province_clerk,
+        dept_register,
+    }
+}
+
+/// Uploads bytes as a content-addressed blob; returns the SHA-256.
+pub async fn upload(client: &mut Client, bytes: &[u8]) -> String {
+    let sha = sha256(bytes);
+    client
+        .raw(
+            Method::PUT,
+            &format!("/api/blobs/{sha}"),
+            bytes.to_vec(),
+            &[("content-type", "application/pdf")],
+        )
+        .await
+        .expect(StatusCode::OK);
+    sha
+}
+
+/// The body of a draft from the department to the province, reviewed by `reviewers`, signed by the leader.
+pub fn draft_body(p: &People, main_sha: &str, reviewers: &[i64]) -> Value {
+    json!({
+        "doc_type": "cong_van",
+        "subject": "Về việc báo cáo tình hình biên chế năm 2026",
+        "urgency": "urgent",
+        "signer_id": p.leader,
+        "signing_capacity": "kt",
+        "register_id": p.dept_register,
+        "internal_recipients": [p.base.province],
+        "external_recipients": [{"code": "000.00.00.G09", "name": "Bộ Nội vụ"}],
+        "paper_recipients": ["Lưu: VT, TC"],
+        "reviewers": reviewers,
+        "main_file": {"sha256": main_sha, "name": "cong-van-bien-che.pdf"},
+    })
+}
+
+/// The bytes of the latest main file of a document, as the API shows them.
+pub async fn latest_main(client: &mut Client, doc: &Value) -> Vec<u8> {
+    let id = doc["id"].as_i64().unwrap();
+    let file = doc["versions"].as_array().unwrap().last().unwrap()["files"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let (status, bytes) = client.download(&shared::api::outgoing_file(id, file)).await;
+    assert_eq!(status, StatusCode::OK);
+    bytes
+}
