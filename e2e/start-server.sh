@@ -13,6 +13,8 @@ rm -rf "$pki" && mkdir -p "$pki" "$data/trust"
 cp "$pki/ca/ca.pem" "$data/trust/e2e-ca.pem"
 "$bin" pki issue --ca "$pki/ca" --cn "Trần Văn Lãnh Đạo" --org "UBND tỉnh Vĩnh Long" --p12 "$pki/leader.p12" \
   --pin 246810 >/dev/null
+# The Sở Nội vụ demo leaders' keys and its seal, for the outgoing-document journey.
+"$bin" pki demo-keys --ca "$pki/ca" --out "$pki" --pin 246810 --agency snv >/dev/null
 "$bin" serve --addr "127.0.0.1:${VANBAN_E2E_PORT:-18080}" --data-dir "$data" \
   --static-dir "$here/../frontend/dist" --seed-demo-if-empty &
 pid=$!

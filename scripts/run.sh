@@ -17,11 +17,10 @@ if [ ! -f "$DEMO_CA/ca.pem" ]; then
   "$V" pki init-ca --out "$DEMO_CA" --cn "CA thử nghiệm tỉnh Vĩnh Long" --org "UBND tỉnh Vĩnh Long (thử nghiệm)"
   mkdir -p "$VANBAN_DATA_DIR/trust" "$VANBAN_DATA_DIR/demo-keys"
   cp "$DEMO_CA/ca.pem" "$VANBAN_DATA_DIR/trust/demo-ca.pem"
-  "$V" pki issue --ca "$DEMO_CA" --cn "Lãnh đạo UBND tỉnh (demo)" --org "UBND tỉnh Vĩnh Long" \
-    --p12 "$VANBAN_DATA_DIR/demo-keys/lanhdao.ubnd.p12" --pin 246810
-  "$V" pki issue --ca "$DEMO_CA" --cn "UBND tỉnh Vĩnh Long" --org "UBND tỉnh Vĩnh Long" --seal \
-    --p12 "$VANBAN_DATA_DIR/demo-keys/dau.ubnd.p12" --pin 246810
-  echo "   Nhập các tệp .p12 trong $VANBAN_DATA_DIR/demo-keys ở trang Chữ ký số (mật khẩu tệp: 246810)."
+  # Each agency's leader and unit leader (certificates in their names) and each agency's seal.
+  "$V" pki demo-keys --ca "$DEMO_CA" --out "$VANBAN_DATA_DIR/demo-keys" --pin 246810
+  echo "   Nhập các tệp .p12 trong $VANBAN_DATA_DIR/demo-keys ở trang Chữ ký số (mật khẩu tệp: 246810):"
+  echo "   lanhdao.<cơ quan>.p12 cho lãnh đạo, dau.<cơ quan>.p12 cho văn thư (con dấu điện tử)."
 fi
 say "Khởi động vanban tại http://$VANBAN_ADDR (dữ liệu: $VANBAN_DATA_DIR)"
 exec "$ROOT/target/release/vanban" serve --seed-demo-if-empty

@@ -177,6 +177,41 @@ pub struct DemoAccount {
     pub roles: String,
 }
 
+/// A signing key the demo needs: the file stem (`lanhdao.snv`), the certificate's common name and
+/// organisation, and whether it is the agency's seal.
+pub struct DemoSigner {
+    pub file_stem: String,
+    pub agency_key: &'static str,
+    pub common_name: &'static str,
+    pub organization: &'static str,
+    pub seal: bool,
+}
+
+/// The keys that let every demo role sign: each agency's leader and unit leader (their certificates name them,
+/// which is how the server knows a signature is theirs) and each agency's seal (named after the agency).
+pub fn demo_signers() -> Vec<DemoSigner> {
+    let mut out = Vec::new();
+    for a in AGENCIES {
+        for (prefix, name) in [("lanhdao", a.people[1]), ("truongphong", a.people[2])] {
+            out.push(DemoSigner {
+                file_stem: format!("{prefix}.{}", a.key),
+                agency_key: a.key,
+                common_name: name,
+                organization: a.name,
+                seal: false,
+            });
+        }
+        out.push(DemoSigner {
+            file_stem: format!("dau.{}", a.key),
+            agency_key: a.key,
+            common_name: a.name,
+            organization: a.name,
+            seal: true,
+        });
+    }
+    out
+}
+
 /// What seeding did.
 #[derive(Debug)]
 pub enum SeedOutcome {

@@ -52,6 +52,18 @@ pub enum PkiCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Issue the demo province's keys (leaders, unit leaders, agency seals) as PKCS#12 files in OUT.
+    DemoKeys {
+        #[arg(long)]
+        ca: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        pin: String,
+        /// Only this agency (the username suffix, e.g. `snv`).
+        #[arg(long)]
+        agency: Option<String>,
+    },
     /// Mark a certificate revoked (it appears in the next CRL).
     Revoke {
         #[arg(long)]
@@ -80,6 +92,22 @@ pub fn run(command: PkiCommand) -> anyhow::Result<()> {
             pin,
         } => issue(&ca, &cn, org.as_deref(), seal, &p12, &pin),
         PkiCommand::SignCsr { ca, csr, seal, out } => sign_csr(&ca, &csr, seal, &out),
+        PkiCommand::DemoKeys {
+            ca,
+            out,
+            pin,
+            agency,
+        } => {
+            std::fs::create_dir_all(&out)?;
+            for s in vanban::seed::demo_signers()
+                .into_iter()
+                .filter(|s| agency.as_deref().is_none_or(|a| a == s.agency_key))
+            {
+                let p12 = out.join(format!("{}.p12", s.file_stem));
+                issue(&ca, s.common_name, Some(s.organization), s.seal, &p12, &pin)?;
+            }
+            Ok(())
+        }
         PkiCommand::Revoke { ca, serial } => revoke(&ca, serial),
         PkiCommand::Crl { ca, out } => crl(&ca, &out),
     }
