@@ -3,7 +3,10 @@
 //! `window.vanbanMountSigning(element)` each time the route is shown. Keeping this UI (and the worker it drives)
 //! out of the app's bundle keeps the sign-in page small.
 
+#[allow(dead_code)] // until every page uses it
+mod api;
 mod page;
+mod work;
 mod worker;
 
 use std::cell::RefCell;
@@ -25,6 +28,19 @@ fn mount(element: web_sys::HtmlElement) {
     MOUNTED.with(|m| *m.borrow_mut() = Some(Box::new(handle)));
 }
 
+/// Mounts a work page (`work::WorkRoute` as JSON) into the app's element.
+fn mount_work(element: web_sys::HtmlElement, route: String) {
+    MOUNTED.with(|m| m.borrow_mut().take());
+    element.set_inner_html("");
+    use leptos::prelude::*;
+    let route = serde_json::from_str::<work::WorkRoute>(&route).ok();
+    let handle = mount_to(element, move || match route.clone() {
+        Some(route) => view! { <work::WorkRoot route=route /> }.into_any(),
+        None => view! { <p class="error">"Trang không tồn tại."</p> }.into_any(),
+    });
+    MOUNTED.with(|m| *m.borrow_mut() = Some(Box::new(handle)));
+}
+
 fn main() {
     console_error_panic_hook::set_once();
     let mount_fn = Closure::<dyn Fn(web_sys::HtmlElement)>::new(mount);
@@ -39,4 +55,18 @@ fn main() {
         }
     }
     mount_fn.forget();
+    let work_fn = Closure::<dyn Fn(web_sys::HtmlElement, String)>::new(mount_work);
+    if let Some(window) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&window, &"vanbanMountWork".into(), work_fn.as_ref());
+        // First load from a work route: the host left its element and route for us.
+        if let Some(root) = window
+            .document()
+            .and_then(|d| d.get_element_by_id("work-root"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            && let Some(route) = root.get_attribute("data-route")
+        {
+            mount_work(root, route);
+        }
+    }
+    work_fn.forget();
 }

@@ -1,0 +1,236 @@
+//! The work bundle's typed client of the JSON API (docs/API.md): documents, registers, arrivals, blobs.
+//! The session cookie travels by itself; the CSRF token comes from `GET /api/me` (asked once per page load)
+//! and goes in the header of every state-changing request. Every failure has a Vietnamese sentence.
+
+use std::cell::RefCell;
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::api;
+use shared::auth::SessionResponse;
+use shared::outgoing::{
+    ArrivalListResponse, BatchResponse, BatchReviewRequest, DraftRequest, IssueRequest,
+    NewVersionRequest, NumberReservation, OutgoingBucket, OutgoingCounts, OutgoingDto,
+    OutgoingListResponse, OutgoingRegisterResponse, RecallAnswerRequest, RecallRequest,
+    RegisterDto, ReviewRequest, SignRequest,
+};
+use shared::user::UserListResponse;
+use shared::{ApiError, ErrorCode};
+
+pub const NETWORK_MESSAGE: &str = "Không kết nối được máy chủ. Vui lòng thử lại.";
+
+/// Why a request failed; [`ClientError::message`] is always a sentence to show.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientError {
+    Network,
+    Api(ApiError),
+    Unreadable(u16),
+}
+
+impl ClientError {
+    pub fn message(&self) -> String {
+        match self {
+            Self::Network => NETWORK_MESSAGE.to_string(),
+            Self::Api(e) => e.message.clone(),
+            Self::Unreadable(status) => {
+                format!("Máy chủ trả lời không đúng dạng (mã {status}). Vui lòng thử lại sau.")
+            }
+        }
+    }
+
+    /// The server's message for one field of the request, if it named that field.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            Self::Api(e) => e.message_for(name).map(str::to_string),
+            _ => None,
+        }
+    }
+
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Api(e) => Some(e.code),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ClientError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+pub type ApiResult<T> = Result<T, ClientError>;
+
+thread_local! {
+    static SESSION: RefCell<Option<SessionResponse>> = const { RefCell::new(None) };
+}
+
+/// The signed-in session (user and CSRF token), asked once.
+pub async fn session() -> ApiResult<SessionResponse> {
+    if let Some(s) = SESSION.with(|s| s.borrow().clone()) {
+        return Ok(s);
+    }
+    let s: SessionResponse = decode(send(Request::get(api::ME).build()).await?).await?;
+    SESSION.with(|c| *c.borrow_mut() = Some(s.clone()));
+    Ok(s)
+}
+
+async fn csrf() -> ApiResult<String> {
+    Ok(session().await?.csrf_token)
+}
+
+async fn post(url: &str) -> ApiResult<RequestBuilder> {
+    Ok(Request::post(url).header(api::CSRF_HEADER, &csrf().await?))
+}
+
+async fn read<T: DeserializeOwned>(request: Result<Request, gloo_net::Error>) -> ApiResult<T> {
+    decode(send(request).await?).await
+}
+
+async fn write<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> ApiResult<T> {
+    read(post(url).await?.json(body)).await
+}
+
+/// Sends the request; a non-2xx answer becomes the matching [`ClientError`].
+pub async fn send(request: Result<Request, gloo_net::Error>) -> ApiResult<Response> {
+    let request = request.map_err(|_| ClientError::Network)?;
+    let response = request.send().await.map_err(|_| ClientError::Network)?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    match response.json::<ApiError>().await {
+        Ok(e) => Err(ClientError::Api(e)),
+        Err(_) => Err(ClientError::Unreadable(status)),
+    }
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
+    let status = response.status();
+    response
+        .json::<T>()
+        .await
+        .map_err(|_| ClientError::Unreadable(status))
+}
+
+fn path(template: &str, id: i64) -> String {
+    api::path(template, id)
+}
+
+// --- reading ---
+
+pub async fn colleagues() -> ApiResult<UserListResponse> {
+    read(Request::get(api::COLLEAGUES).build()).await
+}
+
+pub async fn agencies() -> ApiResult<Vec<shared::agency::AgencyDto>> {
+    read(Request::get(api::AGENCIES).build()).await
+}
+
+pub async fn registers() -> ApiResult<Vec<RegisterDto>> {
+    read(Request::get(api::REGISTERS).build()).await
+}
+
+pub async fn register_entries(id: i64, year: Option<i32>) -> ApiResult<OutgoingRegisterResponse> {
+    let mut params: Vec<(&str, String)> = Vec::new();
+    if let Some(y) = year {
+        params.push(("year", y.to_string()));
+    }
+    read(
+        Request::get(&path(api::REGISTER_ENTRIES, id))
+            .query(params)
+            .build(),
+    )
+    .await
+}
+
+pub async fn outgoing_list(bucket: OutgoingBucket) -> ApiResult<OutgoingListResponse> {
+    read(
+        Request::get(api::OUTGOING)
+            .query([("bucket", bucket.code())])
+            .build(),
+    )
+    .await
+}
+
+pub async fn outgoing_counts() -> ApiResult<OutgoingCounts> {
+    read(Request::get(api::OUTGOING_COUNTS).build()).await
+}
+
+pub async fn outgoing(id: i64) -> ApiResult<OutgoingDto> {
+    read(Request::get(&path(api::OUTGOING_ONE, id)).build()).await
+}
+
+pub async fn arrivals() -> ApiResult<ArrivalListResponse> {
+    read(Request::get(api::ARRIVALS).build()).await
+}
+
+/// The bytes of one file of a document.
+pub async fn file_bytes(id: i64, file: i64) -> ApiResult<Vec<u8>> {
+    let response = send(Request::get(&api::outgoing_file(id, file)).build()).await?;
+    response.binary().await.map_err(|_| ClientError::Network)
+}
+
+// --- writing ---
+
+pub async fn create_outgoing(body: &DraftRequest) -> ApiResult<OutgoingDto> {
+    write(api::OUTGOING, body).await
+}
+
+pub async fn submit(id: i64) -> ApiResult<OutgoingDto> {
+    write(&path(api::OUTGOING_SUBMIT, id), &serde_json::json!({})).await
+}
+
+pub async fn new_version(id: i64, body: &NewVersionRequest) -> ApiResult<OutgoingDto> {
+    write(&path(api::OUTGOING_NEW_VERSION, id), body).await
+}
+
+pub async fn review(id: i64, body: &ReviewRequest) -> ApiResult<OutgoingDto> {
+    write(&path(api::OUTGOING_REVIEW, id), body).await
+}
+
+pub async fn batch_review(body: &BatchReviewRequest) -> ApiResult<BatchResponse> {
+    write(api::OUTGOING_BATCH_REVIEW, body).await
+}
+
+pub async fn sign(id: i64, body: &SignRequest) -> ApiResult<OutgoingDto> {
+    write(&path(api::OUTGOING_SIGN, id), body).await
+}
+
+pub async fn reserve_number(id: i64) -> ApiResult<NumberReservation> {
+    write(&path(api::OUTGOING_RESERVATION, id), &serde_json::json!({})).await
+}
+
+pub async fn release_number(id: i64) -> ApiResult<()> {
+    let request = Request::delete(&path(api::OUTGOING_RESERVATION, id))
+        .header(api::CSRF_HEADER, &csrf().await?)
+        .build();
+    send(request).await.map(drop)
+}
+
+pub async fn issue(id: i64, body: &IssueRequest) -> ApiResult<OutgoingDto> {
+    write(&path(api::OUTGOING_ISSUE, id), body).await
+}
+
+pub async fn recall(id: i64, body: &RecallRequest) -> ApiResult<OutgoingDto> {
+    write(&path(api::OUTGOING_RECALL, id), body).await
+}
+
+pub async fn answer_recall(delivery: i64, body: &RecallAnswerRequest) -> ApiResult<()> {
+    let request = post(&path(api::DELIVERY_RECALL_ANSWER, delivery))
+        .await?
+        .json(body);
+    send(request).await.map(drop)
+}
+
+/// Uploads bytes already in memory (a signed revision) under their SHA-256 name.
+pub async fn upload_bytes(sha256: &str, bytes: &[u8]) -> ApiResult<()> {
+    let array = js_sys::Uint8Array::from(bytes);
+    let request = Request::put(&api::BLOB.replace("{sha256}", sha256))
+        .header(api::CSRF_HEADER, &csrf().await?)
+        .header("content-type", "application/pdf")
+        .body(array);
+    send(request).await.map(drop)
+}

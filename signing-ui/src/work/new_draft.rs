@@ -1,0 +1,8 @@
+//! (to be written)
+
+use leptos::prelude::*;
+
+#[component]
+pub fn NewDraftPage() -> impl IntoView {
+    view! { <p class="loading">"Đang xây dựng."</p> }
+}

@@ -1,0 +1,1 @@
+//! The signer's signature on a document (to be written).
