@@ -10,6 +10,7 @@ use shared::agency::{AgencyDto, CreateUnitRequest, UnitDto, UpdateUnitRequest};
 use shared::api;
 use shared::audit::AuditListResponse;
 use shared::auth::{ChangePasswordRequest, LoginRequest, SessionResponse};
+use shared::outgoing::OutgoingCounts;
 use shared::user::{
     CreateUserRequest, TemporaryPasswordResponse, UpdateUserRequest, UserDto, UserListResponse,
 };
@@ -192,6 +193,13 @@ impl Api {
                 .build(),
         )
         .await
+    }
+
+    // --- documents ---
+
+    /// `GET /api/outgoing/counts`: the navigation counters.
+    pub async fn outgoing_counts(&self) -> ApiResult<OutgoingCounts> {
+        self.read(Request::get(api::OUTGOING_COUNTS).build()).await
     }
 
     // --- audit log ---

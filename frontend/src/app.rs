@@ -13,9 +13,12 @@ use crate::pages::admin::{
 use crate::pages::change_password::ChangePasswordPage;
 use crate::pages::home::HomePage;
 use crate::pages::login::LoginPage;
-use crate::pages::sections::{IncomingPage, NotFoundPage, OutgoingPage, RecordsPage, ReportsPage};
+use crate::pages::sections::{NotFoundPage, RecordsPage, ReportsPage};
 use crate::pages::signed_in::SignedInLayout;
 use crate::pages::signing::SigningPage;
+use crate::pages::work::{
+    ArrivalsRoute, OutgoingDocRoute, OutgoingListRoute, OutgoingNewRoute, RegisterRoute,
+};
 use crate::session::{Auth, Session};
 
 /// Asks the server who is signed in and records the answer in the session context.
@@ -45,8 +48,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/doi-mat-khau") view=ChangePasswordPage />
                 <ParentRoute path=path!("") view=SignedInLayout>
                     <Route path=path!("") view=HomePage />
-                    <Route path=path!("van-ban-den") view=IncomingPage />
-                    <Route path=path!("van-ban-di") view=OutgoingPage />
+                    <Route path=path!("van-ban-den") view=ArrivalsRoute />
+                    <Route path=path!("van-ban-di") view=OutgoingListRoute />
+                    <Route path=path!("van-ban-di/moi") view=OutgoingNewRoute />
+                    <Route path=path!("van-ban-di/:id") view=OutgoingDocRoute />
+                    <Route path=path!("so-van-ban") view=RegisterRoute />
                     <Route path=path!("ho-so") view=RecordsPage />
                     <Route path=path!("bao-cao") view=ReportsPage />
                     <Route path=path!("ky-so") view=SigningPage />

@@ -52,12 +52,12 @@ pub fn SigningPage() -> impl IntoView {
 }
 
 /// The file chosen in an `<input type=file>` of an event.
-fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+pub(crate) fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
     let input: web_sys::HtmlInputElement = ev.target()?.dyn_into().ok()?;
     input.files()?.get(0)
 }
 
-async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+pub(crate) async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await
         .map_err(|_| "Không đọc được tệp.".to_string())?;
@@ -66,7 +66,7 @@ async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
 
 /// A progress bar for a long operation (reading, hashing, signing).
 #[component]
-fn ProgressBar(label: Signal<String>, fraction: Signal<f64>) -> impl IntoView {
+pub(crate) fn ProgressBar(label: Signal<String>, fraction: Signal<f64>) -> impl IntoView {
     view! {
         <div class="progress" data-testid="progress">
             <div class="progress-label">{label}</div>
@@ -347,18 +347,19 @@ fn VerifyPanel() -> impl IntoView {
 
 // ------------------------------------------------------------------------------------------ keys
 
+/// A key kept sealed in this browser, as the worker describes it (never the private part).
 #[derive(Clone, Deserialize)]
-struct KeySummary {
-    id: String,
-    label: String,
-    has_certificate: bool,
-    organization: Option<String>,
-    issuer: Option<String>,
-    serial: Option<String>,
-    valid_until: Option<String>,
+pub(crate) struct KeySummary {
+    pub id: String,
+    pub label: String,
+    pub has_certificate: bool,
+    pub organization: Option<String>,
+    pub issuer: Option<String>,
+    pub serial: Option<String>,
+    pub valid_until: Option<String>,
 }
 
-async fn list_keys() -> Result<Vec<KeySummary>, String> {
+pub(crate) async fn list_keys() -> Result<Vec<KeySummary>, String> {
     call("keys.list", json!({}), None, None, None)
         .await?
         .parse()

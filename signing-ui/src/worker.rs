@@ -13,7 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 /// The worker's loader, written by trunk beside the app (see frontend/index.html).
 const LOADER: &str = "/vanban_worker_loader.js";
 
-type Progress = Box<dyn Fn(f64, f64)>;
+pub type Progress = Box<dyn Fn(f64, f64)>;
 
 struct Pending {
     resolve: js_sys::Function,
@@ -205,4 +205,77 @@ fn download_parts(array: &js_sys::Array, name: &str, mime: &str) {
         a.click();
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// A Blob holding `bytes` (a downloaded file handed to the worker).
+pub fn blob_of(bytes: &[u8], mime: &str) -> Result<web_sys::Blob, String> {
+    blob_of_parts(&js_sys::Array::of1(&Uint8Array::from(bytes)), mime)
+}
+
+/// `original` followed by `appended` (an incremental update) as one Blob, without joining them in memory.
+pub fn blob_appended(original: &web_sys::Blob, appended: &[u8]) -> Result<web_sys::Blob, String> {
+    blob_of_parts(
+        &js_sys::Array::of2(original, &Uint8Array::from(appended)),
+        "application/pdf",
+    )
+}
+
+fn blob_of_parts(parts: &js_sys::Array, mime: &str) -> Result<web_sys::Blob, String> {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    web_sys::Blob::new_with_blob_sequence_and_options(parts, &options)
+        .map_err(|_| "Trình duyệt không tạo được tệp.".to_string())
+}
+
+/// The bytes of a Blob (to upload it).
+pub async fn blob_bytes(blob: &web_sys::Blob) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(blob.array_buffer())
+        .await
+        .map_err(|_| "Không đọc được tệp.".to_string())?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// The lower-case hex SHA-256 of a Blob, computed by the worker (the name it is uploaded under).
+pub async fn sha256(blob: &web_sys::Blob, progress: Option<Progress>) -> Result<String, String> {
+    let answer = call("hash", serde_json::json!({}), Some(blob), None, progress).await?;
+    let v: serde_json::Value = answer.parse()?;
+    v["sha256"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| "Không tính được mã băm của tệp.".to_string())
+}
+
+/// Draws the RGBA pixels of a "render" or "preview" answer into `canvas`, shown `css_width` pixels wide.
+/// Returns the shown height in CSS pixels.
+pub fn paint(canvas: &web_sys::HtmlCanvasElement, answer: Answer, css_width: f64) -> Option<f64> {
+    let dims: serde_json::Value = answer.parse().ok()?;
+    let (w, h) = (
+        dims["width"].as_u64().unwrap_or(1) as u32,
+        dims["height"].as_u64().unwrap_or(1) as u32,
+    );
+    let bytes = answer.bytes?;
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let css_height = css_width * f64::from(h) / f64::from(w.max(1));
+    let _ = canvas.set_attribute(
+        "style",
+        &format!("width:{css_width}px;height:{css_height}px"),
+    );
+    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.unchecked_into();
+    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(&bytes[..]),
+        w,
+        h,
+    )
+    .ok()?;
+    let _ = ctx.put_image_data(&data, 0.0, 0.0);
+    Some(css_height)
+}
+
+/// The screen's pixels per CSS pixel, at most 2 (sharper pages without huge renders).
+pub fn device_ratio() -> f64 {
+    web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0)
+        .min(2.0)
 }

@@ -1,9 +1,10 @@
-//! What the worker does for the page: hash, inspect, verify, render, manage keys, sign.
+//! What the worker does for the page: hash, inspect, verify, render, manage keys, sign, fill the number and date.
 
 use serde::{Deserialize, Serialize};
 use shared::pdf::appearance::{DisplayRect, display_size};
 use shared::pdf::cms::{Padding, RsaSigner};
-use shared::pdf::document::Document;
+use shared::pdf::document::{Document, Field, Page};
+use shared::pdf::object::Object;
 use shared::pdf::sign::{SignatureKind, SignatureRequest};
 use shared::pdf::source::Src;
 use shared::pdf::verify::{VerifyOptions, active_content, verify_document};
@@ -202,11 +203,105 @@ struct PageInfo {
     rotate: i64,
 }
 
+/// A signed signature field that shows on a page: where (in displayed-page points, origin bottom left).
+#[derive(Serialize)]
+struct SignatureField {
+    name: String,
+    page: usize,
+    /// `[x, y, width, height]` as displayed.
+    rect: [f64; 4],
+}
+
 #[derive(Serialize)]
 struct Inspection {
     pages: Vec<PageInfo>,
     signatures: usize,
+    /// The visible signed signatures, oldest first (the order of the form's fields).
+    signature_fields: Vec<SignatureField>,
     active_content: Vec<String>,
+}
+
+/// Maps a point of the page's user space to the page as displayed (the inverse of `display_to_user`).
+fn user_to_display(page: &Page, ux: f64, uy: f64) -> (f64, f64) {
+    let [x0, y0, x1, y1] = page.crop_box;
+    match page.rotate {
+        90 => (uy - y0, x1 - ux),
+        180 => (x1 - ux, y1 - uy),
+        270 => (y1 - uy, ux - x0),
+        _ => (ux - x0, uy - y0),
+    }
+}
+
+/// The visible rectangles of the signed signature fields: what the clerk's seal is placed against.
+fn signature_fields(doc: &Document, pages: &[Page], fields: &[Field]) -> Vec<SignatureField> {
+    let mut out = Vec::new();
+    for f in fields
+        .iter()
+        .filter(|f| f.field_type.as_deref() == Some(b"Sig") && f.value.is_some())
+    {
+        for widget in &f.widgets {
+            let dict = if *widget == f.id {
+                f.dict.clone()
+            } else {
+                match doc.get_dict(*widget) {
+                    Ok(d) => d,
+                    Err(_) => continue,
+                }
+            };
+            let Some(r) = dict
+                .get(b"Rect")
+                .and_then(Object::as_array)
+                .filter(|a| a.len() == 4)
+                .map(|a| {
+                    a.iter()
+                        .map(|o| o.as_number().unwrap_or(0.0))
+                        .collect::<Vec<_>>()
+                })
+            else {
+                continue;
+            };
+            let on_page = dict
+                .get(b"P")
+                .and_then(Object::as_ref)
+                .and_then(|p| pages.iter().position(|pg| pg.id == p))
+                .or_else(|| {
+                    pages.iter().position(|pg| {
+                        doc.lookup(&pg.dict, b"Annots")
+                            .ok()
+                            .flatten()
+                            .and_then(|a| {
+                                a.as_array()
+                                    .map(|a| a.iter().any(|o| o.as_ref() == Some(*widget)))
+                            })
+                            .unwrap_or(false)
+                    })
+                });
+            let Some(index) = on_page else { continue };
+            let page = &pages[index];
+            let (ax, ay) = user_to_display(page, r[0], r[1]);
+            let (bx, by) = user_to_display(page, r[2], r[3]);
+            let (w, h) = ((ax - bx).abs(), (ay - by).abs());
+            // Invisible signatures have an empty rectangle.
+            if w < 1.0 || h < 1.0 {
+                continue;
+            }
+            out.push(SignatureField {
+                name: f.name.clone(),
+                page: index,
+                rect: [ax.min(bx), ay.min(by), w, h],
+            });
+        }
+    }
+    out
+}
+
+#[derive(Deserialize)]
+struct FillArgs {
+    number: u32,
+    notation: String,
+    year: i32,
+    month: u32,
+    day: u32,
 }
 
 #[derive(Deserialize)]
@@ -304,9 +399,10 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
             let reader = BlobReader::new(file_of(&request)?);
             let src = Src::reader(&reader);
             let doc = Document::open(src).map_err(err)?;
-            let pages = doc
-                .pages()
-                .map_err(err)?
+            let all_pages = doc.pages().map_err(err)?;
+            let fields = doc.fields().map_err(err)?;
+            let signature_fields = signature_fields(&doc, &all_pages, &fields);
+            let pages = all_pages
                 .iter()
                 .map(|p| {
                     let (width, height) = display_size(p);
@@ -317,9 +413,7 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
                     }
                 })
                 .collect();
-            let signatures = doc
-                .fields()
-                .map_err(err)?
+            let signatures = fields
                 .iter()
                 .filter(|f| f.field_type.as_deref() == Some(b"Sig") && f.value.is_some())
                 .count();
@@ -328,6 +422,7 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
                 &Inspection {
                     pages,
                     signatures,
+                    signature_fields,
                     active_content: active,
                 },
                 None,
@@ -482,6 +577,23 @@ pub async fn handle(reply: &Reply, request: Request) -> Result<(), String> {
             let appended = shared::pdf::sign::sign(Src::reader(&reader), &sign_request, &signer)
                 .map_err(err)?;
             let size = reader.len + appended.len();
+            reply.ok(&serde_json::json!({ "size": size }), Some(&appended));
+        }
+        "fill" => {
+            // The number and date written into the reserved fields (an incremental update: the signer's signature
+            // stays valid). Only the appended bytes travel back, as with "sign".
+            let args: FillArgs = serde_json::from_value(request.args.clone())
+                .map_err(|e| format!("Yêu cầu điền số sai: {e}"))?;
+            let blob = file_of(&request)?;
+            let data = read_all(reply, blob)?;
+            let appended = shared::pdf::fill::fill_number(
+                &data,
+                args.number,
+                &args.notation,
+                (args.year, args.month, args.day),
+            )
+            .map_err(err)?;
+            let size = data.len() + appended.len();
             reply.ok(&serde_json::json!({ "size": size }), Some(&appended));
         }
         // Diagnostics: how much WASM memory the worker holds (it never shrinks, so this is its peak).

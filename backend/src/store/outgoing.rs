@@ -391,19 +391,6 @@ macro_rules! outgoing_impl {
                 .await?)
             }
 
-            async fn person_in(
-                executor: impl sqlx::Executor<'_, Database = $db>,
-                id: i64,
-            ) -> $crate::store::StoreResult<shared::outgoing::PersonRef> {
-                let row: Option<(i64, String, Option<String>)> =
-                    sqlx::query_as("SELECT id, full_name, position FROM users WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(executor)
-                        .await?;
-                let (id, full_name, position) = row.ok_or($crate::store::StoreError::NotFound)?;
-                Ok(shared::outgoing::PersonRef { id, full_name, position })
-            }
-
             /// A user of `agency_id` holding one of `roles` (checks for signers and reviewers).
             async fn check_member(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -712,6 +699,24 @@ macro_rules! outgoing_impl {
                 let sql = sqlx::AssertSqlSafe(format!("{}WHERE d.id = $1", o::DOC_SELECT));
                 let row: Option<o::DocRow> = sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?;
                 let d = row.ok_or($crate::store::StoreError::NotFound)?;
+                // Everyone the document mentions, in one query (not one per line of its history).
+                let people: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+                    "SELECT id, full_name, position FROM users WHERE id IN ( \
+                     SELECT drafter_id FROM outgoing_documents WHERE id = $1 \
+                     UNION SELECT signer_id FROM outgoing_documents WHERE id = $1 \
+                     UNION SELECT issued_by FROM outgoing_documents WHERE id = $1 AND issued_by IS NOT NULL \
+                     UNION SELECT reviewer_id FROM review_steps WHERE document_id = $1 \
+                     UNION SELECT created_by FROM document_files WHERE document_id = $1 \
+                     UNION SELECT actor_id FROM document_history WHERE document_id = $1)",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                let people: std::collections::HashMap<i64, shared::outgoing::PersonRef> = people
+                    .into_iter()
+                    .map(|(id, full_name, position)| (id, shared::outgoing::PersonRef { id, full_name, position }))
+                    .collect();
+                let person = |id: i64| people.get(&id).cloned().ok_or_else(|| o::corrupt("person"));
                 let steps: Vec<(i64, i64, Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
                     "SELECT position, reviewer_id, decision, comment, decided_at FROM review_steps WHERE document_id = $1 ORDER BY position",
                 )
@@ -722,7 +727,7 @@ macro_rules! outgoing_impl {
                 for (position, reviewer, decision, comment, decided_at) in steps {
                     step_dtos.push(shared::outgoing::ReviewStepDto {
                         position,
-                        reviewer: Self::person_in(&self.pool, reviewer).await?,
+                        reviewer: person(reviewer)?,
                         decision: decision.as_deref().and_then(o::decision_of),
                         comment,
                         decided_at: decided_at.map(shared::time::Timestamp),
@@ -741,7 +746,7 @@ macro_rules! outgoing_impl {
                         versions.push(shared::outgoing::VersionDto {
                             number: version,
                             kind,
-                            created_by: Self::person_in(&self.pool, by).await?,
+                            created_by: person(by)?,
                             created_at: shared::time::Timestamp(at),
                             files: Vec::new(),
                         });
@@ -760,7 +765,7 @@ macro_rules! outgoing_impl {
                 for (at, actor, action, comment, version) in hist {
                     history.push(shared::outgoing::HistoryEntry {
                         at: shared::time::Timestamp(at),
-                        actor: Self::person_in(&self.pool, actor).await?,
+                        actor: person(actor)?,
                         label: o::history_label(&action).to_string(),
                         action,
                         comment,
@@ -774,15 +779,21 @@ macro_rules! outgoing_impl {
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
+                // Every status change of every recipient, in one query.
+                let all_events: Vec<(i64, String, i64, Option<String>, Option<String>)> = sqlx::query_as(
+                    "SELECT ev.delivery_id, ev.status, ev.at, ev.reason, u.full_name FROM delivery_events ev \
+                     JOIN deliveries dl ON dl.id = ev.delivery_id LEFT JOIN users u ON u.id = ev.actor_id \
+                     WHERE dl.outgoing_id = $1 ORDER BY ev.id",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
                 let mut deliveries = Vec::new();
                 for (did, channel, agency_id, code, name, status, status_at) in dels {
-                    let evs: Vec<(String, i64, Option<String>, Option<String>)> = sqlx::query_as(
-                        "SELECT ev.status, ev.at, ev.reason, u.full_name FROM delivery_events ev \
-                         LEFT JOIN users u ON u.id = ev.actor_id WHERE ev.delivery_id = $1 ORDER BY ev.id",
-                    )
-                    .bind(did)
-                    .fetch_all(&self.pool)
-                    .await?;
+                    let evs = all_events
+                        .iter()
+                        .filter(|e| e.0 == did)
+                        .map(|e| (e.1.clone(), e.2, e.3.clone(), e.4.clone()));
                     deliveries.push(shared::outgoing::DeliveryDto {
                         id: did,
                         channel: shared::outgoing::DeliveryChannel::from_code(&channel).ok_or_else(|| o::corrupt("channel"))?,
@@ -792,7 +803,6 @@ macro_rules! outgoing_impl {
                         status: status.as_deref().and_then(shared::status::DeliveryStatus::from_code),
                         status_at: status_at.map(shared::time::Timestamp),
                         events: evs
-                            .into_iter()
                             .filter_map(|(s, at, reason, actor_name)| {
                                 Some(shared::outgoing::DeliveryEventDto {
                                     status: shared::status::DeliveryStatus::from_code(&s)?,
@@ -813,9 +823,9 @@ macro_rules! outgoing_impl {
                     urgency: o::urgency_of(&d.urgency)?,
                     reply_deadline: d.reply_deadline.as_deref().and_then(|s| shared::outgoing::CivilDate::parse(s).ok()),
                     status: o::status_of(&d.status)?,
-                    drafter: Self::person_in(&self.pool, d.drafter_id).await?,
+                    drafter: person(d.drafter_id)?,
                     drafting_unit: d.unit_name,
-                    signer: Self::person_in(&self.pool, d.signer_id).await?,
+                    signer: person(d.signer_id)?,
                     signing_capacity: shared::outgoing::SigningCapacity::from_code(&d.signing_capacity)
                         .ok_or_else(|| o::corrupt("signing capacity"))?,
                     register_id: d.register_id,
@@ -827,7 +837,7 @@ macro_rules! outgoing_impl {
                     number_text: d.number_text,
                     issued_at: d.issued_at.map(shared::time::Timestamp),
                     issued_by: match d.issued_by {
-                        Some(u) => Some(Self::person_in(&self.pool, u).await?),
+                        Some(u) => Some(person(u)?),
                         None => None,
                     },
                     recall_reason: d.recall_reason,
@@ -868,39 +878,61 @@ macro_rules! outgoing_impl {
                         false,
                     ),
                 };
+                #[derive(sqlx::FromRow)]
+                struct Row {
+                    id: i64,
+                    doc_type: String,
+                    subject: String,
+                    urgency: String,
+                    status: String,
+                    number_text: Option<String>,
+                    updated_at: i64,
+                    drafter_id: i64,
+                    drafter_name: String,
+                    drafter_position: Option<String>,
+                    holder_id: Option<i64>,
+                    holder_name: Option<String>,
+                    holder_position: Option<String>,
+                }
+                // The holder is the reviewer of the current step in review, the signer while awaiting signature.
                 let sql = sqlx::AssertSqlSafe(format!(
-                    "SELECT d.id, d.doc_type, d.subject, d.urgency, d.status, d.drafter_id, d.signer_id, d.number_text, d.updated_at, \
-                     (SELECT s.reviewer_id FROM review_steps s WHERE s.document_id = d.id AND s.position = d.current_step) AS reviewer_id \
-                     FROM outgoing_documents d WHERE {cond} ORDER BY d.updated_at DESC LIMIT {}",
+                    "SELECT d.id, d.doc_type, d.subject, d.urgency, d.status, d.number_text, d.updated_at, \
+                     dr.id AS drafter_id, dr.full_name AS drafter_name, dr.position AS drafter_position, \
+                     h.id AS holder_id, h.full_name AS holder_name, h.position AS holder_position \
+                     FROM outgoing_documents d JOIN users dr ON dr.id = d.drafter_id \
+                     LEFT JOIN review_steps cs ON cs.document_id = d.id AND cs.position = d.current_step AND d.status = 'in_review' \
+                     LEFT JOIN users h ON h.id = CASE WHEN d.status = 'awaiting_signature' THEN d.signer_id ELSE cs.reviewer_id END \
+                     WHERE {cond} ORDER BY d.updated_at DESC LIMIT {}",
                     if with_agency { "$3" } else { "$2" }
                 ));
-                let mut q = sqlx::query_as::<_, (i64, String, String, String, String, i64, i64, Option<String>, i64, Option<i64>)>(sql)
-                    .bind(user.id);
+                let mut q = sqlx::query_as::<_, Row>(sql).bind(user.id);
                 if with_agency {
                     q = q.bind(user.agency.id);
                 }
                 let rows = q.bind(limit).fetch_all(&self.pool).await?;
                 let mut out = Vec::with_capacity(rows.len());
-                for (id, doc_type, subject, urgency, status, drafter, signer, number_text, updated_at, reviewer) in rows {
-                    let status = $crate::store::outgoing::status_of(&status)?;
-                    let holder = match status {
-                        shared::outgoing::OutgoingStatus::InReview => reviewer,
-                        shared::outgoing::OutgoingStatus::AwaitingSignature => Some(signer),
-                        _ => None,
-                    };
+                for r in rows {
                     out.push(shared::outgoing::OutgoingSummary {
-                        id,
-                        doc_type: $crate::store::outgoing::doc_type_of(&doc_type)?,
-                        subject,
-                        urgency: $crate::store::outgoing::urgency_of(&urgency)?,
-                        status,
-                        drafter: Self::person_in(&self.pool, drafter).await?,
-                        holder: match holder {
-                            Some(h) => Some(Self::person_in(&self.pool, h).await?),
-                            None => None,
+                        id: r.id,
+                        doc_type: $crate::store::outgoing::doc_type_of(&r.doc_type)?,
+                        subject: r.subject,
+                        urgency: $crate::store::outgoing::urgency_of(&r.urgency)?,
+                        status: $crate::store::outgoing::status_of(&r.status)?,
+                        drafter: shared::outgoing::PersonRef {
+                            id: r.drafter_id,
+                            full_name: r.drafter_name,
+                            position: r.drafter_position,
                         },
-                        number_text,
-                        updated_at: shared::time::Timestamp(updated_at),
+                        holder: match (r.holder_id, r.holder_name) {
+                            (Some(id), Some(full_name)) => Some(shared::outgoing::PersonRef {
+                                id,
+                                full_name,
+                                position: r.holder_position,
+                            }),
+                            _ => None,
+                        },
+                        number_text: r.number_text,
+                        updated_at: shared::time::Timestamp(r.updated_at),
                     });
                 }
                 Ok(out)

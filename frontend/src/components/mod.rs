@@ -5,5 +5,6 @@ pub mod dialog;
 pub mod feedback;
 pub mod shell;
 pub mod text_field;
+pub mod toast;
 pub mod unit_form;
 pub mod user_form;

@@ -3,6 +3,9 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+use shared::outgoing::{OutgoingBucket, OutgoingCounts};
+use shared::role::Role;
 use shared::user::UserDto;
 
 /// The product's name as it appears in headers and titles.
@@ -16,15 +19,98 @@ struct NavItem {
     testid: &'static str,
     icon: &'static str,
     admin_only: bool,
+    /// The counter shown beside the label, if any (e.g. arrivals waiting for the clerk).
+    count: Option<Counter>,
+    /// Only people with this role see the counter.
+    count_role: Option<Role>,
 }
 
-const NAV: [NavItem; 7] = [
+type Counter = fn(&OutgoingCounts) -> i64;
+
+/// One bucket of "Văn bản đi" (DESIGN §6), a sub-link of the navigation: `/van-ban-di?muc=<code>`.
+pub struct BucketLink {
+    pub bucket: OutgoingBucket,
+    pub label: &'static str,
+    count: Option<Counter>,
+    clerk_only: bool,
+}
+
+pub const BUCKETS: [BucketLink; 6] = [
+    BucketLink {
+        bucket: OutgoingBucket::Drafts,
+        label: "Dự thảo",
+        count: Some(|c| c.drafts),
+        clerk_only: false,
+    },
+    BucketLink {
+        bucket: OutgoingBucket::ToReview,
+        label: "Chờ duyệt",
+        count: Some(|c| c.to_review),
+        clerk_only: false,
+    },
+    BucketLink {
+        bucket: OutgoingBucket::ToSign,
+        label: "Chờ ký",
+        count: Some(|c| c.to_sign),
+        clerk_only: false,
+    },
+    BucketLink {
+        bucket: OutgoingBucket::ToIssue,
+        label: "Chờ phát hành",
+        count: Some(|c| c.to_issue),
+        clerk_only: true,
+    },
+    BucketLink {
+        bucket: OutgoingBucket::Issued,
+        label: "Đã phát hành",
+        count: None,
+        clerk_only: false,
+    },
+    BucketLink {
+        bucket: OutgoingBucket::Returned,
+        label: "Bị trả lại",
+        count: Some(|c| c.returned),
+        clerk_only: false,
+    },
+];
+
+/// The bucket `/van-ban-di` opens on: what most often waits for someone with these roles.
+pub fn default_bucket(roles: &[Role]) -> OutgoingBucket {
+    if roles.contains(&Role::AgencyLeader) {
+        OutgoingBucket::ToSign
+    } else if roles.contains(&Role::UnitLeader) {
+        OutgoingBucket::ToReview
+    } else if roles.contains(&Role::Clerk) {
+        OutgoingBucket::ToIssue
+    } else {
+        OutgoingBucket::Drafts
+    }
+}
+
+/// A small number beside a navigation label; nothing when zero.
+fn counter(n: Signal<i64>, testid: (&'static str, &'static str)) -> impl IntoView {
+    let testid = format!("{}{}", testid.0, testid.1);
+    move || {
+        let n = n.get();
+        (n > 0).then(|| {
+            view! {
+                <span class="nav-count" data-testid=testid.clone()>
+                    {n}
+                </span>
+            }
+        })
+    }
+}
+
+const NAV: [NavItem; 8] = [
     NavItem {
         href: "/",
         label: "Trang chủ",
         testid: "nav-home",
         icon: "⌂",
         admin_only: false,
+        count: None,
+        count_role: None,
     },
     NavItem {
         href: "/van-ban-den",
@@ -32,6 +118,8 @@ const NAV: [NavItem; 7] = [
         testid: "nav-incoming",
         icon: "↘",
         admin_only: false,
+        count: Some(|c| c.arrived),
+        count_role: Some(Role::Clerk),
     },
     NavItem {
         href: "/van-ban-di",
@@ -39,6 +127,17 @@ const NAV: [NavItem; 7] = [
         testid: "nav-outgoing",
         icon: "↗",
         admin_only: false,
+        count: None,
+        count_role: None,
+    },
+    NavItem {
+        href: "/so-van-ban",
+        label: "Sổ văn bản",
+        testid: "nav-register",
+        icon: "☰",
+        admin_only: false,
+        count: None,
+        count_role: None,
     },
     NavItem {
         href: "/ho-so",
@@ -46,6 +145,8 @@ const NAV: [NavItem; 7] = [
         testid: "nav-records",
         icon: "▤",
         admin_only: false,
+        count: None,
+        count_role: None,
     },
     NavItem {
         href: "/bao-cao",
@@ -53,6 +154,8 @@ const NAV: [NavItem; 7] = [
         testid: "nav-reports",
         icon: "▥",
         admin_only: false,
+        count: None,
+        count_role: None,
     },
     NavItem {
         href: "/ky-so",
@@ -60,6 +163,8 @@ const NAV: [NavItem; 7] = [
         testid: "nav-signing",
         icon: "✎",
         admin_only: false,
+        count: None,
+        count_role: None,
     },
     NavItem {
         href: "/quan-tri",
@@ -67,6 +172,8 @@ const NAV: [NavItem; 7] = [
         testid: "nav-admin",
         icon: "⚙",
         admin_only: true,
+        count: None,
+        count_role: None,
     },
 ];
 
@@ -75,6 +182,8 @@ const NAV: [NavItem; 7] = [
 pub fn Shell(
     user: Signal<Option<UserDto>>,
     is_admin: Signal<bool>,
+    /// The navigation counters, kept fresh by the live events.
+    counts: Signal<OutgoingCounts>,
     on_logout: Callback<()>,
     logout_pending: Signal<bool>,
     logout_error: Signal<Option<String>>,
@@ -92,11 +201,65 @@ pub fn Shell(
     };
     let roles = move || user.with(|u| u.as_ref().map(UserDto::role_labels).unwrap_or_default());
 
+    let has_role = move |role: Role| user.with(|u| u.as_ref().is_some_and(|u| u.has_role(role)));
+    let location = use_location();
+    // The bucket on screen, to mark its sub-link (the router's own marking ignores the query).
+    let current_bucket = Memo::new(move |_| {
+        if location.pathname.get() != "/van-ban-di" {
+            return None;
+        }
+        let asked = location.query.with(|q| q.get("muc"));
+        match asked {
+            Some(code) => BUCKETS
+                .iter()
+                .find(|b| b.bucket.code() == code)
+                .map(|b| b.bucket),
+            None => user.with(|u| u.as_ref().map(|u| default_bucket(&u.roles))),
+        }
+    });
+    let bucket_links = BUCKETS
+        .iter()
+        .map(|b| {
+            let visible = move || !b.clerk_only || has_role(Role::Clerk);
+            let code = b.bucket.code();
+            let count = b
+                .count
+                .map(|f| (Signal::derive(move || counts.with(f)), ("nav-count-", code)));
+            view! {
+                <Show when=visible>
+                    <li>
+                        <a
+                            href=format!("/van-ban-di?muc={code}")
+                            class="nav-link nav-sublink"
+                            data-testid=format!("nav-bucket-{code}")
+                            aria-current=move || (current_bucket.get() == Some(b.bucket)).then_some("page")
+                        >
+                            <span>{b.label}</span>
+                            {count.map(|(n, testid)| counter(n, testid))}
+                        </a>
+                    </li>
+                </Show>
+            }
+        })
+        .collect_view();
+    let mut bucket_links = Some(bucket_links);
+
     let nav_items = NAV
         .iter()
         .map(|item| {
             let exact = item.href == "/";
             let visible = move || !item.admin_only || is_admin.get();
+            let count = item.count.map(|f| {
+                let n = Signal::derive(move || {
+                    if item.count_role.is_none_or(|r| has_role(r)) { counts.with(f) } else { 0 }
+                });
+                (n, (item.testid, "-count"))
+            });
+            // "Văn bản đi" carries its buckets below it.
+            let subs = (item.href == "/van-ban-di")
+                .then(|| bucket_links.take())
+                .flatten()
+                .map(|links| view! { <ul class="nav-sub">{links}</ul> });
             view! {
                 <Show when=visible>
                     <li>
@@ -105,9 +268,11 @@ pub fn Shell(
                                 {item.icon}
                             </span>
                             <span>{item.label}</span>
+                            {count.map(|(n, testid)| counter(n, testid))}
                         </A>
                     </li>
                 </Show>
+                {subs}
             }
         })
         .collect_view();

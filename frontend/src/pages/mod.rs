@@ -7,3 +7,4 @@ pub mod login;
 pub mod sections;
 pub mod signed_in;
 pub mod signing;
+pub mod work;

@@ -1,4 +1,4 @@
-//! Sections that are not built yet (`/van-ban-den`, `/van-ban-di`, `/ho-so`, `/bao-cao`) say so plainly and
+//! Sections that are not built yet (`/ho-so`, `/bao-cao`) say so plainly and
 //! tell what they will do; and the page for an unknown address.
 
 use leptos::prelude::*;
@@ -26,30 +26,6 @@ fn Placeholder(
                 </ul>
             </div>
         </section>
-    }
-}
-
-#[component]
-pub fn IncomingPage() -> impl IntoView {
-    view! {
-        <Placeholder
-            title="Văn bản đến"
-            summary="Tiếp nhận văn bản từ hệ thống, trục liên thông, thư điện tử hoặc bản giấy; kiểm tra chữ ký số; \
-                     vào sổ văn bản đến; lãnh đạo phân công xử lý với ý kiến chỉ đạo và thời hạn; theo dõi tiến độ."
-            buckets=&["Chờ vào sổ", "Chờ phân công", "Chờ xử lý", "Đang xử lý", "Đã xử lý", "Để biết"]
-        />
-    }
-}
-
-#[component]
-pub fn OutgoingPage() -> impl IntoView {
-    view! {
-        <Placeholder
-            title="Văn bản đi"
-            summary="Soạn dự thảo, trình duyệt qua các cấp, trình ký số, cấp số và phát hành; gửi ngay tới nơi nhận \
-                     trên hệ thống và qua trục liên thông; theo dõi trạng thái tại từng nơi nhận."
-            buckets=&["Dự thảo", "Chờ duyệt", "Chờ ký", "Chờ phát hành", "Đã phát hành", "Bị trả lại"]
-        />
     }
 }
 

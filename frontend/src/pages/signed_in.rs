@@ -10,6 +10,8 @@ use crate::api::Api;
 use crate::app::check_session;
 use crate::components::feedback::{ErrorPanel, Loading};
 use crate::components::shell::Shell;
+use crate::components::toast::{Toast, Toasts};
+use crate::live;
 use crate::session::{Phase, Session};
 
 #[component]
@@ -43,6 +45,23 @@ pub fn SignedInLayout() -> impl IntoView {
             .map(|e| e.message())
     });
     let user = Signal::derive(move || session.user());
+
+    // Counters and notifications, live while the session is ready (closed on sign-out).
+    let counts = RwSignal::new(shared::outgoing::OutgoingCounts::default());
+    let toasts = RwSignal::new(Vec::<Toast>::new());
+    let events = StoredValue::new_local(None::<live::Live>);
+    Effect::new(move |_| {
+        let ready = phase.get() == Phase::Ready;
+        let open = events.with_value(Option::is_some);
+        if ready && !open {
+            events.set_value(live::start(api, counts, toasts));
+        } else if !ready && open {
+            events.set_value(None);
+        }
+    });
+    on_cleanup(move || {
+        events.try_update_value(|e| *e = None);
+    });
     let is_admin = Signal::derive(move || session.is_admin());
 
     move || match phase.get() {
@@ -50,6 +69,7 @@ pub fn SignedInLayout() -> impl IntoView {
             <Shell
                 user
                 is_admin
+                counts=counts.into()
                 on_logout=Callback::new(move |()| {
                     logout.dispatch(());
                 })
@@ -57,6 +77,7 @@ pub fn SignedInLayout() -> impl IntoView {
                 logout_error
             >
                 <Outlet />
+                <Toasts items=toasts />
             </Shell>
         }
         .into_any(),

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// What trunk writes for the signing bundle (see frontend/index.html).
-const LOADER: &str = "/signing_ui_loader.js";
+pub const LOADER: &str = "/signing_ui_loader.js";
+/// The id of the loader's script element, so the bundle is injected once whichever page opens first.
+pub const LOADER_ID: &str = "signing-loader";
 
 #[component]
 pub fn SigningPage() -> impl IntoView {
@@ -24,11 +26,11 @@ pub fn SigningPage() -> impl IntoView {
             // First visit: the loader initialises the bundle, which mounts itself into #signing-root.
             None => {
                 let document = window.document().expect("document");
-                if document.get_element_by_id("signing-loader").is_none()
+                if document.get_element_by_id(LOADER_ID).is_none()
                     && let Ok(script) = document.create_element("script")
                 {
                     let script: web_sys::HtmlScriptElement = script.unchecked_into();
-                    script.set_id("signing-loader");
+                    script.set_id(LOADER_ID);
                     script.set_type("module");
                     script.set_src(LOADER);
                     if let Some(head) = document.head() {

@@ -1,0 +1,112 @@
+//! Live updates while signed in: one `EventSource` on `/api/events`. Each event refreshes the navigation
+//! counters, shows a notification with a link to the document (how a leader opens a document from a
+//! notification on the phone), and is passed on to the page as a `vanban-live` window event so a work page
+//! can refetch what it shows.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::Deserialize;
+use shared::outgoing::OutgoingCounts;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::api::Api;
+use crate::components::toast::Toast;
+
+/// The event names the server sends (`shared::outgoing::LiveEvent::kind`, and `resync` after a lag).
+const EVENT_NAMES: [&str; 5] = ["task", "arrival", "delivery", "outgoing", "resync"];
+/// The window event work pages listen to.
+pub const PAGE_EVENT: &str = "vanban-live";
+/// How long a notification stays unless dismissed.
+const TOAST_MS: u64 = 15_000;
+const MAX_TOASTS: usize = 4;
+
+/// What the server tells the browser about an event.
+#[derive(Deserialize)]
+struct EventData {
+    #[serde(default)]
+    outgoing_id: Option<i64>,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+/// The open connection; dropping it closes the connection.
+pub struct Live {
+    source: web_sys::EventSource,
+    _listener: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.source.close();
+    }
+}
+
+/// Fetches the counters into `counts`.
+pub fn refresh_counts(api: Api, counts: RwSignal<OutgoingCounts>) {
+    spawn_local(async move {
+        // A failed refresh keeps the last counters; the next event tries again.
+        if let Ok(c) = api.outgoing_counts().await {
+            counts.try_set(c);
+        }
+    });
+}
+
+/// Opens the event stream (and fetches the counters once).
+pub fn start(
+    api: Api,
+    counts: RwSignal<OutgoingCounts>,
+    toasts: RwSignal<Vec<Toast>>,
+) -> Option<Live> {
+    refresh_counts(api, counts);
+    let source = web_sys::EventSource::new(shared::api::EVENTS).ok()?;
+    let next_id = StoredValue::new(0u64);
+    let listener =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            refresh_counts(api, counts);
+            if let Some(window) = web_sys::window()
+                && let Ok(event) = web_sys::Event::new(PAGE_EVENT)
+            {
+                let _ = window.dispatch_event(&event);
+            }
+            let data = e
+                .data()
+                .as_string()
+                .and_then(|d| serde_json::from_str::<EventData>(&d).ok());
+            let Some(EventData {
+                outgoing_id,
+                text: Some(text),
+            }) = data
+            else {
+                return;
+            };
+            if text.trim().is_empty() {
+                return;
+            }
+            let id = next_id.get_value() + 1;
+            next_id.set_value(id);
+            toasts.update(|v| {
+                v.push(Toast {
+                    id,
+                    text,
+                    href: outgoing_id.map(|o| format!("/van-ban-di/{o}")),
+                });
+                if v.len() > MAX_TOASTS {
+                    v.remove(0);
+                }
+            });
+            set_timeout(
+                move || {
+                    toasts.try_update(|v| v.retain(|t| t.id != id));
+                },
+                std::time::Duration::from_millis(TOAST_MS),
+            );
+        });
+    for name in EVENT_NAMES {
+        let _ = source.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+    }
+    Some(Live {
+        source,
+        _listener: listener,
+    })
+}

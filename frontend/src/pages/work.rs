@@ -1,0 +1,109 @@
+//! The document workflow routes (`/van-ban-di…`, `/van-ban-den`, `/so-van-ban`). Their pages live in the work
+//! bundle (`signing-ui/`, loaded the first time one is opened, so the sign-in page never downloads it); here
+//! each route only says which page it wants, and [`WorkHost`] mounts it through `window.vanbanMountWork`.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde_json::json;
+use shared::outgoing::OutgoingBucket;
+use wasm_bindgen::JsCast;
+
+use crate::components::shell::{BUCKETS, default_bucket};
+use crate::pages::signing::{LOADER, LOADER_ID};
+use crate::session::Session;
+
+/// Mounts the work page described by `route` (a `WorkRoute` as JSON) and mounts again when it changes.
+#[component]
+pub fn WorkHost(#[prop(into)] route: Signal<String>) -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let route = route.get();
+        let Some(element) = root.get() else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let mount = js_sys::Reflect::get(&window, &"vanbanMountWork".into()).ok();
+        match mount.and_then(|m| m.dyn_into::<js_sys::Function>().ok()) {
+            Some(f) => {
+                let _ = f.call2(&wasm_bindgen::JsValue::NULL, &element, &route.into());
+            }
+            // First visit: the bundle, once initialised, mounts itself into #work-root with its data-route.
+            None => {
+                let Some(document) = window.document() else {
+                    return;
+                };
+                if document.get_element_by_id(LOADER_ID).is_none()
+                    && let Ok(script) = document.create_element("script")
+                {
+                    let script: web_sys::HtmlScriptElement = script.unchecked_into();
+                    script.set_id(LOADER_ID);
+                    script.set_type("module");
+                    script.set_src(LOADER);
+                    if let Some(head) = document.head() {
+                        let _ = head.append_child(&script);
+                    }
+                }
+            }
+        }
+    });
+    view! {
+        <div id="work-root" class="work-root" node_ref=root data-route=move || route.get() data-testid="work-root">
+            <p class="loading">
+                <span class="spinner"></span>
+                "Đang tải…"
+            </p>
+        </div>
+    }
+}
+
+/// `/van-ban-di?muc=…`: one bucket of outgoing documents (by default the one the user's roles make first).
+#[component]
+pub fn OutgoingListRoute() -> impl IntoView {
+    let query = use_query_map();
+    let session = Session::get();
+    let route = Signal::derive(move || {
+        let asked = query.with(|q| q.get("muc"));
+        let bucket = asked
+            .and_then(|code| BUCKETS.iter().find(|b| b.bucket.code() == code))
+            .map(|b| b.bucket)
+            .unwrap_or_else(|| {
+                session
+                    .user()
+                    .map_or(OutgoingBucket::Drafts, |u| default_bucket(&u.roles))
+            });
+        json!({"page": "outgoing_list", "bucket": bucket}).to_string()
+    });
+    view! { <WorkHost route /> }
+}
+
+/// `/van-ban-di/moi`: a new draft.
+#[component]
+pub fn OutgoingNewRoute() -> impl IntoView {
+    view! { <WorkHost route=json!({"page": "outgoing_new"}).to_string() /> }
+}
+
+/// `/van-ban-di/:id`: one document.
+#[component]
+pub fn OutgoingDocRoute() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    move || match id.get() {
+        Some(id) => {
+            view! { <WorkHost route=json!({"page": "outgoing_doc", "id": id}).to_string() /> }
+                .into_any()
+        }
+        None => view! { <crate::pages::sections::NotFoundPage /> }.into_any(),
+    }
+}
+
+/// `/van-ban-den`: documents delivered to this agency.
+#[component]
+pub fn ArrivalsRoute() -> impl IntoView {
+    view! { <WorkHost route=json!({"page": "arrivals"}).to_string() /> }
+}
+
+/// `/so-van-ban`: the outgoing register.
+#[component]
+pub fn RegisterRoute() -> impl IntoView {
+    view! { <WorkHost route=json!({"page": "register"}).to_string() /> }
+}
