@@ -1,0 +1,177 @@
+//! The files of a new draft: read, checked to be PDF, named by their SHA-256 (WebCrypto, in the page) and
+//! uploaded to the content-addressed store (`PUT /api/blobs/{sha256}`) with a progress bar. A file is only
+//! usable in the form once the server has it; the draft itself is created after, so a failed upload leaves
+//! nothing half-saved.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::outgoing::FileRef;
+use shared::{ApiError, api};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::api::ClientError;
+
+/// Where one chosen file stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileState {
+    Reading,
+    Uploading(f64),
+    /// On the server under this SHA-256.
+    Done(String),
+    Failed(String),
+}
+
+/// A file the user chose, on its way to the server.
+#[derive(Debug, Clone, Copy)]
+pub struct Picked {
+    pub key: u32,
+    pub name: StoredValue<String>,
+    pub size: f64,
+    pub state: RwSignal<FileState>,
+    file: StoredValue<web_sys::File, LocalStorage>,
+}
+
+impl Picked {
+    /// Starts reading, hashing and uploading `file`.
+    pub fn start(key: u32, file: web_sys::File) -> Self {
+        let picked = Self {
+            key,
+            name: StoredValue::new(file.name()),
+            size: file.size(),
+            state: RwSignal::new(FileState::Reading),
+            file: StoredValue::new_local(file),
+        };
+        picked.retry();
+        picked
+    }
+
+    /// Runs (again) the whole upload of this file.
+    pub fn retry(self) {
+        let Some(file) = self.file.try_get_value() else {
+            return;
+        };
+        self.state.set(FileState::Reading);
+        spawn_local(async move {
+            let outcome = upload(&file, self.state).await;
+            self.state.try_set(match outcome {
+                Ok(sha256) => FileState::Done(sha256),
+                Err(message) => FileState::Failed(message),
+            });
+        });
+    }
+
+    /// The reference the draft carries, once uploaded with a valid name.
+    pub fn file_ref(&self) -> Result<FileRef, String> {
+        let name = self.name.get_value();
+        match self.state.get_untracked() {
+            FileState::Done(sha256) => Ok(FileRef {
+                sha256,
+                name: name
+                    .as_str()
+                    .try_into()
+                    .map_err(|e| format!("Tên tệp “{name}”: {e}"))?,
+            }),
+            FileState::Failed(_) => Err(format!("Tệp “{name}” chưa tải lên được.")),
+            _ => Err(format!("Tệp “{name}” đang tải lên, hãy chờ xong.")),
+        }
+    }
+}
+
+/// Size for people: `1,2 MB`, `350 KB`.
+pub fn human_size(bytes: f64) -> String {
+    if bytes >= 1_048_576.0 {
+        format!("{:.1} MB", bytes / 1_048_576.0).replace('.', ",")
+    } else {
+        format!("{} KB", (bytes / 1024.0).ceil())
+    }
+}
+
+async fn upload(file: &web_sys::File, state: RwSignal<FileState>) -> Result<String, String> {
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| "Không đọc được tệp.".to_string())?;
+    let bytes = js_sys::Uint8Array::new(&buffer);
+    let mut head = [0u8; 5];
+    if bytes.length() >= 5 {
+        bytes.subarray(0, 5).copy_to(&mut head);
+    }
+    if &head != b"%PDF-" {
+        return Err("Tệp này không phải PDF: chỉ nhận văn bản dạng PDF.".into());
+    }
+    let sha256 = sha256_hex(&bytes).await?;
+    state.try_set(FileState::Uploading(0.0));
+    put_blob(&sha256, file, move |f| {
+        state.try_set(FileState::Uploading(f));
+    })
+    .await
+    .map_err(|e| e.message())?;
+    Ok(sha256)
+}
+
+/// Lower-case hex SHA-256 of `bytes` (WebCrypto).
+async fn sha256_hex(bytes: &js_sys::Uint8Array) -> Result<String, String> {
+    const MSG: &str = "Trình duyệt không tính được mã băm SHA-256 (cần mở trang qua HTTPS).";
+    let subtle = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.subtle())
+        .ok_or(MSG)?;
+    let promise = subtle
+        .digest_with_str_and_buffer_source("SHA-256", bytes)
+        .map_err(|_| MSG)?;
+    let digest = JsFuture::from(promise).await.map_err(|_| MSG)?;
+    Ok(js_sys::Uint8Array::new(&digest)
+        .to_vec()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// `PUT /api/blobs/{sha256}` with `XMLHttpRequest`, the one browser API that reports upload progress.
+async fn put_blob(
+    sha256: &str,
+    file: &web_sys::File,
+    progress: impl Fn(f64) + 'static,
+) -> Result<(), ClientError> {
+    let csrf = crate::api::session().await?.csrf_token;
+    let network = |_| ClientError::Network;
+    let xhr = web_sys::XmlHttpRequest::new().map_err(network)?;
+    xhr.open_with_async("PUT", &api::BLOB.replace("{sha256}", sha256), true)
+        .map_err(network)?;
+    xhr.set_request_header(api::CSRF_HEADER, &csrf)
+        .map_err(network)?;
+    xhr.set_request_header("content-type", "application/pdf")
+        .map_err(network)?;
+    let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
+        move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                progress(e.loaded() / e.total());
+            }
+        },
+    );
+    xhr.upload()
+        .map_err(network)?
+        .set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    // Settles when the request ends, whichever way (load, error, abort, timeout).
+    let ended = js_sys::Promise::new(&mut |resolve, _| xhr.set_onloadend(Some(&resolve)));
+    xhr.send_with_opt_blob(Some(file)).map_err(network)?;
+    let _ = JsFuture::from(ended).await;
+    drop(on_progress);
+    let status = xhr.status().unwrap_or(0);
+    match status {
+        0 => Err(ClientError::Network),
+        200..=299 => Ok(()),
+        _ => {
+            let text = xhr.response_text().ok().flatten().unwrap_or_default();
+            match serde_json::from_str::<ApiError>(&text) {
+                Ok(e) => Err(ClientError::Api(e)),
+                Err(_) if status == 413 => Err(ClientError::Api(ApiError::new(
+                    shared::ErrorCode::Validation,
+                    "Tệp quá lớn để tải lên.",
+                ))),
+                Err(_) => Err(ClientError::Unreadable(status)),
+            }
+        }
+    }
+}
