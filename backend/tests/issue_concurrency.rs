@@ -428,7 +428,7 @@ async fn benchmark_issuing() {
 
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for id in ids.iter().copied() {
+    for &id in &ids {
         let (clerk, limit) = (clerk.clone(), limit.clone());
         tasks.push(tokio::spawn(async move {
             let _permit = limit.acquire().await.unwrap();
