@@ -44,10 +44,7 @@ pub fn DocumentPage(id: i64) -> impl IntoView {
     // Parts that keep their own state (a PIN being typed, a placement) render again only when what they
     // depend on changes, not on every refetch.
     let main_file = Memo::new(move |_| {
-        doc.with(|d| {
-            d.as_ref()
-                .and_then(|d| latest_files(d).into_iter().next())
-        })
+        doc.with(|d| d.as_ref().and_then(|d| latest_files(d).into_iter().next()))
     });
     let task_key = Memo::new(move |_| {
         doc.with(|d| {
@@ -120,8 +117,8 @@ fn listen(id: i64, reload: impl Fn() + Clone + 'static) {
     let mut handlers = Vec::new();
     for kind in ["outgoing", "delivery", "arrival", "task", "resync"] {
         let reload = reload.clone();
-        let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-            move |e: web_sys::MessageEvent| {
+        let handler =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 let data = e.data().as_string().unwrap_or_default();
                 let ours = kind == "resync"
                     || serde_json::from_str::<LiveEvent>(&data)
@@ -130,8 +127,7 @@ fn listen(id: i64, reload: impl Fn() + Clone + 'static) {
                 if ours {
                     reload();
                 }
-            },
-        );
+            });
         let add = js_sys::Reflect::get(&source, &"addEventListener".into())
             .ok()
             .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
@@ -232,7 +228,9 @@ fn Actions(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoView {
         parts.push(view! { <actions::NewVersionAction doc=doc.clone() on_done /> }.into_any());
     }
     if has("review") {
-        parts.push(view! { <actions::ReviewAction doc=doc.clone() signer=false on_done /> }.into_any());
+        parts.push(
+            view! { <actions::ReviewAction doc=doc.clone() signer=false on_done /> }.into_any(),
+        );
     }
     if has("sign") {
         parts.push(view! { <SignTask doc=doc.clone() on_done /> }.into_any());

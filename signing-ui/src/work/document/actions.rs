@@ -15,9 +15,9 @@ use crate::work::sign_task::{Busy, BusyBar, set_busy, upload};
 
 fn error_view(error: RwSignal<Option<String>>, testid: &'static str) -> impl IntoView {
     move || {
-        error
-            .get()
-            .map(|e| view! { <div class="alert alert-error" role="alert" data-testid=testid>{e}</div> })
+        error.get().map(
+            |e| view! { <div class="alert alert-error" role="alert" data-testid=testid>{e}</div> },
+        )
     }
 }
 
@@ -143,7 +143,11 @@ pub fn NewVersionAction(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> imp
 
 /// The reviewer's decision; with `signer`, only the two ways back (the signer returns instead of signing).
 #[component]
-pub fn ReviewAction(doc: OutgoingDto, signer: bool, on_done: Callback<OutgoingDto>) -> impl IntoView {
+pub fn ReviewAction(
+    doc: OutgoingDto,
+    signer: bool,
+    on_done: Callback<OutgoingDto>,
+) -> impl IntoView {
     let comment = RwSignal::new(String::new());
     let forward_to = RwSignal::new(String::new());
     let colleagues = RwSignal::new(Vec::<UserDto>::new());
@@ -265,8 +269,10 @@ pub fn RecallAction(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl In
         }
         let confirmed = web_sys::window()
             .and_then(|w| {
-                w.confirm_with_message("Thu hồi văn bản này? Các nơi nhận sẽ được yêu cầu hủy văn bản.")
-                    .ok()
+                w.confirm_with_message(
+                    "Thu hồi văn bản này? Các nơi nhận sẽ được yêu cầu hủy văn bản.",
+                )
+                .ok()
             })
             .unwrap_or(false);
         if !confirmed {
