@@ -251,7 +251,7 @@ pub fn Shell(
             let visible = move || !item.admin_only || is_admin.get();
             let count = item.count.map(|f| {
                 let n = Signal::derive(move || {
-                    if item.count_role.is_none_or(|r| has_role(r)) { counts.with(f) } else { 0 }
+                    if item.count_role.is_none_or(has_role) { counts.with(f) } else { 0 }
                 });
                 (n, (item.testid, "-count"))
             });

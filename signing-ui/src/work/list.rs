@@ -28,7 +28,7 @@ pub fn refetch_on_live(version: RwSignal<u32>) {
 pub fn urgency_stamp(urgency: Urgency) -> impl IntoView {
     urgency.stamp().map(|text| {
         view! {
-            <span class="stamp" data-testid="urgency-stamp">
+            <span class="urgency-stamp" data-testid="urgency-stamp">
                 {text}
             </span>
         }
@@ -168,7 +168,7 @@ pub fn OutgoingListPage(bucket: OutgoingBucket) -> impl IntoView {
                     {urgency_stamp(doc.urgency)}
                 </td>
                 <td data-label="Trạng thái">
-                    <span class=format!("status doc-status-{}", doc.status.code())>{doc.status.label()}</span>
+                    <span class=format!("status doc-status status-{}", doc.status.code())>{doc.status.label()}</span>
                 </td>
                 <td data-label="Đang ở">
                     {doc.holder.map(|h| h.full_name).unwrap_or_else(|| "—".into())}
@@ -290,7 +290,7 @@ pub fn OutgoingListPage(bucket: OutgoingBucket) -> impl IntoView {
                     })
             }}
             <Show when=move || results.with(|r| !r.is_empty())>
-                <div class="batch-results" data-testid="batch-results" aria-live="polite">
+                <div class="batch-summary" data-testid="batch-results" aria-live="polite">
                     <h2>"Kết quả"</h2>
                     <ul>
                         {move || {

@@ -324,8 +324,12 @@ fn DraftForm(choices: Choices) -> impl IntoView {
     };
     let busy = move || {
         save.pending().get()
-            || form.main.with(|m| m.is_some_and(|p| !p.state.with(is_settled)))
-            || form.attachments.with(|a| a.iter().any(|p| !p.state.with(is_settled)))
+            || form
+                .main
+                .with(|m| m.is_some_and(|p| !p.state.with(is_settled)))
+            || form
+                .attachments
+                .with(|a| a.iter().any(|p| !p.state.with(is_settled)))
     };
     // After "Lưu dự thảo" failed to submit, the draft exists: creating it again would duplicate it.
     let locked = move || saved_id().is_some();
@@ -531,13 +535,21 @@ fn Files(form: Form, errors: RwSignal<Errors>) -> impl IntoView {
 
 /// A zone to drop PDF files on, with a button that opens the file picker.
 #[component]
-fn DropZone(multiple: bool, testid: &'static str, on_files: Callback<Vec<web_sys::File>>) -> impl IntoView {
+fn DropZone(
+    multiple: bool,
+    testid: &'static str,
+    on_files: Callback<Vec<web_sys::File>>,
+) -> impl IntoView {
     let over = RwSignal::new(false);
     let take = move |list: Option<web_sys::FileList>| {
         let Some(list) = list else { return };
         let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
         if !files.is_empty() {
-            on_files.run(if multiple { files } else { files.into_iter().take(1).collect() });
+            on_files.run(if multiple {
+                files
+            } else {
+                files.into_iter().take(1).collect()
+            });
         }
     };
     view! {

@@ -143,13 +143,12 @@ async fn put_blob(
         .map_err(network)?;
     xhr.set_request_header("content-type", "application/pdf")
         .map_err(network)?;
-    let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
-        move |e: web_sys::ProgressEvent| {
+    let on_progress =
+        Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
             if e.length_computable() && e.total() > 0.0 {
                 progress(e.loaded() / e.total());
             }
-        },
-    );
+        });
     xhr.upload()
         .map_err(network)?
         .set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
