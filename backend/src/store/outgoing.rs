@@ -1286,28 +1286,7 @@ macro_rules! outgoing_impl {
                 let date = shared::outgoing::CivilDate::of(shared::time::Timestamp(now));
                 let year = i64::from(date.year);
                 let register = d.register_id;
-                // The counter row is the lock every reservation of this register and year queues on.
-                sqlx::query("INSERT INTO register_counters (register_id, year, high) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING")
-                    .bind(register)
-                    .bind(year)
-                    .execute(&mut *tx)
-                    .await?;
-                let (high,): (i64,) = sqlx::query_as(
-                    "UPDATE register_counters SET high = high WHERE register_id = $1 AND year = $2 RETURNING high",
-                )
-                .bind(register)
-                .bind(year)
-                .fetch_one(&mut *tx)
-                .await?;
                 let expires = now + lease_ms;
-                let mine: Option<(i64,)> = sqlx::query_as(
-                    "SELECT number FROM register_numbers WHERE register_id = $1 AND year = $2 AND state = 'held' AND document_id = $3",
-                )
-                .bind(register)
-                .bind(year)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
                 // A number held in another year (across New Year's Eve) is given back first.
                 sqlx::query("UPDATE register_numbers SET state = 'free', document_id = NULL, held_by = NULL, expires_at = NULL \
                              WHERE document_id = $1 AND NOT (register_id = $2 AND year = $3)")
@@ -1316,53 +1295,86 @@ macro_rules! outgoing_impl {
                     .bind(year)
                     .execute(&mut *tx)
                     .await?;
-                let number = match mine {
+                // Already holding one: renew it.
+                let renewed: Option<(i64,)> = sqlx::query_as(
+                    "UPDATE register_numbers SET expires_at = $1, held_by = $2 \
+                     WHERE register_id = $3 AND year = $4 AND state = 'held' AND document_id = $5 RETURNING number",
+                )
+                .bind(expires)
+                .bind(clerk.id)
+                .bind(register)
+                .bind(year)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let number = match renewed {
                     Some((n,)) => n,
-                    None => {
-                        sqlx::query("UPDATE register_numbers SET state = 'free', document_id = NULL, held_by = NULL, expires_at = NULL \
-                                     WHERE register_id = $1 AND year = $2 AND state = 'held' AND expires_at < $3")
-                            .bind(register)
-                            .bind(year)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
+                    None => loop {
+                        // The lowest number given back (released, or held past its lease) goes first, so the
+                        // register keeps no gap. Taking it is a conditional update: when another clerk takes the
+                        // same one at the same moment, the row lock makes one of them see it taken (0 rows), and
+                        // that one looks again.
                         let free: Option<(i64,)> = sqlx::query_as(
-                            "SELECT number FROM register_numbers WHERE register_id = $1 AND year = $2 AND state = 'free' ORDER BY number LIMIT 1",
+                            "SELECT number FROM register_numbers WHERE register_id = $1 AND year = $2 \
+                             AND (state = 'free' OR (state = 'held' AND expires_at < $3)) ORDER BY number LIMIT 1",
                         )
                         .bind(register)
                         .bind(year)
+                        .bind(now)
                         .fetch_optional(&mut *tx)
                         .await?;
                         match free {
-                            Some((n,)) => n,
+                            Some((n,)) => {
+                                let taken = sqlx::query(
+                                    "UPDATE register_numbers SET state = 'held', document_id = $1, held_by = $2, expires_at = $3 \
+                                     WHERE register_id = $4 AND year = $5 AND number = $6 \
+                                     AND (state = 'free' OR (state = 'held' AND expires_at < $7))",
+                                )
+                                .bind(id)
+                                .bind(clerk.id)
+                                .bind(expires)
+                                .bind(register)
+                                .bind(year)
+                                .bind(n)
+                                .bind(now)
+                                .execute(&mut *tx)
+                                .await?;
+                                if taken.rows_affected() == 1 {
+                                    break n;
+                                }
+                            }
                             None => {
-                                sqlx::query("UPDATE register_counters SET high = $1 WHERE register_id = $2 AND year = $3")
-                                    .bind(high + 1)
+                                // A new number: the counter row is updated (and so locked) only here, and only for
+                                // the two statements before commit, so concurrent clerks queue briefly.
+                                sqlx::query("INSERT INTO register_counters (register_id, year, high) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING")
                                     .bind(register)
                                     .bind(year)
                                     .execute(&mut *tx)
                                     .await?;
-                                sqlx::query("INSERT INTO register_numbers (register_id, year, number, state) VALUES ($1, $2, $3, 'free')")
-                                    .bind(register)
-                                    .bind(year)
-                                    .bind(high + 1)
-                                    .execute(&mut *tx)
-                                    .await?;
-                                high + 1
+                                let (n,): (i64,) = sqlx::query_as(
+                                    "UPDATE register_counters SET high = high + 1 WHERE register_id = $1 AND year = $2 RETURNING high",
+                                )
+                                .bind(register)
+                                .bind(year)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                                sqlx::query(
+                                    "INSERT INTO register_numbers (register_id, year, number, state, document_id, held_by, expires_at) \
+                                     VALUES ($1, $2, $3, 'held', $4, $5, $6)",
+                                )
+                                .bind(register)
+                                .bind(year)
+                                .bind(n)
+                                .bind(id)
+                                .bind(clerk.id)
+                                .bind(expires)
+                                .execute(&mut *tx)
+                                .await?;
+                                break n;
                             }
                         }
-                    }
+                    },
                 };
-                sqlx::query("UPDATE register_numbers SET state = 'held', document_id = $1, held_by = $2, expires_at = $3 \
-                             WHERE register_id = $4 AND year = $5 AND number = $6")
-                    .bind(id)
-                    .bind(clerk.id)
-                    .bind(expires)
-                    .bind(register)
-                    .bind(year)
-                    .bind(number)
-                    .execute(&mut *tx)
-                    .await?;
                 tx.commit().await?;
                 let doc_type = $crate::store::outgoing::doc_type_of(&d.doc_type)?;
                 let notation = shared::outgoing::notation(doc_type, &d.agency_short, &d.unit_short);
@@ -1693,7 +1705,11 @@ macro_rules! outgoing_impl {
                 clerk: &shared::user::UserDto,
                 d: &$crate::store::outgoing::DocRow,
             ) -> $crate::store::StoreResult<()> {
-                if d.agency_id != clerk.agency.id || !clerk.has_role(shared::role::Role::Clerk) {
+                if d.agency_id != clerk.agency.id {
+                    // Another agency's document does not exist for this caller.
+                    return Err($crate::store::StoreError::NotFound);
+                }
+                if !clerk.has_role(shared::role::Role::Clerk) {
                     return Err($crate::store::StoreError::Forbidden("Chỉ văn thư của cơ quan ban hành mới cấp số và phát hành được."));
                 }
                 if $crate::store::outgoing::status_of(&d.status)? != shared::outgoing::OutgoingStatus::AwaitingIssue {
