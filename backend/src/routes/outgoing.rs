@@ -224,10 +224,12 @@ async fn visible(state: &AppState, user: &UserDto, id: i64) -> AppResult<Outgoin
         || doc.steps.iter().any(|s| s.reviewer.id == user.id);
     let agency_staff = doc.agency_id == user.agency.id
         && (user.has_role(Role::Clerk) || user.has_role(Role::AgencyLeader));
-    let recipient = matches!(
-        doc.status,
-        OutgoingStatus::Issued | OutgoingStatus::Recalled
-    ) && state.store.is_recipient(id, user.agency.id).await?;
+    let recipient = !(participant || agency_staff)
+        && matches!(
+            doc.status,
+            OutgoingStatus::Issued | OutgoingStatus::Recalled
+        )
+        && state.store.is_recipient(id, user.agency.id).await?;
     if !(participant || agency_staff || recipient) {
         return Err(AppError::NotFound("Không tìm thấy văn bản."));
     }
