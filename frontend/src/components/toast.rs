@@ -18,7 +18,7 @@ pub fn Toasts(items: RwSignal<Vec<Toast>>) -> impl IntoView {
     let dismiss = move |id: u64| items.update(|v| v.retain(|t| t.id != id));
     view! {
         <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
-            <For each=move || items.get() key=|t| t.id let:toast>
+            {move || items.get().into_iter().map(|toast| view! {
                 <div class="toast" data-testid="toast">
                     <p class="toast-text">{toast.text.clone()}</p>
                     <div class="toast-actions">
@@ -48,7 +48,7 @@ pub fn Toasts(items: RwSignal<Vec<Toast>>) -> impl IntoView {
                         </button>
                     </div>
                 </div>
-            </For>
+            }).collect_view()}
         </div>
     }
 }

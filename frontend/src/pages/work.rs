@@ -3,8 +3,7 @@
 //! each route only says which page it wants, and [`WorkHost`] mounts it through `window.vanbanMountWork`.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
-use serde_json::json;
+use leptos_router::hooks::{use_location, use_params_map};
 use shared::outgoing::OutgoingBucket;
 use wasm_bindgen::JsCast;
 
@@ -12,7 +11,8 @@ use crate::components::shell::{BUCKETS, default_bucket};
 use crate::pages::signing::{LOADER, LOADER_ID};
 use crate::session::Session;
 
-/// Mounts the work page described by `route` (a `WorkRoute` as JSON) and mounts again when it changes.
+/// Mounts the work page described by `route` (a `WorkRoute` as JSON, written by hand: `serde_json::Value`
+/// would add its code to the sign-in bundle) and mounts again when it changes.
 #[component]
 pub fn WorkHost(#[prop(into)] route: Signal<String>) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
@@ -59,7 +59,7 @@ pub fn WorkHost(#[prop(into)] route: Signal<String>) -> impl IntoView {
 /// `/van-ban-di?muc=…`: one bucket of outgoing documents (by default the one the user's roles make first).
 #[component]
 pub fn OutgoingListRoute() -> impl IntoView {
-    let query = use_query_map();
+    let query = use_location().query;
     let session = Session::get();
     let route = Signal::derive(move || {
         let asked = query.with(|q| q.get("muc"));
@@ -71,7 +71,7 @@ pub fn OutgoingListRoute() -> impl IntoView {
                     .user()
                     .map_or(OutgoingBucket::Drafts, |u| default_bucket(&u.roles))
             });
-        json!({"page": "outgoing_list", "bucket": bucket}).to_string()
+        format!(r#"{{"page":"outgoing_list","bucket":"{}"}}"#, bucket.code())
     });
     view! { <WorkHost route /> }
 }
@@ -79,7 +79,7 @@ pub fn OutgoingListRoute() -> impl IntoView {
 /// `/van-ban-di/moi`: a new draft.
 #[component]
 pub fn OutgoingNewRoute() -> impl IntoView {
-    view! { <WorkHost route=json!({"page": "outgoing_new"}).to_string() /> }
+    view! { <WorkHost route=r#"{"page":"outgoing_new"}"#.to_string() /> }
 }
 
 /// `/van-ban-di/:id`: one document.
@@ -88,10 +88,8 @@ pub fn OutgoingDocRoute() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
     move || match id.get() {
-        Some(id) => {
-            view! { <WorkHost route=json!({"page": "outgoing_doc", "id": id}).to_string() /> }
-                .into_any()
-        }
+        Some(id) => view! { <WorkHost route=format!(r#"{{"page":"outgoing_doc","id":{id}}}"#) /> }
+            .into_any(),
         None => view! { <crate::pages::sections::NotFoundPage /> }.into_any(),
     }
 }
@@ -99,11 +97,11 @@ pub fn OutgoingDocRoute() -> impl IntoView {
 /// `/van-ban-den`: documents delivered to this agency.
 #[component]
 pub fn ArrivalsRoute() -> impl IntoView {
-    view! { <WorkHost route=json!({"page": "arrivals"}).to_string() /> }
+    view! { <WorkHost route=r#"{"page":"arrivals"}"#.to_string() /> }
 }
 
 /// `/so-van-ban`: the outgoing register.
 #[component]
 pub fn RegisterRoute() -> impl IntoView {
-    view! { <WorkHost route=json!({"page": "register"}).to_string() /> }
+    view! { <WorkHost route=r#"{"page":"register"}"#.to_string() /> }
 }
