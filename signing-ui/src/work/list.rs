@@ -159,7 +159,7 @@ pub fn OutgoingListPage(bucket: OutgoingBucket) -> impl IntoView {
         view! {
             <tr data-testid="outgoing-row" data-id=id>
                 {checkbox}
-                <td data-label="Trích yếu" class="subject-cell">
+                <td class="subject-cell">
                     <a href=href.clone() class="doc-link" data-testid="outgoing-link">
                         <span class="doc-type">{doc.doc_type.name()}</span>
                         " "

@@ -486,21 +486,24 @@ fn Field(
 #[component]
 fn Files(form: Form, errors: RwSignal<Errors>) -> impl IntoView {
     let next = StoredValue::new(0u32);
-    let start = move |file: web_sys::File| {
+    // A file's signals belong to the form, not to the drop zone that received it (which goes away).
+    let owner = Owner::current().expect("a component has an owner");
+    let start = move |owner: &Owner, file: web_sys::File| {
         let key = next.get_value() + 1;
         next.set_value(key);
-        Picked::start(key, file)
+        owner.with(|| Picked::start(key, file))
     };
+    let main_owner = owner.clone();
     let on_main = Callback::new(move |files: Vec<web_sys::File>| {
         if let Some(f) = files.into_iter().next() {
-            form.main.set(Some(start(f)));
+            form.main.set(Some(start(&main_owner, f)));
             errors.update(|e| {
                 e.remove("main_file");
             });
         }
     });
     let on_attachments = Callback::new(move |files: Vec<web_sys::File>| {
-        let picked: Vec<Picked> = files.into_iter().map(start).collect();
+        let picked: Vec<Picked> = files.into_iter().map(|f| start(&owner, f)).collect();
         form.attachments.update(|a| a.extend(picked));
         errors.update(|e| {
             e.remove("attachments");
