@@ -9,7 +9,7 @@ mod history;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
-use shared::outgoing::{LiveEvent, OutgoingDto, OutgoingStatus};
+use shared::outgoing::{OutgoingDto, OutgoingStatus};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -120,10 +120,12 @@ fn listen(id: i64, reload: impl Fn() + Clone + 'static) {
         let handler =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 let data = e.data().as_string().unwrap_or_default();
+                // The stream sends only `kind`, `outgoing_id`, `delivery_id` and `text` (not a whole LiveEvent).
                 let ours = kind == "resync"
-                    || serde_json::from_str::<LiveEvent>(&data)
-                        .map(|ev| ev.outgoing_id == id)
-                        .unwrap_or(false);
+                    || serde_json::from_str::<serde_json::Value>(&data)
+                        .ok()
+                        .and_then(|ev| ev["outgoing_id"].as_i64())
+                        == Some(id);
                 if ours {
                     reload();
                 }

@@ -200,26 +200,31 @@ pub fn KeyPicker(
     #[prop(into)] label: String,
     testid: &'static str,
 ) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=testid>{label}</label>
-            <select id=testid data-testid=testid on:change=move |ev| key_id.set(event_target_value(&ev))>
-                {move || {
-                    keys.get()
-                        .into_iter()
-                        .filter(|k| k.has_certificate)
-                        .map(|k| {
-                            let selected = k.id == key_id.get_untracked();
-                            let text = match &k.organization {
-                                Some(o) if *o != k.label => format!("{} — {o}", k.label),
-                                _ => k.label.clone(),
-                            };
-                            view! { <option value=k.id.clone() selected=selected>{text}</option> }
-                        })
-                        .collect_view()
-                }}
-            </select>
-        </div>
+    let label = StoredValue::new(label);
+    let usable = move || keys.with(|k| k.iter().any(|k| k.has_certificate));
+    move || {
+        usable().then(|| {
+            view! {
+                <div class="field">
+                    <label for=testid>{label.get_value()}</label>
+                    <select id=testid data-testid=testid on:change=move |ev| key_id.set(event_target_value(&ev))>
+                        {keys
+                            .get()
+                            .into_iter()
+                            .filter(|k| k.has_certificate)
+                            .map(|k| {
+                                let selected = k.id == key_id.get_untracked();
+                                let text = match &k.organization {
+                                    Some(o) if *o != k.label => format!("{} — {o}", k.label),
+                                    _ => k.label.clone(),
+                                };
+                                view! { <option value=k.id.clone() selected=selected>{text}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+            }
+        })
     }
 }
 
@@ -430,10 +435,10 @@ pub fn PlacementPreview(
         <div class="placement-preview" node_ref=wrap>
             <div class="page-nav">
                 <button type="button" class="btn btn-secondary btn-small" data-testid="page-prev"
-                    disabled={move || page.get() == 0} on:click=move |_| go(-1)>"‹ Trang trước"</button>
+                    aria-label="Trang trước" disabled={move || page.get() == 0} on:click=move |_| go(-1)>"‹ Trước"</button>
                 <span data-testid="page-indicator">{move || format!("Trang {}/{}", page.get() + 1, count())}</span>
                 <button type="button" class="btn btn-secondary btn-small" data-testid="page-next"
-                    disabled={move || page.get() + 1 >= count()} on:click=move |_| go(1)>"Trang sau ›"</button>
+                    aria-label="Trang sau" disabled={move || page.get() + 1 >= count()} on:click=move |_| go(1)>"Sau ›"</button>
             </div>
             {move || notice.get().map(|n| view! { <div class="alert alert-warning" role="status">{n}</div> })}
             <div class="preview-wrap">
