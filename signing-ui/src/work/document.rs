@@ -278,7 +278,8 @@ fn PdfView(doc_id: i64, file_id: i64, name: String) -> impl IntoView {
             let n = info.pages.len().min(30);
             pages.set(n);
             let width = wrap
-                .get_untracked()
+                .try_get_untracked()
+                .flatten()
                 .map(|w| f64::from(w.client_width()))
                 .filter(|w| *w > 0.0)
                 .unwrap_or(600.0)
@@ -292,8 +293,13 @@ fn PdfView(doc_id: i64, file_id: i64, name: String) -> impl IntoView {
                     None,
                 )
                 .await?;
+                // A newer version replaced this view (the component is gone): stop drawing.
+                if wrap.is_disposed() {
+                    return Ok(0);
+                }
                 let canvas = wrap
-                    .get_untracked()
+                    .try_get_untracked()
+                    .flatten()
                     .and_then(|w| {
                         w.query_selector(&format!("canvas.pdf-page[data-index=\"{index}\"]"))
                             .ok()

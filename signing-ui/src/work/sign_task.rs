@@ -287,7 +287,8 @@ pub fn PlacementPreview(
     let page_info = move || pages.get().get(page.get()).copied();
 
     let css_width = move || {
-        wrap.get_untracked()
+        wrap.try_get_untracked()
+            .flatten()
             .map(|w| f64::from(w.client_width()))
             .filter(|w| *w > 0.0)
             .unwrap_or(600.0)
@@ -319,10 +320,11 @@ pub fn PlacementPreview(
             );
             let answer = call(op, json_args, Some(&f), image.as_deref(), None).await;
             busy.set(None);
-            if generation.get_value() != mine {
+            // A newer render was asked for, or the component is gone.
+            if generation.try_get_value() != Some(mine) {
                 return;
             }
-            let Some(c) = canvas.get_untracked() else {
+            let Some(c) = canvas.try_get_untracked().flatten() else {
                 return;
             };
             match answer {
@@ -492,8 +494,8 @@ pub fn ImagePicker(
             <input id=testid type="file" accept="image/png" data-testid=testid on:change=move |ev| {
                 if let Some(f) = chosen_file(&ev) {
                     spawn_local(async move {
-                        if let Ok(png) = file_bytes(&f).await {
-                            remember_image(&key_id.get_untracked(), &png);
+                        if let (Ok(png), Some(id)) = (file_bytes(&f).await, key_id.try_get_untracked()) {
+                            remember_image(&id, &png);
                             image.set(Some(png));
                         }
                     });

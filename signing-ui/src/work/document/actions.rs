@@ -95,7 +95,7 @@ pub fn NewVersionAction(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> imp
                 set_busy(busy, "Đang đọc tệp…");
                 let sha = upload(&f, busy, "dự thảo mới").await?;
                 set_busy(busy, "Đang ghi phiên bản mới…");
-                let text = comment.get_untracked();
+                let text = comment.try_get_untracked().unwrap_or_default();
                 api::new_version(
                     id,
                     &NewVersionRequest {
