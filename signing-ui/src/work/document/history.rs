@@ -232,6 +232,7 @@ pub fn DispatchList(doc: OutgoingDto) -> impl IntoView {
             <p class="dispatch-meta">
                 {format!("{} — Văn bản số {number}, ngày {date}: {} {}", doc.agency_name, doc.doc_type.name(), doc.subject)}
             </p>
+            <div class="table-wrap">
             <table class="data-table dispatch-table">
                 <thead><tr><th>"STT"</th><th>"Nơi nhận"</th><th>"Số bản"</th><th>"Ngày gửi"</th><th>"Ký nhận"</th></tr></thead>
                 <tbody>
@@ -240,6 +241,7 @@ pub fn DispatchList(doc: OutgoingDto) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </section>
     }
 }
