@@ -62,7 +62,12 @@ pub async fn sign_batch(
 
 /// Ký hàng loạt: one key, one PIN, every document in `ids`; results per document.
 #[component]
-pub fn BatchSign(ids: Vec<i64>) -> impl IntoView {
+pub fn BatchSign(
+    ids: Vec<i64>,
+    /// Runs when the batch has ended (the list refetches).
+    #[prop(optional)]
+    on_finished: Option<Callback<()>>,
+) -> impl IntoView {
     let keys = RwSignal::new(Vec::<KeySummary>::new());
     let key_id = RwSignal::new(String::new());
     let keys_loaded = RwSignal::new(false);
@@ -93,6 +98,9 @@ pub fn BatchSign(ids: Vec<i64>) -> impl IntoView {
             })
             .await;
             pin.set(String::new());
+            if let Some(f) = on_finished {
+                f.run(());
+            }
         });
     };
     view! {
