@@ -851,6 +851,28 @@ pub struct LiveEvent {
     pub text: String,
 }
 
+/// What `GET /api/events` sends a browser for one [`LiveEvent`]: enough to know what to refetch and a line to
+/// show, never who else it concerned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveNotice {
+    pub kind: String,
+    pub outgoing_id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_id: Option<i64>,
+    pub text: String,
+}
+
+impl From<&LiveEvent> for LiveNotice {
+    fn from(e: &LiveEvent) -> Self {
+        Self {
+            kind: e.kind.clone(),
+            outgoing_id: e.outgoing_id,
+            delivery_id: e.delivery_id,
+            text: e.text.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

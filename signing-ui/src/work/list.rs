@@ -91,7 +91,10 @@ pub fn OutgoingListPage(bucket: OutgoingBucket) -> impl IntoView {
         version.track();
         api::outgoing_list(bucket)
     });
-    let batch = bucket == OutgoingBucket::ToReview;
+    // Chờ duyệt: approve several at once; Chờ ký: sign several at once (one key, one PIN).
+    let batch = matches!(bucket, OutgoingBucket::ToReview | OutgoingBucket::ToSign);
+    let signing = bucket == OutgoingBucket::ToSign;
+    let batch_sign_open = RwSignal::new(false);
     let selected = RwSignal::new(Vec::<i64>::new());
     // The last batch: each document's subject and its result.
     let results = RwSignal::new(Vec::<(String, BatchItemResult)>::new());
@@ -229,7 +232,18 @@ pub fn OutgoingListPage(bucket: OutgoingBucket) -> impl IntoView {
                         <button
                             type="button"
                             class="btn btn-primary"
+                            data-testid="batch-sign-open"
+                            hidden=!signing
+                            prop:disabled=move || selected.with(Vec::is_empty)
+                            on:click=move |_| batch_sign_open.set(true)
+                        >
+                            {move || format!("Ký số ({})", selected.with(Vec::len))}
+                        </button>
+                        <button
+                            type="button"
+                            class="btn btn-primary"
                             data-testid="batch-approve"
+                            hidden=signing
                             prop:disabled=move || selected.with(Vec::is_empty) || approve.pending().get()
                             on:click=move |_| {
                                 results.set(Vec::new());
@@ -319,6 +333,17 @@ pub fn OutgoingListPage(bucket: OutgoingBucket) -> impl IntoView {
                     </button>
                 </div>
             </Show>
+            {move || {
+                (signing && batch_sign_open.get() && !selected.with(Vec::is_empty))
+                    .then(|| {
+                        view! {
+                            <crate::work::sign_task::batch::BatchSign
+                                ids=selected.get()
+                                on_finished=Callback::new(move |_| version.update(|v| *v += 1))
+                            />
+                        }
+                    })
+            }}
             {list}
         </section>
     }

@@ -5,7 +5,6 @@
 //! [`batch::BatchSign`], several documents with one key and PIN.
 
 // Mounted by the list page's "Ký hàng loạt" (not wired yet).
-#[allow(dead_code)]
 pub mod batch;
 
 use leptos::prelude::*;
