@@ -1,0 +1,169 @@
+import { test, expect, Browser, BrowserContext, Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO_PASSWORD, signIn, snap } from './helpers';
+
+// Điều 11 end to end, as the people click it: an official drafts, the unit leader returns it with a comment, the
+// official uploads v2, the unit leader approves, the agency leader signs on a phone (opening the document from
+// the notification), the clerk numbers, seals and issues, the receiving agency's clerk sees it arrive. The issued
+// PDF is then judged by poppler's pdfsig and by pyHanko: both signatures must verify.
+
+const ROOT = join(__dirname, '..', '..');
+const CORPUS = join(ROOT, 'shared', 'tests', 'corpus');
+const PKI = join(__dirname, '..', 'artifacts', 'pki');
+const SEAL_PNG = join(ROOT, 'shared', 'tests', 'assets', 'con-dau-demo.png');
+const P12_PIN = '246810';
+const KEY_PIN = '135790';
+test.use({ actionTimeout: 30_000 });
+
+const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
+
+async function person(browser: Browser, username: string, phone = false): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(phone ? PHONE : { viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await signIn(page, username, DEMO_PASSWORD);
+  await expect(page.getByRole('heading', { name: /Xin chào/ })).toBeVisible();
+  return { context, page };
+}
+
+/** Imports a demo PKCS#12 into this browser's key store (kept encrypted under a new PIN). */
+async function importKey(page: Page, file: string, name: RegExp) {
+  await page.goto('/ky-so');
+  await page.getByTestId('tab-keys').click();
+  await page.getByTestId('p12-file').setInputFiles(join(PKI, file));
+  await page.getByTestId('p12-pin').fill(P12_PIN);
+  await page.getByTestId('p12-new-pin').fill(KEY_PIN);
+  await page.getByTestId('p12-new-pin2').fill(KEY_PIN);
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('keys-notice')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('key-item').filter({ hasText: name })).toBeVisible();
+}
+
+/** Picks the option of a select whose text contains `text`. */
+async function choose(page: Page, testid: string, text: string) {
+  const value = await page.getByTestId(testid).locator('option', { hasText: text }).first().getAttribute('value');
+  await page.getByTestId(testid).selectOption(value!);
+}
+
+async function openDocument(page: Page, id: string) {
+  await page.goto(`/van-ban-di/${id}`);
+  await expect(page.getByTestId('document-page')).toBeVisible({ timeout: 30_000 });
+}
+
+test('a document goes from draft through return, phone signature and issue to the recipient', async ({ browser }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'one journey, with its own desktop and phone contexts');
+  test.setTimeout(300_000);
+
+  // The official drafts: upload, metadata, a reviewer, submit.
+  const official = await person(browser, 'chuyenvien1.snv');
+  await official.page.goto('/van-ban-di/moi');
+  await official.page.getByTestId('main-drop-input').setInputFiles(join(CORPUS, 'lo-cong-van-18p.pdf'));
+  await expect(official.page.getByTestId('file-item')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  await official.page.getByTestId('doc-type').selectOption('cong_van');
+  await official.page.getByTestId('urgency').selectOption({ label: 'Khẩn' });
+  await official.page.getByTestId('subject').fill('Về việc báo cáo tình hình biên chế năm 2026');
+  await choose(official.page, 'signer', 'Lê Văn Hùng');
+  await choose(official.page, 'signing-capacity', 'Ký trực tiếp');
+  await official.page.getByTestId('internal-search').fill('Ủy ban nhân dân tỉnh');
+  await official.page.locator('[data-testid=internal-option][data-code="000.00.00.H62"]').check();
+  await choose(official.page, 'reviewer-select', 'Phan Thị Thanh Thảo');
+  await official.page.getByTestId('reviewer-add').click();
+  await snap(official.page, testInfo, 'outgoing-draft-form');
+  await official.page.getByTestId('save-and-submit').click();
+  await expect(official.page).toHaveURL(/\/van-ban-di\/\d+$/, { timeout: 30_000 });
+  const id = official.page.url().match(/(\d+)$/)![1];
+  await expect(official.page.getByTestId('doc-status')).toContainText('Chờ duyệt');
+
+  // The unit leader returns it with a comment.
+  const unitLeader = await person(browser, 'truongphong.snv');
+  await openDocument(unitLeader.page, id);
+  await unitLeader.page.getByTestId('review-comment').fill('Bổ sung số liệu quý IV vào phụ lục.');
+  await unitLeader.page.getByTestId('action-return-drafter').click();
+  await expect(unitLeader.page.getByTestId('doc-status')).toContainText('Bị trả lại');
+
+  // The official sees the comment, uploads v2 and submits again.
+  await openDocument(official.page, id);
+  await expect(official.page.getByTestId('history')).toContainText('Bổ sung số liệu quý IV');
+  await official.page.getByTestId('action-new-version').click();
+  await official.page.getByTestId('new-version-file').setInputFiles(join(CORPUS, 'lo-bao-cao-20p.pdf'));
+  await official.page.getByTestId('new-version-comment').fill('Đã bổ sung số liệu.');
+  await official.page.getByTestId('new-version-submit').click();
+  await expect(official.page.getByTestId('version')).toHaveCount(2, { timeout: 30_000 });
+  await official.page.getByTestId('action-submit').click();
+  await expect(official.page.getByTestId('doc-status')).toContainText('Chờ duyệt');
+
+  // The agency leader, on a phone, has a key and is waiting; the unit leader approves; the notification opens it.
+  const leader = await person(browser, 'lanhdao.snv', true);
+  await importKey(leader.page, 'lanhdao.snv.p12', /Lê Văn Hùng/);
+  await leader.page.goto('/');
+  await openDocument(unitLeader.page, id);
+  await unitLeader.page.getByTestId('action-approve').click();
+  await expect(unitLeader.page.getByTestId('doc-status')).toContainText('Chờ ký');
+  const toast = leader.page.getByTestId('toast-open').first();
+  await expect(toast).toBeVisible({ timeout: 20_000 });
+  await toast.click();
+  await expect(leader.page).toHaveURL(new RegExp(`/van-ban-di/${id}$`));
+  await expect(leader.page.getByTestId('sign-task')).toBeVisible({ timeout: 30_000 });
+  await leader.page.getByTestId('sign-pin').fill(KEY_PIN);
+  await snap(leader.page, testInfo, 'outgoing-sign-phone');
+  await leader.page.getByTestId('action-sign').click();
+  await expect(leader.page.getByTestId('doc-status')).toContainText('Chờ phát hành', { timeout: 90_000 });
+  const overflow = await leader.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'the phone page scrolls sideways').toBeLessThanOrEqual(0);
+
+  // The clerk takes the next number, fills it in, seals and issues.
+  const clerk = await person(browser, 'vanthu.snv');
+  await importKey(clerk.page, 'dau.snv.p12', /Sở Nội vụ/);
+  await openDocument(clerk.page, id);
+  await expect(clerk.page.getByTestId('issue-task')).toBeVisible({ timeout: 30_000 });
+  await clerk.page.getByTestId('action-reserve').click();
+  await expect(clerk.page.getByTestId('held-number-text')).toHaveText('01/SNV-TCBC');
+  await clerk.page.getByTestId('seal-image').setInputFiles(SEAL_PNG);
+  await clerk.page.getByTestId('seal-pin').fill(KEY_PIN);
+  await clerk.page.getByTestId('action-issue').click();
+  await expect(clerk.page.getByTestId('doc-status')).toContainText('Đã phát hành', { timeout: 90_000 });
+  await expect(clerk.page.getByTestId('doc-number')).toContainText('01/SNV-TCBC');
+  await expect(clerk.page.getByTestId('delivery-status').first()).toContainText('Đã đến');
+  await snap(clerk.page, testInfo, 'outgoing-issued');
+
+  // The issued file: the leader's signature and the agency's seal verify in pdfsig and pyHanko.
+  const doc = await (await clerk.page.request.get(`/api/outgoing/${id}`)).json();
+  const issued = doc.versions[doc.versions.length - 1];
+  expect(issued.kind).toBe('issued');
+  const pdf = await clerk.page.request.get(`/api/outgoing/${id}/files/${issued.files[0].id}`);
+  expect(pdf.status()).toBe(200);
+  const file = join(mkdtempSync(join(tmpdir(), 'vanban-issued-')), 'issued.pdf');
+  writeFileSync(file, await pdf.body());
+  const pdfsig = execFileSync('pdfsig', [file], { encoding: 'utf8' });
+  expect(pdfsig.match(/Signature Validation: Signature is Valid\./g)?.length ?? 0, pdfsig).toBe(2);
+  const python = join(process.env.HOME ?? '/root', '.cache', 'vanban', 'judges-venv', 'bin', 'python');
+  const verdicts = JSON.parse(
+    execFileSync(python, [join(ROOT, 'scripts', 'judges', 'pyhanko_validate.py'), file, '--trust', join(PKI, 'ca', 'ca.pem')], {
+      encoding: 'utf8',
+    }),
+  );
+  expect(verdicts).toHaveLength(2);
+  for (const v of verdicts) {
+    expect(v.intact && v.valid && v.trusted, JSON.stringify(v)).toBe(true);
+  }
+  expect(verdicts[0].modification_level).toBe('FORM_FILLING');
+  expect(verdicts[1].coverage).toBe('ENTIRE_FILE');
+
+  // The receiving agency's clerk sees it arrive.
+  const receiver = await person(browser, 'vanthu.ubnd');
+  await receiver.page.goto('/van-ban-den');
+  const row = receiver.page.getByTestId('arrival-row').filter({ hasText: '01/SNV-TCBC' });
+  await expect(row).toBeVisible({ timeout: 20_000 });
+  await expect(row).toContainText('Đã đến');
+  await snap(receiver.page, testInfo, 'outgoing-arrived');
+
+  // The register has the entry.
+  await clerk.page.goto('/so-van-ban');
+  await expect(clerk.page.getByTestId('register-row').first()).toContainText('01/SNV-TCBC');
+
+  for (const p of [official, unitLeader, leader, clerk, receiver]) {
+    await p.context.close();
+  }
+});
