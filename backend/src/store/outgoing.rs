@@ -1477,15 +1477,25 @@ macro_rules! outgoing_impl {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+                // Every internal recipient arrives at once (01), in two statements whatever their number; external
+                // ones are queued for the exchange.
                 let internal: Vec<(i64, Option<i64>)> = sqlx::query_as(
-                    "SELECT id, recipient_agency_id FROM deliveries WHERE outgoing_id = $1 AND channel = 'internal' ORDER BY position",
+                    "UPDATE deliveries SET status = '01', status_at = $1 WHERE outgoing_id = $2 AND channel = 'internal' \
+                     RETURNING id, recipient_agency_id",
                 )
+                .bind(now)
                 .bind(id)
                 .fetch_all(&mut *tx)
                 .await?;
-                for (delivery, _) in &internal {
-                    Self::delivery_event(&mut tx, *delivery, shared::status::DeliveryStatus::Arrived, Some(clerk.id), None).await?;
-                }
+                sqlx::query(
+                    "INSERT INTO delivery_events (delivery_id, status, at, actor_id) \
+                     SELECT id, '01', $1, $2 FROM deliveries WHERE outgoing_id = $3 AND channel = 'internal' ORDER BY position",
+                )
+                .bind(now)
+                .bind(clerk.id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
                 sqlx::query("UPDATE deliveries SET exchange_state = 'queued' WHERE outgoing_id = $1 AND channel = 'external'")
                     .bind(id)
                     .execute(&mut *tx)
