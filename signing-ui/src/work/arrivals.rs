@@ -17,8 +17,16 @@ pub fn ArrivalsPage() -> impl IntoView {
         version.track();
         api::arrivals()
     });
-    let list = move || match items.get() {
+    let list = move || {
+        match items.get() {
         None => loading(),
+        // Officials and unit leaders receive documents by assignment, not from this queue.
+        Some(Err(e)) if e.code() == Some(shared::ErrorCode::Forbidden) => view! {
+            <p class="empty" data-testid="arrivals-not-clerk">
+                "Văn bản đến do văn thư tiếp nhận và lãnh đạo phân công; văn bản được giao cho bạn xử lý sẽ hiện ở đây khi chức năng phân công hoàn thành."
+            </p>
+        }
+        .into_any(),
         Some(Err(e)) => error_panel(e.message(), move || items.refetch()),
         Some(Ok(list)) if list.items.is_empty() => view! {
             <p class="empty" data-testid="arrivals-empty">"Chưa có văn bản nào gửi đến cơ quan."</p>
@@ -35,6 +43,7 @@ pub fn ArrivalsPage() -> impl IntoView {
             </ul>
         }
         .into_any(),
+    }
     };
     view! {
         <section class="page work-page">

@@ -330,8 +330,11 @@ pub fn IssueTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoV
             </div>
             <BusyBar busy />
             {move || error.get().map(|e| view! { <div class="alert alert-error" role="alert" data-testid="issue-error">{e}</div> })}
+            // Not before the seal key is read (the worker may still be drawing pages).
             <button type="submit" class="btn btn-primary btn-block" data-testid="action-issue"
-                disabled={move || busy.get().is_some() || held.get().is_none() || file.get().is_none()}>"Đóng dấu và phát hành"</button>
+                disabled={move || busy.get().is_some() || held.get().is_none() || file.get().is_none() || key_id.get().is_empty()}>
+                {move || if keys_loaded.get() { "Đóng dấu và phát hành" } else { "Đang đọc khoá con dấu…" }}
+            </button>
         </form>
     }
 }

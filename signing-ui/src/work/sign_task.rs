@@ -686,8 +686,11 @@ pub fn SignTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoVi
             </div>
             <BusyBar busy />
             {move || error.get().map(|e| view! { <div class="alert alert-error" role="alert" data-testid="sign-error">{e}</div> })}
+            // Not before the keys are read (the worker may still be drawing pages when the PIN is typed).
             <button type="submit" class="btn btn-primary btn-block" data-testid="action-sign"
-                disabled={move || busy.get().is_some() || file.get().is_none()}>"Ký số"</button>
+                disabled={move || busy.get().is_some() || file.get().is_none() || key_id.get().is_empty()}>
+                {move || if keys_loaded.get() { "Ký số" } else { "Đang đọc khoá ký số…" }}
+            </button>
         </form>
     }
 }
