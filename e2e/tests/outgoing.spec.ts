@@ -121,6 +121,7 @@ test('a document goes from draft through return, phone signature and issue to th
   await clerk.page.getByTestId('action-reserve').click();
   await expect(clerk.page.getByTestId('held-number-text')).toHaveText('01/SNV-TCBC');
   await clerk.page.getByTestId('seal-image').setInputFiles(SEAL_PNG);
+  await expect(clerk.page.getByTestId('seal-image-ready')).toBeVisible();
   await clerk.page.getByTestId('seal-pin').fill(KEY_PIN);
   await clerk.page.getByTestId('action-issue').click();
   await expect(clerk.page.getByTestId('doc-status')).toContainText('Đã phát hành', { timeout: 90_000 });
