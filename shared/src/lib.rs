@@ -8,6 +8,7 @@ pub mod agency;
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod client;
 pub mod document;
 pub mod error;
 pub mod health;

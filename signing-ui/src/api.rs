@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shared::ApiError;
 use shared::api;
 use shared::auth::SessionResponse;
 use shared::outgoing::{
@@ -16,52 +17,8 @@ use shared::outgoing::{
     RegisterDto, ReviewRequest, SignRequest,
 };
 use shared::user::UserListResponse;
-use shared::{ApiError, ErrorCode};
 
-pub const NETWORK_MESSAGE: &str = "Không kết nối được máy chủ. Vui lòng thử lại.";
-
-/// Why a request failed; [`ClientError::message`] is always a sentence to show.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ClientError {
-    Network,
-    Api(ApiError),
-    Unreadable(u16),
-}
-
-impl ClientError {
-    pub fn message(&self) -> String {
-        match self {
-            Self::Network => NETWORK_MESSAGE.to_string(),
-            Self::Api(e) => e.message.clone(),
-            Self::Unreadable(status) => {
-                format!("Máy chủ trả lời không đúng dạng (mã {status}). Vui lòng thử lại sau.")
-            }
-        }
-    }
-
-    /// The server's message for one field of the request, if it named that field.
-    pub fn field(&self, name: &str) -> Option<String> {
-        match self {
-            Self::Api(e) => e.message_for(name).map(str::to_string),
-            _ => None,
-        }
-    }
-
-    pub fn code(&self) -> Option<ErrorCode> {
-        match self {
-            Self::Api(e) => Some(e.code),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for ClientError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message())
-    }
-}
-
-pub type ApiResult<T> = Result<T, ClientError>;
+pub use shared::client::{ApiResult, ClientError, NETWORK_MESSAGE};
 
 thread_local! {
     static SESSION: RefCell<Option<SessionResponse>> = const { RefCell::new(None) };

@@ -9,35 +9,48 @@ pub const LOADER: &str = "/signing_ui_loader.js";
 /// The id of the loader's script element, so the bundle is injected once whichever page opens first.
 pub const LOADER_ID: &str = "signing-loader";
 
+/// Calls `window.<mount>(element, args…)` when the work bundle is loaded; otherwise injects its loader once
+/// (whichever page opens first), and the bundle, once initialised, mounts itself into the element the host
+/// left in the page (`#signing-root`, or `#work-root` with its `data-route`).
+pub fn mount_or_load(mount: &str, element: &web_sys::HtmlElement, extra: Option<&str>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let function = js_sys::Reflect::get(&window, &mount.into())
+        .ok()
+        .and_then(|m| m.dyn_into::<js_sys::Function>().ok());
+    match function {
+        Some(f) => {
+            let _ = match extra {
+                Some(arg) => f.call2(&wasm_bindgen::JsValue::NULL, element, &arg.into()),
+                None => f.call1(&wasm_bindgen::JsValue::NULL, element),
+            };
+        }
+        None => {
+            let Some(document) = window.document() else {
+                return;
+            };
+            if document.get_element_by_id(LOADER_ID).is_none()
+                && let Ok(script) = document.create_element("script")
+            {
+                let script: web_sys::HtmlScriptElement = script.unchecked_into();
+                script.set_id(LOADER_ID);
+                script.set_type("module");
+                script.set_src(LOADER);
+                if let Some(head) = document.head() {
+                    let _ = head.append_child(&script);
+                }
+            }
+        }
+    }
+}
+
 #[component]
 pub fn SigningPage() -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
-        let Some(element) = root.get() else { return };
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let mount = js_sys::Reflect::get(&window, &"vanbanMountSigning".into()).ok();
-        match mount.and_then(|m| m.dyn_into::<js_sys::Function>().ok()) {
-            // Loaded before: mount again into this route's element.
-            Some(f) => {
-                let _ = f.call1(&wasm_bindgen::JsValue::NULL, &element);
-            }
-            // First visit: the loader initialises the bundle, which mounts itself into #signing-root.
-            None => {
-                let document = window.document().expect("document");
-                if document.get_element_by_id(LOADER_ID).is_none()
-                    && let Ok(script) = document.create_element("script")
-                {
-                    let script: web_sys::HtmlScriptElement = script.unchecked_into();
-                    script.set_id(LOADER_ID);
-                    script.set_type("module");
-                    script.set_src(LOADER);
-                    if let Some(head) = document.head() {
-                        let _ = head.append_child(&script);
-                    }
-                }
-            }
+        if let Some(element) = root.get() {
+            mount_or_load("vanbanMountSigning", &element, None);
         }
     });
     view! {

@@ -5,10 +5,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map};
 use shared::outgoing::OutgoingBucket;
-use wasm_bindgen::JsCast;
 
 use crate::components::shell::{BUCKETS, default_bucket};
-use crate::pages::signing::{LOADER, LOADER_ID};
+use crate::pages::signing::mount_or_load;
 use crate::session::Session;
 
 /// Mounts the work page described by `route` (a `WorkRoute` as JSON, written by hand: `serde_json::Value`
@@ -18,32 +17,8 @@ pub fn WorkHost(#[prop(into)] route: Signal<String>) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         let route = route.get();
-        let Some(element) = root.get() else { return };
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let mount = js_sys::Reflect::get(&window, &"vanbanMountWork".into()).ok();
-        match mount.and_then(|m| m.dyn_into::<js_sys::Function>().ok()) {
-            Some(f) => {
-                let _ = f.call2(&wasm_bindgen::JsValue::NULL, &element, &route.into());
-            }
-            // First visit: the bundle, once initialised, mounts itself into #work-root with its data-route.
-            None => {
-                let Some(document) = window.document() else {
-                    return;
-                };
-                if document.get_element_by_id(LOADER_ID).is_none()
-                    && let Ok(script) = document.create_element("script")
-                {
-                    let script: web_sys::HtmlScriptElement = script.unchecked_into();
-                    script.set_id(LOADER_ID);
-                    script.set_type("module");
-                    script.set_src(LOADER);
-                    if let Some(head) = document.head() {
-                        let _ = head.append_child(&script);
-                    }
-                }
-            }
+        if let Some(element) = root.get() {
+            mount_or_load("vanbanMountWork", &element, Some(&route));
         }
     });
     view! {

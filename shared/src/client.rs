@@ -1,0 +1,56 @@
+//! What a browser client makes of a failed request: one error type for both WASM bundles (the app and the
+//! work bundle), always with a Vietnamese sentence to show, so no failure ends in a blank page.
+
+use crate::{ApiError, ErrorCode};
+
+/// Shown when the request never got an answer.
+pub const NETWORK_MESSAGE: &str = "Không kết nối được máy chủ. Vui lòng thử lại.";
+
+/// Why a request failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientError {
+    /// No answer: the network is down or the server is not running.
+    Network,
+    /// The server answered with the API's error shape.
+    Api(ApiError),
+    /// The server answered with something that is not the API's error shape (e.g. a proxy error page).
+    Unreadable(u16),
+}
+
+impl ClientError {
+    /// The sentence to show to people.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Network => NETWORK_MESSAGE.to_string(),
+            Self::Api(e) => e.message.clone(),
+            Self::Unreadable(status) => {
+                format!("Máy chủ trả lời không đúng dạng (mã {status}). Vui lòng thử lại sau.")
+            }
+        }
+    }
+
+    /// The server's message for one field of the request, if it named that field.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            Self::Api(e) => e.message_for(name).map(str::to_string),
+            _ => None,
+        }
+    }
+
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Api(e) => Some(e.code),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ClientError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for ClientError {}
+
+pub type ApiResult<T> = Result<T, ClientError>;
