@@ -266,6 +266,15 @@ async fn a_document_goes_from_draft_through_return_and_signature_to_issue_and_ar
     );
     assert!(seen["steps"].as_array().unwrap().is_empty());
     assert_eq!(docs::latest_main(&mut province_clerk, &seen).await, file);
+    // A reply can answer what the province received, not what another agency received.
+    let delivery = arrivals["items"][0]["delivery_id"].as_i64().unwrap();
+    let mut reply = docs::draft_body(&w.p, &main, &[]);
+    reply["answers_delivery_id"] = json!(delivery);
+    let e = official
+        .post("/api/outgoing", reply)
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e.body["fields"][0]["field"], "answers_delivery_id");
 
     // The outgoing register has the entry with its columns.
     let register = clerk

@@ -159,6 +159,9 @@ test('a document goes from draft through return, phone signature and issue to th
   await expect(row).toBeVisible({ timeout: 20_000 });
   await expect(row).toContainText('Đã đến');
   await snap(receiver.page, testInfo, 'outgoing-arrived');
+  // From there a reply can be drafted, linked to what it answers.
+  await row.getByTestId('arrival-reply').click();
+  await expect(receiver.page.getByTestId('answers-notice')).toContainText('01/SNV-TCBC');
 
   // The register has the entry.
   await clerk.page.goto('/so-van-ban');

@@ -54,7 +54,15 @@ pub fn OutgoingListRoute() -> impl IntoView {
 /// `/van-ban-di/moi`: a new draft.
 #[component]
 pub fn OutgoingNewRoute() -> impl IntoView {
-    view! { <WorkHost route=r#"{"page":"outgoing_new"}"#.to_string() /> }
+    // `?tra-loi=<delivery id>`: a reply to a received document.
+    let query = use_location().query;
+    let route = Signal::derive(move || {
+        match query.with(|q| q.get("tra-loi").and_then(|v| v.parse::<i64>().ok())) {
+            Some(d) => format!(r#"{{"page":"outgoing_new","answers":{d}}}"#),
+            None => r#"{"page":"outgoing_new"}"#.to_string(),
+        }
+    });
+    view! { <WorkHost route /> }
 }
 
 /// `/van-ban-di/:id`: one document.

@@ -213,6 +213,13 @@ fn ArrivalRow(arrival: ArrivalDto, version: RwSignal<u32>) -> impl IntoView {
                 )}
             </p>
             <ul class="file-links">{files}</ul>
+            <a
+                href=format!("/van-ban-di/moi?tra-loi={}", arrival.delivery_id)
+                class="btn btn-secondary btn-small"
+                data-testid="arrival-reply"
+            >
+                "Soạn văn bản trả lời"
+            </a>
             {recall_box}
         </li>
     }

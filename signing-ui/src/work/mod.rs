@@ -22,7 +22,11 @@ pub enum WorkRoute {
     /// `/van-ban-di?muc=…`: a bucket of outgoing documents.
     OutgoingList { bucket: OutgoingBucket },
     /// `/van-ban-di/moi`: a new draft.
-    OutgoingNew,
+    OutgoingNew {
+        /// The received document (a delivery to this agency) the draft answers (`?tra-loi=`).
+        #[serde(default)]
+        answers: Option<i64>,
+    },
     /// `/van-ban-di/{id}`: one document.
     OutgoingDoc { id: i64 },
     /// `/van-ban-den`: documents delivered to this agency.
@@ -37,7 +41,9 @@ pub fn WorkRoot(route: WorkRoute) -> impl IntoView {
         WorkRoute::OutgoingList { bucket } => {
             view! { <list::OutgoingListPage bucket=bucket /> }.into_any()
         }
-        WorkRoute::OutgoingNew => view! { <new_draft::NewDraftPage /> }.into_any(),
+        WorkRoute::OutgoingNew { answers } => {
+            view! { <new_draft::NewDraftPage answers=answers /> }.into_any()
+        }
         WorkRoute::OutgoingDoc { id } => view! { <document::DocumentPage id=id /> }.into_any(),
         WorkRoute::Arrivals => view! { <arrivals::ArrivalsPage /> }.into_any(),
         WorkRoute::Register => view! { <register::RegisterPage /> }.into_any(),

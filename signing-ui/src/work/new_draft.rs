@@ -73,7 +73,10 @@ pub fn go_to(href: &str) {
 }
 
 #[component]
-pub fn NewDraftPage() -> impl IntoView {
+pub fn NewDraftPage(
+    /// The received document this draft answers (edXML `ResponseFor`), when opened from it.
+    answers: Option<i64>,
+) -> impl IntoView {
     let data = LocalResource::new(choices);
     view! {
         <section class="page work-page">
@@ -83,7 +86,7 @@ pub fn NewDraftPage() -> impl IntoView {
             {move || match data.get() {
                 None => loading(),
                 Some(Err(e)) => error_panel(e.message(), move || data.refetch()),
-                Some(Ok(c)) => view! { <DraftForm choices=c /> }.into_any(),
+                Some(Ok(c)) => view! { <DraftForm choices=c answers=answers /> }.into_any(),
             }}
         </section>
     }
@@ -105,6 +108,7 @@ struct Form {
     reviewers: RwSignal<Vec<i64>>,
     main: RwSignal<Option<Picked>>,
     attachments: RwSignal<Vec<Picked>>,
+    answers: Option<i64>,
 }
 
 impl Form {
@@ -205,7 +209,7 @@ impl Form {
             signer_id,
             signing_capacity,
             register_id,
-            answers_delivery_id: None,
+            answers_delivery_id: self.answers,
             internal_recipients: self.internal.get_untracked(),
             external_recipients: external,
             paper_recipients: paper,
@@ -238,7 +242,7 @@ enum Outcome {
 }
 
 #[component]
-fn DraftForm(choices: Choices) -> impl IntoView {
+fn DraftForm(choices: Choices, answers: Option<i64>) -> impl IntoView {
     let Choices {
         me,
         people,
@@ -268,6 +272,7 @@ fn DraftForm(choices: Choices) -> impl IntoView {
         external: RwSignal::new(Vec::new()),
         paper: RwSignal::new(String::new()),
         reviewers: RwSignal::new(Vec::new()),
+        answers,
         main: RwSignal::new(None),
         attachments: RwSignal::new(Vec::new()),
     };
@@ -343,6 +348,7 @@ fn DraftForm(choices: Choices) -> impl IntoView {
 
     view! {
         <form class="form draft-form" data-testid="draft-form" on:submit=move |ev| ev.prevent_default()>
+            {answers.map(|delivery| view! { <AnswersNotice delivery /> })}
             <fieldset class="form-section">
                 <legend>"Tệp văn bản"</legend>
                 <Files form errors />
@@ -629,5 +635,28 @@ fn FileItem(picked: Picked, on_remove: Callback<()>) -> impl IntoView {
                 }.into_any(),
             }}
         </div>
+    }
+}
+
+/// "This draft answers …": the received document, named by its number and sender when this user can list the
+/// agency's arrivals.
+#[component]
+fn AnswersNotice(delivery: i64) -> impl IntoView {
+    let arrival = LocalResource::new(move || async move {
+        api::arrivals()
+            .await
+            .ok()
+            .and_then(|l| l.items.into_iter().find(|a| a.delivery_id == delivery))
+    });
+    view! {
+        <p class="alert alert-info" data-testid="answers-notice">
+            {move || match arrival.get().flatten() {
+                Some(a) => format!(
+                    "Văn bản trả lời cho văn bản số {} của {}: {}",
+                    a.number_text, a.sender_agency, a.subject
+                ),
+                None => "Văn bản trả lời cho một văn bản đến của cơ quan.".to_string(),
+            }}
+        </p>
     }
 }
