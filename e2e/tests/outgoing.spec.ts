@@ -70,6 +70,9 @@ test('a document goes from draft through return, phone signature and issue to th
   await official.page.locator('[data-testid=internal-option][data-code="000.00.00.H62"]').check();
   await choose(official.page, 'reviewer-select', 'Phan Thị Thanh Thảo');
   await official.page.getByTestId('reviewer-add').click();
+  // Page 1 with the number and date boxes, to move onto the blanks of the template.
+  await official.page.getByTestId('placement-open').click();
+  await expect(official.page.getByTestId('placement-box')).toHaveCount(2, { timeout: 30_000 });
   await snap(official.page, testInfo, 'outgoing-draft-form');
   await official.page.getByTestId('save-and-submit').click();
   await expect(official.page).toHaveURL(/\/van-ban-di\/\d+$/, { timeout: 30_000 });

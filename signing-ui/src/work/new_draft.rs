@@ -4,6 +4,7 @@
 //! creates it, "Lưu và trình" creates and submits it; the form keeps what was typed on any error.
 
 mod pickers;
+mod placement;
 mod upload;
 
 use std::collections::HashMap;
@@ -109,6 +110,7 @@ struct Form {
     main: RwSignal<Option<Picked>>,
     attachments: RwSignal<Vec<Picked>>,
     answers: Option<i64>,
+    boxes: placement::Boxes,
 }
 
 impl Form {
@@ -217,7 +219,7 @@ impl Form {
             reviewers: self.reviewers.get_untracked(),
             main_file,
             attachments,
-            number_placement: None,
+            number_placement: self.boxes.placement(),
         };
         request.validate(drafter).map_err(|e| fields_of(&e))?;
         Ok(request)
@@ -273,6 +275,7 @@ fn DraftForm(choices: Choices, answers: Option<i64>) -> impl IntoView {
         paper: RwSignal::new(String::new()),
         reviewers: RwSignal::new(Vec::new()),
         answers,
+        boxes: placement::Boxes::new(),
         main: RwSignal::new(None),
         attachments: RwSignal::new(Vec::new()),
     };
@@ -352,6 +355,7 @@ fn DraftForm(choices: Choices, answers: Option<i64>) -> impl IntoView {
             <fieldset class="form-section">
                 <legend>"Tệp văn bản"</legend>
                 <Files form errors />
+                <placement::NumberPlacementPicker main=form.main boxes=form.boxes />
             </fieldset>
             <fieldset class="form-section">
                 <legend>"Thông tin văn bản"</legend>

@@ -47,6 +47,11 @@ impl Picked {
         picked
     }
 
+    /// The chosen file, for reading its pages.
+    pub fn blob(&self) -> Option<web_sys::Blob> {
+        self.file.try_get_value().map(|f| f.into())
+    }
+
     /// Runs (again) the whole upload of this file.
     pub fn retry(self) {
         let Some(file) = self.file.try_get_value() else {
