@@ -1,6 +1,7 @@
 import { test, expect, Browser, BrowserContext, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_PASSWORD, signIn, snap } from './helpers';
@@ -173,4 +174,57 @@ test('a document goes from draft through return, phone signature and issue to th
   for (const p of [official, unitLeader, leader, clerk, receiver]) {
     await p.context.close();
   }
+});
+
+/** Drafts and submits a document through the API, as the signed-in `page` (CSRF from /api/me). */
+async function draftThroughApi(page: Page, subject: string): Promise<number> {
+  const me = await (await page.request.get('/api/me')).json();
+  const headers = { 'x-csrf-token': me.csrf_token };
+  const pdf = readFileSync(join(CORPUS, 'lo-quyet-dinh-17p.pdf'));
+  const sha = createHash('sha256').update(pdf).digest('hex');
+  expect((await page.request.put(`/api/blobs/${sha}`, { data: pdf, headers: { ...headers, 'content-type': 'application/pdf' } })).status()).toBe(200);
+  const people = (await (await page.request.get('/api/colleagues')).json()).users;
+  const leader = people.find((u: { username: string }) => u.username === 'lanhdao.snv');
+  const register = (await (await page.request.get('/api/registers')).json()).find((r: { direction: string }) => r.direction === 'outgoing');
+  const province = (await (await page.request.get('/api/agencies')).json()).find((a: { code: string }) => a.code === '000.00.00.H62');
+  const created = await page.request.post('/api/outgoing', {
+    headers,
+    data: {
+      doc_type: 'quyet_dinh', subject, urgency: 'normal', signer_id: leader.id, signing_capacity: 'direct',
+      register_id: register.id, internal_recipients: [province.id], reviewers: [],
+      main_file: { sha256: sha, name: 'quyet-dinh.pdf' },
+    },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const id = (await created.json()).id;
+  expect((await page.request.post(`/api/outgoing/${id}/submit`, { headers, data: {} })).status()).toBe(200);
+  return id;
+}
+
+test('a leader signs several documents in one action and sees a result for each', async ({ browser }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'one journey, with its own contexts');
+  test.setTimeout(240_000);
+  const official = await person(browser, 'chuyenvien1.snv');
+  const ids = [
+    await draftThroughApi(official.page, 'Quyết định về việc cử cán bộ đi công tác (lô 1)'),
+    await draftThroughApi(official.page, 'Quyết định về việc cử cán bộ đi công tác (lô 2)'),
+  ];
+  const leader = await person(browser, 'lanhdao.snv');
+  await importKey(leader.page, 'lanhdao.snv.p12', /Lê Văn Hùng/);
+  await leader.page.goto('/van-ban-di?muc=to_sign');
+  for (const id of ids) {
+    await leader.page.locator(`[data-testid=outgoing-row][data-id="${id}"]`).getByTestId('select-document').check();
+  }
+  await leader.page.getByTestId('batch-sign-open').click();
+  await expect(leader.page.getByTestId('batch-sign-submit')).toHaveText('Ký tất cả', { timeout: 30_000 });
+  await leader.page.getByTestId('batch-pin').fill(KEY_PIN);
+  await leader.page.getByTestId('batch-sign-submit').click();
+  await expect(leader.page.getByTestId('batch-result')).toHaveCount(2, { timeout: 120_000 });
+  await expect(leader.page.locator('[data-testid=batch-result][data-ok=true]')).toHaveCount(2);
+  for (const id of ids) {
+    const doc = await (await leader.page.request.get(`/api/outgoing/${id}`)).json();
+    expect(doc.status).toBe('awaiting_issue');
+  }
+  await official.context.close();
+  await leader.context.close();
 });

@@ -263,19 +263,64 @@ fn Actions(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoView {
     }
 }
 
-/// The pages of a PDF drawn by the worker, one under the other, with a link to open the file itself.
+/// Pages drawn at first; more on request. The worker draws one thing at a time, so a long document drawn whole
+/// would make a signature or an issue wait behind its pages.
+const FIRST_PAGES: usize = 3;
+const MORE_PAGES: usize = 5;
+
+/// Draws pages `range` of `blob` into the view's canvases; stops when the view is gone.
+async fn draw_pages(
+    wrap: NodeRef<leptos::html::Div>,
+    blob: &web_sys::Blob,
+    width: f64,
+    range: std::ops::Range<usize>,
+) -> Result<(), String> {
+    for index in range {
+        let answer = worker::call(
+            "render",
+            json!({ "page": index, "width": width * worker::device_ratio() }),
+            Some(blob),
+            None,
+            None,
+        )
+        .await?;
+        // A newer version replaced this view (the component is gone): stop drawing.
+        if wrap.is_disposed() {
+            return Ok(());
+        }
+        let canvas = wrap
+            .try_get_untracked()
+            .flatten()
+            .and_then(|w| {
+                w.query_selector(&format!("canvas.pdf-page[data-index=\"{index}\"]"))
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+        if let Some(c) = canvas {
+            worker::paint(&c, answer, width);
+        }
+    }
+    Ok(())
+}
+
+/// The pages of a PDF drawn by the worker, one under the other (the first few, more on request), with a link
+/// to open the file itself.
 #[component]
 fn PdfView(doc_id: i64, file_id: i64, name: String) -> impl IntoView {
     let wrap = NodeRef::<leptos::html::Div>::new();
+    // Canvases on the page, and how many pages the file has.
     let pages = RwSignal::new(0usize);
+    let total = RwSignal::new(0usize);
     let error = RwSignal::new(None::<String>);
     let loading = RwSignal::new(true);
+    let source = StoredValue::new_local(None::<(web_sys::Blob, f64)>);
     spawn_local(async move {
         let result = async {
             let blob = file_blob(doc_id, file_id).await?;
             let info = inspect(&blob).await?;
-            // Long documents: the first pages here, the rest in the PDF itself.
-            let n = info.pages.len().min(30);
+            let n = info.pages.len().min(FIRST_PAGES);
+            total.set(info.pages.len());
             pages.set(n);
             let width = wrap
                 .try_get_untracked()
@@ -284,48 +329,35 @@ fn PdfView(doc_id: i64, file_id: i64, name: String) -> impl IntoView {
                 .filter(|w| *w > 0.0)
                 .unwrap_or(600.0)
                 .min(900.0);
-            for index in 0..n {
-                let answer = worker::call(
-                    "render",
-                    json!({ "page": index, "width": width * worker::device_ratio() }),
-                    Some(&blob),
-                    None,
-                    None,
-                )
-                .await?;
-                // A newer version replaced this view (the component is gone): stop drawing.
-                if wrap.is_disposed() {
-                    return Ok(0);
-                }
-                let canvas = wrap
-                    .try_get_untracked()
-                    .flatten()
-                    .and_then(|w| {
-                        w.query_selector(&format!("canvas.pdf-page[data-index=\"{index}\"]"))
-                            .ok()
-                            .flatten()
-                    })
-                    .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
-                if let Some(c) = canvas {
-                    worker::paint(&c, answer, width);
-                }
-            }
-            Ok::<_, String>(info.pages.len())
+            source.set_value(Some((blob.clone(), width)));
+            draw_pages(wrap, &blob, width, 0..n).await
         }
         .await;
         loading.set(false);
-        match result {
-            Ok(total) if total > 30 => error.set(Some(format!(
-                "Văn bản có {total} trang; ở đây hiện 30 trang đầu. Mở tệp PDF để xem đủ."
-            ))),
-            Ok(_) => {}
-            Err(e) => error.set(Some(
+        if let Err(e) = result {
+            error.set(Some(
                 e.strip_prefix("TOO_BIG:")
                     .map(str::to_string)
                     .unwrap_or(format!("Không hiển thị được văn bản: {e}")),
-            )),
+            ));
         }
     });
+    let more = move |_| {
+        let Some((blob, width)) = source.get_value() else {
+            return;
+        };
+        let from = pages.get_untracked();
+        let to = (from + MORE_PAGES).min(total.get_untracked());
+        pages.set(to);
+        loading.set(true);
+        spawn_local(async move {
+            let result = draw_pages(wrap, &blob, width, from..to).await;
+            loading.try_set(false);
+            if let Err(e) = result {
+                error.try_set(Some(format!("Không hiển thị được trang: {e}")));
+            }
+        });
+    };
     view! {
         <div class="pdf-view" node_ref=wrap data-testid="pdf-view">
             <div class="pdf-toolbar">
@@ -337,10 +369,16 @@ fn PdfView(doc_id: i64, file_id: i64, name: String) -> impl IntoView {
             {move || loading.get().then(|| view! { <p class="loading"><span class="spinner"></span>"Đang hiển thị văn bản…"</p> })}
             {move || error.get().map(|e| view! { <div class="alert alert-warning" role="status">{e}</div> })}
             <div class="pdf-pages">
-                {move || (0..pages.get()).map(|i| view! {
+                <For each=move || 0..pages.get() key=|i| *i let:i>
                     <canvas class="pdf-page" data-testid="pdf-page" data-index=i.to_string() aria-label=format!("Trang {}", i + 1)></canvas>
-                }).collect_view()}
+                </For>
             </div>
+            {move || (pages.get() < total.get()).then(|| view! {
+                <button type="button" class="btn btn-secondary btn-block" data-testid="pdf-more"
+                    disabled=move || loading.get() on:click=more>
+                    {move || format!("Xem thêm trang ({}/{})", pages.get(), total.get())}
+                </button>
+            })}
         </div>
     }
 }

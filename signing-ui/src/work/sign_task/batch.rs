@@ -117,7 +117,9 @@ pub fn BatchSign(
             <BusyBar busy />
             {move || error.get().map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })}
             <button type="submit" class="btn btn-primary btn-block" data-testid="batch-sign-submit"
-                disabled={move || busy.get().is_some()}>"Ký tất cả"</button>
+                disabled={move || busy.get().is_some() || key_id.get().is_empty()}>
+                {move || if keys_loaded.get() { "Ký tất cả" } else { "Đang đọc khoá ký số…" }}
+            </button>
             <ul class="batch-results" data-testid="batch-results">
                 {move || outcomes.get().into_iter().map(|o| {
                     let ok = o.result.is_ok();
