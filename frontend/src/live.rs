@@ -28,6 +28,9 @@ struct EventData {
     outgoing_id: Option<i64>,
     #[serde(default)]
     text: Option<String>,
+    /// The user's own change: counters refresh, no notification.
+    #[serde(default)]
+    own: bool,
 }
 
 /// The open connection; dropping it closes the connection.
@@ -76,6 +79,7 @@ pub fn start(
             let Some(EventData {
                 outgoing_id,
                 text: Some(text),
+                own: false,
             }) = data
             else {
                 return;

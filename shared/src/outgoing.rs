@@ -847,6 +847,9 @@ pub struct LiveEvent {
     /// Users who should hear it (whatever their agency).
     #[serde(default)]
     pub users: Vec<i64>,
+    /// Who made the change (their own pages refresh, but they get no notification of it).
+    #[serde(default)]
+    pub actor: Option<i64>,
     /// A line a notification can show.
     pub text: String,
 }
@@ -860,15 +863,20 @@ pub struct LiveNotice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_id: Option<i64>,
     pub text: String,
+    /// The change is the user's own doing: refresh, but do not notify.
+    #[serde(default)]
+    pub own: bool,
 }
 
-impl From<&LiveEvent> for LiveNotice {
-    fn from(e: &LiveEvent) -> Self {
+impl LiveNotice {
+    /// The notice of `e` for the user `user_id`.
+    pub fn of(e: &LiveEvent, user_id: i64) -> Self {
         Self {
             kind: e.kind.clone(),
             outgoing_id: e.outgoing_id,
             delivery_id: e.delivery_id,
             text: e.text.clone(),
+            own: e.actor == Some(user_id),
         }
     }
 }
@@ -940,6 +948,21 @@ mod tests {
         assert_eq!(notation(DocumentType::QuyetDinh, "UBND", "VP"), "QĐ-UBND");
         assert_eq!(notation(DocumentType::CongVan, "SNV", "TCBC"), "SNV-TCBC");
         assert_eq!(notation(DocumentType::ToTrinh, "STC", "QLNS"), "TTr-STC");
+    }
+
+    #[test]
+    fn a_notice_is_marked_own_only_for_whoever_made_the_change() {
+        let e = LiveEvent {
+            kind: "task".into(),
+            outgoing_id: 7,
+            delivery_id: None,
+            agencies: vec![1],
+            users: vec![2, 3],
+            actor: Some(3),
+            text: "x".into(),
+        };
+        assert!(!LiveNotice::of(&e, 2).own);
+        assert!(LiveNotice::of(&e, 3).own);
     }
 
     #[test]

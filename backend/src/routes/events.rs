@@ -31,8 +31,9 @@ pub async fn stream_events(
             match rx.recv().await {
                 Ok(ev) if concerns(&ev, user_id, agency_id) => {
                     // Only what the page needs to know it should refetch; never other people's ids.
-                    let body = serde_json::to_string(&shared::outgoing::LiveNotice::from(&ev))
-                        .unwrap_or_default();
+                    let body =
+                        serde_json::to_string(&shared::outgoing::LiveNotice::of(&ev, user_id))
+                            .unwrap_or_default();
                     let event = Event::default().event(ev.kind.clone()).data(body);
                     return Some((Ok(event), rx));
                 }

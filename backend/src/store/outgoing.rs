@@ -998,6 +998,7 @@ macro_rules! outgoing_impl {
                     delivery_id: None,
                     agencies: vec![d.agency_id],
                     users: vec![],
+                    actor: Some(user.id),
                     text: format!("Có dự thảo mới trình: {}", d.subject),
                 })
                 .await;
@@ -1207,6 +1208,7 @@ macro_rules! outgoing_impl {
                     delivery_id: None,
                     agencies: vec![d.agency_id],
                     users: notify,
+                    actor: Some(user.id),
                     text: format!("Dự thảo đã được xử lý: {}", d.subject),
                 })
                 .await;
@@ -1267,6 +1269,7 @@ macro_rules! outgoing_impl {
                     delivery_id: None,
                     agencies: vec![d.agency_id],
                     users: vec![d.drafter_id],
+                    actor: Some(user.id),
                     text: format!("Văn bản đã ký, chờ phát hành: {}", d.subject),
                 })
                 .await;
@@ -1525,6 +1528,7 @@ macro_rules! outgoing_impl {
                     delivery_id: None,
                     agencies,
                     users: vec![d.drafter_id, d.signer_id],
+                    actor: Some(clerk.id),
                     text: format!("Văn bản {} đã phát hành: {}", issue.number_text, d.subject),
                 })
                 .await;
@@ -1586,6 +1590,7 @@ macro_rules! outgoing_impl {
                     delivery_id: None,
                     agencies,
                     users: vec![],
+                    actor: Some(user.id),
                     text: format!("Yêu cầu thu hồi văn bản {}", d.number_text.unwrap_or_default()),
                 })
                 .await;
@@ -1692,6 +1697,7 @@ macro_rules! outgoing_impl {
                     delivery_id: Some(delivery_id),
                     agencies: vec![sender, clerk.agency.id],
                     users: vec![],
+                    actor: Some(clerk.id),
                     text: format!("{}: {}", clerk.agency.name, next.label()),
                 })
                 .await;
