@@ -332,6 +332,20 @@ macro_rules! outgoing_impl {
                 Ok(())
             }
 
+            /// Clears a step's decision: the document is back with that step's reviewer.
+            async fn reopen_step(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                doc: i64,
+                position: i64,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query("UPDATE review_steps SET decision = NULL, decided_at = NULL WHERE document_id = $1 AND position = $2")
+                    .bind(doc)
+                    .bind(position)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+
             async fn set_status(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 doc: i64,
@@ -1102,22 +1116,14 @@ macro_rules! outgoing_impl {
                                 .bind(step)
                                 .fetch_one(&mut *tx)
                                 .await?;
-                                sqlx::query("UPDATE review_steps SET decision = NULL, decided_at = NULL WHERE document_id = $1 AND position = $2")
-                                    .bind(id)
-                                    .bind(prev.0)
-                                    .execute(&mut *tx)
-                                    .await?;
+                                Self::reopen_step(&mut tx, id, prev.0).await?;
                                 Self::set_status(&mut tx, id, S::InReview, Some(prev.0)).await?;
                                 notify.push(prev.1);
                                 "returned_previous"
                             }
                             D::ReturnToPrevious | D::ReturnToDrafter => {
                                 // The drafter fixes it; resubmitting brings it back to this step.
-                                sqlx::query("UPDATE review_steps SET decision = NULL, decided_at = NULL WHERE document_id = $1 AND position = $2")
-                                    .bind(id)
-                                    .bind(step)
-                                    .execute(&mut *tx)
-                                    .await?;
+                                Self::reopen_step(&mut tx, id, step).await?;
                                 Self::set_status(&mut tx, id, S::Returned, Some(step)).await?;
                                 "returned_drafter"
                             }
@@ -1175,11 +1181,7 @@ macro_rules! outgoing_impl {
                                 .await?;
                                 match last {
                                     Some((pos, who)) => {
-                                        sqlx::query("UPDATE review_steps SET decision = NULL, decided_at = NULL WHERE document_id = $1 AND position = $2")
-                                            .bind(id)
-                                            .bind(pos)
-                                            .execute(&mut *tx)
-                                            .await?;
+                                        Self::reopen_step(&mut tx, id, pos).await?;
                                         Self::set_status(&mut tx, id, S::InReview, Some(pos)).await?;
                                         notify.push(who);
                                         Self::history(&mut tx, id, user.id, "returned_previous", comment.as_deref(), Some(d.version)).await?;
