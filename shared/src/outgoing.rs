@@ -436,12 +436,7 @@ pub struct ReviewRequest {
 impl ReviewRequest {
     /// A comment is required when returning (the drafter must know what to change).
     pub fn validate(&self) -> Result<Option<String>, ApiError> {
-        let comment = match self.comment.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(c) => Some(
-                clean(c, 1, 2000, true).map_err(|e| ApiError::field("comment", e.to_string()))?,
-            ),
-        };
+        let comment = optional_comment(self.comment.as_deref())?;
         match self.decision {
             ReviewDecision::ReturnToPrevious | ReviewDecision::ReturnToDrafter
                 if comment.is_none() =>
@@ -546,6 +541,16 @@ pub struct RecallAnswerRequest {
     pub agree: bool,
     #[serde(default)]
     pub reason: Option<String>,
+}
+
+/// A comment typed by a person (review, new version): blank means none; otherwise 1..=2000 characters.
+pub fn optional_comment(comment: Option<&str>) -> Result<Option<String>, ApiError> {
+    match comment.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(c) => clean(c, 1, 2000, true)
+            .map(Some)
+            .map_err(|e| ApiError::field("comment", e.to_string())),
+    }
 }
 
 /// Checks a reason typed by a person (recall, refusal): 1..=1000 characters.

@@ -351,13 +351,8 @@ pub async fn new_version(
             "Chỉ người soạn thảo mới cập nhật được dự thảo.",
         ));
     }
-    let comment = match req.comment.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(c) => Some(
-            shared::text::clean(c, 1, 2000, true)
-                .map_err(|e| AppError::field("comment", e.to_string()))?,
-        ),
-    };
+    let comment =
+        shared::outgoing::optional_comment(req.comment.as_deref()).map_err(AppError::Validation)?;
     if req.attachments.len() > shared::outgoing::MAX_ATTACHMENTS {
         return Err(AppError::field("attachments", "Tối đa 50 tệp đính kèm."));
     }
