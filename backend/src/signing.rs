@@ -264,3 +264,86 @@ pub fn check_signed_attachment(
     }
     Ok(record(&sig, new_sha256, "attachment"))
 }
+
+/// The server's check of a received file (Điều 12.2): every signature intact, trusted and unrevoked with
+/// nothing but form filling after it, the page count, and — for the main document when the issuing agency is
+/// known — a signature of that agency. Nothing is refused here: the clerk sees the verdict and decides.
+pub fn check_received(
+    name: &str,
+    sha256: &str,
+    bytes: &[u8],
+    options: &VerifyOptions,
+    issuing_agency: Option<&str>,
+) -> shared::incoming::FileCheck {
+    let mut check = shared::incoming::FileCheck {
+        name: name.to_string(),
+        sha256: sha256.to_string(),
+        pages: None,
+        signatures: Vec::new(),
+        problems: Vec::new(),
+        warnings: Vec::new(),
+    };
+    match shared::pdf::document::Document::open(bytes).and_then(|d| d.pages()) {
+        Ok(pages) => check.pages = u32::try_from(pages.len()).ok(),
+        Err(e) => {
+            check
+                .problems
+                .push(format!("Không đọc được tệp PDF: {e}"));
+            return check;
+        }
+    }
+    let reports = match verify_document(bytes, options) {
+        Ok(r) => r,
+        Err(e) => {
+            check
+                .problems
+                .push(format!("Không kiểm tra được chữ ký: {e}"));
+            return check;
+        }
+    };
+    if reports.is_empty() {
+        check.problems.push("Tệp không có chữ ký số.".into());
+    }
+    for r in &reports {
+        let mut problems = r.problems.clone();
+        if !r.ok && problems.is_empty() {
+            problems.push("Chữ ký không hợp lệ.".into());
+        }
+        check.signatures.push(shared::incoming::SignatureCheck {
+            field: r.field.clone(),
+            signer: r.signer.clone(),
+            organization: r.organization.clone(),
+            issuer: r.issuer.clone(),
+            signing_time: r.signing_time.clone(),
+            ok: r.ok,
+            problems,
+        });
+    }
+    if let Some(agency) = issuing_agency
+        && !reports.is_empty()
+        && !reports.iter().any(|r| {
+            r.ok && (same_name(&r.signer, agency)
+                || r.organization.as_deref().is_some_and(|o| same_name(o, agency)))
+        })
+    {
+        check.problems.push(format!(
+            "Không có chữ ký số hợp lệ của cơ quan ban hành ({agency})."
+        ));
+    }
+    check
+}
+
+/// The verdict on everything that arrived: ok when no file has a problem and no signature failed.
+pub fn received_verdict(
+    files: Vec<shared::incoming::FileCheck>,
+    now: shared::time::Timestamp,
+) -> shared::incoming::VerificationDto {
+    let ok = files
+        .iter()
+        .all(|f| f.problems.is_empty() && f.signatures.iter().all(|s| s.ok));
+    shared::incoming::VerificationDto {
+        ok,
+        checked_at: now,
+        files,
+    }
+}

@@ -39,12 +39,38 @@ pub const OUTGOING_RECALL: &str = "/api/outgoing/{id}/recall";
 pub const OUTGOING_FILE: &str = "/api/outgoing/{id}/files/{file}";
 pub const ARRIVALS: &str = "/api/arrivals";
 pub const DELIVERY_RECALL_ANSWER: &str = "/api/deliveries/{id}/recall-answer";
+// Incoming documents (văn bản đến), the handlers' work, the dashboard, delegation and handover.
+pub const INCOMING: &str = "/api/incoming";
+pub const INCOMING_COUNTS: &str = "/api/incoming/counts";
+pub const INCOMING_PREFILL: &str = "/api/incoming/prefill";
+pub const INCOMING_ONE: &str = "/api/incoming/{id}";
+pub const INCOMING_VERIFY: &str = "/api/incoming/{id}/verification";
+pub const INCOMING_ACCEPT: &str = "/api/incoming/{id}/accept";
+pub const INCOMING_RETURN: &str = "/api/incoming/{id}/return";
+pub const INCOMING_FORWARD: &str = "/api/incoming/{id}/forward";
+pub const INCOMING_ASSIGN: &str = "/api/incoming/{id}/assign";
+pub const INCOMING_RECALL_ANSWER: &str = "/api/incoming/{id}/recall-answer";
+/// The bytes of one received file: `/api/incoming/{id}/files/{file}`.
+pub const INCOMING_FILE: &str = "/api/incoming/{id}/files/{file}";
+pub const QUEUE: &str = "/api/queue";
+pub const ASSIGNMENT_ASSIGN: &str = "/api/assignments/{id}/assign";
+pub const ASSIGNMENT_ACT: &str = "/api/assignments/{id}/act";
+pub const ASSIGNMENT_URGE: &str = "/api/assignments/{id}/urge";
+pub const DASHBOARD: &str = "/api/dashboard";
+pub const DELEGATIONS: &str = "/api/delegations";
+pub const DELEGATION: &str = "/api/delegations/{id}";
+pub const USER_HANDOVER: &str = "/api/users/{id}/handover";
 /// Server-sent events for the signed-in user.
 pub const EVENTS: &str = "/api/events";
 
 /// The path of one file of an outgoing document.
 pub fn outgoing_file(id: i64, file: i64) -> String {
     format!("/api/outgoing/{id}/files/{file}")
+}
+
+/// The path of one received file.
+pub fn incoming_file(id: i64, file: i64) -> String {
+    format!("/api/incoming/{id}/files/{file}")
 }
 
 /// Name of the header that carries the CSRF token on every state-changing request.

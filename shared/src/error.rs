@@ -37,6 +37,15 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
 /// The body of every non-2xx answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
@@ -67,6 +76,15 @@ impl ApiError {
                 field: field.into(),
                 message,
             }],
+        }
+    }
+
+    /// A validation error on several fields; the first one's message is the headline.
+    pub fn fields(fields: Vec<FieldError>) -> Self {
+        Self {
+            code: ErrorCode::Validation,
+            message: fields.first().map(|f| f.message.clone()).unwrap_or_default(),
+            fields,
         }
     }
 

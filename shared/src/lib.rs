@@ -12,6 +12,7 @@ pub mod client;
 pub mod document;
 pub mod error;
 pub mod health;
+pub mod incoming;
 #[cfg(feature = "crypto")]
 pub mod keystore;
 pub mod outgoing;

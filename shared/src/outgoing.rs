@@ -275,6 +275,10 @@ pub struct DraftRequest {
     /// The received document (a delivery to this agency) this one answers, if any (edXML `ResponseFor`).
     #[serde(default)]
     pub answers_delivery_id: Option<i64>,
+    /// The incoming document of this agency it answers (drafted from the handler's queue): the server links
+    /// the delivery from it and moves the handler's assignment to "đang xử lý".
+    #[serde(default)]
+    pub answers_incoming_id: Option<i64>,
     /// Agencies on this system that receive it at once when issued.
     #[serde(default)]
     pub internal_recipients: Vec<i64>,
@@ -699,6 +703,7 @@ pub struct OutgoingDto {
     /// The notation the number will carry (`QĐ-UBND`).
     pub notation: String,
     pub answers_delivery_id: Option<i64>,
+    pub answers_incoming_id: Option<i64>,
     pub number: Option<i64>,
     pub year: Option<i32>,
     pub number_text: Option<String>,
@@ -842,11 +847,15 @@ pub struct ArrivalListResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveEvent {
     /// `outgoing` (a document of this agency changed), `delivery` (a recipient's status changed),
-    /// `arrival` (a document arrived or was recalled), `task` (something waits for this user).
+    /// `arrival` (a document arrived or was recalled), `task` (something waits for this user), `incoming` (a
+    /// received document changed), `urge` (a leader urges this user).
     pub kind: String,
     pub outgoing_id: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_id: Option<i64>,
+    /// The incoming document concerned (`kind` `incoming`, `task`, `urge`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incoming_id: Option<i64>,
     /// Agencies whose people should hear it.
     pub agencies: Vec<i64>,
     /// Users who should hear it (whatever their agency).
@@ -867,6 +876,8 @@ pub struct LiveNotice {
     pub outgoing_id: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incoming_id: Option<i64>,
     pub text: String,
     /// The change is the user's own doing: refresh, but do not notify.
     #[serde(default)]
@@ -880,6 +891,7 @@ impl LiveNotice {
             kind: e.kind.clone(),
             outgoing_id: e.outgoing_id,
             delivery_id: e.delivery_id,
+            incoming_id: e.incoming_id,
             text: e.text.clone(),
             own: e.actor == Some(user_id),
         }
@@ -961,6 +973,7 @@ mod tests {
             kind: "task".into(),
             outgoing_id: 7,
             delivery_id: None,
+            incoming_id: None,
             agencies: vec![1],
             users: vec![2, 3],
             actor: Some(3),

@@ -275,6 +275,7 @@ pub async fn create_outgoing(
                 signing_capacity: req.signing_capacity,
                 register_id: req.register_id,
                 answers_delivery_id: req.answers_delivery_id,
+                answers_incoming_id: req.answers_incoming_id,
                 internal_recipients: req.internal_recipients,
                 external_recipients: req
                     .external_recipients
@@ -600,6 +601,7 @@ async fn verify_issue(
     let options = std::sync::Arc::new(signing::options(&state.config.trust_anchors));
     let mut files = Vec::new();
     let mut signatures = Vec::new();
+    let mut checks = Vec::new();
     for (i, (before, after)) in signed
         .files
         .iter()
@@ -621,8 +623,17 @@ async fn verify_issue(
         let size = new.len() as i64;
         let (opts, sha, agency) = (options.clone(), after.clone(), doc.agency_name.clone());
         let (nt, dt) = (number_text.clone(), date_text.clone());
-        let found = blocking(move || {
-            if i == 0 {
+        let name = before.name.clone();
+        let (found, check) = blocking(move || {
+            // What every recipient on the system is shown with the file: the same check as for any arrival.
+            let check = signing::check_received(
+                &name,
+                &sha,
+                &new,
+                &opts,
+                (i == 0).then_some(agency.as_str()),
+            );
+            let found = if i == 0 {
                 signing::check_issued_main(
                     &previous,
                     &new,
@@ -637,10 +648,12 @@ async fn verify_issue(
             } else {
                 signing::check_signed_attachment(&previous, &new, &sha, &opts, &agency)
                     .map(|s| vec![s])
-            }
+            };
+            (found, check)
         })
-        .await?
-        .map_err(|r| {
+        .await?;
+        checks.push(check);
+        let found = found.map_err(|r| {
             if i == 0 {
                 AppError::from(r)
             } else {
@@ -665,6 +678,7 @@ async fn verify_issue(
         number_text,
         files,
         signatures,
+        verification: signing::received_verdict(checks, shared::time::Timestamp(now_ms())),
     })
 }
 

@@ -376,6 +376,7 @@ macro_rules! sql_store {
         $crate::store::sessions::sessions_impl!($store, $db, $agg);
         $crate::store::audit::audit_impl!($store, $db);
         $crate::store::outgoing::outgoing_impl!($store, $db);
+        $crate::store::incoming::incoming_impl!($store, $db);
     };
 }
 pub(crate) use sql_store;

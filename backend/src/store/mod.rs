@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 mod common;
+pub mod incoming;
 pub mod outgoing;
 pub mod postgres;
 pub mod sessions;
@@ -14,6 +15,7 @@ pub mod sqlite;
 
 pub use accounts::AccountStore;
 pub use audit::{AuditStore, audit_hash};
+pub use incoming::IncomingStore;
 pub use outgoing::OutgoingStore;
 pub use sessions::SessionStore;
 
@@ -222,7 +224,7 @@ pub fn now_ms() -> i64 {
 /// registers, exchange), each a trait of its own.
 #[async_trait]
 pub trait Store:
-    AccountStore + SessionStore + AuditStore + OutgoingStore + Send + Sync + 'static
+    AccountStore + SessionStore + AuditStore + OutgoingStore + IncomingStore + Send + Sync + 'static
 {
     /// The database this store runs on.
     fn kind(&self) -> DbKind;

@@ -32,6 +32,8 @@ pub struct NewOutgoing {
     pub signing_capacity: shared::outgoing::SigningCapacity,
     pub register_id: i64,
     pub answers_delivery_id: Option<i64>,
+    /// The incoming document it answers (drafted from the handler's queue).
+    pub answers_incoming_id: Option<i64>,
     pub internal_recipients: Vec<i64>,
     pub external_recipients: Vec<(String, String)>,
     pub paper_recipients: Vec<String>,
@@ -64,6 +66,8 @@ pub struct IssueRecord {
     /// Main PDF first, then the attachments (same names as the signed version).
     pub files: Vec<NewFile>,
     pub signatures: Vec<VerifiedSignature>,
+    /// The server's verdict on the issued files, which every recipient on the system receives with them.
+    pub verification: shared::incoming::VerificationDto,
 }
 
 /// The number currently held for a document, if any.
@@ -199,6 +203,7 @@ pub(crate) fn history_label(action: &str) -> &'static str {
         "recalled" => "Thu hồi",
         "recall_agreed" => "Nơi nhận đồng ý thu hồi",
         "recall_refused" => "Nơi nhận từ chối thu hồi",
+        "recipient_returned" => "Nơi nhận trả lại",
         _ => "Thao tác",
     }
 }
@@ -221,6 +226,7 @@ pub(crate) struct DocRow {
     pub register_id: i64,
     pub register_name: String,
     pub answers_delivery_id: Option<i64>,
+    pub answers_incoming_id: Option<i64>,
     pub paper_recipients: String,
     pub number_placement: String,
     pub status: String,
@@ -238,11 +244,20 @@ pub(crate) struct DocRow {
 
 pub(crate) const DOC_SELECT: &str = "SELECT d.id, d.agency_id, a.name AS agency_name, a.short_name AS agency_short, \
      un.short_name AS unit_short, un.name AS unit_name, d.drafter_id, d.doc_type, d.subject, d.urgency, \
-     d.reply_deadline, d.signer_id, d.signing_capacity, d.register_id, r.name AS register_name, d.answers_delivery_id, \
+     d.reply_deadline, d.signer_id, d.signing_capacity, d.register_id, r.name AS register_name, d.answers_delivery_id, d.answers_incoming_id, \
      d.paper_recipients, d.number_placement, d.status, d.current_step, d.version, d.number, d.year, d.number_text, \
      d.issued_at, d.issued_by, d.recall_reason, d.created_at, d.updated_at \
      FROM outgoing_documents d JOIN agencies a ON a.id = d.agency_id JOIN units un ON un.id = d.unit_id \
      JOIN registers r ON r.id = d.register_id ";
+
+/// The leaders who delegated signing to `$1` today (a sub-select).
+pub(crate) fn signing_delegators_sql() -> String {
+    format!(
+        "SELECT from_user_id FROM delegations WHERE to_user_id = $1 AND signing IS NOT NULL AND revoked_at IS NULL \
+         AND starts_on <= '{0}' AND ends_on >= '{0}'",
+        super::incoming::today()
+    )
+}
 
 pub(crate) fn corrupt(what: &str) -> super::StoreError {
     super::StoreError::Corrupt(what.to_string())
@@ -647,6 +662,30 @@ macro_rules! outgoing_impl {
                 for name in &doc.paper_recipients {
                     recipients.push(("paper", None, None, name.clone()));
                 }
+                // A reply drafted from an incoming document links its delivery (edXML ResponseFor) and puts the
+                // drafter's assignment on it under way (05 for the sender).
+                let mut answers_delivery_id = doc.answers_delivery_id;
+                let mut answering = None;
+                if let Some(inc) = doc.answers_incoming_id {
+                    let r = Self::lock_incoming(&mut tx, inc)
+                        .await
+                        .map_err(|_| $crate::store::StoreError::Field("answers_incoming_id", "Không tìm thấy văn bản đến được trả lời."))?;
+                    if r.agency_id != agency {
+                        return Err($crate::store::StoreError::Field("answers_incoming_id", "Văn bản được trả lời không phải văn bản cơ quan mình đã nhận."));
+                    }
+                    answers_delivery_id = r.delivery_id.or(answers_delivery_id);
+                    let mine: Option<(i64,)> = sqlx::query_as(
+                        "SELECT id FROM assignments WHERE incoming_id = $1 AND state IN ('pending', 'processing') AND role <> 'inform' \
+                         AND (user_id = $2 OR (user_id IS NULL AND unit_id = $3 AND $4)) ORDER BY id LIMIT 1",
+                    )
+                    .bind(inc)
+                    .bind(drafter.id)
+                    .bind(drafter.unit.id)
+                    .bind(drafter.has_role(shared::role::Role::UnitLeader))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    answering = Some((r, mine.map(|m| m.0)));
+                }
                 if let Some(d) = doc.answers_delivery_id {
                     let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM deliveries WHERE id = $1 AND recipient_agency_id = $2")
                         .bind(d)
@@ -661,8 +700,8 @@ macro_rules! outgoing_impl {
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO outgoing_documents (agency_id, unit_id, drafter_id, doc_type, subject, urgency, reply_deadline, \
                      signer_id, signing_capacity, register_id, answers_delivery_id, paper_recipients, number_placement, status, \
-                     current_step, version, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'draft', NULL, 1, $14, $14) RETURNING id",
+                     current_step, version, created_at, updated_at, answers_incoming_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'draft', NULL, 1, $14, $14, $15) RETURNING id",
                 )
                 .bind(agency)
                 .bind(drafter.unit.id)
@@ -674,10 +713,11 @@ macro_rules! outgoing_impl {
                 .bind(doc.signer_id)
                 .bind(doc.signing_capacity.code())
                 .bind(doc.register_id)
-                .bind(doc.answers_delivery_id)
+                .bind(answers_delivery_id)
                 .bind(serde_json::to_string(&doc.paper_recipients).unwrap_or_else(|_| "[]".into()))
                 .bind(serde_json::to_string(&doc.number_placement).unwrap_or_default())
                 .bind(now)
+                .bind(doc.answers_incoming_id)
                 .fetch_one(&mut *tx)
                 .await?;
                 for (i, r) in doc.reviewers.iter().enumerate() {
@@ -704,7 +744,22 @@ macro_rules! outgoing_impl {
                 }
                 Self::insert_files(&mut tx, id, 1, "draft", &doc.files, drafter.id).await?;
                 Self::history(&mut tx, id, drafter.id, "created", None, Some(1)).await?;
+                if let Some((r, assignment)) = &answering {
+                    if let Some(a) = assignment {
+                        sqlx::query("UPDATE assignments SET state = 'processing', started_at = COALESCE(started_at, $1) WHERE id = $2")
+                            .bind(now)
+                            .bind(a)
+                            .execute(&mut *tx)
+                            .await?;
+                        Self::sender_status(&mut tx, r, shared::status::DeliveryStatus::Processing, drafter.id, None).await?;
+                    }
+                    Self::incoming_history(&mut tx, r.id, drafter.id, None, "reply_drafted", Some(&doc.subject)).await?;
+                }
                 tx.commit().await?;
+                if let Some((r, _)) = &answering {
+                    let text = format!("Đang soạn văn bản trả lời: {}", r.subject);
+                    self.announce(Self::incoming_event("incoming", r, vec![], drafter.id, text)).await;
+                }
                 Ok(id)
             }
 
@@ -846,6 +901,7 @@ macro_rules! outgoing_impl {
                     register_name: d.register_name,
                     notation: shared::outgoing::notation(o::doc_type_of(&d.doc_type)?, &d.agency_short, &d.unit_short),
                     answers_delivery_id: d.answers_delivery_id,
+                    answers_incoming_id: d.answers_incoming_id,
                     number: d.number,
                     year: d.year.map(|y| y as i32),
                     number_text: d.number_text,
@@ -875,6 +931,10 @@ macro_rules! outgoing_impl {
                 limit: i64,
             ) -> $crate::store::StoreResult<Vec<shared::outgoing::OutgoingSummary>> {
                 use shared::outgoing::OutgoingBucket as B;
+                let to_sign = format!(
+                    "d.status = 'awaiting_signature' AND (d.signer_id = $1 OR d.signer_id IN ({}))",
+                    $crate::store::outgoing::signing_delegators_sql()
+                );
                 let (cond, with_agency) = match bucket {
                     B::Drafts => ("d.drafter_id = $1 AND d.status = 'draft'", false),
                     B::Returned => ("d.drafter_id = $1 AND d.status = 'returned'", false),
@@ -883,7 +943,7 @@ macro_rules! outgoing_impl {
                          AND s.position = d.current_step AND s.reviewer_id = $1)",
                         false,
                     ),
-                    B::ToSign => ("d.status = 'awaiting_signature' AND d.signer_id = $1", false),
+                    B::ToSign => (to_sign.as_str(), false),
                     B::ToIssue => ("d.status = 'awaiting_issue' AND d.agency_id = $2 AND $1 = $1", true),
                     B::Issued => ("d.status IN ('issued', 'recalled') AND d.agency_id = $2 AND $1 = $1", true),
                     B::Mine => (
@@ -953,16 +1013,17 @@ macro_rules! outgoing_impl {
             }
 
             async fn outgoing_counts(&self, user: &shared::user::UserDto) -> $crate::store::StoreResult<shared::outgoing::OutgoingCounts> {
-                let row: (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+                let row: (i64, i64, i64, i64, i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT \
                      (SELECT COUNT(*) FROM outgoing_documents WHERE drafter_id = $1 AND status = 'draft'), \
                      (SELECT COUNT(*) FROM outgoing_documents d JOIN review_steps s ON s.document_id = d.id AND s.position = d.current_step \
                       WHERE d.status = 'in_review' AND s.reviewer_id = $1), \
-                     (SELECT COUNT(*) FROM outgoing_documents WHERE status = 'awaiting_signature' AND signer_id = $1), \
+                     (SELECT COUNT(*) FROM outgoing_documents WHERE status = 'awaiting_signature' AND (signer_id = $1 OR signer_id IN ({}))), \
                      (SELECT COUNT(*) FROM outgoing_documents WHERE status = 'awaiting_issue' AND agency_id = $2), \
                      (SELECT COUNT(*) FROM outgoing_documents WHERE drafter_id = $1 AND status = 'returned'), \
                      (SELECT COUNT(*) FROM deliveries WHERE recipient_agency_id = $2 AND status IN ('01', '13'))",
-                )
+                    $crate::store::outgoing::signing_delegators_sql()
+                )))
                 .bind(user.id)
                 .bind(user.agency.id)
                 .fetch_one(&self.pool)
@@ -1010,6 +1071,7 @@ macro_rules! outgoing_impl {
                     kind: "task".into(),
                     outgoing_id: id,
                     delivery_id: None,
+                    incoming_id: None,
                     agencies: vec![d.agency_id],
                     users: vec![],
                     actor: Some(user.id),
@@ -1208,6 +1270,7 @@ macro_rules! outgoing_impl {
                     kind: "task".into(),
                     outgoing_id: id,
                     delivery_id: None,
+                    incoming_id: None,
                     agencies: vec![d.agency_id],
                     users: notify,
                     actor: Some(user.id),
@@ -1227,8 +1290,21 @@ macro_rules! outgoing_impl {
             ) -> $crate::store::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
                 let d = Self::lock_doc(&mut tx, id).await?;
+                // Signing for an absent signer takes a delegation in force today that covers signing; the
+                // document then carries its mark (KT. or TUQ.) and the history names both people.
+                let mut on_behalf_of = None;
                 if d.signer_id != user.id {
-                    return Err($crate::store::StoreError::Forbidden("Chỉ người được trình ký mới ký được văn bản này."));
+                    match Self::delegation_in(&mut tx, d.signer_id, user.id).await? {
+                        Some((_, Some(mark))) => {
+                            on_behalf_of = Some(d.signer_id);
+                            sqlx::query("UPDATE outgoing_documents SET signing_capacity = $1 WHERE id = $2")
+                                .bind(mark)
+                                .bind(id)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        _ => return Err($crate::store::StoreError::Forbidden("Chỉ người được trình ký (hoặc người được ủy quyền ký còn hiệu lực) mới ký được văn bản này.")),
+                    }
                 }
                 if $crate::store::outgoing::status_of(&d.status)? != shared::outgoing::OutgoingStatus::AwaitingSignature {
                     return Err($crate::store::StoreError::State("Văn bản không ở bước chờ ký."));
@@ -1252,6 +1328,13 @@ macro_rules! outgoing_impl {
                     .execute(&mut *tx)
                     .await?;
                 Self::history(&mut tx, id, user.id, "signed", None, Some(version)).await?;
+                if let Some(absent) = on_behalf_of {
+                    sqlx::query("UPDATE document_history SET on_behalf_of = $1 WHERE id = (SELECT MAX(id) FROM document_history WHERE document_id = $2)")
+                        .bind(absent)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 Self::append_audit(
                     &mut tx,
                     $crate::store::AuditEvent {
@@ -1260,7 +1343,7 @@ macro_rules! outgoing_impl {
                         action: "outgoing.sign",
                         target: Some(format!("outgoing:{id}")),
                         target_name: Some(d.subject.clone()),
-                        details: serde_json::json!({"sha256": file.sha256, "signer": signature.signer, "serial": signature.serial}),
+                        details: serde_json::json!({"sha256": file.sha256, "signer": signature.signer, "serial": signature.serial, "on_behalf_of": on_behalf_of}),
                     },
                 )
                 .await?;
@@ -1269,6 +1352,7 @@ macro_rules! outgoing_impl {
                     kind: "task".into(),
                     outgoing_id: id,
                     delivery_id: None,
+                    incoming_id: None,
                     agencies: vec![d.agency_id],
                     users: vec![d.drafter_id],
                     actor: Some(user.id),
@@ -1505,6 +1589,7 @@ macro_rules! outgoing_impl {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
+                Self::deliver_incoming(&mut tx, &d, id, version, clerk.id, &issue, now).await?;
                 Self::history(&mut tx, id, clerk.id, "issued", Some(&issue.number_text), Some(version)).await?;
                 Self::append_audit(
                     &mut tx,
@@ -1528,6 +1613,7 @@ macro_rules! outgoing_impl {
                     kind: "arrival".into(),
                     outgoing_id: id,
                     delivery_id: None,
+                    incoming_id: None,
                     agencies,
                     users: vec![d.drafter_id, d.signer_id],
                     actor: Some(clerk.id),
@@ -1590,6 +1676,7 @@ macro_rules! outgoing_impl {
                     kind: "arrival".into(),
                     outgoing_id: id,
                     delivery_id: None,
+                    incoming_id: None,
                     agencies,
                     users: vec![],
                     actor: Some(user.id),
@@ -1687,6 +1774,27 @@ macro_rules! outgoing_impl {
                     shared::status::DeliveryStatus::RecallRefused
                 };
                 Self::delivery_event(&mut tx, delivery_id, next, Some(clerk.id), reason.as_deref()).await?;
+                // The recipient's copy: withdrawn (its open work closed) when the recall is agreed.
+                let copy: Option<(i64,)> = sqlx::query_as("SELECT id FROM incoming_documents WHERE delivery_id = $1")
+                    .bind(delivery_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some((copy,)) = copy {
+                    let now = $crate::store::now_ms();
+                    if agree {
+                        sqlx::query("UPDATE incoming_documents SET status = 'withdrawn', updated_at = $1 WHERE id = $2")
+                            .bind(now)
+                            .bind(copy)
+                            .execute(&mut *tx)
+                            .await?;
+                        sqlx::query("UPDATE assignments SET state = 'done', done_at = $1 WHERE incoming_id = $2 AND state <> 'done'")
+                            .bind(now)
+                            .bind(copy)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Self::incoming_history(&mut tx, copy, clerk.id, None, if agree { "recall_agreed" } else { "recall_refused" }, reason.as_deref()).await?;
+                }
                 Self::history(&mut tx, outgoing, clerk.id, if agree { "recall_agreed" } else { "recall_refused" }, reason.as_deref(), None).await?;
                 let (sender,): (i64,) = sqlx::query_as("SELECT agency_id FROM outgoing_documents WHERE id = $1")
                     .bind(outgoing)
@@ -1697,6 +1805,7 @@ macro_rules! outgoing_impl {
                     kind: "delivery".into(),
                     outgoing_id: outgoing,
                     delivery_id: Some(delivery_id),
+                    incoming_id: None,
                     agencies: vec![sender, clerk.agency.id],
                     users: vec![],
                     actor: Some(clerk.id),
@@ -1719,6 +1828,76 @@ macro_rules! outgoing_impl {
         }
 
         impl $store {
+            /// Each internal recipient's copy: an incoming document waiting for its clerk, with the sender's
+            /// metadata (edXML header), the issued files and the server's verdict on them.
+            #[allow(clippy::too_many_arguments)]
+            async fn deliver_incoming(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                d: &$crate::store::outgoing::DocRow,
+                id: i64,
+                version: i64,
+                clerk: i64,
+                issue: &$crate::store::outgoing::IssueRecord,
+                now: i64,
+            ) -> $crate::store::StoreResult<()> {
+                let issued_date = shared::outgoing::CivilDate::of(shared::time::Timestamp(now)).to_string();
+                let signer = issue.signatures.iter().find(|s| s.kind == "signer").map(|s| s.signer.clone());
+                let pages = issue.verification.files.first().and_then(|f| f.pages).map(i64::from);
+                let verification = serde_json::to_string(&issue.verification).map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?;
+                let urgency = $crate::store::outgoing::urgency_of(&d.urgency)?;
+                sqlx::query(
+                    "INSERT INTO incoming_documents (agency_id, channel, status, delivery_id, outgoing_id, sender_agency_id, sender_name, \
+                     sender_code, code_text, issued_date, doc_type, subject, urgency, urgency_rank, signer_name, reply_deadline, \
+                     declared_attachments, declared_pages, received_at, backfilled, verification, verification_ok, register_id, \
+                     created_by, created_at, updated_at) \
+                     SELECT dl.recipient_agency_id, 'system', 'arrived', dl.id, $1, $2, a.name, a.code, $3, $4, $5, $6, $7, $8, $9, $10, \
+                     $11, $12, $13, $14, $15, $16, \
+                     (SELECT r.id FROM registers r WHERE r.agency_id = dl.recipient_agency_id AND r.direction = 'incoming' ORDER BY r.id LIMIT 1), \
+                     $17, $13, $13 \
+                     FROM deliveries dl JOIN agencies a ON a.id = $2 WHERE dl.outgoing_id = $1 AND dl.channel = 'internal' ORDER BY dl.position",
+                )
+                .bind(id)
+                .bind(d.agency_id)
+                .bind(&issue.number_text)
+                .bind(issued_date)
+                .bind(&d.doc_type)
+                .bind(&d.subject)
+                .bind(&d.urgency)
+                .bind(shared::incoming::urgency_rank(urgency))
+                .bind(signer)
+                .bind(&d.reply_deadline)
+                .bind(issue.files.len() as i64 - 1)
+                .bind(pages)
+                .bind(now)
+                .bind(false)
+                .bind(verification)
+                .bind(issue.verification.ok)
+                .bind(clerk)
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO incoming_files (incoming_id, position, name, sha256, size) \
+                     SELECT i.id, f.position, f.name, f.sha256, f.size FROM incoming_documents i \
+                     JOIN document_files f ON f.document_id = i.outgoing_id AND f.version = $2 \
+                     WHERE i.outgoing_id = $1 AND i.channel = 'system'",
+                )
+                .bind(id)
+                .bind(version)
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO incoming_history (incoming_id, at, actor_id, action, comment) \
+                     SELECT id, $2, $3, 'arrived', $4 FROM incoming_documents WHERE outgoing_id = $1 AND channel = 'system'",
+                )
+                .bind(id)
+                .bind(now)
+                .bind(clerk)
+                .bind(shared::incoming::IncomingChannel::System.label())
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
             fn check_issuer(
                 clerk: &shared::user::UserDto,
                 d: &$crate::store::outgoing::DocRow,

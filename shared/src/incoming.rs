@@ -1,0 +1,1157 @@
+//! Incoming documents (văn bản đến, Điều 12, 15.4, 16, 17 and 20 of the regulation): what arrives and through
+//! which channel, the clerk's check, accept (số đến) or return, the leader's assignment (chủ trì, phối hợp, để
+//! biết) with its deadline, the handlers' work, deadlines and the leader's dashboard, delegation and handover.
+//! The same validation runs in the browser form and on the server.
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::{DocumentType, Urgency};
+use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::outgoing::{CivilDate, FileRef, HistoryEntry, PersonRef, SigningCapacity, Subject};
+use crate::status::DeliveryStatus;
+use crate::text::{Line, OrganName, clean};
+use crate::time::Timestamp;
+
+/// How a document reached the agency (Điều 12.1). Recorded for the statistics of Điều 24.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncomingChannel {
+    /// Issued by another agency on this system.
+    System,
+    /// Imported from the inter-system exchange (edXML through the axis).
+    Exchange,
+    /// Received by e-mail; the clerk uploads the files and types the sender's details.
+    Email,
+    /// Received on paper; the clerk uploads the scan and applies the agency signature.
+    Paper,
+}
+
+impl IncomingChannel {
+    pub const ALL: [IncomingChannel; 4] = [Self::System, Self::Exchange, Self::Email, Self::Paper];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::System => "system",
+            Self::Exchange => "exchange",
+            Self::Email => "email",
+            Self::Paper => "paper",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::System => "Hệ thống",
+            Self::Exchange => "Trục liên thông",
+            Self::Email => "Thư điện tử",
+            Self::Paper => "Bản giấy (bản quét)",
+        }
+    }
+}
+
+/// Where an incoming document is in its life at the receiving agency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncomingStatus {
+    /// Đã đến, chờ vào sổ: the clerk has not checked it yet.
+    Arrived,
+    /// Trả lại: refused by the clerk with a reason (02 to the sender).
+    Returned,
+    /// Đã vào sổ: registered with its số đến, not yet forwarded to a leader.
+    Registered,
+    /// Chờ phân công: with the leader (or whoever holds the delegation).
+    ToAssign,
+    /// Đang xử lý: assigned; handlers are working.
+    InProgress,
+    /// Hoàn thành: the lead handler completed it.
+    Completed,
+    /// Thu hồi: the sender recalled it and the clerk agreed.
+    Withdrawn,
+}
+
+impl IncomingStatus {
+    pub const ALL: [IncomingStatus; 7] = [
+        Self::Arrived,
+        Self::Returned,
+        Self::Registered,
+        Self::ToAssign,
+        Self::InProgress,
+        Self::Completed,
+        Self::Withdrawn,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Arrived => "arrived",
+            Self::Returned => "returned",
+            Self::Registered => "registered",
+            Self::ToAssign => "to_assign",
+            Self::InProgress => "in_progress",
+            Self::Completed => "completed",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Arrived => "Chờ vào sổ",
+            Self::Returned => "Đã trả lại",
+            Self::Registered => "Đã vào sổ, chờ trình",
+            Self::ToAssign => "Chờ phân công",
+            Self::InProgress => "Đang xử lý",
+            Self::Completed => "Hoàn thành",
+            Self::Withdrawn => "Đã thu hồi",
+        }
+    }
+}
+
+/// The part a unit or person takes in handling a document (Điều 16).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignmentRole {
+    /// Chủ trì: answers for the result; completing it completes the document.
+    Lead,
+    /// Phối hợp: contributes to the lead's work.
+    Cooperate,
+    /// Để biết: reads and notes.
+    Inform,
+}
+
+impl AssignmentRole {
+    pub const ALL: [AssignmentRole; 3] = [Self::Lead, Self::Cooperate, Self::Inform];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Lead => "lead",
+            Self::Cooperate => "cooperate",
+            Self::Inform => "inform",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Lead => "Chủ trì",
+            Self::Cooperate => "Phối hợp",
+            Self::Inform => "Để biết",
+        }
+    }
+}
+
+/// Where one assignment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignmentState {
+    /// Chờ xử lý: nobody has acted on it yet.
+    Pending,
+    /// Đang xử lý: a reply is being drafted, a note or report was made, or the unit assigned it further.
+    Processing,
+    /// Đã xử lý: completed (lead, co-operating) or noted (for information).
+    Done,
+}
+
+impl AssignmentState {
+    pub const ALL: [AssignmentState; 3] = [Self::Pending, Self::Processing, Self::Done];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Processing => "processing",
+            Self::Done => "done",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Chờ xử lý",
+            Self::Processing => "Đang xử lý",
+            Self::Done => "Đã xử lý",
+        }
+    }
+}
+
+/// How close an open piece of work is to its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueState {
+    /// No deadline, or already done.
+    None,
+    OnTime,
+    /// Sắp đến hạn: due within [`DUE_SOON_MS`].
+    DueSoon,
+    /// Quá hạn.
+    Overdue,
+}
+
+/// "Due soon" means the deadline ends within two days.
+pub const DUE_SOON_MS: i64 = 2 * 24 * 3600 * 1000;
+
+impl DueState {
+    /// The state of work due at `due_at` (the end of its due day, see [`due_at`]) at `now`.
+    pub fn at(due_at: Option<i64>, done: bool, now: i64) -> Self {
+        match due_at {
+            _ if done => Self::None,
+            None => Self::None,
+            Some(d) if now > d => Self::Overdue,
+            Some(d) if d - now <= DUE_SOON_MS => Self::DueSoon,
+            Some(_) => Self::OnTime,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::None => "",
+            Self::OnTime => "Trong hạn",
+            Self::DueSoon => "Sắp đến hạn",
+            Self::Overdue => "Quá hạn",
+        }
+    }
+}
+
+/// The last instant of a due day in Vietnam (23:59:59.999 +07:00), in milliseconds: work is overdue after it.
+pub fn due_at(d: CivilDate) -> i64 {
+    let start = Timestamp::parse_iso(&format!("{d}T00:00:00+07:00"))
+        .map(|t| t.0)
+        .unwrap_or(0);
+    start + 24 * 3600 * 1000 - 1
+}
+
+/// Sorting weight of an urgency in queues: the most urgent first.
+pub fn urgency_rank(u: Urgency) -> i64 {
+    i64::from(u.edxml_priority())
+}
+
+/// Số, ký hiệu as printed on the document ("15/QĐ-UBND"): at most 11 + 1 + 30 characters (edXML
+/// `CodeNumber` / `CodeNotation`).
+pub type CodeText = Line<42>;
+
+/// `POST /api/incoming`: the clerk registers a document received by e-mail, on paper, or (for tests and the
+/// exchange importer) through the exchange, after uploading its files as blobs. It arrives as "chờ vào sổ".
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewIncomingRequest {
+    pub channel: IncomingChannel,
+    /// Cơ quan ban hành (tác giả).
+    pub sender_name: OrganName,
+    /// Its mã định danh, when known.
+    #[serde(default)]
+    pub sender_code: Option<String>,
+    pub code_text: CodeText,
+    /// Ngày tháng văn bản.
+    pub issued_date: CivilDate,
+    pub doc_type: DocumentType,
+    pub subject: Subject,
+    pub urgency: Urgency,
+    #[serde(default)]
+    pub signer_name: Option<Line<50>>,
+    /// Hạn trả lời the sender asks for, if any.
+    #[serde(default)]
+    pub reply_deadline: Option<CivilDate>,
+    /// What the sender declares (Điều 12.3), to compare with what arrived.
+    #[serde(default)]
+    pub declared_attachments: Option<u32>,
+    #[serde(default)]
+    pub declared_pages: Option<u32>,
+    pub main_file: FileRef,
+    #[serde(default)]
+    pub attachments: Vec<FileRef>,
+    /// Nhập bù (Điều 15.4): registered after an outage, with its real arrival time.
+    #[serde(default)]
+    pub backfilled_arrival: Option<Timestamp>,
+    /// Ghi chú of the register.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+pub const MAX_INCOMING_ATTACHMENTS: usize = 50;
+
+impl NewIncomingRequest {
+    /// Cross-field rules (each field was checked while parsing). `now` bounds the backfilled time.
+    pub fn validate(&self, now: Timestamp) -> Result<(), ApiError> {
+        let mut fields = Vec::new();
+        if self.channel == IncomingChannel::System {
+            fields.push(FieldError::new(
+                "channel",
+                "Văn bản từ hệ thống đến tự động khi được phát hành; không nhập tay.",
+            ));
+        }
+        if self.attachments.len() > MAX_INCOMING_ATTACHMENTS {
+            fields.push(FieldError::new(
+                "attachments",
+                format!("Tối đa {MAX_INCOMING_ATTACHMENTS} tệp đính kèm."),
+            ));
+        }
+        if let Some(code) = &self.sender_code
+            && !code.trim().is_empty()
+            && crate::agency::AgencyCode::parse(code).is_err()
+        {
+            fields.push(FieldError::new(
+                "sender_code",
+                "Mã định danh không đúng dạng (vd. 000.00.31.H60).",
+            ));
+        }
+        if CivilDate::of(now) < self.issued_date {
+            fields.push(FieldError::new(
+                "issued_date",
+                "Ngày văn bản không thể sau hôm nay.",
+            ));
+        }
+        if let Some(at) = self.backfilled_arrival {
+            if at.0 > now.0 {
+                fields.push(FieldError::new(
+                    "backfilled_arrival",
+                    "Thời điểm đến thực tế không thể ở tương lai.",
+                ));
+            } else if at.0 < now.0 - 366 * 24 * 3600 * 1000 {
+                fields.push(FieldError::new(
+                    "backfilled_arrival",
+                    "Chỉ nhập bù được văn bản đến trong vòng một năm.",
+                ));
+            }
+        }
+        if let Some(n) = &self.note
+            && let Err(e) = optional_text(Some(n), "note", 500)
+        {
+            fields.extend(e.fields);
+        }
+        for (name, n) in [
+            ("declared_attachments", self.declared_attachments),
+            ("declared_pages", self.declared_pages),
+        ] {
+            if n.is_some_and(|n| n > 9999) {
+                fields.push(FieldError::new(name, "Số quá lớn."));
+            }
+        }
+        if fields.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::fields(fields))
+        }
+    }
+}
+
+/// A free text of at most `max` characters; blank means none.
+pub fn optional_text(
+    s: Option<&str>,
+    field: &'static str,
+    max: usize,
+) -> Result<Option<String>, ApiError> {
+    match s.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(c) => clean(c, 1, max, true)
+            .map(Some)
+            .map_err(|e| ApiError::field(field, e.to_string())),
+    }
+}
+
+/// `POST /api/incoming/{id}/accept`: vào sổ. `override_reason` is required when a signature failed
+/// verification; `forward_to` forwards it to a leader in the same step.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptRequest {
+    #[serde(default)]
+    pub override_reason: Option<String>,
+    #[serde(default)]
+    pub forward_to: Option<i64>,
+}
+
+/// `POST /api/incoming/{id}/return`: trả lại, with the reason the sender sees.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRequest {
+    pub reason: String,
+}
+
+/// `POST /api/incoming/{id}/forward`: trình a leader (the clerk, after accepting).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForwardRequest {
+    pub leader_id: i64,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Who an assignment goes to: a unit (its leaders assign further inside it) or a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "id")]
+pub enum Assignee {
+    Unit(i64),
+    User(i64),
+}
+
+/// One line of an assignment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignTarget {
+    pub role: AssignmentRole,
+    pub to: Assignee,
+}
+
+/// `POST /api/incoming/{id}/assign` (the leader, or whoever holds the delegation) and
+/// `POST /api/assignments/{id}/assign` (a unit leader, inside the unit).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    /// Ý kiến chỉ đạo.
+    #[serde(default)]
+    pub instruction: Option<String>,
+    /// Thời hạn xử lý for the lead and co-operating handlers.
+    #[serde(default)]
+    pub due_date: Option<CivilDate>,
+    pub targets: Vec<AssignTarget>,
+}
+
+pub const MAX_ASSIGN_TARGETS: usize = 100;
+
+impl AssignRequest {
+    /// Exactly one lead, no one twice, a deadline not in the past. Returns the cleaned instruction.
+    pub fn validate(&self, today: CivilDate) -> Result<Option<String>, ApiError> {
+        let mut fields = Vec::new();
+        let leads = self
+            .targets
+            .iter()
+            .filter(|t| t.role == AssignmentRole::Lead)
+            .count();
+        if leads != 1 {
+            fields.push(FieldError::new(
+                "targets",
+                "Chọn đúng một đơn vị hoặc người chủ trì.",
+            ));
+        }
+        if self.targets.len() > MAX_ASSIGN_TARGETS {
+            fields.push(FieldError::new(
+                "targets",
+                format!("Tối đa {MAX_ASSIGN_TARGETS} nơi nhận phân công."),
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        if self.targets.iter().any(|t| !seen.insert(t.to)) {
+            fields.push(FieldError::new(
+                "targets",
+                "Mỗi đơn vị hoặc người chỉ được giao một vai trò.",
+            ));
+        }
+        if self.due_date.is_some_and(|d| d < today) {
+            fields.push(FieldError::new(
+                "due_date",
+                "Thời hạn xử lý không thể trước hôm nay.",
+            ));
+        }
+        let instruction = match optional_text(self.instruction.as_deref(), "instruction", 2000) {
+            Ok(i) => i,
+            Err(e) => {
+                fields.extend(e.fields);
+                None
+            }
+        };
+        if fields.is_empty() {
+            Ok(instruction)
+        } else {
+            Err(ApiError::fields(fields))
+        }
+    }
+}
+
+/// What a handler does with an assignment (`POST /api/assignments/{id}/act`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandlerAction {
+    /// Đọc và ghi nhận (for information): done.
+    Note,
+    /// Báo cáo kết quả: a progress report; the work is under way (05).
+    Report,
+    /// Thêm vào hồ sơ công việc (a later issue completes records): recorded in the history.
+    File,
+    /// Hoàn thành: done; for the lead, the document is completed (06).
+    Complete,
+}
+
+impl HandlerAction {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Note => "note",
+            Self::Report => "report",
+            Self::File => "file",
+            Self::Complete => "complete",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Note => "Đã đọc, ghi nhận",
+            Self::Report => "Báo cáo kết quả",
+            Self::File => "Đưa vào hồ sơ",
+            Self::Complete => "Hoàn thành",
+        }
+    }
+}
+
+/// `POST /api/assignments/{id}/act`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandlerActionRequest {
+    pub action: HandlerAction,
+    /// The report, note or result; required for a report.
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// For `file`: the record file's name or code (hồ sơ).
+    #[serde(default)]
+    pub record_file: Option<String>,
+}
+
+impl HandlerActionRequest {
+    pub fn validate(&self) -> Result<(Option<String>, Option<String>), ApiError> {
+        let comment = optional_text(self.comment.as_deref(), "comment", 2000)?;
+        if self.action == HandlerAction::Report && comment.is_none() {
+            return Err(ApiError::field(
+                "comment",
+                "Hãy ghi nội dung báo cáo kết quả.",
+            ));
+        }
+        let record = optional_text(self.record_file.as_deref(), "record_file", 200)?;
+        if self.action == HandlerAction::File && record.is_none() {
+            return Err(ApiError::field(
+                "record_file",
+                "Hãy ghi tên hoặc ký hiệu hồ sơ.",
+            ));
+        }
+        Ok((comment, record))
+    }
+}
+
+/// `POST /api/assignments/{id}/urge`: đôn đốc, with an optional message to the handler.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrgeRequest {
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// One signature as the server's verifier saw it (the browser's panel shows its own verdict beside it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignatureCheck {
+    pub field: String,
+    pub signer: String,
+    pub organization: Option<String>,
+    pub issuer: String,
+    pub signing_time: Option<String>,
+    /// Intact, trusted, unrevoked and nothing but form filling after it.
+    pub ok: bool,
+    pub problems: Vec<String>,
+}
+
+/// The verdict on one received file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileCheck {
+    pub name: String,
+    pub sha256: String,
+    pub pages: Option<u32>,
+    pub signatures: Vec<SignatureCheck>,
+    /// Why the file itself is in doubt (unreadable, unsigned, not signed by the issuing agency…).
+    pub problems: Vec<String>,
+    /// Worth a look but not a failure (a scan below 200 dpi…).
+    pub warnings: Vec<String>,
+}
+
+/// What the server found when it checked what arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationDto {
+    /// Every file readable and every signature good, the main file signed by the issuing agency.
+    pub ok: bool,
+    pub checked_at: Timestamp,
+    pub files: Vec<FileCheck>,
+}
+
+impl VerificationDto {
+    /// Everything wrong, one line each, for the clerk and the history.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for f in &self.files {
+            for p in &f.problems {
+                out.push(format!("{}: {p}", f.name));
+            }
+            for s in &f.signatures {
+                for p in &s.problems {
+                    out.push(format!("{} ({}): {p}", f.name, s.signer));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A received file (position 0 is the main document).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomingFileDto {
+    pub id: i64,
+    pub name: String,
+    pub sha256: String,
+    pub size: i64,
+    pub position: i64,
+    pub pages: Option<u32>,
+}
+
+/// One assignment as the document page and the queues show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentDto {
+    pub id: i64,
+    pub incoming_id: i64,
+    pub role: AssignmentRole,
+    pub unit: Option<UnitRef>,
+    pub user: Option<PersonRef>,
+    /// The unit assignment this one was made under, for assignments inside a unit.
+    pub parent_id: Option<i64>,
+    pub assigned_by: PersonRef,
+    /// The leader whose delegation the assigner used, if any.
+    pub on_behalf_of: Option<PersonRef>,
+    pub instruction: Option<String>,
+    pub due_date: Option<CivilDate>,
+    pub due: DueState,
+    pub state: AssignmentState,
+    pub created_at: Timestamp,
+    pub done_at: Option<Timestamp>,
+    pub last_urged_at: Option<Timestamp>,
+    pub result: Option<String>,
+}
+
+/// A unit as assignments show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// One entry of an incoming document's history: who, what, when, under whose delegation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomingHistoryEntry {
+    pub entry: HistoryEntry,
+    pub on_behalf_of: Option<PersonRef>,
+}
+
+/// Everything about one incoming document the caller may see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncomingDto {
+    pub id: i64,
+    pub agency_id: i64,
+    pub channel: IncomingChannel,
+    pub status: IncomingStatus,
+    pub sender_name: String,
+    pub sender_code: Option<String>,
+    pub sender_agency_id: Option<i64>,
+    pub code_text: String,
+    pub issued_date: CivilDate,
+    pub doc_type: DocumentType,
+    pub subject: String,
+    pub urgency: Urgency,
+    pub signer_name: Option<String>,
+    pub reply_deadline: Option<CivilDate>,
+    pub declared_attachments: Option<u32>,
+    pub declared_pages: Option<u32>,
+    /// The outgoing document it came from, for the system channel.
+    pub outgoing_id: Option<i64>,
+    pub delivery_id: Option<i64>,
+    /// When it arrived (the real time for a backfilled one).
+    pub received_at: Timestamp,
+    pub backfilled: bool,
+    pub register_id: i64,
+    pub arrival_number: Option<i64>,
+    pub arrival_year: Option<i32>,
+    pub registered_at: Option<Timestamp>,
+    pub registered_by: Option<PersonRef>,
+    pub verification: Option<VerificationDto>,
+    /// Why the clerk accepted it although verification failed.
+    pub override_reason: Option<String>,
+    pub return_reason: Option<String>,
+    /// The leader it waits with (chờ phân công).
+    pub assigner: Option<PersonRef>,
+    pub instruction: Option<String>,
+    pub due_date: Option<CivilDate>,
+    pub due: DueState,
+    pub note: Option<String>,
+    pub files: Vec<IncomingFileDto>,
+    pub assignments: Vec<AssignmentDto>,
+    pub history: Vec<IncomingHistoryEntry>,
+    /// Outgoing documents drafted in answer to it.
+    pub replies: Vec<ReplyRef>,
+    /// Status changes the sender saw (system channel).
+    pub sender_statuses: Vec<SenderStatus>,
+    /// The sender's pending recall request, if any.
+    pub recall_reason: Option<String>,
+    /// What the caller may do: `accept`, `return`, `forward`, `assign`, `answer_recall`, and per
+    /// assignment in [`IncomingDto::assignment_actions`].
+    pub actions: Vec<String>,
+    /// `(assignment id, actions)`: `assign` (inside a unit), `reply`, `note`, `report`, `file`, `complete`,
+    /// `urge`.
+    pub assignment_actions: Vec<(i64, Vec<String>)>,
+}
+
+/// An outgoing document answering an incoming one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyRef {
+    pub outgoing_id: i64,
+    pub subject: String,
+    pub status: String,
+    pub number_text: Option<String>,
+}
+
+/// A status the sender saw, with its time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SenderStatus {
+    pub status: DeliveryStatus,
+    pub at: Timestamp,
+}
+
+/// A line of the incoming lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomingSummary {
+    pub id: i64,
+    pub channel: IncomingChannel,
+    pub status: IncomingStatus,
+    pub sender_name: String,
+    pub code_text: String,
+    pub issued_date: CivilDate,
+    pub doc_type: DocumentType,
+    pub subject: String,
+    pub urgency: Urgency,
+    pub received_at: Timestamp,
+    pub arrival_number: Option<i64>,
+    pub backfilled: bool,
+    pub due_date: Option<CivilDate>,
+    pub due: DueState,
+    /// For the queues: the caller's assignment on it.
+    pub assignment_id: Option<i64>,
+    pub role: Option<AssignmentRole>,
+    pub assignment_state: Option<AssignmentState>,
+    /// A pending recall request from the sender.
+    pub recall_requested: bool,
+}
+
+/// The buckets of "Văn bản đến" in the navigation (DESIGN §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncomingBucket {
+    /// Chờ vào sổ (clerks): arrived, not yet accepted or returned; also registered but not yet forwarded.
+    ToRegister,
+    /// Chờ phân công: documents with me (or a leader whose delegation I hold), and unit assignments waiting
+    /// for me as unit leader.
+    ToAssign,
+    /// Chờ xử lý: my assignments nobody acted on yet.
+    Pending,
+    /// Đang xử lý: my assignments under way.
+    Processing,
+    /// Đã xử lý: my finished assignments.
+    Done,
+    /// Để biết: for my information.
+    Inform,
+    /// Everything my agency received (clerks and agency leaders).
+    All,
+}
+
+impl IncomingBucket {
+    pub const ALL: [IncomingBucket; 7] = [
+        Self::ToRegister,
+        Self::ToAssign,
+        Self::Pending,
+        Self::Processing,
+        Self::Done,
+        Self::Inform,
+        Self::All,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ToRegister => "to_register",
+            Self::ToAssign => "to_assign",
+            Self::Pending => "pending",
+            Self::Processing => "processing",
+            Self::Done => "done",
+            Self::Inform => "inform",
+            Self::All => "all",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|b| b.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ToRegister => "Chờ vào sổ",
+            Self::ToAssign => "Chờ phân công",
+            Self::Pending => "Chờ xử lý",
+            Self::Processing => "Đang xử lý",
+            Self::Done => "Đã xử lý",
+            Self::Inform => "Để biết",
+            Self::All => "Tất cả văn bản đến",
+        }
+    }
+}
+
+/// `GET /api/incoming?bucket=…` answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IncomingListResponse {
+    pub items: Vec<IncomingSummary>,
+}
+
+/// `GET /api/incoming/counts`: the navigation counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomingCounts {
+    pub to_register: i64,
+    pub to_assign: i64,
+    pub pending: i64,
+    pub processing: i64,
+    pub inform: i64,
+    /// Of the caller's open assignments, how many are overdue / due soon.
+    pub overdue: i64,
+    pub due_soon: i64,
+}
+
+/// `GET /api/queue`: the handler's open work, most pressing first (deadline, then urgency).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QueueResponse {
+    pub items: Vec<IncomingSummary>,
+}
+
+/// Open work of one unit or person on the leader's dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BacklogRow {
+    pub id: i64,
+    pub name: String,
+    pub open: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+    pub oldest_at: Option<Timestamp>,
+}
+
+/// An open assignment on the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenWork {
+    pub assignment_id: i64,
+    pub incoming_id: i64,
+    pub subject: String,
+    pub code_text: String,
+    pub arrival_number: Option<i64>,
+    pub urgency: Urgency,
+    pub role: AssignmentRole,
+    pub handler: String,
+    pub unit: String,
+    pub due_date: Option<CivilDate>,
+    pub due: DueState,
+    pub assigned_at: Timestamp,
+    pub last_urged_at: Option<Timestamp>,
+}
+
+/// `GET /api/dashboard`: the leader's morning and afternoon view of the agency's backlog (Điều 16, 18.2, 20.2).
+/// `?unit=` or `?user=` drills down into one unit's or person's open work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardDto {
+    pub open: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+    /// Documents still waiting to be registered or assigned.
+    pub to_register: i64,
+    pub to_assign: i64,
+    pub units: Vec<BacklogRow>,
+    pub people: Vec<BacklogRow>,
+    /// The oldest open work, and the overdue (most overdue first); or the drilled-down list.
+    pub oldest: Vec<OpenWork>,
+    pub overdue_items: Vec<OpenWork>,
+}
+
+/// `POST /api/delegations`: a leader (or an administrator for them) hands their assigning — and, if chosen,
+/// signing — to another leader for a date range (Điều 16.4, 20.1).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DelegationRequest {
+    /// The leader who delegates; the caller when absent.
+    #[serde(default)]
+    pub from_user_id: Option<i64>,
+    pub to_user_id: i64,
+    pub starts_on: CivilDate,
+    pub ends_on: CivilDate,
+    /// Also signing, under this mark (KT. or TUQ.).
+    #[serde(default)]
+    pub signing: Option<SigningCapacity>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl DelegationRequest {
+    pub fn validate(&self, today: CivilDate, caller: i64) -> Result<Option<String>, ApiError> {
+        let mut fields = Vec::new();
+        if self.ends_on < self.starts_on {
+            fields.push(FieldError::new(
+                "ends_on",
+                "Ngày kết thúc phải từ ngày bắt đầu trở đi.",
+            ));
+        }
+        if self.ends_on < today {
+            fields.push(FieldError::new(
+                "ends_on",
+                "Thời gian ủy quyền đã qua.",
+            ));
+        }
+        if self.to_user_id == self.from_user_id.unwrap_or(caller) {
+            fields.push(FieldError::new(
+                "to_user_id",
+                "Không thể ủy quyền cho chính mình.",
+            ));
+        }
+        if let Some(s) = self.signing
+            && !matches!(s, SigningCapacity::Kt | SigningCapacity::Tuq)
+        {
+            fields.push(FieldError::new(
+                "signing",
+                "Ký thay dùng KT. hoặc TUQ.",
+            ));
+        }
+        let reason = match optional_text(self.reason.as_deref(), "reason", 500) {
+            Ok(r) => r,
+            Err(e) => {
+                fields.extend(e.fields);
+                None
+            }
+        };
+        if fields.is_empty() {
+            Ok(reason)
+        } else {
+            Err(ApiError::fields(fields))
+        }
+    }
+}
+
+/// A delegation as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DelegationDto {
+    pub id: i64,
+    pub from: PersonRef,
+    pub to: PersonRef,
+    pub starts_on: CivilDate,
+    pub ends_on: CivilDate,
+    pub signing: Option<SigningCapacity>,
+    pub reason: Option<String>,
+    pub created_by: PersonRef,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+    /// In force today.
+    pub active: bool,
+}
+
+/// `GET /api/delegations` answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DelegationListResponse {
+    pub items: Vec<DelegationDto>,
+}
+
+/// `POST /api/users/{id}/handover`: bàn giao (Điều 20.5) — all open work of the account moves to another.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandoverRequest {
+    pub to_user_id: i64,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// What a handover moved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoverResult {
+    pub assignments: i64,
+    pub to_assign: i64,
+    pub drafts: i64,
+    pub reviews: i64,
+    pub signatures: i64,
+}
+
+/// `POST /api/incoming/prefill`: metadata read from the text layer of an uploaded PDF.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrefillRequest {
+    pub sha256: String,
+}
+
+/// What the text layer suggested (every field may be missing).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrefillDto {
+    pub has_text: bool,
+    pub sender_name: Option<String>,
+    pub code_text: Option<String>,
+    pub issued_date: Option<CivilDate>,
+    pub doc_type: Option<DocumentType>,
+    pub subject: Option<String>,
+    pub signer_name: Option<String>,
+    pub pages: Option<u32>,
+    /// A paper scan: the PDF version and the lowest image resolution found.
+    pub pdf_version: Option<String>,
+    pub min_dpi: Option<u32>,
+}
+
+/// A row of the incoming register (sổ đăng ký văn bản đến, NĐ 30 Phụ lục IV, 10 columns).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomingRegisterRow {
+    pub incoming_id: i64,
+    /// (1) Ngày đến.
+    pub received_at: Timestamp,
+    /// (2) Số đến.
+    pub arrival_number: i64,
+    /// (3) Tác giả.
+    pub sender_name: String,
+    /// (4) Số, ký hiệu.
+    pub code_text: String,
+    /// (5) Ngày tháng văn bản.
+    pub issued_date: CivilDate,
+    /// (6) Tên loại và trích yếu nội dung.
+    pub doc_type: DocumentType,
+    pub subject: String,
+    /// (7) Đơn vị hoặc người nhận (the lead, and who else was assigned).
+    pub recipients: String,
+    /// (8) Ngày chuyển (when it was forwarded or assigned).
+    pub forwarded_at: Option<Timestamp>,
+    /// (9) Ký nhận: who received it in the system.
+    pub received_by: Option<String>,
+    /// (10) Ghi chú (channel, backfilled, note, override).
+    pub note: String,
+    pub channel: IncomingChannel,
+    pub backfilled: bool,
+}
+
+/// `GET /api/registers/{id}/entries` for an incoming register.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IncomingRegisterResponse {
+    pub register_id: i64,
+    pub register_name: String,
+    pub year: i32,
+    pub rows: Vec<IncomingRegisterRow>,
+}
+
+/// Checks a reason typed by a clerk (returns, overrides): 1..=1000 characters.
+pub fn required_reason(s: Option<&str>, field: &'static str) -> Result<String, ApiError> {
+    match optional_text(s, field, 1000)? {
+        Some(r) => Ok(r),
+        None => Err(ApiError {
+            code: ErrorCode::Validation,
+            message: "Hãy ghi lý do.".into(),
+            fields: vec![FieldError::new(field, "Hãy ghi lý do.")],
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> CivilDate {
+        CivilDate::parse("2026-11-26").unwrap()
+    }
+
+    fn assign(targets: Vec<AssignTarget>) -> AssignRequest {
+        AssignRequest {
+            instruction: Some("Giao Phòng Tổ chức chủ trì tham mưu.".into()),
+            due_date: Some(CivilDate::parse("2026-12-05").unwrap()),
+            targets,
+        }
+    }
+
+    #[test]
+    fn an_assignment_needs_exactly_one_lead_and_no_one_twice() {
+        let lead = AssignTarget {
+            role: AssignmentRole::Lead,
+            to: Assignee::Unit(3),
+        };
+        let coop = AssignTarget {
+            role: AssignmentRole::Cooperate,
+            to: Assignee::User(9),
+        };
+        assert!(assign(vec![lead.clone(), coop.clone()]).validate(today()).is_ok());
+        assert!(assign(vec![coop.clone()]).validate(today()).is_err());
+        let twice = AssignTarget {
+            role: AssignmentRole::Inform,
+            to: Assignee::Unit(3),
+        };
+        let e = assign(vec![lead, twice]).validate(today()).unwrap_err();
+        assert!(e.message_for("targets").unwrap().contains("một vai trò"));
+    }
+
+    #[test]
+    fn a_deadline_in_the_past_is_refused() {
+        let mut r = assign(vec![AssignTarget {
+            role: AssignmentRole::Lead,
+            to: Assignee::User(1),
+        }]);
+        r.due_date = Some(CivilDate::parse("2026-11-25").unwrap());
+        assert!(r.validate(today()).unwrap_err().message_for("due_date").is_some());
+    }
+
+    #[test]
+    fn due_states_follow_the_end_of_the_due_day_in_vietnam() {
+        let due = due_at(CivilDate::parse("2026-11-26").unwrap());
+        // 23:59 on 26/11 in Vietnam is 16:59 UTC: still on the day.
+        let late_evening = Timestamp::parse_iso("2026-11-26T23:59:00+07:00").unwrap().0;
+        assert_eq!(DueState::at(Some(due), false, late_evening), DueState::DueSoon);
+        let next_morning = Timestamp::parse_iso("2026-11-27T00:00:01+07:00").unwrap().0;
+        assert_eq!(DueState::at(Some(due), false, next_morning), DueState::Overdue);
+        assert_eq!(DueState::at(Some(due), true, next_morning), DueState::None);
+        let a_week_before = Timestamp::parse_iso("2026-11-19T08:00:00+07:00").unwrap().0;
+        assert_eq!(DueState::at(Some(due), false, a_week_before), DueState::OnTime);
+    }
+
+    #[test]
+    fn a_report_needs_its_text_and_filing_needs_a_record() {
+        let r = HandlerActionRequest {
+            action: HandlerAction::Report,
+            comment: Some(" ".into()),
+            record_file: None,
+        };
+        assert!(r.validate().unwrap_err().message_for("comment").is_some());
+        let f = HandlerActionRequest {
+            action: HandlerAction::File,
+            comment: None,
+            record_file: None,
+        };
+        assert!(f.validate().unwrap_err().message_for("record_file").is_some());
+    }
+
+    #[test]
+    fn a_delegation_to_oneself_or_in_the_past_is_refused() {
+        let d = DelegationRequest {
+            from_user_id: None,
+            to_user_id: 4,
+            starts_on: CivilDate::parse("2026-11-20").unwrap(),
+            ends_on: CivilDate::parse("2026-11-25").unwrap(),
+            signing: Some(SigningCapacity::Tl),
+            reason: None,
+        };
+        let e = d.validate(today(), 4).unwrap_err();
+        assert!(e.message_for("ends_on").is_some());
+        assert!(e.message_for("to_user_id").is_some());
+        assert!(e.message_for("signing").is_some());
+    }
+
+    #[test]
+    fn registering_by_hand_is_for_other_channels_and_backfills_are_in_the_past() {
+        let now = Timestamp::parse_iso("2026-11-26T10:00:00+07:00").unwrap();
+        let v = serde_json::json!({
+            "channel": "system", "sender_name": "Sở Tài chính tỉnh Vĩnh Long", "code_text": "15/STC-NS",
+            "issued_date": "2026-11-20", "doc_type": "cong_van", "subject": "Về việc dự toán", "urgency": "normal",
+            "main_file": {"sha256": "a".repeat(64), "name": "cv.pdf"},
+            "backfilled_arrival": "2026-11-27T08:00:00+07:00"
+        });
+        let r: NewIncomingRequest = serde_json::from_value(v).unwrap();
+        let e = r.validate(now).unwrap_err();
+        assert!(e.message_for("channel").is_some());
+        assert!(e.message_for("backfilled_arrival").is_some());
+    }
+}
