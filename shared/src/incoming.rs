@@ -1031,8 +1031,7 @@ pub struct IncomingRegisterRow {
 /// `GET /api/registers/{id}/entries` for an incoming register.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IncomingRegisterResponse {
-    pub register_id: i64,
-    pub register_name: String,
+    pub register: crate::outgoing::RegisterDto,
     pub year: i32,
     pub rows: Vec<IncomingRegisterRow>,
 }

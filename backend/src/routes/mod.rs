@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod events;
 pub mod health;
+pub mod incoming;
 pub mod me;
 pub mod outgoing;
 pub mod registers;

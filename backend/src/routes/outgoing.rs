@@ -219,7 +219,9 @@ pub fn actions_for(doc: &OutgoingDto, user: &UserDto) -> Vec<String> {
 /// the agencies it was delivered to. Others get 404, as if it did not exist.
 async fn visible(state: &AppState, user: &UserDto, id: i64) -> AppResult<OutgoingDto> {
     let mut doc = state.store.get_outgoing(id).await?;
-    let participant = doc.drafter.id == user.id
+    let signs_for_absent = signing_delegate(state, user, &doc).await?;
+    let participant = signs_for_absent
+        || doc.drafter.id == user.id
         || doc.signer.id == user.id
         || doc.steps.iter().any(|s| s.reviewer.id == user.id);
     let agency_staff = doc.agency_id == user.agency.id
@@ -243,7 +245,21 @@ async fn visible(state: &AppState, user: &UserDto, id: i64) -> AppResult<Outgoin
             .retain(|d| d.recipient_agency_id == Some(user.agency.id));
     }
     doc.actions = actions_for(&doc, user);
+    if signs_for_absent {
+        doc.actions.push("sign".into());
+    }
     Ok(doc)
+}
+
+/// Whether `user` may sign `doc` for its absent signer today (a delegation covering signing, Điều 16.4).
+async fn signing_delegate(state: &AppState, user: &UserDto, doc: &OutgoingDto) -> AppResult<bool> {
+    if doc.status != OutgoingStatus::AwaitingSignature || doc.signer.id == user.id {
+        return Ok(false);
+    }
+    Ok(matches!(
+        state.store.active_delegation(doc.signer.id, user.id).await?,
+        Some((_, Some(_)))
+    ))
 }
 
 pub async fn create_outgoing(
@@ -456,9 +472,9 @@ pub async fn sign_outgoing(
 ) -> AppResult<Json<OutgoingDto>> {
     let user = session.user().clone();
     let doc = visible(&state, &user, id).await?;
-    if doc.signer.id != user.id {
+    if !doc.actions.iter().any(|a| a == "sign") && doc.signer.id != user.id {
         return Err(AppError::forbidden(
-            "Chỉ người được trình ký mới ký được văn bản này.",
+            "Chỉ người được trình ký (hoặc người được ủy quyền ký còn hiệu lực) mới ký được văn bản này.",
         ));
     }
     if doc.status != OutgoingStatus::AwaitingSignature {

@@ -3,7 +3,9 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use shared::incoming::IncomingRegisterResponse;
 use shared::outgoing::{OutgoingRegisterResponse, RegisterDto};
 use shared::role::Role;
 use shared::user::UserListResponse;
@@ -29,21 +31,18 @@ pub struct EntriesQuery {
     year: Option<i32>,
 }
 
+/// The entries of a register and year: `OutgoingRegisterResponse` for a register of outgoing documents,
+/// `IncomingRegisterResponse` for a register of incoming ones (the caller knows which from `RegisterDto`).
 pub async fn register_entries(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     IdPath(id): IdPath,
     ApiQuery(q): ApiQuery<EntriesQuery>,
-) -> AppResult<Json<OutgoingRegisterResponse>> {
+) -> AppResult<Response> {
     let user = session.user();
     let register = state.store.get_register(id).await?;
     if register.agency_id != user.agency.id && !user.has_role(Role::SystemAdmin) {
         return Err(AppError::NotFound("Không tìm thấy sổ văn bản."));
-    }
-    if register.direction != "outgoing" {
-        return Err(AppError::NotFound(
-            "Sổ văn bản đến có ở chức năng văn bản đến.",
-        ));
     }
     let year = q
         .year
@@ -51,12 +50,22 @@ pub async fn register_entries(
     if !(2000..=9999).contains(&year) {
         return Err(AppError::field("year", "Năm không hợp lệ."));
     }
+    if register.direction == "incoming" {
+        let rows = state.store.incoming_register(id, year).await?;
+        return Ok(Json(IncomingRegisterResponse {
+            register,
+            year,
+            rows,
+        })
+        .into_response());
+    }
     let rows = state.store.outgoing_register(id, year).await?;
     Ok(Json(OutgoingRegisterResponse {
         register,
         year,
         rows,
-    }))
+    })
+    .into_response())
 }
 
 /// The people of the caller's agency who are not locked out.
