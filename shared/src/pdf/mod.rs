@@ -3,7 +3,8 @@
 //! document is never copied in memory.
 //!
 //! With the `crypto` feature: reading PDFs ([`document`]), incremental updates ([`update`]), PAdES signing
-//! ([`sign`]), form filling after signing ([`fill`]) and verification with modification analysis ([`verify`]).
+//! ([`sign`]), form filling after signing ([`fill`]) and verification with modification analysis ([`verify`]);
+//! the text layer of pages ([`text`]) and the metadata an incoming document's PDF suggests ([`prefill`]).
 
 pub mod byte_range;
 
@@ -20,6 +21,8 @@ pub mod appearance;
 #[cfg(feature = "crypto")]
 pub mod cms;
 #[cfg(feature = "crypto")]
+pub mod content;
+#[cfg(feature = "crypto")]
 pub mod diff;
 #[cfg(feature = "crypto")]
 pub mod document;
@@ -32,13 +35,23 @@ pub mod filter;
 #[cfg(feature = "crypto")]
 pub mod font;
 #[cfg(feature = "crypto")]
+pub mod fontinfo;
+#[cfg(feature = "crypto")]
+pub mod nd30;
+#[cfg(feature = "crypto")]
 pub mod object;
 #[cfg(feature = "crypto")]
 pub mod parse;
 #[cfg(feature = "crypto")]
+pub mod prefill;
+#[cfg(feature = "crypto")]
 pub mod sign;
 #[cfg(feature = "crypto")]
 pub mod source;
+#[cfg(all(test, feature = "crypto"))]
+mod test_pdf;
+#[cfg(feature = "crypto")]
+pub mod text;
 #[cfg(feature = "crypto")]
 pub mod update;
 #[cfg(feature = "crypto")]
