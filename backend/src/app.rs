@@ -117,17 +117,32 @@ pub fn router(state: AppState) -> Router {
         .route(api::INCOMING_PREFILL, post(routes::incoming::prefill))
         .route(api::INCOMING_ONE, get(routes::incoming::get_incoming))
         .route(api::INCOMING_VERIFY, get(routes::incoming::verify_incoming))
-        .route(api::INCOMING_ACCEPT, post(routes::incoming::accept_incoming))
-        .route(api::INCOMING_RETURN, post(routes::incoming::return_incoming))
-        .route(api::INCOMING_FORWARD, post(routes::incoming::forward_incoming))
-        .route(api::INCOMING_ASSIGN, post(routes::incoming::assign_incoming))
+        .route(
+            api::INCOMING_ACCEPT,
+            post(routes::incoming::accept_incoming),
+        )
+        .route(
+            api::INCOMING_RETURN,
+            post(routes::incoming::return_incoming),
+        )
+        .route(
+            api::INCOMING_FORWARD,
+            post(routes::incoming::forward_incoming),
+        )
+        .route(
+            api::INCOMING_ASSIGN,
+            post(routes::incoming::assign_incoming),
+        )
         .route(
             api::INCOMING_RECALL_ANSWER,
             post(routes::incoming::answer_recall),
         )
         .route(api::INCOMING_FILE, get(routes::incoming::get_file))
         .route(api::QUEUE, get(routes::incoming::queue))
-        .route(api::ASSIGNMENT_ASSIGN, post(routes::incoming::assign_in_unit))
+        .route(
+            api::ASSIGNMENT_ASSIGN,
+            post(routes::incoming::assign_in_unit),
+        )
         .route(api::ASSIGNMENT_ACT, post(routes::incoming::act))
         .route(api::ASSIGNMENT_URGE, post(routes::incoming::urge))
         .route(api::DASHBOARD, get(routes::incoming::dashboard))

@@ -30,90 +30,15 @@ impl World {
     }
 }
 
-/// Drafts (by cv.snv, reviewed by the unit leader when `reviewed`), submits, approves: the document waits for
-/// the leader's signature. Returns its id.
 async fn awaiting_signature(w: &World, reviewed: bool) -> i64 {
-    let mut official = w.client("cv.snv").await;
-    let main = upload(&mut official, &docs::draft_pdf()).await;
-    let reviewers = if reviewed {
-        vec![w.p.unit_leader]
-    } else {
-        vec![]
-    };
-    let doc = official
-        .post("/api/outgoing", docs::draft_body(&w.p, &main, &reviewers))
-        .await
-        .expect(StatusCode::CREATED)
-        .body;
-    let id = doc["id"].as_i64().unwrap();
-    official
-        .post(&format!("/api/outgoing/{id}/submit"), json!({}))
-        .await
-        .expect(StatusCode::OK);
-    if reviewed {
-        let mut tp = w.client("tp.snv").await;
-        tp.post(
-            &format!("/api/outgoing/{id}/review"),
-            json!({"decision": "approve"}),
-        )
-        .await
-        .expect(StatusCode::OK);
-    }
-    id
+    docs::awaiting_signature(&w.app, &w.p, reviewed).await
 }
 
-/// Signs as the leader in "the browser" and uploads; returns the document after the server accepted it.
 async fn leader_signs(w: &World, id: i64) -> Value {
-    let mut leader = w.client("gd.snv").await;
-    let doc = leader
-        .get(&format!("/api/outgoing/{id}"))
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    let draft = docs::latest_main(&mut leader, &doc).await;
-    let signed = sign(
-        &draft,
-        &pki().signer(docs::LEADER_NAME, CertRole::Person),
-        SignatureKind::Signer,
-        None,
-    );
-    let sha = upload(&mut leader, &signed).await;
-    leader
-        .post(
-            &format!("/api/outgoing/{id}/sign"),
-            json!({"main_sha256": sha}),
-        )
-        .await
-        .expect(StatusCode::OK)
-        .body
+    docs::leader_signs(&w.app, id).await
 }
 
-/// The clerk's issue: reserve, fill and seal in "the browser", upload, issue. Returns the answer.
-async fn clerk_issues(clerk: &mut Client, id: i64) -> common::Answer {
-    let doc = clerk
-        .get(&format!("/api/outgoing/{id}"))
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    let reservation = clerk
-        .post(&format!("/api/outgoing/{id}/reservation"), json!({}))
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    let signed = docs::latest_main(clerk, &doc).await;
-    let sealed = docs::number_and_seal(
-        &signed,
-        &reservation,
-        &pki().signer(docs::DEPT_NAME, CertRole::Seal),
-    );
-    let sha = upload(clerk, &sealed).await;
-    clerk
-        .post(
-            &format!("/api/outgoing/{id}/issue"),
-            json!({"main_sha256": sha}),
-        )
-        .await
-}
+use docs::clerk_issues;
 
 async fn a_document_goes_from_draft_through_return_and_signature_to_issue_and_arrival(db: TestDb) {
     let w = World::new(db).await;

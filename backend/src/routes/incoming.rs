@@ -60,7 +60,12 @@ async fn check_files(
         let field = if i == 0 { "main_file" } else { "attachments" };
         let bytes = read_blob(state, sha, field).await?;
         let size = bytes.len() as i64;
-        let (opts, name2, sha2, agency) = (options.clone(), name.clone(), sha.clone(), issuing_agency.clone());
+        let (opts, name2, sha2, agency) = (
+            options.clone(),
+            name.clone(),
+            sha.clone(),
+            issuing_agency.clone(),
+        );
         let (check, refusals) = blocking(move || {
             let main = i == 0;
             let mut check = signing::check_received(
@@ -104,7 +109,10 @@ async fn check_files(
             size,
         });
     }
-    Ok((signing::received_verdict(checks, Timestamp(now_ms())), stored))
+    Ok((
+        signing::received_verdict(checks, Timestamp(now_ms())),
+        stored,
+    ))
 }
 
 /// `POST /api/incoming`: a clerk registers a document that arrived by e-mail, on paper or from the exchange.

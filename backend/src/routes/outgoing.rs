@@ -220,7 +220,9 @@ pub fn actions_for(doc: &OutgoingDto, user: &UserDto) -> Vec<String> {
 async fn visible(state: &AppState, user: &UserDto, id: i64) -> AppResult<OutgoingDto> {
     let mut doc = state.store.get_outgoing(id).await?;
     let signs_for_absent = signing_delegate(state, user, &doc).await?;
+    // Whoever acted on it (a delegate who signed, a reviewer forwarded to) keeps seeing it.
     let participant = signs_for_absent
+        || doc.history.iter().any(|h| h.actor.id == user.id)
         || doc.drafter.id == user.id
         || doc.signer.id == user.id
         || doc.steps.iter().any(|s| s.reviewer.id == user.id);
@@ -257,7 +259,10 @@ async fn signing_delegate(state: &AppState, user: &UserDto, doc: &OutgoingDto) -
         return Ok(false);
     }
     Ok(matches!(
-        state.store.active_delegation(doc.signer.id, user.id).await?,
+        state
+            .store
+            .active_delegation(doc.signer.id, user.id)
+            .await?,
         Some((_, Some(_)))
     ))
 }

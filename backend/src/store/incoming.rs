@@ -284,7 +284,8 @@ pub(crate) fn civil_opt(s: Option<&str>) -> StoreResult<Option<CivilDate>> {
 impl SummaryRow {
     pub(crate) fn into_dto(self, now: i64) -> StoreResult<IncomingSummary> {
         use shared::incoming::*;
-        let status = IncomingStatus::from_code(&self.status).ok_or_else(|| corrupt("incoming status"))?;
+        let status =
+            IncomingStatus::from_code(&self.status).ok_or_else(|| corrupt("incoming status"))?;
         let state = self.state.as_deref().map(AssignmentState::from_code);
         let state = match state {
             Some(None) => return Err(corrupt("assignment state")),
@@ -361,7 +362,8 @@ pub(crate) fn person(id: i64, full_name: String, position: Option<String>) -> Pe
 }
 
 /// Order of a queue: deadline first (none last), then urgency, then the oldest.
-pub(crate) const QUEUE_ORDER: &str = "ORDER BY (a.due_at IS NULL), a.due_at, a.urgency_rank DESC, a.id";
+pub(crate) const QUEUE_ORDER: &str =
+    "ORDER BY (a.due_at IS NULL), a.due_at, a.urgency_rank DESC, a.id";
 
 /// The SQL implementation of [`IncomingStore`], stamped out per database by `sql_store!`.
 macro_rules! incoming_impl {

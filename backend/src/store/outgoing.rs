@@ -1327,7 +1327,17 @@ macro_rules! outgoing_impl {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                Self::history(&mut tx, id, user.id, "signed", None, Some(version)).await?;
+                let for_whom = match on_behalf_of {
+                    Some(absent) => {
+                        let (name,): (String,) = sqlx::query_as("SELECT full_name FROM users WHERE id = $1")
+                            .bind(absent)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        Some(format!("Ký thay {name} (theo ủy quyền)"))
+                    }
+                    None => None,
+                };
+                Self::history(&mut tx, id, user.id, "signed", for_whom.as_deref(), Some(version)).await?;
                 if let Some(absent) = on_behalf_of {
                     sqlx::query("UPDATE document_history SET on_behalf_of = $1 WHERE id = (SELECT MAX(id) FROM document_history WHERE document_id = $2)")
                         .bind(absent)

@@ -312,3 +312,95 @@ pub async fn latest_main(client: &mut Client, doc: &Value) -> Vec<u8> {
     assert_eq!(status, StatusCode::OK);
     bytes
 }
+
+/// Drafts (by cv.snv, reviewed by the unit leader when `reviewed`), submits, approves: the document waits for
+/// the leader's signature. Returns its id.
+pub async fn awaiting_signature(app: &axum::Router, p: &People, reviewed: bool) -> i64 {
+    let mut official = client(app, "cv.snv").await;
+    let main = upload(&mut official, &draft_pdf()).await;
+    let reviewers = if reviewed {
+        vec![p.unit_leader]
+    } else {
+        vec![]
+    };
+    let doc = official
+        .post("/api/outgoing", draft_body(p, &main, &reviewers))
+        .await
+        .expect(StatusCode::CREATED)
+        .body;
+    let id = doc["id"].as_i64().unwrap();
+    official
+        .post(&format!("/api/outgoing/{id}/submit"), json!({}))
+        .await
+        .expect(StatusCode::OK);
+    if reviewed {
+        let mut tp = client(app, "tp.snv").await;
+        tp.post(
+            &format!("/api/outgoing/{id}/review"),
+            json!({"decision": "approve"}),
+        )
+        .await
+        .expect(StatusCode::OK);
+    }
+    id
+}
+
+/// Signs as the leader in "the browser" and uploads; returns the document after the server accepted it.
+pub async fn leader_signs(app: &axum::Router, id: i64) -> Value {
+    let mut leader = client(app, "gd.snv").await;
+    let doc = leader
+        .get(&format!("/api/outgoing/{id}"))
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let draft = latest_main(&mut leader, &doc).await;
+    let signed = sign(
+        &draft,
+        &pki().signer(LEADER_NAME, CertRole::Person),
+        SignatureKind::Signer,
+        None,
+    );
+    let sha = upload(&mut leader, &signed).await;
+    leader
+        .post(
+            &format!("/api/outgoing/{id}/sign"),
+            json!({"main_sha256": sha}),
+        )
+        .await
+        .expect(StatusCode::OK)
+        .body
+}
+
+/// The clerk's issue: reserve, fill and seal in "the browser", upload, issue. Returns the answer.
+pub async fn clerk_issues(clerk: &mut Client, id: i64) -> super::Answer {
+    let doc = clerk
+        .get(&format!("/api/outgoing/{id}"))
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let reservation = clerk
+        .post(&format!("/api/outgoing/{id}/reservation"), json!({}))
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let signed = latest_main(clerk, &doc).await;
+    let sealed = number_and_seal(
+        &signed,
+        &reservation,
+        &pki().signer(DEPT_NAME, CertRole::Seal),
+    );
+    let sha = upload(clerk, &sealed).await;
+    clerk
+        .post(
+            &format!("/api/outgoing/{id}/issue"),
+            json!({"main_sha256": sha}),
+        )
+        .await
+}
+
+/// A client of `app` signed in as `username`.
+pub async fn client(app: &axum::Router, username: &str) -> Client {
+    let mut c = Client::with_app(app.clone());
+    c.login_ok(username).await;
+    c
+}
