@@ -17,7 +17,8 @@ use crate::pages::sections::{NotFoundPage, RecordsPage, ReportsPage};
 use crate::pages::signed_in::SignedInLayout;
 use crate::pages::signing::SigningPage;
 use crate::pages::work::{
-    ArrivalsRoute, OutgoingDocRoute, OutgoingListRoute, OutgoingNewRoute, RegisterRoute,
+    IncomingDocRoute, IncomingListRoute, IncomingNewRoute, OutgoingDocRoute, OutgoingListRoute,
+    OutgoingNewRoute, RegisterRoute,
 };
 use crate::session::{Auth, Session};
 
@@ -48,7 +49,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/doi-mat-khau") view=ChangePasswordPage />
                 <ParentRoute path=path!("") view=SignedInLayout>
                     <Route path=path!("") view=HomePage />
-                    <Route path=path!("van-ban-den") view=ArrivalsRoute />
+                    <Route path=path!("van-ban-den") view=IncomingListRoute />
+                    <Route path=path!("van-ban-den/moi") view=IncomingNewRoute />
+                    <Route path=path!("van-ban-den/:id") view=IncomingDocRoute />
                     <Route path=path!("van-ban-di") view=OutgoingListRoute />
                     <Route path=path!("van-ban-di/moi") view=OutgoingNewRoute />
                     <Route path=path!("van-ban-di/:id") view=OutgoingDocRoute />

@@ -1,4 +1,5 @@
-//! The work bundle's typed client of the JSON API (docs/API.md): documents, registers, arrivals, blobs.
+//! The work bundle's typed client of the JSON API (docs/API.md): outgoing and incoming documents, registers,
+//! arrivals, assignments, blobs.
 //! The session cookie travels by itself; the CSRF token comes from `GET /api/me` (asked once per page load)
 //! and goes in the header of every state-changing request. Every failure has a Vietnamese sentence.
 
@@ -8,8 +9,14 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::ApiError;
+use shared::agency::UnitDto;
 use shared::api;
 use shared::auth::SessionResponse;
+use shared::incoming::{
+    AcceptRequest, AssignRequest, ForwardRequest, HandlerActionRequest, IncomingBucket,
+    IncomingDto, IncomingListResponse, IncomingRegisterResponse, NewIncomingRequest, PrefillDto,
+    PrefillRequest, ReturnRequest, UrgeRequest, VerificationDto,
+};
 use shared::outgoing::{
     ArrivalListResponse, BatchResponse, BatchReviewRequest, DraftRequest, IssueRequest,
     NewVersionRequest, NumberReservation, OutgoingBucket, OutgoingCounts, OutgoingDto,
@@ -126,8 +133,7 @@ pub async fn arrivals() -> ApiResult<ArrivalListResponse> {
 
 /// The bytes of one file of a document.
 pub async fn file_bytes(id: i64, file: i64) -> ApiResult<Vec<u8>> {
-    let response = send(Request::get(&api::outgoing_file(id, file)).build()).await?;
-    response.binary().await.map_err(|_| ClientError::Network)
+    url_bytes(&api::outgoing_file(id, file)).await
 }
 
 // --- writing ---
@@ -190,4 +196,104 @@ pub async fn upload_bytes(sha256: &str, bytes: &[u8]) -> ApiResult<()> {
         .header("content-type", "application/pdf")
         .body(array);
     send(request).await.map(drop)
+}
+
+// --- incoming documents (văn bản đến) ---
+
+pub async fn incoming_list(bucket: IncomingBucket) -> ApiResult<IncomingListResponse> {
+    read(
+        Request::get(api::INCOMING)
+            .query([("bucket", bucket.code())])
+            .build(),
+    )
+    .await
+}
+
+pub async fn incoming(id: i64) -> ApiResult<IncomingDto> {
+    read(Request::get(&path(api::INCOMING_ONE, id)).build()).await
+}
+
+/// The server verifies the received files again, now.
+pub async fn incoming_verification(id: i64) -> ApiResult<VerificationDto> {
+    read(Request::get(&path(api::INCOMING_VERIFY, id)).build()).await
+}
+
+/// The bytes of one received file.
+pub async fn incoming_file_bytes(id: i64, file: i64) -> ApiResult<Vec<u8>> {
+    url_bytes(&api::incoming_file(id, file)).await
+}
+
+/// The bytes at an API address (a file of a document).
+pub async fn url_bytes(url: &str) -> ApiResult<Vec<u8>> {
+    let response = send(Request::get(url).build()).await?;
+    response.binary().await.map_err(|_| ClientError::Network)
+}
+
+/// The units of an agency (to assign to).
+pub async fn units(agency: i64) -> ApiResult<Vec<UnitDto>> {
+    read(Request::get(&path(api::AGENCY_UNITS, agency)).build()).await
+}
+
+/// The incoming register's entries for a year (10 columns of NĐ 30).
+pub async fn incoming_register_entries(
+    id: i64,
+    year: Option<i32>,
+) -> ApiResult<IncomingRegisterResponse> {
+    let params: Vec<(&str, String)> = year.map(|y| ("year", y.to_string())).into_iter().collect();
+    read(
+        Request::get(&path(api::REGISTER_ENTRIES, id))
+            .query(params)
+            .build(),
+    )
+    .await
+}
+
+pub async fn prefill(sha256: &str) -> ApiResult<PrefillDto> {
+    write(
+        api::INCOMING_PREFILL,
+        &PrefillRequest {
+            sha256: sha256.to_string(),
+        },
+    )
+    .await
+}
+
+pub async fn create_incoming(body: &NewIncomingRequest) -> ApiResult<IncomingDto> {
+    write(api::INCOMING, body).await
+}
+
+pub async fn accept_incoming(id: i64, body: &AcceptRequest) -> ApiResult<IncomingDto> {
+    write(&path(api::INCOMING_ACCEPT, id), body).await
+}
+
+pub async fn return_incoming(id: i64, body: &ReturnRequest) -> ApiResult<IncomingDto> {
+    write(&path(api::INCOMING_RETURN, id), body).await
+}
+
+pub async fn forward_incoming(id: i64, body: &ForwardRequest) -> ApiResult<IncomingDto> {
+    write(&path(api::INCOMING_FORWARD, id), body).await
+}
+
+pub async fn assign_incoming(id: i64, body: &AssignRequest) -> ApiResult<IncomingDto> {
+    write(&path(api::INCOMING_ASSIGN, id), body).await
+}
+
+pub async fn answer_incoming_recall(id: i64, body: &RecallAnswerRequest) -> ApiResult<IncomingDto> {
+    write(&path(api::INCOMING_RECALL_ANSWER, id), body).await
+}
+
+/// A unit leader assigns inside the unit.
+pub async fn assign_in_unit(assignment: i64, body: &AssignRequest) -> ApiResult<IncomingDto> {
+    write(&path(api::ASSIGNMENT_ASSIGN, assignment), body).await
+}
+
+pub async fn act_on_assignment(
+    assignment: i64,
+    body: &HandlerActionRequest,
+) -> ApiResult<IncomingDto> {
+    write(&path(api::ASSIGNMENT_ACT, assignment), body).await
+}
+
+pub async fn urge(assignment: i64, body: &UrgeRequest) -> ApiResult<IncomingDto> {
+    write(&path(api::ASSIGNMENT_URGE, assignment), body).await
 }

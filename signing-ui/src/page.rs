@@ -78,7 +78,7 @@ pub(crate) fn ProgressBar(label: Signal<String>, fraction: Signal<f64>) -> impl 
 // ------------------------------------------------------------------------------------------ verification
 
 /// The CA certificates the province trusts, from the server (a GET with the session cookie; no CSRF needed).
-async fn trust_anchors() -> Vec<String> {
+pub(crate) async fn trust_anchors() -> Vec<String> {
     let response = gloo_net::http::Request::get(shared::api::TRUST_ANCHORS)
         .send()
         .await;
@@ -92,23 +92,24 @@ async fn trust_anchors() -> Vec<String> {
     }
 }
 
+/// One signature as the worker's verifier reports it.
 #[derive(Clone, Deserialize)]
-struct Report {
-    field: String,
-    signer: String,
-    organization: Option<String>,
-    issuer: String,
-    serial: String,
-    signing_time: Option<String>,
-    algorithm: String,
-    covers_whole_document: bool,
-    modification: String,
-    filled_fields: Vec<(String, String)>,
-    chain_status: String,
-    revocation_status: String,
-    valid: bool,
-    ok: bool,
-    problems: Vec<String>,
+pub(crate) struct Report {
+    pub(crate) field: String,
+    pub(crate) signer: String,
+    pub(crate) organization: Option<String>,
+    pub(crate) issuer: String,
+    pub(crate) serial: String,
+    pub(crate) signing_time: Option<String>,
+    pub(crate) algorithm: String,
+    pub(crate) covers_whole_document: bool,
+    pub(crate) modification: String,
+    pub(crate) filled_fields: Vec<(String, String)>,
+    pub(crate) chain_status: String,
+    pub(crate) revocation_status: String,
+    pub(crate) valid: bool,
+    pub(crate) ok: bool,
+    pub(crate) problems: Vec<String>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -119,7 +120,7 @@ struct HashResult {
 }
 
 /// Green when fully good; red when broken, modified beyond form filling or revoked; amber otherwise.
-fn level(r: &Report) -> (&'static str, &'static str) {
+pub(crate) fn level(r: &Report) -> (&'static str, &'static str) {
     if r.ok {
         ("ok", "Hợp lệ")
     } else if !r.valid || r.modification == "other" || r.revocation_status == "revoked" {
@@ -162,7 +163,7 @@ fn modification_text(r: &Report) -> String {
 }
 
 #[component]
-fn ReportCard(report: Report) -> impl IntoView {
+pub(crate) fn ReportCard(report: Report) -> impl IntoView {
     let (class, verdict) = level(&report);
     let revocation = match report.revocation_status.as_str() {
         "good" => "chưa bị thu hồi (theo danh sách thu hồi)",

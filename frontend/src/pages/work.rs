@@ -4,9 +4,10 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map};
+use shared::incoming::IncomingBucket;
 use shared::outgoing::OutgoingBucket;
 
-use crate::components::shell::{BUCKETS, default_bucket};
+use crate::components::shell::{BUCKETS, default_bucket, default_incoming_bucket};
 use crate::pages::signing::mount_or_load;
 use crate::session::Session;
 
@@ -54,13 +55,20 @@ pub fn OutgoingListRoute() -> impl IntoView {
 /// `/van-ban-di/moi`: a new draft.
 #[component]
 pub fn OutgoingNewRoute() -> impl IntoView {
-    // `?tra-loi=<delivery id>`: a reply to a received document.
+    // `?tra-loi=<delivery id>`: a reply to a received document; `?tra-loi-den=<incoming id>`: a reply to an
+    // incoming document of this agency (from its page).
     let query = use_location().query;
     let route = Signal::derive(move || {
-        match query.with(|q| q.get("tra-loi").and_then(|v| v.parse::<i64>().ok())) {
-            Some(d) => format!(r#"{{"page":"outgoing_new","answers":{d}}}"#),
-            None => r#"{"page":"outgoing_new"}"#.to_string(),
+        let number = |key: &str| query.with(|q| q.get(key).and_then(|v| v.parse::<i64>().ok()));
+        let mut route = r#"{"page":"outgoing_new""#.to_string();
+        if let Some(d) = number("tra-loi") {
+            route.push_str(&format!(r#","answers":{d}"#));
         }
+        if let Some(i) = number("tra-loi-den") {
+            route.push_str(&format!(r#","answers_incoming":{i}"#));
+        }
+        route.push('}');
+        route
     });
     view! { <WorkHost route /> }
 }
@@ -77,13 +85,44 @@ pub fn OutgoingDocRoute() -> impl IntoView {
     }
 }
 
-/// `/van-ban-den`: documents delivered to this agency.
+/// `/van-ban-den?muc=…`: one bucket of incoming documents (by default the one the user's roles make first).
 #[component]
-pub fn ArrivalsRoute() -> impl IntoView {
-    view! { <WorkHost route=r#"{"page":"arrivals"}"#.to_string() /> }
+pub fn IncomingListRoute() -> impl IntoView {
+    let query = use_location().query;
+    let session = Session::get();
+    let route = Signal::derive(move || {
+        let bucket = query
+            .with(|q| q.get("muc"))
+            .and_then(|code| IncomingBucket::from_code(&code))
+            .unwrap_or_else(|| {
+                session.user().map_or(IncomingBucket::Pending, |u| {
+                    default_incoming_bucket(&u.roles)
+                })
+            });
+        format!(r#"{{"page":"incoming_list","bucket":"{}"}}"#, bucket.code())
+    });
+    view! { <WorkHost route /> }
 }
 
-/// `/so-van-ban`: the outgoing register.
+/// `/van-ban-den/moi`: the clerk registers a document received by e-mail, on paper or from the axis.
+#[component]
+pub fn IncomingNewRoute() -> impl IntoView {
+    view! { <WorkHost route=r#"{"page":"incoming_new"}"#.to_string() /> }
+}
+
+/// `/van-ban-den/:id`: one incoming document.
+#[component]
+pub fn IncomingDocRoute() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    move || match id.get() {
+        Some(id) => view! { <WorkHost route=format!(r#"{{"page":"incoming_doc","id":{id}}}"#) /> }
+            .into_any(),
+        None => view! { <crate::pages::sections::NotFoundPage /> }.into_any(),
+    }
+}
+
+/// `/so-van-ban`: the outgoing and incoming registers.
 #[component]
 pub fn RegisterRoute() -> impl IntoView {
     view! { <WorkHost route=r#"{"page":"register"}"#.to_string() /> }

@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::api;
 use crate::work::issue::IssueTask;
-use crate::work::sign_task::{SignTask, file_blob, inspect, latest_files};
+use crate::work::sign_task::{SignTask, blob_at, inspect, latest_files};
 use crate::worker;
 
 #[component]
@@ -35,7 +35,12 @@ pub fn DocumentPage(id: i64) -> impl IntoView {
         })
     };
     load();
-    listen(id, load);
+    listen(
+        &["outgoing", "delivery", "arrival", "task", "resync"],
+        "outgoing_id",
+        id,
+        load,
+    );
     let on_done = Callback::new(move |d: OutgoingDto| {
         notice.set(Some(done_text(d.status).to_string()));
         doc.set(Some(d));
@@ -69,7 +74,7 @@ pub fn DocumentPage(id: i64) -> impl IntoView {
             }}
             <div class="doc-layout">
                 <div class="doc-pdf">
-                    {move || main_file.get().map(|(file_id, name)| view! { <PdfView doc_id=id file_id name /> })}
+                    {move || main_file.get().map(|(file_id, name)| view! { <PdfView url=history::api_file(id, file_id) name /> })}
                 </div>
                 <aside class="doc-side">
                     {move || doc.get().map(|d| view! { <Facts doc=d /> })}
@@ -109,22 +114,28 @@ fn done_text(status: OutgoingStatus) -> &'static str {
     }
 }
 
-/// Listens to the server's events while the page is shown; `reload` runs when one names document `id`.
-fn listen(id: i64, reload: impl Fn() + Clone + 'static) {
+/// Listens to the server's events of `kinds` while the page is shown; `reload` runs when one names document
+/// `id` in its field `key` (`outgoing_id`, `incoming_id`), and after a `resync`.
+pub fn listen(
+    kinds: &'static [&'static str],
+    key: &'static str,
+    id: i64,
+    reload: impl Fn() + Clone + 'static,
+) {
     let Some(source) = open_event_source() else {
         return;
     };
     let mut handlers = Vec::new();
-    for kind in ["outgoing", "delivery", "arrival", "task", "resync"] {
+    for &kind in kinds {
         let reload = reload.clone();
         let handler =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 let data = e.data().as_string().unwrap_or_default();
-                // The stream sends only `kind`, `outgoing_id`, `delivery_id` and `text` (not a whole LiveEvent).
+                // The stream sends a LiveNotice (`kind`, `outgoing_id`, `incoming_id`, `text`…), not a LiveEvent.
                 let ours = kind == "resync"
                     || serde_json::from_str::<serde_json::Value>(&data)
                         .ok()
-                        .and_then(|ev| ev["outgoing_id"].as_i64())
+                        .and_then(|ev| ev[key].as_i64())
                         == Some(id);
                 if ours {
                     reload();
@@ -305,9 +316,9 @@ async fn draw_pages(
 }
 
 /// The pages of a PDF drawn by the worker, one under the other (the first few, more on request), with a link
-/// to open the file itself.
+/// to open the file itself. `url` is the file's API address.
 #[component]
-fn PdfView(doc_id: i64, file_id: i64, name: String) -> impl IntoView {
+pub fn PdfView(url: String, name: String) -> impl IntoView {
     let wrap = NodeRef::<leptos::html::Div>::new();
     // Canvases on the page, and how many pages the file has.
     let pages = RwSignal::new(0usize);
@@ -315,9 +326,10 @@ fn PdfView(doc_id: i64, file_id: i64, name: String) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let loading = RwSignal::new(true);
     let source = StoredValue::new_local(None::<(web_sys::Blob, f64)>);
+    let href = url.clone();
     spawn_local(async move {
         let result = async {
-            let blob = file_blob(doc_id, file_id).await?;
+            let blob = blob_at(&url).await?;
             let info = inspect(&blob).await?;
             let n = info.pages.len().min(FIRST_PAGES);
             total.set(info.pages.len());
@@ -361,7 +373,7 @@ fn PdfView(doc_id: i64, file_id: i64, name: String) -> impl IntoView {
     view! {
         <div class="pdf-view" node_ref=wrap data-testid="pdf-view">
             <div class="pdf-toolbar">
-                <a class="btn btn-secondary btn-small" href=history::api_file(doc_id, file_id) target="_blank" rel="noopener" data-testid="open-pdf">
+                <a class="btn btn-secondary btn-small" href=href target="_blank" rel="noopener" data-testid="open-pdf">
                     "Mở tệp PDF"
                 </a>
                 <span class="muted pdf-name">{name}</span>

@@ -5,14 +5,20 @@
 
 pub mod arrivals;
 pub mod document;
+pub mod form;
+pub mod incoming_doc;
+pub mod incoming_list;
+pub mod intake;
 pub mod issue;
 pub mod list;
 pub mod new_draft;
 pub mod register;
 pub mod sign_task;
+pub mod upload;
 
 use leptos::prelude::*;
 use serde::Deserialize;
+use shared::incoming::IncomingBucket;
 use shared::outgoing::OutgoingBucket;
 
 /// Which page the app's route asks for (JSON from the host: `{"page": "outgoing_doc", "id": 5}`).
@@ -26,11 +32,20 @@ pub enum WorkRoute {
         /// The received document (a delivery to this agency) the draft answers (`?tra-loi=`).
         #[serde(default)]
         answers: Option<i64>,
+        /// The incoming document of this agency the draft answers (`?tra-loi-den=`).
+        #[serde(default)]
+        answers_incoming: Option<i64>,
     },
     /// `/van-ban-di/{id}`: one document.
     OutgoingDoc { id: i64 },
     /// `/van-ban-den`: documents delivered to this agency.
     Arrivals,
+    /// `/van-ban-den?muc=…`: a bucket of incoming documents.
+    IncomingList { bucket: IncomingBucket },
+    /// `/van-ban-den/moi`: the clerk registers a document received by e-mail, on paper or from the axis.
+    IncomingNew,
+    /// `/van-ban-den/{id}`: one incoming document.
+    IncomingDoc { id: i64 },
     /// `/so-van-ban`: the outgoing register.
     Register,
 }
@@ -41,11 +56,22 @@ pub fn WorkRoot(route: WorkRoute) -> impl IntoView {
         WorkRoute::OutgoingList { bucket } => {
             view! { <list::OutgoingListPage bucket=bucket /> }.into_any()
         }
-        WorkRoute::OutgoingNew { answers } => {
-            view! { <new_draft::NewDraftPage answers=answers /> }.into_any()
+        WorkRoute::OutgoingNew {
+            answers,
+            answers_incoming,
+        } => {
+            view! { <new_draft::NewDraftPage answers=answers answers_incoming=answers_incoming /> }
+                .into_any()
         }
         WorkRoute::OutgoingDoc { id } => view! { <document::DocumentPage id=id /> }.into_any(),
         WorkRoute::Arrivals => view! { <arrivals::ArrivalsPage /> }.into_any(),
+        WorkRoute::IncomingList { bucket } => {
+            view! { <incoming_list::IncomingListPage bucket=bucket /> }.into_any()
+        }
+        WorkRoute::IncomingNew => view! { <intake::IntakePage /> }.into_any(),
+        WorkRoute::IncomingDoc { id } => {
+            view! { <incoming_doc::IncomingDocPage id=id /> }.into_any()
+        }
         WorkRoute::Register => view! { <register::RegisterPage /> }.into_any(),
     }
 }

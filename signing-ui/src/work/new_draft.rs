@@ -5,9 +5,6 @@
 
 mod pickers;
 mod placement;
-mod upload;
-
-use std::collections::HashMap;
 
 use leptos::prelude::*;
 use shared::agency::{AgencyCode, AgencyDto};
@@ -21,12 +18,10 @@ use shared::user::UserDto;
 use wasm_bindgen::JsCast;
 
 use self::pickers::{AgencyPicker, ExternalRow, ExternalRows, ReviewerPicker, person_label};
-use self::upload::{FileState, Picked, human_size};
+use super::form::{Errors, Field, fields_of};
 use super::list::{error_panel, loading};
+use super::upload::{DropZone, FileItem, FileState, Picked};
 use crate::api::{self, ClientError};
-
-/// Field name → message, as `ApiError.fields` names them.
-type Errors = HashMap<String, String>;
 
 /// What the form needs from the server.
 #[derive(Clone)]
@@ -77,6 +72,8 @@ pub fn go_to(href: &str) {
 pub fn NewDraftPage(
     /// The received document this draft answers (edXML `ResponseFor`), when opened from it.
     answers: Option<i64>,
+    /// The incoming document of this agency the draft answers (`?tra-loi-den=`, from its page).
+    answers_incoming: Option<i64>,
 ) -> impl IntoView {
     let data = LocalResource::new(choices);
     view! {
@@ -87,7 +84,7 @@ pub fn NewDraftPage(
             {move || match data.get() {
                 None => loading(),
                 Some(Err(e)) => error_panel(e.message(), move || data.refetch()),
-                Some(Ok(c)) => view! { <DraftForm choices=c answers=answers /> }.into_any(),
+                Some(Ok(c)) => view! { <DraftForm choices=c answers=answers answers_incoming=answers_incoming /> }.into_any(),
             }}
         </section>
     }
@@ -110,6 +107,7 @@ struct Form {
     main: RwSignal<Option<Picked>>,
     attachments: RwSignal<Vec<Picked>>,
     answers: Option<i64>,
+    answers_incoming: Option<i64>,
     boxes: placement::Boxes,
 }
 
@@ -212,6 +210,7 @@ impl Form {
             signing_capacity,
             register_id,
             answers_delivery_id: self.answers,
+            answers_incoming_id: self.answers_incoming,
             internal_recipients: self.internal.get_untracked(),
             external_recipients: external,
             paper_recipients: paper,
@@ -226,14 +225,6 @@ impl Form {
     }
 }
 
-fn fields_of(e: &shared::ApiError) -> Errors {
-    let mut out = Errors::new();
-    for f in &e.fields {
-        out.entry(f.field.clone()).or_insert(f.message.clone());
-    }
-    out
-}
-
 /// What went wrong after pressing a button.
 #[derive(Clone)]
 enum Outcome {
@@ -244,7 +235,11 @@ enum Outcome {
 }
 
 #[component]
-fn DraftForm(choices: Choices, answers: Option<i64>) -> impl IntoView {
+fn DraftForm(
+    choices: Choices,
+    answers: Option<i64>,
+    answers_incoming: Option<i64>,
+) -> impl IntoView {
     let Choices {
         me,
         people,
@@ -275,6 +270,7 @@ fn DraftForm(choices: Choices, answers: Option<i64>) -> impl IntoView {
         paper: RwSignal::new(String::new()),
         reviewers: RwSignal::new(Vec::new()),
         answers,
+        answers_incoming,
         boxes: placement::Boxes::new(),
         main: RwSignal::new(None),
         attachments: RwSignal::new(Vec::new()),
@@ -352,6 +348,7 @@ fn DraftForm(choices: Choices, answers: Option<i64>) -> impl IntoView {
     view! {
         <form class="form draft-form" data-testid="draft-form" on:submit=move |ev| ev.prevent_default()>
             {answers.map(|delivery| view! { <AnswersNotice delivery /> })}
+            {answers_incoming.map(|id| view! { <AnswersIncomingNotice id /> })}
             <fieldset class="form-section">
                 <legend>"Tệp văn bản"</legend>
                 <Files form errors />
@@ -468,30 +465,6 @@ fn is_settled(s: &FileState) -> bool {
     matches!(s, FileState::Done(_) | FileState::Failed(_))
 }
 
-/// A labelled field with its error below.
-#[component]
-fn Field(
-    label: &'static str,
-    id: &'static str,
-    error: impl Fn() -> Option<String> + Send + Sync + 'static,
-    #[prop(optional)] required: bool,
-    children: Children,
-) -> impl IntoView {
-    let error = Signal::derive(error);
-    view! {
-        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
-            <label for=id>
-                {label}
-                {required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}
-            </label>
-            {children()}
-            {move || error.get().map(|m| view! {
-                <p class="field-error" data-testid=format!("error-{id}") aria-live="polite">{m}</p>
-            })}
-        </div>
-    }
-}
-
 /// The main file and the attachments: a drop zone and a picker each, and each file's progress.
 #[component]
 fn Files(form: Form, errors: RwSignal<Errors>) -> impl IntoView {
@@ -546,102 +519,6 @@ fn Files(form: Form, errors: RwSignal<Errors>) -> impl IntoView {
     }
 }
 
-/// A zone to drop PDF files on, with a button that opens the file picker.
-#[component]
-fn DropZone(
-    multiple: bool,
-    testid: &'static str,
-    on_files: Callback<Vec<web_sys::File>>,
-) -> impl IntoView {
-    let over = RwSignal::new(false);
-    let take = move |list: Option<web_sys::FileList>| {
-        let Some(list) = list else { return };
-        let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-        if !files.is_empty() {
-            on_files.run(if multiple {
-                files
-            } else {
-                files.into_iter().take(1).collect()
-            });
-        }
-    };
-    view! {
-        <label
-            class="drop-zone"
-            class:drop-over=move || over.get()
-            data-testid=testid
-            on:dragover=move |ev: web_sys::DragEvent| {
-                ev.prevent_default();
-                over.set(true);
-            }
-            on:dragleave=move |_| over.set(false)
-            on:drop=move |ev: web_sys::DragEvent| {
-                ev.prevent_default();
-                over.set(false);
-                take(ev.data_transfer().and_then(|d| d.files()));
-            }
-        >
-            <input
-                type="file"
-                accept="application/pdf,.pdf"
-                multiple=multiple
-                class="sr-only"
-                data-testid=format!("{testid}-input")
-                on:change=move |ev| {
-                    let input: Option<web_sys::HtmlInputElement> = ev
-                        .target()
-                        .and_then(|t| t.dyn_into().ok());
-                    if let Some(input) = input {
-                        take(input.files());
-                        input.set_value("");
-                    }
-                }
-            />
-            <span class="drop-text">
-                {if multiple { "Kéo thả các tệp PDF vào đây, hoặc " } else { "Kéo thả tệp PDF vào đây, hoặc " }}
-                <span class="drop-pick">"chọn tệp"</span>
-            </span>
-        </label>
-    }
-}
-
-/// One chosen file: name, size, progress or result, and remove (and retry after a failure).
-#[component]
-fn FileItem(picked: Picked, on_remove: Callback<()>) -> impl IntoView {
-    let state = picked.state;
-    view! {
-        <div class="file-item" data-testid="file-item" data-state=move || match state.get() {
-            FileState::Done(_) => "done",
-            FileState::Failed(_) => "failed",
-            _ => "busy",
-        }>
-            <div class="file-head">
-                <span class="file-name">{picked.name.get_value()}</span>
-                <span class="file-size">{human_size(picked.size)}</span>
-                <button type="button" class="icon-button" aria-label="Bỏ tệp này" data-testid="file-remove"
-                    on:click=move |_| on_remove.run(())>"×"</button>
-            </div>
-            {move || match state.get() {
-                FileState::Reading => view! { <p class="file-status">"Đang đọc và tính mã băm…"</p> }.into_any(),
-                FileState::Uploading(f) => view! {
-                    <div class="file-status">
-                        <progress max="1" value=f.to_string() data-testid="upload-progress"></progress>
-                        <span>{format!("Đang tải lên {}%", (f * 100.0).round())}</span>
-                    </div>
-                }.into_any(),
-                FileState::Done(_) => view! { <p class="file-status file-ok">"Đã tải lên"</p> }.into_any(),
-                FileState::Failed(m) => view! {
-                    <div class="file-status file-bad" role="alert">
-                        <span>{m}</span>
-                        <button type="button" class="btn btn-small btn-secondary" data-testid="file-retry"
-                            on:click=move |_| picked.retry()>"Thử lại"</button>
-                    </div>
-                }.into_any(),
-            }}
-        </div>
-    }
-}
-
 /// "This draft answers …": the received document, named by its number and sender when this user can list the
 /// agency's arrivals.
 #[component]
@@ -661,6 +538,28 @@ fn AnswersNotice(delivery: i64) -> impl IntoView {
                 ),
                 None => "Văn bản trả lời cho một văn bản đến của cơ quan.".to_string(),
             }}
+        </p>
+    }
+}
+
+/// "This draft answers incoming document …": its số đến, sender and trích yếu, with a link back to it.
+#[component]
+fn AnswersIncomingNotice(id: i64) -> impl IntoView {
+    let doc = LocalResource::new(move || async move { api::incoming(id).await.ok() });
+    view! {
+        <p class="alert alert-info" data-testid="answers-incoming-notice">
+            {move || match doc.get().flatten() {
+                Some(d) => format!(
+                    "Văn bản trả lời văn bản đến{} số {} của {}: {}",
+                    d.arrival_number.map(|n| format!(" (số đến {n})")).unwrap_or_default(),
+                    d.code_text,
+                    d.sender_name,
+                    d.subject
+                ),
+                None => "Văn bản trả lời một văn bản đến của cơ quan.".to_string(),
+            }}
+            " "
+            <a href=format!("/van-ban-den/{id}") data-testid="answers-incoming-link">"Xem văn bản đến"</a>
         </p>
     }
 }

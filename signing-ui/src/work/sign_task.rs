@@ -101,30 +101,33 @@ pub fn BusyBar(busy: Busy) -> impl IntoView {
 // ------------------------------------------------------------------------------ files of a document
 
 thread_local! {
-    /// Files by id (their bytes never change): the page view, the signer and the clerk share one download.
-    static FILES: std::cell::RefCell<Vec<(i64, web_sys::Blob)>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Files by address (their bytes never change): the page view, the signer and the clerk share one download.
+    static FILES: std::cell::RefCell<Vec<(String, web_sys::Blob)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// One file of a document as a Blob, downloaded once per page load.
+/// One file of an outgoing document as a Blob, downloaded once per page load.
 pub async fn file_blob(doc_id: i64, file_id: i64) -> Result<web_sys::Blob, String> {
+    blob_at(&shared::api::outgoing_file(doc_id, file_id)).await
+}
+
+/// The file at an API address (of an outgoing or an incoming document) as a Blob, downloaded once per page load.
+pub async fn blob_at(url: &str) -> Result<web_sys::Blob, String> {
     if let Some(b) = FILES.with(|f| {
         f.borrow()
             .iter()
-            .find(|(id, _)| *id == file_id)
+            .find(|(u, _)| u == url)
             .map(|(_, b)| b.clone())
     }) {
         return Ok(b);
     }
-    let bytes = api::file_bytes(doc_id, file_id)
-        .await
-        .map_err(|e| e.message())?;
+    let bytes = api::url_bytes(url).await.map_err(|e| e.message())?;
     let blob = worker::blob_of(&bytes, "application/pdf")?;
     FILES.with(|f| {
         let mut f = f.borrow_mut();
         if f.len() >= 6 {
             f.remove(0);
         }
-        f.push((file_id, blob.clone()));
+        f.push((url.to_string(), blob.clone()));
     });
     Ok(blob)
 }

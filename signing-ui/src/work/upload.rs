@@ -1,7 +1,8 @@
-//! The files of a new draft: read, checked to be PDF, named by their SHA-256 (WebCrypto, in the page) and
-//! uploaded to the content-addressed store (`PUT /api/blobs/{sha256}`) with a progress bar. A file is only
-//! usable in the form once the server has it; the draft itself is created after, so a failed upload leaves
-//! nothing half-saved.
+//! Files chosen in a work form (a new draft, a document received by e-mail or on paper): read, checked to be
+//! PDF, named by their SHA-256 (WebCrypto, in the page) and uploaded to the content-addressed store
+//! (`PUT /api/blobs/{sha256}`) with a progress bar; the drop zone and the file line with its progress. A file
+//! is only usable in the form once the server has it; the document itself is created after, so a failed
+//! upload leaves nothing half-saved.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -177,5 +178,101 @@ async fn put_blob(
                 Err(_) => Err(ClientError::Unreadable(status)),
             }
         }
+    }
+}
+
+/// A zone to drop PDF files on, with a button that opens the file picker.
+#[component]
+pub fn DropZone(
+    multiple: bool,
+    testid: &'static str,
+    on_files: Callback<Vec<web_sys::File>>,
+) -> impl IntoView {
+    let over = RwSignal::new(false);
+    let take = move |list: Option<web_sys::FileList>| {
+        let Some(list) = list else { return };
+        let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        if !files.is_empty() {
+            on_files.run(if multiple {
+                files
+            } else {
+                files.into_iter().take(1).collect()
+            });
+        }
+    };
+    view! {
+        <label
+            class="drop-zone"
+            class:drop-over=move || over.get()
+            data-testid=testid
+            on:dragover=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                over.set(true);
+            }
+            on:dragleave=move |_| over.set(false)
+            on:drop=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                over.set(false);
+                take(ev.data_transfer().and_then(|d| d.files()));
+            }
+        >
+            <input
+                type="file"
+                accept="application/pdf,.pdf"
+                multiple=multiple
+                class="sr-only"
+                data-testid=format!("{testid}-input")
+                on:change=move |ev| {
+                    let input: Option<web_sys::HtmlInputElement> = ev
+                        .target()
+                        .and_then(|t| t.dyn_into().ok());
+                    if let Some(input) = input {
+                        take(input.files());
+                        input.set_value("");
+                    }
+                }
+            />
+            <span class="drop-text">
+                {if multiple { "Kéo thả các tệp PDF vào đây, hoặc " } else { "Kéo thả tệp PDF vào đây, hoặc " }}
+                <span class="drop-pick">"chọn tệp"</span>
+            </span>
+        </label>
+    }
+}
+
+/// One chosen file: name, size, progress or result, and remove (and retry after a failure).
+#[component]
+pub fn FileItem(picked: Picked, on_remove: Callback<()>) -> impl IntoView {
+    let state = picked.state;
+    view! {
+        <div class="file-item" data-testid="file-item" data-state=move || match state.get() {
+            FileState::Done(_) => "done",
+            FileState::Failed(_) => "failed",
+            _ => "busy",
+        }>
+            <div class="file-head">
+                <span class="file-name">{picked.name.get_value()}</span>
+                <span class="file-size">{human_size(picked.size)}</span>
+                <button type="button" class="icon-button" aria-label="Bỏ tệp này" data-testid="file-remove"
+                    on:click=move |_| on_remove.run(())>"×"</button>
+            </div>
+            {move || match state.get() {
+                FileState::Reading => view! { <p class="file-status">"Đang đọc và tính mã băm…"</p> }.into_any(),
+                FileState::Uploading(f) => view! {
+                    <div class="file-status">
+                        <progress max="1" value=f.to_string() data-testid="upload-progress"></progress>
+                        <span>{format!("Đang tải lên {}%", (f * 100.0).round())}</span>
+                    </div>
+                }.into_any(),
+                FileState::Done(_) => view! { <p class="file-status file-ok">"Đã tải lên"</p> }.into_any(),
+                FileState::Failed(m) => view! {
+                    <div class="file-status file-bad" role="alert">
+                        <span>{m}</span>
+                        <button type="button" class="btn btn-small btn-secondary" data-testid="file-retry"
+                            on:click=move |_| picked.retry()>"Thử lại"</button>
+                    </div>
+                }.into_any(),
+            }}
+        </div>
     }
 }

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::outgoing::NumberPlacement;
 
-use super::upload::Picked;
 use crate::work::sign_task::{Busy, PageInfo, PlacementPreview, Rect, inspect};
+use crate::work::upload::Picked;
 
 /// The two boxes, once the main file's first page is known.
 #[derive(Clone, Copy)]

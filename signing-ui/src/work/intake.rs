@@ -1,0 +1,7 @@
+//! `/van-ban-den/moi`: stub.
+use leptos::prelude::*;
+
+#[component]
+pub fn IntakePage() -> impl IntoView {
+    view! { <p>"…"</p> }
+}
