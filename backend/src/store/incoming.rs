@@ -715,11 +715,16 @@ macro_rules! incoming_impl {
                 actor: i64,
                 text: String,
             ) -> shared::outgoing::LiveEvent {
-                let mut agencies = vec![row.agency_id];
-                if let Some(s) = row.sender_agency_id
-                    && row.delivery_id.is_some()
-                {
-                    agencies.push(s);
+                // Work handed to people (a task, an urge) is for them alone; other changes refresh the pages of
+                // the agency and of the sender on the system, whose status view moved.
+                let mut agencies = Vec::new();
+                if !matches!(kind, "task" | "urge") {
+                    agencies.push(row.agency_id);
+                    if let Some(s) = row.sender_agency_id
+                        && row.delivery_id.is_some()
+                    {
+                        agencies.push(s);
+                    }
                 }
                 shared::outgoing::LiveEvent {
                     kind: kind.into(),
@@ -1487,6 +1492,8 @@ macro_rules! incoming_impl {
                 tx.commit().await?;
                 let text = format!("Được giao xử lý: {}", r.subject);
                 self.announce(Self::incoming_event("task", &r, notify, user.id, text)).await;
+                // Lists and the sender's status view refresh (no notification: the text is empty).
+                self.announce(Self::incoming_event("incoming", &r, vec![], user.id, String::new())).await;
                 Ok(())
             }
 
