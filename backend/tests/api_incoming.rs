@@ -656,12 +656,14 @@ async fn refusals_for_wrong_roles_other_agencies_wrong_states_and_delegations(db
     w.db.store
         .create_delegation(
             &w.db.store.get_user(w.leader).await.unwrap(),
-            w.leader,
-            w.deputy,
-            shared::outgoing::CivilDate::parse(&in_days(-10)).unwrap(),
-            shared::outgoing::CivilDate::parse(&in_days(-1)).unwrap(),
-            None,
-            None,
+            vanban::store::incoming::NewDelegation {
+                from_user_id: w.leader,
+                to_user_id: w.deputy,
+                starts_on: shared::outgoing::CivilDate::parse(&in_days(-10)).unwrap(),
+                ends_on: shared::outgoing::CivilDate::parse(&in_days(-1)).unwrap(),
+                signing: None,
+                reason: None,
+            },
         )
         .await
         .unwrap();

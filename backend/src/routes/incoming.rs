@@ -28,7 +28,7 @@ use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiQuery, IdPath};
 use crate::routes::outgoing::read_blob;
 use crate::signing;
-use crate::store::incoming::{NewAssignment, NewIncoming};
+use crate::store::incoming::{NewAssignment, NewDelegation, NewIncoming};
 use crate::store::now_ms;
 use crate::store::outgoing::NewFile;
 
@@ -471,12 +471,14 @@ pub async fn create_delegation(
         .store
         .create_delegation(
             user,
-            req.from_user_id.unwrap_or(user.id),
-            req.to_user_id,
-            req.starts_on,
-            req.ends_on,
-            req.signing,
-            reason,
+            NewDelegation {
+                from_user_id: req.from_user_id.unwrap_or(user.id),
+                to_user_id: req.to_user_id,
+                starts_on: req.starts_on,
+                ends_on: req.ends_on,
+                signing: req.signing,
+                reason,
+            },
         )
         .await?;
     Ok((

@@ -38,6 +38,17 @@ pub struct NewIncoming {
     pub note: Option<String>,
 }
 
+/// A delegation, validated: `from_user_id` hands assigning (and signing under `signing`) to `to_user_id`.
+#[derive(Debug, Clone)]
+pub struct NewDelegation {
+    pub from_user_id: i64,
+    pub to_user_id: i64,
+    pub starts_on: CivilDate,
+    pub ends_on: CivilDate,
+    pub signing: Option<SigningCapacity>,
+    pub reason: Option<String>,
+}
+
 /// An assignment line with its target resolved.
 #[derive(Debug, Clone)]
 pub struct NewAssignment {
@@ -135,16 +146,7 @@ pub trait IncomingStore {
         reason: Option<String>,
     ) -> StoreResult<()>;
 
-    async fn create_delegation(
-        &self,
-        user: &UserDto,
-        from_user_id: i64,
-        to_user_id: i64,
-        starts_on: CivilDate,
-        ends_on: CivilDate,
-        signing: Option<SigningCapacity>,
-        reason: Option<String>,
-    ) -> StoreResult<i64>;
+    async fn create_delegation(&self, user: &UserDto, d: NewDelegation) -> StoreResult<i64>;
 
     async fn list_delegations(&self, user: &UserDto) -> StoreResult<Vec<DelegationDto>>;
 
@@ -1928,13 +1930,9 @@ macro_rules! incoming_impl {
             async fn create_delegation(
                 &self,
                 user: &shared::user::UserDto,
-                from_user_id: i64,
-                to_user_id: i64,
-                starts_on: shared::outgoing::CivilDate,
-                ends_on: shared::outgoing::CivilDate,
-                signing: Option<shared::outgoing::SigningCapacity>,
-                reason: Option<String>,
+                d: $crate::store::incoming::NewDelegation,
             ) -> $crate::store::StoreResult<i64> {
+                let $crate::store::incoming::NewDelegation { from_user_id, to_user_id, starts_on, ends_on, signing, reason } = d;
                 use shared::role::Role;
                 let admin = user.has_role(Role::AgencyAdmin) || user.has_role(Role::SystemAdmin);
                 if from_user_id != user.id && !admin {
