@@ -96,7 +96,7 @@ test('an administrator creates an official who must change the password and then
   // Each section answers: the outgoing list (empty for a newcomer), the incoming page (an official's documents
   // come by assignment), and the sections still to be built.
   const sections = [
-    ['nav-incoming', '10-van-ban-den', 'arrivals-not-clerk'],
+    ['nav-incoming', '10-van-ban-den', 'incoming-empty'],
     ['nav-outgoing', '11-van-ban-di', 'outgoing-empty'],
     ['nav-records', '12-ho-so', 'page-placeholder'],
     ['nav-reports', '13-bao-cao', 'page-placeholder'],
