@@ -118,7 +118,7 @@ async fn number_seal_issue(
 }
 
 /// Whether a key looks like the seal of `agency` (its certificate names the agency).
-fn is_seal_of(k: &KeySummary, agency: &str) -> bool {
+pub(crate) fn is_seal_of(k: &KeySummary, agency: &str) -> bool {
     let norm = |s: &str| s.trim().to_lowercase();
     let a = norm(agency);
     [Some(&k.label), k.organization.as_ref()]

@@ -20,7 +20,7 @@ use wasm_bindgen::JsCast;
 use self::pickers::{AgencyPicker, ExternalRow, ExternalRows, ReviewerPicker, person_label};
 use super::form::{Errors, Field, fields_of};
 use super::list::{error_panel, loading};
-use super::upload::{DropZone, FileItem, FileState, Picked};
+use super::upload::{FilePickers, FileState, Picked};
 use crate::api::{self, ClientError};
 
 /// What the form needs from the server.
@@ -351,7 +351,7 @@ fn DraftForm(
             {answers_incoming.map(|id| view! { <AnswersIncomingNotice id /> })}
             <fieldset class="form-section">
                 <legend>"Tệp văn bản"</legend>
-                <Files form errors />
+                <FilePickers main=form.main attachments=form.attachments errors main_label="Văn bản chính (PDF)" />
                 <placement::NumberPlacementPicker main=form.main boxes=form.boxes />
             </fieldset>
             <fieldset class="form-section">
@@ -463,60 +463,6 @@ fn DraftForm(
 
 fn is_settled(s: &FileState) -> bool {
     matches!(s, FileState::Done(_) | FileState::Failed(_))
-}
-
-/// The main file and the attachments: a drop zone and a picker each, and each file's progress.
-#[component]
-fn Files(form: Form, errors: RwSignal<Errors>) -> impl IntoView {
-    let next = StoredValue::new(0u32);
-    // A file's signals belong to the form, not to the drop zone that received it (which goes away).
-    let owner = Owner::current().expect("a component has an owner");
-    let start = move |owner: &Owner, file: web_sys::File| {
-        let key = next.get_value() + 1;
-        next.set_value(key);
-        owner.with(|| Picked::start(key, file))
-    };
-    let main_owner = owner.clone();
-    let on_main = Callback::new(move |files: Vec<web_sys::File>| {
-        if let Some(f) = files.into_iter().next() {
-            form.main.set(Some(start(&main_owner, f)));
-            errors.update(|e| {
-                e.remove("main_file");
-            });
-        }
-    });
-    let on_attachments = Callback::new(move |files: Vec<web_sys::File>| {
-        let picked: Vec<Picked> = files.into_iter().map(|f| start(&owner, f)).collect();
-        form.attachments.update(|a| a.extend(picked));
-        errors.update(|e| {
-            e.remove("attachments");
-        });
-    });
-    let error = move |field: &'static str| {
-        move || {
-            errors.with(|e| e.get(field).cloned()).map(|m| {
-                view! { <p class="field-error" data-testid=format!("error-{field}")>{m}</p> }
-            })
-        }
-    };
-    view! {
-        <div class="field">
-            <span class="field-label">"Văn bản chính (PDF)" <span class="req" aria-hidden="true">" *"</span></span>
-            {move || match form.main.get() {
-                Some(p) => view! { <FileItem picked=p on_remove=Callback::new(move |()| form.main.set(None)) /> }.into_any(),
-                None => view! { <DropZone multiple=false testid="main-drop" on_files=on_main /> }.into_any(),
-            }}
-            {error("main_file")}
-        </div>
-        <div class="field">
-            <span class="field-label">"Phụ lục, tài liệu kèm theo (PDF)"</span>
-            <For each=move || form.attachments.get() key=|p| p.key let:p>
-                <FileItem picked=p on_remove=Callback::new(move |()| form.attachments.update(|a| a.retain(|x| x.key != p.key))) />
-            </For>
-            <DropZone multiple=true testid="attachment-drop" on_files=on_attachments />
-            {error("attachments")}
-        </div>
-    }
 }
 
 /// "This draft answers …": the received document, named by its number and sender when this user can list the

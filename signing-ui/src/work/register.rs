@@ -1,7 +1,9 @@
-//! `/so-van-ban`: the outgoing register (sổ văn bản đi) of the agency for a year, with the 10 columns of NĐ 30
-//! Phụ lục IV, a filter (without diacritics too), each line opening its document, and a printable page.
+//! `/so-van-ban`: the agency's registers for a year — sổ văn bản đi and sổ văn bản đến, each with its 10
+//! columns of NĐ 30 Phụ lục IV — with a filter (without diacritics too), each line opening its document, and a
+//! printable page.
 
 use leptos::prelude::*;
+use shared::incoming::IncomingRegisterRow;
 use shared::outgoing::{CivilDate, OutgoingRegisterRow, RegisterDto};
 use shared::text::fold_for_search;
 use shared::time::Timestamp;
@@ -9,7 +11,21 @@ use shared::time::Timestamp;
 use super::list::{error_panel, loading, refetch_on_live};
 use crate::api;
 
-/// The 10 columns, in order.
+/// The 10 columns of the incoming register, in order.
+const INCOMING_COLUMNS: [&str; 10] = [
+    "Ngày đến",
+    "Số đến",
+    "Tác giả",
+    "Số, ký hiệu",
+    "Ngày tháng",
+    "Tên loại và trích yếu",
+    "Đơn vị hoặc người nhận",
+    "Ngày chuyển",
+    "Ký nhận",
+    "Ghi chú",
+];
+
+/// The 10 columns of the outgoing register, in order.
 const COLUMNS: [&str; 10] = [
     "Số, ký hiệu",
     "Ngày tháng",
@@ -30,22 +46,22 @@ fn this_year() -> i32 {
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let registers = LocalResource::new(|| async {
-        api::registers().await.map(|all| {
-            all.into_iter()
-                .filter(|r| r.direction == "outgoing")
-                .collect::<Vec<_>>()
+        api::registers().await.map(|mut all| {
+            // The outgoing registers first, as before; then the incoming ones.
+            all.sort_by_key(|r| (r.direction != "outgoing", r.id));
+            all
         })
     });
     view! {
         <section class="page work-page register-page">
             <header class="page-header">
-                <h1>"Sổ văn bản đi"</h1>
+                <h1>"Sổ văn bản"</h1>
             </header>
             {move || match registers.get() {
                 None => loading(),
                 Some(Err(e)) => error_panel(e.message(), move || registers.refetch()),
                 Some(Ok(list)) if list.is_empty() => view! {
-                    <p class="empty" data-testid="register-empty">"Cơ quan chưa có sổ văn bản đi."</p>
+                    <p class="empty" data-testid="register-empty">"Cơ quan chưa có sổ văn bản."</p>
                 }
                 .into_any(),
                 Some(Ok(list)) => view! { <RegisterView registers=list /> }.into_any(),
@@ -62,10 +78,33 @@ fn RegisterView(registers: Vec<RegisterDto>) -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let version = RwSignal::new(0u32);
     refetch_on_live(version);
+    let incoming_ids: Vec<i64> = registers
+        .iter()
+        .filter(|r| r.direction == "incoming")
+        .map(|r| r.id)
+        .collect();
+    let incoming = Memo::new(move |_| incoming_ids.contains(&register.get()));
     let entries = LocalResource::new(move || {
         let (id, y) = (register.get(), year.get());
         version.track();
-        api::register_entries(id, Some(y))
+        let incoming = incoming.get();
+        async move {
+            if incoming {
+                return None;
+            }
+            Some(api::register_entries(id, Some(y)).await)
+        }
+    });
+    let incoming_entries = LocalResource::new(move || {
+        let (id, y) = (register.get(), year.get());
+        version.track();
+        let incoming = incoming.get();
+        async move {
+            if !incoming {
+                return None;
+            }
+            Some(api::incoming_register_entries(id, Some(y)).await)
+        }
     });
     let matches = move |row: &OutgoingRegisterRow, q: &str| {
         q.is_empty()
@@ -105,8 +144,10 @@ fn RegisterView(registers: Vec<RegisterDto>) -> impl IntoView {
     };
     let table = move || match entries.get() {
         None => loading(),
-        Some(Err(e)) => error_panel(e.message(), move || entries.refetch()),
-        Some(Ok(data)) => {
+        // An incoming register: the other table.
+        Some(None) => view! { <IncomingTable entries=incoming_entries filter /> }.into_any(),
+        Some(Some(Err(e))) => error_panel(e.message(), move || entries.refetch()),
+        Some(Some(Ok(data))) => {
             let q = fold_for_search(filter.get().trim());
             let total = data.rows.len();
             let rows: Vec<OutgoingRegisterRow> =
@@ -160,7 +201,15 @@ fn RegisterView(registers: Vec<RegisterDto>) -> impl IntoView {
                 >
                     {registers
                         .iter()
-                        .map(|r| view! { <option value=r.id.to_string()>{r.name.clone()}</option> })
+                        .map(|r| {
+                            let kind = if r.direction == "incoming" { "Sổ văn bản đến" } else { "Sổ văn bản đi" };
+                            let text = if r.name.to_lowercase().starts_with(&kind.to_lowercase()) {
+                                r.name.clone()
+                            } else {
+                                format!("{kind} — {}", r.name)
+                            };
+                            view! { <option value=r.id.to_string()>{text}</option> }
+                        })
                         .collect_view()}
                 </select>
             </div>
@@ -187,7 +236,7 @@ fn RegisterView(registers: Vec<RegisterDto>) -> impl IntoView {
                 <input
                     id="register-filter"
                     type="search"
-                    placeholder="Số, trích yếu, người ký, nơi nhận…"
+                    placeholder=move || if incoming.get() { "Số đến, tác giả, số ký hiệu, trích yếu…" } else { "Số, trích yếu, người ký, nơi nhận…" }
                     data-testid="register-filter"
                     prop:value=move || filter.get()
                     on:input=move |ev| filter.set(event_target_value(&ev))
@@ -207,5 +256,88 @@ fn RegisterView(registers: Vec<RegisterDto>) -> impl IntoView {
             </button>
         </div>
         {table}
+    }
+}
+
+/// The incoming register's table (sổ đăng ký văn bản đến).
+#[component]
+fn IncomingTable(
+    entries: LocalResource<Option<api::ApiResult<shared::incoming::IncomingRegisterResponse>>>,
+    filter: RwSignal<String>,
+) -> impl IntoView {
+    let matches = |row: &IncomingRegisterRow, q: &str| {
+        q.is_empty()
+            || [
+                &row.arrival_number.to_string(),
+                &row.sender_name,
+                &row.code_text,
+                &row.subject,
+                &row.recipients,
+                &row.note,
+            ]
+            .iter()
+            .any(|s| fold_for_search(s).contains(q))
+            || fold_for_search(row.doc_type.name()).contains(q)
+    };
+    let row_view = |row: IncomingRegisterRow| {
+        let href = format!("/van-ban-den/{}", row.incoming_id);
+        let c = INCOMING_COLUMNS;
+        view! {
+            <tr data-testid="register-row" data-id=row.incoming_id>
+                <td data-label=c[0] class="nowrap">{row.received_at.to_display_vn()}</td>
+                <td data-label=c[1] class="num">
+                    <a href=href.clone() class="doc-link" data-testid="register-link"><strong>{row.arrival_number}</strong></a>
+                </td>
+                <td data-label=c[2]>{row.sender_name}</td>
+                <td data-label=c[3]>{row.code_text}</td>
+                <td data-label=c[4] class="nowrap">{row.issued_date.display()}</td>
+                <td data-label=c[5]>
+                    <a href=href class="doc-link register-subject">{format!("{} {}", row.doc_type.name(), row.subject)}</a>
+                </td>
+                <td data-label=c[6] class="pre-line">{row.recipients}</td>
+                <td data-label=c[7] class="nowrap">{row.forwarded_at.map(|t| t.to_display_vn()).unwrap_or_default()}</td>
+                <td data-label=c[8]>{row.received_by.unwrap_or_default()}</td>
+                <td data-label=c[9] class="pre-line">{row.note}</td>
+            </tr>
+        }
+    };
+    move || match entries.get() {
+        None | Some(None) => loading(),
+        Some(Some(Err(e))) => error_panel(e.message(), move || entries.refetch()),
+        Some(Some(Ok(data))) => {
+            let q = fold_for_search(filter.get().trim());
+            let total = data.rows.len();
+            let rows: Vec<IncomingRegisterRow> =
+                data.rows.into_iter().filter(|r| matches(r, &q)).collect();
+            let caption = format!("{} — năm {}", data.register.name, data.year);
+            if rows.is_empty() {
+                let text = if total == 0 {
+                    format!("Năm {} chưa có văn bản đến nào vào sổ.", data.year)
+                } else {
+                    "Không có dòng nào khớp với nội dung tìm.".to_string()
+                };
+                return view! { <p class="empty" data-testid="register-rows-empty">{text}</p> }
+                    .into_any();
+            }
+            view! {
+                <p class="count no-print">
+                    {if rows.len() == total {
+                        format!("{total} văn bản")
+                    } else {
+                        format!("{} trong {total} văn bản", rows.len())
+                    }}
+                </p>
+                <div class="table-wrap">
+                    <table class="data-table responsive register-table" data-testid="register-table" data-direction="incoming">
+                        <caption class="print-only">{caption}</caption>
+                        <thead>
+                            <tr>{INCOMING_COLUMNS.iter().map(|c| view! { <th>{*c}</th> }).collect_view()}</tr>
+                        </thead>
+                        <tbody>{rows.into_iter().map(row_view).collect_view()}</tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        }
     }
 }

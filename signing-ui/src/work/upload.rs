@@ -276,3 +276,64 @@ pub fn FileItem(picked: Picked, on_remove: Callback<()>) -> impl IntoView {
         </div>
     }
 }
+
+/// The main file and the attachments of a form: a drop zone and a picker each, and each file's progress.
+#[component]
+pub fn FilePickers(
+    main: RwSignal<Option<Picked>>,
+    attachments: RwSignal<Vec<Picked>>,
+    errors: RwSignal<crate::work::form::Errors>,
+    #[prop(into)] main_label: Signal<&'static str>,
+    #[prop(default = "main-drop")] main_testid: &'static str,
+    #[prop(default = "attachment-drop")] attachment_testid: &'static str,
+) -> impl IntoView {
+    let next = StoredValue::new(0u32);
+    // A file's signals belong to the form, not to the drop zone that received it (which goes away).
+    let owner = Owner::current().expect("a component has an owner");
+    let start = move |owner: &Owner, file: web_sys::File| {
+        let key = next.get_value() + 1;
+        next.set_value(key);
+        owner.with(|| Picked::start(key, file))
+    };
+    let main_owner = owner.clone();
+    let on_main = Callback::new(move |files: Vec<web_sys::File>| {
+        if let Some(f) = files.into_iter().next() {
+            main.set(Some(start(&main_owner, f)));
+            errors.update(|e| {
+                e.remove("main_file");
+            });
+        }
+    });
+    let on_attachments = Callback::new(move |files: Vec<web_sys::File>| {
+        let picked: Vec<Picked> = files.into_iter().map(|f| start(&owner, f)).collect();
+        attachments.update(|a| a.extend(picked));
+        errors.update(|e| {
+            e.remove("attachments");
+        });
+    });
+    let error = move |field: &'static str| {
+        move || {
+            errors.with(|e| e.get(field).cloned()).map(|m| {
+                view! { <p class="field-error" data-testid=format!("error-{field}")>{m}</p> }
+            })
+        }
+    };
+    view! {
+        <div class="field">
+            <span class="field-label">{move || main_label.get()} <span class="req" aria-hidden="true">" *"</span></span>
+            {move || match main.get() {
+                Some(p) => view! { <FileItem picked=p on_remove=Callback::new(move |()| main.set(None)) /> }.into_any(),
+                None => view! { <DropZone multiple=false testid=main_testid on_files=on_main /> }.into_any(),
+            }}
+            {error("main_file")}
+        </div>
+        <div class="field">
+            <span class="field-label">"Phụ lục, tài liệu kèm theo (PDF)"</span>
+            <For each=move || attachments.get() key=|p| p.key let:p>
+                <FileItem picked=p on_remove=Callback::new(move |()| attachments.update(|a| a.retain(|x| x.key != p.key))) />
+            </For>
+            <DropZone multiple=true testid=attachment_testid on_files=on_attachments />
+            {error("attachments")}
+        </div>
+    }
+}
