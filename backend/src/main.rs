@@ -89,6 +89,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Benchmark data (docs/BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        command: cli::bench::BenchCommand,
+    },
     /// Seed the demo province (skipped when already there).
     SeedDemo {
         #[command(flatten)]
@@ -213,6 +218,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Bench { command } => cli::bench::run(command).await?,
         Command::SeedDemo { db, demo_password } => {
             let store = open_store(&db).await?;
             seed(store.as_ref(), demo_password).await?;
