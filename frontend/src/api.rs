@@ -10,6 +10,7 @@ use shared::agency::{AgencyDto, CreateUnitRequest, UnitDto, UpdateUnitRequest};
 use shared::api;
 use shared::audit::AuditListResponse;
 use shared::auth::{ChangePasswordRequest, LoginRequest, SessionResponse};
+use shared::incoming::IncomingCounts;
 use shared::outgoing::OutgoingCounts;
 use shared::user::{
     CreateUserRequest, TemporaryPasswordResponse, UpdateUserRequest, UserDto, UserListResponse,
@@ -150,6 +151,11 @@ impl Api {
     /// `GET /api/outgoing/counts`: the navigation counters.
     pub async fn outgoing_counts(&self) -> ApiResult<OutgoingCounts> {
         self.read(Request::get(api::OUTGOING_COUNTS).build()).await
+    }
+
+    /// `GET /api/incoming/counts`: the counters of "Văn bản đến".
+    pub async fn incoming_counts(&self) -> ApiResult<IncomingCounts> {
+        self.read(Request::get(api::INCOMING_COUNTS).build()).await
     }
 
     // --- audit log ---

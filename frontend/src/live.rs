@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Deserialize;
+use shared::incoming::IncomingCounts;
 use shared::outgoing::OutgoingCounts;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -14,7 +15,9 @@ use crate::api::Api;
 use crate::components::toast::Toast;
 
 /// The event names the server sends (`shared::outgoing::LiveEvent::kind`, and `resync` after a lag).
-const EVENT_NAMES: [&str; 5] = ["task", "arrival", "delivery", "outgoing", "resync"];
+const EVENT_NAMES: [&str; 7] = [
+    "task", "arrival", "delivery", "outgoing", "incoming", "urge", "resync",
+];
 /// The window event work pages listen to.
 pub const PAGE_EVENT: &str = "vanban-live";
 /// How long a notification stays unless dismissed.
@@ -26,6 +29,9 @@ const MAX_TOASTS: usize = 4;
 struct EventData {
     #[serde(default)]
     outgoing_id: Option<i64>,
+    /// A received document (its page is `/van-ban-den/{id}`).
+    #[serde(default)]
+    incoming_id: Option<i64>,
     #[serde(default)]
     text: Option<String>,
     /// The user's own change: counters refresh, no notification.
@@ -45,22 +51,39 @@ impl Drop for Live {
     }
 }
 
+/// The navigation counters of both directions.
+#[derive(Clone, Copy)]
+pub struct Counts {
+    pub outgoing: RwSignal<OutgoingCounts>,
+    pub incoming: RwSignal<IncomingCounts>,
+}
+
+impl Default for Counts {
+    fn default() -> Self {
+        Self {
+            outgoing: RwSignal::new(OutgoingCounts::default()),
+            incoming: RwSignal::new(IncomingCounts::default()),
+        }
+    }
+}
+
 /// Fetches the counters into `counts`.
-pub fn refresh_counts(api: Api, counts: RwSignal<OutgoingCounts>) {
+pub fn refresh_counts(api: Api, counts: Counts) {
+    // A failed refresh keeps the last counters; the next event tries again.
     spawn_local(async move {
-        // A failed refresh keeps the last counters; the next event tries again.
         if let Ok(c) = api.outgoing_counts().await {
-            counts.try_set(c);
+            counts.outgoing.try_set(c);
+        }
+    });
+    spawn_local(async move {
+        if let Ok(c) = api.incoming_counts().await {
+            counts.incoming.try_set(c);
         }
     });
 }
 
 /// Opens the event stream (and fetches the counters once).
-pub fn start(
-    api: Api,
-    counts: RwSignal<OutgoingCounts>,
-    toasts: RwSignal<Vec<Toast>>,
-) -> Option<Live> {
+pub fn start(api: Api, counts: Counts, toasts: RwSignal<Vec<Toast>>) -> Option<Live> {
     refresh_counts(api, counts);
     let source = web_sys::EventSource::new(shared::api::EVENTS).ok()?;
     let next_id = StoredValue::new(0u64);
@@ -78,6 +101,7 @@ pub fn start(
                 .and_then(|d| serde_json::from_str::<EventData>(&d).ok());
             let Some(EventData {
                 outgoing_id,
+                incoming_id,
                 text: Some(text),
                 own: false,
             }) = data
@@ -93,7 +117,13 @@ pub fn start(
                 v.push(Toast {
                     id,
                     text,
-                    href: outgoing_id.map(|o| format!("/van-ban-di/{o}")),
+                    href: match (incoming_id, outgoing_id) {
+                        (Some(i), _) => Some(format!("/van-ban-den/{i}")),
+                        (None, Some(o)) if o > 0 => Some(format!("/van-ban-di/{o}")),
+                        _ => None,
+                    },
+                    // Đôn đốc: a leader presses for this work.
+                    urgent: e.type_() == "urge",
                 });
                 if v.len() > MAX_TOASTS {
                     v.remove(0);

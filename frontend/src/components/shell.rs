@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
+use shared::incoming::{IncomingBucket, IncomingCounts};
 use shared::outgoing::{OutgoingBucket, OutgoingCounts};
 use shared::role::Role;
 use shared::user::UserDto;
@@ -12,13 +13,23 @@ use shared::user::UserDto;
 pub const PRODUCT_NAME: &str = "vanban";
 pub const PRODUCT_TAGLINE: &str = "Hệ thống quản lý văn bản và điều hành";
 
+/// Who sees an entry of the navigation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Everyone,
+    Admins,
+    /// Agency and unit leaders.
+    Leaders,
+    LeadersAndAdmins,
+}
+
 /// One entry of the left navigation.
 struct NavItem {
     href: &'static str,
     label: &'static str,
     testid: &'static str,
     icon: &'static str,
-    admin_only: bool,
+    who: Who,
     /// The counter shown beside the label, if any (e.g. arrivals waiting for the clerk).
     count: Option<Counter>,
     /// Only people with this role see the counter.
@@ -87,6 +98,67 @@ pub fn default_bucket(roles: &[Role]) -> OutgoingBucket {
     }
 }
 
+type IncomingCounter = fn(&IncomingCounts) -> i64;
+
+/// One bucket of "Văn bản đến" (DESIGN §6): `/van-ban-den?muc=<code>`.
+pub struct IncomingLink {
+    pub bucket: IncomingBucket,
+    count: Option<IncomingCounter>,
+    /// Who sees it (besides anyone whose counter for it is not zero).
+    roles: &'static [Role],
+}
+
+const HANDLERS: &[Role] = &[Role::Official, Role::UnitLeader, Role::AgencyLeader];
+
+pub const INCOMING_BUCKETS: [IncomingLink; 7] = [
+    IncomingLink {
+        bucket: IncomingBucket::ToRegister,
+        count: Some(|c| c.to_register),
+        roles: &[Role::Clerk],
+    },
+    IncomingLink {
+        bucket: IncomingBucket::ToAssign,
+        count: Some(|c| c.to_assign),
+        roles: &[Role::AgencyLeader, Role::UnitLeader],
+    },
+    IncomingLink {
+        bucket: IncomingBucket::Pending,
+        count: Some(|c| c.pending),
+        roles: HANDLERS,
+    },
+    IncomingLink {
+        bucket: IncomingBucket::Processing,
+        count: Some(|c| c.processing),
+        roles: HANDLERS,
+    },
+    IncomingLink {
+        bucket: IncomingBucket::Done,
+        count: None,
+        roles: HANDLERS,
+    },
+    IncomingLink {
+        bucket: IncomingBucket::Inform,
+        count: Some(|c| c.inform),
+        roles: HANDLERS,
+    },
+    IncomingLink {
+        bucket: IncomingBucket::All,
+        count: None,
+        roles: &[Role::Clerk, Role::AgencyLeader],
+    },
+];
+
+/// The bucket `/van-ban-den` opens on for someone with these roles.
+pub fn default_incoming_bucket(roles: &[Role]) -> IncomingBucket {
+    if roles.contains(&Role::Clerk) {
+        IncomingBucket::ToRegister
+    } else if roles.contains(&Role::AgencyLeader) || roles.contains(&Role::UnitLeader) {
+        IncomingBucket::ToAssign
+    } else {
+        IncomingBucket::Pending
+    }
+}
+
 /// A small number beside a navigation label; nothing when zero.
 fn counter(n: Signal<i64>, testid: (&'static str, &'static str)) -> impl IntoView {
     let testid = format!("{}{}", testid.0, testid.1);
@@ -102,13 +174,13 @@ fn counter(n: Signal<i64>, testid: (&'static str, &'static str)) -> impl IntoVie
     }
 }
 
-const NAV: [NavItem; 8] = [
+const NAV: [NavItem; 10] = [
     NavItem {
         href: "/",
         label: "Trang chủ",
         testid: "nav-home",
         icon: "⌂",
-        admin_only: false,
+        who: Who::Everyone,
         count: None,
         count_role: None,
     },
@@ -117,16 +189,25 @@ const NAV: [NavItem; 8] = [
         label: "Văn bản đến",
         testid: "nav-incoming",
         icon: "↘",
-        admin_only: false,
-        count: Some(|c| c.arrived),
-        count_role: Some(Role::Clerk),
+        who: Who::Everyone,
+        count: None,
+        count_role: None,
     },
     NavItem {
         href: "/van-ban-di",
         label: "Văn bản đi",
         testid: "nav-outgoing",
         icon: "↗",
-        admin_only: false,
+        who: Who::Everyone,
+        count: None,
+        count_role: None,
+    },
+    NavItem {
+        href: "/bang-theo-doi",
+        label: "Bảng theo dõi",
+        testid: "nav-dashboard",
+        icon: "◔",
+        who: Who::Leaders,
         count: None,
         count_role: None,
     },
@@ -135,7 +216,7 @@ const NAV: [NavItem; 8] = [
         label: "Sổ văn bản",
         testid: "nav-register",
         icon: "☰",
-        admin_only: false,
+        who: Who::Everyone,
         count: None,
         count_role: None,
     },
@@ -144,7 +225,7 @@ const NAV: [NavItem; 8] = [
         label: "Hồ sơ",
         testid: "nav-records",
         icon: "▤",
-        admin_only: false,
+        who: Who::Everyone,
         count: None,
         count_role: None,
     },
@@ -153,7 +234,7 @@ const NAV: [NavItem; 8] = [
         label: "Báo cáo",
         testid: "nav-reports",
         icon: "▥",
-        admin_only: false,
+        who: Who::Everyone,
         count: None,
         count_role: None,
     },
@@ -162,7 +243,16 @@ const NAV: [NavItem; 8] = [
         label: "Chữ ký số",
         testid: "nav-signing",
         icon: "✎",
-        admin_only: false,
+        who: Who::Everyone,
+        count: None,
+        count_role: None,
+    },
+    NavItem {
+        href: "/uy-quyen",
+        label: "Ủy quyền",
+        testid: "nav-delegations",
+        icon: "⇄",
+        who: Who::LeadersAndAdmins,
         count: None,
         count_role: None,
     },
@@ -171,7 +261,7 @@ const NAV: [NavItem; 8] = [
         label: "Quản trị",
         testid: "nav-admin",
         icon: "⚙",
-        admin_only: true,
+        who: Who::Admins,
         count: None,
         count_role: None,
     },
@@ -184,6 +274,8 @@ pub fn Shell(
     is_admin: Signal<bool>,
     /// The navigation counters, kept fresh by the live events.
     counts: Signal<OutgoingCounts>,
+    /// The counters of "Văn bản đến".
+    incoming: Signal<IncomingCounts>,
     on_logout: Callback<()>,
     logout_pending: Signal<bool>,
     logout_error: Signal<Option<String>>,
@@ -244,22 +336,78 @@ pub fn Shell(
         .collect_view();
     let mut bucket_links = Some(bucket_links);
 
+    let current_incoming = Memo::new(move |_| {
+        if location.pathname.get() != "/van-ban-den" {
+            return None;
+        }
+        match location.query.with(|q| q.get("muc")) {
+            Some(code) => IncomingBucket::from_code(&code),
+            None => user.with(|u| u.as_ref().map(|u| default_incoming_bucket(&u.roles))),
+        }
+    });
+    let incoming_links = INCOMING_BUCKETS
+        .iter()
+        .map(|b| {
+            let code = b.bucket.code();
+            let n = Signal::derive(move || b.count.map_or(0, |f| incoming.with(f)));
+            let visible = move || b.roles.iter().any(|r| has_role(*r)) || n.get() > 0;
+            // Chờ xử lý carries how many of the user's open assignments are overdue, in red.
+            let overdue = (b.bucket == IncomingBucket::Pending).then_some({
+                move || {
+                    let late = incoming.with(|c| c.overdue);
+                    (late > 0).then(|| {
+                        view! {
+                            <span class="nav-overdue" data-testid="nav-overdue" title="Việc quá hạn xử lý">
+                                {format!("{late} quá hạn")}
+                            </span>
+                        }
+                    })
+                }
+            });
+            view! {
+                <Show when=visible>
+                    <li>
+                        <a
+                            href=format!("/van-ban-den?muc={code}")
+                            class="nav-link nav-sublink"
+                            data-testid=format!("nav-incoming-{code}")
+                            aria-current=move || (current_incoming.get() == Some(b.bucket)).then_some("page")
+                        >
+                            <span>{b.bucket.label()}</span>
+                            {overdue}
+                            {b.count.map(|_| counter(n, ("nav-incoming-count-", code)))}
+                        </a>
+                    </li>
+                </Show>
+            }
+        })
+        .collect_view();
+    let mut incoming_links = Some(incoming_links);
+    let is_leader = move || has_role(Role::AgencyLeader) || has_role(Role::UnitLeader);
+
     let nav_items = NAV
         .iter()
         .map(|item| {
             let exact = item.href == "/";
-            let visible = move || !item.admin_only || is_admin.get();
+            let visible = move || match item.who {
+                Who::Everyone => true,
+                Who::Admins => is_admin.get(),
+                Who::Leaders => is_leader(),
+                Who::LeadersAndAdmins => is_leader() || is_admin.get(),
+            };
             let count = item.count.map(|f| {
                 let n = Signal::derive(move || {
                     if item.count_role.is_none_or(has_role) { counts.with(f) } else { 0 }
                 });
                 (n, (item.testid, "-count"))
             });
-            // "Văn bản đi" carries its buckets below it.
-            let subs = (item.href == "/van-ban-di")
-                .then(|| bucket_links.take())
-                .flatten()
-                .map(|links| view! { <ul class="nav-sub">{links}</ul> });
+            // "Văn bản đến" and "Văn bản đi" carry their buckets below them.
+            let subs = match item.href {
+                "/van-ban-den" => incoming_links.take().map(|l| l.into_any()),
+                "/van-ban-di" => bucket_links.take().map(|l| l.into_any()),
+                _ => None,
+            }
+            .map(|links| view! { <ul class="nav-sub">{links}</ul> });
             view! {
                 <Show when=visible>
                     <li>

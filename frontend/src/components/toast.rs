@@ -10,6 +10,8 @@ pub struct Toast {
     pub text: String,
     /// Where "Mở văn bản" leads.
     pub href: Option<String>,
+    /// An urge (đôn đốc): shown in red.
+    pub urgent: bool,
 }
 
 /// The notifications of `items`, newest last; dismissing one removes it from `items`.
@@ -19,7 +21,7 @@ pub fn Toasts(items: RwSignal<Vec<Toast>>) -> impl IntoView {
     view! {
         <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
             {move || items.get().into_iter().map(|toast| view! {
-                <div class="toast" data-testid="toast">
+                <div class="toast" class:toast-urgent=toast.urgent data-testid="toast" data-urgent=toast.urgent.to_string()>
                     <p class="toast-text">{toast.text.clone()}</p>
                     <div class="toast-actions">
                         {toast

@@ -47,7 +47,7 @@ pub fn SignedInLayout() -> impl IntoView {
     let user = Signal::derive(move || session.user());
 
     // Counters and notifications, live while the session is ready (closed on sign-out).
-    let counts = RwSignal::new(shared::outgoing::OutgoingCounts::default());
+    let counts = live::Counts::default();
     let toasts = RwSignal::new(Vec::<Toast>::new());
     let events = StoredValue::new_local(None::<live::Live>);
     Effect::new(move |_| {
@@ -69,7 +69,8 @@ pub fn SignedInLayout() -> impl IntoView {
             <Shell
                 user
                 is_admin
-                counts=counts.into()
+                counts=counts.outgoing.into()
+                incoming=counts.incoming.into()
                 on_logout=Callback::new(move |()| {
                     logout.dispatch(());
                 })
