@@ -16,6 +16,7 @@ use crate::pages::login::LoginPage;
 use crate::pages::sections::{NotFoundPage, RecordsPage, ReportsPage};
 use crate::pages::signed_in::SignedInLayout;
 use crate::pages::signing::SigningPage;
+use crate::pages::work::{DashboardRoute, DelegationsRoute, HandoverRoute};
 use crate::pages::work::{
     IncomingDocRoute, IncomingListRoute, IncomingNewRoute, OutgoingDocRoute, OutgoingListRoute,
     OutgoingNewRoute, RegisterRoute,
@@ -56,6 +57,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("van-ban-di/moi") view=OutgoingNewRoute />
                     <Route path=path!("van-ban-di/:id") view=OutgoingDocRoute />
                     <Route path=path!("so-van-ban") view=RegisterRoute />
+                    <Route path=path!("bang-theo-doi") view=DashboardRoute />
+                    <Route path=path!("uy-quyen") view=DelegationsRoute />
                     <Route path=path!("ho-so") view=RecordsPage />
                     <Route path=path!("bao-cao") view=ReportsPage />
                     <Route path=path!("ky-so") view=SigningPage />
@@ -64,6 +67,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("tai-khoan") view=UsersPage />
                         <Route path=path!("don-vi") view=UnitsPage />
                         <Route path=path!("nhat-ky") view=AuditPage />
+                        <Route path=path!("ban-giao/:id") view=HandoverRoute />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

@@ -297,3 +297,59 @@ pub async fn act_on_assignment(
 pub async fn urge(assignment: i64, body: &UrgeRequest) -> ApiResult<IncomingDto> {
     write(&path(api::ASSIGNMENT_URGE, assignment), body).await
 }
+
+// --- the leaders' dashboard, delegations, handover ---
+
+/// `GET /api/dashboard`, or one unit's (`unit`) or person's (`user`) open work.
+pub async fn dashboard(
+    unit: Option<i64>,
+    user: Option<i64>,
+) -> ApiResult<shared::incoming::DashboardDto> {
+    let mut params: Vec<(&str, String)> = Vec::new();
+    if let Some(u) = unit {
+        params.push(("unit", u.to_string()));
+    }
+    if let Some(u) = user {
+        params.push(("user", u.to_string()));
+    }
+    read(Request::get(api::DASHBOARD).query(params).build()).await
+}
+
+pub async fn delegations() -> ApiResult<shared::incoming::DelegationListResponse> {
+    read(Request::get(api::DELEGATIONS).build()).await
+}
+
+pub async fn create_delegation(
+    body: &shared::incoming::DelegationRequest,
+) -> ApiResult<shared::incoming::DelegationListResponse> {
+    write(api::DELEGATIONS, body).await
+}
+
+pub async fn revoke_delegation(id: i64) -> ApiResult<()> {
+    let request = Request::delete(&path(api::DELEGATION, id))
+        .header(api::CSRF_HEADER, &csrf().await?)
+        .build();
+    send(request).await.map(drop)
+}
+
+/// One account (administrators).
+pub async fn user(id: i64) -> ApiResult<shared::user::UserDto> {
+    read(Request::get(&path(api::USER, id)).build()).await
+}
+
+/// The accounts of an agency (administrators).
+pub async fn agency_users(agency_id: i64) -> ApiResult<UserListResponse> {
+    read(
+        Request::get(api::USERS)
+            .query([("agency_id", agency_id.to_string())])
+            .build(),
+    )
+    .await
+}
+
+pub async fn handover(
+    user: i64,
+    body: &shared::incoming::HandoverRequest,
+) -> ApiResult<shared::incoming::HandoverResult> {
+    write(&path(api::USER_HANDOVER, user), body).await
+}

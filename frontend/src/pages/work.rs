@@ -127,3 +127,41 @@ pub fn IncomingDocRoute() -> impl IntoView {
 pub fn RegisterRoute() -> impl IntoView {
     view! { <WorkHost route=r#"{"page":"register"}"#.to_string() /> }
 }
+
+/// `/bang-theo-doi?unit=…&user=…`: the leaders' dashboard of open work, or one unit's or person's open work.
+#[component]
+pub fn DashboardRoute() -> impl IntoView {
+    let query = use_location().query;
+    let route = Signal::derive(move || {
+        let number = |key: &str| query.with(|q| q.get(key).and_then(|v| v.parse::<i64>().ok()));
+        let mut route = r#"{"page":"dashboard""#.to_string();
+        if let Some(u) = number("unit") {
+            route.push_str(&format!(r#","unit":{u}"#));
+        }
+        if let Some(u) = number("user") {
+            route.push_str(&format!(r#","user":{u}"#));
+        }
+        route.push('}');
+        route
+    });
+    view! { <WorkHost route /> }
+}
+
+/// `/uy-quyen`: delegations of assigning (and signing) while a leader is away.
+#[component]
+pub fn DelegationsRoute() -> impl IntoView {
+    view! { <WorkHost route=r#"{"page":"delegations"}"#.to_string() /> }
+}
+
+/// `/quan-tri/ban-giao/:id`: an administrator hands an account's open work over to a colleague.
+#[component]
+pub fn HandoverRoute() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    move || match id.get() {
+        Some(id) => {
+            view! { <WorkHost route=format!(r#"{{"page":"handover","id":{id}}}"#) /> }.into_any()
+        }
+        None => view! { <crate::pages::sections::NotFoundPage /> }.into_any(),
+    }
+}

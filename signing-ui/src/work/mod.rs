@@ -4,8 +4,11 @@
 //! of them, and so the sign-in page never downloads them.
 
 pub mod arrivals;
+pub mod dashboard;
+pub mod delegations;
 pub mod document;
 pub mod form;
+pub mod handover;
 pub mod incoming_doc;
 pub mod incoming_list;
 pub mod intake;
@@ -48,6 +51,17 @@ pub enum WorkRoute {
     IncomingDoc { id: i64 },
     /// `/so-van-ban`: the outgoing register.
     Register,
+    /// `/bang-theo-doi`: the leaders' dashboard, or one unit's (`unit`) or person's (`user`) open work.
+    Dashboard {
+        #[serde(default)]
+        unit: Option<i64>,
+        #[serde(default)]
+        user: Option<i64>,
+    },
+    /// `/uy-quyen`: delegations.
+    Delegations,
+    /// `/quan-tri/ban-giao/{id}`: hand an account's open work over.
+    Handover { id: i64 },
 }
 
 #[component]
@@ -73,5 +87,10 @@ pub fn WorkRoot(route: WorkRoute) -> impl IntoView {
             view! { <incoming_doc::IncomingDocPage id=id /> }.into_any()
         }
         WorkRoute::Register => view! { <register::RegisterPage /> }.into_any(),
+        WorkRoute::Dashboard { unit, user } => {
+            view! { <dashboard::DashboardPage unit user /> }.into_any()
+        }
+        WorkRoute::Delegations => view! { <delegations::DelegationsPage /> }.into_any(),
+        WorkRoute::Handover { id } => view! { <handover::HandoverPage id /> }.into_any(),
     }
 }

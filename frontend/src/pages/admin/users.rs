@@ -1,4 +1,5 @@
-//! `/quan-tri/tai-khoan`: the accounts of an agency: search, create, edit, lock and unlock, reset password.
+//! `/quan-tri/tai-khoan`: the accounts of an agency: search, create, edit, lock and unlock, reset password, and
+//! the way to hand an account's open work over (`/quan-tri/ban-giao/{id}`, a page of the work bundle).
 
 use leptos::prelude::*;
 use shared::role::Role;
@@ -258,6 +259,14 @@ pub fn UsersPage() -> impl IntoView {
                         >
                             "Đặt lại mật khẩu"
                         </button>
+                        <a
+                            href=format!("/quan-tri/ban-giao/{id}")
+                            class="btn btn-small btn-secondary"
+                            data-testid=format!("user-handover-{username}")
+                            title="Chuyển công việc đang dở của tài khoản cho người khác (Điều 20.5)"
+                        >
+                            "Bàn giao"
+                        </a>
                     </div>
                 </td>
             </tr>

@@ -1,0 +1,610 @@
+//! `/bang-theo-doi`: the leaders' dashboard of the agency's open work (Điều 16, 18.2, 20.2), what a leader opens
+//! each morning on the phone: the big numbers, the backlog per unit and per person, the oldest open work and the
+//! overdue list, each line with "Đôn đốc". `?unit=` / `?user=` drill down into one unit's or person's open work.
+//! A table on a desktop, cards on a phone (style/dashboard.css).
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use shared::incoming::{BacklogRow, DashboardDto, DueState, OpenWork, UrgeRequest, due_at};
+use shared::outgoing::CivilDate;
+use shared::time::Timestamp;
+
+use super::list::{error_panel, loading, refetch_on_live, urgency_stamp};
+use crate::api;
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// A date as people read it (`dd/mm/yyyy`).
+fn date_of(t: Timestamp) -> String {
+    CivilDate::of(t).display()
+}
+
+/// "12 ngày" since `t`.
+fn age(t: Timestamp) -> String {
+    let days = (now_ms() - t.0).max(0) / DAY_MS;
+    if days == 0 {
+        "hôm nay".into()
+    } else {
+        format!("{days} ngày")
+    }
+}
+
+/// The deadline and its state as a badge: "Quá hạn 3 ngày" in red, "Sắp đến hạn" in amber.
+fn due_badge(due: DueState, due_date: Option<CivilDate>) -> impl IntoView {
+    let (class, text) = match (due, due_date) {
+        (DueState::Overdue, Some(d)) => {
+            let days = ((now_ms() - due_at(d)) + DAY_MS - 1) / DAY_MS;
+            ("due due-overdue", format!("Quá hạn {} ngày", days.max(1)))
+        }
+        (DueState::Overdue, None) => ("due due-overdue", "Quá hạn".into()),
+        (DueState::DueSoon, _) => ("due due-soon", "Sắp đến hạn".into()),
+        (DueState::OnTime, _) => ("due due-ontime", "Trong hạn".into()),
+        (DueState::None, _) => ("due due-none", "Không có hạn".into()),
+    };
+    view! {
+        <span class=class data-testid="due-state" data-due=format!("{due:?}").to_lowercase()>
+            {text}
+        </span>
+    }
+}
+
+/// How the backlog tables are sorted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SortBy {
+    Overdue,
+    Open,
+    Oldest,
+}
+
+impl SortBy {
+    const ALL: [(SortBy, &'static str, &'static str); 3] = [
+        (SortBy::Overdue, "Quá hạn", "overdue"),
+        (SortBy::Open, "Đang xử lý", "open"),
+        (SortBy::Oldest, "Tồn lâu nhất", "oldest"),
+    ];
+
+    fn sort(self, rows: &mut [BacklogRow]) {
+        match self {
+            SortBy::Overdue => {
+                rows.sort_by_key(|r| std::cmp::Reverse((r.overdue, r.due_soon, r.open)))
+            }
+            SortBy::Open => rows.sort_by_key(|r| std::cmp::Reverse((r.open, r.overdue))),
+            SortBy::Oldest => rows.sort_by_key(|r| r.oldest_at.map_or(i64::MAX, |t| t.0)),
+        }
+    }
+}
+
+#[component]
+pub fn DashboardPage(unit: Option<i64>, user: Option<i64>) -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    refetch_on_live(version);
+    let data = LocalResource::new(move || {
+        version.track();
+        api::dashboard(unit, user)
+    });
+    let updated = RwSignal::new(None::<Timestamp>);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = data.get() {
+            updated.set(Some(Timestamp(now_ms())));
+        }
+    });
+    let body = move || match data.get() {
+        None => loading(),
+        Some(Err(e)) => error_panel(e.message(), move || data.refetch()),
+        Some(Ok(d)) => view! { <DashboardView dto=d unit user version /> }.into_any(),
+    };
+    view! {
+        <section class="page work-page dashboard-page" data-testid="dashboard-page">
+            <header class="page-header page-header-row">
+                <div>
+                    <h1>"Bảng theo dõi"</h1>
+                    <p class="muted dash-updated" data-testid="dashboard-updated">
+                        {move || {
+                            updated
+                                .get()
+                                .map(|t| format!("Số liệu lúc {}", t.to_display_vn()))
+                                .unwrap_or_default()
+                        }}
+                    </p>
+                </div>
+                <button
+                    type="button"
+                    class="btn btn-secondary"
+                    data-testid="dashboard-refresh"
+                    on:click=move |_| version.update(|v| *v += 1)
+                >
+                    "Làm mới"
+                </button>
+            </header>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn DashboardView(
+    dto: DashboardDto,
+    unit: Option<i64>,
+    user: Option<i64>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let name_in = |rows: &[BacklogRow], id: Option<i64>, fallback: &str| {
+        id.map(|id| {
+            rows.iter()
+                .find(|r| r.id == id)
+                .map_or_else(|| fallback.to_string(), |r| r.name.clone())
+        })
+    };
+    let unit_name = name_in(&dto.units, unit, "Đơn vị");
+    let person_name = name_in(&dto.people, user, "Cán bộ");
+    let drilled = unit.is_some() || user.is_some();
+
+    // The breadcrumb back to the whole agency (and to the unit, from a person of it).
+    let crumbs = drilled.then(|| {
+        let unit_crumb = unit_name.clone().map(|name| match user {
+            Some(_) => view! {
+                <li>
+                    <a href=format!("/bang-theo-doi?unit={}", unit.unwrap_or_default()) data-testid="crumb-unit">
+                        {name}
+                    </a>
+                </li>
+            }
+            .into_any(),
+            None => view! {
+                <li aria-current="page" data-testid="crumb-current">
+                    {name}
+                </li>
+            }
+            .into_any(),
+        });
+        let person_crumb = person_name.clone().map(|name| {
+            view! {
+                <li aria-current="page" data-testid="crumb-current">
+                    {name}
+                </li>
+            }
+        });
+        view! {
+            <nav class="crumbs" aria-label="Vị trí" data-testid="dashboard-breadcrumb">
+                <ol>
+                    <li>
+                        <a href="/bang-theo-doi" data-testid="crumb-home">
+                            "← Toàn cơ quan"
+                        </a>
+                    </li>
+                    {unit_crumb}
+                    {person_crumb}
+                </ol>
+            </nav>
+        }
+    });
+
+    // A person's numbers come from their own list; a unit's and the agency's from the server's totals.
+    let (open, due_soon, overdue) = if user.is_some() {
+        let count = |s: DueState| dto.oldest.iter().filter(|w| w.due == s).count() as i64;
+        (
+            dto.oldest.len() as i64,
+            count(DueState::DueSoon),
+            count(DueState::Overdue),
+        )
+    } else {
+        (dto.open, dto.due_soon, dto.overdue)
+    };
+    let stat = |label: &'static str, n: i64, class: &'static str, testid: &'static str| {
+        view! {
+            <div class=format!("stat {class}") class:stat-zero={n == 0} data-testid=testid>
+                <span class="stat-n">{n}</span>
+                <span class="stat-label">{label}</span>
+            </div>
+        }
+    };
+    let waiting = (!drilled).then(|| {
+        view! {
+            {stat("Chờ vào sổ", dto.to_register, "stat-plain", "stat-to-register")}
+            <a href="/van-ban-den?muc=to_assign" class="stat-link" data-testid="stat-to-assign-link">
+                {stat("Chờ phân công", dto.to_assign, "stat-plain", "stat-to-assign")}
+            </a>
+        }
+    });
+    let overdue_link = if drilled || overdue == 0 {
+        stat("Quá hạn", overdue, "stat-overdue", "stat-overdue").into_any()
+    } else {
+        view! {
+            <a href="#qua-han" class="stat-link" data-testid="stat-overdue-link">
+                {stat("Quá hạn", overdue, "stat-overdue", "stat-overdue")}
+            </a>
+        }
+        .into_any()
+    };
+    let stats = view! {
+        <div class="stats" data-testid="dashboard-stats">
+            {stat("Đang xử lý", open, "stat-open", "stat-open")}
+            {stat("Sắp đến hạn", due_soon, "stat-soon", "stat-due-soon")}
+            {overdue_link}
+            {waiting}
+        </div>
+    };
+
+    let sort = RwSignal::new(SortBy::Overdue);
+    let sort_bar = view! {
+        <div class="segmented" role="group" aria-label="Sắp xếp theo" data-testid="backlog-sort">
+            <span class="segmented-label">"Sắp xếp:"</span>
+            {SortBy::ALL
+                .into_iter()
+                .map(|(s, label, code)| {
+                    view! {
+                        <button
+                            type="button"
+                            class="seg"
+                            data-testid=format!("backlog-sort-{code}")
+                            aria-pressed=move || (sort.get() == s).to_string()
+                            on:click=move |_| sort.set(s)
+                        >
+                            {label}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    };
+
+    // The unit table at the agency level; the person table at the agency and unit levels.
+    let drill_href = move |kind: &'static str, id: i64| match (kind, unit) {
+        ("user", Some(u)) => format!("/bang-theo-doi?unit={u}&user={id}"),
+        _ => format!("/bang-theo-doi?{kind}={id}"),
+    };
+    let units_table = (!drilled && dto.units.len() > 1).then(|| {
+        view! {
+            <BacklogTable
+                title="Theo đơn vị"
+                who="Đơn vị"
+                kind="unit"
+                rows=dto.units.clone()
+                sort
+                href=drill_href
+            />
+        }
+    });
+    let people_table = (user.is_none() && !dto.people.is_empty()).then(|| {
+        view! {
+            <BacklogTable
+                title="Theo cán bộ"
+                who="Cán bộ"
+                kind="user"
+                rows=dto.people.clone()
+                sort
+                href=drill_href
+            />
+        }
+    });
+    let has_tables = units_table.is_some() || people_table.is_some();
+
+    let lists = if drilled {
+        let title = match (&person_name, &unit_name) {
+            (Some(p), _) => format!("Việc đang xử lý của {p}"),
+            (None, Some(u)) => format!("Việc đang xử lý của {u}"),
+            _ => "Việc đang xử lý".into(),
+        };
+        view! {
+            <WorkList
+                title
+                anchor="viec"
+                testid="drill-list"
+                items=dto.oldest.clone()
+                empty="Không có việc nào đang xử lý."
+                version
+            />
+        }
+        .into_any()
+    } else {
+        view! {
+            <WorkList
+                title="Quá hạn".to_string()
+                anchor="qua-han"
+                testid="overdue-list"
+                items=dto.overdue_items.clone()
+                empty="Không có việc nào quá hạn."
+                version
+            />
+            <WorkList
+                title="Tồn lâu nhất".to_string()
+                anchor="ton-lau"
+                testid="oldest-list"
+                items=dto.oldest.clone()
+                empty="Không có việc nào đang xử lý."
+                version
+            />
+        }
+        .into_any()
+    };
+
+    view! {
+        {crumbs}
+        {stats}
+        {has_tables.then(|| view! { <div class="dash-sort">{sort_bar}</div> })}
+        <div class="backlogs">{units_table} {people_table}</div>
+        {lists}
+    }
+}
+
+/// Open work of units or people: name (drills down), open, due soon, overdue, the oldest open work's date.
+#[component]
+fn BacklogTable(
+    title: &'static str,
+    who: &'static str,
+    kind: &'static str,
+    rows: Vec<BacklogRow>,
+    sort: RwSignal<SortBy>,
+    href: impl Fn(&'static str, i64) -> String + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let rows = StoredValue::new(rows);
+    let header = |s: SortBy, label: &'static str| {
+        view! {
+            <th class="num" aria-sort=move || if sort.get() == s { "descending" } else { "none" }>
+                <button type="button" class="th-sort" on:click=move |_| sort.set(s)>
+                    {label}
+                    {move || (sort.get() == s).then_some(" ▾")}
+                </button>
+            </th>
+        }
+    };
+    let body = move || {
+        let mut rows = rows.get_value();
+        sort.get().sort(&mut rows);
+        rows.into_iter()
+            .map(|r| {
+                view! {
+                    <tr data-testid=format!("backlog-{kind}") data-id=r.id>
+                        <td class="bl-name">
+                            <a href=href(kind, r.id) data-testid=format!("drill-{kind}")>
+                                {r.name}
+                            </a>
+                        </td>
+                        <td class="num bl-open" data-label="đang xử lý">
+                            <span class="bl-n">{r.open}</span>
+                        </td>
+                        <td class="num bl-soon" class:has={r.due_soon > 0} data-label="sắp đến hạn">
+                            <span class="bl-n">{r.due_soon}</span>
+                        </td>
+                        <td class="num bl-overdue" class:has={r.overdue > 0} data-label="quá hạn">
+                            <span class="bl-n">{r.overdue}</span>
+                        </td>
+                        <td class="bl-oldest">
+                            {r.oldest_at
+                                .map(|t| {
+                                    view! {
+                                        <span class="bl-oldest-label">"Cũ nhất: "</span>
+                                        <span class="nowrap">{date_of(t)}</span>
+                                        <span class="cell-sub">{age(t)}</span>
+                                    }
+                                })}
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="backlog" data-testid=format!("backlog-{kind}-table")>
+            <h2>{title}</h2>
+            <div class="table-wrap">
+                <table class="data-table backlog-table">
+                    <thead>
+                        <tr>
+                            <th>{who}</th>
+                            {header(SortBy::Open, "Đang xử lý")}
+                            <th class="num">"Sắp đến hạn"</th>
+                            {header(SortBy::Overdue, "Quá hạn")}
+                            <th aria-sort=move || if sort.get() == SortBy::Oldest { "ascending" } else { "none" }>
+                                <button type="button" class="th-sort" on:click=move |_| sort.set(SortBy::Oldest)>
+                                    "Việc cũ nhất"
+                                    {move || (sort.get() == SortBy::Oldest).then_some(" ▴")}
+                                </button>
+                            </th>
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// What became of the last "Đôn đốc" of each assignment: when it was sent, or why not.
+type UrgeResults = HashMap<i64, Result<String, String>>;
+
+/// A list of open work, each line with its deadline, the document's link and "Đôn đốc".
+#[component]
+fn WorkList(
+    title: String,
+    anchor: &'static str,
+    testid: &'static str,
+    items: Vec<OpenWork>,
+    empty: &'static str,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    // The line whose urge form is open, its message, and the results.
+    let open = RwSignal::new(None::<i64>);
+    let message = RwSignal::new(String::new());
+    let results = RwSignal::new(UrgeResults::new());
+    let urge = Action::new_local(move |(id, text): &(i64, String)| {
+        let id = *id;
+        let body = UrgeRequest {
+            message: Some(text.trim().to_string()).filter(|m| !m.is_empty()),
+        };
+        async move { (id, api::urge(id, &body).await.map(drop)) }
+    });
+    Effect::new(move |_| {
+        if let Some((id, r)) = urge.value().get() {
+            let ok = r.is_ok();
+            results.update(|m| {
+                m.insert(
+                    id,
+                    r.map(|()| Timestamp(now_ms()).to_display_vn())
+                        .map_err(|e| e.message()),
+                );
+            });
+            if ok {
+                open.set(None);
+                message.set(String::new());
+                version.update(|v| *v += 1);
+            }
+        }
+    });
+    let count = items.len();
+    let line = move |w: OpenWork| {
+        let id = w.assignment_id;
+        let doc = format!("/van-ban-den/{}", w.incoming_id);
+        let number = w
+            .arrival_number
+            .map_or_else(|| "—".to_string(), |n| n.to_string());
+        let due_date = w.due_date.map_or_else(|| "—".to_string(), |d| d.display());
+        let urged = w.last_urged_at.map(|t| t.to_display_vn());
+        let result = move || {
+            results.with(|m| m.get(&id).cloned()).map(|r| match r {
+                Ok(at) => view! {
+                    <p class="urge-result urge-ok" data-testid="urge-result" data-ok="true" role="status">
+                        {format!("Đã đôn đốc lúc {at}.")}
+                    </p>
+                }
+                .into_any(),
+                Err(e) => view! {
+                    <p class="urge-result urge-bad" data-testid="urge-result" data-ok="false" role="alert">
+                        {e}
+                    </p>
+                }
+                .into_any(),
+            })
+        };
+        let form_id = format!("urge-{anchor}-{id}");
+        view! {
+            <tr
+                class="work-row"
+                class:row-overdue={w.due == DueState::Overdue}
+                data-testid="work-row"
+                data-assignment=id
+                data-incoming=w.incoming_id
+            >
+                <td class="w-number" data-label="Số đến">
+                    <span class="w-number-label">"Số đến "</span>
+                    <strong>{number}</strong>
+                </td>
+                <td class="w-subject">
+                    <a href=doc.clone() class="doc-link" data-testid="work-doc-link">
+                        <span class="doc-subject">{w.subject}</span>
+                    </a>
+                    {urgency_stamp(w.urgency)}
+                    <span class="cell-sub">{w.code_text}</span>
+                </td>
+                <td class="w-handler">
+                    <span class="w-handler-name">{w.handler}</span>
+                    <span class="cell-sub">{format!("{} · {}", w.unit, w.role.label())}</span>
+                </td>
+                <td class="w-due">
+                    {due_badge(w.due, w.due_date)}
+                    <span class="cell-sub">{format!("Hạn {due_date}")}</span>
+                </td>
+                <td class="w-dates">
+                    <span class="cell-sub">{format!("Giao {}", date_of(w.assigned_at))}</span>
+                    <span class="cell-sub" data-testid="last-urged">
+                        {urged.map(|u| format!("Đôn đốc {u}")).unwrap_or_else(|| "Chưa đôn đốc".into())}
+                    </span>
+                </td>
+                <td class="w-actions">
+                    <div class="row-actions">
+                        <button
+                            type="button"
+                            class="btn btn-small btn-danger-outline"
+                            data-testid="urge-button"
+                            aria-expanded=move || (open.get() == Some(id)).to_string()
+                            aria-controls=form_id.clone()
+                            on:click=move |_| {
+                                message.set(String::new());
+                                results.update(|m| {
+                                    m.remove(&id);
+                                });
+                                open.update(|o| *o = if *o == Some(id) { None } else { Some(id) });
+                            }
+                        >
+                            "Đôn đốc"
+                        </button>
+                        <a href=doc class="btn btn-small btn-secondary w-open" data-testid="work-open">
+                            "Mở"
+                        </a>
+                    </div>
+                    <Show when=move || open.get() == Some(id)>
+                        <form
+                            class="urge-form"
+                            id=form_id.clone()
+                            data-testid="urge-form"
+                            on:submit=move |ev| {
+                                ev.prevent_default();
+                                urge.dispatch((id, message.get_untracked()));
+                            }
+                        >
+                            <label for=format!("{form_id}-msg")>"Lời nhắn (không bắt buộc)"</label>
+                            <textarea
+                                id=format!("{form_id}-msg")
+                                rows="2"
+                                maxlength="500"
+                                placeholder="Đề nghị khẩn trương hoàn thành…"
+                                data-testid="urge-message"
+                                prop:value=move || message.get()
+                                on:input=move |ev| message.set(event_target_value(&ev))
+                            ></textarea>
+                            <div class="form-actions">
+                                <button type="button" class="btn btn-ghost btn-small" on:click=move |_| open.set(None)>
+                                    "Hủy"
+                                </button>
+                                <button
+                                    type="submit"
+                                    class="btn btn-primary btn-small"
+                                    data-testid="urge-send"
+                                    prop:disabled=move || urge.pending().get()
+                                >
+                                    {move || if urge.pending().get() { "Đang gửi…" } else { "Gửi đôn đốc" }}
+                                </button>
+                            </div>
+                        </form>
+                    </Show>
+                    {result}
+                </td>
+            </tr>
+        }
+    };
+    let list = if items.is_empty() {
+        view! { <p class="empty" data-testid=format!("{testid}-empty")>{empty}</p> }.into_any()
+    } else {
+        view! {
+            <div class="table-wrap">
+                <table class="data-table work-table">
+                    <thead>
+                        <tr>
+                            <th>"Số đến"</th>
+                            <th>"Trích yếu"</th>
+                            <th>"Người xử lý"</th>
+                            <th>"Thời hạn"</th>
+                            <th>"Ngày giao"</th>
+                            <th>
+                                <span class="sr-only">"Thao tác"</span>
+                            </th>
+                        </tr>
+                    </thead>
+                    <tbody>{items.into_iter().map(line).collect_view()}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="work-list" id=anchor data-testid=testid>
+            <h2>{title} " " <span class="muted h-count">{format!("({count})")}</span></h2>
+            {list}
+        </section>
+    }
+}
