@@ -286,9 +286,7 @@ pub fn check_received(
     match shared::pdf::document::Document::open(bytes).and_then(|d| d.pages()) {
         Ok(pages) => check.pages = u32::try_from(pages.len()).ok(),
         Err(e) => {
-            check
-                .problems
-                .push(format!("Không đọc được tệp PDF: {e}"));
+            check.problems.push(format!("Không đọc được tệp PDF: {e}"));
             return check;
         }
     }
@@ -323,7 +321,9 @@ pub fn check_received(
         && !reports.is_empty()
         && !reports.iter().any(|r| {
             r.ok && (same_name(&r.signer, agency)
-                || r.organization.as_deref().is_some_and(|o| same_name(o, agency)))
+                || r.organization
+                    .as_deref()
+                    .is_some_and(|o| same_name(o, agency)))
         })
     {
         check.problems.push(format!(

@@ -83,7 +83,10 @@ impl ApiError {
     pub fn fields(fields: Vec<FieldError>) -> Self {
         Self {
             code: ErrorCode::Validation,
-            message: fields.first().map(|f| f.message.clone()).unwrap_or_default(),
+            message: fields
+                .first()
+                .map(|f| f.message.clone())
+                .unwrap_or_default(),
             fields,
         }
     }

@@ -900,10 +900,7 @@ impl DelegationRequest {
             ));
         }
         if self.ends_on < today {
-            fields.push(FieldError::new(
-                "ends_on",
-                "Thời gian ủy quyền đã qua.",
-            ));
+            fields.push(FieldError::new("ends_on", "Thời gian ủy quyền đã qua."));
         }
         if self.to_user_id == self.from_user_id.unwrap_or(caller) {
             fields.push(FieldError::new(
@@ -914,10 +911,7 @@ impl DelegationRequest {
         if let Some(s) = self.signing
             && !matches!(s, SigningCapacity::Kt | SigningCapacity::Tuq)
         {
-            fields.push(FieldError::new(
-                "signing",
-                "Ký thay dùng KT. hoặc TUQ.",
-            ));
+            fields.push(FieldError::new("signing", "Ký thay dùng KT. hoặc TUQ."));
         }
         let reason = match optional_text(self.reason.as_deref(), "reason", 500) {
             Ok(r) => r,
@@ -1074,7 +1068,11 @@ mod tests {
             role: AssignmentRole::Cooperate,
             to: Assignee::User(9),
         };
-        assert!(assign(vec![lead.clone(), coop.clone()]).validate(today()).is_ok());
+        assert!(
+            assign(vec![lead.clone(), coop.clone()])
+                .validate(today())
+                .is_ok()
+        );
         assert!(assign(vec![coop.clone()]).validate(today()).is_err());
         let twice = AssignTarget {
             role: AssignmentRole::Inform,
@@ -1091,7 +1089,12 @@ mod tests {
             to: Assignee::User(1),
         }]);
         r.due_date = Some(CivilDate::parse("2026-11-25").unwrap());
-        assert!(r.validate(today()).unwrap_err().message_for("due_date").is_some());
+        assert!(
+            r.validate(today())
+                .unwrap_err()
+                .message_for("due_date")
+                .is_some()
+        );
     }
 
     #[test]
@@ -1099,12 +1102,21 @@ mod tests {
         let due = due_at(CivilDate::parse("2026-11-26").unwrap());
         // 23:59 on 26/11 in Vietnam is 16:59 UTC: still on the day.
         let late_evening = Timestamp::parse_iso("2026-11-26T23:59:00+07:00").unwrap().0;
-        assert_eq!(DueState::at(Some(due), false, late_evening), DueState::DueSoon);
+        assert_eq!(
+            DueState::at(Some(due), false, late_evening),
+            DueState::DueSoon
+        );
         let next_morning = Timestamp::parse_iso("2026-11-27T00:00:01+07:00").unwrap().0;
-        assert_eq!(DueState::at(Some(due), false, next_morning), DueState::Overdue);
+        assert_eq!(
+            DueState::at(Some(due), false, next_morning),
+            DueState::Overdue
+        );
         assert_eq!(DueState::at(Some(due), true, next_morning), DueState::None);
         let a_week_before = Timestamp::parse_iso("2026-11-19T08:00:00+07:00").unwrap().0;
-        assert_eq!(DueState::at(Some(due), false, a_week_before), DueState::OnTime);
+        assert_eq!(
+            DueState::at(Some(due), false, a_week_before),
+            DueState::OnTime
+        );
     }
 
     #[test]
@@ -1120,7 +1132,12 @@ mod tests {
             comment: None,
             record_file: None,
         };
-        assert!(f.validate().unwrap_err().message_for("record_file").is_some());
+        assert!(
+            f.validate()
+                .unwrap_err()
+                .message_for("record_file")
+                .is_some()
+        );
     }
 
     #[test]
