@@ -72,12 +72,16 @@ fn row(doc: IncomingSummary) -> impl IntoView {
                 {doc.arrival_number.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}
             </td>
             <td data-label="Ngày đến" class="nowrap">
-                {day_of(doc.received_at)}
-                {doc.backfilled.then(|| view! { <span class="chip chip-backfilled" data-testid="backfilled-mark">"Nhập bù"</span> })}
+                <span>
+                    {day_of(doc.received_at)}
+                    {doc.backfilled.then(|| view! { <span class="chip chip-backfilled" data-testid="backfilled-mark">"Nhập bù"</span> })}
+                </span>
             </td>
             <td data-label="Nơi gửi">
-                <div class="sender">{doc.sender_name.clone()}</div>
-                <div class="cell-sub">{format!("Số {} · {}", doc.code_text, doc.issued_date.display())}</div>
+                <div>
+                    <div class="sender">{doc.sender_name.clone()}</div>
+                    <div class="cell-sub">{format!("Số {} · {}", doc.code_text, doc.issued_date.display())}</div>
+                </div>
             </td>
             <td class="subject-cell">
                 {urgency_stamp(doc.urgency)}
@@ -89,9 +93,11 @@ fn row(doc: IncomingSummary) -> impl IntoView {
                 {doc.recall_requested.then(|| view! { <span class="chip chip-recall" data-testid="recall-mark">"Bên gửi đề nghị thu hồi"</span> })}
             </td>
             <td data-label="Hạn xử lý" class="nowrap">
-                {doc.due_date.map(|d| d.display()).unwrap_or_else(|| "—".into())}
-                " "
-                {due_badge(doc.due)}
+                <span>
+                    {doc.due_date.map(|d| d.display()).unwrap_or_else(|| "—".into())}
+                    " "
+                    {due_badge(doc.due)}
+                </span>
             </td>
             <td data-label="Tình trạng">
                 <span class=format!("status doc-status status-{}", doc.status.code()) data-testid="incoming-state">{state}</span>

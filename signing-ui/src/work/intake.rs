@@ -96,7 +96,7 @@ impl Form {
         }
     }
 
-    /// Fills the fields still empty from what the text layer suggested; says whether anything was filled.
+    /// Fills the fields still empty from what the text layer suggested; says whether any text was filled.
     fn prefill(&self, p: &PrefillDto) -> bool {
         let mut filled = false;
         let mut put = |field: RwSignal<String>, value: Option<String>| {
@@ -112,13 +112,19 @@ impl Form {
         put(self.issued_date, p.issued_date.map(|d| d.to_string()));
         put(self.subject, p.subject.clone());
         put(self.signer_name, p.signer_name.clone());
-        put(self.declared_pages, p.pages.map(|n| n.to_string()));
+
         if let Some(t) = p.doc_type
             && self.doc_type.get_untracked() == DocumentType::CongVan.code()
             && t != DocumentType::CongVan
         {
             self.doc_type.set(t.code().into());
             filled = true;
+        }
+        // The page count is what was received, not what was read: filled in, but no reason for the note.
+        if let Some(n) = p.pages
+            && self.declared_pages.with_untracked(|f| f.trim().is_empty())
+        {
+            self.declared_pages.set(n.to_string());
         }
         filled
     }
@@ -430,7 +436,7 @@ fn IntakeForm(agency: String) -> impl IntoView {
                 {move || paper().then(|| view! { <SealFields seal /> })}
                 {move || key_error.get().map(|e| view! { <p class="alert alert-warning">{e}</p> })}
             </fieldset>
-            <fieldset class="form-section" class:prefilled=move || prefilled.get()>
+            <fieldset class="form-section">
                 <legend>"Thông tin văn bản"</legend>
                 {move || prefilled.get().then(|| view! {
                     <p class="alert alert-info prefill-note" data-testid="prefill-note">"Đã điền sẵn từ nội dung tệp — hãy kiểm tra."</p>

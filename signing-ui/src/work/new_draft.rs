@@ -493,7 +493,7 @@ fn AnswersNotice(delivery: i64) -> impl IntoView {
 fn AnswersIncomingNotice(id: i64) -> impl IntoView {
     let doc = LocalResource::new(move || async move { api::incoming(id).await.ok() });
     view! {
-        <p class="alert alert-info" data-testid="answers-incoming-notice">
+        <p class="alert alert-info" data-testid="answers-notice">
             {move || match doc.get().flatten() {
                 Some(d) => format!(
                     "Văn bản trả lời văn bản đến{} số {} của {}: {}",
