@@ -53,7 +53,7 @@ pub fn IncomingDocPage(id: i64) -> impl IntoView {
     };
     load();
     listen(
-        &["incoming", "task", "delivery", "resync"],
+        &["incoming", "urge", "task", "delivery", "resync"],
         "incoming_id",
         id,
         load,
