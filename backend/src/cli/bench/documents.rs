@@ -265,7 +265,8 @@ pub async fn seed(db: &mut Db, plan: &Plan) -> anyhow::Result<()> {
         ],
     );
     let assigned_day = format!("(rcv + {} + {VN}) / {DAY}", 2 * HOUR);
-    let reg_day = format!("(reg + {VN}) / {DAY}");
+    // The arrival year is the year it arrived (in Vietnam), as when the clerk accepts it.
+    let reg_day = format!("(CASE WHEN reg IS NULL THEN NULL ELSE rcv END + {VN}) / {DAY}");
     db.exec(
         &format!(
             "CREATE TEMP TABLE bd AS \
@@ -518,7 +519,7 @@ pub async fn seed(db: &mut Db, plan: &Plan) -> anyhow::Result<()> {
                  ELSE b.cmp END, \
                CASE k.s WHEN 0 THEN (b.a - 1) * {PEOPLE} + 2 WHEN 1 THEN (b.a - 1) * {PEOPLE} + 1 ELSE {handler} END, \
                NULL, \
-               CASE k.s WHEN 0 THEN 'accept' WHEN 1 THEN 'assign' WHEN 2 THEN 'report' ELSE 'complete' END, \
+               CASE k.s WHEN 0 THEN 'accepted' WHEN 1 THEN 'assigned' WHEN 2 THEN 'reported' ELSE 'completed' END, \
                CASE k.s WHEN 0 THEN CASE WHEN b.st = 'to_assign' THEN 'Trình lãnh đạo phân công.' END \
                  WHEN 1 THEN 'Giao phòng chủ trì xử lý, báo cáo kết quả đúng hạn.' \
                  WHEN 2 THEN 'Đã làm việc với các đơn vị liên quan, đang tổng hợp.' \
