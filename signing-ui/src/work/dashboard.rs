@@ -87,6 +87,8 @@ pub fn DashboardPage(unit: Option<i64>, user: Option<i64>) -> impl IntoView {
         version.track();
         api::dashboard(unit, user)
     });
+    // The outcome of each "Đôn đốc", kept across the refetch it causes.
+    let urged = RwSignal::new(UrgeResults::new());
     let updated = RwSignal::new(None::<Timestamp>);
     Effect::new(move |_| {
         if let Some(Ok(_)) = data.get() {
@@ -96,7 +98,7 @@ pub fn DashboardPage(unit: Option<i64>, user: Option<i64>) -> impl IntoView {
     let body = move || match data.get() {
         None => loading(),
         Some(Err(e)) => error_panel(e.message(), move || data.refetch()),
-        Some(Ok(d)) => view! { <DashboardView dto=d unit user version /> }.into_any(),
+        Some(Ok(d)) => view! { <DashboardView dto=d unit user version urged /> }.into_any(),
     };
     view! {
         <section class="page work-page dashboard-page" data-testid="dashboard-page">
@@ -132,6 +134,7 @@ fn DashboardView(
     unit: Option<i64>,
     user: Option<i64>,
     version: RwSignal<u32>,
+    urged: RwSignal<UrgeResults>,
 ) -> impl IntoView {
     let name_in = |rows: &[BacklogRow], id: Option<i64>, fallback: &str| {
         id.map(|id| {
@@ -258,7 +261,7 @@ fn DashboardView(
         ("user", Some(u)) => format!("/bang-theo-doi?unit={u}&user={id}"),
         _ => format!("/bang-theo-doi?{kind}={id}"),
     };
-    let units_table = (!drilled && dto.units.len() > 1).then(|| {
+    let units_table = (!drilled && !dto.units.is_empty()).then(|| {
         view! {
             <BacklogTable
                 title="Theo đơn vị"
@@ -284,6 +287,17 @@ fn DashboardView(
     });
     let has_tables = units_table.is_some() || people_table.is_some();
 
+    // What is already in the overdue list is not repeated among the oldest.
+    let oldest_not_overdue: Vec<OpenWork> = dto
+        .oldest
+        .iter()
+        .filter(|w| {
+            !dto.overdue_items
+                .iter()
+                .any(|o| o.assignment_id == w.assignment_id)
+        })
+        .cloned()
+        .collect();
     let lists = if drilled {
         let title = match (&person_name, &unit_name) {
             (Some(p), _) => format!("Việc đang xử lý của {p}"),
@@ -298,6 +312,7 @@ fn DashboardView(
                 items=dto.oldest.clone()
                 empty="Không có việc nào đang xử lý."
                 version
+                results=urged
             />
         }
         .into_any()
@@ -310,14 +325,20 @@ fn DashboardView(
                 items=dto.overdue_items.clone()
                 empty="Không có việc nào quá hạn."
                 version
+                results=urged
             />
             <WorkList
                 title="Tồn lâu nhất".to_string()
                 anchor="ton-lau"
                 testid="oldest-list"
-                items=dto.oldest.clone()
-                empty="Không có việc nào đang xử lý."
+                items=oldest_not_overdue.clone()
+                empty=if dto.overdue_items.is_empty() {
+                    "Không có việc nào đang xử lý."
+                } else {
+                    "Các việc tồn lâu nhất đều đã nằm trong danh sách quá hạn."
+                }
                 version
+                results=urged
             />
         }
         .into_any()
@@ -427,11 +448,12 @@ fn WorkList(
     items: Vec<OpenWork>,
     empty: &'static str,
     version: RwSignal<u32>,
+    /// What became of each "Đôn đốc" (shared by the lists, kept by the page).
+    results: RwSignal<UrgeResults>,
 ) -> impl IntoView {
     // The line whose urge form is open, its message, and the results.
     let open = RwSignal::new(None::<i64>);
     let message = RwSignal::new(String::new());
-    let results = RwSignal::new(UrgeResults::new());
     let urge = Action::new_local(move |(id, text): &(i64, String)| {
         let id = *id;
         let body = UrgeRequest {

@@ -475,7 +475,12 @@ fn DelegationForm(
                         data-testid="delegation-to"
                         aria-invalid=move || invalid("to_user_id").to_string()
                         prop:value=move || to.get().map(|i| i.to_string()).unwrap_or_default()
-                        on:change=move |ev| to.set(event_target_value(&ev).parse().ok())
+                        on:change=move |ev| {
+                            to.set(event_target_value(&ev).parse().ok());
+                            errors.update(|e| {
+                                e.remove("to_user_id");
+                            });
+                        }
                     >
                         <option value="">"— Chọn lãnh đạo —"</option>
                         {move || options(from.get())}
@@ -492,7 +497,12 @@ fn DelegationForm(
                         data-testid="delegation-start"
                         aria-invalid=move || invalid("starts_on").to_string()
                         prop:value=move || start.get()
-                        on:input=move |ev| start.set(event_target_value(&ev))
+                        on:input=move |ev| {
+                            start.set(event_target_value(&ev));
+                            errors.update(|e| {
+                                e.remove("starts_on");
+                            });
+                        }
                     />
                     {field_error(errors, "starts_on")}
                 </div>
@@ -504,7 +514,12 @@ fn DelegationForm(
                         data-testid="delegation-end"
                         aria-invalid=move || invalid("ends_on").to_string()
                         prop:value=move || end.get()
-                        on:input=move |ev| end.set(event_target_value(&ev))
+                        on:input=move |ev| {
+                            end.set(event_target_value(&ev));
+                            errors.update(|e| {
+                                e.remove("ends_on");
+                            });
+                        }
                     />
                     {field_error(errors, "ends_on")}
                 </div>
