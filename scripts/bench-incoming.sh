@@ -3,7 +3,7 @@
 # concurrent clients, on SQLite and on PostgreSQL, for each size in VANBAN_BENCH_DOCS. Release build; every
 # run seeds a fresh database with `vanban bench seed`. Numbers go to docs/BENCHMARKS.md.
 #
-#   VANBAN_BENCH_DOCS="10000 100000 1000000"   sizes (documents in the mix)
+#   VANBAN_BENCH_DOCS="10000 100000 1000000"   sizes (documents in the mix; default "10000 100000")
 #   VANBAN_BENCH_DBS="sqlite postgres"          databases
 #   VANBAN_BENCH_SECONDS=10 VANBAN_BENCH_CLIENTS=32 VANBAN_BENCH_EXTRA_ARRIVED=6000
 #   VANBAN_BENCH_KEEP=1                         keep the databases (to look at query plans)
@@ -13,20 +13,25 @@ cd "$ROOT"
 DOCS="${VANBAN_BENCH_DOCS:-10000 100000}"
 DBS="${VANBAN_BENCH_DBS:-sqlite postgres}"
 export VANBAN_TEST_PG_URL="${VANBAN_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-# The SQLite files of the 1M run are ~2 GB: keep them off a small /tmp when asked.
+# SQLite files of the 1M run are ~2 GB.
 export VANBAN_BENCH_DIR="${VANBAN_BENCH_DIR:-${TMPDIR:-/tmp}}"
-cargo test --release -p backend --test bench_incoming --no-run
-out="$(mktemp)"
+# Built once; every run uses copies of the same binaries.
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+test_bin="$(cargo test --release -p backend --test bench_incoming --no-run 2>&1 \
+  | tee /dev/stderr | grep -o 'target/release/deps/bench_incoming-[0-9a-f]*' | tail -n1)"
+cp "$test_bin" "$work/bench_incoming"
+cp target/release/vanban "$work/vanban"
+export VANBAN_BENCH_BIN="$work/vanban"
+out="$work/out"
 for n in $DOCS; do
   for db in $DBS; do
     say "Văn bản đến: $n văn bản trên $db"
-    VANBAN_BENCH_DOCS="$n" VANBAN_BENCH_DB="$db" cargo test --release -p backend --test bench_incoming \
-      -- --ignored --nocapture benchmark_incoming 2>&1 | grep -E '^(SEED|SETUP|BENCH|ROW|CHECK|KEPT)|panicked|FAILED' \
-      | tee -a "$out"
+    VANBAN_BENCH_DOCS="$n" VANBAN_BENCH_DB="$db" "$work/bench_incoming" --ignored --nocapture benchmark_incoming 2>&1 \
+      | grep -E '^(SEED|SETUP|BENCH|ROW|CHECK|KEPT)|panicked|FAILED' | tee -a "$out"
   done
 done
 say "Bảng kết quả"
 echo "| database | documents | endpoint | requests | per second | p50 | p95 | p99 |"
 echo "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"
 grep '^ROW ' "$out" | sed 's/^ROW //'
-rm -f "$out"

@@ -32,6 +32,12 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
+/// The `vanban` binary: `VANBAN_BENCH_BIN` (the script runs a copy, so a rebuild meanwhile changes nothing), or
+/// the one built with this test.
+fn vanban() -> String {
+    std::env::var("VANBAN_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_vanban").to_string())
+}
+
 /// A `vanban serve` process, stopped when dropped.
 struct Server {
     child: Child,
@@ -53,7 +59,7 @@ async fn start_server(database_url: &str, data_dir: &Path) -> Server {
         .port();
     let trust = data_dir.join("trust");
     std::fs::create_dir_all(&trust).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_vanban"))
+    let child = Command::new(vanban())
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
         .args([
             "--static-dir",
@@ -412,7 +418,7 @@ async fn benchmark_incoming() {
     let url = fresh_database(on_pg, docs, dir.path()).await;
 
     let t = Instant::now();
-    let seeded = Command::new(env!("CARGO_BIN_EXE_vanban"))
+    let seeded = Command::new(vanban())
         .args(["bench", "seed", "--database-url", &url])
         .args(["--documents", &docs.to_string()])
         .args(["--extra-arrived", &extra.to_string()])

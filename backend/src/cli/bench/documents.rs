@@ -1,6 +1,7 @@
 //! The generated documents, set-based. A temporary table `bd` holds one row per incoming document with every
 //! choice made about it (agency, state, channel, times, lead unit and handler); each table is then filled by
-//! one `INSERT … SELECT` from it.
+//! one `INSERT … SELECT` from it. Choices are drawn from the document's number `i`; its id follows the arrival
+//! time, as in a database that grew day by day (open work sits at the end of the tables, not scattered).
 //!
 //! The mix: of the N documents ≈2 % arrived (waiting for the clerk, verified), 3 % with the leader to assign,
 //! 10 % in progress, 85 % completed; `--extra-arrived` more arrived ones. Channels: 50 % issued on this system
@@ -270,7 +271,7 @@ pub async fn seed(db: &mut Db, plan: &Plan) -> anyhow::Result<()> {
     db.exec(
         &format!(
             "CREATE TEMP TABLE bd AS \
-             SELECT l3.*, {year} AS yr FROM ( \
+             SELECT l3.*, {year} AS yr, row_number() OVER (ORDER BY rcv, i) AS id FROM ( \
               SELECT l2.*, \
                CASE WHEN st = 'arrived' THEN NULL ELSE rcv + {half_hour} END AS reg, \
                CASE WHEN st IN ('in_progress', 'completed') THEN rcv + {two_hours} END AS asg, \
@@ -371,7 +372,7 @@ pub async fn seed(db: &mut Db, plan: &Plan) -> anyhow::Result<()> {
         &format!(
             "INSERT INTO deliveries (id, outgoing_id, channel, recipient_agency_id, recipient_code, \
                recipient_name, position, status, status_at, exchange_state) \
-             SELECT b.i, b.og, 'internal', b.a, ag.code, ag.name, (b.i - 1) % {group}, \
+             SELECT b.id, b.og, 'internal', b.a, ag.code, ag.name, (b.i - 1) % {group}, \
                CASE b.st WHEN 'arrived' THEN '01' WHEN 'to_assign' THEN '03' \
                  WHEN 'in_progress' THEN CASE WHEN b.lead_state = 'processing' THEN '05' ELSE '04' END \
                  ELSE '06' END, \
@@ -379,7 +380,7 @@ pub async fn seed(db: &mut Db, plan: &Plan) -> anyhow::Result<()> {
                  WHEN 'in_progress' THEN CASE WHEN b.lead_state = 'processing' THEN b.asg + {HOUR} ELSE b.asg END \
                  ELSE b.cmp END, \
                NULL \
-             FROM bd b JOIN agencies ag ON ag.id = b.a WHERE b.og IS NOT NULL ORDER BY b.i"
+             FROM bd b JOIN agencies ag ON ag.id = b.a WHERE b.og IS NOT NULL ORDER BY b.id"
         ),
     )
     .await?;
@@ -399,11 +400,11 @@ pub async fn seed(db: &mut Db, plan: &Plan) -> anyhow::Result<()> {
                backfilled, verification, verification_ok, register_id, arrival_year, arrival_number, \
                registered_at, registered_by, assigner_id, forwarded_at, instruction, due_date, due_at, \
                assigned_at, completed_at, note, created_by, created_at, updated_at) \
-             SELECT i, a, ch, st, delivery_id, og, sender_agency_id, sender_name, sender_code, code_text, \
+             SELECT id, a, ch, st, delivery_id, og, sender_agency_id, sender_name, sender_code, code_text, \
                issued_date, doc_type, subject, urgency, {rank}, signer_name, NULL, declared_attachments, \
                declared_pages, rcv, FALSE, {verification}, TRUE, 2 * a, yr, \
                CASE WHEN st = 'arrived' THEN NULL \
-                 ELSE row_number() OVER (PARTITION BY a, yr ORDER BY reg, i) END, \
+                 ELSE row_number() OVER (PARTITION BY a, yr ORDER BY reg, id) END, \
                reg, CASE WHEN reg IS NOT NULL THEN leader + 1 END, \
                CASE WHEN st = 'arrived' THEN NULL ELSE leader END, \
                CASE WHEN st = 'arrived' THEN NULL ELSE reg + 600000 END, \
@@ -411,8 +412,8 @@ pub async fn seed(db: &mut Db, plan: &Plan) -> anyhow::Result<()> {
                due_date, due_at, asg, cmp, NULL, \
                CASE WHEN ch = 'system' THEN NULL ELSE leader + 1 END, rcv, COALESCE(cmp, asg, reg, rcv) \
              FROM ( \
-              SELECT b.i, b.a, b.ch, b.st, b.og, b.rcv, b.reg, b.asg, b.cmp, b.yr, (b.a - 1) * {PEOPLE} + 1 AS leader, \
-               CASE WHEN b.og IS NOT NULL THEN b.i END AS delivery_id, o.agency_id AS sender_agency_id, \
+              SELECT b.id, b.i, b.a, b.ch, b.st, b.og, b.rcv, b.reg, b.asg, b.cmp, b.yr, (b.a - 1) * {PEOPLE} + 1 AS leader, \
+               CASE WHEN b.og IS NOT NULL THEN b.id END AS delivery_id, o.agency_id AS sender_agency_id, \
                CASE WHEN b.og IS NOT NULL THEN sa.name ELSE {sender_name} END AS sender_name, \
                CASE WHEN b.og IS NOT NULL THEN sa.code ELSE {sender_code} END AS sender_code, \
                CASE WHEN b.og IS NOT NULL THEN o.number_text ELSE {code_text} END AS code_text, \
@@ -425,7 +426,7 @@ pub async fn seed(db: &mut Db, plan: &Plan) -> anyhow::Result<()> {
                CASE WHEN b.due_day IS NOT NULL THEN {due_day_text} END AS due_date, \
                CASE WHEN b.due_day IS NOT NULL THEN (b.due_day + 1) * {DAY} - {VN} - 1 END AS due_at \
               FROM bd b LEFT JOIN outgoing_documents o ON o.id = b.og LEFT JOIN agencies sa ON sa.id = o.agency_id \
-             ) d ORDER BY i",
+             ) d ORDER BY id",
             rank = urgency_rank_sql("urgency"),
             verification = lit(&verification_json(now, &sha256_hex("vanban-bench-0"))),
             sender_name = sender_pick(&|s| lit(s.0)),
@@ -450,12 +451,12 @@ pub async fn seed(db: &mut Db, plan: &Plan) -> anyhow::Result<()> {
         "incoming_files",
         &format!(
             "INSERT INTO incoming_files (incoming_id, position, name, sha256, size) \
-             SELECT b.i, k.p, CASE k.p WHEN 0 THEN 'van-ban-' ELSE 'phu-luc-' END || CAST(b.i AS TEXT) || '.pdf', \
+             SELECT b.id, k.p, CASE k.p WHEN 0 THEN 'van-ban-' ELSE 'phu-luc-' END || CAST(b.id AS TEXT) || '.pdf', \
                f.sha256, f.size \
              FROM bd b CROSS JOIN (SELECT 0 AS p UNION ALL SELECT 1) k \
                JOIN bench_blobs f ON f.n = (b.i * 7 + k.p * 3) % {BLOBS} \
              WHERE k.p = 0 OR {ri12} < 300 \
-             ORDER BY b.i, k.p",
+             ORDER BY b.id, k.p",
             ri12 = ri(12),
         ),
     )
@@ -487,13 +488,13 @@ pub async fn seed(db: &mut Db, plan: &Plan) -> anyhow::Result<()> {
                SELECT y.*, CASE WHEN s = 0 THEN lead_user WHEN ur < 100 THEN NULL \
                  ELSE (a - 1) * {PEOPLE} + 9 + (u - 1) + 6 * (pr % 5) END AS user_id \
                FROM ( \
-                SELECT b.i, b.a, b.st, b.asg, b.cmp, b.lead_user, b.lead_state, k.s, \
+                SELECT b.id AS i, b.a, b.st, b.asg, b.cmp, b.lead_user, b.lead_state, k.s, \
                  d.due_date, d.due_at, d.urgency_rank, \
                  CASE WHEN k.s = 0 THEN b.ul ELSE 2 + (b.ul - 2 + k.s) % 5 END AS u, \
                  CASE WHEN k.s = 0 THEN 'lead' WHEN {rs4} < 500 THEN 'cooperate' ELSE 'inform' END AS role, \
                  {rs5} AS ur, {rs6} AS pr, {rs7} AS sr, {rs8} AS urge \
                 FROM bd b CROSS JOIN (SELECT 0 AS s UNION ALL SELECT 1 UNION ALL SELECT 2) k \
-                 JOIN incoming_documents d ON d.id = b.i \
+                 JOIN incoming_documents d ON d.id = b.id \
                 WHERE b.st IN ('in_progress', 'completed') AND k.s <= b.nx \
                ) y \
               ) x \
@@ -513,7 +514,7 @@ pub async fn seed(db: &mut Db, plan: &Plan) -> anyhow::Result<()> {
         "incoming_history",
         &format!(
             "INSERT INTO incoming_history (incoming_id, at, actor_id, on_behalf_of, action, comment) \
-             SELECT b.i, \
+             SELECT b.id, \
                CASE k.s WHEN 0 THEN b.reg WHEN 1 THEN b.asg \
                  WHEN 2 THEN CASE WHEN b.cmp IS NULL THEN b.asg + {DAY} ELSE b.asg + (b.cmp - b.asg) / 2 END \
                  ELSE b.cmp END, \
@@ -530,7 +531,7 @@ pub async fn seed(db: &mut Db, plan: &Plan) -> anyhow::Result<()> {
                OR (k.s = 2 AND ((b.st = 'completed' AND {ri8} < 200) \
                  OR (b.st = 'in_progress' AND b.lead_state = 'processing' AND {ri8} < 500))) \
                OR (k.s = 3 AND b.st = 'completed') \
-             ORDER BY b.i, k.s",
+             ORDER BY b.id, k.s",
             ri8 = ri(8),
         ),
     )
@@ -540,7 +541,7 @@ pub async fn seed(db: &mut Db, plan: &Plan) -> anyhow::Result<()> {
         "delivery_events",
         &format!(
             "INSERT INTO delivery_events (delivery_id, status, at, actor_id, reason) \
-             SELECT b.i, CASE k.s WHEN 0 THEN '01' WHEN 1 THEN '03' WHEN 2 THEN '04' WHEN 3 THEN '05' ELSE '06' END, \
+             SELECT b.id, CASE k.s WHEN 0 THEN '01' WHEN 1 THEN '03' WHEN 2 THEN '04' WHEN 3 THEN '05' ELSE '06' END, \
                CASE k.s WHEN 0 THEN b.rcv WHEN 1 THEN b.reg WHEN 2 THEN b.asg WHEN 3 THEN b.asg + {HOUR} \
                  ELSE b.cmp END, \
                CASE k.s WHEN 0 THEN NULL WHEN 1 THEN (b.a - 1) * {PEOPLE} + 2 WHEN 2 THEN (b.a - 1) * {PEOPLE} + 1 \
@@ -554,7 +555,7 @@ pub async fn seed(db: &mut Db, plan: &Plan) -> anyhow::Result<()> {
                OR (k.s = 3 AND ((b.st = 'in_progress' AND b.lead_state = 'processing') \
                  OR (b.st = 'completed' AND {ri9} < 500))) \
                OR (k.s = 4 AND b.st = 'completed')) \
-             ORDER BY b.i, k.s",
+             ORDER BY b.id, k.s",
             ri9 = ri(9),
         ),
     )
