@@ -1,9 +1,8 @@
-//! The document workflow pages (Điều 11: văn bản đi; arrivals; registers), mounted by the app's routes through
+//! The document workflow pages (Điều 11: văn bản đi; Điều 12: văn bản đến; registers, the dashboard, delegations), mounted by the app's routes through
 //! `window.vanbanMountWork(element, route)`: the app keeps routing and the navigation, this bundle renders the
 //! page. They live here, beside the signing pages and the worker client, because signing and issuing are part
 //! of them, and so the sign-in page never downloads them.
 
-pub mod arrivals;
 pub mod dashboard;
 pub mod delegations;
 pub mod document;
@@ -41,8 +40,6 @@ pub enum WorkRoute {
     },
     /// `/van-ban-di/{id}`: one document.
     OutgoingDoc { id: i64 },
-    /// `/van-ban-den`: documents delivered to this agency.
-    Arrivals,
     /// `/van-ban-den?muc=…`: a bucket of incoming documents.
     IncomingList { bucket: IncomingBucket },
     /// `/van-ban-den/moi`: the clerk registers a document received by e-mail, on paper or from the axis.
@@ -78,7 +75,6 @@ pub fn WorkRoot(route: WorkRoute) -> impl IntoView {
                 .into_any()
         }
         WorkRoute::OutgoingDoc { id } => view! { <document::DocumentPage id=id /> }.into_any(),
-        WorkRoute::Arrivals => view! { <arrivals::ArrivalsPage /> }.into_any(),
         WorkRoute::IncomingList { bucket } => {
             view! { <incoming_list::IncomingListPage bucket=bucket /> }.into_any()
         }
