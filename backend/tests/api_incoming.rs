@@ -852,6 +852,7 @@ async fn the_dashboard_counts_overdue_work_and_a_leader_signs_for_another_under_
         .expect(StatusCode::OK)
         .body;
     assert_eq!(drill["oldest"][0]["incoming_id"], id);
+    assert_eq!(drill["drill_name"], "Đỗ Văn Hai");
     assert_eq!(drill["oldest"][0]["due"], "due_soon");
     // A unit leader sees their unit only.
     let mut tp = w.client("tp.ubnd").await;
@@ -965,7 +966,10 @@ async fn a_handover_moves_all_open_work_in_one_audited_step(db: TestDb) {
     leader
         .post(
             &format!("/api/incoming/{id}/assign"),
-            json!({"targets": [{"role": "lead", "to": {"kind": "user", "id": w.official2}}]}),
+            json!({"targets": [
+                {"role": "lead", "to": {"kind": "user", "id": w.official2}},
+                {"role": "cooperate", "to": {"kind": "user", "id": w.p.base.province_official}},
+            ]}),
         )
         .await
         .expect(StatusCode::OK);
@@ -991,7 +995,10 @@ async fn a_handover_moves_all_open_work_in_one_audited_step(db: TestDb) {
     assert_eq!(moved["assignments"], 1);
     let mut taker = w.client("cv.ubnd").await;
     let queue = taker.get("/api/queue").await.expect(StatusCode::OK).body;
+    // The receiver co-operated on the same document: one piece of work remains, the lead.
+    assert_eq!(queue["items"].as_array().unwrap().len(), 1, "{queue:#}");
     assert_eq!(queue["items"][0]["id"], id);
+    assert_eq!(queue["items"][0]["role"], "lead");
     let mut leaving = w.client("cv2.ubnd").await;
     let queue = leaving.get("/api/queue").await.expect(StatusCode::OK).body;
     assert_eq!(queue["items"].as_array().unwrap().len(), 0);

@@ -859,6 +859,9 @@ pub struct OpenWork {
 /// `?unit=` or `?user=` drills down into one unit's or person's open work.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DashboardDto {
+    /// The unit's or person's name when drilled down.
+    #[serde(default)]
+    pub drill_name: Option<String>,
     pub open: i64,
     pub due_soon: i64,
     pub overdue: i64,

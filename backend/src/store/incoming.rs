@@ -1812,7 +1812,22 @@ macro_rules! incoming_impl {
                 .fetch_one(&self.pool)
                 .await?;
                 let units: Vec<shared::incoming::BacklogRow> = units.into_iter().map(row).collect();
+                // The name of what was drilled into, for the page's breadcrumb (it may have no open work).
+                let drill_name: Option<(String,)> = match (person, unit) {
+                    (Some(p), _) => sqlx::query_as("SELECT u.full_name FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = $1 AND un.agency_id = $2")
+                        .bind(p)
+                        .bind(agency)
+                        .fetch_optional(&self.pool)
+                        .await?,
+                    (None, Some(u)) => sqlx::query_as("SELECT name FROM units WHERE id = $1 AND agency_id = $2")
+                        .bind(u)
+                        .bind(agency)
+                        .fetch_optional(&self.pool)
+                        .await?,
+                    _ => None,
+                };
                 Ok(shared::incoming::DashboardDto {
+                    drill_name: drill_name.map(|n| n.0),
                     open: units.iter().map(|u| u.open).sum(),
                     due_soon: units.iter().map(|u| u.due_soon).sum(),
                     overdue: units.iter().map(|u| u.overdue).sum(),
@@ -2139,6 +2154,38 @@ macro_rules! incoming_impl {
                         .execute(&mut *tx)
                         .await?,
                 );
+                // Where the receiver already had open work on the same document, the two become one: the one with
+                // the weightier role stays (lead, then co-operating, then for information), the other is closed
+                // with a note, so nobody holds a document twice.
+                let doubled: Vec<(i64, i64, String)> = sqlx::query_as(
+                    "SELECT id, incoming_id, role FROM assignments WHERE user_id = $1 AND state IN ('pending', 'processing') \
+                     AND incoming_id IN (SELECT incoming_id FROM assignments WHERE user_id = $1 AND state IN ('pending', 'processing') \
+                     GROUP BY incoming_id HAVING COUNT(*) > 1) ORDER BY incoming_id, id",
+                )
+                .bind(to)
+                .fetch_all(&mut *tx)
+                .await?;
+                let weight = |r: &str| match r {
+                    "lead" => 0,
+                    "cooperate" => 1,
+                    _ => 2,
+                };
+                let mut by_doc: std::collections::BTreeMap<i64, Vec<(i64, String)>> = Default::default();
+                for (id, doc, role) in doubled {
+                    by_doc.entry(doc).or_default().push((id, role));
+                }
+                let merged_note = format!("Gộp khi bàn giao cho {}", taking.full_name);
+                for (_, mut list) in by_doc {
+                    list.sort_by_key(|(id, role)| (weight(role), *id));
+                    for (id, _) in list.into_iter().skip(1) {
+                        sqlx::query("UPDATE assignments SET state = 'done', done_at = $1, result = $2 WHERE id = $3")
+                            .bind($crate::store::now_ms())
+                            .bind(&merged_note)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
                 let to_assign = moved(
                     sqlx::query("UPDATE incoming_documents SET assigner_id = $1 WHERE assigner_id = $2 AND status = 'to_assign'")
                         .bind(to)

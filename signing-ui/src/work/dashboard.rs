@@ -143,8 +143,16 @@ fn DashboardView(
                 .map_or_else(|| fallback.to_string(), |r| r.name.clone())
         })
     };
-    let unit_name = name_in(&dto.units, unit, "Đơn vị");
-    let person_name = name_in(&dto.people, user, "Cán bộ");
+    // The server names what was drilled into (a person when `user` is set, else the unit), even with no open
+    // work; the backlog rows name the unit above a person.
+    let unit_name = match (unit, user, &dto.drill_name) {
+        (Some(_), None, Some(name)) => Some(name.clone()),
+        _ => name_in(&dto.units, unit, "Đơn vị"),
+    };
+    let person_name = match (user, &dto.drill_name) {
+        (Some(_), Some(name)) => Some(name.clone()),
+        _ => name_in(&dto.people, user, "Cán bộ"),
+    };
     let drilled = unit.is_some() || user.is_some();
 
     // The breadcrumb back to the whole agency (and to the unit, from a person of it).
