@@ -846,6 +846,10 @@ async fn the_dashboard_counts_overdue_work_and_a_leader_signs_for_another_under_
     assert_eq!(board["open"], 1, "for-information work is not backlog");
     assert_eq!(board["due_soon"], 1);
     assert_eq!(board["people"][0]["id"], w.official2);
+    assert_eq!(board["units"][0]["name"], "Phòng Kinh tế");
+    assert_eq!(board["units"][0]["open"], 1);
+    assert_eq!(board["units"][0]["due_soon"], 1);
+    assert_eq!(board["oldest"][0]["incoming_id"], id);
     let drill = leader
         .get(&format!("/api/dashboard?user={}", w.official2))
         .await

@@ -1691,45 +1691,75 @@ macro_rules! incoming_impl {
                 let now = $crate::store::now_ms();
                 let soon = now + shared::incoming::DUE_SOON_MS;
                 let unit_filter = scope_unit.map(|_| " AND a.unit_id = $4").unwrap_or("");
+                // One pass over the agency's open work (an index-only scan of `assignments_open_work`), grouped by
+                // unit and person together; names are looked up for the groups only, and the unit rows are the
+                // sums of their people's rows.
                 #[derive(sqlx::FromRow)]
                 struct G {
-                    id: i64,
-                    name: String,
+                    unit_id: i64,
+                    unit_name: String,
+                    user_id: Option<i64>,
+                    full_name: Option<String>,
                     open: i64,
                     due_soon: i64,
                     overdue: i64,
                     oldest_at: Option<i64>,
                 }
-                let group = |key: &str, name: &str, join: &str| {
-                    sqlx::AssertSqlSafe(format!(
-                        "SELECT {key} AS id, {name} AS name, COUNT(*) AS open, \
+                let groups: Vec<G> = {
+                    let sql = sqlx::AssertSqlSafe(format!(
+                        "SELECT g.unit_id, (SELECT name FROM units WHERE id = g.unit_id) AS unit_name, g.user_id, \
+                         (SELECT full_name FROM users WHERE id = g.user_id) AS full_name, g.open, g.due_soon, g.overdue, g.oldest_at \
+                         FROM (SELECT a.unit_id, a.user_id, COUNT(*) AS open, \
                          SUM(CASE WHEN a.due_at >= $2 AND a.due_at <= $3 THEN 1 ELSE 0 END) AS due_soon, \
                          SUM(CASE WHEN a.due_at < $2 THEN 1 ELSE 0 END) AS overdue, MIN(a.created_at) AS oldest_at \
-                         FROM assignments a {join} WHERE a.agency_id = $1 AND a.state IN ('pending', 'processing') \
-                         AND a.role <> 'inform'{unit_filter} GROUP BY {key}, {name} ORDER BY overdue DESC, open DESC LIMIT 200"
-                    ))
-                };
-                let bind_group = |sql| {
+                         FROM assignments a WHERE a.agency_id = $1 AND a.state IN ('pending', 'processing') \
+                         AND a.role <> 'inform'{unit_filter} GROUP BY a.unit_id, a.user_id) g"
+                    ));
                     let q = sqlx::query_as::<_, G>(sql).bind(agency).bind(now).bind(soon);
                     match scope_unit {
                         Some(u) => q.bind(u),
                         None => q,
                     }
-                };
-                let units: Vec<G> = bind_group(group("a.unit_id", "un.name", "JOIN units un ON un.id = a.unit_id"))
                     .fetch_all(&self.pool)
-                    .await?;
-                let people: Vec<G> = bind_group(group("a.user_id", "u.full_name", "JOIN users u ON u.id = a.user_id"))
-                    .fetch_all(&self.pool)
-                    .await?;
-                let row = |g: G| shared::incoming::BacklogRow {
-                    id: g.id,
-                    name: g.name,
-                    open: g.open,
-                    due_soon: g.due_soon,
-                    overdue: g.overdue,
-                    oldest_at: g.oldest_at.map(shared::time::Timestamp),
+                    .await?
                 };
+                let add = |into: &mut shared::incoming::BacklogRow, g: &G| {
+                    into.open += g.open;
+                    into.due_soon += g.due_soon;
+                    into.overdue += g.overdue;
+                    into.oldest_at = match (into.oldest_at, g.oldest_at.map(shared::time::Timestamp)) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                };
+                let empty = |id: i64, name: String| shared::incoming::BacklogRow { id, name, open: 0, due_soon: 0, overdue: 0, oldest_at: None };
+                let mut units: Vec<shared::incoming::BacklogRow> = Vec::new();
+                let mut people: Vec<shared::incoming::BacklogRow> = Vec::new();
+                for g in &groups {
+                    match units.iter_mut().find(|u| u.id == g.unit_id) {
+                        Some(u) => add(u, g),
+                        None => {
+                            let mut u = empty(g.unit_id, g.unit_name.clone());
+                            add(&mut u, g);
+                            units.push(u);
+                        }
+                    }
+                    if let (Some(id), Some(name)) = (g.user_id, &g.full_name) {
+                        // A person is in one unit, but handover may have moved work between units: add up.
+                        match people.iter_mut().find(|p| p.id == id) {
+                            Some(p) => add(p, g),
+                            None => {
+                                let mut p = empty(id, name.clone());
+                                add(&mut p, g);
+                                people.push(p);
+                            }
+                        }
+                    }
+                }
+                let pressing = |r: &shared::incoming::BacklogRow| (std::cmp::Reverse(r.overdue), std::cmp::Reverse(r.open), r.id);
+                units.sort_by_key(pressing);
+                people.sort_by_key(pressing);
+                people.truncate(200);
                 #[derive(sqlx::FromRow)]
                 struct W {
                     assignment_id: i64,
@@ -1746,13 +1776,17 @@ macro_rules! incoming_impl {
                     created_at: i64,
                     last_urged_at: Option<i64>,
                 }
+                // The ids are chosen on the assignments alone (the open-work index), then only those rows are
+                // joined to their documents, units and people.
                 let work_sql = |filter: &str, order: &str| {
                     sqlx::AssertSqlSafe(format!(
                         "SELECT a.id AS assignment_id, i.id AS incoming_id, i.subject, i.code_text, i.arrival_number, i.urgency, a.role, \
                          COALESCE(u.full_name, un.name) AS handler, un.name AS unit, a.due_date, a.due_at, a.created_at, a.last_urged_at \
-                         FROM assignments a JOIN incoming_documents i ON i.id = a.incoming_id JOIN units un ON un.id = a.unit_id \
-                         LEFT JOIN users u ON u.id = a.user_id \
-                         WHERE a.agency_id = $1 AND a.state IN ('pending', 'processing') AND a.role <> 'inform' {filter} {order}"
+                         FROM (SELECT a.id FROM assignments a \
+                         WHERE a.agency_id = $1 AND a.state IN ('pending', 'processing') AND a.role <> 'inform' {filter} {order}) t \
+                         JOIN assignments a ON a.id = t.id JOIN incoming_documents i ON i.id = a.incoming_id \
+                         JOIN units un ON un.id = a.unit_id LEFT JOIN users u ON u.id = a.user_id {}",
+                        order.split(" LIMIT").next().unwrap_or_default()
                     ))
                 };
                 let to_dto = |w: W| -> $crate::store::StoreResult<shared::incoming::OpenWork> {
@@ -1811,7 +1845,6 @@ macro_rules! incoming_impl {
                 .bind(agency)
                 .fetch_one(&self.pool)
                 .await?;
-                let units: Vec<shared::incoming::BacklogRow> = units.into_iter().map(row).collect();
                 // The name of what was drilled into, for the page's breadcrumb (it may have no open work).
                 let drill_name: Option<(String,)> = match (person, unit) {
                     (Some(p), _) => sqlx::query_as("SELECT u.full_name FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = $1 AND un.agency_id = $2")
@@ -1834,7 +1867,7 @@ macro_rules! incoming_impl {
                     to_register,
                     to_assign,
                     units,
-                    people: people.into_iter().map(row).collect(),
+                    people,
                     oldest: oldest.into_iter().map(to_dto).collect::<Result<_, _>>()?,
                     overdue_items: overdue_items.into_iter().map(to_dto).collect::<Result<_, _>>()?,
                 })
