@@ -932,6 +932,20 @@ async fn the_dashboard_counts_overdue_work_and_a_leader_signs_for_another_under_
         .expect(StatusCode::OK)
         .body;
     assert_eq!(listed["items"][0]["id"], doc_id);
+    // The delegate is told the mark their signature box opens with; the director signs in their own right.
+    let seen = tp_snv
+        .get(&format!("/api/outgoing/{doc_id}"))
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    assert_eq!(seen["signs_as"], "kt");
+    assert!(seen["actions"].as_array().unwrap().contains(&json!("sign")));
+    let seen = director
+        .get(&format!("/api/outgoing/{doc_id}"))
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    assert!(seen["signs_as"].is_null());
     let doc = tp_snv
         .post(&sign_path, json!({"main_sha256": sha}))
         .await

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { snap } from './helpers';
-import { CORPUS, choose, issuedBySnv, person } from './journey';
+import { CORPUS, KEY_PIN, choose, draftThroughApi, importKey, issuedBySnv, openDocument, person } from './journey';
 
 // Điều 12, 16, 17 end to end, as the people click it: Sở Nội vụ issues a document to the province (UBND) and to
 // its office (VPUBND). The province's clerk checks the signatures and registers it (số đến), forwarding it to the
@@ -158,6 +158,51 @@ test('an issued document is accepted, assigned on a phone, answered and complete
   await expect(clerk.page.getByTestId('history')).toContainText('Đã đối chiếu với bản giấy');
 
   for (const c of [...issued.contexts, sender.context, clerk.context, chairman.context, official.context, officeClerk.context]) {
+    await c.close();
+  }
+});
+
+// Điều 16.4: the director, going away, delegates signing (KT.) to the unit leader, who signs on a phone in their
+// own name; the signature box opens with "KT. GIÁM ĐỐC" and the history names both. The delegation is revoked
+// at the end, so the other journeys find the director signing in person.
+test('a unit leader signs for the absent director under a delegation, with the KT. mark', async ({ browser }, testInfo) => {
+  const official = await person(browser, 'chuyenvien1.snv');
+  const id = await draftThroughApi(official.page, 'Quyết định ký thay khi Giám đốc đi công tác');
+  const director = await person(browser, 'lanhdao.snv');
+  await director.page.goto('/uy-quyen');
+  await expect(director.page.getByTestId('delegations-page')).toBeVisible({ timeout: 30_000 });
+  await director.page.getByTestId('delegation-new').click();
+  await choose(director.page, 'delegation-to', 'Phan Thị Thanh Thảo');
+  await director.page.getByTestId('delegation-signing').check();
+  await director.page.getByTestId('delegation-capacity-kt').check();
+  await director.page.getByTestId('delegation-reason').fill('Đi công tác tại Hà Nội');
+  await director.page.getByTestId('delegation-submit').click();
+  const active = director.page.locator('[data-testid=delegation][data-active=true]').filter({ hasText: 'Phan Thị Thanh Thảo' });
+  await expect(active).toHaveCount(1, { timeout: 30_000 });
+  await expect(active.getByTestId('delegation-mark')).toBeVisible();
+
+  const deputy = await person(browser, 'truongphong.snv', true);
+  await importKey(deputy.page, 'truongphong.snv.p12', /Phan Thị Thanh Thảo/);
+  await openDocument(deputy.page, String(id));
+  await expect(deputy.page.getByTestId('sign-task')).toBeVisible({ timeout: 30_000 });
+  await expect(deputy.page.getByTestId('delegated-signing')).toContainText('KT. GIÁM ĐỐC');
+  await expect(deputy.page.getByTestId('delegated-signing')).toContainText('Lê Văn Hùng');
+  await deputy.page.getByTestId('preview-button').click();
+  await snap(deputy.page, testInfo, 'delegated-sign-preview');
+  await deputy.page.getByTestId('sign-pin').fill(KEY_PIN);
+  await deputy.page.getByTestId('action-sign').click();
+  await expect(deputy.page.getByTestId('doc-status')).toContainText('Chờ phát hành', { timeout: 90_000 });
+  const doc = await (await deputy.page.request.get(`/api/outgoing/${id}`)).json();
+  expect(doc.signing_capacity).toBe('kt');
+  const signed = doc.history.find((h: { action: string }) => h.action === 'signed');
+  expect(signed.actor.full_name).toBe('Phan Thị Thanh Thảo');
+  expect(signed.comment).toContain('Lê Văn Hùng');
+
+  // Revoked: the deputy no longer signs for the director.
+  await active.getByTestId('delegation-revoke').click();
+  await active.getByTestId('delegation-revoke-yes').click();
+  await expect(director.page.locator('[data-testid=delegation][data-active=true]').filter({ hasText: 'Phan Thị Thanh Thảo' })).toHaveCount(0, { timeout: 30_000 });
+  for (const c of [official.context, director.context, deputy.context]) {
     await c.close();
   }
 });

@@ -721,6 +721,32 @@ pub struct OutgoingDto {
     pub updated_at: Timestamp,
     /// What the caller may do now: `edit`, `submit`, `new_version`, `review`, `sign`, `issue`, `recall`.
     pub actions: Vec<String>,
+    /// Set when the caller signs for the absent signer under a delegation (Điều 16.4): the mark their
+    /// signature carries (KT. or TUQ.).
+    #[serde(default)]
+    pub signs_as: Option<SigningCapacity>,
+}
+
+impl OutgoingDto {
+    /// The capacity line the caller's signature box opens with when they sign under a delegation.
+    pub fn delegated_signature_line(&self) -> Option<String> {
+        capacity_line(self.signs_as?, &self.signer)
+    }
+}
+
+/// The capacity line above a signature as NĐ 30 prints it (`KT. GIÁM ĐỐC`): the mark, then the position of
+/// the one signed for, in capitals (their name when the account has no position). `None` for a direct
+/// signature, which has no such line.
+pub fn capacity_line(capacity: SigningCapacity, signed_for: &PersonRef) -> Option<String> {
+    let mark = capacity.mark();
+    if mark.is_empty() {
+        return None;
+    }
+    let whom = match signed_for.position.as_deref().map(str::trim) {
+        Some(p) if !p.is_empty() => p.to_uppercase(),
+        _ => signed_for.full_name.clone(),
+    };
+    Some(format!("{mark} {whom}"))
 }
 
 /// The buckets of "Văn bản đi" in the navigation.
@@ -910,6 +936,28 @@ mod tests {
             "main_file": {"sha256": "a".repeat(64), "name": "qd.pdf"}
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn a_delegate_signs_under_the_mark_and_the_absent_signers_position() {
+        let director = PersonRef {
+            id: 7,
+            full_name: "Phan Thị Thanh Thảo".into(),
+            position: Some("Giám đốc Sở".into()),
+        };
+        assert_eq!(
+            capacity_line(SigningCapacity::Kt, &director).as_deref(),
+            Some("KT. GIÁM ĐỐC SỞ")
+        );
+        let unnamed = PersonRef {
+            position: Some("  ".into()),
+            ..director.clone()
+        };
+        assert_eq!(
+            capacity_line(SigningCapacity::Tuq, &unnamed).as_deref(),
+            Some("TUQ. Phan Thị Thanh Thảo")
+        );
+        assert_eq!(capacity_line(SigningCapacity::Direct, &director), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use shared::outgoing::{
     ArrivalListResponse, BatchItemResult, BatchResponse, BatchReviewRequest, DraftRequest,
     IssueRequest, NewVersionRequest, NumberPlacement, NumberReservation, OutgoingBucket,
     OutgoingCounts, OutgoingDto, OutgoingListResponse, OutgoingStatus, RecallAnswerRequest,
-    RecallRequest, ReviewRequest, SignRequest,
+    RecallRequest, ReviewRequest, SignRequest, SigningCapacity,
 };
 use shared::role::Role;
 use shared::user::UserDto;
@@ -219,7 +219,8 @@ pub fn actions_for(doc: &OutgoingDto, user: &UserDto) -> Vec<String> {
 /// the agencies it was delivered to. Others get 404, as if it did not exist.
 async fn visible(state: &AppState, user: &UserDto, id: i64) -> AppResult<OutgoingDto> {
     let mut doc = state.store.get_outgoing(id).await?;
-    let signs_for_absent = signing_delegate(state, user, &doc).await?;
+    let signs_as = signing_delegate(state, user, &doc).await?;
+    let signs_for_absent = signs_as.is_some();
     // Whoever acted on it (a delegate who signed, a reviewer forwarded to) keeps seeing it.
     let participant = signs_for_absent
         || doc.history.iter().any(|h| h.actor.id == user.id)
@@ -250,21 +251,25 @@ async fn visible(state: &AppState, user: &UserDto, id: i64) -> AppResult<Outgoin
     if signs_for_absent {
         doc.actions.push("sign".into());
     }
+    doc.signs_as = signs_as;
     Ok(doc)
 }
 
-/// Whether `user` may sign `doc` for its absent signer today (a delegation covering signing, Điều 16.4).
-async fn signing_delegate(state: &AppState, user: &UserDto, doc: &OutgoingDto) -> AppResult<bool> {
+/// The mark under which `user` may sign `doc` for its absent signer today (a delegation covering signing,
+/// Điều 16.4); `None` when they may not, or sign in their own right.
+async fn signing_delegate(
+    state: &AppState,
+    user: &UserDto,
+    doc: &OutgoingDto,
+) -> AppResult<Option<SigningCapacity>> {
     if doc.status != OutgoingStatus::AwaitingSignature || doc.signer.id == user.id {
-        return Ok(false);
+        return Ok(None);
     }
-    Ok(matches!(
-        state
-            .store
-            .active_delegation(doc.signer.id, user.id)
-            .await?,
-        Some((_, Some(_)))
-    ))
+    Ok(state
+        .store
+        .active_delegation(doc.signer.id, user.id)
+        .await?
+        .and_then(|(_, mark)| mark))
 }
 
 pub async fn create_outgoing(

@@ -921,6 +921,7 @@ macro_rules! outgoing_impl {
                     created_at: shared::time::Timestamp(d.created_at),
                     updated_at: shared::time::Timestamp(d.updated_at),
                     actions: Vec::new(),
+                    signs_as: None,
                 })
             }
 

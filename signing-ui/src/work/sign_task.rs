@@ -553,6 +553,7 @@ pub async fn sign_document(
             "kind": "signer",
             "page": page,
             "rect": rect.array(),
+            "text": doc.delegated_signature_line(),
         }),
         Some(&original),
         choice.image.as_deref(),
@@ -617,12 +618,24 @@ pub fn SignTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoVi
         }
     });
 
+    // Signing for an absent leader: the box opens with the mark line (KT. GIÁM ĐỐC), in the preview too.
+    let capacity_line = doc.with_value(|d| d.delegated_signature_line());
+    let delegated_notice = capacity_line.clone().map(|line| {
+        let absent = doc.with_value(|d| d.signer.full_name.clone());
+        view! {
+            <div class="alert alert-info" role="status" data-testid="delegated-signing">
+                "Anh/chị ký thay " <strong>{absent}</strong> " theo ủy quyền: hình chữ ký mở đầu bằng dòng “"
+                {line} "” và luồng xử lý ghi tên cả hai người."
+            </div>
+        }
+    });
     let args = move || {
         json!({
             "key_id": key_id.get_untracked(),
             "kind": "signer",
             "page": page.get_untracked(),
             "rect": place.get_untracked().array(),
+            "text": capacity_line,
         })
     };
     let show_preview = move |_| {
@@ -664,6 +677,7 @@ pub fn SignTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoVi
     view! {
         <form class="task sign-task" data-testid="sign-task" on:submit=sign>
             <h3>"Ký số văn bản"</h3>
+            {delegated_notice}
             {move || (keys_loaded.get() && !has_key()).then(|| view! { <NoKeyNotice what="khoá ký số có chứng thư" /> })}
             <KeyPicker keys key_id label="Khoá ký số" testid="sign-key" />
             <PlacementPreview
