@@ -186,6 +186,9 @@ test('a unit leader signs for the absent director under a delegation, with the K
   await openDocument(deputy.page, String(id));
   await expect(deputy.page.getByTestId('sign-task')).toBeVisible({ timeout: 30_000 });
   await expect(deputy.page.getByTestId('delegated-signing')).toContainText('KT. GIÁM ĐỐC');
+  // The work pages' styles came with the work bundle (the sign-in page does not load them).
+  const styled = await deputy.page.getByTestId('sign-task').evaluate((e) => getComputedStyle(e).borderTopStyle);
+  expect(styled).toBe('solid');
   await expect(deputy.page.getByTestId('delegated-signing')).toContainText('Lê Văn Hùng');
   await deputy.page.getByTestId('preview-button').click();
   await snap(deputy.page, testInfo, 'delegated-sign-preview');

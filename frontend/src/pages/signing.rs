@@ -27,22 +27,56 @@ pub fn mount_or_load(mount: &str, element: &web_sys::HtmlElement, extra: Option<
             };
         }
         None => {
-            let Some(document) = window.document() else {
-                return;
-            };
-            if document.get_element_by_id(LOADER_ID).is_none()
-                && let Ok(script) = document.create_element("script")
+            if let Some(document) = window.document()
+                && document.get_element_by_id(LOADER_ID).is_none()
             {
-                let script: web_sys::HtmlScriptElement = script.unchecked_into();
-                script.set_id(LOADER_ID);
-                script.set_type("module");
-                script.set_src(LOADER);
-                if let Some(head) = document.head() {
-                    let _ = head.append_child(&script);
-                }
+                load_bundle(&document);
             }
         }
     }
+}
+
+/// The work pages' styles (trunk copies them as they are; see frontend/index.html), linked with the bundle.
+pub const WORK_STYLES: [&str; 5] = [
+    "/signing.css",
+    "/work.css",
+    "/document.css",
+    "/dashboard.css",
+    "/incoming.css",
+];
+
+/// Links the work styles, then injects the bundle's loader once they have arrived (or failed), so the bundle
+/// never mounts its pages unstyled. The loader element is created at once, so a second page opening meanwhile
+/// does not start a second load.
+fn load_bundle(document: &web_sys::Document) {
+    let (Some(head), Ok(script)) = (document.head(), document.create_element("script")) else {
+        return;
+    };
+    let script: web_sys::HtmlScriptElement = script.unchecked_into();
+    script.set_id(LOADER_ID);
+    script.set_type("module");
+    let waiting = std::rc::Rc::new(std::cell::Cell::new(WORK_STYLES.len()));
+    for href in WORK_STYLES {
+        let Ok(link) = document.create_element("link") else {
+            continue;
+        };
+        let link: web_sys::HtmlLinkElement = link.unchecked_into();
+        link.set_rel("stylesheet");
+        link.set_href(href);
+        let (waiting, script) = (waiting.clone(), script.clone());
+        let arrived = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            waiting.set(waiting.get().saturating_sub(1));
+            if waiting.get() == 0 && script.src().is_empty() {
+                script.set_src(LOADER);
+            }
+        });
+        link.set_onload(Some(arrived.as_ref().unchecked_ref()));
+        link.set_onerror(Some(arrived.as_ref().unchecked_ref()));
+        // Called once per page load of the app; the handlers live as long as the page.
+        arrived.forget();
+        let _ = head.append_child(&link);
+    }
+    let _ = head.append_child(&script);
 }
 
 #[component]
