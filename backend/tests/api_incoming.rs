@@ -1030,6 +1030,98 @@ async fn a_handover_moves_all_open_work_in_one_audited_step(db: TestDb) {
             .await
             .unwrap();
     assert!(audit.iter().any(|a| a.action == "user.handover"));
+
+    // A leaving chairman: the document waiting for their assignment goes to the deputy, who may assign it.
+    let (_, second) = w.issued_to_province().await;
+    pclerk
+        .post(
+            &format!("/api/incoming/{second}/accept"),
+            json!({"forward_to": w.leader}),
+        )
+        .await
+        .expect(StatusCode::OK);
+    let moved = admin
+        .post(
+            &format!("/api/users/{}/handover", w.leader),
+            json!({"to_user_id": w.deputy}),
+        )
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    assert_eq!(moved["to_assign"], 1, "{moved:#}");
+    let mut deputy = w.client("pct.ubnd").await;
+    let doc = deputy
+        .get(&format!("/api/incoming/{second}"))
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    assert!(
+        doc["actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("assign"))
+    );
+
+    // In the department: the drafter's open draft, the unit leader's pending review and the director's
+    // signature each change hands; nothing closed moves.
+    let awaiting = docs::awaiting_signature(&w.app, &w.p, false).await;
+    let mut official = w.client("cv.snv").await;
+    let main = docs::upload(&mut official, &docs::draft_pdf()).await;
+    let in_review = official
+        .post(
+            "/api/outgoing",
+            docs::draft_body(&w.p, &main, &[w.p.unit_leader]),
+        )
+        .await
+        .expect(StatusCode::CREATED)
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    official
+        .post(&format!("/api/outgoing/{in_review}/submit"), json!({}))
+        .await
+        .expect(StatusCode::OK);
+    let handover = async |admin: &mut Client, from: i64, to: i64| {
+        admin
+            .post(
+                &format!("/api/users/{from}/handover"),
+                json!({"to_user_id": to}),
+            )
+            .await
+            .expect(StatusCode::OK)
+            .body
+    };
+    let director_leaves = handover(&mut admin, w.p.leader, w.p.unit_leader).await;
+    assert_eq!(
+        (
+            director_leaves["signatures"].as_i64(),
+            director_leaves["reviews"].as_i64()
+        ),
+        (Some(2), Some(0)),
+        "{director_leaves:#}"
+    );
+    let drafter_leaves = handover(&mut admin, w.p.base.dept_official, w.p.clerk2).await;
+    assert_eq!(drafter_leaves["drafts"], 2, "{drafter_leaves:#}");
+    // The unit leader now signs the director's document, whose drafter is the colleague who took over.
+    let mut taking_signer = w.client("tp.snv").await;
+    let doc = taking_signer
+        .get(&format!("/api/outgoing/{awaiting}"))
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    assert_eq!(doc["signer"]["id"], w.p.unit_leader);
+    assert_eq!(doc["drafter"]["id"], w.p.clerk2);
+    assert!(doc["actions"].as_array().unwrap().contains(&json!("sign")));
+    // When the unit leader leaves in turn, their pending review goes too.
+    let unit_leader_leaves = handover(&mut admin, w.p.unit_leader, w.p.leader).await;
+    assert_eq!(
+        (
+            unit_leader_leaves["reviews"].as_i64(),
+            unit_leader_leaves["signatures"].as_i64()
+        ),
+        (Some(1), Some(2)),
+        "{unit_leader_leaves:#}"
+    );
     let _ = w.unit_leader;
     w.db.finish().await;
 }

@@ -2219,34 +2219,18 @@ macro_rules! incoming_impl {
                             .await?;
                     }
                 }
-                let to_assign = moved(
-                    sqlx::query("UPDATE incoming_documents SET assigner_id = $1 WHERE assigner_id = $2 AND status = 'to_assign'")
-                        .bind(to)
-                        .bind(from)
-                        .execute(&mut *tx)
-                        .await?,
-                );
-                let drafts = moved(
-                    sqlx::query("UPDATE outgoing_documents SET drafter_id = $1 WHERE drafter_id = $2 AND status IN ('draft', 'returned', 'in_review', 'awaiting_signature')")
-                        .bind(to)
-                        .bind(from)
-                        .execute(&mut *tx)
-                        .await?,
-                );
-                let reviews = moved(
-                    sqlx::query("UPDATE review_steps SET reviewer_id = $1 WHERE reviewer_id = $2 AND decision IS NULL")
-                        .bind(to)
-                        .bind(from)
-                        .execute(&mut *tx)
-                        .await?,
-                );
-                let signatures = moved(
-                    sqlx::query("UPDATE outgoing_documents SET signer_id = $1 WHERE signer_id = $2 AND status IN ('draft', 'returned', 'in_review', 'awaiting_signature')")
-                        .bind(to)
-                        .bind(from)
-                        .execute(&mut *tx)
-                        .await?,
-                );
+                // The rest of the leaving account's open work changes hands by one column each.
+                const MOVES: [&str; 4] = [
+                    "UPDATE incoming_documents SET assigner_id = $1 WHERE assigner_id = $2 AND status = 'to_assign'",
+                    "UPDATE outgoing_documents SET drafter_id = $1 WHERE drafter_id = $2 AND status IN ('draft', 'returned', 'in_review', 'awaiting_signature')",
+                    "UPDATE review_steps SET reviewer_id = $1 WHERE reviewer_id = $2 AND decision IS NULL",
+                    "UPDATE outgoing_documents SET signer_id = $1 WHERE signer_id = $2 AND status IN ('draft', 'returned', 'in_review', 'awaiting_signature')",
+                ];
+                let mut counts = [0_i64; 4];
+                for (count, sql) in counts.iter_mut().zip(MOVES) {
+                    *count = moved(sqlx::query(sql).bind(to).bind(from).execute(&mut *tx).await?);
+                }
+                let [to_assign, drafts, reviews, signatures] = counts;
                 let result = shared::incoming::HandoverResult { assignments, to_assign, drafts, reviews, signatures };
                 let docs: Vec<(i64,)> = sqlx::query_as(
                     "SELECT DISTINCT incoming_id FROM assignments WHERE user_id = $1 AND state IN ('pending', 'processing') \

@@ -154,22 +154,10 @@ fn RegisterView(registers: Vec<RegisterDto>) -> impl IntoView {
                 data.rows.into_iter().filter(|r| matches(r, &q)).collect();
             let caption = format!("{} — năm {}", data.register.name, data.year);
             if rows.is_empty() {
-                let text = if total == 0 {
-                    format!("Năm {} chưa có văn bản nào vào sổ.", data.year)
-                } else {
-                    "Không có dòng nào khớp với nội dung tìm.".to_string()
-                };
-                return view! { <p class="empty" data-testid="register-rows-empty">{text}</p> }
-                    .into_any();
+                return no_rows(total, data.year, "");
             }
             view! {
-                <p class="count no-print">
-                    {if rows.len() == total {
-                        format!("{total} văn bản")
-                    } else {
-                        format!("{} trong {total} văn bản", rows.len())
-                    }}
-                </p>
+                {row_count(rows.len(), total)}
                 <div class="table-wrap">
                     <table class="data-table responsive register-table" data-testid="register-table">
                         <caption class="print-only">{caption}</caption>
@@ -311,22 +299,10 @@ fn IncomingTable(
                 data.rows.into_iter().filter(|r| matches(r, &q)).collect();
             let caption = format!("{} — năm {}", data.register.name, data.year);
             if rows.is_empty() {
-                let text = if total == 0 {
-                    format!("Năm {} chưa có văn bản đến nào vào sổ.", data.year)
-                } else {
-                    "Không có dòng nào khớp với nội dung tìm.".to_string()
-                };
-                return view! { <p class="empty" data-testid="register-rows-empty">{text}</p> }
-                    .into_any();
+                return no_rows(total, data.year, " đến");
             }
             view! {
-                <p class="count no-print">
-                    {if rows.len() == total {
-                        format!("{total} văn bản")
-                    } else {
-                        format!("{} trong {total} văn bản", rows.len())
-                    }}
-                </p>
+                {row_count(rows.len(), total)}
                 <div class="table-wrap">
                     <table class="data-table responsive register-table" data-testid="register-table" data-direction="incoming">
                         <caption class="print-only">{caption}</caption>
@@ -340,4 +316,25 @@ fn IncomingTable(
             .into_any()
         }
     }
+}
+
+/// What a register shows instead of its table: nothing entered in the year yet, or nothing matching the search.
+/// `kind` names the documents after "văn bản" (`" đến"` for the incoming register).
+fn no_rows(total: usize, year: i32, kind: &str) -> AnyView {
+    let text = if total == 0 {
+        format!("Năm {year} chưa có văn bản{kind} nào vào sổ.")
+    } else {
+        "Không có dòng nào khớp với nội dung tìm.".to_string()
+    };
+    view! { <p class="empty" data-testid="register-rows-empty">{text}</p> }.into_any()
+}
+
+/// "12 văn bản", or "3 trong 12 văn bản" while searching.
+fn row_count(shown: usize, total: usize) -> impl IntoView {
+    let text = if shown == total {
+        format!("{total} văn bản")
+    } else {
+        format!("{shown} trong {total} văn bản")
+    };
+    view! { <p class="count no-print">{text}</p> }
 }
