@@ -80,6 +80,28 @@ test('an issued document is accepted, assigned on a phone, answered and complete
   await official.page.goto('/van-ban-den?muc=pending');
   await expect(official.page.getByTestId('incoming-row').filter({ hasText: issued.numberText })).toBeVisible({ timeout: 20_000 });
   await openIncoming(official.page, incomingId);
+
+  // The chairman's morning look, on the phone: the official's open work on the dashboard, drilled into, and an
+  // urge (đôn đốc) that reaches her at once as a notification.
+  await chairman.page.goto('/bang-theo-doi');
+  await expect(chairman.page.getByTestId('dashboard-page')).toBeVisible({ timeout: 30_000 });
+  const backlog = chairman.page.getByTestId('backlog-user').filter({ hasText: 'Phạm Thị Ngọc Bích' });
+  await expect(backlog).toBeVisible({ timeout: 30_000 });
+  await backlog.getByTestId('drill-user').click();
+  await expect(chairman.page.getByTestId('crumb-current')).toContainText('Phạm Thị Ngọc Bích', { timeout: 30_000 });
+  const work = chairman.page.getByTestId('drill-list').getByTestId('work-row').filter({ hasText: subject });
+  await expect(work).toHaveCount(1, { timeout: 30_000 });
+  await work.getByTestId('urge-button').click();
+  await work.getByTestId('urge-message').fill('Đề nghị đồng chí khẩn trương dự thảo văn bản trả lời.');
+  await work.getByTestId('urge-send').click();
+  await expect(work.getByTestId('urge-result')).toHaveAttribute('data-ok', 'true', { timeout: 30_000 });
+  await expect(work.getByTestId('last-urged')).not.toContainText('Chưa đôn đốc');
+  await snap(chairman.page, testInfo, 'incoming-dashboard-phone');
+  const overflowDash = await chairman.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflowDash, 'the phone dashboard scrolls sideways').toBeLessThanOrEqual(0);
+  const urged = official.page.locator('[data-testid=toast][data-urgent=true]');
+  await expect(urged).toContainText('khẩn trương', { timeout: 20_000 });
+
   await official.page.getByTestId('action-reply').click();
   await expect(official.page.getByTestId('answers-notice')).toBeVisible({ timeout: 30_000 });
   await official.page.getByTestId('main-drop-input').setInputFiles(join(CORPUS, 'lo-cong-van-18p.pdf'));
