@@ -190,7 +190,7 @@ test('an issued document is accepted, assigned on a phone, answered and complete
 test('a unit leader signs for the absent director under a delegation, with the KT. mark', async ({ browser }, testInfo) => {
   const official = await person(browser, 'chuyenvien1.snv');
   const id = await draftThroughApi(official.page, 'Quyết định ký thay khi Giám đốc đi công tác');
-  const director = await person(browser, 'lanhdao.snv');
+  const director = await person(browser, 'lanhdao.snv', testInfo.project.name === 'phone');
   await director.page.goto('/uy-quyen');
   await expect(director.page.getByTestId('delegations-page')).toBeVisible({ timeout: 30_000 });
   await director.page.getByTestId('delegation-new').click();
@@ -202,6 +202,7 @@ test('a unit leader signs for the absent director under a delegation, with the K
   const active = director.page.locator('[data-testid=delegation][data-active=true]').filter({ hasText: 'Phan Thị Thanh Thảo' });
   await expect(active).toHaveCount(1, { timeout: 30_000 });
   await expect(active.getByTestId('delegation-mark')).toBeVisible();
+  await snap(director.page, testInfo, 'delegations');
 
   const deputy = await person(browser, 'truongphong.snv', true);
   await importKey(deputy.page, 'truongphong.snv.p12', /Phan Thị Thanh Thảo/);
