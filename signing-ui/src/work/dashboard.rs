@@ -361,6 +361,9 @@ fn DashboardView(
     }
 }
 
+/// Lines of a backlog shown before "Xem tất cả".
+const BACKLOG_FIRST_LINES: usize = 10;
+
 /// Open work of units or people: name (drills down), open, due soon, overdue, the oldest open work's date.
 #[component]
 fn BacklogTable(
@@ -371,7 +374,10 @@ fn BacklogTable(
     sort: RwSignal<SortBy>,
     href: impl Fn(&'static str, i64) -> String + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let total = rows.len();
     let rows = StoredValue::new(rows);
+    // A department has a few units but dozens of people: the first lines in the chosen order, the rest on demand.
+    let expanded = RwSignal::new(false);
     let header = |s: SortBy, label: &'static str| {
         view! {
             <th class="num" aria-sort=move || if sort.get() == s { "descending" } else { "none" }>
@@ -385,7 +391,9 @@ fn BacklogTable(
     let body = move || {
         let mut rows = rows.get_value();
         sort.get().sort(&mut rows);
+        let shown = if expanded.get() { rows.len() } else { BACKLOG_FIRST_LINES };
         rows.into_iter()
+            .take(shown)
             .map(|r| {
                 view! {
                     <tr data-testid=format!("backlog-{kind}") data-id=r.id>
@@ -440,6 +448,21 @@ fn BacklogTable(
                     <tbody>{body}</tbody>
                 </table>
             </div>
+            {(total > BACKLOG_FIRST_LINES).then(|| view! {
+                <button
+                    type="button"
+                    class="btn btn-ghost btn-small bl-more"
+                    data-testid=format!("backlog-{kind}-more")
+                    aria-expanded=move || expanded.get().to_string()
+                    on:click=move |_| expanded.update(|e| *e = !*e)
+                >
+                    {move || if expanded.get() {
+                        "Thu gọn".to_string()
+                    } else {
+                        format!("Xem tất cả {total} {}", who.to_lowercase())
+                    }}
+                </button>
+            })}
         </section>
     }
 }
