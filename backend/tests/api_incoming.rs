@@ -1126,7 +1126,64 @@ async fn a_handover_moves_all_open_work_in_one_audited_step(db: TestDb) {
     w.db.finish().await;
 }
 
+/// A bucket holds more than a list shows: the list says so (`more`), and never before it is full.
+async fn a_list_says_when_it_stops_at_its_limit(db: TestDb) {
+    use vanban::store::IncomingStore;
+    let w = World::new(db).await;
+    let clerk = w.db.store.get_user(w.p.province_clerk).await.unwrap();
+    let arrive = async |n: usize| {
+        for k in 0..n {
+            w.db.store
+                .create_incoming(
+                    &clerk,
+                    vanban::store::incoming::NewIncoming {
+                        channel: shared::incoming::IncomingChannel::Email,
+                        sender_name: "Bộ Nội vụ".into(),
+                        sender_code: None,
+                        code_text: format!("{k}/BNV-VP"),
+                        issued_date: shared::outgoing::CivilDate::parse("2026-11-20").unwrap(),
+                        doc_type: shared::document::DocumentType::CongVan,
+                        subject: format!("Về việc số {k}"),
+                        urgency: shared::document::Urgency::Normal,
+                        signer_name: None,
+                        reply_deadline: None,
+                        declared_attachments: None,
+                        declared_pages: None,
+                        files: vec![],
+                        verification: shared::incoming::VerificationDto {
+                            ok: true,
+                            checked_at: shared::time::Timestamp(0),
+                            files: vec![],
+                        },
+                        backfilled_arrival: None,
+                        note: None,
+                    },
+                )
+                .await
+                .unwrap();
+        }
+    };
+    let mut pclerk = w.client("vanthu.ubnd").await;
+    let mut list = async || {
+        pclerk
+            .get("/api/incoming?bucket=to_register")
+            .await
+            .expect(StatusCode::OK)
+            .body
+    };
+    arrive(500).await;
+    let full = list().await;
+    assert_eq!(full["items"].as_array().unwrap().len(), 500);
+    assert_eq!(full["more"], false);
+    arrive(1).await;
+    let over = list().await;
+    assert_eq!(over["items"].as_array().unwrap().len(), 500);
+    assert_eq!(over["more"], true);
+    w.db.finish().await;
+}
+
 on_both_databases!(
+    a_list_says_when_it_stops_at_its_limit,
     a_document_is_accepted_assigned_handled_and_completed_while_the_sender_sees_each_status,
     a_return_needs_a_reason_which_the_sender_sees,
     email_paper_and_backfilled_arrivals_are_checked_and_a_tampered_file_needs_a_recorded_reason,

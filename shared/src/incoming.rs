@@ -805,6 +805,9 @@ impl IncomingBucket {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IncomingListResponse {
     pub items: Vec<IncomingSummary>,
+    /// The list stopped at its limit: more documents are in the bucket than `items` (the register finds them).
+    #[serde(default)]
+    pub more: bool,
 }
 
 /// `GET /api/incoming/counts`: the navigation counters.

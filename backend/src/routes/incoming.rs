@@ -15,8 +15,8 @@ use shared::incoming::{
     AcceptRequest, AssignRequest, DashboardDto, DelegationListResponse, DelegationRequest,
     FileCheck, ForwardRequest, HandlerActionRequest, HandoverRequest, HandoverResult,
     IncomingBucket, IncomingChannel, IncomingCounts, IncomingDto, IncomingListResponse,
-    NewIncomingRequest, PrefillDto, PrefillRequest, QueueResponse, ReturnRequest, UrgeRequest,
-    VerificationDto, optional_text, required_reason,
+    IncomingSummary, NewIncomingRequest, PrefillDto, PrefillRequest, QueueResponse, ReturnRequest,
+    UrgeRequest, VerificationDto, optional_text, required_reason,
 };
 use shared::outgoing::{CivilDate, RecallAnswerRequest};
 use shared::role::Role;
@@ -211,9 +211,19 @@ pub async fn list_incoming(
             "Chỉ văn thư mới xem được văn bản chờ vào sổ.",
         ));
     }
-    Ok(Json(IncomingListResponse {
-        items: state.store.list_incoming(user, bucket, LIST_LIMIT).await?,
-    }))
+    Ok(Json(capped(
+        state
+            .store
+            .list_incoming(user, bucket, LIST_LIMIT + 1)
+            .await?,
+    )))
+}
+
+/// A list cut at `LIST_LIMIT`, saying whether there was more (one row more is read to know).
+fn capped(mut items: Vec<IncomingSummary>) -> IncomingListResponse {
+    let more = items.len() > LIST_LIMIT as usize;
+    items.truncate(LIST_LIMIT as usize);
+    IncomingListResponse { items, more }
 }
 
 pub async fn incoming_counts(

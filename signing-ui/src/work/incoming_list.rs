@@ -136,12 +136,20 @@ pub fn IncomingListPage(bucket: IncomingBucket) -> impl IntoView {
                 .iter()
                 .filter(|d| d.due == DueState::DueSoon)
                 .count();
+            let shown = list.items.len();
             view! {
-                <p class="count">
-                    {format!("{} văn bản", list.items.len())}
+                <p class="count" data-testid="incoming-count" data-more=list.more.to_string()>
+                    {format!("{}{} văn bản", if list.more { "Hiện " } else { "" }, list.items.len())}
                     {(overdue > 0).then(|| view! { <span class="due-badge due-overdue">{format!("{overdue} quá hạn")}</span> })}
                     {(soon > 0).then(|| view! { <span class="due-badge due-soon">{format!("{soon} sắp đến hạn")}</span> })}
                 </p>
+                // The list stops at its limit: say so, and where the rest are.
+                {list.more.then(|| view! {
+                    <p class="muted list-more" data-testid="incoming-more">
+                        {format!("Danh sách chỉ hiện {shown} văn bản đầu; các văn bản khác của mục này tra trong ")}
+                        <a href="/so-van-ban">"Sổ văn bản"</a> "."
+                    </p>
+                })}
                 <div class="table-wrap">
                     <table class="data-table responsive doc-table incoming-table" data-testid="incoming-table">
                         <thead>
