@@ -1128,7 +1128,6 @@ async fn a_handover_moves_all_open_work_in_one_audited_step(db: TestDb) {
 
 /// A bucket holds more than a list shows: the list says so (`more`), and never before it is full.
 async fn a_list_says_when_it_stops_at_its_limit(db: TestDb) {
-    use vanban::store::IncomingStore;
     let w = World::new(db).await;
     let clerk = w.db.store.get_user(w.p.province_clerk).await.unwrap();
     let arrive = async |n: usize| {
