@@ -793,7 +793,60 @@ async fn every_instance_hears_a_change_made_on_another(db: TestDb) {
     w.db.finish().await;
 }
 
+/// A drafter with more drafts than a list shows: the list says so (`more`), and never before it is full.
+async fn a_list_says_when_it_stops_at_its_limit(db: TestDb) {
+    let w = World::new(db).await;
+    let drafter = w.db.store.get_user(w.p.base.dept_official).await.unwrap();
+    let draft = async |n: usize| {
+        for k in 0..n {
+            w.db.store
+                .create_outgoing(
+                    &drafter,
+                    vanban::store::outgoing::NewOutgoing {
+                        doc_type: shared::document::DocumentType::CongVan,
+                        subject: format!("Về việc số {k}"),
+                        urgency: shared::document::Urgency::Normal,
+                        reply_deadline: None,
+                        signer_id: w.p.leader,
+                        signing_capacity: shared::outgoing::SigningCapacity::Direct,
+                        register_id: w.p.dept_register,
+                        answers_delivery_id: None,
+                        answers_incoming_id: None,
+                        internal_recipients: vec![],
+                        external_recipients: vec![],
+                        paper_recipients: vec![],
+                        reviewers: vec![],
+                        number_placement: shared::outgoing::NumberPlacement::nd30_default(
+                            595.0, 842.0,
+                        ),
+                        files: vec![],
+                    },
+                )
+                .await
+                .unwrap();
+        }
+    };
+    let mut official = w.client("cv.snv").await;
+    let mut list = async || {
+        official
+            .get("/api/outgoing?bucket=drafts")
+            .await
+            .expect(StatusCode::OK)
+            .body
+    };
+    draft(500).await;
+    let full = list().await;
+    assert_eq!(full["items"].as_array().unwrap().len(), 500);
+    assert_eq!(full["more"], false);
+    draft(1).await;
+    let over = list().await;
+    assert_eq!(over["items"].as_array().unwrap().len(), 500);
+    assert_eq!(over["more"], true);
+    w.db.finish().await;
+}
+
 on_both_databases!(
+    a_list_says_when_it_stops_at_its_limit,
     a_document_goes_from_draft_through_return_and_signature_to_issue_and_arrival,
     numbers_follow_on_without_gaps_and_a_failed_issue_consumes_none,
     a_held_number_is_for_no_one_else_until_it_expires_then_goes_to_the_next_document,

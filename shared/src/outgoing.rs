@@ -787,6 +787,9 @@ impl OutgoingBucket {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OutgoingListResponse {
     pub items: Vec<OutgoingSummary>,
+    /// The list stopped at its limit: the bucket holds more than `items` (the register finds them).
+    #[serde(default)]
+    pub more: bool,
 }
 
 /// `GET /api/outgoing/counts`: the navigation counters.

@@ -15,13 +15,14 @@ use shared::incoming::{
     AcceptRequest, AssignRequest, DashboardDto, DelegationListResponse, DelegationRequest,
     FileCheck, ForwardRequest, HandlerActionRequest, HandoverRequest, HandoverResult,
     IncomingBucket, IncomingChannel, IncomingCounts, IncomingDto, IncomingListResponse,
-    IncomingSummary, NewIncomingRequest, PrefillDto, PrefillRequest, QueueResponse, ReturnRequest,
-    UrgeRequest, VerificationDto, optional_text, required_reason,
+    NewIncomingRequest, PrefillDto, PrefillRequest, QueueResponse, ReturnRequest, UrgeRequest,
+    VerificationDto, optional_text, required_reason,
 };
 use shared::outgoing::{CivilDate, RecallAnswerRequest};
 use shared::role::Role;
 use shared::time::Timestamp;
 
+use super::{LIST_LIMIT, capped};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -31,9 +32,6 @@ use crate::signing;
 use crate::store::incoming::{NewAssignment, NewDelegation, NewIncoming};
 use crate::store::now_ms;
 use crate::store::outgoing::NewFile;
-
-/// How many lines a list or queue answers at most.
-const LIST_LIMIT: i64 = 500;
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
     tokio::task::spawn_blocking(f)
@@ -211,19 +209,13 @@ pub async fn list_incoming(
             "Chỉ văn thư mới xem được văn bản chờ vào sổ.",
         ));
     }
-    Ok(Json(capped(
+    let (items, more) = capped(
         state
             .store
             .list_incoming(user, bucket, LIST_LIMIT + 1)
             .await?,
-    )))
-}
-
-/// A list cut at `LIST_LIMIT`, saying whether there was more (one row more is read to know).
-fn capped(mut items: Vec<IncomingSummary>) -> IncomingListResponse {
-    let more = items.len() > LIST_LIMIT as usize;
-    items.truncate(LIST_LIMIT as usize);
-    IncomingListResponse { items, more }
+    );
+    Ok(Json(IncomingListResponse { items, more }))
 }
 
 pub async fn incoming_counts(

@@ -62,3 +62,13 @@ impl AdminScope {
         }
     }
 }
+
+/// The most lines a document list answers (the registers hold the rest).
+pub const LIST_LIMIT: i64 = 500;
+
+/// Cuts a list read with `LIST_LIMIT + 1` rows back to `LIST_LIMIT`, saying whether the bucket held more.
+pub fn capped<T>(mut items: Vec<T>) -> (Vec<T>, bool) {
+    let more = items.len() > LIST_LIMIT as usize;
+    items.truncate(LIST_LIMIT as usize);
+    (items, more)
+}

@@ -335,8 +335,13 @@ pub async fn list_outgoing(
             "Chỉ văn thư mới có hàng chờ phát hành.",
         ));
     }
-    let items = state.store.list_outgoing(user, q.bucket, 500).await?;
-    Ok(Json(OutgoingListResponse { items }))
+    let (items, more) = super::capped(
+        state
+            .store
+            .list_outgoing(user, q.bucket, super::LIST_LIMIT + 1)
+            .await?,
+    );
+    Ok(Json(OutgoingListResponse { items, more }))
 }
 
 pub async fn outgoing_counts(

@@ -263,7 +263,16 @@ pub fn OutgoingListPage(bucket: OutgoingBucket) -> impl IntoView {
             });
             view! {
                 {toolbar}
-                <p class="count">{format!("{} văn bản", list.items.len())}</p>
+                <p class="count" data-testid="list-count" data-more=list.more.to_string()>
+                    {format!("{}{} văn bản", if list.more { "Hiện " } else { "" }, list.items.len())}
+                </p>
+                // The list stops at its limit: say so, and where the rest are.
+                {list.more.then(|| view! {
+                    <p class="muted list-more" data-testid="list-more">
+                        {format!("Danh sách chỉ hiện {} văn bản đầu; các văn bản khác tra trong ", list.items.len())}
+                        <a href="/so-van-ban">"Sổ văn bản"</a> "."
+                    </p>
+                })}
                 <div class="table-wrap">
                     <table class="data-table responsive doc-table">
                         <thead>
