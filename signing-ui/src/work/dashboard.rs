@@ -391,7 +391,11 @@ fn BacklogTable(
     let body = move || {
         let mut rows = rows.get_value();
         sort.get().sort(&mut rows);
-        let shown = if expanded.get() { rows.len() } else { BACKLOG_FIRST_LINES };
+        let shown = if expanded.get() {
+            rows.len()
+        } else {
+            BACKLOG_FIRST_LINES
+        };
         rows.into_iter()
             .take(shown)
             .map(|r| {
