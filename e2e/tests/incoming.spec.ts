@@ -156,8 +156,20 @@ test('an issued document is accepted, assigned on a phone, answered and complete
   bytes[at] = bytes[at] ^ 0x01;
   const tampered = join(mkdtempSync(join(tmpdir(), 'vanban-tampered-')), 'cong-van-sua.pdf');
   writeFileSync(tampered, bytes);
+  // Leaving the intake form by mistake loses nothing typed; "Bắt đầu lại" empties it.
   await clerk.page.goto('/van-ban-den/moi');
   await expect(clerk.page.getByTestId('intake-form')).toBeVisible({ timeout: 30_000 });
+  await expect(clerk.page.getByTestId('intake-restored')).toHaveCount(0);
+  await clerk.page.getByTestId('sender-name').fill('Bộ Nội vụ');
+  await clerk.page.getByTestId('subject').fill('Về việc đang nhập dở');
+  await clerk.page.goto('/van-ban-den?muc=all');
+  await clerk.page.goto('/van-ban-den/moi');
+  await expect(clerk.page.getByTestId('intake-restored')).toBeVisible({ timeout: 30_000 });
+  await expect(clerk.page.getByTestId('sender-name')).toHaveValue('Bộ Nội vụ');
+  await expect(clerk.page.getByTestId('subject')).toHaveValue('Về việc đang nhập dở');
+  await clerk.page.getByTestId('intake-start-over').click();
+  await expect(clerk.page.getByTestId('subject')).toHaveValue('');
+  await expect(clerk.page.getByTestId('intake-restored')).toHaveCount(0);
   await clerk.page.getByTestId('channel-email').check();
   await clerk.page.getByTestId('intake-main-drop-input').setInputFiles(tampered);
   await expect(clerk.page.getByTestId('file-item')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
@@ -178,6 +190,11 @@ test('an issued document is accepted, assigned on a phone, answered and complete
   await clerk.page.getByTestId('action-accept').click();
   await expect(clerk.page.getByTestId('doc-status')).toHaveAttribute('data-status', 'registered', { timeout: 30_000 });
   await expect(clerk.page.getByTestId('history')).toContainText('Đã đối chiếu với bản giấy');
+  // Once saved, the form starts empty again.
+  await clerk.page.goto('/van-ban-den/moi');
+  await expect(clerk.page.getByTestId('intake-form')).toBeVisible({ timeout: 30_000 });
+  await expect(clerk.page.getByTestId('subject')).toHaveValue('');
+  await expect(clerk.page.getByTestId('intake-restored')).toHaveCount(0);
 
   for (const c of [...issued.contexts, sender.context, clerk.context, chairman.context, official.context, officeClerk.context]) {
     await c.close();

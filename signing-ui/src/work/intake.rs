@@ -15,6 +15,7 @@ use shared::outgoing::CivilDate;
 use shared::time::Timestamp;
 
 use self::paper::{ScanChecks, Seal, SealFields, seal_and_upload};
+use super::browser_storage::Storage;
 use super::form::{Errors, Field, fields_of};
 use super::list::{error_panel, loading};
 use super::new_draft::go_to;
@@ -41,7 +42,7 @@ pub fn IntakePage() -> impl IntoView {
             {move || match me.get() {
                 None => loading(),
                 Some(Err(e)) => error_panel(e.message(), move || me.refetch()),
-                Some(Ok(u)) => view! { <IntakeForm agency=u.agency.name /> }.into_any(),
+                Some(Ok(u)) => view! { <IntakeForm agency=u.agency.name user_id=u.id /> }.into_any(),
             }}
         </section>
     }
@@ -94,6 +95,78 @@ impl Form {
             main: RwSignal::new(None),
             attachments: RwSignal::new(Vec::new()),
         }
+    }
+
+    /// The typed fields by name: what this tab keeps while the clerk works, so leaving the page by mistake
+    /// loses nothing (files are not kept: they are picked again).
+    fn typed(&self) -> [(&'static str, RwSignal<String>); 13] {
+        [
+            ("sender_name", self.sender_name),
+            ("sender_code", self.sender_code),
+            ("code_text", self.code_text),
+            ("issued_date", self.issued_date),
+            ("doc_type", self.doc_type),
+            ("subject", self.subject),
+            ("urgency", self.urgency),
+            ("signer_name", self.signer_name),
+            ("reply_deadline", self.reply_deadline),
+            ("declared_attachments", self.declared_attachments),
+            ("declared_pages", self.declared_pages),
+            ("arrival", self.arrival),
+            ("note", self.note),
+        ]
+    }
+
+    /// The typed values as JSON (read tracked, so an effect saves on every change); `None` while the form
+    /// says nothing the clerk typed.
+    fn snapshot(&self) -> Option<String> {
+        let blank = Self::new();
+        let mut map = serde_json::Map::new();
+        let mut changed = false;
+        for ((name, value), (_, default)) in self.typed().into_iter().zip(blank.typed()) {
+            let v = value.get();
+            changed |= v != default.get_untracked();
+            map.insert(name.into(), v.into());
+        }
+        changed |= self.backfilled.get() || self.channel.get() != IncomingChannel::Email;
+        map.insert("channel".into(), self.channel.get().code().into());
+        map.insert("backfilled".into(), self.backfilled.get().into());
+        changed.then(|| serde_json::Value::Object(map).to_string())
+    }
+
+    /// Puts back what `snapshot` kept; says whether anything was.
+    fn restore(&self, json: &str) -> bool {
+        let Ok(serde_json::Value::Object(map)) = serde_json::from_str(json) else {
+            return false;
+        };
+        for (name, value) in self.typed() {
+            if let Some(v) = map.get(name).and_then(|v| v.as_str()) {
+                value.set(v.to_string());
+            }
+        }
+        if let Some(c) = map
+            .get("channel")
+            .and_then(|c| c.as_str())
+            .and_then(IncomingChannel::from_code)
+            .filter(|c| CHANNELS.contains(c))
+        {
+            self.channel.set(c);
+        }
+        self.backfilled
+            .set(map.get("backfilled").and_then(|b| b.as_bool()) == Some(true));
+        true
+    }
+
+    /// Back to an empty form.
+    fn reset(&self) {
+        let blank = Self::new();
+        for ((_, value), (_, default)) in self.typed().into_iter().zip(blank.typed()) {
+            value.set(default.get_untracked());
+        }
+        self.channel.set(IncomingChannel::Email);
+        self.backfilled.set(false);
+        self.main.set(None);
+        self.attachments.set(Vec::new());
     }
 
     /// Fills the fields still empty from what the text layer suggested; says whether any text was filled.
@@ -290,8 +363,26 @@ fn is_settled(s: &FileState) -> bool {
 }
 
 #[component]
-fn IntakeForm(agency: String) -> impl IntoView {
+fn IntakeForm(agency: String, user_id: i64) -> impl IntoView {
     let form = Form::new();
+    // What the clerk typed stays in this tab (per account) until it is saved or they start over.
+    let kept = StoredValue::new(format!("vanban.intake.{user_id}"));
+    let restored = RwSignal::new(
+        kept.with_value(|k| Storage::Session.get(k))
+            .is_some_and(|json| form.restore(&json)),
+    );
+    Effect::new(move |_| {
+        let snapshot = form.snapshot();
+        kept.with_value(|k| match &snapshot {
+            Some(json) => Storage::Session.set(k, json),
+            None => Storage::Session.remove(k),
+        });
+    });
+    let start_over = move |_| {
+        form.reset();
+        restored.set(false);
+        kept.with_value(|k| Storage::Session.remove(k));
+    };
     let errors = RwSignal::new(Errors::new());
     let top_error = RwSignal::new(None::<String>);
     let busy: Busy = RwSignal::new(None);
@@ -386,7 +477,10 @@ fn IntakeForm(agency: String) -> impl IntoView {
             let result = api::create_incoming(&request).await;
             busy.set(None);
             match result {
-                Ok(d) => go_to(&format!("/van-ban-den/{}", d.id)),
+                Ok(d) => {
+                    kept.with_value(|k| Storage::Session.remove(k));
+                    go_to(&format!("/van-ban-den/{}", d.id));
+                }
                 Err(e) => {
                     if let ClientError::Api(a) = &e {
                         errors.set(fields_of(a));
@@ -408,6 +502,14 @@ fn IntakeForm(agency: String) -> impl IntoView {
 
     view! {
         <form class="form intake-form" data-testid="intake-form" on:submit=submit>
+            {move || restored.get().then(|| view! {
+                <div class="alert alert-info restored" role="status" data-testid="intake-restored">
+                    <span>"Đã khôi phục nội dung đang nhập dở; các tệp cần chọn lại."</span>
+                    <button type="button" class="btn btn-small btn-ghost" data-testid="intake-start-over" on:click=start_over>
+                        "Bắt đầu lại"
+                    </button>
+                </div>
+            })}
             <fieldset class="form-section">
                 <legend>"Hình thức nhận"</legend>
                 <div class="channel-choice" role="radiogroup" data-testid="intake-channel">

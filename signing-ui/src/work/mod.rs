@@ -3,6 +3,7 @@
 //! page. They live here, beside the signing pages and the worker client, because signing and issuing are part
 //! of them, and so the sign-in page never downloads them.
 
+pub mod browser_storage;
 pub mod dashboard;
 pub mod delegations;
 pub mod document;

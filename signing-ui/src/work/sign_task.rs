@@ -14,6 +14,7 @@ use serde_json::json;
 use shared::outgoing::{OutgoingDto, SignRequest};
 use wasm_bindgen::JsCast;
 
+use super::browser_storage::Storage;
 use crate::api;
 use crate::page::{KeySummary, ProgressBar, chosen_file, file_bytes, list_keys};
 use crate::worker::{self, call};
@@ -158,30 +159,9 @@ pub async fn upload(blob: &web_sys::Blob, busy: Busy, what: &str) -> Result<Stri
 
 // ------------------------------------------------------------------------------ remembered images
 
-/// The browser's localStorage through Reflect (the bundle does without web-sys's Storage binding).
-fn storage() -> Option<wasm_bindgen::JsValue> {
-    let window = web_sys::window()?;
-    js_sys::Reflect::get(&window, &"localStorage".into())
-        .ok()
-        .filter(|s| !s.is_undefined() && !s.is_null())
-}
-
-fn storage_call(method: &str, args: &[&str]) -> Option<wasm_bindgen::JsValue> {
-    let s = storage()?;
-    let f: js_sys::Function = js_sys::Reflect::get(&s, &method.into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let array: js_sys::Array = args
-        .iter()
-        .map(|a| wasm_bindgen::JsValue::from_str(a))
-        .collect();
-    f.apply(&s, &array).ok()
-}
-
 /// The signature or seal image (PNG) last used with a key in this browser.
 pub fn remembered_image(key_id: &str) -> Option<Vec<u8>> {
-    let text = storage_call("getItem", &[&format!("vanban.image.{key_id}")])?.as_string()?;
+    let text = Storage::Local.get(&format!("vanban.image.{key_id}"))?;
     let window = web_sys::window()?;
     let binary = window.atob(&text).ok()?;
     Some(binary.chars().map(|c| c as u32 as u8).collect())
@@ -190,7 +170,7 @@ pub fn remembered_image(key_id: &str) -> Option<Vec<u8>> {
 pub fn remember_image(key_id: &str, png: &[u8]) {
     let binary: String = png.iter().map(|&b| b as char).collect();
     if let Some(encoded) = web_sys::window().and_then(|w| w.btoa(&binary).ok()) {
-        let _ = storage_call("setItem", &[&format!("vanban.image.{key_id}"), &encoded]);
+        Storage::Local.set(&format!("vanban.image.{key_id}"), &encoded);
     }
 }
 
