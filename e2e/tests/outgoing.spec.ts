@@ -31,6 +31,14 @@ test('a document goes from draft through return, phone signature and issue to th
   await official.page.locator('[data-testid=internal-option][data-code="000.00.00.H62"]').check();
   await choose(official.page, 'reviewer-select', 'Phan Thị Thanh Thảo');
   await official.page.getByTestId('reviewer-add').click();
+  // Leaving the page (here: a reload) loses nothing typed; only the file is picked again.
+  await official.page.reload();
+  await expect(official.page.getByTestId('draft-restored')).toBeVisible({ timeout: 30_000 });
+  await expect(official.page.getByTestId('subject')).toHaveValue('Về việc báo cáo tình hình biên chế năm 2026');
+  await expect(official.page.getByTestId('internal-chosen')).toContainText('Ủy ban nhân dân tỉnh');
+  await expect(official.page.getByTestId('reviewer-item')).toContainText('Phan Thị Thanh Thảo');
+  await official.page.getByTestId('main-drop-input').setInputFiles(join(CORPUS, 'lo-cong-van-18p.pdf'));
+  await expect(official.page.getByTestId('file-item')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
   // Page 1 with the number and date boxes, to move onto the blanks of the template.
   await official.page.getByTestId('placement-open').click();
   await expect(official.page.getByTestId('placement-box')).toHaveCount(2, { timeout: 30_000 });

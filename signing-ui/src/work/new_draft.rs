@@ -18,6 +18,7 @@ use shared::user::UserDto;
 use wasm_bindgen::JsCast;
 
 use self::pickers::{AgencyPicker, ExternalRow, ExternalRows, ReviewerPicker, person_label};
+use super::browser_storage::Storage;
 use super::form::{Errors, Field, fields_of};
 use super::list::{error_panel, loading};
 use super::upload::{FilePickers, FileState, Picked};
@@ -112,6 +113,73 @@ struct Form {
 }
 
 impl Form {
+    /// The typed choices as JSON (read tracked, so an effect saves on every change): what this tab keeps while
+    /// the official works, so leaving the page loses nothing (files are picked again).
+    fn snapshot(&self) -> String {
+        let mut map = serde_json::Map::new();
+        for (name, value) in self.typed() {
+            map.insert(name.into(), value.get().into());
+        }
+        map.insert("internal".into(), serde_json::json!(self.internal.get()));
+        map.insert("reviewers".into(), serde_json::json!(self.reviewers.get()));
+        let external: Vec<(String, String)> = self
+            .external
+            .get()
+            .iter()
+            .map(|r| (r.code.get(), r.name.get()))
+            .collect();
+        map.insert("external".into(), serde_json::json!(external));
+        serde_json::Value::Object(map).to_string()
+    }
+
+    fn typed(&self) -> [(&'static str, RwSignal<String>); 8] {
+        [
+            ("doc_type", self.doc_type),
+            ("subject", self.subject),
+            ("urgency", self.urgency),
+            ("deadline", self.deadline),
+            ("signer", self.signer),
+            ("capacity", self.capacity),
+            ("register", self.register),
+            ("paper", self.paper),
+        ]
+    }
+
+    /// Puts back what `snapshot` kept (unknown ids are kept too: the pickers show only what they know).
+    fn restore(&self, json: &str) {
+        let Ok(serde_json::Value::Object(map)) = serde_json::from_str(json) else {
+            return;
+        };
+        for (name, value) in self.typed() {
+            if let Some(v) = map.get(name).and_then(|v| v.as_str()) {
+                value.set(v.to_string());
+            }
+        }
+        let ids = |name: &str| -> Vec<i64> {
+            map.get(name)
+                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                .unwrap_or_default()
+        };
+        self.internal.set(ids("internal"));
+        self.reviewers.set(ids("reviewers"));
+        let external: Vec<(String, String)> = map
+            .get("external")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default();
+        // Keys far above the picker's own counter, so rows added later never share one.
+        self.external.set(
+            external
+                .into_iter()
+                .zip(1_000_000u32..)
+                .map(|((code, name), key)| ExternalRow {
+                    key,
+                    code: RwSignal::new(code),
+                    name: RwSignal::new(name),
+                })
+                .collect(),
+        );
+    }
+
     /// The request, or the message of every field that is not right yet.
     fn build(&self, drafter: i64) -> Result<DraftRequest, Errors> {
         let mut errors = Errors::new();
@@ -275,6 +343,39 @@ fn DraftForm(
         main: RwSignal::new(None),
         attachments: RwSignal::new(Vec::new()),
     };
+    // What the official typed stays in this tab (per account and per document answered) until the draft is
+    // saved or they start over.
+    let kept = StoredValue::new(format!(
+        "vanban.draft.{drafter}.{}.{}",
+        answers.unwrap_or(0),
+        answers_incoming.unwrap_or(0)
+    ));
+    let pristine = StoredValue::new(untrack(|| form.snapshot()));
+    let restored = RwSignal::new(false);
+    if let Some(json) = kept.with_value(|k| Storage::Session.get(k))
+        && json != pristine.get_value()
+    {
+        form.restore(&json);
+        restored.set(true);
+    }
+    Effect::new(move |_| {
+        let snapshot = form.snapshot();
+        kept.with_value(|k| {
+            if snapshot == pristine.get_value() {
+                Storage::Session.remove(k);
+            } else {
+                Storage::Session.set(k, &snapshot);
+            }
+        });
+    });
+    let forget = move || kept.with_value(|k| Storage::Session.remove(k));
+    let start_over = move |_| {
+        form.restore(&pristine.get_value());
+        form.main.set(None);
+        form.attachments.set(Vec::new());
+        restored.set(false);
+        forget();
+    };
     let errors = RwSignal::new(Errors::new());
     let top_error = RwSignal::new(None::<String>);
     let err = move |field: &'static str| move || errors.with(|e| e.get(field).cloned());
@@ -294,17 +395,24 @@ fn DraftForm(
         }
     });
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(id)) => go_to(&format!("/van-ban-di/{id}")),
+        Some(Ok(id)) => {
+            forget();
+            go_to(&format!("/van-ban-di/{id}"));
+        }
         Some(Err(Outcome::Failed(e))) => {
             if let ClientError::Api(api_error) = &e {
                 errors.set(fields_of(api_error));
             }
             top_error.set(Some(e.message()));
         }
-        Some(Err(Outcome::NotSubmitted(_, e))) => top_error.set(Some(format!(
-            "Đã lưu dự thảo nhưng chưa trình được: {}",
-            e.message()
-        ))),
+        Some(Err(Outcome::NotSubmitted(_, e))) => {
+            // The draft is saved: nothing typed is left to keep.
+            forget();
+            top_error.set(Some(format!(
+                "Đã lưu dự thảo nhưng chưa trình được: {}",
+                e.message()
+            )));
+        }
         None => {}
     });
     let saved_id = move || match save.value().get() {
@@ -347,6 +455,14 @@ fn DraftForm(
 
     view! {
         <form class="form draft-form" data-testid="draft-form" on:submit=move |ev| ev.prevent_default()>
+            {move || restored.get().then(|| view! {
+                <div class="alert alert-info restored" role="status" data-testid="draft-restored">
+                    <span>"Đã khôi phục nội dung đang soạn dở; các tệp cần chọn lại."</span>
+                    <button type="button" class="btn btn-small btn-ghost" data-testid="draft-start-over" on:click=start_over>
+                        "Bắt đầu lại"
+                    </button>
+                </div>
+            })}
             {answers.map(|delivery| view! { <AnswersNotice delivery /> })}
             {answers_incoming.map(|id| view! { <AnswersIncomingNotice id /> })}
             <fieldset class="form-section">
