@@ -15,8 +15,7 @@ use shared::outgoing::CivilDate;
 use shared::time::Timestamp;
 
 use self::paper::{ScanChecks, Seal, SealFields, seal_and_upload};
-use super::browser_storage::Storage;
-use super::form::{Errors, Field, fields_of};
+use super::form::{Errors, Field, KeptInTab, RestoredNotice, fields_of};
 use super::list::{error_panel, loading};
 use super::new_draft::go_to;
 use super::sign_task::{Busy, BusyBar};
@@ -117,27 +116,21 @@ impl Form {
         ]
     }
 
-    /// The typed values as JSON (read tracked, so an effect saves on every change); `None` while the form
-    /// says nothing the clerk typed.
-    fn snapshot(&self) -> Option<String> {
-        let blank = Self::new();
+    /// The typed values as JSON (read tracked, so an effect saves on every change).
+    fn snapshot(&self) -> String {
         let mut map = serde_json::Map::new();
-        let mut changed = false;
-        for ((name, value), (_, default)) in self.typed().into_iter().zip(blank.typed()) {
-            let v = value.get();
-            changed |= v != default.get_untracked();
-            map.insert(name.into(), v.into());
+        for (name, value) in self.typed() {
+            map.insert(name.into(), value.get().into());
         }
-        changed |= self.backfilled.get() || self.channel.get() != IncomingChannel::Email;
         map.insert("channel".into(), self.channel.get().code().into());
         map.insert("backfilled".into(), self.backfilled.get().into());
-        changed.then(|| serde_json::Value::Object(map).to_string())
+        serde_json::Value::Object(map).to_string()
     }
 
-    /// Puts back what `snapshot` kept; says whether anything was.
-    fn restore(&self, json: &str) -> bool {
+    /// Puts back what `snapshot` kept.
+    fn restore(&self, json: &str) {
         let Ok(serde_json::Value::Object(map)) = serde_json::from_str(json) else {
-            return false;
+            return;
         };
         for (name, value) in self.typed() {
             if let Some(v) = map.get(name).and_then(|v| v.as_str()) {
@@ -154,19 +147,6 @@ impl Form {
         }
         self.backfilled
             .set(map.get("backfilled").and_then(|b| b.as_bool()) == Some(true));
-        true
-    }
-
-    /// Back to an empty form.
-    fn reset(&self) {
-        let blank = Self::new();
-        for ((_, value), (_, default)) in self.typed().into_iter().zip(blank.typed()) {
-            value.set(default.get_untracked());
-        }
-        self.channel.set(IncomingChannel::Email);
-        self.backfilled.set(false);
-        self.main.set(None);
-        self.attachments.set(Vec::new());
     }
 
     /// Fills the fields still empty from what the text layer suggested; says whether any text was filled.
@@ -366,23 +346,11 @@ fn is_settled(s: &FileState) -> bool {
 fn IntakeForm(agency: String, user_id: i64) -> impl IntoView {
     let form = Form::new();
     // What the clerk typed stays in this tab (per account) until it is saved or they start over.
-    let kept = StoredValue::new(format!("vanban.intake.{user_id}"));
-    let restored = RwSignal::new(
-        kept.with_value(|k| Storage::Session.get(k))
-            .is_some_and(|json| form.restore(&json)),
+    let kept = KeptInTab::new(
+        format!("vanban.intake.{user_id}"),
+        move || form.snapshot(),
+        move |json| form.restore(json),
     );
-    Effect::new(move |_| {
-        let snapshot = form.snapshot();
-        kept.with_value(|k| match &snapshot {
-            Some(json) => Storage::Session.set(k, json),
-            None => Storage::Session.remove(k),
-        });
-    });
-    let start_over = move |_| {
-        form.reset();
-        restored.set(false);
-        kept.with_value(|k| Storage::Session.remove(k));
-    };
     let errors = RwSignal::new(Errors::new());
     let top_error = RwSignal::new(None::<String>);
     let busy: Busy = RwSignal::new(None);
@@ -478,7 +446,7 @@ fn IntakeForm(agency: String, user_id: i64) -> impl IntoView {
             busy.set(None);
             match result {
                 Ok(d) => {
-                    kept.with_value(|k| Storage::Session.remove(k));
+                    kept.forget();
                     go_to(&format!("/van-ban-den/{}", d.id));
                 }
                 Err(e) => {
@@ -502,14 +470,15 @@ fn IntakeForm(agency: String, user_id: i64) -> impl IntoView {
 
     view! {
         <form class="form intake-form" data-testid="intake-form" on:submit=submit>
-            {move || restored.get().then(|| view! {
-                <div class="alert alert-info restored" role="status" data-testid="intake-restored">
-                    <span>"Đã khôi phục nội dung đang nhập dở; các tệp cần chọn lại."</span>
-                    <button type="button" class="btn btn-small btn-ghost" data-testid="intake-start-over" on:click=start_over>
-                        "Bắt đầu lại"
-                    </button>
-                </div>
-            })}
+            <RestoredNotice
+                kept
+                text="Đã khôi phục nội dung đang nhập dở; các tệp cần chọn lại."
+                testid="intake"
+                on_start_over=Callback::new(move |()| {
+                    form.main.set(None);
+                    form.attachments.set(Vec::new());
+                })
+            />
             <fieldset class="form-section">
                 <legend>"Hình thức nhận"</legend>
                 <div class="channel-choice" role="radiogroup" data-testid="intake-channel">

@@ -18,8 +18,7 @@ use shared::user::UserDto;
 use wasm_bindgen::JsCast;
 
 use self::pickers::{AgencyPicker, ExternalRow, ExternalRows, ReviewerPicker, person_label};
-use super::browser_storage::Storage;
-use super::form::{Errors, Field, fields_of};
+use super::form::{Errors, Field, KeptInTab, RestoredNotice, fields_of};
 use super::list::{error_panel, loading};
 use super::upload::{FilePickers, FileState, Picked};
 use crate::api::{self, ClientError};
@@ -345,37 +344,15 @@ fn DraftForm(
     };
     // What the official typed stays in this tab (per account and per document answered) until the draft is
     // saved or they start over.
-    let kept = StoredValue::new(format!(
-        "vanban.draft.{drafter}.{}.{}",
-        answers.unwrap_or(0),
-        answers_incoming.unwrap_or(0)
-    ));
-    let pristine = StoredValue::new(untrack(|| form.snapshot()));
-    let restored = RwSignal::new(false);
-    if let Some(json) = kept.with_value(|k| Storage::Session.get(k))
-        && json != pristine.get_value()
-    {
-        form.restore(&json);
-        restored.set(true);
-    }
-    Effect::new(move |_| {
-        let snapshot = form.snapshot();
-        kept.with_value(|k| {
-            if snapshot == pristine.get_value() {
-                Storage::Session.remove(k);
-            } else {
-                Storage::Session.set(k, &snapshot);
-            }
-        });
-    });
-    let forget = move || kept.with_value(|k| Storage::Session.remove(k));
-    let start_over = move |_| {
-        form.restore(&pristine.get_value());
-        form.main.set(None);
-        form.attachments.set(Vec::new());
-        restored.set(false);
-        forget();
-    };
+    let kept = KeptInTab::new(
+        format!(
+            "vanban.draft.{drafter}.{}.{}",
+            answers.unwrap_or(0),
+            answers_incoming.unwrap_or(0)
+        ),
+        move || form.snapshot(),
+        move |json| form.restore(json),
+    );
     let errors = RwSignal::new(Errors::new());
     let top_error = RwSignal::new(None::<String>);
     let err = move |field: &'static str| move || errors.with(|e| e.get(field).cloned());
@@ -396,7 +373,7 @@ fn DraftForm(
     });
     Effect::new(move |_| match save.value().get() {
         Some(Ok(id)) => {
-            forget();
+            kept.forget();
             go_to(&format!("/van-ban-di/{id}"));
         }
         Some(Err(Outcome::Failed(e))) => {
@@ -407,7 +384,7 @@ fn DraftForm(
         }
         Some(Err(Outcome::NotSubmitted(_, e))) => {
             // The draft is saved: nothing typed is left to keep.
-            forget();
+            kept.forget();
             top_error.set(Some(format!(
                 "Đã lưu dự thảo nhưng chưa trình được: {}",
                 e.message()
@@ -455,14 +432,15 @@ fn DraftForm(
 
     view! {
         <form class="form draft-form" data-testid="draft-form" on:submit=move |ev| ev.prevent_default()>
-            {move || restored.get().then(|| view! {
-                <div class="alert alert-info restored" role="status" data-testid="draft-restored">
-                    <span>"Đã khôi phục nội dung đang soạn dở; các tệp cần chọn lại."</span>
-                    <button type="button" class="btn btn-small btn-ghost" data-testid="draft-start-over" on:click=start_over>
-                        "Bắt đầu lại"
-                    </button>
-                </div>
-            })}
+            <RestoredNotice
+                kept
+                text="Đã khôi phục nội dung đang soạn dở; các tệp cần chọn lại."
+                testid="draft"
+                on_start_over=Callback::new(move |()| {
+                    form.main.set(None);
+                    form.attachments.set(Vec::new());
+                })
+            />
             {answers.map(|delivery| view! { <AnswersNotice delivery /> })}
             {answers_incoming.map(|id| view! { <AnswersIncomingNotice id /> })}
             <fieldset class="form-section">
