@@ -8,7 +8,7 @@ use shared::incoming::{DueState, IncomingBucket, IncomingSummary};
 use shared::outgoing::CivilDate;
 use shared::role::Role;
 
-use super::list::{error_panel, loading, refetch_on_live, urgency_stamp};
+use super::list::{count_text, error_panel, loading, more_note, refetch_on_live, urgency_stamp};
 use crate::api;
 
 fn empty_text(bucket: IncomingBucket) -> &'static str {
@@ -139,17 +139,11 @@ pub fn IncomingListPage(bucket: IncomingBucket) -> impl IntoView {
             let shown = list.items.len();
             view! {
                 <p class="count" data-testid="incoming-count" data-more=list.more.to_string()>
-                    {format!("{}{} văn bản", if list.more { "Hiện " } else { "" }, list.items.len())}
+                    {count_text(shown, list.more)}
                     {(overdue > 0).then(|| view! { <span class="due-badge due-overdue">{format!("{overdue} quá hạn")}</span> })}
                     {(soon > 0).then(|| view! { <span class="due-badge due-soon">{format!("{soon} sắp đến hạn")}</span> })}
                 </p>
-                // The list stops at its limit: say so, and where the rest are.
-                {list.more.then(|| view! {
-                    <p class="muted list-more" data-testid="incoming-more">
-                        {format!("Danh sách chỉ hiện {shown} văn bản đầu; các văn bản khác của mục này tra trong ")}
-                        <a href="/so-van-ban">"Sổ văn bản"</a> "."
-                    </p>
-                })}
+                {more_note(shown, list.more, "incoming-more")}
                 <div class="table-wrap">
                     <table class="data-table responsive doc-table incoming-table" data-testid="incoming-table">
                         <thead>

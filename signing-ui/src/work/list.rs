@@ -46,6 +46,24 @@ pub fn loading() -> AnyView {
     .into_any()
 }
 
+/// "12 văn bản", or "Hiện 500 văn bản" when the list stops at its limit.
+pub fn count_text(shown: usize, more: bool) -> String {
+    format!("{}{shown} văn bản", if more { "Hiện " } else { "" })
+}
+
+/// When a list stops at its limit (`more`): say so, and where the rest are.
+pub fn more_note(shown: usize, more: bool, testid: &'static str) -> Option<impl IntoView> {
+    more.then(|| {
+        view! {
+            <p class="muted list-more" data-testid=testid>
+                {format!("Danh sách chỉ hiện {shown} văn bản đầu; các văn bản khác của mục này tra trong ")}
+                <a href="/so-van-ban">"Sổ văn bản"</a>
+                "."
+            </p>
+        }
+    })
+}
+
 /// A failure with a "Thử lại" button.
 pub fn error_panel(message: String, retry: impl Fn() + 'static) -> AnyView {
     view! {
@@ -264,15 +282,9 @@ pub fn OutgoingListPage(bucket: OutgoingBucket) -> impl IntoView {
             view! {
                 {toolbar}
                 <p class="count" data-testid="list-count" data-more=list.more.to_string()>
-                    {format!("{}{} văn bản", if list.more { "Hiện " } else { "" }, list.items.len())}
+                    {count_text(list.items.len(), list.more)}
                 </p>
-                // The list stops at its limit: say so, and where the rest are.
-                {list.more.then(|| view! {
-                    <p class="muted list-more" data-testid="list-more">
-                        {format!("Danh sách chỉ hiện {} văn bản đầu; các văn bản khác tra trong ", list.items.len())}
-                        <a href="/so-van-ban">"Sổ văn bản"</a> "."
-                    </p>
-                })}
+                {more_note(list.items.len(), list.more, "list-more")}
                 <div class="table-wrap">
                     <table class="data-table responsive doc-table">
                         <thead>
