@@ -139,7 +139,7 @@ impl World {
 }
 
 fn in_days(days: i64) -> String {
-    shared::outgoing::CivilDate::of(shared::time::Timestamp(
+    shared::civil_date::CivilDate::of(shared::time::Timestamp(
         vanban::store::now_ms() + days * 24 * 3600 * 1000,
     ))
     .to_string()
@@ -659,8 +659,8 @@ async fn refusals_for_wrong_roles_other_agencies_wrong_states_and_delegations(db
             vanban::store::incoming::NewDelegation {
                 from_user_id: w.leader,
                 to_user_id: w.deputy,
-                starts_on: shared::outgoing::CivilDate::parse(&in_days(-10)).unwrap(),
-                ends_on: shared::outgoing::CivilDate::parse(&in_days(-1)).unwrap(),
+                starts_on: shared::civil_date::CivilDate::parse(&in_days(-10)).unwrap(),
+                ends_on: shared::civil_date::CivilDate::parse(&in_days(-1)).unwrap(),
                 signing: None,
                 reason: None,
             },
@@ -1140,7 +1140,7 @@ async fn a_list_says_when_it_stops_at_its_limit(db: TestDb) {
                         sender_name: "Bộ Nội vụ".into(),
                         sender_code: None,
                         code_text: format!("{k}/BNV-VP"),
-                        issued_date: shared::outgoing::CivilDate::parse("2026-11-20").unwrap(),
+                        issued_date: shared::civil_date::CivilDate::parse("2026-11-20").unwrap(),
                         doc_type: shared::document::DocumentType::CongVan,
                         subject: format!("Về việc số {k}"),
                         urgency: shared::document::Urgency::Normal,

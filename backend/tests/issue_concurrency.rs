@@ -354,7 +354,7 @@ async fn issue_all(ports: (u16, u16), ids: &[i64], signed: Vec<u8>) -> Vec<u32> 
 
 async fn register_numbers(db: &TestDb, register: i64) -> Vec<u32> {
     let year =
-        shared::outgoing::CivilDate::of(shared::time::Timestamp(vanban::store::now_ms())).year;
+        shared::civil_date::CivilDate::of(shared::time::Timestamp(vanban::store::now_ms())).year;
     db.store
         .outgoing_register(register, year)
         .await

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use crate::api::Api;
 use crate::components::toast::Toast;
 
-/// The event names the server sends (`shared::outgoing::LiveEvent::kind`, and `resync` after a lag).
+/// The event names the server sends (`shared::live_event::LiveEvent::kind`, and `resync` after a lag).
 const EVENT_NAMES: [&str; 7] = [
     "task", "arrival", "delivery", "outgoing", "incoming", "urge", "resync",
 ];

@@ -5,9 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::civil_date::CivilDate;
 use crate::document::{DocumentType, Urgency};
 use crate::error::{ApiError, ErrorCode, FieldError};
-use crate::outgoing::{CivilDate, FileRef, HistoryEntry, PersonRef, SigningCapacity, Subject};
+use crate::outgoing::{FileRef, HistoryEntry, PersonRef, SigningCapacity, Subject};
 use crate::status::DeliveryStatus;
 use crate::text::{Line, OrganName, clean};
 use crate::time::Timestamp;

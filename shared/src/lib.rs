@@ -8,6 +8,8 @@ pub mod agency;
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod blob;
+pub mod civil_date;
 pub mod client;
 pub mod document;
 pub mod error;
@@ -15,6 +17,7 @@ pub mod health;
 pub mod incoming;
 #[cfg(feature = "crypto")]
 pub mod keystore;
+pub mod live_event;
 pub mod outgoing;
 pub mod pdf;
 #[cfg(feature = "crypto")]

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::agency::AgencyCode;
+use crate::blob::is_sha256;
+use crate::civil_date::CivilDate;
 use crate::document::{DocumentType, Urgency};
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::status::DeliveryStatus;
@@ -143,74 +145,6 @@ pub fn notation(doc_type: DocumentType, agency_short: &str, unit_short: &str) ->
     match doc_type.abbreviation() {
         Some(abbr) => format!("{abbr}-{agency_short}"),
         None => format!("{agency_short}-{unit_short}"),
-    }
-}
-
-/// A calendar date `YYYY-MM-DD` (edXML `DueDate`, `IssuedDate`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct CivilDate {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
-
-impl CivilDate {
-    pub fn parse(s: &str) -> Result<Self, &'static str> {
-        const MSG: &str =
-            "Ngày phải có dạng năm-tháng-ngày (vd. 2026-12-31) và là một ngày có thật.";
-        let parts: Vec<&str> = s.trim().split('-').collect();
-        let [y, m, d] = parts.as_slice() else {
-            return Err(MSG);
-        };
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-            return Err(MSG);
-        }
-        let (year, month, day) = (
-            y.parse::<i32>().map_err(|_| MSG)?,
-            m.parse::<u32>().map_err(|_| MSG)?,
-            d.parse::<u32>().map_err(|_| MSG)?,
-        );
-        let ts = Timestamp::parse_iso(&format!("{y}-{m}-{d}T00:00:00+07:00")).map_err(|_| MSG)?;
-        let c = ts.vn_civil();
-        if (c.year, c.month, c.day) != (year as i64, month, day) || !(1900..=9999).contains(&year) {
-            return Err(MSG);
-        }
-        Ok(Self { year, month, day })
-    }
-
-    /// Today in Vietnam.
-    pub fn of(t: Timestamp) -> Self {
-        let c = t.vn_civil();
-        Self {
-            year: c.year as i32,
-            month: c.month,
-            day: c.day,
-        }
-    }
-
-    /// `dd/mm/yyyy`, as the UI shows dates.
-    pub fn display(self) -> String {
-        format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)
-    }
-}
-
-impl std::fmt::Display for CivilDate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-impl TryFrom<String> for CivilDate {
-    type Error = &'static str;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<CivilDate> for String {
-    fn from(d: CivilDate) -> String {
-        d.to_string()
     }
 }
 
@@ -403,11 +337,6 @@ fn has_duplicates<T: PartialEq>(items: &[T]) -> bool {
         .iter()
         .enumerate()
         .any(|(i, a)| items[..i].contains(a))
-}
-
-/// Whether `s` is a lower-case hex SHA-256.
-pub fn is_sha256(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// What a reviewer decides.
@@ -872,61 +801,6 @@ pub struct ArrivalListResponse {
     pub items: Vec<ArrivalDto>,
 }
 
-/// A live event (server-sent, `GET /api/events`): something changed for the caller's agency or for them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LiveEvent {
-    /// `outgoing` (a document of this agency changed), `delivery` (a recipient's status changed),
-    /// `arrival` (a document arrived or was recalled), `task` (something waits for this user), `incoming` (a
-    /// received document changed), `urge` (a leader urges this user).
-    pub kind: String,
-    pub outgoing_id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery_id: Option<i64>,
-    /// The incoming document concerned (`kind` `incoming`, `task`, `urge`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub incoming_id: Option<i64>,
-    /// Agencies whose people should hear it.
-    pub agencies: Vec<i64>,
-    /// Users who should hear it (whatever their agency).
-    #[serde(default)]
-    pub users: Vec<i64>,
-    /// Who made the change (their own pages refresh, but they get no notification of it).
-    #[serde(default)]
-    pub actor: Option<i64>,
-    /// A line a notification can show.
-    pub text: String,
-}
-
-/// What `GET /api/events` sends a browser for one [`LiveEvent`]: enough to know what to refetch and a line to
-/// show, never who else it concerned.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LiveNotice {
-    pub kind: String,
-    pub outgoing_id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub incoming_id: Option<i64>,
-    pub text: String,
-    /// The change is the user's own doing: refresh, but do not notify.
-    #[serde(default)]
-    pub own: bool,
-}
-
-impl LiveNotice {
-    /// The notice of `e` for the user `user_id`.
-    pub fn of(e: &LiveEvent, user_id: i64) -> Self {
-        Self {
-            kind: e.kind.clone(),
-            outgoing_id: e.outgoing_id,
-            delivery_id: e.delivery_id,
-            incoming_id: e.incoming_id,
-            text: e.text.clone(),
-            own: e.actor == Some(user_id),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1001,37 +875,10 @@ mod tests {
     }
 
     #[test]
-    fn dates_must_exist() {
-        assert!(CivilDate::parse("2026-02-29").is_err());
-        assert!(CivilDate::parse("2028-02-29").is_ok());
-        assert!(CivilDate::parse("26-1-1").is_err());
-        assert_eq!(
-            CivilDate::parse("2026-12-31").unwrap().display(),
-            "31/12/2026"
-        );
-    }
-
-    #[test]
     fn notation_follows_nd30() {
         assert_eq!(notation(DocumentType::QuyetDinh, "UBND", "VP"), "QĐ-UBND");
         assert_eq!(notation(DocumentType::CongVan, "SNV", "TCBC"), "SNV-TCBC");
         assert_eq!(notation(DocumentType::ToTrinh, "STC", "QLNS"), "TTr-STC");
-    }
-
-    #[test]
-    fn a_notice_is_marked_own_only_for_whoever_made_the_change() {
-        let e = LiveEvent {
-            kind: "task".into(),
-            outgoing_id: 7,
-            delivery_id: None,
-            incoming_id: None,
-            agencies: vec![1],
-            users: vec![2, 3],
-            actor: Some(3),
-            text: "x".into(),
-        };
-        assert!(!LiveNotice::of(&e, 2).own);
-        assert!(LiveNotice::of(&e, 3).own);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
-use shared::outgoing::LiveEvent;
+use shared::live_event::LiveEvent;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::app::AppState;
@@ -32,7 +32,7 @@ pub async fn stream_events(
                 Ok(ev) if concerns(&ev, user_id, agency_id) => {
                     // Only what the page needs to know it should refetch; never other people's ids.
                     let body =
-                        serde_json::to_string(&shared::outgoing::LiveNotice::of(&ev, user_id))
+                        serde_json::to_string(&shared::live_event::LiveNotice::of(&ev, user_id))
                             .unwrap_or_default();
                     let event = Event::default().event(ev.kind.clone()).data(body);
                     return Some((Ok(event), rx));

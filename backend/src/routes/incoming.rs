@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use shared::civil_date::CivilDate;
 use shared::incoming::{
     AcceptRequest, AssignRequest, DashboardDto, DelegationListResponse, DelegationRequest,
     FileCheck, ForwardRequest, HandlerActionRequest, HandoverRequest, HandoverResult,
@@ -18,7 +19,7 @@ use shared::incoming::{
     NewIncomingRequest, PrefillDto, PrefillRequest, QueueResponse, ReturnRequest, UrgeRequest,
     VerificationDto, optional_text, required_reason,
 };
-use shared::outgoing::{CivilDate, RecallAnswerRequest};
+use shared::outgoing::RecallAnswerRequest;
 use shared::role::Role;
 use shared::time::Timestamp;
 

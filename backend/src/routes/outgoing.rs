@@ -44,7 +44,7 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 /// The whole content of a stored blob.
 pub async fn read_blob(state: &AppState, sha256: &str, field: &'static str) -> AppResult<Vec<u8>> {
     use tokio::io::AsyncReadExt;
-    if !shared::outgoing::is_sha256(sha256) {
+    if !shared::blob::is_sha256(sha256) {
         return Err(AppError::field(
             field,
             "Mã băm SHA-256 của tệp không hợp lệ.",
@@ -607,7 +607,7 @@ async fn verify_issue(
     held: &crate::store::outgoing::HeldNumber,
     req: IssueRequest,
 ) -> AppResult<IssueRecord> {
-    let today = shared::outgoing::CivilDate::of(shared::time::Timestamp(now_ms()));
+    let today = shared::civil_date::CivilDate::of(shared::time::Timestamp(now_ms()));
     if held.year != today.year {
         return Err(AppError::Conflict(
             "Số được giữ từ năm trước; năm mới đánh số lại từ 01. Hãy lấy số lại.".into(),
@@ -831,7 +831,7 @@ pub async fn put_blob(
     body: Body,
 ) -> AppResult<Json<serde_json::Value>> {
     use futures_util::TryStreamExt;
-    if !shared::outgoing::is_sha256(&sha256) {
+    if !shared::blob::is_sha256(&sha256) {
         return Err(AppError::BadRequest(
             "Địa chỉ tải lên phải là mã SHA-256 (64 chữ số hex thường) của tệp.".into(),
         ));

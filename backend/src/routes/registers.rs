@@ -44,9 +44,9 @@ pub async fn register_entries(
     if register.agency_id != user.agency.id && !user.has_role(Role::SystemAdmin) {
         return Err(AppError::NotFound("Không tìm thấy sổ văn bản."));
     }
-    let year = q
-        .year
-        .unwrap_or_else(|| shared::outgoing::CivilDate::of(shared::time::Timestamp(now_ms())).year);
+    let year = q.year.unwrap_or_else(|| {
+        shared::civil_date::CivilDate::of(shared::time::Timestamp(now_ms())).year
+    });
     if !(2000..=9999).contains(&year) {
         return Err(AppError::field("year", "Năm không hợp lệ."));
     }

@@ -358,7 +358,7 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            fn subscribe(&self) -> tokio::sync::broadcast::Receiver<shared::outgoing::LiveEvent> {
+            fn subscribe(&self) -> tokio::sync::broadcast::Receiver<shared::live_event::LiveEvent> {
                 self.start_listening();
                 self.events.subscribe()
             }

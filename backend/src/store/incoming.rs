@@ -6,11 +6,12 @@
 //! incoming document row is locked first, so two people acting at once never both succeed on a stale view.
 
 use async_trait::async_trait;
+use shared::civil_date::CivilDate;
 use shared::incoming::{
     AssignTarget, DashboardDto, DelegationDto, HandlerAction, HandoverResult, IncomingBucket,
     IncomingCounts, IncomingDto, IncomingRegisterRow, IncomingSummary,
 };
-use shared::outgoing::{CivilDate, PersonRef, SigningCapacity};
+use shared::outgoing::{PersonRef, SigningCapacity};
 use shared::user::UserDto;
 
 use super::StoreResult;
@@ -716,7 +717,7 @@ macro_rules! incoming_impl {
                 users: Vec<i64>,
                 actor: i64,
                 text: String,
-            ) -> shared::outgoing::LiveEvent {
+            ) -> shared::live_event::LiveEvent {
                 // Work handed to people (a task, an urge) is for them alone; other changes refresh the pages of
                 // the agency and of the sender on the system, whose status view moved.
                 let mut agencies = Vec::new();
@@ -728,7 +729,7 @@ macro_rules! incoming_impl {
                         agencies.push(s);
                     }
                 }
-                shared::outgoing::LiveEvent {
+                shared::live_event::LiveEvent {
                     kind: kind.into(),
                     outgoing_id: row.outgoing_id.unwrap_or(0),
                     delivery_id: row.delivery_id,
@@ -838,7 +839,7 @@ macro_rules! incoming_impl {
                 )
                 .await?;
                 tx.commit().await?;
-                self.announce(shared::outgoing::LiveEvent {
+                self.announce(shared::live_event::LiveEvent {
                     kind: "incoming".into(),
                     outgoing_id: 0,
                     delivery_id: None,
@@ -1309,7 +1310,7 @@ macro_rules! incoming_impl {
                         .map_err(|e| e.on_field("forward_to"))?;
                 }
                 let now = $crate::store::now_ms();
-                let year = i64::from(shared::outgoing::CivilDate::of(shared::time::Timestamp(r.received_at)).year);
+                let year = i64::from(shared::civil_date::CivilDate::of(shared::time::Timestamp(r.received_at)).year);
                 let (number,): (i64,) = sqlx::query_as(
                     "INSERT INTO register_counters (register_id, year, high) VALUES ($1, $2, 1) \
                      ON CONFLICT (register_id, year) DO UPDATE SET high = register_counters.high + 1 RETURNING high",
@@ -2260,7 +2261,7 @@ macro_rules! incoming_impl {
                 )
                 .await?;
                 tx.commit().await?;
-                self.announce(shared::outgoing::LiveEvent {
+                self.announce(shared::live_event::LiveEvent {
                     kind: "task".into(),
                     outgoing_id: 0,
                     delivery_id: None,

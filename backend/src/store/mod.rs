@@ -234,7 +234,7 @@ pub trait Store:
     async fn schema_version(&self) -> StoreResult<i64>;
     /// Live events of every server instance sharing this database (PostgreSQL LISTEN/NOTIFY; on SQLite, the
     /// one process). Each subscriber filters what concerns its user.
-    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<shared::outgoing::LiveEvent>;
+    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<shared::live_event::LiveEvent>;
 }
 
 /// Opens the store a URL names: `sqlite://…` or `postgres://…` (also `postgresql://`).

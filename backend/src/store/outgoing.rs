@@ -27,7 +27,7 @@ pub struct NewOutgoing {
     pub doc_type: shared::document::DocumentType,
     pub subject: String,
     pub urgency: shared::document::Urgency,
-    pub reply_deadline: Option<shared::outgoing::CivilDate>,
+    pub reply_deadline: Option<shared::civil_date::CivilDate>,
     pub signer_id: i64,
     pub signing_capacity: shared::outgoing::SigningCapacity,
     pub register_id: i64,
@@ -596,7 +596,7 @@ macro_rules! outgoing_impl {
                         document_id: r.document_id,
                         number_text: r.number_text,
                         number: r.number,
-                        date: shared::outgoing::CivilDate::of(shared::time::Timestamp(r.issued_at)),
+                        date: shared::civil_date::CivilDate::of(shared::time::Timestamp(r.issued_at)),
                         type_and_subject: format!("{} {}", doc_type.name(), r.subject),
                         signer: r.signer,
                         recipients: deliveries.iter().map(|d| d.0.clone()).collect::<Vec<_>>().join("; "),
@@ -890,7 +890,7 @@ macro_rules! outgoing_impl {
                     doc_type: o::doc_type_of(&d.doc_type)?,
                     subject: d.subject,
                     urgency: o::urgency_of(&d.urgency)?,
-                    reply_deadline: d.reply_deadline.as_deref().and_then(|s| shared::outgoing::CivilDate::parse(s).ok()),
+                    reply_deadline: d.reply_deadline.as_deref().and_then(|s| shared::civil_date::CivilDate::parse(s).ok()),
                     status: o::status_of(&d.status)?,
                     drafter: person(d.drafter_id)?,
                     drafting_unit: d.unit_name,
@@ -1068,7 +1068,7 @@ macro_rules! outgoing_impl {
                 Self::set_status(&mut tx, id, status, step).await?;
                 Self::history(&mut tx, id, user.id, "submitted", None, Some(d.version)).await?;
                 tx.commit().await?;
-                self.announce(shared::outgoing::LiveEvent {
+                self.announce(shared::live_event::LiveEvent {
                     kind: "task".into(),
                     outgoing_id: id,
                     delivery_id: None,
@@ -1267,7 +1267,7 @@ macro_rules! outgoing_impl {
                     }
                 }
                 tx.commit().await?;
-                self.announce(shared::outgoing::LiveEvent {
+                self.announce(shared::live_event::LiveEvent {
                     kind: "task".into(),
                     outgoing_id: id,
                     delivery_id: None,
@@ -1359,7 +1359,7 @@ macro_rules! outgoing_impl {
                 )
                 .await?;
                 tx.commit().await?;
-                self.announce(shared::outgoing::LiveEvent {
+                self.announce(shared::live_event::LiveEvent {
                     kind: "task".into(),
                     outgoing_id: id,
                     delivery_id: None,
@@ -1383,7 +1383,7 @@ macro_rules! outgoing_impl {
                 let mut tx = self.begin_write().await?;
                 let d = Self::lock_doc(&mut tx, id).await?;
                 Self::check_issuer(clerk, &d)?;
-                let date = shared::outgoing::CivilDate::of(shared::time::Timestamp(now));
+                let date = shared::civil_date::CivilDate::of(shared::time::Timestamp(now));
                 let year = i64::from(date.year);
                 let register = d.register_id;
                 let expires = now + lease_ms;
@@ -1620,7 +1620,7 @@ macro_rules! outgoing_impl {
                 tx.commit().await?;
                 let mut agencies: Vec<i64> = internal.iter().filter_map(|d| d.1).collect();
                 agencies.push(d.agency_id);
-                self.announce(shared::outgoing::LiveEvent {
+                self.announce(shared::live_event::LiveEvent {
                     kind: "arrival".into(),
                     outgoing_id: id,
                     delivery_id: None,
@@ -1683,7 +1683,7 @@ macro_rules! outgoing_impl {
                 .await?;
                 let agencies = Self::audience(&mut tx, id, d.agency_id).await?;
                 tx.commit().await?;
-                self.announce(shared::outgoing::LiveEvent {
+                self.announce(shared::live_event::LiveEvent {
                     kind: "arrival".into(),
                     outgoing_id: id,
                     delivery_id: None,
@@ -1812,7 +1812,7 @@ macro_rules! outgoing_impl {
                     .fetch_one(&mut *tx)
                     .await?;
                 tx.commit().await?;
-                self.announce(shared::outgoing::LiveEvent {
+                self.announce(shared::live_event::LiveEvent {
                     kind: "delivery".into(),
                     outgoing_id: outgoing,
                     delivery_id: Some(delivery_id),
@@ -1851,7 +1851,7 @@ macro_rules! outgoing_impl {
                 issue: &$crate::store::outgoing::IssueRecord,
                 now: i64,
             ) -> $crate::store::StoreResult<()> {
-                let issued_date = shared::outgoing::CivilDate::of(shared::time::Timestamp(now)).to_string();
+                let issued_date = shared::civil_date::CivilDate::of(shared::time::Timestamp(now)).to_string();
                 let signer = issue.signatures.iter().find(|s| s.kind == "signer").map(|s| s.signer.clone());
                 let pages = issue.verification.files.first().and_then(|f| f.pages).map(i64::from);
                 let verification = serde_json::to_string(&issue.verification).map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?;

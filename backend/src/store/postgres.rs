@@ -15,7 +15,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres")
 pub struct PgStore {
     pool: PgPool,
     /// Events heard on the `vanban_events` channel, from this instance and every other one.
-    events: tokio::sync::broadcast::Sender<shared::outgoing::LiveEvent>,
+    events: tokio::sync::broadcast::Sender<shared::live_event::LiveEvent>,
     /// The listening task, started by the first subscriber and stopped with the store.
     listener: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
 }
@@ -63,7 +63,7 @@ impl PgStore {
 
     /// Tells every instance (including this one, through its listener). Sent after the commit, so listeners
     /// never hear of a change they cannot read yet.
-    async fn announce(&self, event: shared::outgoing::LiveEvent) {
+    async fn announce(&self, event: shared::live_event::LiveEvent) {
         let Ok(payload) = serde_json::to_string(&event) else {
             return;
         };
@@ -86,7 +86,7 @@ sql_store!(PgStore, Postgres, DbKind::Postgres, "string_agg");
 
 async fn listen(
     pool: &PgPool,
-    events: &tokio::sync::broadcast::Sender<shared::outgoing::LiveEvent>,
+    events: &tokio::sync::broadcast::Sender<shared::live_event::LiveEvent>,
 ) -> Result<(), sqlx::Error> {
     let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
     listener.listen(EVENTS_CHANNEL).await?;

@@ -17,7 +17,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 pub struct SqliteStore {
     pool: SqlitePool,
     /// One process owns a SQLite file, so its live events stay in the process.
-    events: tokio::sync::broadcast::Sender<shared::outgoing::LiveEvent>,
+    events: tokio::sync::broadcast::Sender<shared::live_event::LiveEvent>,
 }
 
 impl SqliteStore {
@@ -49,7 +49,7 @@ impl SqliteStore {
     fn start_listening(&self) {}
 
     /// Tells this process's subscribers (there is no other process on a SQLite file).
-    async fn announce(&self, event: shared::outgoing::LiveEvent) {
+    async fn announce(&self, event: shared::live_event::LiveEvent) {
         let _ = self.events.send(event);
     }
 

@@ -6,8 +6,8 @@
 //! Every part is a suggestion the clerk checks: when a part is not where the layout puts it, or does not have
 //! the shape the regulation gives it, it is left out rather than guessed.
 
+use crate::civil_date::CivilDate;
 use crate::document::DocumentType;
-use crate::outgoing::CivilDate;
 use crate::text::fold_for_search;
 
 use super::text::{Segment, TextLine};

@@ -158,8 +158,8 @@ pub fn scan_problems(p: &PrefillDto) -> (Vec<String>, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::civil_date::CivilDate;
     use crate::document::DocumentType;
-    use crate::outgoing::CivilDate;
     use crate::pdf::test_pdf::{Image, TestPage, build, center, left};
 
     /// A two-page quyết định laid out as NĐ 30 Phụ lục I shows it.

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
+use shared::civil_date::CivilDate;
 use shared::incoming::{BacklogRow, DashboardDto, DueState, OpenWork, UrgeRequest, due_at};
-use shared::outgoing::CivilDate;
 use shared::time::Timestamp;
 
 use super::list::{error_panel, loading, refetch_on_live, urgency_stamp};

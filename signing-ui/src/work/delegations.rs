@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use shared::auth::SessionResponse;
+use shared::civil_date::CivilDate;
 use shared::incoming::{DelegationDto, DelegationRequest};
-use shared::outgoing::{CivilDate, SigningCapacity};
+use shared::outgoing::SigningCapacity;
 use shared::role::Role;
 use shared::time::Timestamp;
 use shared::user::UserDto;

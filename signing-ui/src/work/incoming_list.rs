@@ -4,8 +4,8 @@
 //! mark when the sender asked to recall it. Clerks get "Tiếp nhận văn bản" (the intake form).
 
 use leptos::prelude::*;
+use shared::civil_date::CivilDate;
 use shared::incoming::{DueState, IncomingBucket, IncomingSummary};
-use shared::outgoing::CivilDate;
 use shared::role::Role;
 
 use super::list::{count_text, error_panel, loading, more_note, refetch_on_live, urgency_stamp};

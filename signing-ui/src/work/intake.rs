@@ -9,9 +9,9 @@ mod paper;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::civil_date::CivilDate;
 use shared::document::{DocumentType, Urgency};
 use shared::incoming::{IncomingChannel, NewIncomingRequest, PrefillDto};
-use shared::outgoing::CivilDate;
 use shared::time::Timestamp;
 
 use self::paper::{ScanChecks, Seal, SealFields, seal_and_upload};

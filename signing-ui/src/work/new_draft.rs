@@ -8,10 +8,9 @@ mod placement;
 
 use leptos::prelude::*;
 use shared::agency::{AgencyCode, AgencyDto};
+use shared::civil_date::CivilDate;
 use shared::document::{DocumentType, Urgency};
-use shared::outgoing::{
-    CivilDate, DraftRequest, ExternalRecipient, RegisterDto, SigningCapacity, Subject,
-};
+use shared::outgoing::{DraftRequest, ExternalRecipient, RegisterDto, SigningCapacity, Subject};
 use shared::role::Role;
 use shared::text::OrganName;
 use shared::user::UserDto;

@@ -3,8 +3,9 @@
 //! printable page.
 
 use leptos::prelude::*;
+use shared::civil_date::CivilDate;
 use shared::incoming::IncomingRegisterRow;
-use shared::outgoing::{CivilDate, OutgoingRegisterRow, RegisterDto};
+use shared::outgoing::{OutgoingRegisterRow, RegisterDto};
 use shared::text::fold_for_search;
 use shared::time::Timestamp;
 

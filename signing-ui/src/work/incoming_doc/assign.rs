@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::agency::UnitDto;
+use shared::civil_date::CivilDate;
 use shared::incoming::{AssignRequest, AssignTarget, Assignee, AssignmentRole, IncomingDto};
-use shared::outgoing::CivilDate;
 use shared::time::Timestamp;
 use shared::user::UserDto;
 
