@@ -10,7 +10,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use shared::api;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
 use crate::blob::BlobStore;
 use crate::config::Config;
@@ -23,7 +27,7 @@ use crate::store::Store;
 /// server instances can serve the same users.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
+    pub store: Arc<Store>,
     pub blobs: Arc<dyn BlobStore>,
     pub config: Arc<Config>,
 }
@@ -184,7 +188,73 @@ pub fn router(state: AppState) -> Router {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     ))
+    .layer(trace_layer())
+    // Outermost: every request gets an id (or keeps a proxy's `x-request-id`), echoed in the response so a
+    // person reporting a problem can quote it and it finds the one log line.
+    .layer(PropagateRequestIdLayer::x_request_id())
+    .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
     .with_state(state)
+}
+
+/// Logs each request once, when its response is ready: request id, method, matched route, status, latency and
+/// the signed-in user (recorded by the session extractor). Store spans (`#[tracing::instrument]` on every store
+/// method) nest inside it.
+fn trace_layer() -> TraceLayer<
+    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
+    impl Fn(&Request) -> tracing::Span + Clone,
+    (),
+    impl Fn(&Response, std::time::Duration, &tracing::Span) + Clone,
+    (),
+    (),
+    (),
+> {
+    TraceLayer::new_for_http()
+        .make_span_with(|req: &Request| {
+            let route = req
+                .extensions()
+                .get::<axum::extract::MatchedPath>()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_else(|| req.uri().path().to_owned());
+            let request_id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            tracing::info_span!(
+                "request",
+                request_id = %request_id,
+                method = %req.method(),
+                route = %route,
+                user_id = tracing::field::Empty,
+            )
+        })
+        .on_request(())
+        .on_response(
+            |res: &Response, latency: std::time::Duration, _span: &tracing::Span| {
+                tracing::info!(
+                    status = res.status().as_u16(),
+                    latency_ms = latency.as_secs_f64() * 1000.0,
+                    "request"
+                );
+            },
+        )
+        .on_body_chunk(())
+        .on_eos(())
+        .on_failure(())
+}
+
+/// A request id made of random bytes (no coordination needed between server instances).
+#[derive(Clone, Copy)]
+struct MakeRequestUuid;
+
+impl MakeRequestId for MakeRequestUuid {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let mut bytes = [0u8; 12];
+        getrandom::fill(&mut bytes).ok()?;
+        HeaderValue::from_str(&shared::hex(&bytes))
+            .ok()
+            .map(RequestId::new)
+    }
 }
 
 async fn api_not_found() -> AppError {

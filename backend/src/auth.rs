@@ -220,6 +220,8 @@ impl FromRequestParts<AppState> for Session {
                     "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.".into(),
                 )
             })?;
+        // The request's one log line (see `app::trace_layer`) names who made it.
+        tracing::Span::current().record("user_id", record.user.id);
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             let sent = parts
                 .headers

@@ -1,5 +1,6 @@
 //! The vanban server: HTTP API, persistence and command-line tools. `main.rs` is only the CLI.
 
+pub mod access;
 pub mod app;
 pub mod assets;
 pub mod auth;

@@ -89,6 +89,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Account recovery from the server's shell.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Benchmark data (docs/BENCHMARKS.md).
     Bench {
         #[command(subcommand)]
@@ -101,6 +106,18 @@ enum Command {
         /// Demo accounts' password (random when unset).
         #[arg(long, env = "VANBAN_DEMO_PASSWORD")]
         demo_password: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Give an account the system administrator role again (and unlock it): for a province whose last
+    /// system administrator lost access. Written to the audit log.
+    GrantSystemAdmin {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The account's username.
+        username: String,
     },
 }
 
@@ -189,6 +206,24 @@ async fn run(command: Command) -> anyhow::Result<()> {
             .with_graceful_shutdown(shutdown_signal())
             .await?;
         }
+        Command::Admin {
+            command: AdminCommand::GrantSystemAdmin { db, username },
+        } => {
+            let store = open_store(&db).await?;
+            let user = store
+                .grant_system_admin(&username)
+                .await
+                .map_err(|e| match e {
+                    vanban::store::StoreError::NotFound => {
+                        anyhow::anyhow!("không có tài khoản '{username}'")
+                    }
+                    e => e.into(),
+                })?;
+            println!(
+                "Tài khoản {} ({}) đã có vai trò quản trị hệ thống và được mở khóa.",
+                user.username, user.full_name
+            );
+        }
         Command::Migrate { db } => {
             let store = open_store(&db).await?;
             println!(
@@ -227,7 +262,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn open_store(db: &DbArgs) -> anyhow::Result<Arc<dyn vanban::store::Store>> {
+async fn open_store(db: &DbArgs) -> anyhow::Result<Arc<vanban::store::Store>> {
     let url = db.url();
     if url.starts_with("sqlite:") {
         std::fs::create_dir_all(&db.data_dir)?;
@@ -237,7 +272,7 @@ async fn open_store(db: &DbArgs) -> anyhow::Result<Arc<dyn vanban::store::Store>
     Ok(store)
 }
 
-async fn seed(store: &dyn vanban::store::Store, password: Option<String>) -> anyhow::Result<()> {
+async fn seed(store: &vanban::store::Store, password: Option<String>) -> anyhow::Result<()> {
     let password = password
         .filter(|p| !p.is_empty())
         .unwrap_or_else(vanban::auth::temporary_password);

@@ -220,7 +220,7 @@ pub enum SeedOutcome {
 }
 
 /// Seeds the demo province unless it is there already. Every account gets `password`.
-pub async fn seed_demo(store: &dyn Store, password: &str) -> anyhow::Result<SeedOutcome> {
+pub async fn seed_demo(store: &Store, password: &str) -> anyhow::Result<SeedOutcome> {
     if store.find_agency_by_code(PROVINCE_CODE).await?.is_some() {
         return Ok(SeedOutcome::AlreadySeeded);
     }
@@ -341,7 +341,7 @@ pub async fn seed_demo(store: &dyn Store, password: &str) -> anyhow::Result<Seed
 
 #[allow(clippy::too_many_arguments)]
 async fn create_demo_user(
-    store: &dyn Store,
+    store: &Store,
     system: &Actor,
     username: &str,
     full_name: &str,

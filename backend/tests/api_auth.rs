@@ -12,7 +12,7 @@ async fn health_names_the_database_and_schema_version(db: TestDb) {
     let a = c.get("/api/health").await.expect(StatusCode::OK);
     assert_eq!(a.body["status"], "ok");
     assert_eq!(a.body["database"], db.kind.name());
-    assert_eq!(a.body["schema_version"], 3);
+    assert_eq!(a.body["schema_version"], 4);
     db.finish().await;
 }
 

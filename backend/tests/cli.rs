@@ -48,7 +48,7 @@ async fn migrate_reports_the_schema_version_and_seed_demo_runs_once() {
     let data = dir.path().to_str().unwrap();
     let migrated = vanban(&["migrate", "--data-dir", data]);
     assert!(migrated.status.success());
-    assert!(String::from_utf8_lossy(&migrated.stdout).contains("phiên bản 3"));
+    assert!(String::from_utf8_lossy(&migrated.stdout).contains("phiên bản 4"));
     assert!(dir.path().join("vanban.db").exists());
     let first = Command::new(env!("CARGO_BIN_EXE_vanban"))
         .args(["seed-demo", "--data-dir", data])

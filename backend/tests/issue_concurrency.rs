@@ -356,7 +356,7 @@ async fn register_numbers(db: &TestDb, register: i64) -> Vec<u32> {
     let year =
         shared::civil_date::CivilDate::of(shared::time::Timestamp(vanban::store::now_ms())).year;
     db.store
-        .outgoing_register(register, year)
+        .outgoing_register(register, year, None)
         .await
         .unwrap()
         .into_iter()

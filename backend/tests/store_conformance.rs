@@ -28,7 +28,7 @@ fn unit(name: &str, short: &str) -> UnitFields {
 }
 
 async fn migrations_reach_the_latest_schema(db: TestDb) {
-    assert_eq!(db.store.schema_version().await.unwrap(), 3);
+    assert_eq!(db.store.schema_version().await.unwrap(), 4);
     // Migrating again is a no-op.
     db.store.migrate().await.unwrap();
     assert_eq!(db.store.kind(), db.kind);

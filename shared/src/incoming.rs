@@ -692,12 +692,12 @@ pub struct IncomingDto {
     pub sender_statuses: Vec<SenderStatus>,
     /// The sender's pending recall request, if any.
     pub recall_reason: Option<String>,
-    /// What the caller may do: `accept`, `return`, `forward`, `assign`, `answer_recall`, and per
-    /// assignment in [`IncomingDto::assignment_actions`].
-    pub actions: Vec<String>,
+    /// What the caller may do with the document; what they may do with each assignment is in
+    /// [`IncomingDto::assignment_actions`].
+    pub actions: Vec<crate::action::IncomingAction>,
     /// `(assignment id, actions)`: `assign` (inside a unit), `reply`, `note`, `report`, `file`, `complete`,
     /// `urge`.
-    pub assignment_actions: Vec<(i64, Vec<String>)>,
+    pub assignment_actions: Vec<(i64, Vec<crate::action::AssignmentAction>)>,
 }
 
 /// An outgoing document answering an incoming one.
@@ -1178,3 +1178,24 @@ mod tests {
         assert!(e.message_for("backfilled_arrival").is_some());
     }
 }
+
+/// Parses the code a database column holds (`#[sqlx(try_from = "String")]` in the server's row types), so a
+/// row carries the enum and nothing compares raw codes.
+macro_rules! try_from_code {
+    ($($t:ty),*) => {$(
+        impl TryFrom<String> for $t {
+            type Error = String;
+            fn try_from(code: String) -> Result<Self, String> {
+                Self::from_code(&code).ok_or_else(|| format!("unknown {} code {code:?}", stringify!($t)))
+            }
+        }
+    )*};
+}
+pub(crate) use try_from_code;
+
+try_from_code!(
+    IncomingChannel,
+    IncomingStatus,
+    AssignmentRole,
+    AssignmentState
+);

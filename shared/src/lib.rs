@@ -4,6 +4,7 @@
 //! newtypes deserialize through `TryFrom` ("parse, don't validate"), so the very same rule runs in a browser
 //! form and again on the server.
 
+pub mod action;
 pub mod agency;
 pub mod api;
 pub mod audit;

@@ -648,8 +648,8 @@ pub struct OutgoingDto {
     pub deliveries: Vec<DeliveryDto>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
-    /// What the caller may do now: `edit`, `submit`, `new_version`, `review`, `sign`, `issue`, `recall`.
-    pub actions: Vec<String>,
+    /// What the caller may do now.
+    pub actions: Vec<crate::action::OutgoingAction>,
     /// Set when the caller signs for the absent signer under a delegation (Điều 16.4): the mark their
     /// signature carries (KT. or TUQ.).
     #[serde(default)]
@@ -891,3 +891,5 @@ mod tests {
         assert!(r.validate().unwrap_err().message_for("comment").is_some());
     }
 }
+
+crate::incoming::try_from_code!(OutgoingStatus, SigningCapacity, DeliveryChannel);

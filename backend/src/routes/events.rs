@@ -8,41 +8,39 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
-use shared::live_event::LiveEvent;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-
-/// Whether an event concerns this user.
-pub fn concerns(event: &LiveEvent, user_id: i64, agency_id: i64) -> bool {
-    event.users.contains(&user_id) || event.agencies.contains(&agency_id)
-}
 
 pub async fn stream_events(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let user = session.user();
-    let (user_id, agency_id) = (user.id, user.agency.id);
+    let (user, user_id) = (user.clone(), user.id);
     let rx = state.store.subscribe();
-    let stream = futures_util::stream::unfold(rx, move |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(ev) if concerns(&ev, user_id, agency_id) => {
-                    // Only what the page needs to know it should refetch; never other people's ids.
-                    let body =
-                        serde_json::to_string(&shared::live_event::LiveNotice::of(&ev, user_id))
-                            .unwrap_or_default();
-                    let event = Event::default().event(ev.kind.clone()).data(body);
-                    return Some((Ok(event), rx));
+    let stream = futures_util::stream::unfold(rx, move |mut rx| {
+        let user = user.clone();
+        async move {
+            loop {
+                match rx.recv().await {
+                    Ok(ev) if crate::access::hears(&user, &ev) => {
+                        // Only what the page needs to know it should refetch; never other people's ids.
+                        let body = serde_json::to_string(&shared::live_event::LiveNotice::of(
+                            &ev, user_id,
+                        ))
+                        .unwrap_or_default();
+                        let event = Event::default().event(ev.kind.clone()).data(body);
+                        return Some((Ok(event), rx));
+                    }
+                    Ok(_) => continue,
+                    // Too slow a reader missed some: tell it to refetch everything.
+                    Err(RecvError::Lagged(_)) => {
+                        return Some((Ok(Event::default().event("resync").data("{}")), rx));
+                    }
+                    Err(RecvError::Closed) => return None,
                 }
-                Ok(_) => continue,
-                // Too slow a reader missed some: tell it to refetch everything.
-                Err(RecvError::Lagged(_)) => {
-                    return Some((Ok(Event::default().event("resync").data("{}")), rx));
-                }
-                Err(RecvError::Closed) => return None,
             }
         }
     });

@@ -22,6 +22,7 @@ use shared::incoming::{
 use shared::outgoing::RecallAnswerRequest;
 use shared::role::Role;
 use shared::time::Timestamp;
+use shared::user::UserDto;
 
 use super::{LIST_LIMIT, capped};
 use crate::app::AppState;
@@ -48,6 +49,7 @@ fn today() -> CivilDate {
 /// (PDF ≥ 1.4 refused below, under 200 dpi warned) and the agency signature the clerk applied.
 async fn check_files(
     state: &AppState,
+    user: &UserDto,
     files: &[(String, String)],
     channel: IncomingChannel,
     issuing_agency: String,
@@ -57,7 +59,7 @@ async fn check_files(
     let mut stored = Vec::new();
     for (i, (name, sha)) in files.iter().enumerate() {
         let field = if i == 0 { "main_file" } else { "attachments" };
-        let bytes = read_blob(state, sha, field).await?;
+        let bytes = read_blob(state, user, sha, field).await?;
         let size = bytes.len() as i64;
         let (opts, name2, sha2, agency) = (
             options.clone(),
@@ -139,7 +141,8 @@ pub async fn create_incoming(
     } else {
         req.sender_name.as_str().to_string()
     };
-    let (verification, stored) = check_files(&state, &files, req.channel, signer_agency).await?;
+    let (verification, stored) =
+        check_files(&state, &user, &files, req.channel, signer_agency).await?;
     let id = state
         .store
         .create_incoming(
@@ -181,7 +184,7 @@ pub async fn prefill(
             "Chỉ văn thư mới tiếp nhận được văn bản đến.",
         ));
     }
-    let bytes = read_blob(&state, &req.sha256, "sha256").await?;
+    let bytes = read_blob(&state, session.user(), &req.sha256, "sha256").await?;
     Ok(Json(
         blocking(move || shared::pdf::prefill::prefill(&bytes)).await?,
     ))
@@ -261,7 +264,8 @@ pub async fn verify_incoming(
     } else {
         doc.sender_name.clone()
     };
-    let (verification, _) = check_files(&state, &files, doc.channel, signer_agency).await?;
+    let (verification, _) =
+        check_files(&state, session.user(), &files, doc.channel, signer_agency).await?;
     Ok(Json(verification))
 }
 

@@ -12,11 +12,12 @@ use shared::outgoing::{
     ArrivalListResponse, BatchItemResult, BatchResponse, BatchReviewRequest, DraftRequest,
     IssueRequest, NewVersionRequest, NumberPlacement, NumberReservation, OutgoingBucket,
     OutgoingCounts, OutgoingDto, OutgoingListResponse, OutgoingStatus, RecallAnswerRequest,
-    RecallRequest, ReviewRequest, SignRequest, SigningCapacity,
+    RecallRequest, ReviewRequest, SignRequest,
 };
 use shared::role::Role;
 use shared::user::UserDto;
 
+use crate::access;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -41,8 +42,14 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
         .map_err(|e| AppError::Internal(e.into()))
 }
 
-/// The whole content of a stored blob.
-pub async fn read_blob(state: &AppState, sha256: &str, field: &'static str) -> AppResult<Vec<u8>> {
+/// The whole content of a stored blob that `user`'s agency holds (see [`access::may_reference_blob`]); a blob
+/// held only by other agencies is answered exactly as one never uploaded.
+pub async fn read_blob(
+    state: &AppState,
+    user: &UserDto,
+    sha256: &str,
+    field: &'static str,
+) -> AppResult<Vec<u8>> {
     use tokio::io::AsyncReadExt;
     if !shared::blob::is_sha256(sha256) {
         return Err(AppError::field(
@@ -50,17 +57,21 @@ pub async fn read_blob(state: &AppState, sha256: &str, field: &'static str) -> A
             "Mã băm SHA-256 của tệp không hợp lệ.",
         ));
     }
+    let not_uploaded = || {
+        AppError::field(
+            field,
+            "Tệp chưa được tải lên máy chủ (hoặc tải lên chưa xong).",
+        )
+    };
+    if !access::may_reference_blob(state, user, sha256).await? {
+        return Err(not_uploaded());
+    }
     let mut reader = state
         .blobs
         .open(sha256)
         .await
         .map_err(|e| AppError::Internal(e.into()))?
-        .ok_or_else(|| {
-            AppError::field(
-                field,
-                "Tệp chưa được tải lên máy chủ (hoặc tải lên chưa xong).",
-            )
-        })?;
+        .ok_or_else(not_uploaded)?;
     let mut out = Vec::new();
     reader
         .read_to_end(&mut out)
@@ -80,7 +91,7 @@ async fn write_blob(state: &AppState, bytes: Vec<u8>, user: &UserDto) -> AppResu
         .map_err(|e| AppError::Internal(e.into()))?;
     state
         .store
-        .record_blob(&blob.sha256, size, "application/pdf", user.id)
+        .record_blob(&blob.sha256, size, "application/pdf", user)
         .await?;
     Ok(NewFile {
         name: String::new(),
@@ -121,7 +132,7 @@ async fn prepare_files(
     attachments: &[shared::outgoing::FileRef],
     placement: Option<NumberPlacement>,
 ) -> AppResult<(Vec<NewFile>, NumberPlacement)> {
-    let bytes = read_blob(state, &main.sha256, "main_file").await?;
+    let bytes = read_blob(state, user, &main.sha256, "main_file").await?;
     let (reserved, placement) = blocking(move || -> AppResult<(Vec<u8>, NumberPlacement)> {
         let (w, h) = inspect_pdf(&bytes, "main_file")?;
         let placement = placement.unwrap_or_else(|| NumberPlacement::nd30_default(w, h));
@@ -145,7 +156,7 @@ async fn prepare_files(
     main_file.name = main.name.to_string();
     let mut files = vec![main_file];
     for (i, a) in attachments.iter().enumerate() {
-        let bytes = read_blob(state, &a.sha256, "attachments").await?;
+        let bytes = read_blob(state, user, &a.sha256, "attachments").await?;
         let size = bytes.len() as i64;
         blocking(move || inspect_pdf(&bytes, "attachments"))
             .await?
@@ -165,111 +176,9 @@ async fn prepare_files(
     Ok((files, placement))
 }
 
-fn may_draft(user: &UserDto) -> AppResult<()> {
-    if [
-        Role::Official,
-        Role::UnitLeader,
-        Role::AgencyLeader,
-        Role::Clerk,
-    ]
-    .iter()
-    .any(|r| user.has_role(*r))
-    {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "Tài khoản quản trị không soạn thảo văn bản.",
-        ))
-    }
-}
-
-/// What `user` may do with `doc` now (the buttons the UI shows; the store enforces the same rules).
-pub fn actions_for(doc: &OutgoingDto, user: &UserDto) -> Vec<String> {
-    let mut out = Vec::new();
-    let own_agency = doc.agency_id == user.agency.id;
-    let holder = doc
-        .current_step
-        .and_then(|p| doc.steps.iter().find(|s| s.position == p))
-        .map(|s| s.reviewer.id);
-    match doc.status {
-        OutgoingStatus::Draft | OutgoingStatus::Returned if doc.drafter.id == user.id => {
-            out.extend(["submit", "new_version"].map(String::from));
-        }
-        OutgoingStatus::InReview if holder == Some(user.id) => out.push("review".into()),
-        OutgoingStatus::AwaitingSignature if doc.signer.id == user.id => {
-            out.extend(["sign", "return"].map(String::from));
-        }
-        OutgoingStatus::AwaitingIssue if own_agency && user.has_role(Role::Clerk) => {
-            out.push("issue".into())
-        }
-        OutgoingStatus::Issued
-            if own_agency
-                && (user.has_role(Role::Clerk)
-                    || user.has_role(Role::AgencyLeader)
-                    || doc.signer.id == user.id) =>
-        {
-            out.push("recall".into())
-        }
-        _ => {}
-    }
-    out
-}
-
-/// Loads a document the caller may see: participants, the agency's clerks and leaders, and (once issued)
-/// the agencies it was delivered to. Others get 404, as if it did not exist.
+/// The document as `user` may see it, or 404 (the decision is [`access::outgoing`]).
 async fn visible(state: &AppState, user: &UserDto, id: i64) -> AppResult<OutgoingDto> {
-    let mut doc = state.store.get_outgoing(id).await?;
-    let signs_as = signing_delegate(state, user, &doc).await?;
-    let signs_for_absent = signs_as.is_some();
-    // Whoever acted on it (a delegate who signed, a reviewer forwarded to) keeps seeing it.
-    let participant = signs_for_absent
-        || doc.history.iter().any(|h| h.actor.id == user.id)
-        || doc.drafter.id == user.id
-        || doc.signer.id == user.id
-        || doc.steps.iter().any(|s| s.reviewer.id == user.id);
-    let agency_staff = doc.agency_id == user.agency.id
-        && (user.has_role(Role::Clerk) || user.has_role(Role::AgencyLeader));
-    let recipient = !(participant || agency_staff)
-        && matches!(
-            doc.status,
-            OutgoingStatus::Issued | OutgoingStatus::Recalled
-        )
-        && state.store.is_recipient(id, user.agency.id).await?;
-    if !(participant || agency_staff || recipient) {
-        return Err(AppError::NotFound("Không tìm thấy văn bản."));
-    }
-    if recipient && !(participant || agency_staff) {
-        // A recipient sees what was issued to it, not the drafts, the circuit or other recipients' replies.
-        doc.versions.retain(|v| v.kind == "issued");
-        doc.steps.clear();
-        doc.history
-            .retain(|h| h.action == "issued" || h.action == "recalled");
-        doc.deliveries
-            .retain(|d| d.recipient_agency_id == Some(user.agency.id));
-    }
-    doc.actions = actions_for(&doc, user);
-    if signs_for_absent {
-        doc.actions.push("sign".into());
-    }
-    doc.signs_as = signs_as;
-    Ok(doc)
-}
-
-/// The mark under which `user` may sign `doc` for its absent signer today (a delegation covering signing,
-/// Điều 16.4); `None` when they may not, or sign in their own right.
-async fn signing_delegate(
-    state: &AppState,
-    user: &UserDto,
-    doc: &OutgoingDto,
-) -> AppResult<Option<SigningCapacity>> {
-    if doc.status != OutgoingStatus::AwaitingSignature || doc.signer.id == user.id {
-        return Ok(None);
-    }
-    Ok(state
-        .store
-        .active_delegation(doc.signer.id, user.id)
-        .await?
-        .and_then(|(_, mark)| mark))
+    access::outgoing(state, user, id).await
 }
 
 pub async fn create_outgoing(
@@ -278,7 +187,7 @@ pub async fn create_outgoing(
     ApiJson(req): ApiJson<DraftRequest>,
 ) -> AppResult<(StatusCode, Json<OutgoingDto>)> {
     let user = session.user();
-    may_draft(user)?;
+    access::may_draft(user)?;
     req.validate(user.id).map_err(AppError::Validation)?;
     let (files, placement) = prepare_files(
         &state,
@@ -501,8 +410,8 @@ pub async fn sign_outgoing(
         .and_then(|v| v.files.first())
         .cloned()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("document {id} has no files")))?;
-    let previous = read_blob(&state, &latest.sha256, "main_sha256").await?;
-    let new = read_blob(&state, &req.main_sha256, "main_sha256").await?;
+    let previous = read_blob(&state, &user, &latest.sha256, "main_sha256").await?;
+    let new = read_blob(&state, &user, &req.main_sha256, "main_sha256").await?;
     let size = new.len() as i64;
     let options = signing::options(&state.config.trust_anchors);
     let (sha, name) = (req.main_sha256.clone(), user.full_name.clone());
@@ -559,16 +468,7 @@ pub async fn issue_outgoing(
 ) -> AppResult<Json<OutgoingDto>> {
     let user = session.user().clone();
     let doc = visible(&state, &user, id).await?;
-    if doc.agency_id != user.agency.id || !user.has_role(Role::Clerk) {
-        return Err(AppError::forbidden(
-            "Chỉ văn thư của cơ quan ban hành mới phát hành được.",
-        ));
-    }
-    if doc.status != OutgoingStatus::AwaitingIssue {
-        return Err(AppError::Conflict(
-            "Chỉ phát hành được văn bản đã được ký số và đang chờ phát hành.".into(),
-        ));
-    }
+    access::may_issue(&user, &doc)?;
     let held = state.store.held_number(id).await?.ok_or_else(|| {
         AppError::Conflict(
             "Chưa lấy số cho văn bản này (hoặc số giữ đã hết hạn); hãy lấy số trước khi phát hành."
@@ -641,12 +541,14 @@ async fn verify_issue(
     {
         let previous = read_blob(
             state,
+            user,
             &before.sha256,
             if i == 0 { "main_sha256" } else { "attachments" },
         )
         .await?;
         let new = read_blob(
             state,
+            user,
             after,
             if i == 0 { "main_sha256" } else { "attachments" },
         )
@@ -789,11 +691,7 @@ pub async fn list_arrivals(
     CurrentUser(session): CurrentUser,
 ) -> AppResult<Json<ArrivalListResponse>> {
     let user = session.user();
-    if !(user.has_role(Role::Clerk) || user.has_role(Role::AgencyLeader)) {
-        return Err(AppError::forbidden(
-            "Chỉ văn thư và lãnh đạo cơ quan xem được văn bản đến của cơ quan.",
-        ));
-    }
+    access::may_list_arrivals(user)?;
     Ok(Json(ArrivalListResponse {
         items: state.store.list_arrivals(user.agency.id, 500).await?,
     }))
@@ -862,12 +760,7 @@ pub async fn put_blob(
     };
     state
         .store
-        .record_blob(
-            &blob.sha256,
-            blob.size as i64,
-            media_type,
-            session.user().id,
-        )
+        .record_blob(&blob.sha256, blob.size as i64, media_type, session.user())
         .await?;
     Ok(Json(
         serde_json::json!({"sha256": blob.sha256, "size": blob.size}),

@@ -7,9 +7,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::incoming::IncomingRegisterResponse;
 use shared::outgoing::{OutgoingRegisterResponse, RegisterDto};
-use shared::role::Role;
 use shared::user::UserListResponse;
 
+use crate::access;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -41,7 +41,7 @@ pub async fn register_entries(
 ) -> AppResult<Response> {
     let user = session.user();
     let register = state.store.get_register(id).await?;
-    if register.agency_id != user.agency.id && !user.has_role(Role::SystemAdmin) {
+    if !access::may_open_register(user, register.agency_id) {
         return Err(AppError::NotFound("Không tìm thấy sổ văn bản."));
     }
     let year = q.year.unwrap_or_else(|| {
@@ -50,8 +50,10 @@ pub async fn register_entries(
     if !(2000..=9999).contains(&year) {
         return Err(AppError::field("year", "Năm không hợp lệ."));
     }
+    // An official sees only the lines of documents they may open.
+    let only_for = (!access::sees_whole_register(user)).then_some(user.id);
     if register.direction == "incoming" {
-        let rows = state.store.incoming_register(id, year).await?;
+        let rows = state.store.incoming_register(id, year, only_for).await?;
         return Ok(Json(IncomingRegisterResponse {
             register,
             year,
@@ -59,7 +61,7 @@ pub async fn register_entries(
         })
         .into_response());
     }
-    let rows = state.store.outgoing_register(id, year).await?;
+    let rows = state.store.outgoing_register(id, year, only_for).await?;
     Ok(Json(OutgoingRegisterResponse {
         register,
         year,

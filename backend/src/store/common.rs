@@ -8,36 +8,29 @@ use shared::role::Role;
 use shared::time::Timestamp;
 use shared::user::{AgencyRef, UnitRef, UserDto};
 
-use super::{Conflict, StoreError};
+use super::sql::{self, Tx};
+use super::{Conflict, DbKind, Store, StoreError};
 
 /// The columns of an account with its unit, agency and roles (aggregated into one comma-separated column by
-/// `$agg`: `group_concat` in SQLite, `string_agg` in PostgreSQL). Expects `users u`, `units un`, `agencies a`.
-macro_rules! user_columns {
-    ($agg:literal) => {
-        concat!(
-            "u.id, u.username, u.full_name, u.position, u.email, u.phone, u.locked, ",
-            "u.must_change_password, u.created_at, u.last_login_at, ",
-            "a.id AS agency_id, a.code AS agency_code, a.name AS agency_name, a.short_name AS agency_short_name, ",
-            "un.id AS unit_id, un.name AS unit_name, un.short_name AS unit_short_name, ",
-            "(SELECT ",
-            $agg,
-            "(r.role, ',') FROM user_roles r WHERE r.user_id = u.id) AS roles "
-        )
-    };
+/// the database's string aggregate). Expects `users u`, `units un`, `agencies a`.
+pub(crate) fn user_columns(kind: DbKind) -> String {
+    format!(
+        "u.id, u.username, u.full_name, u.position, u.email, u.phone, u.locked, \
+         u.must_change_password, u.created_at, u.last_login_at, \
+         a.id AS agency_id, a.code AS agency_code, a.name AS agency_name, a.short_name AS agency_short_name, \
+         un.id AS unit_id, un.name AS unit_name, un.short_name AS unit_short_name, \
+         (SELECT {}(r.role, ',') FROM user_roles r WHERE r.user_id = u.id) AS roles ",
+        kind.string_agg()
+    )
 }
-pub(crate) use user_columns;
 
 /// `SELECT` of [`user_columns`] from accounts joined to their unit and agency; append a `WHERE`.
-macro_rules! user_select {
-    ($agg:literal) => {
-        concat!(
-            "SELECT ",
-            $crate::store::common::user_columns!($agg),
-            "FROM users u JOIN units un ON un.id = u.unit_id JOIN agencies a ON a.id = un.agency_id "
-        )
-    };
+pub(crate) fn user_select(kind: DbKind) -> String {
+    format!(
+        "SELECT {}FROM users u JOIN units un ON un.id = u.unit_id JOIN agencies a ON a.id = un.agency_id ",
+        user_columns(kind)
+    )
 }
-pub(crate) use user_select;
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UserRow {
@@ -221,162 +214,143 @@ pub(crate) fn user_search_text(username: &str, full_name: &str) -> String {
     shared::text::fold_for_search(&format!("{username} {full_name}"))
 }
 
-/// Implements [`Store`](super::Store) and its parts ([`AccountStore`](super::AccountStore),
-/// [`SessionStore`](super::SessionStore), [`AuditStore`](super::AuditStore)) for `$store`, whose `pool` is a
-/// `Pool<$db>` and which has inherent `begin_write()` and `migrator()` methods. The helpers every part uses
-/// (audit append, loading a user or unit inside a transaction) are stamped out here.
-macro_rules! sql_store {
-    ($store:ty, $db:ty, $kind:expr, $agg:literal) => {
-        impl $store {
-            /// Appends an audit entry inside `tx`. Updating the chain head first locks it until commit, so
-            /// concurrent appenders (other connections, other server instances) queue up and the chain
-            /// never forks.
-            async fn append_audit(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                ev: $crate::store::AuditEvent<'_>,
-            ) -> $crate::store::StoreResult<()> {
-                let (seq, prev_hash): (i64, String) =
-                    sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash")
-                        .fetch_one(&mut **tx)
-                        .await?;
-                let mut entry = shared::audit::AuditEntryDto {
-                    seq,
-                    at: shared::time::Timestamp($crate::store::now_ms()),
-                    actor_id: ev.actor.id,
-                    actor_username: ev.actor.username.clone(),
-                    agency_id: ev.agency_id,
-                    action: ev.action.to_string(),
-                    target: ev.target,
-                    target_name: ev.target_name,
-                    details: ev.details.to_string(),
-                    client_addr: ev.actor.client_addr.clone(),
-                    hash: String::new(),
-                };
-                entry.hash = $crate::store::audit_hash(&prev_hash, &entry);
-                sqlx::query(
-                    "INSERT INTO audit_log (seq, at, actor_id, actor_username, agency_id, action, target, target_name, \
-                     details, client_addr, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                )
-                .bind(entry.seq)
-                .bind(entry.at.0)
-                .bind(entry.actor_id)
-                .bind(&entry.actor_username)
-                .bind(entry.agency_id)
-                .bind(&entry.action)
-                .bind(&entry.target)
-                .bind(&entry.target_name)
-                .bind(&entry.details)
-                .bind(&entry.client_addr)
-                .bind(&prev_hash)
-                .bind(&entry.hash)
+/// Helpers every use case of the store shares, inside its transactions.
+impl Store {
+    /// Appends an audit entry inside `tx`. Updating the chain head first locks it until commit, so
+    /// concurrent appenders (other connections, other server instances) queue up and the chain
+    /// never forks.
+    #[tracing::instrument(skip_all)]
+    pub(crate) async fn append_audit(
+        tx: &mut Tx,
+        ev: crate::store::AuditEvent<'_>,
+    ) -> crate::store::StoreResult<()> {
+        let (seq, prev_hash): (i64, String) = sql::query_as(
+            "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash",
+        )
+        .fetch_one(&mut **tx)
+        .await?;
+        let mut entry = shared::audit::AuditEntryDto {
+            seq,
+            at: shared::time::Timestamp(crate::store::now_ms()),
+            actor_id: ev.actor.id,
+            actor_username: ev.actor.username.clone(),
+            agency_id: ev.agency_id,
+            action: ev.action.to_string(),
+            target: ev.target,
+            target_name: ev.target_name,
+            details: ev.details.to_string(),
+            client_addr: ev.actor.client_addr.clone(),
+            hash: String::new(),
+        };
+        entry.hash = crate::store::audit_hash(&prev_hash, &entry);
+        sql::query(
+            "INSERT INTO audit_log (seq, at, actor_id, actor_username, agency_id, action, target, target_name, \
+             details, client_addr, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(entry.seq)
+        .bind(entry.at.0)
+        .bind(entry.actor_id)
+        .bind(&entry.actor_username)
+        .bind(entry.agency_id)
+        .bind(&entry.action)
+        .bind(&entry.target)
+        .bind(&entry.target_name)
+        .bind(&entry.details)
+        .bind(&entry.client_addr)
+        .bind(&prev_hash)
+        .bind(&entry.hash)
+        .execute(&mut **tx)
+        .await?;
+        sql::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+            .bind(&entry.hash)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(id = id))]
+    pub(crate) async fn user_in<'c>(
+        executor: impl Into<sql::Executor<'c>>,
+        id: i64,
+    ) -> crate::store::StoreResult<shared::user::UserDto> {
+        let executor = executor.into();
+        let row: Option<UserRow> =
+            sql::query_as(format!("{}WHERE u.id = $1", user_select(executor.kind())))
+                .bind(id)
+                .fetch_optional(executor)
+                .await?;
+        row.ok_or(crate::store::StoreError::NotFound)?.into_dto()
+    }
+
+    #[tracing::instrument(skip_all, fields(id = id))]
+    pub(crate) async fn unit_in<'c>(
+        executor: impl Into<sql::Executor<'c>>,
+        id: i64,
+    ) -> crate::store::StoreResult<shared::agency::UnitDto> {
+        let sql = format!("{UNIT_SELECT}WHERE un.id = $1");
+        let row: Option<crate::store::common::UnitRow> =
+            sql::query_as(sql).bind(id).fetch_optional(executor).await?;
+        row.ok_or(crate::store::StoreError::NotFound)?.into_dto()
+    }
+
+    #[tracing::instrument(skip_all, fields(unit_id = unit_id))]
+    pub(crate) async fn agency_of_unit(
+        tx: &mut Tx,
+        unit_id: i64,
+    ) -> crate::store::StoreResult<i64> {
+        let agency: Option<(i64,)> = sql::query_as("SELECT agency_id FROM units WHERE id = $1")
+            .bind(unit_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        agency
+            .map(|a| a.0)
+            .ok_or(crate::store::StoreError::NotFound)
+    }
+
+    /// Sign-in attempts only feed the rate limit (a 15-minute window); those older than a day are deleted
+    /// whenever a new one is written, so the table stays small without a background job.
+    #[tracing::instrument(skip_all)]
+    pub(crate) async fn prune_login_attempts(tx: &mut Tx) -> crate::store::StoreResult<()> {
+        sql::query("DELETE FROM login_attempts WHERE at < $1")
+            .bind(crate::store::now_ms() - 24 * 3600 * 1000)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of an account (locked, or its password reset by an administrator).
+    #[tracing::instrument(skip_all, fields(user_id = user_id))]
+    pub(crate) async fn end_all_sessions(
+        tx: &mut Tx,
+        user_id: i64,
+    ) -> crate::store::StoreResult<()> {
+        sql::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id = user_id))]
+    pub(crate) async fn replace_roles(
+        tx: &mut Tx,
+        user_id: i64,
+        roles: &[shared::role::Role],
+    ) -> crate::store::StoreResult<()> {
+        sql::query("DELETE FROM user_roles WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+        let mut roles = roles.to_vec();
+        roles.sort();
+        roles.dedup();
+        for role in roles {
+            sql::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+                .bind(user_id)
+                .bind(role.code())
                 .execute(&mut **tx)
                 .await?;
-                sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
-                    .bind(&entry.hash)
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(())
-            }
-
-            async fn user_in<'c, E>(executor: E, id: i64) -> $crate::store::StoreResult<shared::user::UserDto>
-            where
-                E: sqlx::Executor<'c, Database = $db>,
-            {
-                let row: Option<$crate::store::common::UserRow> =
-                    sqlx::query_as(concat!($crate::store::common::user_select!($agg), "WHERE u.id = $1"))
-                        .bind(id)
-                        .fetch_optional(executor)
-                        .await?;
-                row.ok_or($crate::store::StoreError::NotFound)?.into_dto()
-            }
-
-            async fn unit_in<'c, E>(executor: E, id: i64) -> $crate::store::StoreResult<shared::agency::UnitDto>
-            where
-                E: sqlx::Executor<'c, Database = $db>,
-            {
-                let sql = sqlx::AssertSqlSafe(format!("{}WHERE un.id = $1", $crate::store::common::UNIT_SELECT));
-                let row: Option<$crate::store::common::UnitRow> =
-                    sqlx::query_as(sql).bind(id).fetch_optional(executor).await?;
-                row.ok_or($crate::store::StoreError::NotFound)?.into_dto()
-            }
-
-            async fn agency_of_unit(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                unit_id: i64,
-            ) -> $crate::store::StoreResult<i64> {
-                let agency: Option<(i64,)> = sqlx::query_as("SELECT agency_id FROM units WHERE id = $1")
-                    .bind(unit_id)
-                    .fetch_optional(&mut **tx)
-                    .await?;
-                agency.map(|a| a.0).ok_or($crate::store::StoreError::NotFound)
-            }
-
-/// Sign-in attempts only feed the rate limit (a 15-minute window); those older than a day are deleted
-            /// whenever a new one is written, so the table stays small without a background job.
-            async fn prune_login_attempts(tx: &mut sqlx::Transaction<'_, $db>) -> $crate::store::StoreResult<()> {
-                sqlx::query("DELETE FROM login_attempts WHERE at < $1")
-                    .bind($crate::store::now_ms() - 24 * 3600 * 1000)
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(())
-            }
-
-/// Ends every session of an account (locked, or its password reset by an administrator).
-            async fn end_all_sessions(tx: &mut sqlx::Transaction<'_, $db>, user_id: i64) -> $crate::store::StoreResult<()> {
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
-                Ok(())
-            }
-
-            async fn replace_roles(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                user_id: i64,
-                roles: &[shared::role::Role],
-            ) -> $crate::store::StoreResult<()> {
-                sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
-                let mut roles = roles.to_vec();
-                roles.sort();
-                roles.dedup();
-                for role in roles {
-                    sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
-                        .bind(user_id)
-                        .bind(role.code())
-                        .execute(&mut **tx)
-                        .await?;
-                }
-                Ok(())
-            }
         }
-
-        #[async_trait::async_trait]
-        impl $crate::store::Store for $store {
-            fn kind(&self) -> $crate::store::DbKind {
-                $kind
-            }
-
-            async fn migrate(&self) -> $crate::store::StoreResult<()> {
-                self.migrator().run(&self.pool).await?;
-                Ok(())
-            }
-
-            fn subscribe(&self) -> tokio::sync::broadcast::Receiver<shared::live_event::LiveEvent> {
-                self.start_listening();
-                self.events.subscribe()
-            }
-
-            async fn schema_version(&self) -> $crate::store::StoreResult<i64> {
-                let v: (Option<i64>,) =
-                    sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-                        .fetch_one(&self.pool)
-                        .await?;
-                Ok(v.0.unwrap_or(0))
-            }
-        }
-
-        $crate::store::accounts::accounts_impl!($store, $db, $agg);
-        $crate::store::sessions::sessions_impl!($store, $db, $agg);
-        $crate::store::audit::audit_impl!($store, $db);
-        $crate::store::outgoing::outgoing_impl!($store, $db);
-        $crate::store::incoming::incoming_impl!($store, $db);
-    };
+        Ok(())
+    }
 }
-pub(crate) use sql_store;

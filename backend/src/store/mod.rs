@@ -6,22 +6,19 @@
 
 pub mod accounts;
 pub mod audit;
+mod blobs;
 mod common;
+mod database;
+mod events;
 pub mod incoming;
 pub mod outgoing;
-pub mod postgres;
+mod registers;
 pub mod sessions;
-pub mod sqlite;
+pub(crate) mod sql;
 
-pub use accounts::AccountStore;
-pub use audit::{AuditStore, audit_hash};
-pub use incoming::IncomingStore;
-pub use outgoing::OutgoingStore;
-pub use sessions::SessionStore;
+pub use audit::audit_hash;
+pub use database::open;
 
-use std::sync::Arc;
-
-use async_trait::async_trait;
 use shared::agency::{AgencyCode, UnitKind};
 use shared::role::Role;
 use shared::user::UserDto;
@@ -220,30 +217,74 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Persistence of everything vanban keeps: one part per domain (accounts, sessions, audit; later documents,
-/// registers, exchange), each a trait of its own.
-#[async_trait]
-pub trait Store:
-    AccountStore + SessionStore + AuditStore + OutgoingStore + IncomingStore + Send + Sync + 'static
-{
-    /// The database this store runs on.
-    fn kind(&self) -> DbKind;
-    /// Applies the embedded migrations that are not applied yet.
-    async fn migrate(&self) -> StoreResult<()>;
-    /// The version of the last applied migration.
-    async fn schema_version(&self) -> StoreResult<i64>;
-    /// Live events of every server instance sharing this database (PostgreSQL LISTEN/NOTIFY; on SQLite, the
-    /// one process). Each subscriber filters what concerns its user.
-    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<shared::live_event::LiveEvent>;
+/// Persistence of everything vanban keeps, on SQLite or PostgreSQL. Its methods are spread over the modules of
+/// `store/`, one module per use case; each public method is one unit of work in one transaction.
+pub struct Store {
+    pool: sql::Pool,
+    events: events::Events,
 }
 
-/// Opens the store a URL names: `sqlite://…` or `postgres://…` (also `postgresql://`).
-pub async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(postgres::PgStore::connect(url).await?))
-    } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(sqlite::SqliteStore::connect(url).await?))
-    } else {
-        anyhow::bail!("unsupported database URL (expected sqlite:// or postgres://): {url}")
+impl Store {
+    /// The database this store runs on.
+    pub fn kind(&self) -> DbKind {
+        self.pool.kind()
+    }
+
+    /// Starts a write transaction (see [`sql::Pool::begin_write`]).
+    async fn begin_write(&self) -> Result<sql::Tx, sqlx::Error> {
+        self.pool.begin_write().await
+    }
+
+    /// Live events of every server instance sharing this database (PostgreSQL LISTEN/NOTIFY; on SQLite, the
+    /// one process). Each subscriber filters what concerns its user.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<shared::live_event::LiveEvent> {
+        self.events.subscribe(&self.pool)
+    }
+
+    /// Tells every instance of a change, after its transaction committed (so no listener hears of a change it
+    /// cannot read yet).
+    async fn announce(&self, mut event: shared::live_event::LiveEvent) {
+        match self.concerned_people(&event).await {
+            Ok(people) => {
+                event.users.extend(people);
+                event.users.sort_unstable();
+                event.users.dedup();
+            }
+            Err(e) => tracing::warn!(error = %e, "could not find who a live event concerns"),
+        }
+        self.events.announce(&self.pool, event).await
+    }
+
+    /// The people a change to a document concerns beyond its agencies' clerks and leaders (who hear every
+    /// event of their agency, see [`crate::access::hears`]): an outgoing document's drafter, signer, reviewers
+    /// and everyone who acted on it; an incoming document's assigner and assignees.
+    async fn concerned_people(
+        &self,
+        event: &shared::live_event::LiveEvent,
+    ) -> StoreResult<Vec<i64>> {
+        let mut people = Vec::new();
+        if event.outgoing_id > 0 {
+            let rows: Vec<(i64,)> = sql::query_as(
+                "SELECT drafter_id FROM outgoing_documents WHERE id = $1 \
+                 UNION SELECT signer_id FROM outgoing_documents WHERE id = $1 \
+                 UNION SELECT reviewer_id FROM review_steps WHERE document_id = $1 \
+                 UNION SELECT actor_id FROM document_history WHERE document_id = $1",
+            )
+            .bind(event.outgoing_id)
+            .fetch_all(&self.pool)
+            .await?;
+            people.extend(rows.into_iter().map(|r| r.0));
+        }
+        if let Some(incoming) = event.incoming_id {
+            let rows: Vec<(Option<i64>,)> = sql::query_as(
+                "SELECT assigner_id FROM incoming_documents WHERE id = $1 \
+                 UNION SELECT user_id FROM assignments WHERE incoming_id = $1",
+            )
+            .bind(incoming)
+            .fetch_all(&self.pool)
+            .await?;
+            people.extend(rows.into_iter().filter_map(|r| r.0));
+        }
+        Ok(people)
     }
 }

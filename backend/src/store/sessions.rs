@@ -1,308 +1,284 @@
 //! Sign-in: credentials, failed attempts, sessions, password changes.
 
-use async_trait::async_trait;
+use super::Store;
 
-use super::{Actor, FailedLogins, LoginRecord, NewSession, SessionRecord, StoreResult};
+// Sign-in and sessions. Sessions are rows, so every server instance sees the same ones.
 
-/// Sign-in and sessions. Sessions are rows, so every server instance sees the same ones.
-#[async_trait]
-pub trait SessionStore {
+impl Store {
     /// The account behind a sign-in name, if any.
-    async fn find_login(&self, username: &str) -> StoreResult<Option<LoginRecord>>;
-    /// Failed sign-ins since `since` for this name and for this address.
-    async fn count_failed_logins(
+    #[tracing::instrument(skip_all)]
+    pub async fn find_login(
         &self,
         username: &str,
-        client_addr: &str,
-        since: i64,
-    ) -> StoreResult<FailedLogins>;
-    /// Records a failed sign-in (attempt row and audit entry).
-    async fn record_failed_login(
-        &self,
-        actor: &Actor,
-        user: Option<&LoginRecord>,
-        reason: &'static str,
-    ) -> StoreResult<()>;
-    /// Opens a session after a successful sign-in: attempt row, session, last sign-in time and audit entry.
-    async fn start_session(
-        &self,
-        actor: &Actor,
-        login: &LoginRecord,
-        session: NewSession,
-    ) -> StoreResult<()>;
-    /// The live session with this id (not expired, not idle for too long, account not locked).
-    async fn find_session(
-        &self,
-        id: &str,
-        now: i64,
-        idle_limit_ms: i64,
-    ) -> StoreResult<Option<SessionRecord>>;
-    /// Marks a session as used now.
-    async fn touch_session(&self, id: &str, now: i64) -> StoreResult<()>;
-    /// Ends a session (sign-out).
-    async fn end_session(&self, actor: &Actor, id: &str) -> StoreResult<()>;
-    /// Changes a user's own password; every other session of the account ends.
-    async fn change_password(
-        &self,
-        actor: &Actor,
-        user_id: i64,
-        password_hash: String,
-        keep_session: &str,
-    ) -> StoreResult<()>;
-}
-
-/// The SQL implementation of [`SessionStore`], stamped out per database by `sql_store!`.
-macro_rules! sessions_impl {
-    ($store:ty, $db:ty, $agg:literal) => {
-        #[async_trait::async_trait]
-        impl $crate::store::SessionStore for $store {
-            async fn find_login(
-                &self,
-                username: &str,
-            ) -> $crate::store::StoreResult<Option<$crate::store::LoginRecord>> {
-                let row: Option<(i64, String, i64, String, bool)> = sqlx::query_as(
-                    "SELECT u.id, u.username, un.agency_id, u.password_hash, u.locked \
-                     FROM users u JOIN units un ON un.id = u.unit_id WHERE u.username = $1",
-                )
-                .bind(username)
-                .fetch_optional(&self.pool)
-                .await?;
-                Ok(row.map(|(user_id, username, agency_id, password_hash, locked)| $crate::store::LoginRecord {
+    ) -> crate::store::StoreResult<Option<crate::store::LoginRecord>> {
+        let row: Option<(i64, String, i64, String, bool)> = crate::store::sql::query_as(
+            "SELECT u.id, u.username, un.agency_id, u.password_hash, u.locked \
+             FROM users u JOIN units un ON un.id = u.unit_id WHERE u.username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(
+            row.map(|(user_id, username, agency_id, password_hash, locked)| {
+                crate::store::LoginRecord {
                     user_id,
                     username,
                     agency_id,
                     password_hash,
                     locked,
-                }))
-            }
+                }
+            }),
+        )
+    }
 
-            async fn count_failed_logins(
-                &self,
-                username: &str,
-                client_addr: &str,
-                since: i64,
-            ) -> $crate::store::StoreResult<$crate::store::FailedLogins> {
-                let (by_account, oldest_account): (i64, Option<i64>) = sqlx::query_as(
-                    "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE username = $1 AND NOT success AND at > $2 \
-                     AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = $1 AND success), 0)",
-                )
-                .bind(username)
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await?;
-                let (by_address, oldest_address): (i64, Option<i64>) = sqlx::query_as(
-                    "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE client_addr = $1 AND NOT success AND at > $2",
-                )
-                .bind(client_addr)
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await?;
-                Ok($crate::store::FailedLogins {
-                    by_account,
-                    by_address,
-                    oldest_at: match (oldest_account, oldest_address) {
-                        (Some(a), Some(b)) => Some(a.min(b)),
-                        (a, b) => a.or(b),
-                    },
-                })
-            }
+    /// Failed sign-ins since `since` for this name and for this address.
+    #[tracing::instrument(skip_all)]
+    pub async fn count_failed_logins(
+        &self,
+        username: &str,
+        client_addr: &str,
+        since: i64,
+    ) -> crate::store::StoreResult<crate::store::FailedLogins> {
+        let (by_account, oldest_account): (i64, Option<i64>) = crate::store::sql::query_as(
+            "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE username = $1 AND NOT success AND at > $2 \
+             AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = $1 AND success), 0)",
+        )
+        .bind(username)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        let (by_address, oldest_address): (i64, Option<i64>) = crate::store::sql::query_as(
+            "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE client_addr = $1 AND NOT success AND at > $2",
+        )
+        .bind(client_addr)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(crate::store::FailedLogins {
+            by_account,
+            by_address,
+            oldest_at: match (oldest_account, oldest_address) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
+        })
+    }
 
-            async fn record_failed_login(
-                &self,
-                actor: &$crate::store::Actor,
-                user: Option<&$crate::store::LoginRecord>,
-                reason: &'static str,
-            ) -> $crate::store::StoreResult<()> {
-                let mut tx = self.begin_write().await?;
-                let username = actor.username.clone().unwrap_or_default();
-                sqlx::query(
-                    "INSERT INTO login_attempts (at, username, client_addr, success) VALUES ($1, $2, $3, $4)",
-                )
-                .bind($crate::store::now_ms())
-                .bind(&username)
-                .bind(actor.client_addr.clone().unwrap_or_default())
-                .bind(false)
-                .execute(&mut *tx)
-                .await?;
-                Self::prune_login_attempts(&mut tx).await?;
-                let actor = $crate::store::Actor { id: user.map(|u| u.user_id), ..actor.clone() };
-                Self::append_audit(
-                    &mut tx,
-                    $crate::store::AuditEvent {
-                        actor: &actor,
-                        agency_id: user.map(|u| u.agency_id),
-                        action: "auth.login_failed",
-                        target: user.map(|u| format!("user:{}", u.user_id)),
-                        target_name: user.map(|u| u.username.clone()),
-                        details: serde_json::json!({"reason": reason}),
-                    },
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(())
-            }
+    /// Records a failed sign-in (attempt row and audit entry).
+    #[tracing::instrument(skip_all)]
+    pub async fn record_failed_login(
+        &self,
+        actor: &crate::store::Actor,
+        user: Option<&crate::store::LoginRecord>,
+        reason: &'static str,
+    ) -> crate::store::StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let username = actor.username.clone().unwrap_or_default();
+        crate::store::sql::query(
+            "INSERT INTO login_attempts (at, username, client_addr, success) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(crate::store::now_ms())
+        .bind(&username)
+        .bind(actor.client_addr.clone().unwrap_or_default())
+        .bind(false)
+        .execute(&mut *tx)
+        .await?;
+        Self::prune_login_attempts(&mut tx).await?;
+        let actor = crate::store::Actor {
+            id: user.map(|u| u.user_id),
+            ..actor.clone()
+        };
+        Self::append_audit(
+            &mut tx,
+            crate::store::AuditEvent {
+                actor: &actor,
+                agency_id: user.map(|u| u.agency_id),
+                action: "auth.login_failed",
+                target: user.map(|u| format!("user:{}", u.user_id)),
+                target_name: user.map(|u| u.username.clone()),
+                details: serde_json::json!({"reason": reason}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 
-            async fn start_session(
-                &self,
-                actor: &$crate::store::Actor,
-                login: &$crate::store::LoginRecord,
-                session: $crate::store::NewSession,
-            ) -> $crate::store::StoreResult<()> {
-                let mut tx = self.begin_write().await?;
-                let now = $crate::store::now_ms();
-                sqlx::query(
-                    "INSERT INTO login_attempts (at, username, client_addr, success) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(now)
-                .bind(&login.username)
-                .bind(actor.client_addr.clone().unwrap_or_default())
-                .bind(true)
-                .execute(&mut *tx)
-                .await?;
-                Self::prune_login_attempts(&mut tx).await?;
-                sqlx::query(
-                    "INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen_at, expires_at, client_addr) \
-                     VALUES ($1, $2, $3, $4, $4, $5, $6)",
-                )
-                .bind(&session.id)
-                .bind(login.user_id)
-                .bind(&session.csrf_token)
-                .bind(now)
-                .bind(session.expires_at)
-                .bind(&actor.client_addr)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(login.user_id)
-                    .execute(&mut *tx)
-                    .await?;
-                // Expired sessions of this account are swept here rather than by a background job, which
-                // would need coordination between server instances.
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
-                    .bind(login.user_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::append_audit(
-                    &mut tx,
-                    $crate::store::AuditEvent {
-                        actor,
-                        agency_id: Some(login.agency_id),
-                        action: "auth.login",
-                        target: Some(format!("user:{}", login.user_id)),
-                        target_name: Some(login.username.clone()),
-                        details: serde_json::json!({}),
-                    },
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(())
-            }
+    /// Opens a session after a successful sign-in: attempt row, session, last sign-in time and audit entry.
+    #[tracing::instrument(skip_all)]
+    pub async fn start_session(
+        &self,
+        actor: &crate::store::Actor,
+        login: &crate::store::LoginRecord,
+        session: crate::store::NewSession,
+    ) -> crate::store::StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let now = crate::store::now_ms();
+        crate::store::sql::query(
+            "INSERT INTO login_attempts (at, username, client_addr, success) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(now)
+        .bind(&login.username)
+        .bind(actor.client_addr.clone().unwrap_or_default())
+        .bind(true)
+        .execute(&mut *tx)
+        .await?;
+        Self::prune_login_attempts(&mut tx).await?;
+        crate::store::sql::query(
+            "INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen_at, expires_at, client_addr) \
+             VALUES ($1, $2, $3, $4, $4, $5, $6)",
+        )
+        .bind(&session.id)
+        .bind(login.user_id)
+        .bind(&session.csrf_token)
+        .bind(now)
+        .bind(session.expires_at)
+        .bind(&actor.client_addr)
+        .execute(&mut *tx)
+        .await?;
+        crate::store::sql::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(login.user_id)
+            .execute(&mut *tx)
+            .await?;
+        // Expired sessions of this account are swept here rather than by a background job, which
+        // would need coordination between server instances.
+        crate::store::sql::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
+            .bind(login.user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        Self::append_audit(
+            &mut tx,
+            crate::store::AuditEvent {
+                actor,
+                agency_id: Some(login.agency_id),
+                action: "auth.login",
+                target: Some(format!("user:{}", login.user_id)),
+                target_name: Some(login.username.clone()),
+                details: serde_json::json!({}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 
-            async fn find_session(
-                &self,
-                id: &str,
-                now: i64,
-                idle_limit_ms: i64,
-            ) -> $crate::store::StoreResult<Option<$crate::store::SessionRecord>> {
-                let row: Option<$crate::store::common::SessionRow> = sqlx::query_as(concat!(
-                    "SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, ",
-                    $crate::store::common::user_columns!($agg),
-                    "FROM sessions s JOIN users u ON u.id = s.user_id JOIN units un ON un.id = u.unit_id ",
-                    "JOIN agencies a ON a.id = un.agency_id ",
-                    "WHERE s.id = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND NOT u.locked"
-                ))
-                .bind(id)
-                .bind(now)
-                .bind(now - idle_limit_ms)
-                .fetch_optional(&self.pool)
-                .await?;
-                row.map(|r| {
-                    Ok($crate::store::SessionRecord {
-                        id: r.session_id,
-                        csrf_token: r.csrf_token,
-                        last_seen_at: r.last_seen_at,
-                        user: r.user.into_dto()?,
-                    })
-                })
-                .transpose()
-            }
+    /// The live session with this id (not expired, not idle for too long, account not locked).
+    #[tracing::instrument(skip_all)]
+    pub async fn find_session(
+        &self,
+        id: &str,
+        now: i64,
+        idle_limit_ms: i64,
+    ) -> crate::store::StoreResult<Option<crate::store::SessionRecord>> {
+        let row: Option<crate::store::common::SessionRow> = crate::store::sql::query_as(format!(
+            "SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, {}\
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN units un ON un.id = u.unit_id \
+             JOIN agencies a ON a.id = un.agency_id \
+             WHERE s.id = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND NOT u.locked",
+            crate::store::common::user_columns(self.kind())
+        ))
+        .bind(id)
+        .bind(now)
+        .bind(now - idle_limit_ms)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(crate::store::SessionRecord {
+                id: r.session_id,
+                csrf_token: r.csrf_token,
+                last_seen_at: r.last_seen_at,
+                user: r.user.into_dto()?,
+            })
+        })
+        .transpose()
+    }
 
-            async fn touch_session(&self, id: &str, now: i64) -> $crate::store::StoreResult<()> {
-                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(id)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
-            }
+    /// Marks a session as used now.
+    #[tracing::instrument(skip_all)]
+    pub async fn touch_session(&self, id: &str, now: i64) -> crate::store::StoreResult<()> {
+        crate::store::sql::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 
-            async fn end_session(&self, actor: &$crate::store::Actor, id: &str) -> $crate::store::StoreResult<()> {
-                let mut tx = self.begin_write().await?;
-                let agency: Option<(i64,)> = sqlx::query_as(
-                    "SELECT un.agency_id FROM sessions s JOIN users u ON u.id = s.user_id \
-                     JOIN units un ON un.id = u.unit_id WHERE s.id = $1",
-                )
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&mut *tx).await?;
-                Self::append_audit(
-                    &mut tx,
-                    $crate::store::AuditEvent {
-                        actor,
-                        agency_id: agency.map(|a| a.0),
-                        action: "auth.logout",
-                        target: actor.id.map(|id| format!("user:{id}")),
-                        target_name: actor.username.clone(),
-                        details: serde_json::json!({}),
-                    },
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(())
-            }
+    /// Ends a session (sign-out).
+    #[tracing::instrument(skip_all)]
+    pub async fn end_session(
+        &self,
+        actor: &crate::store::Actor,
+        id: &str,
+    ) -> crate::store::StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let agency: Option<(i64,)> = crate::store::sql::query_as(
+            "SELECT un.agency_id FROM sessions s JOIN users u ON u.id = s.user_id \
+             JOIN units un ON un.id = u.unit_id WHERE s.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        crate::store::sql::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        Self::append_audit(
+            &mut tx,
+            crate::store::AuditEvent {
+                actor,
+                agency_id: agency.map(|a| a.0),
+                action: "auth.logout",
+                target: actor.id.map(|id| format!("user:{id}")),
+                target_name: actor.username.clone(),
+                details: serde_json::json!({}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 
-            async fn change_password(
-                &self,
-                actor: &$crate::store::Actor,
-                user_id: i64,
-                password_hash: String,
-                keep_session: &str,
-            ) -> $crate::store::StoreResult<()> {
-                let mut tx = self.begin_write().await?;
-                let user = Self::user_in(&mut *tx, user_id).await?;
-                sqlx::query(
-                    "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4",
-                )
-                .bind(&password_hash)
-                .bind(false)
-                .bind($crate::store::now_ms())
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-                    .bind(user_id)
-                    .bind(keep_session)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::append_audit(
-                    &mut tx,
-                    $crate::store::AuditEvent {
-                        actor,
-                        agency_id: Some(user.agency.id),
-                        action: "auth.password_change",
-                        target: Some(format!("user:{user_id}")),
-                        target_name: Some(user.username.clone()),
-                        details: serde_json::json!({}),
-                    },
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-        }
-    };
+    /// Changes a user's own password; every other session of the account ends.
+    #[tracing::instrument(skip_all, fields(user_id = user_id))]
+    pub async fn change_password(
+        &self,
+        actor: &crate::store::Actor,
+        user_id: i64,
+        password_hash: String,
+        keep_session: &str,
+    ) -> crate::store::StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let user = Self::user_in(&mut *tx, user_id).await?;
+        crate::store::sql::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(&password_hash)
+        .bind(false)
+        .bind(crate::store::now_ms())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        crate::store::sql::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(user_id)
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await?;
+        Self::append_audit(
+            &mut tx,
+            crate::store::AuditEvent {
+                actor,
+                agency_id: Some(user.agency.id),
+                action: "auth.password_change",
+                target: Some(format!("user:{user_id}")),
+                target_name: Some(user.username.clone()),
+                details: serde_json::json!({}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
-pub(crate) use sessions_impl;

@@ -184,7 +184,7 @@ pub struct People {
 pub const LEADER_NAME: &str = "Lê Văn Hùng";
 pub const DEPT_NAME: &str = "Sở Nội vụ";
 
-pub async fn people(store: &dyn Store) -> People {
+pub async fn people(store: &Store) -> People {
     let base = super::fixture(store).await;
     let sys = Actor::default();
     let mk = |username: &str, name: &str, unit_id: i64, roles: Vec<Role>| NewUser {

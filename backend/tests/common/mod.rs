@@ -31,7 +31,7 @@ pub fn pg_admin_url() -> String {
 
 /// A database for one test.
 pub struct TestDb {
-    pub store: Arc<dyn Store>,
+    pub store: Arc<Store>,
     pub url: String,
     pub kind: DbKind,
     pg_name: Option<String>,
@@ -143,7 +143,7 @@ pub struct Fixture {
 
 /// Two agencies (province and a department) with units and accounts: `admin` (system admin),
 /// `quantri.snv` (agency admin of the department), `cv.snv` (official), `vanthu.snv` (clerk), `cv.ubnd`.
-pub async fn fixture(store: &dyn Store) -> Fixture {
+pub async fn fixture(store: &Store) -> Fixture {
     let sys = Actor {
         id: None,
         username: Some("test".into()),
@@ -299,7 +299,7 @@ pub struct Client {
     pub addr: SocketAddr,
 }
 
-pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
+pub fn app(store: Arc<Store>, config: Config) -> Router {
     let dir = tempfile::tempdir().unwrap().keep();
     let blobs = Arc::new(FsBlobStore::new(dir).unwrap());
     router(AppState {
@@ -310,7 +310,7 @@ pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
 }
 
 impl Client {
-    pub fn new(store: Arc<dyn Store>) -> Self {
+    pub fn new(store: Arc<Store>) -> Self {
         Self::with_app(app(store, Config::default()))
     }
 
