@@ -226,7 +226,11 @@ fn Actions(doc: IncomingDto, on_done: Callback<IncomingDto>) -> impl IntoView {
     }
     for (aid, acts) in &doc.assignment_actions {
         // Urging is offered on the assignment's line below; the rest is the caller's own work.
-        let own: Vec<String> = acts.iter().filter(|a| *a != "urge").cloned().collect();
+        let own: Vec<String> = acts
+            .iter()
+            .filter(|a| *a != "urge")
+            .map(|a| a.code().to_string())
+            .collect();
         if own.is_empty() {
             continue;
         }
