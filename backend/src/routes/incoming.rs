@@ -31,9 +31,9 @@ use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiQuery, IdPath};
 use crate::routes::outgoing::read_blob;
 use crate::signing;
+use crate::store::NewFile;
 use crate::store::incoming::{NewAssignment, NewDelegation, NewIncoming};
 use crate::store::now_ms;
-use crate::store::outgoing::NewFile;
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
     tokio::task::spawn_blocking(f)

@@ -23,8 +23,9 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiQuery, IdPath};
 use crate::signing::{self, IssueExpectation, Refusal};
+use crate::store::NewFile;
 use crate::store::now_ms;
-use crate::store::outgoing::{IssueRecord, NewFile, NewOutgoing};
+use crate::store::outgoing::{IssueRecord, NewOutgoing};
 
 /// How long a number stays held for a document while the clerk's browser fills it in and seals.
 pub const RESERVATION_LEASE_MS: i64 = 15 * 60 * 1000;

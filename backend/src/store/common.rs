@@ -4,10 +4,13 @@
 //! migrations, the string aggregate) is passed in.
 
 use shared::agency::{AgencyCode, AgencyDto, UnitDto, UnitKind};
+use shared::civil_date::CivilDate;
+use shared::outgoing::PersonRef;
 use shared::role::Role;
 use shared::time::Timestamp;
 use shared::user::{AgencyRef, UnitRef, UserDto};
 
+use super::StoreResult;
 use super::sql::{self, Tx};
 use super::{Conflict, DbKind, Store, StoreError};
 
@@ -212,6 +215,48 @@ pub(crate) fn contains_pattern(needle: &str) -> String {
 /// The text a user is found by.
 pub(crate) fn user_search_text(username: &str, full_name: &str) -> String {
     shared::text::fold_for_search(&format!("{username} {full_name}"))
+}
+
+/// A file of a new version, already in the blob store.
+#[derive(Debug, Clone)]
+pub struct NewFile {
+    pub name: String,
+    pub sha256: String,
+    pub size: i64,
+}
+
+/// A stored code that does not parse: the row was written by something else than this store.
+pub(crate) fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+pub(crate) fn doc_type_of(code: &str) -> StoreResult<shared::document::DocumentType> {
+    shared::document::DocumentType::from_code(code).ok_or_else(|| corrupt("document type"))
+}
+
+pub(crate) fn urgency_of(code: &str) -> StoreResult<shared::document::Urgency> {
+    serde_json::from_value(serde_json::Value::String(code.to_string()))
+        .map_err(|_| corrupt("urgency"))
+}
+
+pub(crate) fn urgency_code(u: shared::document::Urgency) -> String {
+    serde_json::to_value(u)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Today in Vietnam, as `YYYY-MM-DD` (delegation periods and deadlines are compared as this text).
+pub(crate) fn today() -> String {
+    CivilDate::of(shared::time::Timestamp(super::now_ms())).to_string()
+}
+
+pub(crate) fn person(id: i64, full_name: String, position: Option<String>) -> PersonRef {
+    PersonRef {
+        id,
+        full_name,
+        position,
+    }
 }
 
 /// Helpers every use case of the store shares, inside its transactions.

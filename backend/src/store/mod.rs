@@ -7,7 +7,7 @@
 pub mod accounts;
 pub mod audit;
 mod blobs;
-mod common;
+pub(crate) mod common;
 mod database;
 mod events;
 pub mod incoming;
@@ -17,6 +17,7 @@ pub mod sessions;
 pub(crate) mod sql;
 
 pub use audit::audit_hash;
+pub use common::NewFile;
 pub use database::open;
 
 use shared::agency::{AgencyCode, UnitKind};

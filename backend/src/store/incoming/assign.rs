@@ -113,8 +113,7 @@ impl Store {
         on_behalf_of: Option<i64>,
         now: i64,
     ) -> crate::store::StoreResult<(Vec<i64>, String)> {
-        let rank =
-            shared::incoming::urgency_rank(crate::store::outgoing::urgency_of(&row.urgency)?);
+        let rank = shared::incoming::urgency_rank(crate::store::common::urgency_of(&row.urgency)?);
         let due_at = a.due_date.map(shared::incoming::due_at);
         let mut notify = Vec::new();
         let mut names = Vec::new();

@@ -150,7 +150,7 @@ impl Store {
                 subject: w.subject,
                 code_text: w.code_text,
                 arrival_number: w.arrival_number,
-                urgency: crate::store::outgoing::urgency_of(&w.urgency)?,
+                urgency: crate::store::common::urgency_of(&w.urgency)?,
                 role: shared::incoming::AssignmentRole::from_code(&w.role)
                     .ok_or_else(|| crate::store::incoming::corrupt("role"))?,
                 handler: w.handler,

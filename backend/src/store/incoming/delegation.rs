@@ -17,7 +17,7 @@ impl Store {
         )
         .bind(from)
         .bind(to)
-        .bind(crate::store::incoming::today())
+        .bind(crate::store::common::today())
         .fetch_optional(&mut **tx)
         .await?)
     }
@@ -146,18 +146,18 @@ impl Store {
         .bind(user.id)
         .fetch_all(&self.pool)
         .await?;
-        let today = crate::store::incoming::today();
+        let today = crate::store::common::today();
         rows.into_iter()
             .map(|d| {
                 let active = d.revoked_at.is_none() && d.starts_on <= today && d.ends_on >= today;
                 Ok(shared::incoming::DelegationDto {
                     id: d.id,
-                    from: crate::store::incoming::person(
+                    from: crate::store::common::person(
                         d.from_user_id,
                         d.from_name,
                         d.from_position,
                     ),
-                    to: crate::store::incoming::person(d.to_user_id, d.to_name, d.to_position),
+                    to: crate::store::common::person(d.to_user_id, d.to_name, d.to_position),
                     starts_on: crate::store::incoming::civil(&d.starts_on)?,
                     ends_on: crate::store::incoming::civil(&d.ends_on)?,
                     signing: d
@@ -165,7 +165,7 @@ impl Store {
                         .as_deref()
                         .and_then(shared::outgoing::SigningCapacity::from_code),
                     reason: d.reason,
-                    created_by: crate::store::incoming::person(d.created_by, d.by_name, None),
+                    created_by: crate::store::common::person(d.created_by, d.by_name, None),
                     created_at: shared::time::Timestamp(d.created_at),
                     revoked_at: d.revoked_at.map(shared::time::Timestamp),
                     active,
@@ -241,7 +241,7 @@ impl Store {
         )
         .bind(from)
         .bind(to)
-        .bind(crate::store::incoming::today())
+        .bind(crate::store::common::today())
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(|(id, s)| {

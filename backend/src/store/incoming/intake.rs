@@ -43,7 +43,7 @@ impl Store {
         .bind(doc.issued_date.to_string())
         .bind(doc.doc_type.code())
         .bind(&doc.subject)
-        .bind(crate::store::outgoing::urgency_code(doc.urgency))
+        .bind(crate::store::common::urgency_code(doc.urgency))
         .bind(shared::incoming::urgency_rank(doc.urgency))
         .bind(&doc.signer_name)
         .bind(doc.reply_deadline.map(|d| d.to_string()))

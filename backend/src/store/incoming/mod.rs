@@ -8,7 +8,6 @@
 mod assign;
 mod dashboard;
 mod delegation;
-mod deliver;
 mod handover;
 mod intake;
 mod read;
@@ -17,10 +16,10 @@ mod register;
 use super::Store;
 use shared::civil_date::CivilDate;
 use shared::incoming::{AssignTarget, IncomingSummary};
-use shared::outgoing::{PersonRef, SigningCapacity};
+use shared::outgoing::SigningCapacity;
 
 use super::StoreResult;
-use super::outgoing::NewFile;
+use super::common::NewFile;
 
 /// A document registered by hand (e-mail, paper, exchange import), checked and validated.
 #[derive(Debug, Clone)]
@@ -211,9 +210,9 @@ impl SummaryRow {
             sender_name: self.sender_name,
             code_text: self.code_text,
             issued_date: civil(&self.issued_date)?,
-            doc_type: super::outgoing::doc_type_of(&self.doc_type)?,
+            doc_type: super::common::doc_type_of(&self.doc_type)?,
             subject: self.subject,
-            urgency: super::outgoing::urgency_of(&self.urgency)?,
+            urgency: super::common::urgency_of(&self.urgency)?,
             received_at: shared::time::Timestamp(self.received_at),
             arrival_number: self.arrival_number,
             backfilled: self.backfilled,
@@ -232,10 +231,6 @@ impl SummaryRow {
 }
 
 /// Today in Vietnam as stored (`YYYY-MM-DD`), for delegation ranges.
-pub(crate) fn today() -> String {
-    CivilDate::of(shared::time::Timestamp(super::now_ms())).to_string()
-}
-
 /// The readable line of an assignment for the history: "Chủ trì: Phòng Tổ chức; Phối hợp: Trần Thị B".
 pub(crate) fn targets_line(names: &[(shared::incoming::AssignmentRole, String)]) -> String {
     use shared::incoming::AssignmentRole;
@@ -251,14 +246,6 @@ pub(crate) fn targets_line(names: &[(shared::incoming::AssignmentRole, String)])
         })
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-pub(crate) fn person(id: i64, full_name: String, position: Option<String>) -> PersonRef {
-    PersonRef {
-        id,
-        full_name,
-        position,
-    }
 }
 
 /// Order of a queue: deadline first (none last), then urgency, then the oldest.
@@ -394,7 +381,7 @@ impl Store {}
 impl SummaryRow {
     /// The urgency weight for merging two queue lists (same order as `urgency_rank`).
     pub(crate) fn urgency_rank_hint(&self) -> i64 {
-        super::outgoing::urgency_of(&self.urgency)
+        super::common::urgency_of(&self.urgency)
             .map(shared::incoming::urgency_rank)
             .unwrap_or(0)
     }

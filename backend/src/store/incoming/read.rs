@@ -101,8 +101,8 @@ impl Store {
             people
                 .iter()
                 .find(|p| p.0 == id)
-                .map(|p| crate::store::incoming::person(p.0, p.1.clone(), p.2.clone()))
-                .unwrap_or_else(|| crate::store::incoming::person(id, format!("#{id}"), None))
+                .map(|p| crate::store::common::person(p.0, p.1.clone(), p.2.clone()))
+                .unwrap_or_else(|| crate::store::common::person(id, format!("#{id}"), None))
         };
         let files: Vec<(i64, String, String, i64, i64)> = crate::store::sql::query_as(
             "SELECT id, name, sha256, size, position FROM incoming_files WHERE incoming_id = $1 ORDER BY position",
@@ -266,9 +266,9 @@ impl Store {
             sender_agency_id: r.sender_agency_id,
             code_text: r.code_text,
             issued_date: crate::store::incoming::civil(&r.issued_date)?,
-            doc_type: crate::store::outgoing::doc_type_of(&r.doc_type)?,
+            doc_type: crate::store::common::doc_type_of(&r.doc_type)?,
             subject: r.subject,
-            urgency: crate::store::outgoing::urgency_of(&r.urgency)?,
+            urgency: crate::store::common::urgency_of(&r.urgency)?,
             signer_name: r.signer_name,
             reply_deadline: crate::store::incoming::civil_opt(r.reply_deadline.as_deref())?,
             declared_attachments: r.declared_attachments.and_then(|n| u32::try_from(n).ok()),
@@ -364,7 +364,7 @@ impl Store {
                 let mut docs: Vec<crate::store::incoming::SummaryRow> =
                     crate::store::sql::query_as(sql)
                         .bind(user.id)
-                        .bind(crate::store::incoming::today())
+                        .bind(crate::store::common::today())
                         .bind(limit)
                         .fetch_all(&self.pool)
                         .await?;
@@ -444,7 +444,7 @@ impl Store {
              SELECT from_user_id FROM delegations WHERE to_user_id = $1 AND revoked_at IS NULL AND starts_on <= $2 AND ends_on >= $2))",
         )
         .bind(user.id)
-        .bind(crate::store::incoming::today())
+        .bind(crate::store::common::today())
         .fetch_one(&self.pool)
         .await?;
         c.to_assign = n;

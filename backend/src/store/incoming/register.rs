@@ -84,7 +84,7 @@ impl Store {
                     sender_name: r.sender_name,
                     code_text: r.code_text,
                     issued_date: crate::store::incoming::civil(&r.issued_date)?,
-                    doc_type: crate::store::outgoing::doc_type_of(&r.doc_type)?,
+                    doc_type: crate::store::common::doc_type_of(&r.doc_type)?,
                     subject: r.subject,
                     recipients: by_doc
                         .get(&r.id)

@@ -51,9 +51,9 @@ impl Store {
                 outgoing_id: r.outgoing_id,
                 sender_agency: r.sender,
                 number_text: r.number_text.unwrap_or_default(),
-                doc_type: crate::store::outgoing::doc_type_of(&r.doc_type)?,
+                doc_type: crate::store::common::doc_type_of(&r.doc_type)?,
                 subject: r.subject,
-                urgency: crate::store::outgoing::urgency_of(&r.urgency)?,
+                urgency: crate::store::common::urgency_of(&r.urgency)?,
                 issued_at: shared::time::Timestamp(r.issued_at.unwrap_or(0)),
                 status: shared::status::DeliveryStatus::from_code(&r.status)
                     .ok_or_else(|| crate::store::outgoing::corrupt("delivery status"))?,

@@ -34,7 +34,7 @@ impl Store {
                 "Chỉ người soạn thảo mới trình được dự thảo này.",
             ));
         }
-        let status = crate::store::outgoing::status_of(&d.status)?;
+        let status = d.status;
         if !matches!(status, S::Draft | S::Returned) {
             return Err(crate::store::StoreError::State(
                 "Văn bản đã được trình; không trình lại được.",
@@ -84,7 +84,7 @@ impl Store {
         use shared::outgoing::{OutgoingStatus as S, ReviewDecision as D};
         let mut tx = self.begin_write().await?;
         let d = Self::lock_doc(&mut tx, id).await?;
-        let status = crate::store::outgoing::status_of(&d.status)?;
+        let status = d.status;
         let now = crate::store::now_ms();
         let mut notify = vec![d.drafter_id];
         match status {

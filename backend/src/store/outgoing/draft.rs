@@ -9,7 +9,7 @@ impl Store {
         doc: i64,
         version: i64,
         kind: &str,
-        files: &[crate::store::outgoing::NewFile],
+        files: &[crate::store::common::NewFile],
         by: i64,
     ) -> crate::store::StoreResult<()> {
         let now = crate::store::now_ms();
@@ -207,7 +207,7 @@ impl Store {
         .bind(drafter.id)
         .bind(doc.doc_type.code())
         .bind(&doc.subject)
-        .bind(crate::store::outgoing::urgency_code(doc.urgency))
+        .bind(crate::store::common::urgency_code(doc.urgency))
         .bind(doc.reply_deadline.map(|d| d.to_string()))
         .bind(doc.signer_id)
         .bind(doc.signing_capacity.code())
@@ -292,7 +292,7 @@ impl Store {
         &self,
         user: &shared::user::UserDto,
         id: i64,
-        files: Vec<crate::store::outgoing::NewFile>,
+        files: Vec<crate::store::common::NewFile>,
         comment: Option<String>,
     ) -> crate::store::StoreResult<i64> {
         use shared::outgoing::OutgoingStatus as S;
@@ -303,10 +303,7 @@ impl Store {
                 "Chỉ người soạn thảo mới cập nhật được dự thảo.",
             ));
         }
-        if !matches!(
-            crate::store::outgoing::status_of(&d.status)?,
-            S::Draft | S::Returned
-        ) {
+        if !matches!(d.status, S::Draft | S::Returned) {
             return Err(crate::store::StoreError::State(
                 "Dự thảo đang được duyệt hoặc ký; chỉ cập nhật được khi còn là dự thảo hoặc bị trả lại.",
             ));

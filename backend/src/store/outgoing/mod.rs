@@ -6,6 +6,7 @@
 
 mod arrivals;
 mod circuit;
+mod deliver;
 mod draft;
 mod issue;
 mod numbering;
@@ -15,17 +16,8 @@ mod register;
 mod signing;
 
 use super::Store;
+use super::common::NewFile;
 use shared::outgoing::ReviewDecision;
-
-use super::StoreResult;
-
-/// A file of a new version, already in the blob store.
-#[derive(Debug, Clone)]
-pub struct NewFile {
-    pub name: String,
-    pub sha256: String,
-    pub size: i64,
-}
 
 /// A new draft, validated.
 #[derive(Debug, Clone)]
@@ -130,7 +122,8 @@ pub(crate) struct DocRow {
     pub answers_incoming_id: Option<i64>,
     pub paper_recipients: String,
     pub number_placement: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: shared::outgoing::OutgoingStatus,
     pub current_step: Option<i64>,
     pub version: i64,
     pub number: Option<i64>,
@@ -156,32 +149,12 @@ pub(crate) fn signing_delegators_sql() -> String {
     format!(
         "SELECT from_user_id FROM delegations WHERE to_user_id = $1 AND signing IS NOT NULL AND revoked_at IS NULL \
          AND starts_on <= '{0}' AND ends_on >= '{0}'",
-        super::incoming::today()
+        super::common::today()
     )
 }
 
 pub(crate) fn corrupt(what: &str) -> super::StoreError {
     super::StoreError::Corrupt(what.to_string())
-}
-
-pub(crate) fn status_of(code: &str) -> StoreResult<shared::outgoing::OutgoingStatus> {
-    shared::outgoing::OutgoingStatus::from_code(code).ok_or_else(|| corrupt("outgoing status"))
-}
-
-pub(crate) fn doc_type_of(code: &str) -> StoreResult<shared::document::DocumentType> {
-    shared::document::DocumentType::from_code(code).ok_or_else(|| corrupt("document type"))
-}
-
-pub(crate) fn urgency_of(code: &str) -> StoreResult<shared::document::Urgency> {
-    serde_json::from_value(serde_json::Value::String(code.to_string()))
-        .map_err(|_| corrupt("urgency"))
-}
-
-pub(crate) fn urgency_code(u: shared::document::Urgency) -> String {
-    serde_json::to_value(u)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 pub(crate) fn decision_code(d: ReviewDecision) -> &'static str {

@@ -111,7 +111,7 @@ impl Store {
             },
         };
         tx.commit().await?;
-        let doc_type = crate::store::outgoing::doc_type_of(&d.doc_type)?;
+        let doc_type = crate::store::common::doc_type_of(&d.doc_type)?;
         let notation = shared::outgoing::notation(doc_type, &d.agency_short, &d.unit_short);
         Ok(shared::outgoing::NumberReservation {
             register_id: register,

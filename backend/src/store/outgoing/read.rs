@@ -153,14 +153,14 @@ impl Store {
             id: d.id,
             agency_id: d.agency_id,
             agency_name: d.agency_name,
-            doc_type: o::doc_type_of(&d.doc_type)?,
+            doc_type: crate::store::common::doc_type_of(&d.doc_type)?,
             subject: d.subject,
-            urgency: o::urgency_of(&d.urgency)?,
+            urgency: crate::store::common::urgency_of(&d.urgency)?,
             reply_deadline: d
                 .reply_deadline
                 .as_deref()
                 .and_then(|s| shared::civil_date::CivilDate::parse(s).ok()),
-            status: o::status_of(&d.status)?,
+            status: d.status,
             drafter: person(d.drafter_id)?,
             drafting_unit: d.unit_name,
             signer: person(d.signer_id)?,
@@ -169,7 +169,7 @@ impl Store {
             register_id: d.register_id,
             register_name: d.register_name,
             notation: shared::outgoing::notation(
-                o::doc_type_of(&d.doc_type)?,
+                crate::store::common::doc_type_of(&d.doc_type)?,
                 &d.agency_short,
                 &d.unit_short,
             ),
@@ -242,7 +242,8 @@ impl Store {
             doc_type: String,
             subject: String,
             urgency: String,
-            status: String,
+            #[sqlx(try_from = "String")]
+            status: shared::outgoing::OutgoingStatus,
             number_text: Option<String>,
             updated_at: i64,
             drafter_id: i64,
@@ -272,10 +273,10 @@ impl Store {
         for r in rows {
             out.push(shared::outgoing::OutgoingSummary {
                 id: r.id,
-                doc_type: crate::store::outgoing::doc_type_of(&r.doc_type)?,
+                doc_type: crate::store::common::doc_type_of(&r.doc_type)?,
                 subject: r.subject,
-                urgency: crate::store::outgoing::urgency_of(&r.urgency)?,
-                status: crate::store::outgoing::status_of(&r.status)?,
+                urgency: crate::store::common::urgency_of(&r.urgency)?,
+                status: r.status,
                 drafter: shared::outgoing::PersonRef {
                     id: r.drafter_id,
                     full_name: r.drafter_name,

@@ -26,8 +26,7 @@ impl Store {
                 "Chỉ văn thư, lãnh đạo cơ quan hoặc người ký mới thu hồi được văn bản.",
             ));
         }
-        if crate::store::outgoing::status_of(&d.status)? != shared::outgoing::OutgoingStatus::Issued
-        {
+        if d.status != shared::outgoing::OutgoingStatus::Issued {
             return Err(crate::store::StoreError::State(
                 "Chỉ thu hồi được văn bản đã phát hành và chưa bị thu hồi.",
             ));

@@ -54,7 +54,7 @@ impl Store {
                 .bind(r.document_id)
                 .fetch_all(&self.pool)
                 .await?;
-            let doc_type = crate::store::outgoing::doc_type_of(&r.doc_type)?;
+            let doc_type = crate::store::common::doc_type_of(&r.doc_type)?;
             let received_by: Vec<String> = deliveries
                 .iter()
                 .filter_map(|(name, _, by)| by.as_ref().map(|b| format!("{b} ({name})")))

@@ -12,7 +12,7 @@ impl Store {
         user: &shared::user::UserDto,
         id: i64,
         previous_sha256: &str,
-        file: crate::store::outgoing::NewFile,
+        file: crate::store::common::NewFile,
         signature: crate::store::outgoing::VerifiedSignature,
     ) -> crate::store::StoreResult<()> {
         let mut tx = self.begin_write().await?;
@@ -39,9 +39,7 @@ impl Store {
                 }
             }
         }
-        if crate::store::outgoing::status_of(&d.status)?
-            != shared::outgoing::OutgoingStatus::AwaitingSignature
-        {
+        if d.status != shared::outgoing::OutgoingStatus::AwaitingSignature {
             return Err(crate::store::StoreError::State(
                 "Văn bản không ở bước chờ ký.",
             ));
@@ -56,7 +54,7 @@ impl Store {
         files[0] = (files[0].0.clone(), file.sha256.clone(), file.size);
         let new_files: Vec<_> = files
             .into_iter()
-            .map(|(name, sha256, size)| crate::store::outgoing::NewFile { name, sha256, size })
+            .map(|(name, sha256, size)| crate::store::common::NewFile { name, sha256, size })
             .collect();
         Self::insert_files(&mut tx, id, version, "signed", &new_files, user.id).await?;
         Self::insert_signature(&mut tx, id, &signature).await?;
@@ -133,9 +131,7 @@ impl Store {
                 "Chỉ văn thư của cơ quan ban hành mới cấp số và phát hành được.",
             ));
         }
-        if crate::store::outgoing::status_of(&d.status)?
-            != shared::outgoing::OutgoingStatus::AwaitingIssue
-        {
+        if d.status != shared::outgoing::OutgoingStatus::AwaitingIssue {
             return Err(crate::store::StoreError::State(
                 "Chỉ phát hành được văn bản đã được ký số và đang chờ phát hành.",
             ));

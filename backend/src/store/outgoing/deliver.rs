@@ -1,4 +1,5 @@
-//! An issued document's copy for each recipient agency on the system, made inside the issuing transaction.
+//! Delivery on the system: an issued document's incoming copy for each recipient agency, made inside the issuing
+//! transaction (the recipients' work then never touches the sender's rows except through delivery statuses).
 
 use crate::store::Store;
 
@@ -31,7 +32,7 @@ impl Store {
             .map(i64::from);
         let verification = serde_json::to_string(&issue.verification)
             .map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
-        let urgency = crate::store::outgoing::urgency_of(&d.urgency)?;
+        let urgency = crate::store::common::urgency_of(&d.urgency)?;
         crate::store::sql::query(
             "INSERT INTO incoming_documents (agency_id, channel, status, delivery_id, outgoing_id, sender_agency_id, sender_name, \
              sender_code, code_text, issued_date, doc_type, subject, urgency, urgency_rank, signer_name, reply_deadline, \
