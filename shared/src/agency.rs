@@ -198,6 +198,7 @@ impl From<ShortName> for String {
 
 /// The kind of a unit inside an agency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     /// Phòng
@@ -255,6 +256,7 @@ impl UnitKind {
 
 /// An agency as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyDto {
     pub id: i64,
     pub code: AgencyCode,
@@ -265,6 +267,7 @@ pub struct AgencyDto {
 
 /// A unit as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitDto {
     pub id: i64,
     pub agency_id: i64,
@@ -277,6 +280,7 @@ pub struct UnitDto {
 
 /// `POST /api/agencies/{id}/units`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateUnitRequest {
     pub name: OrganName,

@@ -6,6 +6,7 @@ use crate::time::Timestamp;
 
 /// One entry of the audit log as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntryDto {
     /// Position in the chain, from 1.
     pub seq: i64,
@@ -17,6 +18,7 @@ pub struct AuditEntryDto {
     /// The agency the action concerns, when there is one.
     pub agency_id: Option<i64>,
     /// A stable action code, e.g. `user.create`, `auth.login_failed`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::audit_action))]
     pub action: String,
     /// What was acted on, e.g. `user:17`.
     pub target: Option<String>,
@@ -31,6 +33,7 @@ pub struct AuditEntryDto {
 
 /// `GET /api/audit` answer, newest first.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditListResponse {
     pub entries: Vec<AuditEntryDto>,
 }

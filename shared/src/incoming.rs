@@ -15,6 +15,7 @@ use crate::time::Timestamp;
 
 /// How a document reached the agency (Điều 12.1). Recorded for the statistics of Điều 24.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IncomingChannel {
     /// Issued by another agency on this system.
@@ -55,6 +56,7 @@ impl IncomingChannel {
 
 /// Where an incoming document is in its life at the receiving agency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IncomingStatus {
     /// Đã đến, chờ vào sổ: the clerk has not checked it yet.
@@ -115,6 +117,7 @@ impl IncomingStatus {
 
 /// The part a unit or person takes in handling a document (Điều 16).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AssignmentRole {
     /// Chủ trì: answers for the result; completing it completes the document.
@@ -151,6 +154,7 @@ impl AssignmentRole {
 
 /// Where one assignment stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AssignmentState {
     /// Chờ xử lý: nobody has acted on it yet.
@@ -187,6 +191,7 @@ impl AssignmentState {
 
 /// How close an open piece of work is to its deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DueState {
     /// No deadline, or already done.
@@ -243,6 +248,7 @@ pub type CodeText = Line<42>;
 /// `POST /api/incoming`: the clerk registers a document received by e-mail, on paper, or (for tests and the
 /// exchange importer) through the exchange, after uploading its files as blobs. It arrives as "chờ vào sổ".
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewIncomingRequest {
     pub channel: IncomingChannel,
@@ -362,6 +368,7 @@ pub fn optional_text(
 /// `POST /api/incoming/{id}/accept`: vào sổ. `override_reason` is required when a signature failed
 /// verification; `forward_to` forwards it to a leader in the same step.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AcceptRequest {
     #[serde(default)]
@@ -372,6 +379,7 @@ pub struct AcceptRequest {
 
 /// `POST /api/incoming/{id}/return`: trả lại, with the reason the sender sees.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReturnRequest {
     pub reason: String,
@@ -379,6 +387,7 @@ pub struct ReturnRequest {
 
 /// `POST /api/incoming/{id}/forward`: trình a leader (the clerk, after accepting).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ForwardRequest {
     pub leader_id: i64,
@@ -388,6 +397,7 @@ pub struct ForwardRequest {
 
 /// Who an assignment goes to: a unit (its leaders assign further inside it) or a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "id")]
 pub enum Assignee {
     Unit(i64),
@@ -396,6 +406,7 @@ pub enum Assignee {
 
 /// One line of an assignment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssignTarget {
     pub role: AssignmentRole,
@@ -405,6 +416,7 @@ pub struct AssignTarget {
 /// `POST /api/incoming/{id}/assign` (the leader, or whoever holds the delegation) and
 /// `POST /api/assignments/{id}/assign` (a unit leader, inside the unit).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssignRequest {
     /// Ý kiến chỉ đạo.
@@ -469,6 +481,7 @@ impl AssignRequest {
 
 /// What a handler does with an assignment (`POST /api/assignments/{id}/act`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HandlerAction {
     /// Đọc và ghi nhận (for information): done.
@@ -503,6 +516,7 @@ impl HandlerAction {
 
 /// `POST /api/assignments/{id}/act`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HandlerActionRequest {
     pub action: HandlerAction,
@@ -536,6 +550,7 @@ impl HandlerActionRequest {
 
 /// `POST /api/assignments/{id}/urge`: đôn đốc, with an optional message to the handler.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UrgeRequest {
     #[serde(default)]
@@ -544,6 +559,7 @@ pub struct UrgeRequest {
 
 /// One signature as the server's verifier saw it (the browser's panel shows its own verdict beside it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignatureCheck {
     pub field: String,
     pub signer: String,
@@ -557,8 +573,10 @@ pub struct SignatureCheck {
 
 /// The verdict on one received file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileCheck {
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub sha256: String,
     pub pages: Option<u32>,
     pub signatures: Vec<SignatureCheck>,
@@ -570,6 +588,7 @@ pub struct FileCheck {
 
 /// What the server found when it checked what arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerificationDto {
     /// Every file readable and every signature good, the main file signed by the issuing agency.
     pub ok: bool,
@@ -597,9 +616,11 @@ impl VerificationDto {
 
 /// A received file (position 0 is the main document).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingFileDto {
     pub id: i64,
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub sha256: String,
     pub size: i64,
     pub position: i64,
@@ -608,6 +629,7 @@ pub struct IncomingFileDto {
 
 /// One assignment as the document page and the queues show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignmentDto {
     pub id: i64,
     pub incoming_id: i64,
@@ -631,6 +653,7 @@ pub struct AssignmentDto {
 
 /// A unit as assignments show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = IncomingUnitRef))]
 pub struct UnitRef {
     pub id: i64,
     pub name: String,
@@ -638,6 +661,7 @@ pub struct UnitRef {
 
 /// One entry of an incoming document's history: who, what, when, under whose delegation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingHistoryEntry {
     pub entry: HistoryEntry,
     pub on_behalf_of: Option<PersonRef>,
@@ -645,6 +669,7 @@ pub struct IncomingHistoryEntry {
 
 /// Everything about one incoming document the caller may see.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingDto {
     pub id: i64,
     pub agency_id: i64,
@@ -694,23 +719,28 @@ pub struct IncomingDto {
     pub recall_reason: Option<String>,
     /// What the caller may do: `accept`, `return`, `forward`, `assign`, `answer_recall`, and per
     /// assignment in [`IncomingDto::assignment_actions`].
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::incoming_actions))]
     pub actions: Vec<String>,
     /// `(assignment id, actions)`: `assign` (inside a unit), `reply`, `note`, `report`, `file`, `complete`,
     /// `urge`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::assignment_actions))]
     pub assignment_actions: Vec<(i64, Vec<String>)>,
 }
 
 /// An outgoing document answering an incoming one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReplyRef {
     pub outgoing_id: i64,
     pub subject: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::outgoing::OutgoingStatus))]
     pub status: String,
     pub number_text: Option<String>,
 }
 
 /// A status the sender saw, with its time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SenderStatus {
     pub status: DeliveryStatus,
     pub at: Timestamp,
@@ -718,6 +748,7 @@ pub struct SenderStatus {
 
 /// A line of the incoming lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingSummary {
     pub id: i64,
     pub channel: IncomingChannel,
@@ -743,6 +774,7 @@ pub struct IncomingSummary {
 
 /// The buckets of "Văn bản đến" in the navigation (DESIGN §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IncomingBucket {
     /// Chờ vào sổ (clerks): arrived, not yet accepted or returned; also registered but not yet forwarded.
@@ -804,6 +836,7 @@ impl IncomingBucket {
 
 /// `GET /api/incoming?bucket=…` answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingListResponse {
     pub items: Vec<IncomingSummary>,
     /// The list stopped at its limit: more documents are in the bucket than `items` (the register finds them).
@@ -813,6 +846,7 @@ pub struct IncomingListResponse {
 
 /// `GET /api/incoming/counts`: the navigation counters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingCounts {
     pub to_register: i64,
     pub to_assign: i64,
@@ -826,12 +860,14 @@ pub struct IncomingCounts {
 
 /// `GET /api/queue`: the handler's open work, most pressing first (deadline, then urgency).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueResponse {
     pub items: Vec<IncomingSummary>,
 }
 
 /// Open work of one unit or person on the leader's dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BacklogRow {
     pub id: i64,
     pub name: String,
@@ -843,6 +879,7 @@ pub struct BacklogRow {
 
 /// An open assignment on the dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenWork {
     pub assignment_id: i64,
     pub incoming_id: i64,
@@ -862,6 +899,7 @@ pub struct OpenWork {
 /// `GET /api/dashboard`: the leader's morning and afternoon view of the agency's backlog (Điều 16, 18.2, 20.2).
 /// `?unit=` or `?user=` drills down into one unit's or person's open work.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DashboardDto {
     /// The unit's or person's name when drilled down.
     #[serde(default)]
@@ -882,6 +920,7 @@ pub struct DashboardDto {
 /// `POST /api/delegations`: a leader (or an administrator for them) hands their assigning — and, if chosen,
 /// signing — to another leader for a date range (Điều 16.4, 20.1).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DelegationRequest {
     /// The leader who delegates; the caller when absent.
@@ -937,6 +976,7 @@ impl DelegationRequest {
 
 /// A delegation as lists show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DelegationDto {
     pub id: i64,
     pub from: PersonRef,
@@ -954,12 +994,14 @@ pub struct DelegationDto {
 
 /// `GET /api/delegations` answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DelegationListResponse {
     pub items: Vec<DelegationDto>,
 }
 
 /// `POST /api/users/{id}/handover`: bàn giao (Điều 20.5) — all open work of the account moves to another.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HandoverRequest {
     pub to_user_id: i64,
@@ -969,6 +1011,7 @@ pub struct HandoverRequest {
 
 /// What a handover moved.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandoverResult {
     pub assignments: i64,
     pub to_assign: i64,
@@ -979,13 +1022,16 @@ pub struct HandoverResult {
 
 /// `POST /api/incoming/prefill`: metadata read from the text layer of an uploaded PDF.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PrefillRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub sha256: String,
 }
 
 /// What the text layer suggested (every field may be missing).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrefillDto {
     pub has_text: bool,
     pub sender_name: Option<String>,
@@ -1002,6 +1048,7 @@ pub struct PrefillDto {
 
 /// A row of the incoming register (sổ đăng ký văn bản đến, NĐ 30 Phụ lục IV, 10 columns).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingRegisterRow {
     pub incoming_id: i64,
     /// (1) Ngày đến.
@@ -1031,6 +1078,7 @@ pub struct IncomingRegisterRow {
 
 /// `GET /api/registers/{id}/entries` for an incoming register.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingRegisterResponse {
     pub register: crate::outgoing::RegisterDto,
     pub year: i32,

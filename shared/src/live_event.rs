@@ -31,7 +31,9 @@ pub struct LiveEvent {
 /// What `GET /api/events` sends a browser for one [`LiveEvent`]: enough to know what to refetch and a line to
 /// show, never who else it concerned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveNotice {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::live_kind))]
     pub kind: String,
     pub outgoing_id: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -18,6 +18,7 @@ pub type Subject = Line<500>;
 
 /// Where an outgoing document is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OutgoingStatus {
     /// Dự thảo: the drafter is still preparing it.
@@ -79,6 +80,7 @@ impl OutgoingStatus {
 /// The signing authority mark before the signer's title (NĐ 30 Art. 13): signing for the collective (TM.),
 /// as deputy (KT.), by order (TL.), by authorisation (TUQ.), as acting head (Q.), or in one's own name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SigningCapacity {
     /// Head of the agency signing in their own name: no mark.
@@ -150,9 +152,11 @@ pub fn notation(doc_type: DocumentType, agency_short: &str, unit_short: &str) ->
 
 /// A file already uploaded to the content-addressed store (`PUT /api/blobs/{sha256}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FileRef {
     /// Lower-case hex SHA-256 of the bytes, computed in the browser and checked by the server.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub sha256: String,
     /// The file name as the user chose it.
     pub name: Line<255>,
@@ -160,6 +164,7 @@ pub struct FileRef {
 
 /// A recipient outside the system, reached later through the national document axis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExternalRecipient {
     pub code: AgencyCode,
@@ -168,6 +173,7 @@ pub struct ExternalRecipient {
 
 /// Where the number and date go on the draft, in points on the displayed page (from its bottom left).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NumberPlacement {
     pub page: usize,
@@ -193,6 +199,7 @@ impl NumberPlacement {
 /// `POST /api/outgoing`: a new draft. Also the body of `PUT /api/outgoing/{id}` (metadata edits while the
 /// drafter holds it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DraftRequest {
     pub doc_type: DocumentType,
@@ -341,6 +348,7 @@ fn has_duplicates<T: PartialEq>(items: &[T]) -> bool {
 
 /// What a reviewer decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewDecision {
     /// Đồng ý: to the next reviewer, or to the signer after the last.
@@ -356,6 +364,7 @@ pub enum ReviewDecision {
 /// `POST /api/outgoing/{id}/review`: the decision of the reviewer holding the draft (or of the signer, who
 /// may return it instead of signing).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReviewRequest {
     pub decision: ReviewDecision,
@@ -390,6 +399,7 @@ impl ReviewRequest {
 
 /// `POST /api/outgoing/batch-review`: the same decision on several documents.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BatchReviewRequest {
     pub ids: Vec<i64>,
@@ -398,6 +408,7 @@ pub struct BatchReviewRequest {
 
 /// The outcome for one document of a batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchItemResult {
     pub id: i64,
     pub ok: bool,
@@ -407,19 +418,23 @@ pub struct BatchItemResult {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchResponse {
     pub results: Vec<BatchItemResult>,
 }
 
 /// `POST /api/outgoing/{id}/sign`: the signer's signed revision, uploaded first as a blob.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub main_sha256: String,
 }
 
 /// `POST /api/outgoing/{id}/new-version`: the drafter's corrected files after a return.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewVersionRequest {
     pub main_file: FileRef,
@@ -435,6 +450,7 @@ pub struct NewVersionRequest {
 /// browser fills it in and seals. Held numbers are handed to no one else until issued, released or expired;
 /// a released or expired number goes to the next document first, so the register has no gap.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NumberReservation {
     pub register_id: i64,
     pub year: i32,
@@ -453,15 +469,19 @@ pub struct NumberReservation {
 /// `POST /api/outgoing/{id}/issue`: the numbered and sealed main file and the signed attachments, in the
 /// order of the draft's attachments, all uploaded first as blobs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IssueRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub main_sha256: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256_list))]
     pub attachments: Vec<String>,
 }
 
 /// `POST /api/outgoing/{id}/recall`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecallRequest {
     pub reason: String,
@@ -469,6 +489,7 @@ pub struct RecallRequest {
 
 /// `POST /api/deliveries/{id}/recall-answer`: the recipient clerk agrees (15) or refuses (16).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecallAnswerRequest {
     pub agree: bool,
@@ -493,6 +514,7 @@ pub fn reason(s: &str) -> Result<String, ApiError> {
 
 /// A person as documents show them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonRef {
     pub id: i64,
     pub full_name: String,
@@ -501,9 +523,11 @@ pub struct PersonRef {
 
 /// A file of a version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileDto {
     pub id: i64,
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub sha256: String,
     pub size: i64,
     /// 0 for the main document, then the attachments.
@@ -512,9 +536,11 @@ pub struct FileDto {
 
 /// One version of the document's files (dự thảo v1, v2…, the signed one, the issued one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionDto {
     pub number: i64,
     /// `draft`, `signed` or `issued`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::version_kind))]
     pub kind: String,
     pub created_by: PersonRef,
     pub created_at: Timestamp,
@@ -523,6 +549,7 @@ pub struct VersionDto {
 
 /// One step of the approval circuit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewStepDto {
     pub position: i64,
     pub reviewer: PersonRef,
@@ -534,11 +561,13 @@ pub struct ReviewStepDto {
 
 /// One entry of the history (luồng xử lý).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     pub at: Timestamp,
     pub actor: PersonRef,
     /// Stable code: `created`, `submitted`, `approved`, `returned`, `forwarded`, `new_version`, `signed`,
     /// `issued`, `recalled`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::history_action))]
     pub action: String,
     /// Readable in Vietnamese ("Trả lại người soạn thảo").
     pub label: String,
@@ -548,6 +577,7 @@ pub struct HistoryEntry {
 
 /// How a recipient is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryChannel {
     /// Another agency on this system: delivered at issue.
@@ -576,6 +606,7 @@ impl DeliveryChannel {
 
 /// A status change of a delivery, with its time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryEventDto {
     pub status: DeliveryStatus,
     pub at: Timestamp,
@@ -585,6 +616,7 @@ pub struct DeliveryEventDto {
 
 /// One recipient of an issued document and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryDto {
     pub id: i64,
     pub channel: DeliveryChannel,
@@ -599,6 +631,7 @@ pub struct DeliveryDto {
 
 /// A summary line of a list (queues, buckets, registers).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingSummary {
     pub id: i64,
     pub doc_type: DocumentType,
@@ -614,6 +647,7 @@ pub struct OutgoingSummary {
 
 /// Everything about one outgoing document the caller may see.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingDto {
     pub id: i64,
     pub agency_id: i64,
@@ -649,6 +683,7 @@ pub struct OutgoingDto {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     /// What the caller may do now: `edit`, `submit`, `new_version`, `review`, `sign`, `issue`, `recall`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::outgoing_actions))]
     pub actions: Vec<String>,
     /// Set when the caller signs for the absent signer under a delegation (Điều 16.4): the mark their
     /// signature carries (KT. or TUQ.).
@@ -680,6 +715,7 @@ pub fn capacity_line(capacity: SigningCapacity, signed_for: &PersonRef) -> Optio
 
 /// The buckets of "Văn bản đi" in the navigation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OutgoingBucket {
     /// My drafts (dự thảo, including returned ones).
@@ -714,6 +750,7 @@ impl OutgoingBucket {
 
 /// `GET /api/outgoing?bucket=…` answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingListResponse {
     pub items: Vec<OutgoingSummary>,
     /// The list stopped at its limit: the bucket holds more than `items` (the register finds them).
@@ -723,6 +760,7 @@ pub struct OutgoingListResponse {
 
 /// `GET /api/outgoing/counts`: the navigation counters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingCounts {
     pub drafts: i64,
     pub to_review: i64,
@@ -735,16 +773,19 @@ pub struct OutgoingCounts {
 
 /// A register (sổ văn bản).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterDto {
     pub id: i64,
     pub agency_id: i64,
     /// `outgoing` or `incoming`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::register_direction))]
     pub direction: String,
     pub name: String,
 }
 
 /// One line of the outgoing register with the 10 columns of NĐ 30 Phụ lục IV.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingRegisterRow {
     pub document_id: i64,
     /// (1) Số, ký hiệu văn bản.
@@ -772,6 +813,7 @@ pub struct OutgoingRegisterRow {
 
 /// `GET /api/registers/{id}/entries` answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingRegisterResponse {
     pub register: RegisterDto,
     pub year: i32,
@@ -780,6 +822,7 @@ pub struct OutgoingRegisterResponse {
 
 /// A document delivered to the caller's agency (the incoming queue until the incoming workflow registers it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArrivalDto {
     pub delivery_id: i64,
     pub outgoing_id: i64,
@@ -797,6 +840,7 @@ pub struct ArrivalDto {
 
 /// `GET /api/arrivals` answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArrivalListResponse {
     pub items: Vec<ArrivalDto>,
 }

@@ -198,8 +198,10 @@ impl From<Phone> for String {
 
 /// The agency a user belongs to, as shown beside the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyRef {
     pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::agency::AgencyCode))]
     pub code: String,
     pub name: String,
     pub short_name: String,
@@ -207,6 +209,7 @@ pub struct AgencyRef {
 
 /// The unit a user belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitRef {
     pub id: i64,
     pub name: String,
@@ -215,6 +218,7 @@ pub struct UnitRef {
 
 /// An account as the API shows it (never with its password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserDto {
     pub id: i64,
     pub username: String,
@@ -250,6 +254,7 @@ impl UserDto {
 
 /// `POST /api/users`: a new account; the server answers with a one-time temporary password.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     pub username: Username,
@@ -266,6 +271,7 @@ pub struct CreateUserRequest {
 
 /// `PUT /api/users/{id}`: everything about an account an administrator may change (all fields replaced).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     pub full_name: PersonName,
@@ -282,6 +288,7 @@ pub struct UpdateUserRequest {
 /// Answer to creating an account or resetting its password: the temporary password is shown once, to the
 /// administrator, and must be changed at the first sign-in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemporaryPasswordResponse {
     pub user: UserDto,
     pub temporary_password: String,
@@ -289,6 +296,7 @@ pub struct TemporaryPasswordResponse {
 
 /// `GET /api/users` answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserListResponse {
     pub users: Vec<UserDto>,
 }
