@@ -176,10 +176,13 @@ pub struct ExternalRecipient {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NumberPlacement {
+    /// The page, from 0.
     pub page: usize,
     /// `[x, y, width, height]` of the number box.
+    #[cfg_attr(feature = "openapi", schema(min_items = 4, max_items = 4))]
     pub number: [f64; 4],
     /// `[x, y, width, height]` of the date box.
+    #[cfg_attr(feature = "openapi", schema(min_items = 4, max_items = 4))]
     pub date: [f64; 4],
 }
 
