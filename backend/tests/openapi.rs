@@ -280,3 +280,312 @@ fn enums_and_validated_strings_carry_every_value_and_rule() {
         "^[0-9a-f]{64}$"
     );
 }
+
+// docs/API.md carries the types of the document as tables (between the markers below), rendered from the same
+// schemas, so an integrator reads every field and value without the source. `VANBAN_BLESS=1 cargo test -p
+// backend --test openapi` rewrites the section after a DTO changes.
+const TYPES_BEGIN: &str =
+    "<!-- types: generated from the OpenAPI schemas by backend/tests/openapi.rs -->";
+const TYPES_END: &str = "<!-- /types -->";
+
+fn anchor(name: &str) -> String {
+    format!("[`{name}`](#{})", name.to_lowercase())
+}
+
+fn cell(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
+}
+
+/// A schema as a short type expression.
+fn type_of(s: &Value) -> String {
+    if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+        return anchor(r.rsplit('/').next().unwrap());
+    }
+    if let Some(items) = s.get("oneOf").and_then(Value::as_array) {
+        return items.iter().map(type_of).collect::<Vec<_>>().join(" \\| ");
+    }
+    let types: Vec<&str> = match &s["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    let one = |t: &str| -> String {
+        match t {
+            "array" => match (s.get("prefixItems"), s.get("items")) {
+                (Some(Value::Array(prefix)), _) => format!(
+                    "[{}]",
+                    prefix.iter().map(type_of).collect::<Vec<_>>().join(", ")
+                ),
+                (_, Some(items)) => {
+                    let n = match (&s["minItems"], &s["maxItems"]) {
+                        (Value::Number(a), Value::Number(b)) if a == b => format!(" × {a}"),
+                        _ => String::new(),
+                    };
+                    format!("[{}{n}]", type_of(items))
+                }
+                _ => "array".into(),
+            },
+            "string" => {
+                if let Some(values) = s.get("enum").and_then(Value::as_array) {
+                    return values
+                        .iter()
+                        .map(|v| format!("`{}`", v.as_str().unwrap_or_default()))
+                        .collect::<Vec<_>>()
+                        .join(" \\| ");
+                }
+                let mut out = "string".to_string();
+                if let Some(f) = s["format"].as_str() {
+                    out = format!("string ({f})");
+                }
+                if let Some(p) = s["pattern"].as_str() {
+                    out.push_str(&format!(" `{p}`"));
+                }
+                out
+            }
+            "integer" if s["minimum"] == 0 => "integer ≥ 0".into(),
+            "object" if s["properties"].is_object() => {
+                let fields: Vec<String> = s["properties"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(k, v)| format!("`{k}`: {}", type_of(v)))
+                    .collect();
+                format!("{{{}}}", fields.join(", "))
+            }
+            other => other.to_string(),
+        }
+    };
+    types.into_iter().map(one).collect::<Vec<_>>().join(" \\| ")
+}
+
+/// Labels the Rust types give their values, for the value tables.
+fn labels(name: &str) -> Option<(Vec<&'static str>, Vec<Vec<String>>)> {
+    use shared::agency::UnitKind;
+    use shared::document::{DocumentType, Urgency};
+    use shared::incoming::{
+        AssignmentRole, AssignmentState, IncomingBucket, IncomingChannel, IncomingStatus,
+    };
+    use shared::outgoing::{OutgoingStatus, SigningCapacity};
+    use shared::role::Role;
+    use shared::status::DeliveryStatus;
+    fn rows<T: Copy>(all: &[T], f: impl Fn(T) -> Vec<String>) -> Vec<Vec<String>> {
+        all.iter().map(|t| f(*t)).collect()
+    }
+    let s = |x: &str| x.to_string();
+    let code = |x: &str| format!("`{x}`");
+    Some(match name {
+        "DocumentType" => (
+            vec!["value", "tên loại", "viết tắt (notation)"],
+            rows(DocumentType::ALL, |t| {
+                vec![
+                    code(t.code()),
+                    s(t.name()),
+                    t.abbreviation()
+                        .map(code)
+                        .unwrap_or_else(|| s("— (`CQ-ĐV`)")),
+                ]
+            }),
+        ),
+        "Urgency" => (
+            vec!["value", "độ khẩn", "edXML Priority", "stamp"],
+            rows(&Urgency::ALL, |u| {
+                vec![
+                    code(
+                        &serde_json::to_value(u)
+                            .unwrap()
+                            .as_str()
+                            .unwrap()
+                            .to_string(),
+                    ),
+                    s(u.label()),
+                    u.edxml_priority().to_string(),
+                    u.stamp().map(s).unwrap_or_default(),
+                ]
+            }),
+        ),
+        "DeliveryStatus" => (
+            vec!["value (sent)", "edXML code", "trạng thái"],
+            rows(&DeliveryStatus::ALL, |d| {
+                vec![
+                    code(serde_json::to_value(d).unwrap().as_str().unwrap()),
+                    code(d.code()),
+                    s(d.label()),
+                ]
+            }),
+        ),
+        "Role" => (
+            vec!["value", "vai trò"],
+            rows(&Role::ALL, |r| vec![code(r.code()), s(r.label())]),
+        ),
+        "UnitKind" => (
+            vec!["value", "loại đơn vị"],
+            rows(&UnitKind::ALL, |k| vec![code(k.code()), s(k.label())]),
+        ),
+        "OutgoingStatus" => (
+            vec!["value", "trạng thái"],
+            rows(&OutgoingStatus::ALL, |t| vec![code(t.code()), s(t.label())]),
+        ),
+        "IncomingStatus" => (
+            vec!["value", "trạng thái"],
+            rows(&IncomingStatus::ALL, |t| vec![code(t.code()), s(t.label())]),
+        ),
+        "SigningCapacity" => (
+            vec!["value", "mark", "meaning"],
+            rows(&SigningCapacity::ALL, |c| {
+                vec![code(c.code()), s(c.mark()), s(c.label())]
+            }),
+        ),
+        "IncomingChannel" => (
+            vec!["value", "kênh"],
+            rows(&IncomingChannel::ALL, |c| {
+                vec![code(c.code()), s(c.label())]
+            }),
+        ),
+        "AssignmentRole" => (
+            vec!["value", "vai trò xử lý"],
+            rows(&AssignmentRole::ALL, |r| vec![code(r.code()), s(r.label())]),
+        ),
+        "AssignmentState" => (
+            vec!["value", "tình trạng"],
+            rows(&AssignmentState::ALL, |r| {
+                vec![code(r.code()), s(r.label())]
+            }),
+        ),
+        "IncomingBucket" => (
+            vec!["value", "mục"],
+            rows(&IncomingBucket::ALL, |b| vec![code(b.code()), s(b.label())]),
+        ),
+        _ => return None,
+    })
+}
+
+fn table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
+    out.push_str(&format!("| {} |\n", head.join(" | ")));
+    out.push_str(&format!("|{}\n", "---|".repeat(head.len())));
+    for r in rows {
+        out.push_str(&format!("| {} |\n", r.join(" | ")));
+    }
+    out.push('\n');
+}
+
+/// The types section of docs/API.md.
+fn render_types(doc: &Value) -> String {
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let is_enum = |s: &Value| s.get("enum").is_some();
+    let is_string = |s: &Value| s["type"] == "string" && !is_enum(s);
+    let mut out = String::new();
+    out.push_str("### Values\n\n");
+    for (name, s) in schemas.iter().filter(|(_, s)| is_enum(s)) {
+        out.push_str(&format!("#### {name}\n"));
+        if let Some(d) = s["description"].as_str() {
+            out.push_str(&format!("{}\n", cell(d)));
+        }
+        out.push('\n');
+        match labels(name) {
+            Some((head, rows)) => table(&mut out, &head, &rows),
+            None => out.push_str(&format!("{}\n\n", type_of(s))),
+        }
+    }
+    out.push_str("### Strings\n\nValidated text: the server refuses (`422`, or `400` for a wrong JSON type) what breaks the rule.\n\n");
+    let rows: Vec<Vec<String>> = schemas
+        .iter()
+        .filter(|(_, s)| is_string(s))
+        .map(|(name, s)| {
+            let mut limits = Vec::new();
+            if let Some(n) = s["minLength"].as_u64() {
+                limits.push(format!("min {n}"));
+            }
+            if let Some(n) = s["maxLength"].as_u64() {
+                limits.push(format!("max {n}"));
+            }
+            if let Some(f) = s["format"].as_str() {
+                limits.push(format!("format `{f}`"));
+            }
+            if let Some(p) = s["pattern"].as_str() {
+                limits.push(format!("pattern `{}`", p.replace('|', "\\|")));
+            }
+            let example = s["examples"][0]
+                .as_str()
+                .map(|e| format!("`{e}`"))
+                .unwrap_or_default();
+            vec![
+                format!("<a id=\"{}\"></a>`{name}`", name.to_lowercase()),
+                cell(s["description"].as_str().unwrap_or_default()),
+                limits.join(", "),
+                example,
+            ]
+        })
+        .collect();
+    table(&mut out, &["type", "rule", "limits", "example"], &rows);
+    out.push_str("### Objects\n\n");
+    for (name, s) in schemas.iter().filter(|(_, s)| !is_enum(s) && !is_string(s)) {
+        out.push_str(&format!("#### {name}\n"));
+        if let Some(d) = s["description"].as_str() {
+            out.push_str(&format!("{}\n", cell(d)));
+        }
+        out.push('\n');
+        let Some(props) = s["properties"].as_object() else {
+            out.push_str(&format!("{}\n\n", type_of(s)));
+            continue;
+        };
+        let required: HashSet<&str> = s["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut rows = Vec::new();
+        for (field, p) in props {
+            let description = p["description"]
+                .as_str()
+                .or_else(|| {
+                    p["oneOf"]
+                        .as_array()?
+                        .iter()
+                        .find_map(|x| x["description"].as_str())
+                })
+                .or_else(|| p["items"]["description"].as_str())
+                .unwrap_or_default();
+            rows.push(vec![
+                format!("`{field}`"),
+                type_of(p),
+                if required.contains(field.as_str()) {
+                    "yes"
+                } else {
+                    "no"
+                }
+                .to_string(),
+                cell(description),
+            ]);
+        }
+        table(&mut out, &["field", "type", "required", "meaning"], &rows);
+    }
+    out
+}
+
+#[test]
+fn docs_api_md_lists_every_type_of_the_document() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/API.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    let (Some(begin), Some(end)) = (text.find(TYPES_BEGIN), text.find(TYPES_END)) else {
+        panic!("docs/API.md lacks the markers {TYPES_BEGIN} … {TYPES_END}");
+    };
+    let current = &text[begin + TYPES_BEGIN.len()..end];
+    let rendered = format!("\n{}", render_types(&document()));
+    if current != rendered {
+        if std::env::var_os("VANBAN_BLESS").is_some() {
+            let updated = format!(
+                "{}{rendered}{}",
+                &text[..begin + TYPES_BEGIN.len()],
+                &text[end..]
+            );
+            std::fs::write(path, updated).unwrap();
+        } else {
+            panic!(
+                "docs/API.md's types are out of date with the DTOs: run `VANBAN_BLESS=1 cargo test -p backend \
+                 --test openapi` and commit docs/API.md"
+            );
+        }
+    }
+}

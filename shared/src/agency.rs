@@ -259,9 +259,13 @@ impl UnitKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyDto {
     pub id: i64,
+    /// Mã định danh (QCVN 102:2016 or QĐ 20/2020).
     pub code: AgencyCode,
+    /// Full name (tên cơ quan).
     pub name: String,
+    /// Short name used in notations (`UBND`, `SNV`).
     pub short_name: String,
+    /// The superior agency, if any.
     pub parent_id: Option<i64>,
 }
 
@@ -270,9 +274,13 @@ pub struct AgencyDto {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitDto {
     pub id: i64,
+    /// The agency the unit belongs to.
     pub agency_id: i64,
+    /// Full name of the unit.
     pub name: String,
+    /// Short name used in the notation of a công văn (`UBND-VP`), unique in the agency.
     pub short_name: String,
+    /// What kind of unit.
     pub kind: UnitKind,
     /// How many accounts belong to the unit.
     pub user_count: i64,
@@ -284,7 +292,9 @@ pub struct UnitDto {
 #[serde(deny_unknown_fields)]
 pub struct CreateUnitRequest {
     pub name: OrganName,
+    /// Unique in the agency.
     pub short_name: ShortName,
+    /// What kind of unit.
     pub kind: UnitKind,
 }
 

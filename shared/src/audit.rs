@@ -10,6 +10,7 @@ use crate::time::Timestamp;
 pub struct AuditEntryDto {
     /// Position in the chain, from 1.
     pub seq: i64,
+    /// When it happened.
     pub at: Timestamp,
     /// The account that acted (`None` for a failed sign-in with an unknown name, or the system itself).
     pub actor_id: Option<i64>,
@@ -26,6 +27,7 @@ pub struct AuditEntryDto {
     pub target_name: Option<String>,
     /// Details as JSON text (never secrets).
     pub details: String,
+    /// The client address the request came from.
     pub client_addr: Option<String>,
     /// Hex SHA-256 of this entry chained to the previous one.
     pub hash: String,

@@ -11,6 +11,7 @@ use crate::user::{NewPassword, UserDto};
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub username: String,
+    /// As typed (at most 1024 characters).
     pub password: String,
 }
 
@@ -23,6 +24,7 @@ pub const MAX_LOGIN_PASSWORD: usize = 1024;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionResponse {
     pub user: UserDto,
+    /// Send it in the `X-CSRF-Token` header of every state-changing request of this session.
     pub csrf_token: String,
 }
 
@@ -32,5 +34,6 @@ pub struct SessionResponse {
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     pub current_password: String,
+    /// 10–128 characters with letters and digits, different from the current one.
     pub new_password: NewPassword,
 }

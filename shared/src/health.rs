@@ -13,5 +13,6 @@ pub struct HealthResponse {
     pub database: String,
     /// The version of the last migration applied.
     pub schema_version: i64,
+    /// The server's version.
     pub version: String,
 }

@@ -257,11 +257,15 @@ pub struct NewIncomingRequest {
     /// Its mã định danh, when known.
     #[serde(default)]
     pub sender_code: Option<String>,
+    /// Số, ký hiệu as printed (`15/QĐ-UBND`).
     pub code_text: CodeText,
     /// Ngày tháng văn bản.
     pub issued_date: CivilDate,
+    /// Loại văn bản.
     pub doc_type: DocumentType,
+    /// Trích yếu.
     pub subject: Subject,
+    /// Độ khẩn.
     pub urgency: Urgency,
     #[serde(default)]
     pub signer_name: Option<Line<50>>,
@@ -273,6 +277,7 @@ pub struct NewIncomingRequest {
     pub declared_attachments: Option<u32>,
     #[serde(default)]
     pub declared_pages: Option<u32>,
+    /// The uploaded main PDF.
     pub main_file: FileRef,
     #[serde(default)]
     pub attachments: Vec<FileRef>,
@@ -409,7 +414,9 @@ pub enum Assignee {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssignTarget {
+    /// Chủ trì, phối hợp or để biết.
     pub role: AssignmentRole,
+    /// A unit or a person of the agency.
     pub to: Assignee,
 }
 
@@ -425,6 +432,7 @@ pub struct AssignRequest {
     /// Thời hạn xử lý for the lead and co-operating handlers.
     #[serde(default)]
     pub due_date: Option<CivilDate>,
+    /// Exactly one `lead`; nobody twice; at most 100.
     pub targets: Vec<AssignTarget>,
 }
 
@@ -561,13 +569,19 @@ pub struct UrgeRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignatureCheck {
+    /// The signature field's name in the PDF.
     pub field: String,
+    /// Common name of the signer's certificate.
     pub signer: String,
+    /// Organization of the certificate, if any.
     pub organization: Option<String>,
+    /// The certificate's issuer.
     pub issuer: String,
+    /// The signing time the signature claims.
     pub signing_time: Option<String>,
     /// Intact, trusted, unrevoked and nothing but form filling after it.
     pub ok: bool,
+    /// Why it is not ok, in Vietnamese.
     pub problems: Vec<String>,
 }
 
@@ -575,10 +589,13 @@ pub struct SignatureCheck {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileCheck {
+    /// File name.
     pub name: String,
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub sha256: String,
+    /// Page count, when readable.
     pub pages: Option<u32>,
+    /// Each signature found.
     pub signatures: Vec<SignatureCheck>,
     /// Why the file itself is in doubt (unreadable, unsigned, not signed by the issuing agency…).
     pub problems: Vec<String>,
@@ -592,7 +609,9 @@ pub struct FileCheck {
 pub struct VerificationDto {
     /// Every file readable and every signature good, the main file signed by the issuing agency.
     pub ok: bool,
+    /// When the server checked.
     pub checked_at: Timestamp,
+    /// One verdict per file, main file first.
     pub files: Vec<FileCheck>,
 }
 
@@ -619,11 +638,15 @@ impl VerificationDto {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingFileDto {
     pub id: i64,
+    /// File name.
     pub name: String,
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub sha256: String,
+    /// Size in bytes.
     pub size: i64,
+    /// 0 for the main document, then the attachments.
     pub position: i64,
+    /// Page count, when readable.
     pub pages: Option<u32>,
 }
 
@@ -631,23 +654,37 @@ pub struct IncomingFileDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignmentDto {
+    /// The assignment id (`/api/assignments/{id}/…`).
     pub id: i64,
+    /// The incoming document.
     pub incoming_id: i64,
+    /// Chủ trì, phối hợp or để biết.
     pub role: AssignmentRole,
+    /// The unit it went to (a unit assignment), else null.
     pub unit: Option<UnitRef>,
+    /// The person it went to (a personal assignment), else null.
     pub user: Option<PersonRef>,
     /// The unit assignment this one was made under, for assignments inside a unit.
     pub parent_id: Option<i64>,
+    /// Who assigned it.
     pub assigned_by: PersonRef,
     /// The leader whose delegation the assigner used, if any.
     pub on_behalf_of: Option<PersonRef>,
+    /// Ý kiến chỉ đạo.
     pub instruction: Option<String>,
+    /// Thời hạn xử lý (none for information).
     pub due_date: Option<CivilDate>,
+    /// How close it is to its deadline.
     pub due: DueState,
+    /// Where it stands.
     pub state: AssignmentState,
+    /// When it was assigned.
     pub created_at: Timestamp,
+    /// When it was done.
     pub done_at: Option<Timestamp>,
+    /// The last đôn đốc.
     pub last_urged_at: Option<Timestamp>,
+    /// The handler's last report or completion note.
     pub result: Option<String>,
 }
 
@@ -655,7 +692,9 @@ pub struct AssignmentDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = IncomingUnitRef))]
 pub struct UnitRef {
+    /// The unit id.
     pub id: i64,
+    /// Full name of the unit.
     pub name: String,
 }
 
@@ -663,7 +702,9 @@ pub struct UnitRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingHistoryEntry {
+    /// What happened.
     pub entry: HistoryEntry,
+    /// The leader whose delegation the actor used, if any.
     pub on_behalf_of: Option<PersonRef>,
 }
 
@@ -672,44 +713,75 @@ pub struct IncomingHistoryEntry {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingDto {
     pub id: i64,
+    /// The receiving agency.
     pub agency_id: i64,
+    /// How it arrived.
     pub channel: IncomingChannel,
+    /// Where it is at the receiving agency.
     pub status: IncomingStatus,
+    /// Cơ quan ban hành.
     pub sender_name: String,
+    /// Its mã định danh, when known.
     pub sender_code: Option<String>,
+    /// The issuing agency on this system (system channel).
     pub sender_agency_id: Option<i64>,
+    /// Số, ký hiệu as printed.
     pub code_text: String,
+    /// Ngày tháng văn bản.
     pub issued_date: CivilDate,
+    /// Loại văn bản.
     pub doc_type: DocumentType,
+    /// Trích yếu.
     pub subject: String,
+    /// Độ khẩn.
     pub urgency: Urgency,
+    /// Người ký, when known.
     pub signer_name: Option<String>,
+    /// Hạn trả lời the sender asks for.
     pub reply_deadline: Option<CivilDate>,
+    /// Attachments the sender declared.
     pub declared_attachments: Option<u32>,
+    /// Pages the sender declared.
     pub declared_pages: Option<u32>,
     /// The outgoing document it came from, for the system channel.
     pub outgoing_id: Option<i64>,
+    /// The delivery it came with (system channel).
     pub delivery_id: Option<i64>,
     /// When it arrived (the real time for a backfilled one).
     pub received_at: Timestamp,
+    /// Nhập bù: registered after an outage; `received_at` is the real arrival.
     pub backfilled: bool,
+    /// The agency's incoming register.
     pub register_id: i64,
+    /// Số đến, once accepted; with `arrival_year` it finds the register row.
     pub arrival_number: Option<i64>,
+    /// The register year of the số đến.
     pub arrival_year: Option<i32>,
+    /// When it was accepted (vào sổ).
     pub registered_at: Option<Timestamp>,
+    /// The clerk who accepted it.
     pub registered_by: Option<PersonRef>,
+    /// The server's verdict on the files at arrival.
     pub verification: Option<VerificationDto>,
     /// Why the clerk accepted it although verification failed.
     pub override_reason: Option<String>,
+    /// Why the clerk returned it.
     pub return_reason: Option<String>,
     /// The leader it waits with (chờ phân công).
     pub assigner: Option<PersonRef>,
+    /// The leader's ý kiến chỉ đạo.
     pub instruction: Option<String>,
+    /// Thời hạn xử lý of the document.
     pub due_date: Option<CivilDate>,
+    /// How close the document is to its deadline.
     pub due: DueState,
+    /// The clerk's note (ghi chú of the register).
     pub note: Option<String>,
+    /// The received files, main first.
     pub files: Vec<IncomingFileDto>,
+    /// Every assignment, including those inside units.
     pub assignments: Vec<AssignmentDto>,
+    /// Luồng xử lý, oldest first.
     pub history: Vec<IncomingHistoryEntry>,
     /// Outgoing documents drafted in answer to it.
     pub replies: Vec<ReplyRef>,
@@ -732,9 +804,12 @@ pub struct IncomingDto {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReplyRef {
     pub outgoing_id: i64,
+    /// Its trích yếu.
     pub subject: String,
+    /// Its status (`OutgoingStatus`).
     #[cfg_attr(feature = "openapi", schema(value_type = crate::outgoing::OutgoingStatus))]
     pub status: String,
+    /// Its number once issued.
     pub number_text: Option<String>,
 }
 
@@ -742,7 +817,9 @@ pub struct ReplyRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SenderStatus {
+    /// A status sent to the sender.
     pub status: DeliveryStatus,
+    /// When.
     pub at: Timestamp,
 }
 
@@ -750,23 +827,39 @@ pub struct SenderStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingSummary {
+    /// The incoming document.
     pub id: i64,
+    /// How it arrived.
     pub channel: IncomingChannel,
+    /// Where it is at the receiving agency.
     pub status: IncomingStatus,
+    /// Cơ quan ban hành.
     pub sender_name: String,
+    /// Số, ký hiệu as printed.
     pub code_text: String,
+    /// Ngày tháng văn bản.
     pub issued_date: CivilDate,
+    /// Loại văn bản.
     pub doc_type: DocumentType,
+    /// Trích yếu.
     pub subject: String,
+    /// Độ khẩn.
     pub urgency: Urgency,
+    /// When it arrived.
     pub received_at: Timestamp,
+    /// Số đến, once accepted.
     pub arrival_number: Option<i64>,
+    /// Nhập bù after an outage.
     pub backfilled: bool,
+    /// The deadline: the caller's assignment's in the queues, else the document's.
     pub due_date: Option<CivilDate>,
+    /// How close that deadline is.
     pub due: DueState,
     /// For the queues: the caller's assignment on it.
     pub assignment_id: Option<i64>,
+    /// The caller's part (queues only).
     pub role: Option<AssignmentRole>,
+    /// Where the caller's assignment stands (queues only).
     pub assignment_state: Option<AssignmentState>,
     /// A pending recall request from the sender.
     pub recall_requested: bool,
@@ -849,12 +942,17 @@ pub struct IncomingListResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingCounts {
     pub to_register: i64,
+    /// Waiting for my assignment (or a delegated leader's).
     pub to_assign: i64,
+    /// My assignments nobody acted on.
     pub pending: i64,
+    /// My assignments under way.
     pub processing: i64,
+    /// For my information, not yet noted.
     pub inform: i64,
     /// Of the caller's open assignments, how many are overdue / due soon.
     pub overdue: i64,
+    /// Of my open assignments, due within two days.
     pub due_soon: i64,
 }
 
@@ -869,11 +967,17 @@ pub struct QueueResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BacklogRow {
+    /// The unit or person.
     pub id: i64,
+    /// Its name.
     pub name: String,
+    /// Open assignments (for-information excluded).
     pub open: i64,
+    /// Of those, due within two days.
     pub due_soon: i64,
+    /// Of those, overdue.
     pub overdue: i64,
+    /// When the oldest open one was assigned.
     pub oldest_at: Option<Timestamp>,
 }
 
@@ -882,17 +986,29 @@ pub struct BacklogRow {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenWork {
     pub assignment_id: i64,
+    /// The incoming document.
     pub incoming_id: i64,
+    /// Its trích yếu.
     pub subject: String,
+    /// Its số, ký hiệu.
     pub code_text: String,
+    /// Its số đến.
     pub arrival_number: Option<i64>,
+    /// Độ khẩn.
     pub urgency: Urgency,
+    /// The handler's part.
     pub role: AssignmentRole,
+    /// The person or unit handling it.
     pub handler: String,
+    /// The handler's unit.
     pub unit: String,
+    /// Thời hạn xử lý.
     pub due_date: Option<CivilDate>,
+    /// How close the deadline is.
     pub due: DueState,
+    /// When it was assigned.
     pub assigned_at: Timestamp,
+    /// The last đôn đốc.
     pub last_urged_at: Option<Timestamp>,
 }
 
@@ -904,16 +1020,23 @@ pub struct DashboardDto {
     /// The unit's or person's name when drilled down.
     #[serde(default)]
     pub drill_name: Option<String>,
+    /// Open assignments (for-information excluded).
     pub open: i64,
+    /// Due within two days.
     pub due_soon: i64,
+    /// Overdue.
     pub overdue: i64,
     /// Documents still waiting to be registered or assigned.
     pub to_register: i64,
+    /// Waiting for a leader's assignment.
     pub to_assign: i64,
+    /// Backlog per unit.
     pub units: Vec<BacklogRow>,
+    /// Backlog per person.
     pub people: Vec<BacklogRow>,
     /// The oldest open work, and the overdue (most overdue first); or the drilled-down list.
     pub oldest: Vec<OpenWork>,
+    /// The 20 most overdue open assignments.
     pub overdue_items: Vec<OpenWork>,
 }
 
@@ -926,8 +1049,11 @@ pub struct DelegationRequest {
     /// The leader who delegates; the caller when absent.
     #[serde(default)]
     pub from_user_id: Option<i64>,
+    /// The delegate: a leader of the same agency.
     pub to_user_id: i64,
+    /// First day (inclusive).
     pub starts_on: CivilDate,
+    /// Last day (inclusive), not before `starts_on` nor in the past.
     pub ends_on: CivilDate,
     /// Also signing, under this mark (KT. or TUQ.).
     #[serde(default)]
@@ -979,14 +1105,23 @@ impl DelegationRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DelegationDto {
     pub id: i64,
+    /// The absent leader.
     pub from: PersonRef,
+    /// The delegate.
     pub to: PersonRef,
+    /// First day.
     pub starts_on: CivilDate,
+    /// Last day.
     pub ends_on: CivilDate,
+    /// Also signing, under this mark.
     pub signing: Option<SigningCapacity>,
+    /// Why.
     pub reason: Option<String>,
+    /// Who created it.
     pub created_by: PersonRef,
+    /// When.
     pub created_at: Timestamp,
+    /// When it was revoked.
     pub revoked_at: Option<Timestamp>,
     /// In force today.
     pub active: bool,
@@ -1013,10 +1148,15 @@ pub struct HandoverRequest {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandoverResult {
+    /// Open assignments moved.
     pub assignments: i64,
+    /// Documents waiting for the account's assignment moved.
     pub to_assign: i64,
+    /// Open drafts moved.
     pub drafts: i64,
+    /// Pending review steps moved.
     pub reviews: i64,
+    /// Documents awaiting its signature moved.
     pub signatures: i64,
 }
 
@@ -1033,16 +1173,25 @@ pub struct PrefillRequest {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrefillDto {
+    /// Whether the PDF has a text layer at all.
     pub has_text: bool,
+    /// Suggested cơ quan ban hành.
     pub sender_name: Option<String>,
+    /// Suggested số, ký hiệu.
     pub code_text: Option<String>,
+    /// Suggested ngày tháng.
     pub issued_date: Option<CivilDate>,
+    /// Suggested loại văn bản.
     pub doc_type: Option<DocumentType>,
+    /// Suggested trích yếu.
     pub subject: Option<String>,
+    /// Suggested người ký.
     pub signer_name: Option<String>,
+    /// Page count.
     pub pages: Option<u32>,
     /// A paper scan: the PDF version and the lowest image resolution found.
     pub pdf_version: Option<String>,
+    /// The lowest image resolution found (scans).
     pub min_dpi: Option<u32>,
 }
 
@@ -1050,6 +1199,7 @@ pub struct PrefillDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingRegisterRow {
+    /// The incoming document; a row is found by (register, year, số đến), which is unique.
     pub incoming_id: i64,
     /// (1) Ngày đến.
     pub received_at: Timestamp,
@@ -1063,6 +1213,7 @@ pub struct IncomingRegisterRow {
     pub issued_date: CivilDate,
     /// (6) Tên loại và trích yếu nội dung.
     pub doc_type: DocumentType,
+    /// Trích yếu (column 6 with `doc_type`).
     pub subject: String,
     /// (7) Đơn vị hoặc người nhận (the lead, and who else was assigned).
     pub recipients: String,
@@ -1072,7 +1223,9 @@ pub struct IncomingRegisterRow {
     pub received_by: Option<String>,
     /// (10) Ghi chú (channel, backfilled, note, override).
     pub note: String,
+    /// How it arrived.
     pub channel: IncomingChannel,
+    /// Nhập bù after an outage.
     pub backfilled: bool,
 }
 
@@ -1081,7 +1234,9 @@ pub struct IncomingRegisterRow {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingRegisterResponse {
     pub register: crate::outgoing::RegisterDto,
+    /// The year listed.
     pub year: i32,
+    /// By số đến.
     pub rows: Vec<IncomingRegisterRow>,
 }
 

@@ -168,6 +168,7 @@ pub struct FileRef {
 #[serde(deny_unknown_fields)]
 pub struct ExternalRecipient {
     pub code: AgencyCode,
+    /// The recipient's name as it appears on the dispatch list.
     pub name: OrganName,
 }
 
@@ -206,13 +207,16 @@ impl NumberPlacement {
 #[serde(deny_unknown_fields)]
 pub struct DraftRequest {
     pub doc_type: DocumentType,
+    /// Trích yếu, at most 500 characters.
     pub subject: Subject,
+    /// Độ khẩn.
     pub urgency: Urgency,
     /// Hạn trả lời (edXML `DueDate`), when recipients must answer.
     #[serde(default)]
     pub reply_deadline: Option<CivilDate>,
     /// Who will sign (a leader of this agency).
     pub signer_id: i64,
+    /// The mark before the signer's title.
     pub signing_capacity: SigningCapacity,
     /// The outgoing register it will be numbered in.
     pub register_id: i64,
@@ -406,6 +410,7 @@ impl ReviewRequest {
 #[serde(deny_unknown_fields)]
 pub struct BatchReviewRequest {
     pub ids: Vec<i64>,
+    /// The decision applied to each document.
     pub review: ReviewRequest,
 }
 
@@ -414,6 +419,7 @@ pub struct BatchReviewRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchItemResult {
     pub id: i64,
+    /// Whether the decision was recorded for this document.
     pub ok: bool,
     /// Why it failed, in Vietnamese.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -456,7 +462,9 @@ pub struct NewVersionRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NumberReservation {
     pub register_id: i64,
+    /// The register year (numbers restart at 1 each year).
     pub year: i32,
+    /// The number held.
     pub number: u32,
     /// The notation after the number, e.g. `QĐ-UBND`.
     pub notation: String,
@@ -466,6 +474,7 @@ pub struct NumberReservation {
     pub date: CivilDate,
     /// "ngày 05 tháng 02 năm 2026", exactly as it must be filled into the PDF.
     pub date_text: String,
+    /// When the hold ends unless renewed or used (15 minutes).
     pub expires_at: Timestamp,
 }
 
@@ -520,7 +529,9 @@ pub fn reason(s: &str) -> Result<String, ApiError> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonRef {
     pub id: i64,
+    /// Họ và tên.
     pub full_name: String,
+    /// Chức vụ, if recorded.
     pub position: Option<String>,
 }
 
@@ -529,9 +540,11 @@ pub struct PersonRef {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileDto {
     pub id: i64,
+    /// File name as uploaded.
     pub name: String,
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub sha256: String,
+    /// Size in bytes.
     pub size: i64,
     /// 0 for the main document, then the attachments.
     pub position: i64,
@@ -541,12 +554,16 @@ pub struct FileDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionDto {
+    /// 1, 2, … in order.
     pub number: i64,
     /// `draft`, `signed` or `issued`.
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::version_kind))]
     pub kind: String,
+    /// Who uploaded or signed it.
     pub created_by: PersonRef,
+    /// When.
     pub created_at: Timestamp,
+    /// Its files; `position` 0 is the main document.
     pub files: Vec<FileDto>,
 }
 
@@ -554,11 +571,15 @@ pub struct VersionDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewStepDto {
+    /// Order in the circuit, from 1.
     pub position: i64,
+    /// Who reviews at this step.
     pub reviewer: PersonRef,
     /// `None` while pending; otherwise `approve`, `return_to_previous`, `return_to_drafter`, `forward`.
     pub decision: Option<ReviewDecision>,
+    /// The reviewer's comment.
     pub comment: Option<String>,
+    /// When the step was decided.
     pub decided_at: Option<Timestamp>,
 }
 
@@ -566,7 +587,9 @@ pub struct ReviewStepDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
+    /// When.
     pub at: Timestamp,
+    /// Who acted.
     pub actor: PersonRef,
     /// Stable code: `created`, `submitted`, `approved`, `returned`, `forwarded`, `new_version`, `signed`,
     /// `issued`, `recalled`.
@@ -574,7 +597,9 @@ pub struct HistoryEntry {
     pub action: String,
     /// Readable in Vietnamese ("Trả lại người soạn thảo").
     pub label: String,
+    /// The comment or reason given.
     pub comment: Option<String>,
+    /// The version it concerns, if any.
     pub version: Option<i64>,
 }
 
@@ -611,9 +636,13 @@ impl DeliveryChannel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryEventDto {
+    /// The status the delivery moved to.
     pub status: DeliveryStatus,
+    /// When.
     pub at: Timestamp,
+    /// The reason given (a refusal `rejected`, a recall, a refused recall).
     pub reason: Option<String>,
+    /// Who at the recipient (or the sender, for a recall request) made the change, when known.
     pub actor_name: Option<String>,
 }
 
@@ -621,14 +650,21 @@ pub struct DeliveryEventDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryDto {
+    /// The delivery id (used by `POST /api/deliveries/{id}/recall-answer`).
     pub id: i64,
+    /// How the recipient is reached.
     pub channel: DeliveryChannel,
+    /// The recipient agency on this system (`internal` only).
     pub recipient_agency_id: Option<i64>,
+    /// The recipient's mã định danh, when known.
     pub recipient_code: Option<String>,
+    /// The recipient's name.
     pub recipient_name: String,
     /// `None` before issue, for paper copies, and for external ones still queued for the exchange.
     pub status: Option<DeliveryStatus>,
+    /// When the current status was reached.
     pub status_at: Option<Timestamp>,
+    /// Every status change, oldest first.
     pub events: Vec<DeliveryEventDto>,
 }
 
@@ -637,14 +673,21 @@ pub struct DeliveryDto {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingSummary {
     pub id: i64,
+    /// Loại văn bản.
     pub doc_type: DocumentType,
+    /// Trích yếu.
     pub subject: String,
+    /// Độ khẩn.
     pub urgency: Urgency,
+    /// Where it is in its life.
     pub status: OutgoingStatus,
+    /// Who drafted it.
     pub drafter: PersonRef,
     /// Who holds it now (reviewer, signer), when someone does.
     pub holder: Option<PersonRef>,
+    /// `05/QĐ-UBND` once issued.
     pub number_text: Option<String>,
+    /// Last change.
     pub updated_at: Timestamp,
 }
 
@@ -653,37 +696,67 @@ pub struct OutgoingSummary {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingDto {
     pub id: i64,
+    /// The issuing agency.
     pub agency_id: i64,
+    /// Its name.
     pub agency_name: String,
+    /// Loại văn bản.
     pub doc_type: DocumentType,
+    /// Trích yếu.
     pub subject: String,
+    /// Độ khẩn.
     pub urgency: Urgency,
+    /// Hạn trả lời asked of recipients.
     pub reply_deadline: Option<CivilDate>,
+    /// Where it is in its life.
     pub status: OutgoingStatus,
+    /// Người soạn thảo.
     pub drafter: PersonRef,
+    /// The drafter's unit (its short name goes into a công văn's notation).
     pub drafting_unit: String,
+    /// Người ký.
     pub signer: PersonRef,
+    /// The mark before the signer's title.
     pub signing_capacity: SigningCapacity,
+    /// The outgoing register it is numbered in.
     pub register_id: i64,
+    /// Its name.
     pub register_name: String,
     /// The notation the number will carry (`QĐ-UBND`).
     pub notation: String,
+    /// The delivery (to this agency) it answers.
     pub answers_delivery_id: Option<i64>,
+    /// The incoming document of this agency it answers.
     pub answers_incoming_id: Option<i64>,
+    /// Số, once issued.
     pub number: Option<i64>,
+    /// The register year of the number.
     pub year: Option<i32>,
+    /// `05/QĐ-UBND`, once issued.
     pub number_text: Option<String>,
+    /// When it was issued.
     pub issued_at: Option<Timestamp>,
+    /// The clerk who issued it.
     pub issued_by: Option<PersonRef>,
+    /// Why it was recalled.
     pub recall_reason: Option<String>,
+    /// Recipients sent a paper copy.
     pub paper_recipients: Vec<String>,
+    /// Where the number and date fields are on the page.
     pub number_placement: NumberPlacement,
+    /// The `position` of the review step holding it (`in_review`).
     pub current_step: Option<i64>,
+    /// The approval circuit.
     pub steps: Vec<ReviewStepDto>,
+    /// Every version, oldest first (recipients: the issued one only).
     pub versions: Vec<VersionDto>,
+    /// Luồng xử lý, oldest first (recipients: the issue and recall entries only).
     pub history: Vec<HistoryEntry>,
+    /// Recipients and their statuses (a recipient agency sees only its own).
     pub deliveries: Vec<DeliveryDto>,
+    /// When the draft was created.
     pub created_at: Timestamp,
+    /// Last change.
     pub updated_at: Timestamp,
     /// What the caller may do now: `edit`, `submit`, `new_version`, `review`, `sign`, `issue`, `recall`.
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::outgoing_actions))]
@@ -766,9 +839,13 @@ pub struct OutgoingListResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingCounts {
     pub drafts: i64,
+    /// Waiting for my review.
     pub to_review: i64,
+    /// Waiting for my signature (also under a signing delegation).
     pub to_sign: i64,
+    /// Signed, waiting for the clerks (clerks only).
     pub to_issue: i64,
+    /// Returned to me.
     pub returned: i64,
     /// Deliveries to my agency that have arrived (01) and wait for the clerk, plus recall requests (13).
     pub arrived: i64,
@@ -779,10 +856,12 @@ pub struct OutgoingCounts {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterDto {
     pub id: i64,
+    /// The agency that keeps it.
     pub agency_id: i64,
     /// `outgoing` or `incoming`.
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::register_direction))]
     pub direction: String,
+    /// `Sổ văn bản đi` or `Sổ văn bản đến`.
     pub name: String,
 }
 
@@ -793,6 +872,7 @@ pub struct OutgoingRegisterRow {
     pub document_id: i64,
     /// (1) Số, ký hiệu văn bản.
     pub number_text: String,
+    /// The number; a row is found by (register, year, number), which is unique.
     pub number: i64,
     /// (2) Ngày tháng văn bản.
     pub date: CivilDate,
@@ -819,7 +899,9 @@ pub struct OutgoingRegisterRow {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingRegisterResponse {
     pub register: RegisterDto,
+    /// The year listed.
     pub year: i32,
+    /// By number.
     pub rows: Vec<OutgoingRegisterRow>,
 }
 
@@ -828,16 +910,27 @@ pub struct OutgoingRegisterResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArrivalDto {
     pub delivery_id: i64,
+    /// The issued document (`GET /api/outgoing/{id}` works for the recipient).
     pub outgoing_id: i64,
+    /// The issuing agency's name.
     pub sender_agency: String,
+    /// `05/QĐ-UBND`.
     pub number_text: String,
+    /// Loại văn bản.
     pub doc_type: DocumentType,
+    /// Trích yếu.
     pub subject: String,
+    /// Độ khẩn.
     pub urgency: Urgency,
+    /// When it was issued.
     pub issued_at: Timestamp,
+    /// This agency's delivery status.
     pub status: DeliveryStatus,
+    /// When that status was reached.
     pub status_at: Timestamp,
+    /// The sender's reason while a recall is pending.
     pub recall_reason: Option<String>,
+    /// The issued files.
     pub files: Vec<FileDto>,
 }
 

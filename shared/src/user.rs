@@ -203,7 +203,9 @@ pub struct AgencyRef {
     pub id: i64,
     #[cfg_attr(feature = "openapi", schema(value_type = crate::agency::AgencyCode))]
     pub code: String,
+    /// Full name of the agency.
     pub name: String,
+    /// Short name of the agency.
     pub short_name: String,
 }
 
@@ -212,7 +214,9 @@ pub struct AgencyRef {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitRef {
     pub id: i64,
+    /// Full name of the unit.
     pub name: String,
+    /// Short name of the unit.
     pub short_name: String,
 }
 
@@ -221,19 +225,29 @@ pub struct UnitRef {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserDto {
     pub id: i64,
+    /// Sign-in name, lower case.
     pub username: String,
+    /// Họ và tên; a signer's certificate must carry exactly this common name.
     pub full_name: String,
+    /// Chức vụ (job title), if recorded.
     pub position: Option<String>,
+    /// E-mail address, if recorded (null in `GET /api/colleagues`).
     pub email: Option<String>,
+    /// Phone number, if recorded (null in `GET /api/colleagues`).
     pub phone: Option<String>,
+    /// The account's agency.
     pub agency: AgencyRef,
+    /// The account's unit.
     pub unit: UnitRef,
+    /// One or more roles.
     pub roles: Vec<Role>,
     /// A locked account cannot sign in.
     pub locked: bool,
     /// Set when an administrator created the account or reset its password.
     pub must_change_password: bool,
+    /// When the account was created.
     pub created_at: Timestamp,
+    /// Last successful sign-in (null if never, and in `GET /api/colleagues`).
     pub last_login_at: Option<Timestamp>,
 }
 
@@ -258,6 +272,7 @@ impl UserDto {
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     pub username: Username,
+    /// Họ và tên.
     pub full_name: PersonName,
     #[serde(default)]
     pub position: Option<Position>,
@@ -265,7 +280,9 @@ pub struct CreateUserRequest {
     pub email: Option<Email>,
     #[serde(default)]
     pub phone: Option<Phone>,
+    /// The unit (of the administrator's agency) the account belongs to.
     pub unit_id: i64,
+    /// At least one; only a system administrator grants `system_admin`.
     pub roles: Vec<Role>,
 }
 
@@ -281,7 +298,9 @@ pub struct UpdateUserRequest {
     pub email: Option<Email>,
     #[serde(default)]
     pub phone: Option<Phone>,
+    /// The unit the account belongs to.
     pub unit_id: i64,
+    /// At least one; an administrator cannot take away their own administrator role.
     pub roles: Vec<Role>,
 }
 
@@ -291,6 +310,7 @@ pub struct UpdateUserRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemporaryPasswordResponse {
     pub user: UserDto,
+    /// Shown once; the user must change it at the next sign-in.
     pub temporary_password: String,
 }
 
