@@ -642,7 +642,7 @@ pub struct DeliveryEventDto {
     pub at: Timestamp,
     /// The reason given (a refusal `rejected`, a recall, a refused recall).
     pub reason: Option<String>,
-    /// Who at the recipient (or the sender, for a recall request) made the change, when known.
+    /// Who made the change, when known.
     pub actor_name: Option<String>,
 }
 
