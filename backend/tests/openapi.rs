@@ -393,13 +393,7 @@ fn labels(name: &str) -> Option<(Vec<&'static str>, Vec<Vec<String>>)> {
             vec!["value", "độ khẩn", "edXML Priority", "stamp"],
             rows(&Urgency::ALL, |u| {
                 vec![
-                    code(
-                        &serde_json::to_value(u)
-                            .unwrap()
-                            .as_str()
-                            .unwrap()
-                            .to_string(),
-                    ),
+                    code(serde_json::to_value(u).unwrap().as_str().unwrap()),
                     s(u.label()),
                     u.edxml_priority().to_string(),
                     u.stamp().map(s).unwrap_or_default(),
