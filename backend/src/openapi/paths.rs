@@ -369,7 +369,7 @@ pub(super) fn operations() -> Vec<Op> {
             .err(422, "`validation` on `reason`: required to refuse, at most 1000 characters"),
         // Incoming documents.
         get(api::INCOMING, "incoming", "A list (bucket) of incoming documents")
-            .who("signed in; `to_register` only for clerks; `all` for clerks and agency leaders")
+            .who("signed in; `to_register` only for clerks; `all` lists documents for clerks and agency leaders only (empty for others)")
             .query_of::<IncomingBucket>("bucket", false, "Which list (default `pending`).")
             .ok::<IncomingListResponse>(200, "At most 500 items; `more` when the bucket holds more.")
             .err(403, "`forbidden`: `to_register` for someone who is not a clerk")
