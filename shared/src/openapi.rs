@@ -268,9 +268,8 @@ pub fn assignment_actions() -> ArrayBuilder {
         .items(ArrayItems::RefOrSchema(Box::new(pair.build().into())))
 }
 
-/// Every value `HistoryEntry.action` may hold (outgoing and incoming documents).
-pub const HISTORY_ACTIONS: &[&str] = &[
-    // Outgoing documents.
+/// The values `HistoryEntry.action` takes in an outgoing document's history.
+pub const OUTGOING_HISTORY_ACTIONS: &[&str] = &[
     "created",
     "submitted",
     "approved",
@@ -285,12 +284,16 @@ pub const HISTORY_ACTIONS: &[&str] = &[
     "recall_agreed",
     "recall_refused",
     "recipient_returned",
-    // Incoming documents.
+];
+
+/// The values `HistoryEntry.action` takes in an incoming document's history.
+pub const INCOMING_HISTORY_ACTIONS: &[&str] = &[
     "arrived",
     "registered_by_hand",
     "accepted",
     "accepted_despite",
     "returned",
+    "forwarded",
     "assigned",
     "assigned_in_unit",
     "noted",
@@ -301,20 +304,25 @@ pub const HISTORY_ACTIONS: &[&str] = &[
     "urged",
     "handed_over",
     "recall_requested",
+    "recall_agreed",
+    "recall_refused",
 ];
 
 /// `HistoryEntry.action`.
 pub fn history_action() -> Object {
+    let list = |codes: &[&str]| {
+        codes
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     string(
         &format!(
-            "Stable code of what happened; `label` says it in Vietnamese. Outgoing: `created`, `submitted`, \
-             `approved`, `approved_to_signer`, `returned_previous`, `returned_drafter`, `forwarded`, \
-             `new_version`, `signed`, `issued`, `recalled`, `recall_agreed`, `recall_refused`, \
-             `recipient_returned`. Incoming: `arrived`, `registered_by_hand`, `accepted`, `accepted_despite`, \
-             `returned`, `forwarded`, `assigned`, `assigned_in_unit`, `noted`, `reported`, `filed`, \
-             `reply_drafted`, `completed`, `urged`, `handed_over`, `recall_requested`, `recall_agreed`, \
-             `recall_refused`. A client should show `label` for a code it does not know ({} known today).",
-            HISTORY_ACTIONS.len()
+            "Stable code of what happened; `label` says it in Vietnamese (show `label` for a code the client \
+             does not know). Outgoing documents: {}. Incoming documents: {}.",
+            list(OUTGOING_HISTORY_ACTIONS),
+            list(INCOMING_HISTORY_ACTIONS)
         ),
         "submitted",
     )
