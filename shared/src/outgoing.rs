@@ -200,8 +200,7 @@ impl NumberPlacement {
     }
 }
 
-/// `POST /api/outgoing`: a new draft. Also the body of `PUT /api/outgoing/{id}` (metadata edits while the
-/// drafter holds it).
+/// `POST /api/outgoing`: a new draft.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -758,7 +757,7 @@ pub struct OutgoingDto {
     pub created_at: Timestamp,
     /// Last change.
     pub updated_at: Timestamp,
-    /// What the caller may do now: `edit`, `submit`, `new_version`, `review`, `sign`, `issue`, `recall`.
+    /// What the caller may do now: `submit`, `new_version`, `review`, `sign`, `return`, `issue`, `recall`.
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::outgoing_actions))]
     pub actions: Vec<String>,
     /// Set when the caller signs for the absent signer under a delegation (Điều 16.4): the mark their
