@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{CSRF, SESSION};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 use utoipa::ToSchema;
 use utoipa::openapi::path::{
     HttpMethod, Operation, OperationBuilder, Parameter, ParameterBuilder, ParameterIn,
@@ -13,6 +14,8 @@ use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, Schema};
+
+use super::{CSRF, SESSION};
 
 pub(super) type Schemas = Vec<(String, RefOr<Schema>)>;
 
@@ -178,6 +181,26 @@ impl Op {
             422,
             "`validation`: a value breaks a rule of its type (length, format, date…); `fields` names it",
         )
+    }
+
+    /// A JSON body of type `T` with an example (which must parse as a `T`: checked in debug builds, so the
+    /// tests catch an example that drifted from its type).
+    pub(super) fn json_example<T: ToSchema + DeserializeOwned>(self, example: Value) -> Self {
+        debug_assert!(
+            serde_json::from_value::<T>(example.clone()).is_ok(),
+            "the example body of {} does not parse as {}",
+            self.path,
+            T::name()
+        );
+        let mut op = self.json::<T>();
+        if let Some(content) = op
+            .body
+            .as_mut()
+            .and_then(|b| b.content.get_mut("application/json"))
+        {
+            content.example = Some(example);
+        }
+        op
     }
 
     /// The operation takes no body (one sent is ignored).

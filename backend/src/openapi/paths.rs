@@ -1,5 +1,6 @@
 //! Every operation of the API, grouped by resource, with who may call and the answers peculiar to it.
 
+use serde_json::json;
 use shared::api;
 use utoipa::ToSchema;
 use utoipa::openapi::response::ResponseBuilder;
@@ -59,7 +60,7 @@ pub(super) fn operations() -> Vec<Op> {
                  `user.must_change_password` is true, only `/api/me`, `/api/me/password` and \
                  `/api/auth/logout` answer until the password is changed.",
             )
-            .json::<LoginRequest>()
+            .json_example::<LoginRequest>(json!({"username": "vanthu.ubnd", "password": "…"}))
             .answer(
                 200,
                 json_response_with_cookie::<SessionResponse>("Signed in; the session cookie is set."),
@@ -264,7 +265,22 @@ pub(super) fn operations() -> Vec<Op> {
                  number and date fields (`vb_so`, `vb_ngay`) at `number_placement` (default: NĐ 30 layout) in \
                  a new revision, which is version 1.",
             )
-            .json::<DraftRequest>()
+            .json_example::<DraftRequest>(json!({
+                "doc_type": "quyet_dinh",
+                "subject": "Về việc ban hành Quy chế làm việc",
+                "urgency": "normal",
+                "reply_deadline": null,
+                "signer_id": 12,
+                "signing_capacity": "kt",
+                "register_id": 3,
+                "internal_recipients": [5, 7],
+                "external_recipients": [{"code": "000.00.00.G22", "name": "Bộ Nội vụ"}],
+                "paper_recipients": ["Lưu: VT"],
+                "reviewers": [9],
+                "main_file": {"sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "name": "quyet-dinh.pdf"},
+                "attachments": [],
+                "number_placement": {"page": 0, "number": [70.0, 714.0, 210.0, 18.0], "date": [297.5, 714.0, 247.5, 18.0]}
+            }))
             .ok::<OutgoingDto>(201, "Created.")
             .err(403, "`forbidden`: an administrator")
             .err(
@@ -301,7 +317,7 @@ pub(super) fn operations() -> Vec<Op> {
             .err(422, "`validation`: more than 50 attachments, a comment over 2000 characters, a file refused as on creation"),
         post(api::OUTGOING_REVIEW, "outgoing", "A reviewer's decision (or the signer's return)")
             .who("the reviewer of the current step, or the signer while `awaiting_signature` (who may only return)")
-            .json::<ReviewRequest>()
+            .json_example::<ReviewRequest>(json!({"decision": "return_to_drafter", "comment": "Sửa lại điều 3."}))
             .ok::<OutgoingDto>(200, "Decided.")
             .err(403, "`forbidden`: the document is not with the caller")
             .err(409, "`conflict`: the document is in another state")
@@ -339,7 +355,10 @@ pub(super) fn operations() -> Vec<Op> {
                  the deliveries (internal recipients arrive at once), the history and the audit entry. On \
                  any refusal nothing is recorded and the held number is released.",
             )
-            .json::<IssueRequest>()
+            .json_example::<IssueRequest>(json!({
+                "main_sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                "attachments": []
+            }))
             .ok::<OutgoingDto>(200, "Issued.")
             .err(403, "`forbidden`: not a clerk of the agency")
             .err(409, "`conflict`: no held number (or it expired and went to another document), or not `awaiting_issue`; `conflict` on `number`: the number was taken")
@@ -362,7 +381,7 @@ pub(super) fn operations() -> Vec<Op> {
             .err(403, "`forbidden`: neither clerk nor agency leader"),
         post(api::DELIVERY_RECALL_ANSWER, "arrivals", "Answer a recall request (by delivery)")
             .who("a clerk of the recipient agency")
-            .json::<RecallAnswerRequest>()
+            .json_example::<RecallAnswerRequest>(json!({"agree": false, "reason": "Văn bản đã được phân công xử lý."}))
             .no_content("The delivery moves to `recall_agreed` (15) or `recall_refused` (16).")
             .err(403, "`forbidden`: not a clerk of the recipient agency")
             .err(409, "`conflict`: no recall is pending")
@@ -380,7 +399,20 @@ pub(super) fn operations() -> Vec<Op> {
                 "The server reads every file and records its verdict (`verification`). A paper scan below \
                  PDF 1.4 is refused; below 200 dpi it gets a warning.",
             )
-            .json::<NewIncomingRequest>()
+            .json_example::<NewIncomingRequest>(json!({
+                "channel": "email",
+                "sender_name": "Sở Tài chính tỉnh Vĩnh Long",
+                "sender_code": "000.00.08.H62",
+                "code_text": "15/STC-QLNS",
+                "issued_date": "2026-11-20",
+                "doc_type": "cong_van",
+                "subject": "Về việc lập dự toán ngân sách năm 2027",
+                "urgency": "urgent",
+                "signer_name": "Trần Văn B",
+                "reply_deadline": "2026-12-05",
+                "main_file": {"sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "name": "cv-15.pdf"},
+                "attachments": []
+            }))
             .ok::<IncomingDto>(201, "Registered as `arrived` (chờ vào sổ).")
             .err(403, "`forbidden`: not a clerk")
             .err(
@@ -414,7 +446,7 @@ pub(super) fn operations() -> Vec<Op> {
         post(api::INCOMING_ACCEPT, "incoming", "Vào sổ: give the next số đến")
             .who("a clerk of the receiving agency")
             .describe("With `forward_to` (an agency leader) it is forwarded in the same step.")
-            .json::<AcceptRequest>()
+            .json_example::<AcceptRequest>(json!({"forward_to": 12}))
             .ok::<IncomingDto>(200, "Registered.")
             .err(403, "`forbidden`: not a clerk")
             .err(409, "`conflict`: no longer waiting, or the sender's recall is pending")
@@ -435,7 +467,15 @@ pub(super) fn operations() -> Vec<Op> {
             .err(422, "`validation`: `leader_id` is not an agency leader of the agency; `comment` over 2000 characters"),
         post(api::INCOMING_ASSIGN, "incoming", "Phân công: assign the document")
             .who("the leader it waits with, or whoever holds that leader's delegation today")
-            .json::<AssignRequest>()
+            .json_example::<AssignRequest>(json!({
+                "instruction": "Phòng Tổ chức chủ trì, báo cáo trước ngày 10.",
+                "due_date": "2026-12-10",
+                "targets": [
+                    {"role": "lead", "to": {"kind": "unit", "id": 4}},
+                    {"role": "cooperate", "to": {"kind": "user", "id": 21}},
+                    {"role": "inform", "to": {"kind": "user", "id": 22}}
+                ]
+            }))
             .ok::<IncomingDto>(200, "Assigned (`in_progress`).")
             .err(403, "`forbidden`: someone else (the message says when a delegation exists but is not in force today)")
             .err(409, "`conflict`: not `to_assign`")
@@ -462,7 +502,7 @@ pub(super) fn operations() -> Vec<Op> {
             .err(422, "`validation`: as for assigning the document; people outside the unit"),
         post(api::ASSIGNMENT_ACT, "assignments", "A handler's action on an assignment")
             .who("the assignee (for a unit assignment: its unit leaders)")
-            .json::<HandlerActionRequest>()
+            .json_example::<HandlerActionRequest>(json!({"action": "report", "comment": "Đã dự thảo văn bản trả lời."}))
             .ok::<IncomingDto>(200, "Recorded.")
             .err(403, "`forbidden`: not the assignee")
             .err(409, "`conflict`: the assignment is done, or the document is not in progress")
@@ -487,7 +527,7 @@ pub(super) fn operations() -> Vec<Op> {
         post(api::DELEGATIONS, "delegations", "Delegate assigning (and optionally signing) for a period")
             .who("a leader for themselves, or an administrator for a leader")
             .describe("The delegate must be a leader of the same agency; signing only from an agency leader. Audited (`delegation.create`).")
-            .json::<DelegationRequest>()
+            .json_example::<DelegationRequest>(json!({"to_user_id": 14, "starts_on": "2026-12-01", "ends_on": "2026-12-05", "signing": "kt", "reason": "Đi công tác"}))
             .ok::<DelegationListResponse>(201, "Created; the list as `GET` answers it.")
             .err(403, "`forbidden`: neither the leader nor an administrator")
             .err(422, "`validation`: `ends_on` before `starts_on` or already past, delegating to oneself, `signing` other than `kt`/`tuq`, a delegate who is not a leader"),
