@@ -33,6 +33,7 @@ pub struct SessionResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
+    /// The password the account has now.
     pub current_password: String,
     /// 10–128 characters with letters and digits, different from the current one.
     pub new_password: NewPassword,

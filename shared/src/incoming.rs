@@ -251,6 +251,7 @@ pub type CodeText = Line<42>;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewIncomingRequest {
+    /// `email`, `paper` or `exchange` (`system` documents arrive by themselves).
     pub channel: IncomingChannel,
     /// Cơ quan ban hành (tác giả).
     pub sender_name: OrganName,
@@ -275,10 +276,12 @@ pub struct NewIncomingRequest {
     /// What the sender declares (Điều 12.3), to compare with what arrived.
     #[serde(default)]
     pub declared_attachments: Option<u32>,
+    /// Pages the sender declares (at most 9999).
     #[serde(default)]
     pub declared_pages: Option<u32>,
     /// The uploaded main PDF.
     pub main_file: FileRef,
+    /// Uploaded attachments, at most 50.
     #[serde(default)]
     pub attachments: Vec<FileRef>,
     /// Nhập bù (Điều 15.4): registered after an outage, with its real arrival time.
@@ -376,8 +379,10 @@ pub fn optional_text(
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AcceptRequest {
+    /// Why the clerk accepts although verification failed (1–1000 characters; required then).
     #[serde(default)]
     pub override_reason: Option<String>,
+    /// An agency leader to forward it to in the same step.
     #[serde(default)]
     pub forward_to: Option<i64>,
 }
@@ -387,6 +392,7 @@ pub struct AcceptRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReturnRequest {
+    /// Why, 1–1000 characters; the sender sees it.
     pub reason: String,
 }
 
@@ -395,7 +401,9 @@ pub struct ReturnRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ForwardRequest {
+    /// An agency leader of the agency.
     pub leader_id: i64,
+    /// For the leader, at most 2000 characters.
     #[serde(default)]
     pub comment: Option<String>,
 }
@@ -527,6 +535,7 @@ impl HandlerAction {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HandlerActionRequest {
+    /// What the handler does.
     pub action: HandlerAction,
     /// The report, note or result; required for a report.
     #[serde(default)]
@@ -1139,7 +1148,9 @@ pub struct DelegationListResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HandoverRequest {
+    /// An active account of the same agency.
     pub to_user_id: i64,
+    /// Why, at most 500 characters.
     #[serde(default)]
     pub reason: Option<String>,
 }

@@ -205,6 +205,7 @@ impl NumberPlacement {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DraftRequest {
+    /// Loại văn bản (its abbreviation goes into the notation).
     pub doc_type: DocumentType,
     /// Trích yếu, at most 500 characters.
     pub subject: Subject,
@@ -229,6 +230,7 @@ pub struct DraftRequest {
     /// Agencies on this system that receive it at once when issued.
     #[serde(default)]
     pub internal_recipients: Vec<i64>,
+    /// Recipients outside the system (queued for the national exchange at issue).
     #[serde(default)]
     pub external_recipients: Vec<ExternalRecipient>,
     /// Recipients sent a paper copy (Điều 11.2đ), one per line of the dispatch list.
@@ -242,6 +244,7 @@ pub struct DraftRequest {
     pub reviewers: Vec<i64>,
     /// The main PDF (only when creating or with a new version).
     pub main_file: FileRef,
+    /// Uploaded attachments (PDF), at most 50.
     #[serde(default)]
     pub attachments: Vec<FileRef>,
     /// Where to reserve the number and date; the NĐ 30 default when absent.
@@ -373,7 +376,9 @@ pub enum ReviewDecision {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReviewRequest {
+    /// What the reviewer decides.
     pub decision: ReviewDecision,
+    /// Ý kiến, at most 2000 characters; required to return.
     #[serde(default)]
     pub comment: Option<String>,
     /// With `forward`: who reviews next.
@@ -408,6 +413,7 @@ impl ReviewRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BatchReviewRequest {
+    /// 1–100 outgoing document ids.
     pub ids: Vec<i64>,
     /// The decision applied to each document.
     pub review: ReviewRequest,
@@ -436,6 +442,7 @@ pub struct BatchResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignRequest {
+    /// The signed main file, uploaded first.
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub main_sha256: String,
 }
@@ -445,11 +452,15 @@ pub struct SignRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewVersionRequest {
+    /// The corrected main PDF, uploaded first.
     pub main_file: FileRef,
+    /// The attachments of the new version (they replace the previous ones), at most 50.
     #[serde(default)]
     pub attachments: Vec<FileRef>,
+    /// What changed, at most 2000 characters.
     #[serde(default)]
     pub comment: Option<String>,
+    /// Where to reserve the number and date; the NĐ 30 default when absent.
     #[serde(default)]
     pub number_placement: Option<NumberPlacement>,
 }
@@ -483,8 +494,10 @@ pub struct NumberReservation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IssueRequest {
+    /// The numbered and sealed main file, uploaded first.
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub main_sha256: String,
+    /// Each signed-version attachment plus one agency signature, in the order of the signed version.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256_list))]
     pub attachments: Vec<String>,
@@ -495,6 +508,7 @@ pub struct IssueRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecallRequest {
+    /// Why, 1–1000 characters; recipients see it.
     pub reason: String,
 }
 
@@ -503,7 +517,9 @@ pub struct RecallRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecallAnswerRequest {
+    /// `true` agrees (15), `false` refuses (16).
     pub agree: bool,
+    /// Required to refuse, at most 1000 characters.
     #[serde(default)]
     pub reason: Option<String>,
 }

@@ -14,6 +14,7 @@ pub use byte_range::{ByteRange, ByteRangeError, ByteRangeHasher};
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrustAnchorsResponse {
+    /// PEM certificates of the trusted CAs.
     pub anchors: Vec<String>,
 }
 
