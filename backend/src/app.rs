@@ -4,10 +4,11 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
+use axum::handler::Handler;
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodFilter, MethodRouter, on};
 use shared::api;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
@@ -35,131 +36,175 @@ pub struct AppState {
 /// Largest file one upload may carry (a scanned document with its appendices).
 pub const MAX_UPLOAD: usize = 300 * 1024 * 1024;
 
+/// One route of the JSON API: a method, a path of [`shared::api`] and its handler.
+pub struct ApiRoute {
+    pub method: Method,
+    pub path: &'static str,
+    handler: MethodRouter<AppState>,
+}
+
+impl ApiRoute {
+    /// Accepts bodies up to `limit` bytes instead of the JSON limit (uploads).
+    fn with_body_limit(mut self, limit: usize) -> Self {
+        self.handler = self.handler.layer(DefaultBodyLimit::max(limit));
+        self
+    }
+}
+
+fn route<H, T>(method: Method, path: &'static str, handler: H) -> ApiRoute
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).expect("a method axum routes");
+    ApiRoute {
+        method,
+        path,
+        handler: on(filter, handler),
+    }
+}
+
+/// Every route of the JSON API. The router is built from this table, and the OpenAPI test compares it with
+/// the published document (`crate::openapi`), so a route cannot be added without being documented.
+pub fn api_routes() -> Vec<ApiRoute> {
+    const GET: Method = Method::GET;
+    const POST: Method = Method::POST;
+    const PUT: Method = Method::PUT;
+    const DELETE: Method = Method::DELETE;
+    vec![
+        route(GET, api::HEALTH, routes::health::get_health),
+        route(POST, api::LOGIN, routes::auth::login),
+        route(POST, api::LOGOUT, routes::auth::logout),
+        route(GET, api::ME, routes::me::get_me),
+        route(POST, api::ME_PASSWORD, routes::me::change_password),
+        route(GET, api::AGENCIES, routes::agencies::list_agencies),
+        route(GET, api::AGENCY_UNITS, routes::agencies::list_units),
+        route(POST, api::AGENCY_UNITS, routes::agencies::create_unit),
+        route(PUT, api::UNIT, routes::agencies::update_unit),
+        route(GET, api::USERS, routes::users::list_users),
+        route(POST, api::USERS, routes::users::create_user),
+        route(GET, api::USER, routes::users::get_user),
+        route(PUT, api::USER, routes::users::update_user),
+        route(POST, api::USER_LOCK, routes::users::lock_user),
+        route(POST, api::USER_UNLOCK, routes::users::unlock_user),
+        route(
+            POST,
+            api::USER_RESET_PASSWORD,
+            routes::users::reset_password,
+        ),
+        route(GET, api::AUDIT, routes::audit::list_audit),
+        route(GET, api::TRUST_ANCHORS, routes::health::get_trust_anchors),
+        route(PUT, api::BLOB, routes::outgoing::put_blob).with_body_limit(MAX_UPLOAD),
+        route(GET, api::COLLEAGUES, routes::registers::list_colleagues),
+        route(GET, api::REGISTERS, routes::registers::list_registers),
+        route(
+            GET,
+            api::REGISTER_ENTRIES,
+            routes::registers::register_entries,
+        ),
+        route(GET, api::OUTGOING, routes::outgoing::list_outgoing),
+        route(POST, api::OUTGOING, routes::outgoing::create_outgoing),
+        route(GET, api::OUTGOING_COUNTS, routes::outgoing::outgoing_counts),
+        route(
+            POST,
+            api::OUTGOING_BATCH_REVIEW,
+            routes::outgoing::batch_review,
+        ),
+        route(GET, api::OUTGOING_ONE, routes::outgoing::get_outgoing),
+        route(
+            POST,
+            api::OUTGOING_SUBMIT,
+            routes::outgoing::submit_outgoing,
+        ),
+        route(
+            POST,
+            api::OUTGOING_REVIEW,
+            routes::outgoing::review_outgoing,
+        ),
+        route(
+            POST,
+            api::OUTGOING_NEW_VERSION,
+            routes::outgoing::new_version,
+        ),
+        route(POST, api::OUTGOING_SIGN, routes::outgoing::sign_outgoing),
+        route(
+            POST,
+            api::OUTGOING_RESERVATION,
+            routes::outgoing::reserve_number,
+        ),
+        route(
+            DELETE,
+            api::OUTGOING_RESERVATION,
+            routes::outgoing::release_number,
+        ),
+        route(POST, api::OUTGOING_ISSUE, routes::outgoing::issue_outgoing),
+        route(
+            POST,
+            api::OUTGOING_RECALL,
+            routes::outgoing::recall_outgoing,
+        ),
+        route(GET, api::OUTGOING_FILE, routes::outgoing::get_file),
+        route(GET, api::ARRIVALS, routes::outgoing::list_arrivals),
+        route(
+            POST,
+            api::DELIVERY_RECALL_ANSWER,
+            routes::outgoing::answer_recall,
+        ),
+        route(GET, api::INCOMING, routes::incoming::list_incoming),
+        route(POST, api::INCOMING, routes::incoming::create_incoming),
+        route(GET, api::INCOMING_COUNTS, routes::incoming::incoming_counts),
+        route(POST, api::INCOMING_PREFILL, routes::incoming::prefill),
+        route(GET, api::INCOMING_ONE, routes::incoming::get_incoming),
+        route(GET, api::INCOMING_VERIFY, routes::incoming::verify_incoming),
+        route(
+            POST,
+            api::INCOMING_ACCEPT,
+            routes::incoming::accept_incoming,
+        ),
+        route(
+            POST,
+            api::INCOMING_RETURN,
+            routes::incoming::return_incoming,
+        ),
+        route(
+            POST,
+            api::INCOMING_FORWARD,
+            routes::incoming::forward_incoming,
+        ),
+        route(
+            POST,
+            api::INCOMING_ASSIGN,
+            routes::incoming::assign_incoming,
+        ),
+        route(
+            POST,
+            api::INCOMING_RECALL_ANSWER,
+            routes::incoming::answer_recall,
+        ),
+        route(GET, api::INCOMING_FILE, routes::incoming::get_file),
+        route(GET, api::QUEUE, routes::incoming::queue),
+        route(
+            POST,
+            api::ASSIGNMENT_ASSIGN,
+            routes::incoming::assign_in_unit,
+        ),
+        route(POST, api::ASSIGNMENT_ACT, routes::incoming::act),
+        route(POST, api::ASSIGNMENT_URGE, routes::incoming::urge),
+        route(GET, api::DASHBOARD, routes::incoming::dashboard),
+        route(GET, api::DELEGATIONS, routes::incoming::list_delegations),
+        route(POST, api::DELEGATIONS, routes::incoming::create_delegation),
+        route(DELETE, api::DELEGATION, routes::incoming::revoke_delegation),
+        route(POST, api::USER_HANDOVER, routes::incoming::handover),
+        route(GET, api::EVENTS, routes::events::stream_events),
+        route(GET, api::OPENAPI, crate::openapi::get_openapi),
+    ]
+}
+
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route(api::HEALTH, get(routes::health::get_health))
-        .route(api::LOGIN, post(routes::auth::login))
-        .route(api::LOGOUT, post(routes::auth::logout))
-        .route(api::ME, get(routes::me::get_me))
-        .route(api::ME_PASSWORD, post(routes::me::change_password))
-        .route(api::AGENCIES, get(routes::agencies::list_agencies))
-        .route(
-            api::AGENCY_UNITS,
-            get(routes::agencies::list_units).post(routes::agencies::create_unit),
-        )
-        .route(api::UNIT, axum::routing::put(routes::agencies::update_unit))
-        .route(
-            api::USERS,
-            get(routes::users::list_users).post(routes::users::create_user),
-        )
-        .route(
-            api::USER,
-            get(routes::users::get_user).put(routes::users::update_user),
-        )
-        .route(api::USER_LOCK, post(routes::users::lock_user))
-        .route(api::USER_UNLOCK, post(routes::users::unlock_user))
-        .route(
-            api::USER_RESET_PASSWORD,
-            post(routes::users::reset_password),
-        )
-        .route(api::AUDIT, get(routes::audit::list_audit))
-        .route(api::TRUST_ANCHORS, get(routes::health::get_trust_anchors))
-        .route(
-            api::BLOB,
-            axum::routing::put(routes::outgoing::put_blob).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
-        )
-        .route(api::COLLEAGUES, get(routes::registers::list_colleagues))
-        .route(api::REGISTERS, get(routes::registers::list_registers))
-        .route(
-            api::REGISTER_ENTRIES,
-            get(routes::registers::register_entries),
-        )
-        .route(
-            api::OUTGOING,
-            get(routes::outgoing::list_outgoing).post(routes::outgoing::create_outgoing),
-        )
-        .route(api::OUTGOING_COUNTS, get(routes::outgoing::outgoing_counts))
-        .route(
-            api::OUTGOING_BATCH_REVIEW,
-            post(routes::outgoing::batch_review),
-        )
-        .route(api::OUTGOING_ONE, get(routes::outgoing::get_outgoing))
-        .route(
-            api::OUTGOING_SUBMIT,
-            post(routes::outgoing::submit_outgoing),
-        )
-        .route(
-            api::OUTGOING_REVIEW,
-            post(routes::outgoing::review_outgoing),
-        )
-        .route(
-            api::OUTGOING_NEW_VERSION,
-            post(routes::outgoing::new_version),
-        )
-        .route(api::OUTGOING_SIGN, post(routes::outgoing::sign_outgoing))
-        .route(
-            api::OUTGOING_RESERVATION,
-            post(routes::outgoing::reserve_number).delete(routes::outgoing::release_number),
-        )
-        .route(api::OUTGOING_ISSUE, post(routes::outgoing::issue_outgoing))
-        .route(
-            api::OUTGOING_RECALL,
-            post(routes::outgoing::recall_outgoing),
-        )
-        .route(api::OUTGOING_FILE, get(routes::outgoing::get_file))
-        .route(api::ARRIVALS, get(routes::outgoing::list_arrivals))
-        .route(
-            api::DELIVERY_RECALL_ANSWER,
-            post(routes::outgoing::answer_recall),
-        )
-        .route(
-            api::INCOMING,
-            get(routes::incoming::list_incoming).post(routes::incoming::create_incoming),
-        )
-        .route(api::INCOMING_COUNTS, get(routes::incoming::incoming_counts))
-        .route(api::INCOMING_PREFILL, post(routes::incoming::prefill))
-        .route(api::INCOMING_ONE, get(routes::incoming::get_incoming))
-        .route(api::INCOMING_VERIFY, get(routes::incoming::verify_incoming))
-        .route(
-            api::INCOMING_ACCEPT,
-            post(routes::incoming::accept_incoming),
-        )
-        .route(
-            api::INCOMING_RETURN,
-            post(routes::incoming::return_incoming),
-        )
-        .route(
-            api::INCOMING_FORWARD,
-            post(routes::incoming::forward_incoming),
-        )
-        .route(
-            api::INCOMING_ASSIGN,
-            post(routes::incoming::assign_incoming),
-        )
-        .route(
-            api::INCOMING_RECALL_ANSWER,
-            post(routes::incoming::answer_recall),
-        )
-        .route(api::INCOMING_FILE, get(routes::incoming::get_file))
-        .route(api::QUEUE, get(routes::incoming::queue))
-        .route(
-            api::ASSIGNMENT_ASSIGN,
-            post(routes::incoming::assign_in_unit),
-        )
-        .route(api::ASSIGNMENT_ACT, post(routes::incoming::act))
-        .route(api::ASSIGNMENT_URGE, post(routes::incoming::urge))
-        .route(api::DASHBOARD, get(routes::incoming::dashboard))
-        .route(
-            api::DELEGATIONS,
-            get(routes::incoming::list_delegations).post(routes::incoming::create_delegation),
-        )
-        .route(
-            api::DELEGATION,
-            axum::routing::delete(routes::incoming::revoke_delegation),
-        )
-        .route(api::USER_HANDOVER, post(routes::incoming::handover))
-        .route(api::EVENTS, get(routes::events::stream_events))
+    let api = api_routes()
+        .into_iter()
+        .fold(Router::new(), |router, r| router.route(r.path, r.handler))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(same_origin_writes))

@@ -198,6 +198,7 @@ impl From<ShortName> for String {
 
 /// The kind of a unit inside an agency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     /// Phòng
@@ -255,21 +256,31 @@ impl UnitKind {
 
 /// An agency as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyDto {
     pub id: i64,
+    /// Mã định danh (QCVN 102:2016 or QĐ 20/2020).
     pub code: AgencyCode,
+    /// Full name (tên cơ quan).
     pub name: String,
+    /// Short name used in notations (`UBND`, `SNV`).
     pub short_name: String,
+    /// The superior agency, if any.
     pub parent_id: Option<i64>,
 }
 
 /// A unit as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitDto {
     pub id: i64,
+    /// The agency the unit belongs to.
     pub agency_id: i64,
+    /// Full name of the unit.
     pub name: String,
+    /// Short name used in the notation of a công văn (`UBND-VP`), unique in the agency.
     pub short_name: String,
+    /// What kind of unit.
     pub kind: UnitKind,
     /// How many accounts belong to the unit.
     pub user_count: i64,
@@ -277,10 +288,13 @@ pub struct UnitDto {
 
 /// `POST /api/agencies/{id}/units`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateUnitRequest {
     pub name: OrganName,
+    /// Unique in the agency.
     pub short_name: ShortName,
+    /// What kind of unit.
     pub kind: UnitKind,
 }
 

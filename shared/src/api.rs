@@ -62,6 +62,8 @@ pub const DELEGATION: &str = "/api/delegations/{id}";
 pub const USER_HANDOVER: &str = "/api/users/{id}/handover";
 /// Server-sent events for the signed-in user.
 pub const EVENTS: &str = "/api/events";
+/// The OpenAPI 3.1 document of this API (no sign-in needed).
+pub const OPENAPI: &str = "/api/openapi.json";
 
 /// The path of one file of an outgoing document.
 pub fn outgoing_file(id: i64, file: i64) -> String {

@@ -6,9 +6,11 @@ use crate::time::Timestamp;
 
 /// One entry of the audit log as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntryDto {
     /// Position in the chain, from 1.
     pub seq: i64,
+    /// When it happened.
     pub at: Timestamp,
     /// The account that acted (`None` for a failed sign-in with an unknown name, or the system itself).
     pub actor_id: Option<i64>,
@@ -17,6 +19,7 @@ pub struct AuditEntryDto {
     /// The agency the action concerns, when there is one.
     pub agency_id: Option<i64>,
     /// A stable action code, e.g. `user.create`, `auth.login_failed`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::audit_action))]
     pub action: String,
     /// What was acted on, e.g. `user:17`.
     pub target: Option<String>,
@@ -24,6 +27,7 @@ pub struct AuditEntryDto {
     pub target_name: Option<String>,
     /// Details as JSON text (never secrets).
     pub details: String,
+    /// The client address the request came from.
     pub client_addr: Option<String>,
     /// Hex SHA-256 of this entry chained to the previous one.
     pub hash: String,
@@ -31,6 +35,7 @@ pub struct AuditEntryDto {
 
 /// `GET /api/audit` answer, newest first.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditListResponse {
     pub entries: Vec<AuditEntryDto>,
 }

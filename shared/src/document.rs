@@ -8,6 +8,7 @@ macro_rules! document_types {
         /// The 29 administrative document types of NĐ 30/2020 Art. 7, each with the abbreviation
         /// (Phụ lục III) that goes into the notation. Abbreviations are case-sensitive (`QyĐ`, `TTr`, `CTr`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum DocumentType { $( #[doc = $name] $variant, )* }
 
@@ -80,6 +81,7 @@ impl DocumentType {
 
 /// Urgency (mức độ khẩn), NĐ 30 Art. 15 and edXML `Priority`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     /// Thường

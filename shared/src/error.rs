@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// What kind of failure happened; clients branch on this, people read `message`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The request could not be read (malformed JSON, wrong types, unknown fields).
@@ -30,6 +31,7 @@ pub enum ErrorCode {
 
 /// A rule broken by one field of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// Path of the field in the request body, e.g. `username` or `roles[1]`.
     pub field: String,
@@ -48,6 +50,7 @@ impl FieldError {
 
 /// The body of every non-2xx answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     pub code: ErrorCode,
     /// A sentence in Vietnamese that can be shown as is.

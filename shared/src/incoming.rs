@@ -15,6 +15,7 @@ use crate::time::Timestamp;
 
 /// How a document reached the agency (Điều 12.1). Recorded for the statistics of Điều 24.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IncomingChannel {
     /// Issued by another agency on this system.
@@ -55,6 +56,7 @@ impl IncomingChannel {
 
 /// Where an incoming document is in its life at the receiving agency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IncomingStatus {
     /// Đã đến, chờ vào sổ: the clerk has not checked it yet.
@@ -115,6 +117,7 @@ impl IncomingStatus {
 
 /// The part a unit or person takes in handling a document (Điều 16).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AssignmentRole {
     /// Chủ trì: answers for the result; completing it completes the document.
@@ -151,6 +154,7 @@ impl AssignmentRole {
 
 /// Where one assignment stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AssignmentState {
     /// Chờ xử lý: nobody has acted on it yet.
@@ -187,6 +191,7 @@ impl AssignmentState {
 
 /// How close an open piece of work is to its deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DueState {
     /// No deadline, or already done.
@@ -243,19 +248,25 @@ pub type CodeText = Line<42>;
 /// `POST /api/incoming`: the clerk registers a document received by e-mail, on paper, or (for tests and the
 /// exchange importer) through the exchange, after uploading its files as blobs. It arrives as "chờ vào sổ".
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewIncomingRequest {
+    /// `email`, `paper` or `exchange` (`system` documents arrive by themselves).
     pub channel: IncomingChannel,
     /// Cơ quan ban hành (tác giả).
     pub sender_name: OrganName,
     /// Its mã định danh, when known.
     #[serde(default)]
     pub sender_code: Option<String>,
+    /// Số, ký hiệu as printed (`15/QĐ-UBND`).
     pub code_text: CodeText,
     /// Ngày tháng văn bản.
     pub issued_date: CivilDate,
+    /// Loại văn bản.
     pub doc_type: DocumentType,
+    /// Trích yếu.
     pub subject: Subject,
+    /// Độ khẩn.
     pub urgency: Urgency,
     #[serde(default)]
     pub signer_name: Option<Line<50>>,
@@ -265,9 +276,12 @@ pub struct NewIncomingRequest {
     /// What the sender declares (Điều 12.3), to compare with what arrived.
     #[serde(default)]
     pub declared_attachments: Option<u32>,
+    /// Pages the sender declares (at most 9999).
     #[serde(default)]
     pub declared_pages: Option<u32>,
+    /// The uploaded main PDF.
     pub main_file: FileRef,
+    /// Uploaded attachments, at most 50.
     #[serde(default)]
     pub attachments: Vec<FileRef>,
     /// Nhập bù (Điều 15.4): registered after an outage, with its real arrival time.
@@ -362,32 +376,41 @@ pub fn optional_text(
 /// `POST /api/incoming/{id}/accept`: vào sổ. `override_reason` is required when a signature failed
 /// verification; `forward_to` forwards it to a leader in the same step.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AcceptRequest {
+    /// Why the clerk accepts although verification failed (1–1000 characters; required then).
     #[serde(default)]
     pub override_reason: Option<String>,
+    /// An agency leader to forward it to in the same step.
     #[serde(default)]
     pub forward_to: Option<i64>,
 }
 
 /// `POST /api/incoming/{id}/return`: trả lại, with the reason the sender sees.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReturnRequest {
+    /// Why, 1–1000 characters; the sender sees it.
     pub reason: String,
 }
 
 /// `POST /api/incoming/{id}/forward`: trình a leader (the clerk, after accepting).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ForwardRequest {
+    /// An agency leader of the agency.
     pub leader_id: i64,
+    /// For the leader, at most 2000 characters.
     #[serde(default)]
     pub comment: Option<String>,
 }
 
 /// Who an assignment goes to: a unit (its leaders assign further inside it) or a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "id")]
 pub enum Assignee {
     Unit(i64),
@@ -396,15 +419,19 @@ pub enum Assignee {
 
 /// One line of an assignment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssignTarget {
+    /// Chủ trì, phối hợp or để biết.
     pub role: AssignmentRole,
+    /// A unit or a person of the agency.
     pub to: Assignee,
 }
 
 /// `POST /api/incoming/{id}/assign` (the leader, or whoever holds the delegation) and
 /// `POST /api/assignments/{id}/assign` (a unit leader, inside the unit).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssignRequest {
     /// Ý kiến chỉ đạo.
@@ -413,6 +440,7 @@ pub struct AssignRequest {
     /// Thời hạn xử lý for the lead and co-operating handlers.
     #[serde(default)]
     pub due_date: Option<CivilDate>,
+    /// Exactly one `lead`; nobody twice; at most 100.
     pub targets: Vec<AssignTarget>,
 }
 
@@ -469,6 +497,7 @@ impl AssignRequest {
 
 /// What a handler does with an assignment (`POST /api/assignments/{id}/act`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HandlerAction {
     /// Đọc và ghi nhận (for information): done.
@@ -503,8 +532,10 @@ impl HandlerAction {
 
 /// `POST /api/assignments/{id}/act`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HandlerActionRequest {
+    /// What the handler does.
     pub action: HandlerAction,
     /// The report, note or result; required for a report.
     #[serde(default)]
@@ -536,6 +567,7 @@ impl HandlerActionRequest {
 
 /// `POST /api/assignments/{id}/urge`: đôn đốc, with an optional message to the handler.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UrgeRequest {
     #[serde(default)]
@@ -544,23 +576,35 @@ pub struct UrgeRequest {
 
 /// One signature as the server's verifier saw it (the browser's panel shows its own verdict beside it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignatureCheck {
+    /// The signature field's name in the PDF.
     pub field: String,
+    /// Common name of the signer's certificate.
     pub signer: String,
+    /// Organization of the certificate, if any.
     pub organization: Option<String>,
+    /// The certificate's issuer.
     pub issuer: String,
+    /// The signing time the signature claims.
     pub signing_time: Option<String>,
     /// Intact, trusted, unrevoked and nothing but form filling after it.
     pub ok: bool,
+    /// Why it is not ok, in Vietnamese.
     pub problems: Vec<String>,
 }
 
 /// The verdict on one received file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileCheck {
+    /// File name.
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub sha256: String,
+    /// Page count, when readable.
     pub pages: Option<u32>,
+    /// Each signature found.
     pub signatures: Vec<SignatureCheck>,
     /// Why the file itself is in doubt (unreadable, unsigned, not signed by the issuing agency…).
     pub problems: Vec<String>,
@@ -570,10 +614,13 @@ pub struct FileCheck {
 
 /// What the server found when it checked what arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerificationDto {
     /// Every file readable and every signature good, the main file signed by the issuing agency.
     pub ok: bool,
+    /// When the server checked.
     pub checked_at: Timestamp,
+    /// One verdict per file, main file first.
     pub files: Vec<FileCheck>,
 }
 
@@ -597,94 +644,153 @@ impl VerificationDto {
 
 /// A received file (position 0 is the main document).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingFileDto {
     pub id: i64,
+    /// File name.
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub sha256: String,
+    /// Size in bytes.
     pub size: i64,
+    /// 0 for the main document, then the attachments.
     pub position: i64,
+    /// Page count, when readable.
     pub pages: Option<u32>,
 }
 
 /// One assignment as the document page and the queues show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignmentDto {
+    /// The assignment id (`/api/assignments/{id}/…`).
     pub id: i64,
+    /// The incoming document.
     pub incoming_id: i64,
+    /// Chủ trì, phối hợp or để biết.
     pub role: AssignmentRole,
+    /// The unit it went to (a unit assignment), else null.
     pub unit: Option<UnitRef>,
+    /// The person it went to (a personal assignment), else null.
     pub user: Option<PersonRef>,
     /// The unit assignment this one was made under, for assignments inside a unit.
     pub parent_id: Option<i64>,
+    /// Who assigned it.
     pub assigned_by: PersonRef,
     /// The leader whose delegation the assigner used, if any.
     pub on_behalf_of: Option<PersonRef>,
+    /// Ý kiến chỉ đạo.
     pub instruction: Option<String>,
+    /// Thời hạn xử lý (none for information).
     pub due_date: Option<CivilDate>,
+    /// How close it is to its deadline.
     pub due: DueState,
+    /// Where it stands.
     pub state: AssignmentState,
+    /// When it was assigned.
     pub created_at: Timestamp,
+    /// When it was done.
     pub done_at: Option<Timestamp>,
+    /// The last đôn đốc.
     pub last_urged_at: Option<Timestamp>,
+    /// The handler's last report or completion note.
     pub result: Option<String>,
 }
 
 /// A unit as assignments show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = IncomingUnitRef))]
 pub struct UnitRef {
+    /// The unit id.
     pub id: i64,
+    /// Full name of the unit.
     pub name: String,
 }
 
 /// One entry of an incoming document's history: who, what, when, under whose delegation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingHistoryEntry {
+    /// What happened.
     pub entry: HistoryEntry,
+    /// The leader whose delegation the actor used, if any.
     pub on_behalf_of: Option<PersonRef>,
 }
 
 /// Everything about one incoming document the caller may see.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingDto {
     pub id: i64,
+    /// The receiving agency.
     pub agency_id: i64,
+    /// How it arrived.
     pub channel: IncomingChannel,
+    /// Where it is at the receiving agency.
     pub status: IncomingStatus,
+    /// Cơ quan ban hành.
     pub sender_name: String,
+    /// Its mã định danh, when known.
     pub sender_code: Option<String>,
+    /// The issuing agency on this system (system channel).
     pub sender_agency_id: Option<i64>,
+    /// Số, ký hiệu as printed.
     pub code_text: String,
+    /// Ngày tháng văn bản.
     pub issued_date: CivilDate,
+    /// Loại văn bản.
     pub doc_type: DocumentType,
+    /// Trích yếu.
     pub subject: String,
+    /// Độ khẩn.
     pub urgency: Urgency,
+    /// Người ký, when known.
     pub signer_name: Option<String>,
+    /// Hạn trả lời the sender asks for.
     pub reply_deadline: Option<CivilDate>,
+    /// Attachments the sender declared.
     pub declared_attachments: Option<u32>,
+    /// Pages the sender declared.
     pub declared_pages: Option<u32>,
     /// The outgoing document it came from, for the system channel.
     pub outgoing_id: Option<i64>,
+    /// The delivery it came with (system channel).
     pub delivery_id: Option<i64>,
     /// When it arrived (the real time for a backfilled one).
     pub received_at: Timestamp,
+    /// Nhập bù: registered after an outage; `received_at` is the real arrival.
     pub backfilled: bool,
+    /// The agency's incoming register.
     pub register_id: i64,
+    /// Số đến, once accepted; with `arrival_year` it finds the register row.
     pub arrival_number: Option<i64>,
+    /// The register year of the số đến.
     pub arrival_year: Option<i32>,
+    /// When it was accepted (vào sổ).
     pub registered_at: Option<Timestamp>,
+    /// The clerk who accepted it.
     pub registered_by: Option<PersonRef>,
+    /// The server's verdict on the files at arrival.
     pub verification: Option<VerificationDto>,
     /// Why the clerk accepted it although verification failed.
     pub override_reason: Option<String>,
+    /// Why the clerk returned it.
     pub return_reason: Option<String>,
     /// The leader it waits with (chờ phân công).
     pub assigner: Option<PersonRef>,
+    /// The leader's ý kiến chỉ đạo.
     pub instruction: Option<String>,
+    /// Thời hạn xử lý of the document.
     pub due_date: Option<CivilDate>,
+    /// How close the document is to its deadline.
     pub due: DueState,
+    /// The clerk's note (ghi chú of the register).
     pub note: Option<String>,
+    /// The received files, main first.
     pub files: Vec<IncomingFileDto>,
+    /// Every assignment, including those inside units.
     pub assignments: Vec<AssignmentDto>,
+    /// Luồng xử lý, oldest first.
     pub history: Vec<IncomingHistoryEntry>,
     /// Outgoing documents drafted in answer to it.
     pub replies: Vec<ReplyRef>,
@@ -697,45 +803,71 @@ pub struct IncomingDto {
     pub actions: Vec<crate::action::IncomingAction>,
     /// `(assignment id, actions)`: `assign` (inside a unit), `reply`, `note`, `report`, `file`, `complete`,
     /// `urge`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::assignment_actions))]
     pub assignment_actions: Vec<(i64, Vec<crate::action::AssignmentAction>)>,
 }
 
 /// An outgoing document answering an incoming one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReplyRef {
     pub outgoing_id: i64,
+    /// Its trích yếu.
     pub subject: String,
+    /// Its status (`OutgoingStatus`).
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::outgoing::OutgoingStatus))]
     pub status: String,
+    /// Its number once issued.
     pub number_text: Option<String>,
 }
 
 /// A status the sender saw, with its time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SenderStatus {
+    /// A status sent to the sender.
     pub status: DeliveryStatus,
+    /// When.
     pub at: Timestamp,
 }
 
 /// A line of the incoming lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingSummary {
+    /// The incoming document.
     pub id: i64,
+    /// How it arrived.
     pub channel: IncomingChannel,
+    /// Where it is at the receiving agency.
     pub status: IncomingStatus,
+    /// Cơ quan ban hành.
     pub sender_name: String,
+    /// Số, ký hiệu as printed.
     pub code_text: String,
+    /// Ngày tháng văn bản.
     pub issued_date: CivilDate,
+    /// Loại văn bản.
     pub doc_type: DocumentType,
+    /// Trích yếu.
     pub subject: String,
+    /// Độ khẩn.
     pub urgency: Urgency,
+    /// When it arrived.
     pub received_at: Timestamp,
+    /// Số đến, once accepted.
     pub arrival_number: Option<i64>,
+    /// Nhập bù after an outage.
     pub backfilled: bool,
+    /// The deadline: the caller's assignment's in the queues, else the document's.
     pub due_date: Option<CivilDate>,
+    /// How close that deadline is.
     pub due: DueState,
     /// For the queues: the caller's assignment on it.
     pub assignment_id: Option<i64>,
+    /// The caller's part (queues only).
     pub role: Option<AssignmentRole>,
+    /// Where the caller's assignment stands (queues only).
     pub assignment_state: Option<AssignmentState>,
     /// A pending recall request from the sender.
     pub recall_requested: bool,
@@ -743,6 +875,7 @@ pub struct IncomingSummary {
 
 /// The buckets of "Văn bản đến" in the navigation (DESIGN §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IncomingBucket {
     /// Chờ vào sổ (clerks): arrived, not yet accepted or returned; also registered but not yet forwarded.
@@ -804,6 +937,7 @@ impl IncomingBucket {
 
 /// `GET /api/incoming?bucket=…` answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingListResponse {
     pub items: Vec<IncomingSummary>,
     /// The list stopped at its limit: more documents are in the bucket than `items` (the register finds them).
@@ -813,82 +947,121 @@ pub struct IncomingListResponse {
 
 /// `GET /api/incoming/counts`: the navigation counters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingCounts {
     pub to_register: i64,
+    /// Waiting for my assignment (or a delegated leader's).
     pub to_assign: i64,
+    /// My assignments nobody acted on.
     pub pending: i64,
+    /// My assignments under way.
     pub processing: i64,
+    /// For my information, not yet noted.
     pub inform: i64,
     /// Of the caller's open assignments, how many are overdue / due soon.
     pub overdue: i64,
+    /// Of my open assignments, due within two days.
     pub due_soon: i64,
 }
 
 /// `GET /api/queue`: the handler's open work, most pressing first (deadline, then urgency).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueResponse {
     pub items: Vec<IncomingSummary>,
 }
 
 /// Open work of one unit or person on the leader's dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BacklogRow {
+    /// The unit or person.
     pub id: i64,
+    /// Its name.
     pub name: String,
+    /// Open assignments (for-information excluded).
     pub open: i64,
+    /// Of those, due within two days.
     pub due_soon: i64,
+    /// Of those, overdue.
     pub overdue: i64,
+    /// When the oldest open one was assigned.
     pub oldest_at: Option<Timestamp>,
 }
 
 /// An open assignment on the dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenWork {
     pub assignment_id: i64,
+    /// The incoming document.
     pub incoming_id: i64,
+    /// Its trích yếu.
     pub subject: String,
+    /// Its số, ký hiệu.
     pub code_text: String,
+    /// Its số đến.
     pub arrival_number: Option<i64>,
+    /// Độ khẩn.
     pub urgency: Urgency,
+    /// The handler's part.
     pub role: AssignmentRole,
+    /// The person or unit handling it.
     pub handler: String,
+    /// The handler's unit.
     pub unit: String,
+    /// Thời hạn xử lý.
     pub due_date: Option<CivilDate>,
+    /// How close the deadline is.
     pub due: DueState,
+    /// When it was assigned.
     pub assigned_at: Timestamp,
+    /// The last đôn đốc.
     pub last_urged_at: Option<Timestamp>,
 }
 
 /// `GET /api/dashboard`: the leader's morning and afternoon view of the agency's backlog (Điều 16, 18.2, 20.2).
 /// `?unit=` or `?user=` drills down into one unit's or person's open work.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DashboardDto {
     /// The unit's or person's name when drilled down.
     #[serde(default)]
     pub drill_name: Option<String>,
+    /// Open assignments (for-information excluded).
     pub open: i64,
+    /// Due within two days.
     pub due_soon: i64,
+    /// Overdue.
     pub overdue: i64,
     /// Documents still waiting to be registered or assigned.
     pub to_register: i64,
+    /// Waiting for a leader's assignment.
     pub to_assign: i64,
+    /// Backlog per unit.
     pub units: Vec<BacklogRow>,
+    /// Backlog per person.
     pub people: Vec<BacklogRow>,
     /// The oldest open work, and the overdue (most overdue first); or the drilled-down list.
     pub oldest: Vec<OpenWork>,
+    /// The 20 most overdue open assignments.
     pub overdue_items: Vec<OpenWork>,
 }
 
 /// `POST /api/delegations`: a leader (or an administrator for them) hands their assigning — and, if chosen,
 /// signing — to another leader for a date range (Điều 16.4, 20.1).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DelegationRequest {
     /// The leader who delegates; the caller when absent.
     #[serde(default)]
     pub from_user_id: Option<i64>,
+    /// The delegate: a leader of the same agency.
     pub to_user_id: i64,
+    /// First day (inclusive).
     pub starts_on: CivilDate,
+    /// Last day (inclusive), not before `starts_on` nor in the past.
     pub ends_on: CivilDate,
     /// Also signing, under this mark (KT. or TUQ.).
     #[serde(default)]
@@ -937,16 +1110,26 @@ impl DelegationRequest {
 
 /// A delegation as lists show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DelegationDto {
     pub id: i64,
+    /// The absent leader.
     pub from: PersonRef,
+    /// The delegate.
     pub to: PersonRef,
+    /// First day.
     pub starts_on: CivilDate,
+    /// Last day.
     pub ends_on: CivilDate,
+    /// Also signing, under this mark.
     pub signing: Option<SigningCapacity>,
+    /// Why.
     pub reason: Option<String>,
+    /// Who created it.
     pub created_by: PersonRef,
+    /// When.
     pub created_at: Timestamp,
+    /// When it was revoked.
     pub revoked_at: Option<Timestamp>,
     /// In force today.
     pub active: bool,
@@ -954,55 +1137,79 @@ pub struct DelegationDto {
 
 /// `GET /api/delegations` answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DelegationListResponse {
     pub items: Vec<DelegationDto>,
 }
 
 /// `POST /api/users/{id}/handover`: bàn giao (Điều 20.5) — all open work of the account moves to another.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HandoverRequest {
+    /// An active account of the same agency.
     pub to_user_id: i64,
+    /// Why, at most 500 characters.
     #[serde(default)]
     pub reason: Option<String>,
 }
 
 /// What a handover moved.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandoverResult {
+    /// Open assignments moved.
     pub assignments: i64,
+    /// Documents waiting for the account's assignment moved.
     pub to_assign: i64,
+    /// Open drafts moved.
     pub drafts: i64,
+    /// Pending review steps moved.
     pub reviews: i64,
+    /// Documents awaiting its signature moved.
     pub signatures: i64,
 }
 
 /// `POST /api/incoming/prefill`: metadata read from the text layer of an uploaded PDF.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PrefillRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub sha256: String,
 }
 
 /// What the text layer suggested (every field may be missing).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrefillDto {
+    /// Whether the PDF has a text layer at all.
     pub has_text: bool,
+    /// Suggested cơ quan ban hành.
     pub sender_name: Option<String>,
+    /// Suggested số, ký hiệu.
     pub code_text: Option<String>,
+    /// Suggested ngày tháng.
     pub issued_date: Option<CivilDate>,
+    /// Suggested loại văn bản.
     pub doc_type: Option<DocumentType>,
+    /// Suggested trích yếu.
     pub subject: Option<String>,
+    /// Suggested người ký.
     pub signer_name: Option<String>,
+    /// Page count.
     pub pages: Option<u32>,
     /// A paper scan: the PDF version and the lowest image resolution found.
     pub pdf_version: Option<String>,
+    /// The lowest image resolution found (scans).
     pub min_dpi: Option<u32>,
 }
 
 /// A row of the incoming register (sổ đăng ký văn bản đến, NĐ 30 Phụ lục IV, 10 columns).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingRegisterRow {
+    /// The incoming document; a row is found by (register, year, số đến), which is unique.
     pub incoming_id: i64,
     /// (1) Ngày đến.
     pub received_at: Timestamp,
@@ -1016,6 +1223,7 @@ pub struct IncomingRegisterRow {
     pub issued_date: CivilDate,
     /// (6) Tên loại và trích yếu nội dung.
     pub doc_type: DocumentType,
+    /// Trích yếu (column 6 with `doc_type`).
     pub subject: String,
     /// (7) Đơn vị hoặc người nhận (the lead, and who else was assigned).
     pub recipients: String,
@@ -1025,15 +1233,20 @@ pub struct IncomingRegisterRow {
     pub received_by: Option<String>,
     /// (10) Ghi chú (channel, backfilled, note, override).
     pub note: String,
+    /// How it arrived.
     pub channel: IncomingChannel,
+    /// Nhập bù after an outage.
     pub backfilled: bool,
 }
 
 /// `GET /api/registers/{id}/entries` for an incoming register.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingRegisterResponse {
     pub register: crate::outgoing::RegisterDto,
+    /// The year listed.
     pub year: i32,
+    /// By số đến.
     pub rows: Vec<IncomingRegisterRow>,
 }
 

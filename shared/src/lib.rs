@@ -19,6 +19,8 @@ pub mod incoming;
 #[cfg(feature = "crypto")]
 pub mod keystore;
 pub mod live_event;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod outgoing;
 pub mod pdf;
 #[cfg(feature = "crypto")]

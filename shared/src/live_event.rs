@@ -31,13 +31,20 @@ pub struct LiveEvent {
 /// What `GET /api/events` sends a browser for one [`LiveEvent`]: enough to know what to refetch and a line to
 /// show, never who else it concerned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveNotice {
+    /// What changed (also the SSE event name).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::live_kind))]
     pub kind: String,
+    /// The outgoing document concerned (0 when none).
     pub outgoing_id: i64,
+    /// The delivery concerned (`delivery`, `arrival`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_id: Option<i64>,
+    /// The incoming document concerned (`incoming`, `task`, `urge`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incoming_id: Option<i64>,
+    /// A line a notification can show; empty for a refresh-only event.
     pub text: String,
     /// The change is the user's own doing: refresh, but do not notify.
     #[serde(default)]

@@ -18,6 +18,7 @@ pub type Subject = Line<500>;
 
 /// Where an outgoing document is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OutgoingStatus {
     /// Dự thảo: the drafter is still preparing it.
@@ -79,6 +80,7 @@ impl OutgoingStatus {
 /// The signing authority mark before the signer's title (NĐ 30 Art. 13): signing for the collective (TM.),
 /// as deputy (KT.), by order (TL.), by authorisation (TUQ.), as acting head (Q.), or in one's own name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SigningCapacity {
     /// Head of the agency signing in their own name: no mark.
@@ -150,9 +152,11 @@ pub fn notation(doc_type: DocumentType, agency_short: &str, unit_short: &str) ->
 
 /// A file already uploaded to the content-addressed store (`PUT /api/blobs/{sha256}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FileRef {
     /// Lower-case hex SHA-256 of the bytes, computed in the browser and checked by the server.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub sha256: String,
     /// The file name as the user chose it.
     pub name: Line<255>,
@@ -160,20 +164,26 @@ pub struct FileRef {
 
 /// A recipient outside the system, reached later through the national document axis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExternalRecipient {
     pub code: AgencyCode,
+    /// The recipient's name as it appears on the dispatch list.
     pub name: OrganName,
 }
 
 /// Where the number and date go on the draft, in points on the displayed page (from its bottom left).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NumberPlacement {
+    /// The page, from 0.
     pub page: usize,
     /// `[x, y, width, height]` of the number box.
+    #[cfg_attr(feature = "openapi", schema(min_items = 4, max_items = 4))]
     pub number: [f64; 4],
     /// `[x, y, width, height]` of the date box.
+    #[cfg_attr(feature = "openapi", schema(min_items = 4, max_items = 4))]
     pub date: [f64; 4],
 }
 
@@ -190,19 +200,23 @@ impl NumberPlacement {
     }
 }
 
-/// `POST /api/outgoing`: a new draft. Also the body of `PUT /api/outgoing/{id}` (metadata edits while the
-/// drafter holds it).
+/// `POST /api/outgoing`: a new draft.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DraftRequest {
+    /// Loại văn bản (its abbreviation goes into the notation).
     pub doc_type: DocumentType,
+    /// Trích yếu, at most 500 characters.
     pub subject: Subject,
+    /// Độ khẩn.
     pub urgency: Urgency,
     /// Hạn trả lời (edXML `DueDate`), when recipients must answer.
     #[serde(default)]
     pub reply_deadline: Option<CivilDate>,
     /// Who will sign (a leader of this agency).
     pub signer_id: i64,
+    /// The mark before the signer's title.
     pub signing_capacity: SigningCapacity,
     /// The outgoing register it will be numbered in.
     pub register_id: i64,
@@ -216,6 +230,7 @@ pub struct DraftRequest {
     /// Agencies on this system that receive it at once when issued.
     #[serde(default)]
     pub internal_recipients: Vec<i64>,
+    /// Recipients outside the system (queued for the national exchange at issue).
     #[serde(default)]
     pub external_recipients: Vec<ExternalRecipient>,
     /// Recipients sent a paper copy (Điều 11.2đ), one per line of the dispatch list.
@@ -229,6 +244,7 @@ pub struct DraftRequest {
     pub reviewers: Vec<i64>,
     /// The main PDF (only when creating or with a new version).
     pub main_file: FileRef,
+    /// Uploaded attachments (PDF), at most 50.
     #[serde(default)]
     pub attachments: Vec<FileRef>,
     /// Where to reserve the number and date; the NĐ 30 default when absent.
@@ -341,6 +357,7 @@ fn has_duplicates<T: PartialEq>(items: &[T]) -> bool {
 
 /// What a reviewer decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewDecision {
     /// Đồng ý: to the next reviewer, or to the signer after the last.
@@ -356,9 +373,12 @@ pub enum ReviewDecision {
 /// `POST /api/outgoing/{id}/review`: the decision of the reviewer holding the draft (or of the signer, who
 /// may return it instead of signing).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReviewRequest {
+    /// What the reviewer decides.
     pub decision: ReviewDecision,
+    /// Ý kiến, at most 2000 characters; required to return.
     #[serde(default)]
     pub comment: Option<String>,
     /// With `forward`: who reviews next.
@@ -390,16 +410,21 @@ impl ReviewRequest {
 
 /// `POST /api/outgoing/batch-review`: the same decision on several documents.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BatchReviewRequest {
+    /// 1–100 outgoing document ids.
     pub ids: Vec<i64>,
+    /// The decision applied to each document.
     pub review: ReviewRequest,
 }
 
 /// The outcome for one document of a batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchItemResult {
     pub id: i64,
+    /// Whether the decision was recorded for this document.
     pub ok: bool,
     /// Why it failed, in Vietnamese.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -407,26 +432,35 @@ pub struct BatchItemResult {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchResponse {
     pub results: Vec<BatchItemResult>,
 }
 
 /// `POST /api/outgoing/{id}/sign`: the signer's signed revision, uploaded first as a blob.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignRequest {
+    /// The signed main file, uploaded first.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub main_sha256: String,
 }
 
 /// `POST /api/outgoing/{id}/new-version`: the drafter's corrected files after a return.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewVersionRequest {
+    /// The corrected main PDF, uploaded first.
     pub main_file: FileRef,
+    /// The attachments of the new version (they replace the previous ones), at most 50.
     #[serde(default)]
     pub attachments: Vec<FileRef>,
+    /// What changed, at most 2000 characters.
     #[serde(default)]
     pub comment: Option<String>,
+    /// Where to reserve the number and date; the NĐ 30 default when absent.
     #[serde(default)]
     pub number_placement: Option<NumberPlacement>,
 }
@@ -435,9 +469,12 @@ pub struct NewVersionRequest {
 /// browser fills it in and seals. Held numbers are handed to no one else until issued, released or expired;
 /// a released or expired number goes to the next document first, so the register has no gap.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NumberReservation {
     pub register_id: i64,
+    /// The register year (numbers restart at 1 each year).
     pub year: i32,
+    /// The number held.
     pub number: u32,
     /// The notation after the number, e.g. `QĐ-UBND`.
     pub notation: String,
@@ -447,31 +484,42 @@ pub struct NumberReservation {
     pub date: CivilDate,
     /// "ngày 05 tháng 02 năm 2026", exactly as it must be filled into the PDF.
     pub date_text: String,
+    /// When the hold ends unless renewed or used (15 minutes).
     pub expires_at: Timestamp,
 }
 
 /// `POST /api/outgoing/{id}/issue`: the numbered and sealed main file and the signed attachments, in the
 /// order of the draft's attachments, all uploaded first as blobs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IssueRequest {
+    /// The numbered and sealed main file, uploaded first.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub main_sha256: String,
+    /// Each signed-version attachment plus one agency signature, in the order of the signed version.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256_list))]
     pub attachments: Vec<String>,
 }
 
 /// `POST /api/outgoing/{id}/recall`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecallRequest {
+    /// Why, 1–1000 characters; recipients see it.
     pub reason: String,
 }
 
 /// `POST /api/deliveries/{id}/recall-answer`: the recipient clerk agrees (15) or refuses (16).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecallAnswerRequest {
+    /// `true` agrees (15), `false` refuses (16).
     pub agree: bool,
+    /// Required to refuse, at most 1000 characters.
     #[serde(default)]
     pub reason: Option<String>,
 }
@@ -493,18 +541,25 @@ pub fn reason(s: &str) -> Result<String, ApiError> {
 
 /// A person as documents show them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonRef {
     pub id: i64,
+    /// Họ và tên.
     pub full_name: String,
+    /// Chức vụ, if recorded.
     pub position: Option<String>,
 }
 
 /// A file of a version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileDto {
     pub id: i64,
+    /// File name as uploaded.
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub sha256: String,
+    /// Size in bytes.
     pub size: i64,
     /// 0 for the main document, then the attachments.
     pub position: i64,
@@ -512,42 +567,60 @@ pub struct FileDto {
 
 /// One version of the document's files (dự thảo v1, v2…, the signed one, the issued one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionDto {
+    /// 1, 2, … in order.
     pub number: i64,
     /// `draft`, `signed` or `issued`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::version_kind))]
     pub kind: String,
+    /// Who uploaded or signed it.
     pub created_by: PersonRef,
+    /// When.
     pub created_at: Timestamp,
+    /// Its files; `position` 0 is the main document.
     pub files: Vec<FileDto>,
 }
 
 /// One step of the approval circuit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewStepDto {
+    /// Order in the circuit, from 1.
     pub position: i64,
+    /// Who reviews at this step.
     pub reviewer: PersonRef,
     /// `None` while pending; otherwise `approve`, `return_to_previous`, `return_to_drafter`, `forward`.
     pub decision: Option<ReviewDecision>,
+    /// The reviewer's comment.
     pub comment: Option<String>,
+    /// When the step was decided.
     pub decided_at: Option<Timestamp>,
 }
 
 /// One entry of the history (luồng xử lý).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
+    /// When.
     pub at: Timestamp,
+    /// Who acted.
     pub actor: PersonRef,
     /// Stable code: `created`, `submitted`, `approved`, `returned`, `forwarded`, `new_version`, `signed`,
     /// `issued`, `recalled`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::history_action))]
     pub action: String,
     /// Readable in Vietnamese ("Trả lại người soạn thảo").
     pub label: String,
+    /// The comment or reason given.
     pub comment: Option<String>,
+    /// The version it concerns, if any.
     pub version: Option<i64>,
 }
 
 /// How a recipient is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryChannel {
     /// Another agency on this system: delivered at issue.
@@ -576,77 +649,129 @@ impl DeliveryChannel {
 
 /// A status change of a delivery, with its time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryEventDto {
+    /// The status the delivery moved to.
     pub status: DeliveryStatus,
+    /// When.
     pub at: Timestamp,
+    /// The reason given (a refusal `rejected`, a recall, a refused recall).
     pub reason: Option<String>,
+    /// Who made the change, when known.
     pub actor_name: Option<String>,
 }
 
 /// One recipient of an issued document and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryDto {
+    /// The delivery id (used by `POST /api/deliveries/{id}/recall-answer`).
     pub id: i64,
+    /// How the recipient is reached.
     pub channel: DeliveryChannel,
+    /// The recipient agency on this system (`internal` only).
     pub recipient_agency_id: Option<i64>,
+    /// The recipient's mã định danh, when known.
     pub recipient_code: Option<String>,
+    /// The recipient's name.
     pub recipient_name: String,
     /// `None` before issue, for paper copies, and for external ones still queued for the exchange.
     pub status: Option<DeliveryStatus>,
+    /// When the current status was reached.
     pub status_at: Option<Timestamp>,
+    /// Every status change, oldest first.
     pub events: Vec<DeliveryEventDto>,
 }
 
 /// A summary line of a list (queues, buckets, registers).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingSummary {
     pub id: i64,
+    /// Loại văn bản.
     pub doc_type: DocumentType,
+    /// Trích yếu.
     pub subject: String,
+    /// Độ khẩn.
     pub urgency: Urgency,
+    /// Where it is in its life.
     pub status: OutgoingStatus,
+    /// Who drafted it.
     pub drafter: PersonRef,
     /// Who holds it now (reviewer, signer), when someone does.
     pub holder: Option<PersonRef>,
+    /// `05/QĐ-UBND` once issued.
     pub number_text: Option<String>,
+    /// Last change.
     pub updated_at: Timestamp,
 }
 
 /// Everything about one outgoing document the caller may see.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingDto {
     pub id: i64,
+    /// The issuing agency.
     pub agency_id: i64,
+    /// Its name.
     pub agency_name: String,
+    /// Loại văn bản.
     pub doc_type: DocumentType,
+    /// Trích yếu.
     pub subject: String,
+    /// Độ khẩn.
     pub urgency: Urgency,
+    /// Hạn trả lời asked of recipients.
     pub reply_deadline: Option<CivilDate>,
+    /// Where it is in its life.
     pub status: OutgoingStatus,
+    /// Người soạn thảo.
     pub drafter: PersonRef,
+    /// The drafter's unit (its short name goes into a công văn's notation).
     pub drafting_unit: String,
+    /// Người ký.
     pub signer: PersonRef,
+    /// The mark before the signer's title.
     pub signing_capacity: SigningCapacity,
+    /// The outgoing register it is numbered in.
     pub register_id: i64,
+    /// Its name.
     pub register_name: String,
     /// The notation the number will carry (`QĐ-UBND`).
     pub notation: String,
+    /// The delivery (to this agency) it answers.
     pub answers_delivery_id: Option<i64>,
+    /// The incoming document of this agency it answers.
     pub answers_incoming_id: Option<i64>,
+    /// Số, once issued.
     pub number: Option<i64>,
+    /// The register year of the number.
     pub year: Option<i32>,
+    /// `05/QĐ-UBND`, once issued.
     pub number_text: Option<String>,
+    /// When it was issued.
     pub issued_at: Option<Timestamp>,
+    /// The clerk who issued it.
     pub issued_by: Option<PersonRef>,
+    /// Why it was recalled.
     pub recall_reason: Option<String>,
+    /// Recipients sent a paper copy.
     pub paper_recipients: Vec<String>,
+    /// Where the number and date fields are on the page.
     pub number_placement: NumberPlacement,
+    /// The `position` of the review step holding it (`in_review`).
     pub current_step: Option<i64>,
+    /// The approval circuit.
     pub steps: Vec<ReviewStepDto>,
+    /// Every version, oldest first (recipients: the issued one only).
     pub versions: Vec<VersionDto>,
+    /// Luồng xử lý, oldest first (recipients: the issue and recall entries only).
     pub history: Vec<HistoryEntry>,
+    /// Recipients and their statuses (a recipient agency sees only its own).
     pub deliveries: Vec<DeliveryDto>,
+    /// When the draft was created.
     pub created_at: Timestamp,
+    /// Last change.
     pub updated_at: Timestamp,
     /// What the caller may do now.
     pub actions: Vec<crate::action::OutgoingAction>,
@@ -680,6 +805,7 @@ pub fn capacity_line(capacity: SigningCapacity, signed_for: &PersonRef) -> Optio
 
 /// The buckets of "Văn bản đi" in the navigation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OutgoingBucket {
     /// My drafts (dự thảo, including returned ones).
@@ -714,6 +840,7 @@ impl OutgoingBucket {
 
 /// `GET /api/outgoing?bucket=…` answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingListResponse {
     pub items: Vec<OutgoingSummary>,
     /// The list stopped at its limit: the bucket holds more than `items` (the register finds them).
@@ -723,11 +850,16 @@ pub struct OutgoingListResponse {
 
 /// `GET /api/outgoing/counts`: the navigation counters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingCounts {
     pub drafts: i64,
+    /// Waiting for my review.
     pub to_review: i64,
+    /// Waiting for my signature (also under a signing delegation).
     pub to_sign: i64,
+    /// Signed, waiting for the clerks (clerks only).
     pub to_issue: i64,
+    /// Returned to me.
     pub returned: i64,
     /// Deliveries to my agency that have arrived (01) and wait for the clerk, plus recall requests (13).
     pub arrived: i64,
@@ -735,20 +867,26 @@ pub struct OutgoingCounts {
 
 /// A register (sổ văn bản).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterDto {
     pub id: i64,
+    /// The agency that keeps it.
     pub agency_id: i64,
     /// `outgoing` or `incoming`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::register_direction))]
     pub direction: String,
+    /// `Sổ văn bản đi` or `Sổ văn bản đến`.
     pub name: String,
 }
 
 /// One line of the outgoing register with the 10 columns of NĐ 30 Phụ lục IV.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingRegisterRow {
     pub document_id: i64,
     /// (1) Số, ký hiệu văn bản.
     pub number_text: String,
+    /// The number; a row is found by (register, year, number), which is unique.
     pub number: i64,
     /// (2) Ngày tháng văn bản.
     pub date: CivilDate,
@@ -772,31 +910,47 @@ pub struct OutgoingRegisterRow {
 
 /// `GET /api/registers/{id}/entries` answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingRegisterResponse {
     pub register: RegisterDto,
+    /// The year listed.
     pub year: i32,
+    /// By number.
     pub rows: Vec<OutgoingRegisterRow>,
 }
 
 /// A document delivered to the caller's agency (the incoming queue until the incoming workflow registers it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArrivalDto {
     pub delivery_id: i64,
+    /// The issued document (`GET /api/outgoing/{id}` works for the recipient).
     pub outgoing_id: i64,
+    /// The issuing agency's name.
     pub sender_agency: String,
+    /// `05/QĐ-UBND`.
     pub number_text: String,
+    /// Loại văn bản.
     pub doc_type: DocumentType,
+    /// Trích yếu.
     pub subject: String,
+    /// Độ khẩn.
     pub urgency: Urgency,
+    /// When it was issued.
     pub issued_at: Timestamp,
+    /// This agency's delivery status.
     pub status: DeliveryStatus,
+    /// When that status was reached.
     pub status_at: Timestamp,
+    /// The sender's reason while a recall is pending.
     pub recall_reason: Option<String>,
+    /// The issued files.
     pub files: Vec<FileDto>,
 }
 
 /// `GET /api/arrivals` answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArrivalListResponse {
     pub items: Vec<ArrivalDto>,
 }

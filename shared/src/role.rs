@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A role. The stable code (`snake_case`) is what the database and the API carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Quản trị hệ thống: the provincial administrator, who manages every agency.

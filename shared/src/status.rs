@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A recipient-side status of a delivered document, with its two-digit edXML code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
     /// 01 Đã đến

@@ -198,38 +198,56 @@ impl From<Phone> for String {
 
 /// The agency a user belongs to, as shown beside the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyRef {
     pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::agency::AgencyCode))]
     pub code: String,
+    /// Full name of the agency.
     pub name: String,
+    /// Short name of the agency.
     pub short_name: String,
 }
 
 /// The unit a user belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitRef {
     pub id: i64,
+    /// Full name of the unit.
     pub name: String,
+    /// Short name of the unit.
     pub short_name: String,
 }
 
 /// An account as the API shows it (never with its password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserDto {
     pub id: i64,
+    /// Sign-in name, lower case.
     pub username: String,
+    /// Họ và tên; a signer's certificate must carry exactly this common name.
     pub full_name: String,
+    /// Chức vụ (job title), if recorded.
     pub position: Option<String>,
+    /// E-mail address, if recorded (null in `GET /api/colleagues`).
     pub email: Option<String>,
+    /// Phone number, if recorded (null in `GET /api/colleagues`).
     pub phone: Option<String>,
+    /// The account's agency.
     pub agency: AgencyRef,
+    /// The account's unit.
     pub unit: UnitRef,
+    /// One or more roles.
     pub roles: Vec<Role>,
     /// A locked account cannot sign in.
     pub locked: bool,
     /// Set when an administrator created the account or reset its password.
     pub must_change_password: bool,
+    /// When the account was created.
     pub created_at: Timestamp,
+    /// Last successful sign-in (null if never, and in `GET /api/colleagues`).
     pub last_login_at: Option<Timestamp>,
 }
 
@@ -250,9 +268,11 @@ impl UserDto {
 
 /// `POST /api/users`: a new account; the server answers with a one-time temporary password.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     pub username: Username,
+    /// Họ và tên.
     pub full_name: PersonName,
     #[serde(default)]
     pub position: Option<Position>,
@@ -260,12 +280,15 @@ pub struct CreateUserRequest {
     pub email: Option<Email>,
     #[serde(default)]
     pub phone: Option<Phone>,
+    /// The unit (of the administrator's agency) the account belongs to.
     pub unit_id: i64,
+    /// At least one; only a system administrator grants `system_admin`.
     pub roles: Vec<Role>,
 }
 
 /// `PUT /api/users/{id}`: everything about an account an administrator may change (all fields replaced).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     pub full_name: PersonName,
@@ -275,20 +298,25 @@ pub struct UpdateUserRequest {
     pub email: Option<Email>,
     #[serde(default)]
     pub phone: Option<Phone>,
+    /// The unit the account belongs to.
     pub unit_id: i64,
+    /// At least one; an administrator cannot take away their own administrator role.
     pub roles: Vec<Role>,
 }
 
 /// Answer to creating an account or resetting its password: the temporary password is shown once, to the
 /// administrator, and must be changed at the first sign-in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemporaryPasswordResponse {
     pub user: UserDto,
+    /// Shown once; the user must change it at the next sign-in.
     pub temporary_password: String,
 }
 
 /// `GET /api/users` answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserListResponse {
     pub users: Vec<UserDto>,
 }

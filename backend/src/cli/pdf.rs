@@ -28,15 +28,19 @@ pub enum PdfCommand {
         p12: PathBuf,
         #[arg(long)]
         pin: String,
+        /// signer: a person's signature; seal: the agency's seal (a visible seal needs --image);
+        /// attachment: the agency's signature on an attachment (a text box).
         #[arg(long, value_enum, default_value = "signer")]
         kind: KindArg,
         /// Page number, from 1.
         #[arg(long, default_value_t = 1)]
         page: usize,
-        /// x,y,w,h in points from the bottom left of the page as displayed; invisible when absent.
+        /// x,y,w,h in points from the bottom left of the page as displayed; invisible when absent. With
+        /// --kind seal, the signer's signature box the seal overlaps (a visible seal also needs --image).
         #[arg(long)]
         rect: Option<String>,
-        /// PNG image: the signature (signer) or the seal (seal).
+        /// PNG image: the handwritten signature (signer; without it the box shows who signed and when) or
+        /// the seal (seal: required for a visible seal, i.e. with --rect; a transparent background).
         #[arg(long)]
         image: Option<PathBuf>,
         /// Text lines of the appearance (attachment: number and notation of the main document).

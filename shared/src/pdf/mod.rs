@@ -12,7 +12,9 @@ pub use byte_range::{ByteRange, ByteRangeError, ByteRangeHasher};
 
 /// `GET /api/pki/trust-anchors`: the trust anchors for verifying signatures, PEM.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrustAnchorsResponse {
+    /// PEM certificates of the trusted CAs.
     pub anchors: Vec<String>,
 }
 
