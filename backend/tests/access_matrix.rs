@@ -1668,10 +1668,33 @@ async fn run_cell(w: &World, r: &Row, who: Who, tok: &str) -> Option<Miss> {
     let (answer, listed) = send(w, r, who, id, file).await;
     let got = token_of(&answer, listed);
     let mut ok = got == tok;
-    if !ok && tok == "404" && got == "403" && r.target != T::Nothing && r.target != T::Huge {
-        // A refusal by role alone says nothing about the object: it must be the answer for no object too.
+    let mut tag = r.rule;
+    let mut detail = answer.body["message"]
+        .as_str()
+        .unwrap_or_default()
+        .chars()
+        .take(90)
+        .collect::<String>();
+    if tok == "404" && (got == "403" || got == "404") && ![T::Nothing, T::Huge].contains(&r.target)
+    {
+        // Hidden means answered exactly as an id that never existed: the same status (a refusal by role
+        // alone may be 403, since it says nothing about the object) and, for a document, the same words.
         let (never, _) = send(w, r, who, HUGE, HUGE).await;
-        ok = never.status == StatusCode::FORBIDDEN;
+        let same_words =
+            r.path.contains("{file}") || never.body["message"] == answer.body["message"];
+        ok = never.status == answer.status && same_words;
+        if !ok {
+            tag = if never.status == answer.status {
+                "words"
+            } else {
+                "hid"
+            };
+            detail = format!(
+                "{detail}; a never-existing id: {} {}",
+                never.status.as_u16(),
+                never.body["message"].as_str().unwrap_or_default()
+            );
+        }
     }
     if ok && r.check == Check::SameAsMissing && tok == "422" {
         let message = answer.body["message"].as_str().unwrap_or("");
@@ -1685,16 +1708,11 @@ async fn run_cell(w: &World, r: &Row, who: Who, tok: &str) -> Option<Miss> {
     }
     (!ok).then(|| Miss {
         row: r.name(),
-        rule: r.rule,
+        rule: if r.rule.is_empty() { tag } else { r.rule },
         who,
         expected: tok.to_string(),
         got,
-        detail: answer.body["message"]
-            .as_str()
-            .unwrap_or_default()
-            .chars()
-            .take(90)
-            .collect(),
+        detail,
     })
 }
 
@@ -1913,15 +1931,16 @@ async fn every_cell_of_the_authorization_matrix_answers_as_the_table_says(db: Te
         "[{label}] world built in {built:.1?}; {cells} matrix cells in {matrix:.1?}; {event_cells} live-event cells; {} wrong",
         misses.len()
     );
+    misses.sort_by(|a, b| (a.rule, &a.row).cmp(&(b.rule, &b.row)));
     let report = misses
         .iter()
         .map(|m| {
             format!(
-                "[{label}] {:<3} {} × {}: expected {}, got {}{}",
-                if m.rule.is_empty() {
-                    "-".to_string()
-                } else {
-                    format!("r{}", m.rule)
+                "[{label}] {:<5} {} × {}: expected {}, got {}{}",
+                match m.rule {
+                    "" => "-".to_string(),
+                    r if r.len() == 1 => format!("r{r}"),
+                    r => r.to_string(),
                 },
                 m.row,
                 m.who.label(),
@@ -1983,8 +2002,8 @@ fn render() -> String {
         for tok in tokens(r.expect) {
             let cell = match tok {
                 "." => "—",
-                "+" => "200 ✓",
-                "-" => "200 ✗",
+                "+" => "✓",
+                "-" => "✗",
                 t => t,
             };
             out.push_str(&format!(" {cell} |"));
@@ -2100,6 +2119,6 @@ real router on SQLite and PostgreSQL. Do not edit it by hand: change the table, 
 - **Lists** show only what the caller may open.
 
 The column `rule` names the rule of issue 12 a row proves (`list`: a list shows only what one may open).
-A cell `200 ✓` means the answer is 200 and the object is listed (or, for a batch, its item succeeded); `200 ✗`
-that it is not; `—` that the cell is not tried.
+For a list, `✓` means the answer is 200 and the object is in it (for a batch, its item succeeded), `✗` that the
+answer is 200 and the object is not in it; `—` that the cell is not tried.
 "#;
