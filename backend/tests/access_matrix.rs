@@ -1645,6 +1645,28 @@ fn token_of(answer: &Answer, listed: Option<bool>) -> String {
 }
 
 /// A wrong cell.
+/// What a group of wrong cells means.
+fn cause(tag: &str) -> &'static str {
+    match tag {
+        "1" => "rule 1: a handover gives a leader's signature to an account that may not sign",
+        "2" => "rule 2: an upload of another agency is accepted by its SHA-256",
+        "3" => {
+            "rule 3: people of the recipient agency without access to its copy read the document"
+        }
+        "4" => "rule 4: a live event reaches someone who would get 404 on the document",
+        "5" => "rule 5: the last system administrator loses the role",
+        "6" => "rule 6: an official sees register entries of documents they may not open",
+        "list" => "a list shows a document the caller may not open",
+        "hid" => {
+            "an object the caller may not see answers otherwise than an id that never existed (status)"
+        }
+        "words" => {
+            "an object the caller may not see answers otherwise than an id that never existed (words)"
+        }
+        _ => "the answer differs from the table",
+    }
+}
+
 struct Miss {
     row: String,
     rule: &'static str,
@@ -1985,6 +2007,19 @@ async fn every_cell_of_the_authorization_matrix_answers_as_the_table_says(db: Te
         })
         .collect::<Vec<_>>()
         .join("\n");
+    let mut causes: Vec<(&str, usize)> = Vec::new();
+    for m in &misses {
+        match causes.iter_mut().find(|(t, _)| *t == m.rule) {
+            Some((_, n)) => *n += 1,
+            None => causes.push((m.rule, 1)),
+        }
+    }
+    let summary = causes
+        .iter()
+        .map(|(t, n)| format!("[{label}] {n:>4} × {t:<5} {}", cause(t)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let report = format!("{summary}\n\n{report}");
     let World { db, .. } = w;
     db.finish().await;
     assert!(
