@@ -201,6 +201,8 @@ enum T {
     LockedAccount,
     /// A fresh agency leader of A with one document awaiting their signature, one per cell.
     LeavingLeader,
+    /// A fresh official of A with one open draft, one per cell.
+    LeavingOfficial,
     ODraft,
     OReview,
     OSign,
@@ -576,6 +578,9 @@ fn table() -> Vec<Row> {
         row(S_ACCOUNTS, POST, "/api/users/{id}/handover", "a leader's work to A.off (may not sign)", LeavingLeader,
             "401 422 422 403 403 403 403 403 403 403 403  404 403 403 403 403 403 403  404 403 403 403 403")
             .json(handover_to_official).fresh(Fresh::Always).rule("1"),
+        row(S_ACCOUNTS, POST, "/api/users/{id}/handover", "an official's draft to A.adm (may not draft)", LeavingOfficial,
+            "401 422 422 403 403 403 403 403 403 403 403  404 403 403 403 403 403 403  404 403 403 403 403")
+            .json(handover_to_admin).fresh(Fresh::Always).rule("1"),
         row(S_ACCOUNTS, POST, "/api/users/{id}/handover", "no such account", Huge,
             "401 404 404 403 403 403 403 403 403 403 403  404 403 403 403 403 403 403  404 403 403 403 403")
             .json(handover_to_leader),
@@ -1232,6 +1237,35 @@ impl World {
         (leader, id)
     }
 
+    /// A new official of A with one open draft of their own: (official, document).
+    async fn leaving_official(&self) -> (i64, i64) {
+        let n = self.next();
+        let name = format!("lo{n}.snv");
+        let official = self
+            .db
+            .store
+            .create_user(
+                &Actor::default(),
+                new_user_record(
+                    &name,
+                    "Chuyên Viên Tạm",
+                    self.p.base.department_unit,
+                    Role::Official,
+                ),
+            )
+            .await
+            .unwrap()
+            .id;
+        let mut c = Client::with_app(self.app.clone());
+        c.login_ok(&name).await;
+        let doc = c
+            .post("/api/outgoing", self.draft_for(Drafter, &self.blob_a))
+            .await
+            .expect(StatusCode::CREATED)
+            .body;
+        (official, doc["id"].as_i64().unwrap())
+    }
+
     async fn delegation_a(&self) -> i64 {
         let list = self
             .client(Signer)
@@ -1253,6 +1287,7 @@ impl World {
             Account => (self.account(false).await, 0),
             LockedAccount => (self.account(true).await, 0),
             LeavingLeader => self.leaving_leader().await,
+            LeavingOfficial => self.leaving_official().await,
             ODraft => (self.draft().await, 0),
             OReview => (self.in_review().await, 0),
             OSign => (self.awaiting_signature().await, 0),
@@ -1648,7 +1683,7 @@ fn token_of(answer: &Answer, listed: Option<bool>) -> String {
 /// What a group of wrong cells means.
 fn cause(tag: &str) -> &'static str {
     match tag {
-        "1" => "rule 1: a handover gives a leader's signature to an account that may not sign",
+        "1" => "rule 1: a handover gives work to an account whose roles may not do it",
         "2" => "rule 2: an upload of another agency is accepted by its SHA-256",
         "3" => {
             "rule 3: people of the recipient agency without access to its copy read the document"
@@ -1719,8 +1754,8 @@ async fn run_cell(w: &World, r: &Row, who: Who, tok: &str) -> Option<Miss> {
         }
     }
     if !ok && r.rule == "1" && tok == "422" && got == "200" {
-        // Rule 1 also holds when the handover answers 200 but the signature stays where it was: the receiver
-        // must not be able to sign the leaving leader's document.
+        // Rule 1 also holds when the handover answers 200 but the work stays where it was: the receiver must
+        // have no action on the leaving person's document.
         let receiver = match r.body {
             B::Json(f) => f(w, who, id)["to_user_id"].as_i64().unwrap_or(0),
             _ => 0,
@@ -1733,15 +1768,13 @@ async fn run_cell(w: &World, r: &Row, who: Who, tok: &str) -> Option<Miss> {
                 .client(receiver)
                 .get(&format!("/api/outgoing/{file}"))
                 .await;
-            let may_sign = view.status == StatusCode::OK
-                && view.body["actions"]
-                    .as_array()
-                    .is_some_and(|a| a.iter().any(|x| x == "sign"));
-            ok = !may_sign && answer.body["signatures"] == json!(0);
-            detail = format!(
-                "moved {} signature(s); the receiver may sign: {may_sign}",
-                answer.body["signatures"]
-            );
+            let actions = if view.status == StatusCode::OK {
+                view.body["actions"].to_string()
+            } else {
+                "[]".to_string()
+            };
+            ok = actions == "[]";
+            detail = format!("the receiver's actions on the document now: {actions}");
         }
     }
     if ok && r.check == Check::SameAsMissing && tok == "422" {
@@ -2175,8 +2208,8 @@ real router on SQLite and PostgreSQL. Do not edit it by hand: change the table, 
   arrival, prefill) only by the agency that uploaded it or received it through a delivery; for anyone else the
   answer is the one for a file never uploaded (rule 2). Bytes are read only through a document one may see.
 - **Handover** gives work only to an account whose roles may do it: a leader's documents awaiting signature go
-  to no administrator and no official (rule 1). The table says `422` (refused, naming `to_user_id`); a `200`
-  that moves no signature, after which the receiver has no `sign` action, passes too.
+  to no administrator and no official, an official's drafts to no administrator (rule 1). The table says `422`
+  (refused, naming `to_user_id`); a `200` after which the receiver has no action on that document passes too.
 - **Live events** reach only people who may open the document (rule 4); the person the work now waits for must
   hear of it.
 - **The last system administrator** cannot lose the role, by changing roles or by locking (rule 5).
