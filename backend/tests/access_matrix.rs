@@ -2226,3 +2226,39 @@ The column `rule` names the rule of issue 12 a row proves (`list`: a list shows 
 For a list, `✓` means the answer is 200 and the object is in it (for a batch, its item succeeded), `✗` that the
 answer is 200 and the object is not in it; `—` that the cell is not tried.
 "#;
+
+#[test]
+fn every_route_path_of_the_api_has_a_row() {
+    // The route paths are the `/api/…` constants of `shared::api`; a new route needs its row in the table.
+    let api = include_str!("../../shared/src/api.rs");
+    let rows: Vec<String> = table()
+        .iter()
+        .map(|r| r.path.split('?').next().unwrap().to_string())
+        .collect();
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    for line in api.lines() {
+        let Some(rest) = line.trim().strip_prefix("pub const ") else {
+            continue;
+        };
+        let Some((name, value)) = rest.split_once(": &str = \"") else {
+            continue;
+        };
+        let path = value.trim_end_matches("\";");
+        if !path.starts_with("/api/") {
+            continue;
+        }
+        seen += 1;
+        if !rows.iter().any(|r| r == path) {
+            missing.push(format!("{name} = {path}"));
+        }
+    }
+    assert!(
+        seen >= 50,
+        "only {seen} route paths read from shared/src/api.rs"
+    );
+    assert!(
+        missing.is_empty(),
+        "routes without a row in the authorization matrix: {missing:?}"
+    );
+}
