@@ -170,11 +170,9 @@ pub fn may_issue(user: &UserDto, doc: &OutgoingDto) -> AppResult<()> {
 /// Loads an outgoing document as `user` may see it (redacted for a recipient, with their actions and the mark
 /// they sign under), or 404.
 pub async fn outgoing(state: &AppState, user: &UserDto, id: i64) -> AppResult<OutgoingDto> {
-    const NOT_FOUND: AppError = AppError::NotFound("Không tìm thấy văn bản.");
-    let mut doc = state.store.get_outgoing(id).await.map_err(|e| match e {
-        crate::store::StoreError::NotFound => NOT_FOUND,
-        e => e.into(),
-    })?;
+    // A document the caller may not see is answered exactly as one that does not exist.
+    let not_found = || -> AppError { crate::store::StoreError::NotFound.into() };
+    let mut doc = state.store.get_outgoing(id).await?;
     let signs_as = if doc.status == OutgoingStatus::AwaitingSignature && doc.signer.id != user.id {
         state
             .store
@@ -196,7 +194,7 @@ pub async fn outgoing(state: &AppState, user: &UserDto, id: i64) -> AppResult<Ou
     {
         facts.sees_incoming_copy = state.store.sees_incoming_copy(user, id).await?;
     }
-    let view = outgoing_view(user, &doc, &facts).ok_or(NOT_FOUND)?;
+    let view = outgoing_view(user, &doc, &facts).ok_or_else(not_found)?;
     if view == OutgoingView::AsRecipient {
         redact_for_recipient(&mut doc, user);
     }
@@ -232,6 +230,37 @@ pub fn sees_incoming(user: &UserDto, f: &IncomingFacts) -> bool {
         || f.assigner_id == Some(user.id)
         || f.has_assignment
         || f.delegate_of_assigner
+}
+
+/// Loads an incoming document `user` may see (with their actions), or 404 exactly as for one that does not
+/// exist. Writes call it first, so a person who may not see a document cannot learn from a 403 that it exists.
+pub async fn incoming(
+    state: &AppState,
+    user: &UserDto,
+    id: i64,
+) -> AppResult<shared::incoming::IncomingDto> {
+    Ok(state.store.get_incoming(user, id).await?)
+}
+
+/// The incoming document an assignment belongs to, if `user` may see it (404 otherwise, as for an assignment
+/// that does not exist).
+pub async fn incoming_of_assignment(
+    state: &AppState,
+    user: &UserDto,
+    assignment_id: i64,
+) -> AppResult<shared::incoming::IncomingDto> {
+    let doc = state.store.assignment_document(assignment_id).await?;
+    incoming(state, user, doc).await
+}
+
+/// 403, for any id, unless `user` is a clerk: refusing by role before any lookup tells nothing about which ids
+/// exist.
+pub fn require_clerk(user: &UserDto, refusal: &'static str) -> AppResult<()> {
+    if user.has_role(Role::Clerk) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(refusal))
+    }
 }
 
 /// What `user` may do with an incoming document as a whole.
@@ -384,6 +413,62 @@ pub fn handover_requirements() -> [(&'static str, &'static [Role], &'static str)
             "Người nhận không phải lãnh đạo nên không nhận được văn bản chờ phân công.",
         ),
     ]
+}
+
+/// Which agencies an administrator manages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminScope {
+    /// The provincial administrator: every agency.
+    All,
+    /// An agency administrator: this agency only.
+    Agency(i64),
+}
+
+impl AdminScope {
+    /// The scope of `user`, or 403 when they administer nothing.
+    pub fn of(user: &UserDto) -> Result<Self, AppError> {
+        if user.has_role(Role::SystemAdmin) {
+            Ok(Self::All)
+        } else if user.has_role(Role::AgencyAdmin) {
+            Ok(Self::Agency(user.agency.id))
+        } else {
+            Err(AppError::forbidden(
+                "Chức năng này chỉ dành cho quản trị viên.",
+            ))
+        }
+    }
+
+    /// 403 unless the scope covers `agency_id`.
+    pub fn check(self, agency_id: i64) -> Result<(), AppError> {
+        match self {
+            Self::All => Ok(()),
+            Self::Agency(own) if own == agency_id => Ok(()),
+            Self::Agency(_) => Err(AppError::forbidden(
+                "Bạn chỉ quản trị được tài khoản và đơn vị của cơ quan mình.",
+            )),
+        }
+    }
+
+    /// 404, exactly as for an account that does not exist, unless the scope covers `agency_id`: an
+    /// administrator cannot learn which ids exist in other agencies.
+    pub fn reveal(self, agency_id: i64) -> Result<(), AppError> {
+        match self {
+            Self::Agency(own) if own != agency_id => Err(crate::store::StoreError::NotFound.into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// The agency filter for listings: an agency admin always sees their own agency.
+    pub fn agency_filter(self, asked: Option<i64>) -> Result<Option<i64>, AppError> {
+        match (self, asked) {
+            (Self::All, asked) => Ok(asked),
+            (Self::Agency(own), None) => Ok(Some(own)),
+            (Self::Agency(own), Some(a)) => {
+                self.check(a)?;
+                Ok(Some(own))
+            }
+        }
+    }
 }
 
 /// Whether `user` may receive work of the kind named in [`handover_requirements`].

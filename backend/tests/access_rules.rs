@@ -39,7 +39,12 @@ async fn a_hash_uploaded_by_another_agency_is_answered_as_never_uploaded(db: Tes
     let unknown = dept_clerk
         .post(shared::api::INCOMING_PREFILL, json!({"sha256": never}))
         .await;
-    assert_eq!(known.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", known.body);
+    assert_eq!(
+        known.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        known.body
+    );
     assert_eq!(known.status, unknown.status);
     assert_eq!(known.body, unknown.body);
     let mut dept_official = client(&app, "cv.snv").await;
@@ -52,7 +57,11 @@ async fn a_hash_uploaded_by_another_agency_is_answered_as_never_uploaded(db: Tes
         .await
         .expect(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(draft_known.body, draft_unknown.body);
-    assert!(draft_known.body.to_string().contains("main_file"), "{}", draft_known.body);
+    assert!(
+        draft_known.body.to_string().contains("main_file"),
+        "{}",
+        draft_known.body
+    );
     // The uploader's own agency still uses it, and once the department uploads the same bytes it holds them too.
     province_clerk
         .post(shared::api::INCOMING_PREFILL, json!({"sha256": theirs}))
@@ -102,7 +111,11 @@ async fn handover_gives_no_one_work_their_roles_may_not_do(db: TestDb) {
             )
             .await
             .expect(StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(refused.body["fields"].to_string().contains("to_user_id"), "{}", refused.body);
+        assert!(
+            refused.body["fields"].to_string().contains("to_user_id"),
+            "{}",
+            refused.body
+        );
     }
     let mut official = client(&app, "cv.snv").await;
     let doc = official
@@ -126,15 +139,26 @@ async fn the_last_system_administrator_keeps_the_role(db: TestDb) {
     let f = common::fixture(db.store.as_ref()).await;
     let app = common::app(db.store.clone(), docs::config());
     let mut admin = client(&app, "admin").await;
-    let me = admin.get(&format!("/api/users/{}", f.admin)).await.expect(StatusCode::OK).body;
+    let me = admin
+        .get(&format!("/api/users/{}", f.admin))
+        .await
+        .expect(StatusCode::OK)
+        .body;
     let refused = admin
         .put(
             &format!("/api/users/{}", f.admin),
             json!({"full_name": me["full_name"], "unit_id": me["unit"]["id"], "roles": ["agency_admin"]}),
         )
         .await
-        .expect(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body["fields"].to_string().contains("roles"), "{}", refused.body);
+        .expect(StatusCode::CONFLICT);
+    assert!(
+        refused.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("cuối cùng"),
+        "{}",
+        refused.body
+    );
     // Locking it is refused too (here as locking oneself; the store refuses it for anyone).
     admin
         .post(&format!("/api/users/{}/lock", f.admin), json!({}))
@@ -211,13 +235,22 @@ async fn a_live_event_reaches_the_people_concerned_and_agency_staff_only(db: Tes
     };
     assert!(vanban::access::hears(&user(p.province_clerk).await, &event));
     assert!(vanban::access::hears(&user(p.leader).await, &event));
-    assert!(!vanban::access::hears(&user(p.base.province_official).await, &event));
-    assert!(!vanban::access::hears(&user(p.base.dept_official).await, &event));
+    assert!(!vanban::access::hears(
+        &user(p.base.province_official).await,
+        &event
+    ));
+    assert!(!vanban::access::hears(
+        &user(p.base.dept_official).await,
+        &event
+    ));
     let named = LiveEvent {
         users: vec![p.base.dept_official],
         ..event
     };
-    assert!(vanban::access::hears(&user(p.base.dept_official).await, &named));
+    assert!(vanban::access::hears(
+        &user(p.base.dept_official).await,
+        &named
+    ));
     db.finish().await;
 }
 

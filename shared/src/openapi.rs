@@ -221,8 +221,12 @@ pub fn assignment_actions() -> ArrayBuilder {
             Schema::from(
                 action_list(
                     "What the caller may do with it.",
-                    &crate::action::AssignmentAction::ALL.iter().map(|a| a.code()).collect::<Vec<_>>(),
-                ).build(),
+                    &crate::action::AssignmentAction::ALL
+                        .iter()
+                        .map(|a| a.code())
+                        .collect::<Vec<_>>(),
+                )
+                .build(),
             ),
         ])
         .min_items(Some(2))

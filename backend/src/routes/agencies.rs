@@ -5,11 +5,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use shared::agency::{AgencyDto, CreateUnitRequest, UnitDto, UpdateUnitRequest};
 
+use crate::access::AdminScope;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::extract::{ApiJson, IdPath};
-use crate::routes::AdminScope;
 use crate::store::UnitFields;
 
 pub async fn list_agencies(

@@ -5,11 +5,11 @@ use axum::extract::State;
 use serde::Deserialize;
 use shared::audit::AuditListResponse;
 
+use crate::access::AdminScope;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::extract::ApiQuery;
-use crate::routes::AdminScope;
 use crate::store::AuditFilter;
 
 #[derive(Debug, Deserialize)]

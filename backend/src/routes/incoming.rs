@@ -25,6 +25,7 @@ use shared::time::Timestamp;
 use shared::user::UserDto;
 
 use super::{LIST_LIMIT, capped};
+use crate::access;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -276,6 +277,7 @@ pub async fn accept_incoming(
     ApiJson(req): ApiJson<AcceptRequest>,
 ) -> AppResult<Json<IncomingDto>> {
     let user = session.user();
+    access::incoming(&state, user, id).await?;
     let why = optional_text(req.override_reason.as_deref(), "override_reason", 1000)
         .map_err(AppError::Validation)?;
     state
@@ -292,6 +294,7 @@ pub async fn return_incoming(
     ApiJson(req): ApiJson<ReturnRequest>,
 ) -> AppResult<Json<IncomingDto>> {
     let user = session.user();
+    access::incoming(&state, user, id).await?;
     let reason = required_reason(Some(&req.reason), "reason").map_err(AppError::Validation)?;
     state.store.return_incoming(user, id, reason).await?;
     Ok(Json(state.store.get_incoming(user, id).await?))
@@ -304,6 +307,7 @@ pub async fn forward_incoming(
     ApiJson(req): ApiJson<ForwardRequest>,
 ) -> AppResult<Json<IncomingDto>> {
     let user = session.user();
+    access::incoming(&state, user, id).await?;
     let comment =
         optional_text(req.comment.as_deref(), "comment", 2000).map_err(AppError::Validation)?;
     state
@@ -329,6 +333,7 @@ pub async fn assign_incoming(
     ApiJson(req): ApiJson<AssignRequest>,
 ) -> AppResult<Json<IncomingDto>> {
     let user = session.user();
+    access::incoming(&state, user, id).await?;
     let a = assignment(req)?;
     state.store.assign_incoming(user, id, a).await?;
     Ok(Json(state.store.get_incoming(user, id).await?))
@@ -341,6 +346,7 @@ pub async fn assign_in_unit(
     ApiJson(req): ApiJson<AssignRequest>,
 ) -> AppResult<Json<IncomingDto>> {
     let user = session.user();
+    access::incoming_of_assignment(&state, user, id).await?;
     let a = assignment(req)?;
     let doc = state.store.assign_in_unit(user, id, a).await?;
     Ok(Json(state.store.get_incoming(user, doc).await?))
@@ -353,6 +359,7 @@ pub async fn act(
     ApiJson(req): ApiJson<HandlerActionRequest>,
 ) -> AppResult<Json<IncomingDto>> {
     let user = session.user();
+    access::incoming_of_assignment(&state, user, id).await?;
     let (comment, record) = req.validate().map_err(AppError::Validation)?;
     let doc = state
         .store
@@ -368,6 +375,7 @@ pub async fn urge(
     ApiJson(req): ApiJson<UrgeRequest>,
 ) -> AppResult<Json<IncomingDto>> {
     let user = session.user();
+    access::incoming_of_assignment(&state, user, id).await?;
     let message =
         optional_text(req.message.as_deref(), "message", 500).map_err(AppError::Validation)?;
     let doc = state.store.urge(user, id, message).await?;

@@ -443,6 +443,10 @@ pub async fn reserve_number(
 ) -> AppResult<Json<NumberReservation>> {
     // The store checks who may (the agency's clerks; other agencies get 404) in the reserving transaction.
     let user = session.user();
+    access::require_clerk(
+        user,
+        "Chỉ văn thư của cơ quan ban hành mới cấp số và phát hành được.",
+    )?;
     Ok(Json(
         state
             .store
@@ -457,6 +461,10 @@ pub async fn release_number(
     IdPath(id): IdPath,
 ) -> AppResult<StatusCode> {
     let user = session.user();
+    access::require_clerk(
+        user,
+        "Chỉ văn thư của cơ quan ban hành mới cấp số và phát hành được.",
+    )?;
     state.store.release_number(user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -704,6 +712,10 @@ pub async fn answer_recall(
     IdPath(delivery): IdPath,
     ApiJson(req): ApiJson<RecallAnswerRequest>,
 ) -> AppResult<StatusCode> {
+    access::require_clerk(
+        session.user(),
+        "Chỉ văn thư của nơi nhận mới trả lời được yêu cầu thu hồi.",
+    )?;
     let reason = match req.reason.as_deref().map(str::trim) {
         None | Some("") if req.agree => None,
         None | Some("") => {

@@ -42,7 +42,8 @@ pub async fn register_entries(
     let user = session.user();
     let register = state.store.get_register(id).await?;
     if !access::may_open_register(user, register.agency_id) {
-        return Err(AppError::NotFound("Không tìm thấy sổ văn bản."));
+        // The same answer as for a register that does not exist.
+        return Err(crate::store::StoreError::NotFound.into());
     }
     let year = q.year.unwrap_or_else(|| {
         shared::civil_date::CivilDate::of(shared::time::Timestamp(now_ms())).year

@@ -9,11 +9,11 @@ use shared::user::{
     CreateUserRequest, TemporaryPasswordResponse, UpdateUserRequest, UserDto, UserListResponse,
 };
 
+use crate::access::AdminScope;
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Session, hash_password_async, temporary_password};
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiQuery, IdPath};
-use crate::routes::AdminScope;
 use crate::store::{NewUser, UserFields, UserFilter};
 
 #[derive(Debug, Deserialize)]
@@ -67,7 +67,7 @@ async fn managed_user(
 ) -> AppResult<(AdminScope, UserDto)> {
     let scope = AdminScope::of(session.user())?;
     let target = state.store.get_user(id).await?;
-    scope.check(target.agency.id)?;
+    scope.reveal(target.agency.id)?;
     if target.has_role(Role::SystemAdmin) && scope != AdminScope::All {
         return Err(AppError::forbidden(
             "Chỉ quản trị hệ thống mới quản lý được tài khoản quản trị hệ thống.",
@@ -121,7 +121,7 @@ pub async fn get_user(
 ) -> AppResult<Json<UserDto>> {
     let scope = AdminScope::of(session.user())?;
     let user = state.store.get_user(id).await?;
-    scope.check(user.agency.id)?;
+    scope.reveal(user.agency.id)?;
     Ok(Json(user))
 }
 

@@ -268,7 +268,7 @@ impl Store {
         if before.has_role(shared::role::Role::SystemAdmin)
             && !f.roles.contains(&shared::role::Role::SystemAdmin)
         {
-            Self::keep_a_system_admin(&mut tx, user_id, "roles").await?;
+            Self::keep_a_system_admin(&mut tx, user_id).await?;
         }
         let agency_id = Self::agency_of_unit(&mut tx, f.unit_id).await?;
         crate::store::sql::query(
@@ -321,7 +321,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let before = Self::user_in(&mut *tx, user_id).await?;
         if locked && before.has_role(shared::role::Role::SystemAdmin) {
-            Self::keep_a_system_admin(&mut tx, user_id, "locked").await?;
+            Self::keep_a_system_admin(&mut tx, user_id).await?;
         }
         crate::store::sql::query("UPDATE users SET locked = $1, updated_at = $2 WHERE id = $3")
             .bind(locked)
@@ -421,7 +421,6 @@ impl Store {
     pub(crate) async fn keep_a_system_admin(
         tx: &mut crate::store::sql::Tx,
         user_id: i64,
-        field: &'static str,
     ) -> crate::store::StoreResult<()> {
         let (others,): (i64,) = crate::store::sql::query_as(
             "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'system_admin' \
@@ -431,8 +430,7 @@ impl Store {
         .fetch_one(&mut **tx)
         .await?;
         if others == 0 {
-            return Err(crate::store::StoreError::Field(
-                field,
+            return Err(crate::store::StoreError::State(
                 "Đây là quản trị viên hệ thống cuối cùng còn hoạt động: hãy giao vai trò này cho một tài khoản khác trước.",
             ));
         }

@@ -264,6 +264,10 @@ impl Store {
         event: &shared::live_event::LiveEvent,
     ) -> StoreResult<Vec<i64>> {
         let mut people = Vec::new();
+        // Work handed to people about an incoming document (a task, an urge) is for them alone.
+        if event.incoming_id.is_some() && matches!(event.kind.as_str(), "task" | "urge") {
+            return Ok(people);
+        }
         if event.outgoing_id > 0 {
             let rows: Vec<(i64,)> = sql::query_as(
                 "SELECT drafter_id FROM outgoing_documents WHERE id = $1 \

@@ -580,4 +580,15 @@ impl Store {
             .await;
         Ok(r.id)
     }
+
+    /// The incoming document an assignment belongs to.
+    #[tracing::instrument(skip_all, fields(assignment_id = assignment_id))]
+    pub async fn assignment_document(&self, assignment_id: i64) -> crate::store::StoreResult<i64> {
+        let row: Option<(i64,)> =
+            crate::store::sql::query_as("SELECT incoming_id FROM assignments WHERE id = $1")
+                .bind(assignment_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| r.0).ok_or(crate::store::StoreError::NotFound)
+    }
 }

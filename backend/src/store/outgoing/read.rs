@@ -226,8 +226,17 @@ impl Store {
                 "d.status = 'awaiting_issue' AND d.agency_id = $2 AND $1 = $1",
                 true,
             ),
-            B::Issued => (
+            // The agency's clerks and leaders see every issued document of it; anyone else only those they
+            // took part in (the ones they may open).
+            B::Issued if crate::access::is_agency_staff(user, user.agency.id) => (
                 "d.status IN ('issued', 'recalled') AND d.agency_id = $2 AND $1 = $1",
+                true,
+            ),
+            B::Issued => (
+                "d.status IN ('issued', 'recalled') AND d.agency_id = $2 AND (d.drafter_id = $1 \
+                 OR d.signer_id = $1 OR EXISTS (SELECT 1 FROM review_steps s WHERE s.document_id = d.id \
+                 AND s.reviewer_id = $1) OR EXISTS (SELECT 1 FROM document_history h \
+                 WHERE h.document_id = d.id AND h.actor_id = $1))",
                 true,
             ),
             B::Mine => (
