@@ -740,17 +740,18 @@ async fn refusals_for_wrong_roles_other_agencies_wrong_states_and_delegations(db
         .await
         .expect(StatusCode::CONFLICT);
     let a = doc["assignments"][0]["id"].as_i64().unwrap();
+    // An official who may not open the document is answered as for an assignment that does not exist.
     official
         .post(&format!("/api/assignments/{a}/urge"), json!({}))
         .await
-        .expect(StatusCode::FORBIDDEN);
+        .expect(StatusCode::NOT_FOUND);
     official
         .post(
             &format!("/api/assignments/{a}/act"),
             json!({"action": "complete"}),
         )
         .await
-        .expect(StatusCode::FORBIDDEN);
+        .expect(StatusCode::NOT_FOUND);
     leader
         .post(
             &format!("/api/assignments/{a}/urge"),

@@ -198,7 +198,9 @@ impl Store {
             .bind(current)
             .fetch_one(&mut **tx)
             .await?;
-            if role != "lead" {
+            if AssignmentRole::try_from(role).map_err(crate::store::StoreError::Corrupt)?
+                != AssignmentRole::Lead
+            {
                 return Ok(false);
             }
             match parent {

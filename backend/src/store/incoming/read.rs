@@ -465,11 +465,15 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         for (role, state, due_at) in rows {
-            if role == "inform" {
+            let role = shared::incoming::AssignmentRole::try_from(role)
+                .map_err(crate::store::StoreError::Corrupt)?;
+            let state = shared::incoming::AssignmentState::try_from(state)
+                .map_err(crate::store::StoreError::Corrupt)?;
+            if role == shared::incoming::AssignmentRole::Inform {
                 c.inform += 1;
                 continue;
             }
-            if state == "pending" {
+            if state == shared::incoming::AssignmentState::Pending {
                 c.pending += 1;
             } else {
                 c.processing += 1;
