@@ -18,8 +18,8 @@ export VANBAN_BENCH_DIR="${VANBAN_BENCH_DIR:-${TMPDIR:-/tmp}}"
 # Built once; every run uses copies of the same binaries.
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-test_bin="$(cargo test --release -p backend --test bench_incoming --no-run 2>&1 \
-  | tee /dev/stderr | grep -o 'target/release/deps/bench_incoming-[0-9a-f]*' | tail -n1)"
+test_bin="$(cargo test --release -p backend --test it --no-run 2>&1 \
+  | tee /dev/stderr | grep -o 'target/release/deps/it-[0-9a-f]*' | tail -n1)"
 cp "$test_bin" "$work/bench_incoming"
 cp target/release/vanban "$work/vanban"
 export VANBAN_BENCH_BIN="$work/vanban"
@@ -27,7 +27,7 @@ out="$work/out"
 for n in $DOCS; do
   for db in $DBS; do
     say "Văn bản đến: $n văn bản trên $db"
-    VANBAN_BENCH_DOCS="$n" VANBAN_BENCH_DB="$db" "$work/bench_incoming" --ignored --nocapture benchmark_incoming 2>&1 \
+    VANBAN_BENCH_DOCS="$n" VANBAN_BENCH_DB="$db" "$work/bench_incoming" --ignored --nocapture bench_incoming::benchmark_incoming 2>&1 \
       | grep -E '^(SEED|SETUP|BENCH|ROW|CHECK|KEPT)|panicked|FAILED' | tee -a "$out"
   done
 done

@@ -5,16 +5,14 @@
 //!
 //! `benchmark_issuing` (ignored; `scripts/bench-issue.sh`) is the throughput harness of docs/BENCHMARKS.md.
 
-mod common;
-
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::TestDb;
-use common::docs::{self, People, pki, sign};
+use crate::common::TestDb;
+use crate::common::docs::{self, People, pki, sign};
 use serde_json::{Value, json};
 use shared::pdf::sign::SignatureKind;
 use shared::pki::CertRole;
@@ -182,7 +180,8 @@ async fn json_call(
 
 async fn login(port: u16, username: &str) -> Session {
     let body =
-        serde_json::to_vec(&json!({"username": username, "password": common::PASSWORD})).unwrap();
+        serde_json::to_vec(&json!({"username": username, "password": crate::common::PASSWORD}))
+            .unwrap();
     let (status, headers, reply) = http(
         port,
         "POST",
@@ -221,9 +220,9 @@ async fn documents_waiting(db: &TestDb, data_dir: &Path, n: usize) -> (People, V
         blobs: Arc::new(FsBlobStore::new(data_dir.join("blobs")).unwrap()),
         config: Arc::new(docs::config()),
     });
-    let mut official = common::Client::with_app(app.clone());
+    let mut official = crate::common::Client::with_app(app.clone());
     official.login_ok("cv.snv").await;
-    let mut leader = common::Client::with_app(app);
+    let mut leader = crate::common::Client::with_app(app);
     leader.login_ok("gd.snv").await;
     let main = docs::upload(&mut official, &docs::draft_pdf()).await;
     let mut ids = Vec::with_capacity(n);

@@ -1,11 +1,9 @@
 //! Outgoing documents through the real router, on both databases: the whole journey from draft to arrival,
 //! and every refusal (wrong role, other agency, wrong state, tampered revision, active content).
 
-mod common;
-
+use crate::common::docs::{self, People, pki, sign, upload};
+use crate::common::{Client, TestDb};
 use axum::http::{Method, StatusCode};
-use common::docs::{self, People, pki, sign, upload};
-use common::{Client, TestDb};
 use serde_json::{Value, json};
 use shared::pdf::sign::SignatureKind;
 use shared::pki::CertRole;
@@ -19,7 +17,7 @@ struct World {
 impl World {
     async fn new(db: TestDb) -> Self {
         let p = docs::people(db.store.as_ref()).await;
-        let app = common::app(db.store.clone(), docs::config());
+        let app = crate::common::app(db.store.clone(), docs::config());
         Self { db, p, app }
     }
 

@@ -1,10 +1,8 @@
 //! The `vanban` command line, run as a separate process like an operator would.
 
-mod common;
-
 use std::process::Command;
 
-use common::{TestDb, fixture};
+use crate::common::{TestDb, fixture};
 use sqlx::Connection;
 
 fn vanban(args: &[&str]) -> std::process::Output {

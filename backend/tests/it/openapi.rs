@@ -95,7 +95,7 @@ fn every_route_of_the_router_is_documented_and_nothing_else() {
 #[test]
 fn every_path_constant_of_shared_api_is_documented() {
     // A path added to `shared::api` and routed outside the table would escape the comparison above.
-    let source = include_str!("../../shared/src/api.rs");
+    let source = include_str!("../../../shared/src/api.rs");
     let documented: HashSet<String> = documented(&document())
         .into_iter()
         .map(|(_, p)| p)
@@ -285,7 +285,7 @@ fn enums_and_validated_strings_carry_every_value_and_rule() {
 // schemas, so an integrator reads every field and value without the source. `VANBAN_BLESS=1 cargo test -p
 // backend --test openapi` rewrites the section after a DTO changes.
 const TYPES_BEGIN: &str =
-    "<!-- types: generated from the OpenAPI schemas by backend/tests/openapi.rs -->";
+    "<!-- types: generated from the OpenAPI schemas by backend/tests/it/openapi.rs -->";
 const TYPES_END: &str = "<!-- /types -->";
 
 fn anchor(name: &str) -> String {

@@ -1,10 +1,8 @@
 //! The built frontend is served precompressed, hashed files are cached for a year, client routes get
 //! index.html, and unknown API paths never do.
 
-mod common;
-
+use crate::common::{Client, TestDb};
 use axum::http::{Method, StatusCode};
-use common::{Client, TestDb};
 use vanban::config::Config;
 
 async fn client_with_dist() -> (TestDb, Client, tempfile::TempDir) {
@@ -31,7 +29,7 @@ async fn client_with_dist() -> (TestDb, Client, tempfile::TempDir) {
         static_dir: Some(dist.path().to_path_buf()),
         ..Config::default()
     };
-    let c = Client::with_app(common::app(db.store.clone(), config));
+    let c = Client::with_app(crate::common::app(db.store.clone(), config));
     (db, c, dist)
 }
 

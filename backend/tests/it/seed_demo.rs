@@ -1,8 +1,6 @@
 //! The demo province: every agency has every role, codes are valid, and seeding twice changes nothing.
 
-mod common;
-
-use common::TestDb;
+use crate::common::TestDb;
 use shared::agency::{AgencyCode, AgencyCodeForm};
 use shared::role::Role;
 use vanban::seed::{SeedOutcome, seed_demo};

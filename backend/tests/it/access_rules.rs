@@ -2,18 +2,16 @@
 //! hash from another agency, an official of a recipient agency with no assignment, a handover to an
 //! administrator, the last system administrator, an official reading a register, and who hears a live event.
 
-mod common;
-
+use crate::common::TestDb;
+use crate::common::docs::{self, client, upload};
 use axum::http::StatusCode;
-use common::TestDb;
-use common::docs::{self, client, upload};
 use serde_json::json;
 use shared::live_event::LiveEvent;
 
 /// A document issued by the department to the province: its id, and the app serving it.
 async fn issued_to_the_province(db: &TestDb) -> (axum::Router, docs::People, i64) {
     let p = docs::people(db.store.as_ref()).await;
-    let app = common::app(db.store.clone(), docs::config());
+    let app = crate::common::app(db.store.clone(), docs::config());
     let id = docs::awaiting_signature(&app, &p, false).await;
     docs::leader_signs(&app, id).await;
     let mut clerk = client(&app, "vanthu.snv").await;
@@ -25,7 +23,7 @@ async fn issued_to_the_province(db: &TestDb) -> (axum::Router, docs::People, i64
 
 async fn a_hash_uploaded_by_another_agency_is_answered_as_never_uploaded(db: TestDb) {
     let p = docs::people(db.store.as_ref()).await;
-    let app = common::app(db.store.clone(), docs::config());
+    let app = crate::common::app(db.store.clone(), docs::config());
     // The province's clerk stored a file; the department learns its hash.
     let mut province_clerk = client(&app, "vanthu.ubnd").await;
     let theirs = upload(&mut province_clerk, &docs::draft_pdf()).await;
@@ -99,7 +97,7 @@ async fn a_recipient_official_without_an_assignment_cannot_open_the_delivered_do
 
 async fn handover_gives_no_one_work_their_roles_may_not_do(db: TestDb) {
     let p = docs::people(db.store.as_ref()).await;
-    let app = common::app(db.store.clone(), docs::config());
+    let app = crate::common::app(db.store.clone(), docs::config());
     let id = docs::awaiting_signature(&app, &p, false).await;
     let mut admin = client(&app, "quantri.snv").await;
     // The leader's signature may not go to the agency administrator (who would then sign) nor to an official.
@@ -136,8 +134,8 @@ async fn handover_gives_no_one_work_their_roles_may_not_do(db: TestDb) {
 }
 
 async fn the_last_system_administrator_keeps_the_role(db: TestDb) {
-    let f = common::fixture(db.store.as_ref()).await;
-    let app = common::app(db.store.clone(), docs::config());
+    let f = crate::common::fixture(db.store.as_ref()).await;
+    let app = crate::common::app(db.store.clone(), docs::config());
     let mut admin = client(&app, "admin").await;
     let me = admin
         .get(&format!("/api/users/{}", f.admin))
@@ -203,7 +201,7 @@ async fn an_official_reads_only_their_own_lines_of_a_register(db: TestDb) {
                     unit_id: p.base.department_unit,
                     roles: vec![shared::role::Role::Official],
                 },
-                password_hash: vanban::auth::hash_password(common::PASSWORD).unwrap(),
+                password_hash: vanban::auth::hash_password(crate::common::PASSWORD).unwrap(),
                 must_change_password: false,
             },
         )

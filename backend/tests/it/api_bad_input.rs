@@ -1,12 +1,10 @@
 //! Malformed requests get a 4xx in the one error shape with a readable Vietnamese message, and change nothing.
 
-mod common;
-
+use crate::common::{Client, TestDb, fixture};
 use axum::http::{Method, StatusCode};
-use common::{Client, TestDb, fixture};
 use serde_json::json;
 
-async fn signed_in_admin() -> (TestDb, Client, common::Fixture) {
+async fn signed_in_admin() -> (TestDb, Client, crate::common::Fixture) {
     let db = TestDb::sqlite().await;
     let f = fixture(db.store.as_ref()).await;
     let mut c = Client::new(db.store.clone());
@@ -14,7 +12,7 @@ async fn signed_in_admin() -> (TestDb, Client, common::Fixture) {
     (db, c, f)
 }
 
-async fn post_raw(c: &mut Client, path: &str, body: &str) -> common::Answer {
+async fn post_raw(c: &mut Client, path: &str, body: &str) -> crate::common::Answer {
     c.raw(
         Method::POST,
         path,

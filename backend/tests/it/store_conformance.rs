@@ -1,8 +1,6 @@
 //! The store conformance suite: the same scenarios on SQLite and on PostgreSQL.
 
-mod common;
-
-use common::{PASSWORD, TestDb, fixture};
+use crate::common::{PASSWORD, TestDb, fixture};
 use shared::agency::{AgencyCode, UnitKind};
 use shared::role::Role;
 use sqlx::Connection;

@@ -14,17 +14,15 @@
 //!
 //! `VANBAN_WRITE_ACCESS_MD=1 cargo test --test access_matrix` rewrites docs/ACCESS.md from the table.
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::common::docs::{self, People, pki, sign, upload};
+use crate::common::{Answer, Client, TestDb};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
-use common::docs::{self, People, pki, sign, upload};
-use common::{Answer, Client, TestDb};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use shared::agency::{AgencyCode, UnitKind};
@@ -892,7 +890,7 @@ struct World {
 
 fn fast_hash() -> String {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| vanban::auth::hash_password(common::PASSWORD).unwrap())
+    HASH.get_or_init(|| vanban::auth::hash_password(crate::common::PASSWORD).unwrap())
         .clone()
 }
 
@@ -1326,7 +1324,7 @@ impl World {
     async fn build(db: TestDb) -> World {
         let store = db.store.clone();
         let p = docs::people(store.as_ref()).await;
-        let app = common::app(store.clone(), docs::config());
+        let app = crate::common::app(store.clone(), docs::config());
         let sys = Actor::default();
         let unit = |agency: i64, name: &str, short: &str, kind| {
             let store = store.clone();
@@ -1603,7 +1601,9 @@ async fn send(w: &World, r: &Row, who: Who, id: i64, file: i64) -> (Answer, Opti
         }
         (Special::Login, _) => {
             let mut fresh = Client::with_app(w.app.clone());
-            fresh.login(who.username().unwrap(), common::PASSWORD).await
+            fresh
+                .login(who.username().unwrap(), crate::common::PASSWORD)
+                .await
         }
         (Special::Logout, _) => {
             let mut second = Client::with_app(w.app.clone());
@@ -2176,17 +2176,17 @@ fn docs_access_md_is_the_table_rendered() {
     let on_disk = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         on_disk == rendered,
-        "docs/ACCESS.md differs from the table in backend/tests/access_matrix.rs. The table is the source: \
-         change it there, then run `VANBAN_WRITE_ACCESS_MD=1 cargo test -p backend --test access_matrix \
+        "docs/ACCESS.md differs from the table in backend/tests/it/access_matrix.rs. The table is the source: \
+         change it there, then run `VANBAN_WRITE_ACCESS_MD=1 cargo test -p backend --test it access_matrix:: \
          docs_access_md` and commit docs/ACCESS.md."
     );
 }
 
 const INTRO: &str = r#"# Who may see and do what
 
-This file is generated from the table in `backend/tests/access_matrix.rs`, which runs every cell against the
+This file is generated from the table in `backend/tests/it/access_matrix.rs`, which runs every cell against the
 real router on SQLite and PostgreSQL. Do not edit it by hand: change the table, then run
-`VANBAN_WRITE_ACCESS_MD=1 cargo test -p backend --test access_matrix docs_access_md`.
+`VANBAN_WRITE_ACCESS_MD=1 cargo test -p backend --test it access_matrix::docs_access_md`.
 
 ## The rules
 

@@ -1,9 +1,7 @@
 //! Sign-in, sessions, CSRF, rate limits and password changes through the real router, on both databases.
 
-mod common;
-
+use crate::common::{Client, PASSWORD, TestDb, fixture};
 use axum::http::{Method, StatusCode};
-use common::{Client, PASSWORD, TestDb, fixture};
 use serde_json::json;
 use vanban::config::Config;
 
@@ -48,7 +46,7 @@ async fn behind_a_tls_proxy_the_cookie_is_secure(db: TestDb) {
         trust_proxy_headers: true,
         ..Config::default()
     };
-    let mut c = Client::with_app(common::app(db.store.clone(), config));
+    let mut c = Client::with_app(crate::common::app(db.store.clone(), config));
     let body = serde_json::to_vec(&json!({"username": "cv.snv", "password": PASSWORD})).unwrap();
     let headers = [
         ("content-type", "application/json"),
@@ -375,7 +373,7 @@ async fn sessions_are_shared_by_every_server_instance(db: TestDb) {
     let second_store = vanban::store::open(&db.url).await.unwrap();
     let mut on_a = Client::new(db.store.clone());
     on_a.login_ok("cv.snv").await;
-    let mut on_b = Client::with_app(common::app(second_store.clone(), Config::default()));
+    let mut on_b = Client::with_app(crate::common::app(second_store.clone(), Config::default()));
     on_b.cookie = on_a.cookie.clone();
     on_b.csrf = on_a.csrf.clone();
     on_b.get("/api/me").await.expect(StatusCode::OK);

@@ -1,9 +1,7 @@
 //! Account and unit administration through the real router, on both databases: scopes, roles, audit.
 
-mod common;
-
+use crate::common::{Client, TestDb, fixture};
 use axum::http::StatusCode;
-use common::{Client, TestDb, fixture};
 use serde_json::json;
 use vanban::store::AuditFilter;
 

@@ -3,11 +3,9 @@
 //! 01 → 03 → 04 → 05 → 06; returns with a reason; e-mail, paper and backfilled arrivals; a tampered file;
 //! delegation (assigning and signing), handover; and every refusal.
 
-mod common;
-
+use crate::common::docs::{self, People, client, pki, sign, upload};
+use crate::common::{Client, TestDb};
 use axum::http::StatusCode;
-use common::docs::{self, People, client, pki, sign, upload};
-use common::{Client, TestDb};
 use serde_json::{Value, json};
 use shared::agency::UnitKind;
 use shared::pdf::sign::SignatureKind;
@@ -31,7 +29,7 @@ struct World {
 impl World {
     async fn new(db: TestDb) -> Self {
         let p = docs::people(db.store.as_ref()).await;
-        let app = common::app(db.store.clone(), docs::config());
+        let app = crate::common::app(db.store.clone(), docs::config());
         let sys = Actor::default();
         let unit = db
             .store
@@ -61,7 +59,8 @@ impl World {
                             unit_id,
                             roles: vec![role],
                         },
-                        password_hash: vanban::auth::hash_password(common::PASSWORD).unwrap(),
+                        password_hash: vanban::auth::hash_password(crate::common::PASSWORD)
+                            .unwrap(),
                         must_change_password: false,
                     },
                 )

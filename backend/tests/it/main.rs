@@ -1,0 +1,26 @@
+//! The backend's integration tests, as one test binary (one link instead of one per file): API tests through
+//! the real router, the store conformance suite, the authorization matrix, the CLI, the PDF judges and the
+//! concurrency tests, each scenario on SQLite and on PostgreSQL where it touches the store. `common` holds the
+//! fixtures and the typed client every module uses.
+//!
+//! Run one module with a filter: `cargo test -p backend --test it access_matrix::`.
+
+#[macro_use]
+mod common;
+
+mod access_matrix;
+mod access_rules;
+mod api_admin;
+mod api_auth;
+mod api_bad_input;
+mod api_incoming;
+mod api_outgoing;
+mod api_static;
+mod bench_incoming;
+mod blob_store;
+mod cli;
+mod issue_concurrency;
+mod openapi;
+mod pdf_judges;
+mod seed_demo;
+mod store_conformance;
