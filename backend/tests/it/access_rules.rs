@@ -6,6 +6,7 @@ use crate::common::TestDb;
 use crate::common::docs::{self, client, upload};
 use axum::http::StatusCode;
 use serde_json::json;
+use shared::incoming::PrefillRequest;
 use shared::live_event::LiveEvent;
 
 /// A document issued by the department to the province: its id, and the app serving it.
@@ -32,19 +33,18 @@ async fn a_hash_uploaded_by_another_agency_is_answered_as_never_uploaded(db: Tes
     // other agency's file.
     let mut dept_clerk = client(&app, "vanthu.snv").await;
     let known = dept_clerk
-        .post(shared::api::INCOMING_PREFILL, json!({"sha256": theirs}))
-        .await;
+        .prefill(&PrefillRequest {
+            sha256: theirs.clone(),
+        })
+        .await
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
     let unknown = dept_clerk
-        .post(shared::api::INCOMING_PREFILL, json!({"sha256": never}))
-        .await;
-    assert_eq!(
-        known.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        known.body
-    );
-    assert_eq!(known.status, unknown.status);
-    assert_eq!(known.body, unknown.body);
+        .prefill(&PrefillRequest {
+            sha256: never.clone(),
+        })
+        .await
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(known, unknown);
     let mut dept_official = client(&app, "cv.snv").await;
     let draft_known = dept_official
         .post(shared::api::OUTGOING, docs::draft_body(&p, &theirs, &[]))
@@ -62,9 +62,11 @@ async fn a_hash_uploaded_by_another_agency_is_answered_as_never_uploaded(db: Tes
     );
     // The uploader's own agency still uses it, and once the department uploads the same bytes it holds them too.
     province_clerk
-        .post(shared::api::INCOMING_PREFILL, json!({"sha256": theirs}))
+        .prefill(&PrefillRequest {
+            sha256: theirs.clone(),
+        })
         .await
-        .expect(StatusCode::OK);
+        .good();
     assert_eq!(upload(&mut dept_official, &docs::draft_pdf()).await, theirs);
     dept_official
         .post(shared::api::OUTGOING, docs::draft_body(&p, &theirs, &[]))
@@ -76,22 +78,26 @@ async fn a_hash_uploaded_by_another_agency_is_answered_as_never_uploaded(db: Tes
 async fn a_recipient_official_without_an_assignment_cannot_open_the_delivered_document(db: TestDb) {
     let (app, _p, id) = issued_to_the_province(&db).await;
     let mut official = client(&app, "cv.ubnd").await;
-    official
-        .get(&format!("/api/outgoing/{id}"))
+    let hidden = official.outgoing(id).await.refused(StatusCode::NOT_FOUND);
+    let never = official
+        .outgoing(id + 1_000_000)
         .await
-        .expect(StatusCode::NOT_FOUND);
+        .refused(StatusCode::NOT_FOUND);
+    assert_eq!(
+        hidden, never,
+        "a hidden document reads as one that never existed"
+    );
     let mut clerk = client(&app, "vanthu.ubnd").await;
-    let doc = clerk
-        .get(&format!("/api/outgoing/{id}"))
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    // The recipient's clerk sees what was issued, not the circuit.
-    assert!(doc["steps"].as_array().unwrap().is_empty());
-    let file = doc["versions"][0]["files"][0]["id"].as_i64().unwrap();
-    let path = shared::api::outgoing_file(id, file);
-    assert_eq!(clerk.download(&path).await.0, StatusCode::OK);
-    assert_eq!(official.download(&path).await.0, StatusCode::NOT_FOUND);
+    let doc = clerk.outgoing(id).await.good();
+    // The recipient's clerk sees what was issued, not the circuit, and no button of the sender's.
+    assert!(doc.steps.is_empty());
+    assert!(doc.actions.is_empty());
+    let file = doc.versions[0].files[0].id;
+    assert_eq!(clerk.outgoing_file(id, file).await.0, StatusCode::OK);
+    assert_eq!(
+        official.outgoing_file(id, file).await.0,
+        StatusCode::NOT_FOUND
+    );
     db.finish().await;
 }
 
@@ -116,12 +122,8 @@ async fn handover_gives_no_one_work_their_roles_may_not_do(db: TestDb) {
         );
     }
     let mut official = client(&app, "cv.snv").await;
-    let doc = official
-        .get(&format!("/api/outgoing/{id}"))
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    assert_eq!(doc["signer"]["id"], p.leader, "nothing moved");
+    let doc = official.outgoing(id).await.good();
+    assert_eq!(doc.signer.id, p.leader, "nothing moved");
     // To another leader it goes.
     admin
         .post(
@@ -178,14 +180,16 @@ async fn the_last_system_administrator_keeps_the_role(db: TestDb) {
 
 async fn an_official_reads_only_their_own_lines_of_a_register(db: TestDb) {
     let (app, p, _id) = issued_to_the_province(&db).await;
-    let path = format!("/api/registers/{}/entries", p.dept_register);
     let mut clerk = client(&app, "vanthu.snv").await;
-    let all = clerk.get(&path).await.expect(StatusCode::OK).body;
-    assert_eq!(all["rows"].as_array().unwrap().len(), 1);
+    let all = clerk.outgoing_register(p.dept_register, None).await.good();
+    assert_eq!(all.rows.len(), 1);
     // The drafter took part; another official of the department did not.
     let mut drafter = client(&app, "cv.snv").await;
-    let mine = drafter.get(&path).await.expect(StatusCode::OK).body;
-    assert_eq!(mine["rows"].as_array().unwrap().len(), 1);
+    let mine = drafter
+        .outgoing_register(p.dept_register, None)
+        .await
+        .good();
+    assert_eq!(mine.rows.len(), 1);
     let store = db.store.clone();
     let sys = vanban::store::Actor::default();
     store
@@ -208,8 +212,8 @@ async fn an_official_reads_only_their_own_lines_of_a_register(db: TestDb) {
         .await
         .unwrap();
     let mut other = client(&app, "cv3.snv").await;
-    let theirs = other.get(&path).await.expect(StatusCode::OK).body;
-    assert!(theirs["rows"].as_array().unwrap().is_empty(), "{theirs}");
+    let theirs = other.outgoing_register(p.dept_register, None).await.good();
+    assert!(theirs.rows.is_empty());
     db.finish().await;
 }
 
