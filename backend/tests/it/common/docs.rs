@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 use shared::pdf::appearance::DisplayRect;
 use shared::pdf::cms::{Padding, RsaSigner};
@@ -273,15 +273,7 @@ pub async fn people(store: &Store) -> People {
 /// Uploads bytes as a content-addressed blob; returns the SHA-256.
 pub async fn upload(client: &mut Client, bytes: &[u8]) -> String {
     let sha = sha256(bytes);
-    client
-        .raw(
-            Method::PUT,
-            &format!("/api/blobs/{sha}"),
-            bytes.to_vec(),
-            &[("content-type", "application/pdf")],
-        )
-        .await
-        .expect(StatusCode::OK);
+    client.put_blob(&sha, bytes).await.good();
     sha
 }
 
@@ -323,24 +315,22 @@ pub async fn awaiting_signature(app: &axum::Router, p: &People, reviewed: bool) 
     } else {
         vec![]
     };
-    let doc = official
-        .post("/api/outgoing", draft_body(p, &main, &reviewers))
-        .await
-        .expect(StatusCode::CREATED)
-        .body;
-    let id = doc["id"].as_i64().unwrap();
-    official
-        .post(&format!("/api/outgoing/{id}/submit"), json!({}))
-        .await
-        .expect(StatusCode::OK);
+    let draft: shared::outgoing::DraftRequest =
+        serde_json::from_value(draft_body(p, &main, &reviewers)).unwrap();
+    let id = official.create_outgoing(&draft).await.good().id;
+    official.submit(id).await.good();
     if reviewed {
         let mut tp = client(app, "tp.snv").await;
-        tp.post(
-            &format!("/api/outgoing/{id}/review"),
-            json!({"decision": "approve"}),
+        tp.review(
+            id,
+            &shared::outgoing::ReviewRequest {
+                decision: shared::outgoing::ReviewDecision::Approve,
+                comment: None,
+                forward_to: None,
+            },
         )
         .await
-        .expect(StatusCode::OK);
+        .good();
     }
     id
 }
@@ -348,11 +338,7 @@ pub async fn awaiting_signature(app: &axum::Router, p: &People, reviewed: bool) 
 /// Signs as the leader in "the browser" and uploads; returns the document after the server accepted it.
 pub async fn leader_signs(app: &axum::Router, id: i64) -> Value {
     let mut leader = client(app, "gd.snv").await;
-    let doc = leader
-        .get(&format!("/api/outgoing/{id}"))
-        .await
-        .expect(StatusCode::OK)
-        .body;
+    let doc = leader.outgoing(id).await.raw().expect(StatusCode::OK).body;
     let draft = latest_main(&mut leader, &doc).await;
     let signed = sign(
         &draft,
@@ -362,11 +348,12 @@ pub async fn leader_signs(app: &axum::Router, id: i64) -> Value {
     );
     let sha = upload(&mut leader, &signed).await;
     leader
-        .post(
-            &format!("/api/outgoing/{id}/sign"),
-            json!({"main_sha256": sha}),
+        .sign(
+            id,
+            &serde_json::from_value(json!({"main_sha256": sha})).unwrap(),
         )
         .await
+        .raw()
         .expect(StatusCode::OK)
         .body
 }

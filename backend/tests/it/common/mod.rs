@@ -267,6 +267,7 @@ pub struct Answer {
 
 impl Answer {
     /// Asserts the status and that an error body has the one error shape; returns self for more checks.
+    #[track_caller]
     pub fn expect(self, status: StatusCode) -> Self {
         assert_eq!(self.status, status, "unexpected answer: {:?}", self.body);
         if !status.is_success() {
