@@ -233,59 +233,48 @@ pub fn router(state: AppState) -> Router {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     ))
-    .layer(trace_layer())
+    // One line per request when its response is ready: request id, method, matched route, status, latency
+    // and the signed-in user (recorded by the session extractor); store spans nest inside it.
+    .layer(
+        TraceLayer::new_for_http()
+            .make_span_with(|req: &Request| {
+                let route = req
+                    .extensions()
+                    .get::<axum::extract::MatchedPath>()
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_else(|| req.uri().path().to_owned());
+                let request_id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                tracing::info_span!(
+                    "request",
+                    request_id = %request_id,
+                    method = %req.method(),
+                    route = %route,
+                    user_id = tracing::field::Empty,
+                )
+            })
+            .on_request(())
+            .on_response(
+                |res: &Response, latency: std::time::Duration, _span: &tracing::Span| {
+                    tracing::info!(
+                        status = res.status().as_u16(),
+                        latency_ms = latency.as_secs_f64() * 1000.0,
+                        "request"
+                    );
+                },
+            )
+            .on_body_chunk(())
+            .on_eos(())
+            .on_failure(()),
+    )
     // Outermost: every request gets an id (or keeps a proxy's `x-request-id`), echoed in the response so a
     // person reporting a problem can quote it and it finds the one log line.
     .layer(PropagateRequestIdLayer::x_request_id())
     .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
     .with_state(state)
-}
-
-/// Logs each request once, when its response is ready: request id, method, matched route, status, latency and
-/// the signed-in user (recorded by the session extractor). Store spans (`#[tracing::instrument]` on every store
-/// method) nest inside it.
-fn trace_layer() -> TraceLayer<
-    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
-    impl Fn(&Request) -> tracing::Span + Clone,
-    (),
-    impl Fn(&Response, std::time::Duration, &tracing::Span) + Clone,
-    (),
-    (),
-    (),
-> {
-    TraceLayer::new_for_http()
-        .make_span_with(|req: &Request| {
-            let route = req
-                .extensions()
-                .get::<axum::extract::MatchedPath>()
-                .map(|p| p.as_str().to_owned())
-                .unwrap_or_else(|| req.uri().path().to_owned());
-            let request_id = req
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            tracing::info_span!(
-                "request",
-                request_id = %request_id,
-                method = %req.method(),
-                route = %route,
-                user_id = tracing::field::Empty,
-            )
-        })
-        .on_request(())
-        .on_response(
-            |res: &Response, latency: std::time::Duration, _span: &tracing::Span| {
-                tracing::info!(
-                    status = res.status().as_u16(),
-                    latency_ms = latency.as_secs_f64() * 1000.0,
-                    "request"
-                );
-            },
-        )
-        .on_body_chunk(())
-        .on_eos(())
-        .on_failure(())
 }
 
 /// A request id made of random bytes (no coordination needed between server instances).

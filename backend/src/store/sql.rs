@@ -101,8 +101,8 @@ impl<'c> From<&'c Pool> for Executor<'c> {
 impl<'c> From<&'c mut TxConn> for Executor<'c> {
     fn from(t: &'c mut TxConn) -> Self {
         match t {
-            TxConn::Sqlite(t) => Self::Sqlite(&mut **t),
-            TxConn::Postgres(t) => Self::Postgres(&mut **t),
+            TxConn::Sqlite(t) => Self::Sqlite(t),
+            TxConn::Postgres(t) => Self::Postgres(t),
         }
     }
 }

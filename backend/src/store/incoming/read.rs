@@ -4,6 +4,9 @@
 use crate::access;
 use crate::store::Store;
 
+/// A history line: at, actor, on behalf of, action, comment.
+type HistoryRow = (i64, i64, Option<i64>, String, Option<String>);
+
 impl Store {
     /// The facts [`access::sees_incoming`] decides on, for `user` and the document `row`.
     #[tracing::instrument(skip_all, fields(user_id = user.id, incoming_id = row.id))]
@@ -209,7 +212,7 @@ impl Store {
                 result: a.result,
             });
         }
-        let hrows: Vec<(i64, i64, Option<i64>, String, Option<String>)> = crate::store::sql::query_as(
+        let hrows: Vec<HistoryRow> = crate::store::sql::query_as(
             "SELECT at, actor_id, on_behalf_of, action, comment FROM incoming_history WHERE incoming_id = $1 ORDER BY id",
         )
         .bind(id)

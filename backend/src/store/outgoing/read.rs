@@ -2,6 +2,29 @@
 
 use crate::store::Store;
 
+/// A review step: position, reviewer, decision, comment, decided at.
+type StepRow = (i64, i64, Option<String>, Option<String>, Option<i64>);
+
+/// A file of a version, as selected below.
+type FileRow = (i64, i64, String, i64, String, String, i64, i64, i64);
+
+/// A history line: at, actor, action, comment, version.
+type HistRow = (i64, i64, String, Option<String>, Option<i64>);
+
+/// A delivery, as selected below.
+type DeliveryRow = (
+    i64,
+    String,
+    Option<i64>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<i64>,
+);
+
+/// A delivery event: delivery, status, at, reason, actor name.
+type EventRow = (i64, String, i64, Option<String>, Option<String>);
+
 impl Store {
     /// The document with its steps, versions, history and deliveries (`actions` left empty).
     #[tracing::instrument(skip_all, fields(id = id))]
@@ -43,7 +66,7 @@ impl Store {
             })
             .collect();
         let person = |id: i64| people.get(&id).cloned().ok_or_else(|| o::corrupt("person"));
-        let steps: Vec<(i64, i64, Option<String>, Option<String>, Option<i64>)> = crate::store::sql::query_as(
+        let steps: Vec<StepRow> = crate::store::sql::query_as(
             "SELECT position, reviewer_id, decision, comment, decided_at FROM review_steps WHERE document_id = $1 ORDER BY position",
         )
         .bind(id)
@@ -59,7 +82,7 @@ impl Store {
                 decided_at: decided_at.map(shared::time::Timestamp),
             });
         }
-        let files: Vec<(i64, i64, String, i64, String, String, i64, i64, i64)> = crate::store::sql::query_as(
+        let files: Vec<FileRow> = crate::store::sql::query_as(
             "SELECT id, version, kind, position, name, sha256, size, created_by, created_at FROM document_files \
              WHERE document_id = $1 ORDER BY version, position",
         )
@@ -87,7 +110,7 @@ impl Store {
                 });
             }
         }
-        let hist: Vec<(i64, i64, String, Option<String>, Option<i64>)> = crate::store::sql::query_as(
+        let hist: Vec<HistRow> = crate::store::sql::query_as(
             "SELECT at, actor_id, action, comment, version FROM document_history WHERE document_id = $1 ORDER BY id",
         )
         .bind(id)
@@ -104,7 +127,7 @@ impl Store {
                 version,
             });
         }
-        let dels: Vec<(i64, String, Option<i64>, Option<String>, String, Option<String>, Option<i64>)> = crate::store::sql::query_as(
+        let dels: Vec<DeliveryRow> = crate::store::sql::query_as(
             "SELECT id, channel, recipient_agency_id, recipient_code, recipient_name, status, status_at \
              FROM deliveries WHERE outgoing_id = $1 ORDER BY position",
         )
@@ -112,7 +135,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         // Every status change of every recipient, in one query.
-        let all_events: Vec<(i64, String, i64, Option<String>, Option<String>)> = crate::store::sql::query_as(
+        let all_events: Vec<EventRow> = crate::store::sql::query_as(
             "SELECT ev.delivery_id, ev.status, ev.at, ev.reason, u.full_name FROM delivery_events ev \
              JOIN deliveries dl ON dl.id = ev.delivery_id LEFT JOIN users u ON u.id = ev.actor_id \
              WHERE dl.outgoing_id = $1 ORDER BY ev.id",
