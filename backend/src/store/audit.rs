@@ -1,5 +1,5 @@
 //! The append-only, hash-chained audit log. Entries are appended by the other parts of the store inside their
-//! own transactions (`append_audit`, stamped out by `sql_store!`); this part reads and checks the chain.
+//! own transactions (`Store::append_audit` in `common.rs`); this part reads and checks the chain.
 
 use super::Store;
 use sha2::{Digest, Sha256};

@@ -1,7 +1,7 @@
-//! The SQL both databases share. SQLite and PostgreSQL understand the same statements here (`$N`
-//! placeholders, `RETURNING`, `LIKE … ESCAPE`), so the [`Store`](super::Store) implementation is written once
-//! and stamped out for each database by [`sql_store!`]; what differs (opening a write transaction, the
-//! migrations, the string aggregate) is passed in.
+//! What every use case of the store shares: the row types of accounts, units and audit entries, the columns
+//! that select an account, code converters, `NewFile`, today's date, and the helpers that run inside other
+//! use cases' transactions (appending to the audit chain, loading a person or a unit). `incoming` and
+//! `outgoing` take these from here and never from each other.
 
 use shared::agency::{AgencyCode, AgencyDto, UnitDto, UnitKind};
 use shared::civil_date::CivilDate;
