@@ -1,5 +1,5 @@
 //! The signing pages as their own WASM bundle. The app's `/ky-so` route renders `<div id="signing-root">` and
-//! loads `signing_ui_loader.js` once (trunk writes it beside the app); after that it calls
+//! loads `work_ui_loader.js` once (trunk writes it beside the app); after that it calls
 //! `window.vanbanMountSigning(element)` each time the route is shown. Keeping this UI (and the worker it drives)
 //! out of the app's bundle keeps the sign-in page small.
 
