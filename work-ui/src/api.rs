@@ -1,17 +1,12 @@
 //! The work bundle's typed client of the JSON API (docs/API.md): outgoing and incoming documents, registers,
 //! arrivals, assignments, blobs.
-//! The session cookie travels by itself; the CSRF token comes from `GET /api/me` (asked once per page load)
-//! and goes in the header of every state-changing request. Every failure has a Vietnamese sentence.
+//! The plumbing (send, decode, the session and its CSRF token, asked once per page load with `GET /api/me`) is
+//! the `client` crate's, shared with the app. Every failure has a Vietnamese sentence.
 
-use std::cell::RefCell;
-
-use gloo_net::http::{Request, RequestBuilder, Response};
-use serde::Serialize;
+use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
-use shared::ApiError;
 use shared::agency::UnitDto;
 use shared::api;
-use shared::auth::SessionResponse;
 use shared::incoming::{
     AcceptRequest, AssignRequest, ForwardRequest, HandlerActionRequest, IncomingBucket,
     IncomingDto, IncomingListResponse, IncomingRegisterResponse, NewIncomingRequest, PrefillDto,
@@ -25,58 +20,28 @@ use shared::outgoing::{
 };
 use shared::user::UserListResponse;
 
-pub use shared::client::{ApiResult, ClientError, NETWORK_MESSAGE};
-
-thread_local! {
-    static SESSION: RefCell<Option<SessionResponse>> = const { RefCell::new(None) };
-}
-
-/// The signed-in session (user and CSRF token), asked once.
-pub async fn session() -> ApiResult<SessionResponse> {
-    if let Some(s) = SESSION.with(|s| s.borrow().clone()) {
-        return Ok(s);
-    }
-    let s: SessionResponse = decode(send(Request::get(api::ME).build()).await?).await?;
-    SESSION.with(|c| *c.borrow_mut() = Some(s.clone()));
-    Ok(s)
-}
+pub use client::{ApiResult, ClientError, NETWORK_MESSAGE, session};
+use client::{send, write};
 
 async fn csrf() -> ApiResult<String> {
-    Ok(session().await?.csrf_token)
+    client::csrf_token().await
 }
 
 async fn post(url: &str) -> ApiResult<RequestBuilder> {
-    Ok(Request::post(url).header(api::CSRF_HEADER, &csrf().await?))
+    client::post(url).await
 }
 
 async fn read<T: DeserializeOwned>(request: Result<Request, gloo_net::Error>) -> ApiResult<T> {
-    decode(send(request).await?).await
+    client::read(request).await
 }
 
-async fn write<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> ApiResult<T> {
-    read(post(url).await?.json(body)).await
-}
-
-/// Sends the request; a non-2xx answer becomes the matching [`ClientError`].
-pub async fn send(request: Result<Request, gloo_net::Error>) -> ApiResult<Response> {
-    let request = request.map_err(|_| ClientError::Network)?;
-    let response = request.send().await.map_err(|_| ClientError::Network)?;
-    if response.ok() {
-        return Ok(response);
-    }
-    let status = response.status();
-    match response.json::<ApiError>().await {
-        Ok(e) => Err(ClientError::Api(e)),
-        Err(_) => Err(ClientError::Unreadable(status)),
-    }
-}
-
-async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
-    let status = response.status();
-    response
-        .json::<T>()
+/// The CA certificates the province trusts (PEM), for the worker's verifier; none if the server cannot say
+/// (every signature then shows as untrusted, which is the safe side).
+pub async fn trust_anchors() -> Vec<String> {
+    read::<shared::pdf::TrustAnchorsResponse>(Request::get(api::TRUST_ANCHORS).build())
         .await
-        .map_err(|_| ClientError::Unreadable(status))
+        .map(|t| t.anchors)
+        .unwrap_or_default()
 }
 
 fn path(template: &str, id: i64) -> String {

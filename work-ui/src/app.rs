@@ -1,28 +1,17 @@
-//! The document workflow pages (Điều 11: văn bản đi; Điều 12: văn bản đến; registers, the dashboard, delegations), mounted by the app's routes through
-//! `window.vanbanMountWork(element, route)`: the app keeps routing and the navigation, this bundle renders the
-//! page. They live here, beside the signing pages and the worker client, because signing and issuing are part
-//! of them, and so the sign-in page never downloads them.
-
-pub mod browser_storage;
-pub mod dashboard;
-pub mod delegations;
-pub mod document;
-pub mod form;
-pub mod handover;
-pub mod incoming_doc;
-pub mod incoming_list;
-pub mod intake;
-pub mod issue;
-pub mod list;
-pub mod new_draft;
-pub mod register;
-pub mod sign_task;
-pub mod upload;
+//! Which work page the app's route asks for and the page it mounts: the app keeps routing and the navigation
+//! and calls `window.vanbanMountWork(element, route)`; this bundle renders the page. The document pages live
+//! here, beside the signing pages and the worker client, because signing and issuing are part of them, and so
+//! the sign-in page never downloads them.
 
 use leptos::prelude::*;
 use serde::Deserialize;
 use shared::incoming::IncomingBucket;
 use shared::outgoing::OutgoingBucket;
+
+use crate::pages::{
+    dashboard, delegations, document, handover, incoming_doc, incoming_list, intake, new_draft,
+    outgoing_list, register,
+};
 
 /// Which page the app's route asks for (JSON from the host: `{"page": "outgoing_doc", "id": 5}`).
 #[derive(Debug, Clone, Deserialize)]
@@ -66,7 +55,7 @@ pub enum WorkRoute {
 pub fn WorkRoot(route: WorkRoute) -> impl IntoView {
     match route {
         WorkRoute::OutgoingList { bucket } => {
-            view! { <list::OutgoingListPage bucket=bucket /> }.into_any()
+            view! { <outgoing_list::OutgoingListPage bucket=bucket /> }.into_any()
         }
         WorkRoute::OutgoingNew {
             answers,

@@ -1,12 +1,22 @@
-//! The signing pages as their own WASM bundle. The app's `/ky-so` route renders `<div id="signing-root">` and
-//! loads `work_ui_loader.js` once (trunk writes it beside the app); after that it calls
-//! `window.vanbanMountSigning(element)` each time the route is shown. Keeping this UI (and the worker it drives)
-//! out of the app's bundle keeps the sign-in page small.
+//! The work bundle: every document page and the signing pages, as their own WASM bundle. The app's routes
+//! render `<div id="work-root">` (or `signing-root` for `/ky-so`) and load `work_ui_loader.js` once (trunk
+//! writes it beside the app); after that they call `window.vanbanMountWork(element, route)` or
+//! `window.vanbanMountSigning(element)` each time the route is shown. Keeping these pages (and the worker they
+//! drive) out of the app's bundle keeps the sign-in page small.
+//!
+//! Layout, as in the app: `pages/` (one per page), `components/` (no IO), `api.rs` (the typed API client over
+//! the `client` crate), `worker.rs` (the signing worker's client, `shared::worker_protocol`), `signing.rs`
+//! (the signing work the document pages share), `files.rs` (chosen files, Blobs, downloads).
 
 #[allow(dead_code)] // until every page uses it
 mod api;
-mod page;
-mod work;
+mod app;
+mod browser_storage;
+mod components;
+mod files;
+mod pages;
+mod signing;
+mod upload;
 mod worker;
 
 use std::cell::RefCell;
@@ -24,18 +34,18 @@ fn mount(element: web_sys::HtmlElement) {
     // Replace the host's "loading" line (and whatever an earlier mount left).
     MOUNTED.with(|m| m.borrow_mut().take());
     element.set_inner_html("");
-    let handle = mount_to(element, page::SigningPage);
+    let handle = mount_to(element, pages::signing::SigningPage);
     MOUNTED.with(|m| *m.borrow_mut() = Some(Box::new(handle)));
 }
 
-/// Mounts a work page (`work::WorkRoute` as JSON) into the app's element.
+/// Mounts a work page (`app::WorkRoute` as JSON) into the app's element.
 fn mount_work(element: web_sys::HtmlElement, route: String) {
     MOUNTED.with(|m| m.borrow_mut().take());
     element.set_inner_html("");
     use leptos::prelude::*;
-    let route = serde_json::from_str::<work::WorkRoute>(&route).ok();
+    let route = serde_json::from_str::<app::WorkRoute>(&route).ok();
     let handle = mount_to(element, move || match route.clone() {
-        Some(route) => view! { <work::WorkRoot route=route /> }.into_any(),
+        Some(route) => view! { <app::WorkRoot route=route /> }.into_any(),
         None => view! { <p class="error">"Trang không tồn tại."</p> }.into_any(),
     });
     MOUNTED.with(|m| *m.borrow_mut() = Some(Box::new(handle)));

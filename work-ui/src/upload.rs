@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::api::ClientError;
+use shared::client::ClientError;
 
 /// Where one chosen file stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,7 +21,7 @@ pub enum FileState {
     Uploading(f64),
     /// On the server under this SHA-256.
     Done(String),
-    Failed(String),
+    Failed(ClientError),
 }
 
 /// A file the user chose, on its way to the server.
@@ -69,7 +69,7 @@ impl Picked {
     }
 
     /// The reference the draft carries, once uploaded with a valid name.
-    pub fn file_ref(&self) -> Result<FileRef, String> {
+    pub fn file_ref(&self) -> Result<FileRef, ClientError> {
         let name = self.name.get_value();
         match self.state.get_untracked() {
             FileState::Done(sha256) => Ok(FileRef {
@@ -77,10 +77,14 @@ impl Picked {
                 name: name
                     .as_str()
                     .try_into()
-                    .map_err(|e| format!("Tên tệp “{name}”: {e}"))?,
+                    .map_err(|e| ClientError::Invalid(format!("Tên tệp “{name}”: {e}")))?,
             }),
-            FileState::Failed(_) => Err(format!("Tệp “{name}” chưa tải lên được.")),
-            _ => Err(format!("Tệp “{name}” đang tải lên, hãy chờ xong.")),
+            FileState::Failed(_) => Err(ClientError::Invalid(format!(
+                "Tệp “{name}” chưa tải lên được."
+            ))),
+            _ => Err(ClientError::Invalid(format!(
+                "Tệp “{name}” đang tải lên, hãy chờ xong."
+            ))),
         }
     }
 }
@@ -94,39 +98,43 @@ pub fn human_size(bytes: f64) -> String {
     }
 }
 
-async fn upload(file: &web_sys::File, state: RwSignal<FileState>) -> Result<String, String> {
+async fn upload(file: &web_sys::File, state: RwSignal<FileState>) -> Result<String, ClientError> {
     let buffer = JsFuture::from(file.array_buffer())
         .await
-        .map_err(|_| "Không đọc được tệp.".to_string())?;
+        .map_err(|_| ClientError::FileUnreadable)?;
     let bytes = js_sys::Uint8Array::new(&buffer);
     let mut head = [0u8; 5];
     if bytes.length() >= 5 {
         bytes.subarray(0, 5).copy_to(&mut head);
     }
     if &head != b"%PDF-" {
-        return Err("Tệp này không phải PDF: chỉ nhận văn bản dạng PDF.".into());
+        return Err(ClientError::from(
+            "Tệp này không phải PDF: chỉ nhận văn bản dạng PDF.",
+        ));
     }
     let sha256 = sha256_hex(&bytes).await?;
     state.try_set(FileState::Uploading(0.0));
     put_blob(&sha256, file, move |f| {
         state.try_set(FileState::Uploading(f));
     })
-    .await
-    .map_err(|e| e.message())?;
+    .await?;
     Ok(sha256)
 }
 
 /// Lower-case hex SHA-256 of `bytes` (WebCrypto).
-async fn sha256_hex(bytes: &js_sys::Uint8Array) -> Result<String, String> {
-    const MSG: &str = "Trình duyệt không tính được mã băm SHA-256 (cần mở trang qua HTTPS).";
+async fn sha256_hex(bytes: &js_sys::Uint8Array) -> Result<String, ClientError> {
+    let no_hash = |_| {
+        ClientError::from("Trình duyệt không tính được mã băm SHA-256 (cần mở trang qua HTTPS).")
+    };
     let subtle = web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.subtle())
-        .ok_or(MSG)?;
+        .ok_or(())
+        .map_err(no_hash)?;
     let promise = subtle
         .digest_with_str_and_buffer_source("SHA-256", bytes)
-        .map_err(|_| MSG)?;
-    let digest = JsFuture::from(promise).await.map_err(|_| MSG)?;
+        .map_err(|_| no_hash(()))?;
+    let digest = JsFuture::from(promise).await.map_err(|_| no_hash(()))?;
     Ok(js_sys::Uint8Array::new(&digest)
         .to_vec()
         .iter()
@@ -267,7 +275,7 @@ pub fn FileItem(picked: Picked, on_remove: Callback<()>) -> impl IntoView {
                 FileState::Done(_) => view! { <p class="file-status file-ok">"Đã tải lên"</p> }.into_any(),
                 FileState::Failed(m) => view! {
                     <div class="file-status file-bad" role="alert">
-                        <span>{m}</span>
+                        <span>{m.message()}</span>
                         <button type="button" class="btn btn-small btn-secondary" data-testid="file-retry"
                             on:click=move |_| picked.retry()>"Thử lại"</button>
                     </div>
@@ -282,7 +290,7 @@ pub fn FileItem(picked: Picked, on_remove: Callback<()>) -> impl IntoView {
 pub fn FilePickers(
     main: RwSignal<Option<Picked>>,
     attachments: RwSignal<Vec<Picked>>,
-    errors: RwSignal<crate::work::form::Errors>,
+    errors: RwSignal<crate::components::form::Errors>,
     #[prop(into)] main_label: Signal<&'static str>,
     #[prop(default = "main-drop")] main_testid: &'static str,
     #[prop(default = "attachment-drop")] attachment_testid: &'static str,

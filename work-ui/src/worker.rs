@@ -1,11 +1,17 @@
-//! The page's side of the signing worker (`worker/`): started on first use (never with the sign-in page),
-//! requests matched to answers by id, progress reported as it comes.
+//! The page's side of the signing worker (`worker/`), speaking `shared::worker_protocol`: started on first use
+//! (never with the sign-in page), requests matched to answers by id, progress reported as it comes, pixels and
+//! appended bytes transferred rather than copied. One function per operation.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Object, Promise, Reflect, Uint8Array};
+use shared::client::ClientError;
+use shared::worker_protocol::{
+    FillNumber, GeneratedKey, HashEngine, HashResult, Inspection, KeySummary, Pixels, SignOptions,
+    SignatureCheck, WorkerMessage, WorkerReply, WorkerRequest,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -13,11 +19,11 @@ use wasm_bindgen_futures::JsFuture;
 /// The worker's loader, written by trunk beside the app (see frontend/index.html).
 const LOADER: &str = "/vanban_worker_loader.js";
 
+/// Called with (bytes done, bytes in all) while a long operation runs.
 pub type Progress = Box<dyn Fn(f64, f64)>;
 
 struct Pending {
     resolve: js_sys::Function,
-    reject: js_sys::Function,
     progress: Option<Progress>,
 }
 
@@ -28,25 +34,35 @@ struct Inner {
 }
 
 thread_local! {
-    static WORKER: RefCell<Option<Rc<RefCell<Inner>>>> = const { RefCell::new(None) };
-    static READY: RefCell<Option<Promise>> = const { RefCell::new(None) };
+    static WORKER: RefCell<Option<(Rc<RefCell<Inner>>, Promise)>> = const { RefCell::new(None) };
 }
 
-/// An answer: its JSON and, for files, bytes.
+/// A finished operation: the typed reply and, for pixels and appended bytes, the buffer beside it.
 pub struct Answer {
-    pub json: String,
+    pub reply: WorkerReply,
     pub bytes: Option<Vec<u8>>,
 }
 
-impl Answer {
-    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
-        serde_json::from_str(&self.json).map_err(|e| format!("Trả lời không đọc được: {e}"))
-    }
+/// A message as it arrived: the parsed message and the transferred bytes.
+fn read_message(data: &JsValue) -> Option<(u64, WorkerMessage, Option<Vec<u8>>)> {
+    let get = |k: &str| Reflect::get(data, &k.into()).ok();
+    let id = get("id")?.as_f64()? as u64;
+    let message = serde_json::from_str(&get("message")?.as_string()?).ok()?;
+    let bytes = get("bytes")
+        .and_then(|b| b.dyn_into::<Uint8Array>().ok())
+        .map(|a| a.to_vec());
+    Some((id, message, bytes))
 }
 
-fn start() -> Result<(Rc<RefCell<Inner>>, Promise), String> {
-    let worker = web_sys::Worker::new(LOADER)
-        .map_err(|_| "Trình duyệt không chạy được bộ ký số.".to_string())?;
+/// What a pending request's promise resolves with: the message and the bytes, kept on the Rust side.
+type Settled = Rc<RefCell<HashMap<u64, (WorkerMessage, Option<Vec<u8>>)>>>;
+
+thread_local! {
+    static SETTLED: Settled = Rc::new(RefCell::new(HashMap::new()));
+}
+
+fn start() -> Result<(Rc<RefCell<Inner>>, Promise), ClientError> {
+    let worker = web_sys::Worker::new(LOADER).map_err(|_| ClientError::WorkerUnavailable)?;
     let inner = Rc::new(RefCell::new(Inner {
         worker: worker.clone(),
         next_id: 1.0,
@@ -58,36 +74,23 @@ fn start() -> Result<(Rc<RefCell<Inner>>, Promise), String> {
     let for_messages = inner.clone();
     let onmessage =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            let data = e.data();
-            let get = |k: &str| Reflect::get(&data, &k.into()).ok();
-            let id = get("id").and_then(|v| v.as_f64()).unwrap_or(-1.0);
-            let kind = get("kind").and_then(|v| v.as_string()).unwrap_or_default();
-            if id == 0.0 {
-                let _ = ready_resolve.call0(&JsValue::NULL);
+            let Some((id, message, bytes)) = read_message(&e.data()) else {
                 return;
-            }
-            let key = id as u64;
+            };
             let mut inner = for_messages.borrow_mut();
-            match kind.as_str() {
-                "progress" => {
-                    if let Some(p) = inner.pending.get(&key).and_then(|p| p.progress.as_ref()) {
-                        let json = get("json").and_then(|v| v.as_string()).unwrap_or_default();
-                        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&json) {
-                            p(
-                                v["done"].as_f64().unwrap_or(0.0),
-                                v["total"].as_f64().unwrap_or(1.0),
-                            );
-                        }
+            match message {
+                WorkerMessage::Ready => {
+                    let _ = ready_resolve.call0(&JsValue::NULL);
+                }
+                WorkerMessage::Progress { done, total } => {
+                    if let Some(p) = inner.pending.get(&id).and_then(|p| p.progress.as_ref()) {
+                        p(done, total);
                     }
                 }
-                "ok" => {
-                    if let Some(p) = inner.pending.remove(&key) {
-                        let _ = p.resolve.call1(&JsValue::NULL, &data);
-                    }
-                }
-                _ => {
-                    if let Some(p) = inner.pending.remove(&key) {
-                        let _ = p.reject.call1(&JsValue::NULL, &data);
+                finished => {
+                    if let Some(p) = inner.pending.remove(&id) {
+                        SETTLED.with(|s| s.borrow_mut().insert(id, (finished, bytes)));
+                        let _ = p.resolve.call0(&JsValue::NULL);
                     }
                 }
             }
@@ -97,163 +100,254 @@ fn start() -> Result<(Rc<RefCell<Inner>>, Promise), String> {
     Ok((inner, ready))
 }
 
-fn worker() -> Result<(Rc<RefCell<Inner>>, Promise), String> {
+fn worker() -> Result<(Rc<RefCell<Inner>>, Promise), ClientError> {
     if let Some(found) = WORKER.with(|w| w.borrow().clone()) {
-        let ready = READY
-            .with(|r| r.borrow().clone())
-            .expect("set with the worker");
-        return Ok((found, ready));
+        return Ok(found);
     }
-    let (inner, ready) = start()?;
-    WORKER.with(|w| *w.borrow_mut() = Some(inner.clone()));
-    READY.with(|r| *r.borrow_mut() = Some(ready.clone()));
-    Ok((inner, ready))
+    let started = start()?;
+    WORKER.with(|w| *w.borrow_mut() = Some(started.clone()));
+    Ok(started)
 }
 
-/// Sends one request and waits for its answer.
+/// Sends one request (with the file it reads and small bytes beside it) and waits for its answer.
 pub async fn call(
-    op: &str,
-    args: serde_json::Value,
+    request: &WorkerRequest,
     file: Option<&web_sys::Blob>,
     bytes: Option<&[u8]>,
     progress: Option<Progress>,
-) -> Result<Answer, String> {
+) -> Result<Answer, ClientError> {
     let (inner, ready) = worker()?;
     JsFuture::from(ready)
         .await
-        .map_err(|_| "Bộ ký số không khởi động được.".to_string())?;
+        .map_err(|_| ClientError::WorkerUnavailable)?;
     let id = {
         let mut i = inner.borrow_mut();
         let id = i.next_id;
         i.next_id += 1.0;
         id
     };
+    let json = serde_json::to_string(request).map_err(|_| ClientError::WorkerUnavailable)?;
     let msg = Object::new();
     let _ = Reflect::set(&msg, &"id".into(), &id.into());
-    let _ = Reflect::set(&msg, &"op".into(), &op.into());
-    let _ = Reflect::set(&msg, &"args".into(), &args.to_string().into());
+    let _ = Reflect::set(&msg, &"request".into(), &json.into());
     if let Some(f) = file {
         let _ = Reflect::set(&msg, &"file".into(), f);
     }
     if let Some(b) = bytes {
         let _ = Reflect::set(&msg, &"bytes".into(), &Uint8Array::from(b));
     }
-    let mut pending = None;
-    let promise = Promise::new(&mut |resolve, reject| {
-        pending = Some(Pending {
-            resolve,
-            reject,
-            progress: None,
-        })
-    });
-    let mut pending = pending.expect("set by Promise::new");
-    pending.progress = progress;
+    let mut resolve = None;
+    let promise = Promise::new(&mut |ok, _| resolve = Some(ok));
+    let pending = Pending {
+        resolve: resolve.expect("set by Promise::new"),
+        progress,
+    };
     {
         let mut i = inner.borrow_mut();
         i.pending.insert(id as u64, pending);
         i.worker
             .post_message(&msg)
-            .map_err(|_| "Không gửi được yêu cầu tới bộ ký số.".to_string())?;
+            .map_err(|_| ClientError::WorkerUnavailable)?;
     }
-    let field = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).ok();
-    match JsFuture::from(promise).await {
-        Ok(v) => Ok(Answer {
-            json: field(&v, "json")
-                .and_then(|j| j.as_string())
-                .unwrap_or_default(),
-            bytes: field(&v, "bytes")
-                .and_then(|b| b.dyn_into::<Uint8Array>().ok())
-                .map(|a| a.to_vec()),
-        }),
-        Err(v) => {
-            let json = field(&v, "json")
-                .and_then(|j| j.as_string())
-                .unwrap_or_default();
-            Err(serde_json::from_str::<String>(&json)
-                .unwrap_or_else(|_| "Lỗi không xác định.".into()))
-        }
+    JsFuture::from(promise)
+        .await
+        .map_err(|_| ClientError::WorkerUnavailable)?;
+    let settled = SETTLED.with(|s| s.borrow_mut().remove(&(id as u64)));
+    match settled {
+        Some((WorkerMessage::Reply(reply), bytes)) => Ok(Answer { reply, bytes }),
+        Some((WorkerMessage::Failed(e), _)) => Err(ClientError::Worker(e)),
+        _ => Err(ClientError::WorkerUnavailable),
     }
 }
 
-/// Offers bytes to the user as a file download.
-pub fn download(bytes: &[u8], name: &str, mime: &str) {
-    download_parts(&js_sys::Array::of1(&Uint8Array::from(bytes)), name, mime);
+/// The worker answered with another kind of reply than the operation has (a page and a worker of different
+/// versions).
+fn unexpected() -> ClientError {
+    ClientError::WorkerUnavailable
 }
 
-/// Offers `original` followed by `appended` as one file (an incremental update) without joining them in memory.
-pub fn download_appended(original: &web_sys::Blob, appended: &[u8], name: &str, mime: &str) {
-    let parts = js_sys::Array::of2(original, &Uint8Array::from(appended));
-    download_parts(&parts, name, mime);
+/// The lower-case hex SHA-256 of a Blob, with how it was computed.
+pub async fn hash(
+    blob: &web_sys::Blob,
+    progress: Option<Progress>,
+) -> Result<HashResult, ClientError> {
+    let request = WorkerRequest::Hash {
+        engine: HashEngine::Auto,
+    };
+    match call(&request, Some(blob), None, progress).await?.reply {
+        WorkerReply::Hashed(h) => Ok(h),
+        _ => Err(unexpected()),
+    }
 }
 
-fn download_parts(array: &js_sys::Array, name: &str, mime: &str) {
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_blob_sequence_and_options(array, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    let document = web_sys::window().and_then(|w| w.document());
-    if let Some(a) = document
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+/// The lower-case hex SHA-256 of a Blob (the name it is uploaded under).
+pub async fn sha256(
+    blob: &web_sys::Blob,
+    progress: Option<Progress>,
+) -> Result<String, ClientError> {
+    Ok(hash(blob, progress).await?.sha256)
+}
+
+/// Pages, signatures and active content of a PDF.
+pub async fn inspect(blob: &web_sys::Blob) -> Result<Inspection, ClientError> {
+    match call(&WorkerRequest::Inspect, Some(blob), None, None)
+        .await?
+        .reply
     {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
+        WorkerReply::Inspected(i) => Ok(i),
+        _ => Err(unexpected()),
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
-/// A Blob holding `bytes` (a downloaded file handed to the worker).
-pub fn blob_of(bytes: &[u8], mime: &str) -> Result<web_sys::Blob, String> {
-    blob_of_parts(&js_sys::Array::of1(&Uint8Array::from(bytes)), mime)
+/// Every signature of a PDF checked against the province's trust anchors (PEM).
+pub async fn verify(
+    blob: &web_sys::Blob,
+    trust: Vec<String>,
+    progress: Option<Progress>,
+) -> Result<Vec<SignatureCheck>, ClientError> {
+    let request = WorkerRequest::Verify { trust };
+    match call(&request, Some(blob), None, progress).await?.reply {
+        WorkerReply::Verified(r) => Ok(r),
+        _ => Err(unexpected()),
+    }
 }
 
-/// `original` followed by `appended` (an incremental update) as one Blob, without joining them in memory.
-pub fn blob_appended(original: &web_sys::Blob, appended: &[u8]) -> Result<web_sys::Blob, String> {
-    blob_of_parts(
-        &js_sys::Array::of2(original, &Uint8Array::from(appended)),
-        "application/pdf",
+/// A page drawn by the worker: its size in device pixels and the RGBA bytes.
+pub struct Picture {
+    pub pixels: Pixels,
+    pub rgba: Vec<u8>,
+}
+
+fn picture(answer: Answer) -> Result<Picture, ClientError> {
+    match (answer.reply, answer.bytes) {
+        (WorkerReply::Rendered(pixels), Some(rgba)) => Ok(Picture { pixels, rgba }),
+        _ => Err(unexpected()),
+    }
+}
+
+/// Draws page `page` (from 0) `width` device pixels wide.
+pub async fn render(blob: &web_sys::Blob, page: usize, width: f64) -> Result<Picture, ClientError> {
+    picture(
+        call(
+            &WorkerRequest::Render { page, width },
+            Some(blob),
+            None,
+            None,
+        )
+        .await?,
     )
 }
 
-fn blob_of_parts(parts: &js_sys::Array, mime: &str) -> Result<web_sys::Blob, String> {
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    web_sys::Blob::new_with_blob_sequence_and_options(parts, &options)
-        .map_err(|_| "Trình duyệt không tạo được tệp.".to_string())
+/// Draws the page as it will look once signed with `sign` (and the image PNG), without opening the key.
+pub async fn preview(
+    blob: &web_sys::Blob,
+    sign: SignOptions,
+    image: Option<&[u8]>,
+    width: f64,
+) -> Result<Picture, ClientError> {
+    picture(
+        call(
+            &WorkerRequest::Preview { sign, width },
+            Some(blob),
+            image,
+            None,
+        )
+        .await?,
+    )
 }
 
-/// The bytes of a Blob (to upload it).
-pub async fn blob_bytes(blob: &web_sys::Blob) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(blob.array_buffer())
-        .await
-        .map_err(|_| "Không đọc được tệp.".to_string())?;
-    Ok(Uint8Array::new(&buffer).to_vec())
+/// An incremental update made by the worker: the size of the whole updated file and the bytes to append.
+pub struct Appended {
+    pub size: f64,
+    pub bytes: Vec<u8>,
 }
 
-/// The lower-case hex SHA-256 of a Blob, computed by the worker (the name it is uploaded under).
-pub async fn sha256(blob: &web_sys::Blob, progress: Option<Progress>) -> Result<String, String> {
-    let answer = call("hash", serde_json::json!({}), Some(blob), None, progress).await?;
-    let v: serde_json::Value = answer.parse()?;
-    v["sha256"]
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| "Không tính được mã băm của tệp.".to_string())
+fn appended(answer: Answer) -> Result<Appended, ClientError> {
+    match (answer.reply, answer.bytes) {
+        (WorkerReply::Appended(a), Some(bytes)) => Ok(Appended {
+            size: a.size,
+            bytes,
+        }),
+        _ => Err(unexpected()),
+    }
 }
 
-/// Draws the RGBA pixels of a "render" or "preview" answer into `canvas`, shown `css_width` pixels wide.
-/// Returns the shown height in CSS pixels.
-pub fn paint(canvas: &web_sys::HtmlCanvasElement, answer: Answer, css_width: f64) -> Option<f64> {
-    let dims: serde_json::Value = answer.parse().ok()?;
-    let (w, h) = (
-        dims["width"].as_u64().unwrap_or(1) as u32,
-        dims["height"].as_u64().unwrap_or(1) as u32,
-    );
-    let bytes = answer.bytes?;
+/// Signs a PDF with a key of this browser (and the image PNG).
+pub async fn sign(
+    blob: &web_sys::Blob,
+    options: SignOptions,
+    image: Option<&[u8]>,
+    progress: Option<Progress>,
+) -> Result<Appended, ClientError> {
+    appended(call(&WorkerRequest::Sign(options), Some(blob), image, progress).await?)
+}
+
+/// Writes the number and date into the reserved fields of a signed PDF.
+pub async fn fill(blob: &web_sys::Blob, number: FillNumber) -> Result<Appended, ClientError> {
+    appended(call(&WorkerRequest::Fill(number), Some(blob), None, None).await?)
+}
+
+async fn keys_reply(
+    request: WorkerRequest,
+    bytes: Option<&[u8]>,
+) -> Result<Vec<KeySummary>, ClientError> {
+    match call(&request, None, bytes, None).await?.reply {
+        WorkerReply::Keys(k) => Ok(k),
+        _ => Err(unexpected()),
+    }
+}
+
+/// The keys kept in this browser.
+pub async fn list_keys() -> Result<Vec<KeySummary>, ClientError> {
+    keys_reply(WorkerRequest::ListKeys, None).await
+}
+
+/// Forgets a key; the keys left.
+pub async fn delete_key(id: String) -> Result<Vec<KeySummary>, ClientError> {
+    keys_reply(WorkerRequest::DeleteKey { id }, None).await
+}
+
+/// Imports a PKCS#12 file sealed under a new PIN; the keys now.
+pub async fn import_p12(
+    p12: &[u8],
+    p12_pin: String,
+    pin: String,
+) -> Result<Vec<KeySummary>, ClientError> {
+    keys_reply(WorkerRequest::ImportP12 { p12_pin, pin }, Some(p12)).await
+}
+
+/// Attaches the certificate chain (PEM) issued for a key; the keys now.
+pub async fn attach_certificate(id: String, pem: String) -> Result<Vec<KeySummary>, ClientError> {
+    keys_reply(WorkerRequest::AttachCertificate { id, pem }, None).await
+}
+
+/// Makes a key pair sealed under `pin` and its certificate request.
+pub async fn generate_key(
+    name: String,
+    organization: Option<String>,
+    pin: String,
+) -> Result<GeneratedKey, ClientError> {
+    let request = WorkerRequest::GenerateKey {
+        name,
+        organization,
+        pin,
+    };
+    match call(&request, None, None, None).await?.reply {
+        WorkerReply::KeyGenerated(k) => Ok(k),
+        _ => Err(unexpected()),
+    }
+}
+
+/// Draws a picture into `canvas`, shown `css_width` pixels wide. Returns the shown height in CSS pixels.
+pub fn paint(
+    canvas: &web_sys::HtmlCanvasElement,
+    picture: &Picture,
+    css_width: f64,
+) -> Option<f64> {
+    let Pixels {
+        width: w,
+        height: h,
+    } = picture.pixels;
     canvas.set_width(w);
     canvas.set_height(h);
     let css_height = css_width * f64::from(h) / f64::from(w.max(1));
@@ -263,7 +357,7 @@ pub fn paint(canvas: &web_sys::HtmlCanvasElement, answer: Answer, css_width: f64
     );
     let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.unchecked_into();
     let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-        wasm_bindgen::Clamped(&bytes[..]),
+        wasm_bindgen::Clamped(&picture.rgba[..]),
         w,
         h,
     )

@@ -60,7 +60,7 @@ impl KeptInTab {
         snapshot: impl Fn() -> String + Send + Sync + 'static,
         restore: impl Fn(&str) + Send + Sync + 'static,
     ) -> Self {
-        use super::browser_storage::Storage;
+        use crate::browser_storage::Storage;
         let pristine = untrack(&snapshot);
         let restored = RwSignal::new(false);
         if let Some(json) = Storage::Session.get(&key)
@@ -91,7 +91,7 @@ impl KeptInTab {
     /// The work is saved: nothing is left to keep.
     pub fn forget(self) {
         self.key
-            .with_value(|k| super::browser_storage::Storage::Session.remove(k));
+            .with_value(|k| crate::browser_storage::Storage::Session.remove(k));
     }
 
     /// Back to the form as it opened, nothing kept.

@@ -10,8 +10,8 @@ use shared::civil_date::CivilDate;
 use shared::incoming::{BacklogRow, DashboardDto, DueState, OpenWork, UrgeRequest, due_at};
 use shared::time::Timestamp;
 
-use super::list::{error_panel, loading, refetch_on_live, urgency_stamp};
-use crate::api;
+use crate::api::{self, ClientError};
+use crate::components::list_parts::{error_panel, loading, refetch_on_live, urgency_stamp};
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
@@ -472,7 +472,7 @@ fn BacklogTable(
 }
 
 /// What became of the last "Đôn đốc" of each assignment: when it was sent, or why not.
-type UrgeResults = HashMap<i64, Result<String, String>>;
+type UrgeResults = HashMap<i64, Result<String, ClientError>>;
 
 /// A list of open work, each line with its deadline, the document's link and "Đôn đốc".
 #[component]
@@ -500,11 +500,7 @@ fn WorkList(
         if let Some((id, r)) = urge.value().get() {
             let ok = r.is_ok();
             results.update(|m| {
-                m.insert(
-                    id,
-                    r.map(|()| Timestamp(now_ms()).to_display_vn())
-                        .map_err(|e| e.message()),
-                );
+                m.insert(id, r.map(|()| Timestamp(now_ms()).to_display_vn()));
             });
             if ok {
                 open.set(None);
@@ -532,7 +528,7 @@ fn WorkList(
                 .into_any(),
                 Err(e) => view! {
                     <p class="urge-result urge-bad" data-testid="urge-result" data-ok="false" role="alert">
-                        {e}
+                        {e.message()}
                     </p>
                 }
                 .into_any(),

@@ -14,8 +14,8 @@ use shared::role::Role;
 use shared::time::Timestamp;
 use shared::user::UserDto;
 
-use super::list::{error_panel, loading};
 use crate::api::{self, ClientError};
+use crate::components::list_parts::{error_panel, loading};
 
 fn today() -> CivilDate {
     CivilDate::of(Timestamp(js_sys::Date::now() as i64))

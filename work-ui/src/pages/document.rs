@@ -4,19 +4,25 @@
 //! The page refetches when a server-sent event names this document.
 
 mod actions;
+pub mod batch_sign;
 mod history;
+pub mod issue;
+mod sign_task;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
 use shared::outgoing::{OutgoingDto, OutgoingStatus};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use shared::client::ClientError;
+use shared::worker_protocol::WorkerError;
+
 use crate::api;
-use crate::work::issue::IssueTask;
-use crate::work::sign_task::{SignTask, blob_at, inspect, latest_files};
+use crate::signing::{blob_at, latest_files};
 use crate::worker;
+use issue::IssueTask;
+use sign_task::SignTask;
 
 #[component]
 pub fn DocumentPage(id: i64) -> impl IntoView {
@@ -285,16 +291,9 @@ async fn draw_pages(
     blob: &web_sys::Blob,
     width: f64,
     range: std::ops::Range<usize>,
-) -> Result<(), String> {
+) -> Result<(), ClientError> {
     for index in range {
-        let answer = worker::call(
-            "render",
-            json!({ "page": index, "width": width * worker::device_ratio() }),
-            Some(blob),
-            None,
-            None,
-        )
-        .await?;
+        let picture = worker::render(blob, index, width * worker::device_ratio()).await?;
         // A newer version replaced this view (the component is gone): stop drawing.
         if wrap.is_disposed() {
             return Ok(());
@@ -309,7 +308,7 @@ async fn draw_pages(
             })
             .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
         if let Some(c) = canvas {
-            worker::paint(&c, answer, width);
+            worker::paint(&c, &picture, width);
         }
     }
     Ok(())
@@ -330,7 +329,7 @@ pub fn PdfView(url: String, name: String) -> impl IntoView {
     spawn_local(async move {
         let result = async {
             let blob = blob_at(&url).await?;
-            let info = inspect(&blob).await?;
+            let info = worker::inspect(&blob).await?;
             let n = info.pages.len().min(FIRST_PAGES);
             total.set(info.pages.len());
             pages.set(n);
@@ -347,11 +346,12 @@ pub fn PdfView(url: String, name: String) -> impl IntoView {
         .await;
         loading.set(false);
         if let Err(e) = result {
-            error.set(Some(
-                e.strip_prefix("TOO_BIG:")
-                    .map(str::to_string)
-                    .unwrap_or(format!("Không hiển thị được văn bản: {e}")),
-            ));
+            error.set(Some(match e {
+                ClientError::Worker(too_big @ WorkerError::TooBigToRender { .. }) => {
+                    too_big.to_string()
+                }
+                other => format!("Không hiển thị được văn bản: {other}"),
+            }));
         }
     });
     let more = move |_| {

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use shared::incoming::{HandoverRequest, HandoverResult};
 use shared::user::UserDto;
 
-use super::list::{error_panel, loading};
 use crate::api::{self, ClientError};
+use crate::components::list_parts::{error_panel, loading};
 
 /// The account and the active colleagues who may take its work.
 async fn load(id: i64) -> Result<(UserDto, Vec<UserDto>), ClientError> {

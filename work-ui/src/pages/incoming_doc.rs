@@ -18,8 +18,8 @@ use self::actions::{
 };
 use super::document::{PdfView, listen};
 use super::incoming_list::due_badge;
-use super::list::urgency_stamp;
 use crate::api;
+use crate::components::list_parts::urgency_stamp;
 
 fn done_text(status: IncomingStatus) -> &'static str {
     match status {

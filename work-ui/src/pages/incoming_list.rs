@@ -8,8 +8,10 @@ use shared::civil_date::CivilDate;
 use shared::incoming::{DueState, IncomingBucket, IncomingSummary};
 use shared::role::Role;
 
-use super::list::{count_text, error_panel, loading, more_note, refetch_on_live, urgency_stamp};
 use crate::api;
+use crate::components::list_parts::{
+    count_text, error_panel, loading, more_note, refetch_on_live, urgency_stamp,
+};
 
 fn empty_text(bucket: IncomingBucket) -> &'static str {
     match bucket {

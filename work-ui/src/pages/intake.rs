@@ -15,12 +15,12 @@ use shared::incoming::{IncomingChannel, NewIncomingRequest, PrefillDto};
 use shared::time::Timestamp;
 
 use self::paper::{ScanChecks, Seal, SealFields, seal_and_upload};
-use super::form::{Errors, Field, KeptInTab, RestoredNotice, fields_of};
-use super::list::{error_panel, loading};
 use super::new_draft::go_to;
-use super::sign_task::{Busy, BusyBar};
-use super::upload::{FilePickers, FileState, Picked};
 use crate::api::{self, ClientError};
+use crate::components::form::{Errors, Field, KeptInTab, RestoredNotice, fields_of};
+use crate::components::list_parts::{error_panel, loading};
+use crate::components::{Busy, BusyBar};
+use crate::upload::{FilePickers, FileState, Picked};
 
 /// The channels a clerk registers by hand (the system channel arrives by itself).
 const CHANNELS: [IncomingChannel; 3] = [
@@ -279,7 +279,7 @@ impl Form {
                     Some(f)
                 }
                 Err(e) => {
-                    err("main_file", e);
+                    err("main_file", e.message());
                     None
                 }
             },
@@ -288,7 +288,7 @@ impl Form {
         for p in self.attachments.get_untracked() {
             match p.file_ref() {
                 Ok(f) => attachments.push(f),
-                Err(e) => err("attachments", e),
+                Err(e) => err("attachments", e.message()),
             }
         }
         let (

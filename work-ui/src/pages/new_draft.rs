@@ -17,10 +17,10 @@ use shared::user::UserDto;
 use wasm_bindgen::JsCast;
 
 use self::pickers::{AgencyPicker, ExternalRow, ExternalRows, ReviewerPicker, person_label};
-use super::form::{Errors, Field, KeptInTab, RestoredNotice, fields_of};
-use super::list::{error_panel, loading};
-use super::upload::{FilePickers, FileState, Picked};
 use crate::api::{self, ClientError};
+use crate::components::form::{Errors, Field, KeptInTab, RestoredNotice, fields_of};
+use crate::components::list_parts::{error_panel, loading};
+use crate::upload::{FilePickers, FileState, Picked};
 
 /// What the form needs from the server.
 #[derive(Clone)]
@@ -236,13 +236,13 @@ impl Form {
                 err("main_file", "Chưa chọn tệp văn bản chính (PDF).".into());
                 None
             }
-            Some(p) => p.file_ref().map_err(|e| err("main_file", e)).ok(),
+            Some(p) => p.file_ref().map_err(|e| err("main_file", e.message())).ok(),
         };
         let mut attachments = Vec::new();
         for p in self.attachments.get_untracked() {
             match p.file_ref() {
                 Ok(f) => attachments.push(f),
-                Err(e) => err("attachments", e),
+                Err(e) => err("attachments", e.message()),
             }
         }
         let (

@@ -1,81 +1,18 @@
 //! `/van-ban-di?muc=…`: one bucket of outgoing documents (DESIGN §6), as a table on a desktop and cards on a
-//! phone; in "Chờ duyệt", several drafts can be approved at once, each with its own result. Also the small
-//! pieces the other work lists share (urgency stamp, loading and error lines, live refresh).
+//! phone; in "Chờ duyệt", several drafts can be approved at once, each with its own result.
 
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use shared::document::Urgency;
 use shared::outgoing::{
     BatchItemResult, BatchReviewRequest, OutgoingBucket, OutgoingSummary, ReviewDecision,
     ReviewRequest,
 };
 
 use crate::api;
-
-/// The window event the app sends for each live event (see frontend/src/live.rs).
-const LIVE_EVENT: &str = "vanban-live";
-
-/// Bumps `version` whenever the app hears that something changed, so a list refetches by itself.
-pub fn refetch_on_live(version: RwSignal<u32>) {
-    let handle = window_event_listener_untyped(LIVE_EVENT, move |_| {
-        version.try_update(|v| *v += 1);
-    });
-    on_cleanup(move || handle.remove());
-}
-
-/// The urgency as the stamp is printed (KHẨN, THƯỢNG KHẨN, HỎA TỐC in a red frame); nothing when normal.
-pub fn urgency_stamp(urgency: Urgency) -> impl IntoView {
-    urgency.stamp().map(|text| {
-        view! {
-            <span class="urgency-stamp" data-testid="urgency-stamp">
-                {text}
-            </span>
-        }
-    })
-}
-
-/// A spinner with a sentence.
-pub fn loading() -> AnyView {
-    view! {
-        <p class="loading" role="status">
-            <span class="spinner" aria-hidden="true"></span>
-            "Đang tải…"
-        </p>
-    }
-    .into_any()
-}
-
-/// "12 văn bản", or "Hiện 500 văn bản" when the list stops at its limit.
-pub fn count_text(shown: usize, more: bool) -> String {
-    format!("{}{shown} văn bản", if more { "Hiện " } else { "" })
-}
-
-/// When a list stops at its limit (`more`): say so, and where the rest are.
-pub fn more_note(shown: usize, more: bool, testid: &'static str) -> Option<impl IntoView> {
-    more.then(|| {
-        view! {
-            <p class="muted list-more" data-testid=testid>
-                {format!("Danh sách chỉ hiện {shown} văn bản đầu; các văn bản khác của mục này tra trong ")}
-                <a href="/so-van-ban">"Sổ văn bản"</a>
-                "."
-            </p>
-        }
-    })
-}
-
-/// A failure with a "Thử lại" button.
-pub fn error_panel(message: String, retry: impl Fn() + 'static) -> AnyView {
-    view! {
-        <div class="alert alert-error" role="alert" data-testid="load-error">
-            <p>{message}</p>
-            <button type="button" class="btn btn-secondary" data-testid="retry-button" on:click=move |_| retry()>
-                "Thử lại"
-            </button>
-        </div>
-    }
-    .into_any()
-}
+use crate::components::list_parts::{
+    count_text, error_panel, loading, more_note, refetch_on_live, urgency_stamp,
+};
 
 fn title(bucket: OutgoingBucket) -> &'static str {
     match bucket {
@@ -358,7 +295,7 @@ pub fn OutgoingListPage(bucket: OutgoingBucket) -> impl IntoView {
                 (signing && batch_sign_open.get() && !selected.with(Vec::is_empty))
                     .then(|| {
                         view! {
-                            <crate::work::sign_task::batch::BatchSign
+                            <crate::pages::document::batch_sign::BatchSign
                                 ids=selected.get()
                                 on_finished=Callback::new(move |_| version.update(|v| *v += 1))
                             />

@@ -9,8 +9,8 @@ use shared::outgoing::{OutgoingRegisterRow, RegisterDto};
 use shared::text::fold_for_search;
 use shared::time::Timestamp;
 
-use super::list::{error_panel, loading, refetch_on_live};
 use crate::api;
+use crate::components::list_parts::{error_panel, loading, refetch_on_live};
 
 /// The 10 columns of the incoming register, in order.
 const INCOMING_COLUMNS: [&str; 10] = [

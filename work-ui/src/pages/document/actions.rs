@@ -10,8 +10,9 @@ use shared::outgoing::{
 use shared::user::UserDto;
 
 use crate::api;
-use crate::page::chosen_file;
-use crate::work::sign_task::{Busy, BusyBar, set_busy, upload};
+use crate::components::{Busy, BusyBar, set_busy};
+use crate::files::chosen_file;
+use crate::signing::upload;
 
 fn error_view(error: RwSignal<Option<String>>, testid: &'static str) -> impl IntoView {
     move || {
@@ -106,7 +107,6 @@ pub fn NewVersionAction(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> imp
                     },
                 )
                 .await
-                .map_err(|e| e.message())
             }
             .await;
             busy.set(None);
@@ -115,7 +115,7 @@ pub fn NewVersionAction(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> imp
                     comment.set(String::new());
                     on_done.run(d)
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => error.set(Some(e.message())),
             }
         });
     };

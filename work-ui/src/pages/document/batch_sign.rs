@@ -4,19 +4,20 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{
-    Busy, BusyBar, ImagePicker, KeyPicker, NoKeyNotice, SignChoice, load_keys, set_busy,
-    sign_document,
-};
+use shared::client::ClientError;
+use shared::worker_protocol::KeySummary;
+
+use super::sign_task::{SignChoice, sign_document};
 use crate::api;
-use crate::page::KeySummary;
+use crate::components::{Busy, BusyBar, ImagePicker, KeyPicker, NoKeyNotice, set_busy};
+use crate::signing::load_keys;
 
 /// How one document of a batch ended.
 #[derive(Clone, PartialEq)]
 pub struct BatchOutcome {
     pub id: i64,
     pub title: String,
-    pub result: Result<String, String>,
+    pub result: Result<String, ClientError>,
 }
 
 /// Signs `ids` one after the other with one key and PIN, each at the NĐ 30 position of its last page. A failure
@@ -38,11 +39,11 @@ pub async fn sign_batch(
     for (i, id) in ids.iter().enumerate() {
         set_busy(busy, &format!("Văn bản {}/{}…", i + 1, ids.len()));
         let (title, result) = match api::outgoing(*id).await {
-            Err(e) => (format!("Văn bản #{id}"), Err(e.message())),
+            Err(e) => (format!("Văn bản #{id}"), Err(e)),
             Ok(doc) => {
                 let title = doc.subject.clone();
                 let result = if !doc.actions.iter().any(|a| a == "sign") {
-                    Err("Văn bản không (còn) chờ bạn ký.".to_string())
+                    Err(ClientError::from("Văn bản không (còn) chờ bạn ký."))
                 } else {
                     sign_document(&doc, &choice, busy)
                         .await
@@ -123,7 +124,7 @@ pub fn BatchSign(
             <ul class="batch-results" data-testid="batch-results">
                 {move || outcomes.get().into_iter().map(|o| {
                     let ok = o.result.is_ok();
-                    let text = match &o.result { Ok(t) | Err(t) => t.clone() };
+                    let text = match &o.result { Ok(t) => t.clone(), Err(e) => e.message() };
                     view! {
                         <li class=if ok { "batch-ok" } else { "batch-bad" } data-testid="batch-result" data-ok=ok.to_string()>
                             <a href=format!("/van-ban-di/{}", o.id)>{o.title.clone()}</a>

@@ -6,16 +6,15 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
+use shared::client::ClientError;
 use shared::outgoing::{IssueRequest, NumberReservation, OutgoingDto};
+use shared::worker_protocol::{FillNumber, KeySummary, PageSize, SignOptions, SignatureKind};
 
-use crate::api;
-use crate::page::KeySummary;
-use crate::work::sign_task::{
-    Busy, BusyBar, ImagePicker, KeyPicker, NoKeyNotice, PageInfo, PlacementPreview, Rect,
-    file_blob, inspect, latest_files, load_keys, progress_of, set_busy, upload,
+use crate::components::{
+    Busy, BusyBar, ImagePicker, KeyPicker, NoKeyNotice, Rect, progress_of, set_busy,
 };
-use crate::worker::{self, call};
+use crate::signing::{PlacementPreview, file_blob, latest_files, load_keys, upload};
+use crate::{api, files, worker};
 
 /// What the clerk chose for the seal.
 #[derive(Clone)]
@@ -34,45 +33,41 @@ async fn number_seal_issue(
     held: &NumberReservation,
     seal: &SealChoice,
     busy: Busy,
-) -> Result<OutgoingDto, String> {
+) -> Result<OutgoingDto, ClientError> {
     let files = latest_files(doc);
     let (main_id, _) = files.first().cloned().ok_or("Văn bản chưa có tệp.")?;
     set_busy(busy, "Đang tải văn bản đã ký…");
     let signed = file_blob(doc.id, main_id).await?;
 
     set_busy(busy, &format!("Đang điền số {} và ngày…", held.number_text));
-    let filled = call(
-        "fill",
-        json!({
-            "number": held.number,
-            "notation": held.notation,
-            "year": held.date.year,
-            "month": held.date.month,
-            "day": held.date.day,
-        }),
-        Some(&signed),
-        None,
-        None,
-    )
-    .await?;
-    let numbered = worker::blob_appended(&signed, &filled.bytes.ok_or("Không điền được số.")?)?;
+    let number = FillNumber {
+        number: held.number,
+        notation: held.notation.clone(),
+        year: held.date.year,
+        month: held.date.month,
+        day: held.date.day,
+    };
+    let filled = worker::fill(&signed, number).await?;
+    let numbered = files::blob_appended(&signed, &filled.bytes)?;
 
     set_busy(busy, "Đang mở khoá và đóng dấu…");
-    let sealed = call(
-        "sign",
-        json!({
-            "key_id": seal.key_id,
-            "pin": seal.pin,
-            "kind": "seal",
-            "page": seal.page,
-            "rect": seal.signer_box.array(),
-        }),
-        Some(&numbered),
+    let options = SignOptions {
+        key_id: seal.key_id.clone(),
+        pin: seal.pin.clone(),
+        kind: SignatureKind::Seal,
+        page: seal.page,
+        rect: Some(seal.signer_box.array()),
+        text: None,
+        pss: false,
+    };
+    let sealed = worker::sign(
+        &numbered,
+        options,
         Some(&seal.image),
         Some(progress_of(busy, "Đang ký số của cơ quan…")),
     )
     .await?;
-    let main = worker::blob_appended(&numbered, &sealed.bytes.ok_or("Không đóng dấu được.")?)?;
+    let main = files::blob_appended(&numbered, &sealed.bytes)?;
     let main_sha = upload(&main, busy, "văn bản chính").await?;
 
     let mut attachments = Vec::new();
@@ -83,25 +78,24 @@ async fn number_seal_issue(
             &format!("Đang ký tệp đính kèm {}/{count}: {name}…", i + 1),
         );
         let original = file_blob(doc.id, *file_id).await?;
-        let answer = call(
-            "sign",
-            json!({
-                "key_id": seal.key_id,
-                "pin": seal.pin,
-                "kind": "attachment",
-                "page": 0,
-                "text": held.number_text,
-            }),
-            Some(&original),
+        let options = SignOptions {
+            key_id: seal.key_id.clone(),
+            pin: seal.pin.clone(),
+            kind: SignatureKind::Attachment,
+            page: 0,
+            rect: None,
+            text: Some(held.number_text.clone()),
+            pss: false,
+        };
+        let answer = worker::sign(
+            &original,
+            options,
             None,
             Some(progress_of(busy, "Đang ký tệp đính kèm…")),
         )
         .await
-        .map_err(|e| format!("Tệp đính kèm {name}: {e}"))?;
-        let signed = worker::blob_appended(
-            &original,
-            &answer.bytes.ok_or("Không ký được tệp đính kèm.")?,
-        )?;
+        .map_err(|e| ClientError::Invalid(format!("Tệp đính kèm {name}: {e}")))?;
+        let signed = files::blob_appended(&original, &answer.bytes)?;
         attachments.push(upload(&signed, busy, &format!("tệp đính kèm {name}")).await?);
     }
 
@@ -114,7 +108,6 @@ async fn number_seal_issue(
         },
     )
     .await
-    .map_err(|e| e.message())
 }
 
 /// Whether a key looks like the seal of `agency` (its certificate names the agency).
@@ -137,7 +130,7 @@ pub fn IssueTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoV
     let busy: Busy = RwSignal::new(None);
     let error = RwSignal::new(None::<String>);
     let file = RwSignal::new(None::<web_sys::Blob>);
-    let pages = RwSignal::new(Vec::<PageInfo>::new());
+    let pages = RwSignal::new(Vec::<PageSize>::new());
     let page = RwSignal::new(0usize);
     let place = RwSignal::new(Rect {
         x: 360.0,
@@ -146,7 +139,7 @@ pub fn IssueTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoV
         h: 70.0,
     });
     let found = RwSignal::new(None::<bool>);
-    let preview = RwSignal::new(None::<(serde_json::Value, Option<Vec<u8>>)>);
+    let preview = RwSignal::new(None::<(SignOptions, Option<Vec<u8>>)>);
     let held = RwSignal::new(None::<NumberReservation>);
     let agency = doc.agency_name.clone();
     let attachments = latest_files(&doc).len().saturating_sub(1);
@@ -163,8 +156,8 @@ pub fn IssueTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoV
         set_busy(busy, "Đang tải văn bản đã ký…");
         let loaded = async {
             let blob = file_blob(d.id, main_id).await?;
-            let info = inspect(&blob).await?;
-            Ok::<_, String>((blob, info))
+            let info = worker::inspect(&blob).await?;
+            Ok::<_, ClientError>((blob, info))
         }
         .await;
         busy.set(None);
@@ -173,8 +166,7 @@ pub fn IssueTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoV
                 // The seal goes against the signer's signature: its box, if the file shows one.
                 match info.signature_fields.last() {
                     Some(f) => {
-                        let [x, y, w, h] = f.rect;
-                        place.set(Rect { x, y, w, h });
+                        place.set(Rect::from_array(f.rect));
                         page.set(f.page);
                         found.set(Some(true));
                     }
@@ -189,7 +181,7 @@ pub fn IssueTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoV
                 pages.set(info.pages);
                 file.set(Some(blob));
             }
-            Err(e) => error.set(Some(e)),
+            Err(e) => error.set(Some(e.message())),
         }
     });
 
@@ -217,15 +209,16 @@ pub fn IssueTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoV
             error.set(Some("Chọn ảnh con dấu (PNG) để xem trước.".into()));
             return;
         };
-        preview.set(Some((
-            json!({
-                "key_id": key_id.get_untracked(),
-                "kind": "seal",
-                "page": page.get_untracked(),
-                "rect": place.get_untracked().array(),
-            }),
-            Some(img),
-        )));
+        let seal = SignOptions {
+            key_id: key_id.get_untracked(),
+            pin: String::new(),
+            kind: SignatureKind::Seal,
+            page: page.get_untracked(),
+            rect: Some(place.get_untracked().array()),
+            text: None,
+            pss: false,
+        };
+        preview.set(Some((seal, Some(img))));
     };
     let issue = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

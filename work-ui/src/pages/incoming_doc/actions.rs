@@ -269,8 +269,10 @@ pub fn AssignAction(doc: IncomingDto, on_done: Callback<IncomingDto>) -> impl In
         Ok::<_, api::ClientError>((people, units))
     });
     move || match data.get() {
-        None => super::super::list::loading(),
-        Some(Err(e)) => super::super::list::error_panel(e.message(), move || data.refetch()),
+        None => crate::components::list_parts::loading(),
+        Some(Err(e)) => {
+            crate::components::list_parts::error_panel(e.message(), move || data.refetch())
+        }
         Some(Ok((people, units))) => {
             let people: Vec<UserDto> = people.into_iter().filter(|u| !u.locked).collect();
             view! { <AssignForm to=AssignTo::Document(id) people units on_done /> }.into_any()
@@ -346,7 +348,7 @@ pub fn AssignmentTask(
             <p class="muted">
                 {who}
                 {assignment.due_date.map(|d| format!(" · hạn {}", d.display()))}
-                " " {super::super::incoming_list::due_badge(assignment.due)}
+                " " {crate::pages::incoming_list::due_badge(assignment.due)}
             </p>
             {assignment.instruction.clone().map(|i| view! { <blockquote class="timeline-comment">{i}</blockquote> })}
             {in_unit}

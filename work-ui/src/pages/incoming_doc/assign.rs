@@ -12,7 +12,7 @@ use shared::time::Timestamp;
 use shared::user::UserDto;
 
 use crate::api::{self, ClientError};
-use crate::work::form::{Errors, fields_of};
+use crate::components::form::{Errors, fields_of};
 
 /// Where the assignment goes: the document (the leader) or a unit assignment (its unit leader).
 #[derive(Clone, Copy)]

@@ -5,28 +5,26 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
+use shared::client::ClientError;
 use shared::incoming::{FileCheck, IncomingDto, VerificationDto};
+use shared::worker_protocol::SignatureCheck;
 
-use crate::api;
-use crate::page::{Report, ReportCard, level, trust_anchors};
-use crate::work::sign_task::blob_at;
-use crate::worker::call;
+use crate::components::{ReportCard, level};
+use crate::signing::blob_at;
+use crate::{api, worker};
 
 /// What this browser found in one file.
 #[derive(Clone)]
 enum Local {
     Checking,
-    Done(Vec<Report>),
-    Failed(String),
+    Done(Vec<SignatureCheck>),
+    Failed(ClientError),
 }
 
 async fn verify_here(url: String, trust: Vec<String>) -> Local {
     let result = async {
         let blob = blob_at(&url).await?;
-        call("verify", json!({ "trust": trust }), Some(&blob), None, None)
-            .await?
-            .parse::<Vec<Report>>()
+        worker::verify(&blob, trust, None).await
     }
     .await;
     match result {
@@ -121,7 +119,7 @@ pub fn VerificationPanel(doc: IncomingDto) -> impl IntoView {
             .collect();
         let local = local.clone();
         spawn_local(async move {
-            let trust = trust_anchors().await;
+            let trust = api::trust_anchors().await;
             for (url, slot) in urls.into_iter().zip(local) {
                 slot.try_set(Some(Local::Checking));
                 let r = verify_here(url, trust.clone()).await;

@@ -3,15 +3,14 @@
 //! with the agency seal key — the same worker call the clerk's issue step uses for separate attachments.
 
 use leptos::prelude::*;
-use serde_json::json;
+use shared::client::ClientError;
 use shared::incoming::PrefillDto;
+use shared::worker_protocol::{KeySummary, SignOptions, SignatureKind};
 
-use crate::page::KeySummary;
-use crate::work::issue::is_seal_of;
-use crate::work::sign_task::{
-    Busy, KeyPicker, NoKeyNotice, load_keys, progress_of, set_busy, upload,
-};
-use crate::worker::{self, call};
+use crate::components::{Busy, KeyPicker, NoKeyNotice, progress_of, set_busy};
+use crate::pages::document::issue::is_seal_of;
+use crate::signing::{load_keys, upload};
+use crate::{files, worker};
 
 /// The lowest resolution a scan should have (Điều 12.1).
 const MIN_DPI: u32 = 200;
@@ -100,22 +99,24 @@ pub async fn seal_and_upload(
     seal: Seal,
     agency: &str,
     busy: Busy,
-) -> Result<String, String> {
+) -> Result<String, ClientError> {
     set_busy(busy, "Đang mở khoá con dấu và ký số bản quét…");
-    let answer = call(
-        "sign",
-        json!({
-            "key_id": seal.key_id.get_untracked(),
-            "pin": seal.pin.get_untracked(),
-            "kind": "attachment",
-            "page": 0,
-            "text": agency,
-        }),
-        Some(scan),
+    let options = SignOptions {
+        key_id: seal.key_id.get_untracked(),
+        pin: seal.pin.get_untracked(),
+        kind: SignatureKind::Attachment,
+        page: 0,
+        rect: None,
+        text: Some(agency.to_string()),
+        pss: false,
+    };
+    let appended = worker::sign(
+        scan,
+        options,
         None,
         Some(progress_of(busy, "Đang ký số bản quét…")),
     )
     .await?;
-    let signed = worker::blob_appended(scan, &answer.bytes.ok_or("Không ký được bản quét.")?)?;
+    let signed = files::blob_appended(scan, &appended.bytes)?;
     upload(&signed, busy, "bản quét đã ký").await
 }

@@ -6,8 +6,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::outgoing::NumberPlacement;
 
-use crate::work::sign_task::{Busy, PageInfo, PlacementPreview, Rect, inspect};
-use crate::work::upload::Picked;
+use shared::worker_protocol::PageSize;
+
+use crate::components::{Busy, Rect};
+use crate::signing::PlacementPreview;
+use crate::upload::Picked;
+use crate::worker;
 
 /// The two boxes, once the main file's first page is known.
 #[derive(Clone, Copy)]
@@ -15,7 +19,7 @@ pub struct Boxes {
     pub number: RwSignal<Rect>,
     pub date: RwSignal<Rect>,
     /// Page sizes of the main file; empty until read (then the server's default applies).
-    pub pages: RwSignal<Vec<PageInfo>>,
+    pub pages: RwSignal<Vec<PageSize>>,
     /// The page both boxes are on (from 0; page 1 by default).
     pub page: RwSignal<usize>,
 }
@@ -46,15 +50,6 @@ impl Boxes {
     }
 }
 
-fn rect(r: [f64; 4]) -> Rect {
-    Rect {
-        x: r[0],
-        y: r[1],
-        w: r[2],
-        h: r[3],
-    }
-}
-
 /// Shows page 1 with the number box, then with the date box, each movable; opened on demand (rendering a page
 /// costs a moment).
 #[component]
@@ -72,19 +67,19 @@ pub fn NumberPlacementPicker(main: RwSignal<Option<Picked>>, boxes: Boxes) -> im
         };
         let Some(blob) = picked.blob() else { return };
         spawn_local(async move {
-            match inspect(&blob).await {
+            match worker::inspect(&blob).await {
                 Ok(info) => {
                     if let Some(first) = info.pages.first() {
                         let d = NumberPlacement::nd30_default(first.width, first.height);
-                        boxes.number.set(rect(d.number));
-                        boxes.date.set(rect(d.date));
+                        boxes.number.set(Rect::from_array(d.number));
+                        boxes.date.set(Rect::from_array(d.date));
                     }
                     boxes.page.set(0);
                     boxes.pages.set(info.pages);
                     file.set(Some(blob));
                     error.set(None);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => error.set(Some(e.message())),
             }
         });
     });
