@@ -6,16 +6,15 @@
 
 mod actions;
 mod assign;
+mod assignment;
 mod verify;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::incoming::{AssignmentDto, IncomingDto, IncomingStatus};
 
-use self::actions::{
-    AcceptAction, AssignAction, AssignmentTask, ForwardAction, RecallAnswer, ReturnAction,
-    UrgeAction,
-};
+use self::actions::{AcceptAction, AssignAction, ForwardAction, RecallAnswer, ReturnAction};
+use self::assignment::{AssignmentTask, UrgeAction};
 use super::document::{PdfView, listen};
 use super::incoming_list::due_badge;
 use crate::api;
