@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// What trunk writes for the signing bundle (see frontend/index.html).
+/// What trunk writes for the work bundle (see frontend/index.html).
 pub const LOADER: &str = "/work_ui_loader.js";
 /// The id of the loader's script element, so the bundle is injected once whichever page opens first.
 pub const LOADER_ID: &str = "signing-loader";
