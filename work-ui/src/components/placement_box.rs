@@ -130,35 +130,40 @@ pub fn PlacementBox(
         });
     };
     let end = move |_ev: leptos::ev::PointerEvent| grab.set_value(None);
-    move || {
-        let p = page.get()?;
-        let s = scale.get();
-        (s > 0.0).then(|| {
-            let b = place.get();
-            view! {
-                <div
-                    class="placement"
-                    data-testid="placement-box"
-                    style=format!(
-                        "left:{}px;top:{}px;width:{}px;height:{}px",
-                        b.x * s,
-                        (p.height - b.y - b.h) * s,
-                        b.w * s,
-                        b.h * s,
-                    )
-                    on:pointerdown=move |ev| start(ev, false)
-                    on:pointermove=drag
-                    on:pointerup=end
-                    on:pointercancel=end
-                >
-                    <span class="placement-label">{label}</span>
-                    <span
-                        class="placement-resize"
-                        data-testid="placement-resize"
-                        on:pointerdown=move |ev| start(ev, true)
-                    ></span>
-                </div>
-            }
-        })
+    // The element stays while the box is shown (only its style follows the rectangle), so the pointer it
+    // captured stays captured for the whole drag.
+    let style = move || {
+        let (Some(p), s) = (page.get(), scale.get()) else {
+            return String::new();
+        };
+        let b = place.get();
+        format!(
+            "left:{}px;top:{}px;width:{}px;height:{}px",
+            b.x * s,
+            (p.height - b.y - b.h) * s,
+            b.w * s,
+            b.h * s,
+        )
+    };
+    let shown = move || page.with(Option::is_some) && scale.get() > 0.0;
+    view! {
+        <Show when=shown>
+            <div
+                class="placement"
+                data-testid="placement-box"
+                style=style
+                on:pointerdown=move |ev| start(ev, false)
+                on:pointermove=drag
+                on:pointerup=end
+                on:pointercancel=end
+            >
+                <span class="placement-label">{label}</span>
+                <span
+                    class="placement-resize"
+                    data-testid="placement-resize"
+                    on:pointerdown=move |ev| start(ev, true)
+                ></span>
+            </div>
+        </Show>
     }
 }
