@@ -2,7 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 // The e2e journeys run against the real server binary on a fresh SQLite data directory with the demo province,
 // in Debian's Chromium (never a downloaded browser), at desktop and 360 px phone sizes.
-export const PORT = 18080;
+// VANBAN_E2E_PORT lets several worktrees run the journeys on one machine at once.
+export const PORT = Number(process.env.VANBAN_E2E_PORT ?? 18080);
 export const DEMO_PASSWORD = 'Demo2026vanban';
 
 export default defineConfig({

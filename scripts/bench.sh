@@ -16,7 +16,7 @@ say "1. Trang đăng nhập: dung lượng truyền (brotli)"
 total=0
 for f in frontend/dist/index.html frontend/dist/*.js frontend/dist/*.css frontend/dist/*.wasm; do
   [ -f "$f.br" ] || continue
-  case "$f" in *vanban_worker*|*signing_ui*) continue ;; esac  # loaded by the signing pages only
+  case "$f" in *vanban_worker*|*work_ui*) continue ;; esac  # loaded by the signing pages only
   size=$(stat -c %s "$f.br"); total=$((total + size))
   printf '   %-50s %9d B raw %9d B brotli\n' "${f#frontend/dist/}" "$(stat -c %s "$f")" "$size"
 done

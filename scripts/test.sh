@@ -20,7 +20,7 @@ cargo fmt --all -- --check
 say "Clippy (-D warnings): máy chủ và thư viện dùng chung"
 cargo clippy -p shared -p backend --all-targets --features shared/crypto -- -D warnings
 say "Clippy (-D warnings): giao diện, wasm32"
-cargo clippy -p frontend -p signing-ui -p worker --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p client -p frontend -p work-ui -p worker --target wasm32-unknown-unknown -- -D warnings
 say "Thư viện dùng chung dựng được cho wasm32"
 cargo build -p shared --features crypto --target wasm32-unknown-unknown
 

@@ -32,10 +32,11 @@ test('hashing 100 MB in the worker against WebCrypto', async ({ page }, testInfo
       new Promise<any>((ok, fail) => {
         const id = next++;
         worker.onmessage = (e) => {
-          if (e.data.id !== id || e.data.kind === 'progress') return;
-          e.data.kind === 'ok' ? ok(JSON.parse(e.data.json)) : fail(e.data.json);
+          const message = JSON.parse(e.data.message);
+          if (e.data.id !== id || message.kind === 'progress') return;
+          message.kind === 'reply' ? ok(message.body.body) : fail(e.data.message);
         };
-        worker.postMessage({ id, op: 'hash', args: JSON.stringify({ engine }), file });
+        worker.postMessage({ id, request: JSON.stringify({ op: 'hash', engine }), file });
       });
     const timed = async (engine: string) => {
       const times: number[] = [];
@@ -83,10 +84,11 @@ test('rendering a page for the placement preview (hayro in the worker)', async (
         const t0 = performance.now();
         await new Promise<void>((ok, fail) => {
           worker.onmessage = (e) => {
-            if (e.data.id !== id || e.data.kind === 'progress') return;
-            e.data.kind === 'ok' ? ok() : fail(e.data.json);
+            const message = JSON.parse(e.data.message);
+            if (e.data.id !== id || message.kind === 'progress') return;
+            message.kind === 'reply' ? ok() : fail(e.data.message);
           };
-          worker.postMessage({ id, op: 'render', args: JSON.stringify({ page: 0, width: 900 }), file });
+          worker.postMessage({ id, request: JSON.stringify({ op: 'render', page: 0, width: 900 }), file });
         });
         out.push(performance.now() - t0);
       }

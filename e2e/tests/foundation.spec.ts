@@ -157,7 +157,7 @@ test('the sign-in page transfers at most 350 KB compressed', async ({ page }) =>
   expect(wasm, 'the app loads its WASM').toBeTruthy();
   expect(encodings[wasm!]).toBe('br');
   // The signing worker (PDF/crypto core, renderer) is loaded by the signing pages only.
-  expect(Object.keys(encodings).filter((u) => u.includes('vanban_worker') || u.includes('signing_ui'))).toEqual([]);
+  expect(Object.keys(encodings).filter((u) => u.includes('vanban_worker') || u.includes('work_ui'))).toEqual([]);
   // Nor the work pages' styles, which come with the work bundle.
   expect(Object.keys(encodings).filter((u) => /\/(signing|work|document|dashboard|incoming)(-[0-9a-f]+)?\.css/.test(u))).toEqual([]);
   console.log(`sign-in page: ${transferred} bytes transferred`);

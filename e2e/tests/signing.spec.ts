@@ -238,24 +238,26 @@ test('a 200 MB document is signed and verified in the browser in bounded memory'
     const worker = new Worker('/vanban_worker_loader.js');
     await new Promise<void>((ok) => (worker.onmessage = (e) => e.data.id === 0 && ok()));
     let next = 1;
-    const call = (op: string, args: object, blob?: Blob) =>
+    // The typed protocol of shared/src/worker_protocol.rs, spoken by hand.
+    const call = (request: object, blob?: Blob) =>
       new Promise<any>((ok, fail) => {
         const id = next++;
         worker.onmessage = (e) => {
-          if (e.data.id !== id || e.data.kind === 'progress') return;
-          e.data.kind === 'ok' ? ok(e.data) : fail(JSON.parse(e.data.json));
+          if (e.data.id !== id) return;
+          const message = JSON.parse(e.data.message);
+          if (message.kind === 'progress') return;
+          message.kind === 'reply' ? ok({ body: message.body.body, bytes: e.data.bytes }) : fail(message.body);
         };
-        worker.postMessage({ id, op, args: JSON.stringify(args), file: blob });
+        worker.postMessage({ id, request: JSON.stringify(request), file: blob });
       });
-    const keys = JSON.parse((await call('keys.list', {})).json);
+    const keys = (await call({ op: 'list_keys' })).body;
     const signed = await call(
-      'sign',
-      { key_id: keys[0].id, pin: '135790', kind: 'signer', page: 0, rect: [300, 80, 200, 60], text: 'Trần Văn Lãnh Đạo' },
+      { op: 'sign', key_id: keys[0].id, pin: '135790', kind: 'signer', page: 0, rect: [300, 80, 200, 60], text: 'Trần Văn Lãnh Đạo' },
       file,
     );
     const whole = new Blob([file, signed.bytes]);
-    const reports = JSON.parse((await call('verify', { trust: [] }, whole)).json);
-    const memory = JSON.parse((await call('memory', {})).json).wasm_memory_bytes;
+    const reports = (await call({ op: 'verify', trust: [] }, whole)).body;
+    const memory = (await call({ op: 'memory' })).body.wasm_memory_bytes;
     worker.terminate();
     return { size: whole.size, reports, memory };
   });

@@ -2,10 +2,13 @@
 //! a [`ClientError`] always has a Vietnamese sentence to show, so no failure ends in a blank page.
 //!
 //! The session cookie travels by itself (same origin); the CSRF token from the session context goes in the
-//! `X-CSRF-Token` header of every state-changing request.
+//! `X-CSRF-Token` header of every state-changing request. Sending and decoding are the `client` crate's,
+//! shared with the work bundle.
 
+use client::{decode, send};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
+use shared::ErrorCode;
 use shared::agency::{AgencyDto, CreateUnitRequest, UnitDto, UpdateUnitRequest};
 use shared::api;
 use shared::audit::AuditListResponse;
@@ -15,11 +18,10 @@ use shared::outgoing::OutgoingCounts;
 use shared::user::{
     CreateUserRequest, TemporaryPasswordResponse, UpdateUserRequest, UserDto, UserListResponse,
 };
-use shared::{ApiError, ErrorCode};
 
 use crate::session::Session;
 
-pub use shared::client::{ApiResult, ClientError};
+pub use client::{ApiResult, ClientError};
 
 /// The API client. `Copy`: it only holds the session context it reads the CSRF token from and reports an
 /// ended session to.
@@ -188,10 +190,7 @@ impl Api {
     }
 
     fn with_csrf(&self, builder: RequestBuilder) -> RequestBuilder {
-        match self.session.csrf_token() {
-            Some(token) => builder.header(api::CSRF_HEADER, &token),
-            None => builder,
-        }
+        client::with_csrf(builder)
     }
 
     /// Sends a request whose answer carries a JSON body.
@@ -217,26 +216,4 @@ impl Api {
         }
         response
     }
-}
-
-/// Sends the request; a non-2xx answer becomes the matching [`ClientError`].
-async fn send(request: Result<Request, gloo_net::Error>) -> ApiResult<Response> {
-    let request = request.map_err(|_| ClientError::Network)?;
-    let response = request.send().await.map_err(|_| ClientError::Network)?;
-    if response.ok() {
-        return Ok(response);
-    }
-    let status = response.status();
-    match response.json::<ApiError>().await {
-        Ok(e) => Err(ClientError::Api(e)),
-        Err(_) => Err(ClientError::Unreadable(status)),
-    }
-}
-
-async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
-    let status = response.status();
-    response
-        .json::<T>()
-        .await
-        .map_err(|_| ClientError::Unreadable(status))
 }

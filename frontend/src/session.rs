@@ -37,11 +37,14 @@ impl Session {
         expect_context::<Self>()
     }
 
+    /// A session began or was confirmed; the `client` crate keeps its CSRF token for the requests.
     pub fn signed_in(&self, session: SessionResponse) {
+        client::remember_session(session.clone());
         self.state.set(Auth::SignedIn(session));
     }
 
     pub fn signed_out(&self) {
+        client::forget_session();
         self.state.set(Auth::SignedOut);
     }
 
@@ -49,14 +52,6 @@ impl Session {
     pub fn user(&self) -> Option<UserDto> {
         self.state.with(|s| match s {
             Auth::SignedIn(s) => Some(s.user.clone()),
-            _ => None,
-        })
-    }
-
-    /// The CSRF token of the session, read without tracking (the API client reads it when sending).
-    pub fn csrf_token(&self) -> Option<String> {
-        self.state.with_untracked(|s| match s {
-            Auth::SignedIn(s) => Some(s.csrf_token.clone()),
             _ => None,
         })
     }

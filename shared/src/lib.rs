@@ -30,6 +30,7 @@ pub mod status;
 pub mod text;
 pub mod time;
 pub mod user;
+pub mod worker_protocol;
 
 pub use error::{ApiError, ErrorCode, FieldError};
 

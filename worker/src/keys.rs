@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use shared::keystore::SealedKey;
+use shared::worker_protocol::{KeySummary, WorkerError};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -17,24 +18,12 @@ struct Stored {
     sealed: SealedKey,
 }
 
-/// What the page may know about a key.
-#[derive(Serialize)]
-pub struct KeySummary {
-    pub id: String,
-    pub label: String,
-    pub has_certificate: bool,
-    pub organization: Option<String>,
-    pub issuer: Option<String>,
-    pub serial: Option<String>,
-    pub valid_until: Option<String>,
-}
-
-fn unavailable() -> String {
-    "Không truy cập được kho khoá của trình duyệt (IndexedDB); chế độ duyệt riêng tư có thể chặn nó.".into()
+fn unavailable() -> WorkerError {
+    WorkerError::KeyStoreUnavailable
 }
 
 /// Waits for an IndexedDB request to finish and returns its result.
-async fn done(request: &IdbRequest) -> Result<JsValue, String> {
+async fn done(request: &IdbRequest) -> Result<JsValue, WorkerError> {
     let req = request.clone();
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         let r = req.clone();
@@ -50,7 +39,7 @@ async fn done(request: &IdbRequest) -> Result<JsValue, String> {
     JsFuture::from(promise).await.map_err(|_| unavailable())
 }
 
-async fn open() -> Result<IdbDatabase, String> {
+async fn open() -> Result<IdbDatabase, WorkerError> {
     let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
     let factory = scope.indexed_db().ok().flatten().ok_or_else(unavailable)?;
     let request = factory.open_with_u32(DB, 1).map_err(|_| unavailable())?;
@@ -65,7 +54,7 @@ async fn open() -> Result<IdbDatabase, String> {
     Ok(done(&request).await?.unchecked_into())
 }
 
-async fn store(mode: IdbTransactionMode) -> Result<web_sys::IdbObjectStore, String> {
+async fn store(mode: IdbTransactionMode) -> Result<web_sys::IdbObjectStore, WorkerError> {
     let db = open().await?;
     let tx = db
         .transaction_with_str_and_mode(STORE, mode)
@@ -90,18 +79,18 @@ fn getrandom_fill(b: &mut [u8]) {
 }
 
 /// Stores a new key; returns its id.
-pub async fn put(sealed: &SealedKey) -> Result<String, String> {
+pub async fn put(sealed: &SealedKey) -> Result<String, WorkerError> {
     let id = new_id();
     replace(&id, sealed).await?;
     Ok(id)
 }
 
-pub async fn replace(id: &str, sealed: &SealedKey) -> Result<(), String> {
+pub async fn replace(id: &str, sealed: &SealedKey) -> Result<(), WorkerError> {
     let json = serde_json::to_string(&Stored {
         id: id.to_string(),
         sealed: sealed.clone(),
     })
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| WorkerError::Core(e.to_string()))?;
     let s = store(IdbTransactionMode::Readwrite).await?;
     let req = s
         .put_with_key(&JsValue::from_str(&json), &JsValue::from_str(id))
@@ -110,19 +99,17 @@ pub async fn replace(id: &str, sealed: &SealedKey) -> Result<(), String> {
     Ok(())
 }
 
-pub async fn get(id: &str) -> Result<SealedKey, String> {
+pub async fn get(id: &str) -> Result<SealedKey, WorkerError> {
     let s = store(IdbTransactionMode::Readonly).await?;
     let req = s.get(&JsValue::from_str(id)).map_err(|_| unavailable())?;
     let value = done(&req).await?;
-    let json = value
-        .as_string()
-        .ok_or("Không tìm thấy khoá này trên máy.")?;
-    let stored: Stored =
-        serde_json::from_str(&json).map_err(|e| format!("Dữ liệu khoá hỏng: {e}"))?;
+    let json = value.as_string().ok_or(WorkerError::KeyNotFound)?;
+    let stored: Stored = serde_json::from_str(&json)
+        .map_err(|e| WorkerError::Core(format!("Dữ liệu khoá hỏng: {e}")))?;
     Ok(stored.sealed)
 }
 
-pub async fn delete(id: &str) -> Result<(), String> {
+pub async fn delete(id: &str) -> Result<(), WorkerError> {
     let s = store(IdbTransactionMode::Readwrite).await?;
     let req = s
         .delete(&JsValue::from_str(id))
@@ -131,7 +118,7 @@ pub async fn delete(id: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub async fn list() -> Result<Vec<KeySummary>, String> {
+pub async fn list() -> Result<Vec<KeySummary>, WorkerError> {
     let s = store(IdbTransactionMode::Readonly).await?;
     let req = s.get_all().map_err(|_| unavailable())?;
     let values: js_sys::Array = done(&req).await?.unchecked_into();

@@ -3,13 +3,17 @@
 //! memory), and keeps the sealed private keys in its own IndexedDB: key material never reaches the page, and the
 //! server never receives it.
 //!
-//! Protocol: the page posts `{id, op, args (JSON text), file?: Blob, bytes?: Uint8Array}`; the worker answers
-//! `{id, kind: "progress" | "ok" | "error", json (text), bytes?: Uint8Array}`. See `frontend/src/signing/worker.rs`.
+//! Protocol: typed in `shared::worker_protocol` (a `WorkerRequest` in, `WorkerMessage`s out, with a `Blob` and
+//! bytes beside them); `work-ui/src/worker.rs` is the page's side. One function per operation in [`ops`].
 
+mod fields;
 mod keys;
 mod ops;
+mod reader;
+mod render;
 
 use js_sys::{Object, Reflect, Uint8Array};
+use shared::worker_protocol::{WorkerError, WorkerMessage, WorkerReply, WorkerRequest};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -18,17 +22,17 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-/// One answer to the page.
+/// Where the messages about one request go.
 pub struct Reply {
     pub id: f64,
 }
 
 impl Reply {
-    fn post(&self, kind: &str, json: &str, bytes: Option<&[u8]>) {
+    fn post(&self, message: &WorkerMessage, bytes: Option<&[u8]>) {
         let msg = Object::new();
+        let json = serde_json::to_string(message).unwrap_or_default();
         let _ = Reflect::set(&msg, &"id".into(), &self.id.into());
-        let _ = Reflect::set(&msg, &"kind".into(), &kind.into());
-        let _ = Reflect::set(&msg, &"json".into(), &json.into());
+        let _ = Reflect::set(&msg, &"message".into(), &json.into());
         match bytes {
             Some(b) => {
                 let array = Uint8Array::from(b);
@@ -42,50 +46,53 @@ impl Reply {
         }
     }
 
+    /// How far a long operation is.
     pub fn progress(&self, done: f64, total: f64) {
-        self.post(
-            "progress",
-            &format!("{{\"done\":{done},\"total\":{total}}}"),
-            None,
-        );
+        self.post(&WorkerMessage::Progress { done, total }, None);
     }
 
-    pub fn ok(&self, value: &impl serde::Serialize, bytes: Option<&[u8]>) {
-        let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
-        self.post("ok", &json, bytes);
-    }
-
-    pub fn error(&self, message: &str) {
-        let json = serde_json::to_string(message).unwrap_or_default();
-        self.post("error", &json, None);
+    fn finish(&self, result: Result<Answer, WorkerError>) {
+        match result {
+            Ok(answer) => self.post(&WorkerMessage::Reply(answer.reply), answer.bytes.as_deref()),
+            Err(e) => self.post(&WorkerMessage::Failed(e), None),
+        }
     }
 }
 
-/// A request as the page sent it.
-pub struct Request {
-    pub op: String,
-    pub args: serde_json::Value,
+/// What an operation gives back: the typed reply and, for pixels and appended bytes, a buffer to transfer.
+pub struct Answer {
+    pub reply: WorkerReply,
+    pub bytes: Option<Vec<u8>>,
+}
+
+impl From<WorkerReply> for Answer {
+    fn from(reply: WorkerReply) -> Self {
+        Self { reply, bytes: None }
+    }
+}
+
+/// A request as the page posted it: the operation, and the file and bytes beside it.
+pub struct Posted {
+    pub request: Result<WorkerRequest, WorkerError>,
     pub file: Option<web_sys::Blob>,
     pub bytes: Option<Vec<u8>>,
 }
 
-fn parse(data: &JsValue) -> Option<(f64, Request)> {
+fn parse(data: &JsValue) -> Option<(f64, Posted)> {
     let get = |k: &str| Reflect::get(data, &k.into()).ok();
     let id = get("id")?.as_f64()?;
-    let op = get("op")?.as_string()?;
-    let args = get("args")
+    let request = get("request")
         .and_then(|a| a.as_string())
-        .and_then(|a| serde_json::from_str(&a).ok())
-        .unwrap_or(serde_json::Value::Null);
+        .ok_or_else(|| WorkerError::BadRequest("không có yêu cầu".into()))
+        .and_then(|a| serde_json::from_str(&a).map_err(|e| WorkerError::BadRequest(e.to_string())));
     let file = get("file").and_then(|f| f.dyn_into::<web_sys::Blob>().ok());
     let bytes = get("bytes")
         .and_then(|b| b.dyn_into::<Uint8Array>().ok())
         .map(|a| a.to_vec());
     Some((
         id,
-        Request {
-            op,
-            args,
+        Posted {
+            request,
             file,
             bytes,
         },
@@ -95,17 +102,16 @@ fn parse(data: &JsValue) -> Option<(f64, Request)> {
 fn main() {
     console_error_panic_hook::set_once();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let Some((id, request)) = parse(&event.data()) else {
+        let Some((id, posted)) = parse(&event.data()) else {
             return;
         };
         wasm_bindgen_futures::spawn_local(async move {
             let reply = Reply { id };
-            if let Err(message) = ops::handle(&reply, request).await {
-                reply.error(&message);
-            }
+            let result = ops::run(&reply, posted).await;
+            reply.finish(result);
         });
     });
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
-    Reply { id: 0.0 }.ok(&"ready", None);
+    Reply { id: 0.0 }.post(&WorkerMessage::Ready, None);
 }

@@ -25,14 +25,11 @@ pub enum UserSubmit {
 type Errors = BTreeMap<&'static str, String>;
 
 /// An optional text field: empty means "none".
-fn optional<T, E: ToString>(
-    s: &str,
-    parse: impl Fn(&str) -> Result<T, E>,
-) -> Result<Option<T>, String> {
+fn optional<T, E>(s: &str, parse: impl Fn(&str) -> Result<T, E>) -> Result<Option<T>, E> {
     if s.trim().is_empty() {
         Ok(None)
     } else {
-        parse(s).map(Some).map_err(|e| e.to_string())
+        parse(s).map(Some)
     }
 }
 
@@ -101,13 +98,13 @@ pub fn UserForm(
             .map_err(|e| errs.insert("full_name", e.to_string()))
             .ok();
         let pos = optional(&position.get_untracked(), |s| Position::try_from(s))
-            .map_err(|e| errs.insert("position", e))
+            .map_err(|e| errs.insert("position", e.to_string()))
             .ok();
         let mail = optional(&email.get_untracked(), Email::parse)
-            .map_err(|e| errs.insert("email", e))
+            .map_err(|e| errs.insert("email", e.to_string()))
             .ok();
         let tel = optional(&phone.get_untracked(), Phone::parse)
-            .map_err(|e| errs.insert("phone", e))
+            .map_err(|e| errs.insert("phone", e.to_string()))
             .ok();
         let unit = unit_id.get_untracked();
         if unit.is_none() {

@@ -1,11 +1,11 @@
-//! `/ky-so`: a host for the signing pages, which are a separate bundle (`signing-ui/`) loaded the first time the
+//! `/ky-so`: a host for the signing pages, which are a separate bundle (`work-ui/`) loaded the first time the
 //! route is opened, so the sign-in page never downloads them (nor the signing worker they start).
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// What trunk writes for the signing bundle (see frontend/index.html).
-pub const LOADER: &str = "/signing_ui_loader.js";
+/// What trunk writes for the work bundle (see frontend/index.html).
+pub const LOADER: &str = "/work_ui_loader.js";
 /// The id of the loader's script element, so the bundle is injected once whichever page opens first.
 pub const LOADER_ID: &str = "signing-loader";
 

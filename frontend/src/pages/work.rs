@@ -1,5 +1,5 @@
 //! The document workflow routes (`/van-ban-di…`, `/van-ban-den`, `/so-van-ban`). Their pages live in the work
-//! bundle (`signing-ui/`, loaded the first time one is opened, so the sign-in page never downloads it); here
+//! bundle (`work-ui/`, loaded the first time one is opened, so the sign-in page never downloads it); here
 //! each route only says which page it wants, and [`WorkHost`] mounts it through `window.vanbanMountWork`.
 
 use leptos::prelude::*;

@@ -1,0 +1,320 @@
+//! The work bundle's typed client of the JSON API (docs/API.md): outgoing and incoming documents, registers,
+//! arrivals, assignments, blobs.
+//! The plumbing (send, decode, the session and its CSRF token, asked once per page load with `GET /api/me`) is
+//! the `client` crate's, shared with the app. Every failure has a Vietnamese sentence.
+
+use gloo_net::http::{Request, RequestBuilder};
+use serde::de::DeserializeOwned;
+use shared::agency::UnitDto;
+use shared::api;
+use shared::incoming::{
+    AcceptRequest, AssignRequest, ForwardRequest, HandlerActionRequest, IncomingBucket,
+    IncomingDto, IncomingListResponse, IncomingRegisterResponse, NewIncomingRequest, PrefillDto,
+    PrefillRequest, ReturnRequest, UrgeRequest, VerificationDto,
+};
+use shared::outgoing::{
+    ArrivalListResponse, BatchResponse, BatchReviewRequest, DraftRequest, IssueRequest,
+    NewVersionRequest, NumberReservation, OutgoingBucket, OutgoingCounts, OutgoingDto,
+    OutgoingListResponse, OutgoingRegisterResponse, RecallAnswerRequest, RecallRequest,
+    RegisterDto, ReviewRequest, SignRequest,
+};
+use shared::user::UserListResponse;
+
+pub use client::{ApiResult, ClientError, NETWORK_MESSAGE, session};
+use client::{send, write};
+
+async fn csrf() -> ApiResult<String> {
+    client::csrf_token().await
+}
+
+async fn post(url: &str) -> ApiResult<RequestBuilder> {
+    client::post(url).await
+}
+
+async fn read<T: DeserializeOwned>(request: Result<Request, gloo_net::Error>) -> ApiResult<T> {
+    client::read(request).await
+}
+
+/// The CA certificates the province trusts (PEM), for the worker's verifier; none if the server cannot say
+/// (every signature then shows as untrusted, which is the safe side).
+pub async fn trust_anchors() -> Vec<String> {
+    read::<shared::pdf::TrustAnchorsResponse>(Request::get(api::TRUST_ANCHORS).build())
+        .await
+        .map(|t| t.anchors)
+        .unwrap_or_default()
+}
+
+fn path(template: &str, id: i64) -> String {
+    api::path(template, id)
+}
+
+// --- reading ---
+
+pub async fn colleagues() -> ApiResult<UserListResponse> {
+    read(Request::get(api::COLLEAGUES).build()).await
+}
+
+pub async fn agencies() -> ApiResult<Vec<shared::agency::AgencyDto>> {
+    read(Request::get(api::AGENCIES).build()).await
+}
+
+pub async fn registers() -> ApiResult<Vec<RegisterDto>> {
+    read(Request::get(api::REGISTERS).build()).await
+}
+
+pub async fn register_entries(id: i64, year: Option<i32>) -> ApiResult<OutgoingRegisterResponse> {
+    let mut params: Vec<(&str, String)> = Vec::new();
+    if let Some(y) = year {
+        params.push(("year", y.to_string()));
+    }
+    read(
+        Request::get(&path(api::REGISTER_ENTRIES, id))
+            .query(params)
+            .build(),
+    )
+    .await
+}
+
+pub async fn outgoing_list(bucket: OutgoingBucket) -> ApiResult<OutgoingListResponse> {
+    read(
+        Request::get(api::OUTGOING)
+            .query([("bucket", bucket.code())])
+            .build(),
+    )
+    .await
+}
+
+pub async fn outgoing_counts() -> ApiResult<OutgoingCounts> {
+    read(Request::get(api::OUTGOING_COUNTS).build()).await
+}
+
+pub async fn outgoing(id: i64) -> ApiResult<OutgoingDto> {
+    read(Request::get(&path(api::OUTGOING_ONE, id)).build()).await
+}
+
+pub async fn arrivals() -> ApiResult<ArrivalListResponse> {
+    read(Request::get(api::ARRIVALS).build()).await
+}
+
+/// The bytes of one file of a document.
+pub async fn file_bytes(id: i64, file: i64) -> ApiResult<Vec<u8>> {
+    url_bytes(&api::outgoing_file(id, file)).await
+}
+
+// --- writing ---
+
+pub async fn create_outgoing(body: &DraftRequest) -> ApiResult<OutgoingDto> {
+    write(api::OUTGOING, body).await
+}
+
+pub async fn submit(id: i64) -> ApiResult<OutgoingDto> {
+    write(&path(api::OUTGOING_SUBMIT, id), &serde_json::json!({})).await
+}
+
+pub async fn new_version(id: i64, body: &NewVersionRequest) -> ApiResult<OutgoingDto> {
+    write(&path(api::OUTGOING_NEW_VERSION, id), body).await
+}
+
+pub async fn review(id: i64, body: &ReviewRequest) -> ApiResult<OutgoingDto> {
+    write(&path(api::OUTGOING_REVIEW, id), body).await
+}
+
+pub async fn batch_review(body: &BatchReviewRequest) -> ApiResult<BatchResponse> {
+    write(api::OUTGOING_BATCH_REVIEW, body).await
+}
+
+pub async fn sign(id: i64, body: &SignRequest) -> ApiResult<OutgoingDto> {
+    write(&path(api::OUTGOING_SIGN, id), body).await
+}
+
+pub async fn reserve_number(id: i64) -> ApiResult<NumberReservation> {
+    write(&path(api::OUTGOING_RESERVATION, id), &serde_json::json!({})).await
+}
+
+pub async fn release_number(id: i64) -> ApiResult<()> {
+    let request = Request::delete(&path(api::OUTGOING_RESERVATION, id))
+        .header(api::CSRF_HEADER, &csrf().await?)
+        .build();
+    send(request).await.map(drop)
+}
+
+pub async fn issue(id: i64, body: &IssueRequest) -> ApiResult<OutgoingDto> {
+    write(&path(api::OUTGOING_ISSUE, id), body).await
+}
+
+pub async fn recall(id: i64, body: &RecallRequest) -> ApiResult<OutgoingDto> {
+    write(&path(api::OUTGOING_RECALL, id), body).await
+}
+
+pub async fn answer_recall(delivery: i64, body: &RecallAnswerRequest) -> ApiResult<()> {
+    let request = post(&path(api::DELIVERY_RECALL_ANSWER, delivery))
+        .await?
+        .json(body);
+    send(request).await.map(drop)
+}
+
+/// Uploads bytes already in memory (a signed revision) under their SHA-256 name.
+pub async fn upload_bytes(sha256: &str, bytes: &[u8]) -> ApiResult<()> {
+    let array = js_sys::Uint8Array::from(bytes);
+    let request = Request::put(&api::BLOB.replace("{sha256}", sha256))
+        .header(api::CSRF_HEADER, &csrf().await?)
+        .header("content-type", "application/pdf")
+        .body(array);
+    send(request).await.map(drop)
+}
+
+// --- incoming documents (văn bản đến) ---
+
+pub async fn incoming_list(bucket: IncomingBucket) -> ApiResult<IncomingListResponse> {
+    read(
+        Request::get(api::INCOMING)
+            .query([("bucket", bucket.code())])
+            .build(),
+    )
+    .await
+}
+
+pub async fn incoming(id: i64) -> ApiResult<IncomingDto> {
+    read(Request::get(&path(api::INCOMING_ONE, id)).build()).await
+}
+
+/// The server verifies the received files again, now.
+pub async fn incoming_verification(id: i64) -> ApiResult<VerificationDto> {
+    read(Request::get(&path(api::INCOMING_VERIFY, id)).build()).await
+}
+
+/// The bytes of one received file.
+pub async fn incoming_file_bytes(id: i64, file: i64) -> ApiResult<Vec<u8>> {
+    url_bytes(&api::incoming_file(id, file)).await
+}
+
+/// The bytes at an API address (a file of a document).
+pub async fn url_bytes(url: &str) -> ApiResult<Vec<u8>> {
+    let response = send(Request::get(url).build()).await?;
+    response.binary().await.map_err(|_| ClientError::Network)
+}
+
+/// The units of an agency (to assign to).
+pub async fn units(agency: i64) -> ApiResult<Vec<UnitDto>> {
+    read(Request::get(&path(api::AGENCY_UNITS, agency)).build()).await
+}
+
+/// The incoming register's entries for a year (10 columns of NĐ 30).
+pub async fn incoming_register_entries(
+    id: i64,
+    year: Option<i32>,
+) -> ApiResult<IncomingRegisterResponse> {
+    let params: Vec<(&str, String)> = year.map(|y| ("year", y.to_string())).into_iter().collect();
+    read(
+        Request::get(&path(api::REGISTER_ENTRIES, id))
+            .query(params)
+            .build(),
+    )
+    .await
+}
+
+pub async fn prefill(sha256: &str) -> ApiResult<PrefillDto> {
+    write(
+        api::INCOMING_PREFILL,
+        &PrefillRequest {
+            sha256: sha256.to_string(),
+        },
+    )
+    .await
+}
+
+pub async fn create_incoming(body: &NewIncomingRequest) -> ApiResult<IncomingDto> {
+    write(api::INCOMING, body).await
+}
+
+pub async fn accept_incoming(id: i64, body: &AcceptRequest) -> ApiResult<IncomingDto> {
+    write(&path(api::INCOMING_ACCEPT, id), body).await
+}
+
+pub async fn return_incoming(id: i64, body: &ReturnRequest) -> ApiResult<IncomingDto> {
+    write(&path(api::INCOMING_RETURN, id), body).await
+}
+
+pub async fn forward_incoming(id: i64, body: &ForwardRequest) -> ApiResult<IncomingDto> {
+    write(&path(api::INCOMING_FORWARD, id), body).await
+}
+
+pub async fn assign_incoming(id: i64, body: &AssignRequest) -> ApiResult<IncomingDto> {
+    write(&path(api::INCOMING_ASSIGN, id), body).await
+}
+
+pub async fn answer_incoming_recall(id: i64, body: &RecallAnswerRequest) -> ApiResult<IncomingDto> {
+    write(&path(api::INCOMING_RECALL_ANSWER, id), body).await
+}
+
+/// A unit leader assigns inside the unit.
+pub async fn assign_in_unit(assignment: i64, body: &AssignRequest) -> ApiResult<IncomingDto> {
+    write(&path(api::ASSIGNMENT_ASSIGN, assignment), body).await
+}
+
+pub async fn act_on_assignment(
+    assignment: i64,
+    body: &HandlerActionRequest,
+) -> ApiResult<IncomingDto> {
+    write(&path(api::ASSIGNMENT_ACT, assignment), body).await
+}
+
+pub async fn urge(assignment: i64, body: &UrgeRequest) -> ApiResult<IncomingDto> {
+    write(&path(api::ASSIGNMENT_URGE, assignment), body).await
+}
+
+// --- the leaders' dashboard, delegations, handover ---
+
+/// `GET /api/dashboard`, or one unit's (`unit`) or person's (`user`) open work.
+pub async fn dashboard(
+    unit: Option<i64>,
+    user: Option<i64>,
+) -> ApiResult<shared::incoming::DashboardDto> {
+    let mut params: Vec<(&str, String)> = Vec::new();
+    if let Some(u) = unit {
+        params.push(("unit", u.to_string()));
+    }
+    if let Some(u) = user {
+        params.push(("user", u.to_string()));
+    }
+    read(Request::get(api::DASHBOARD).query(params).build()).await
+}
+
+pub async fn delegations() -> ApiResult<shared::incoming::DelegationListResponse> {
+    read(Request::get(api::DELEGATIONS).build()).await
+}
+
+pub async fn create_delegation(
+    body: &shared::incoming::DelegationRequest,
+) -> ApiResult<shared::incoming::DelegationListResponse> {
+    write(api::DELEGATIONS, body).await
+}
+
+pub async fn revoke_delegation(id: i64) -> ApiResult<()> {
+    let request = Request::delete(&path(api::DELEGATION, id))
+        .header(api::CSRF_HEADER, &csrf().await?)
+        .build();
+    send(request).await.map(drop)
+}
+
+/// One account (administrators).
+pub async fn user(id: i64) -> ApiResult<shared::user::UserDto> {
+    read(Request::get(&path(api::USER, id)).build()).await
+}
+
+/// The accounts of an agency (administrators).
+pub async fn agency_users(agency_id: i64) -> ApiResult<UserListResponse> {
+    read(
+        Request::get(api::USERS)
+            .query([("agency_id", agency_id.to_string())])
+            .build(),
+    )
+    .await
+}
+
+pub async fn handover(
+    user: i64,
+    body: &shared::incoming::HandoverRequest,
+) -> ApiResult<shared::incoming::HandoverResult> {
+    write(&path(api::USER_HANDOVER, user), body).await
+}

@@ -1,0 +1,117 @@
+//! The verdict on one signature as a person reads it: green, amber or red, who signed, with which
+//! certificate, and whether the document changed after signing.
+
+use leptos::prelude::*;
+use shared::worker_protocol::{ChainStatus, Modification, RevocationStatus, SignatureCheck};
+
+/// Green when fully good; red when broken, modified beyond form filling or revoked; amber otherwise.
+pub fn level(r: &SignatureCheck) -> (&'static str, &'static str) {
+    if r.ok {
+        ("ok", "Hợp lệ")
+    } else if !r.valid
+        || r.modification == Modification::Other
+        || r.revocation_status == RevocationStatus::Revoked
+    {
+        ("bad", "Không hợp lệ")
+    } else {
+        ("warn", "Cần lưu ý")
+    }
+}
+
+fn chain_text(r: &SignatureCheck) -> &'static str {
+    match r.chain_status {
+        ChainStatus::Trusted => "được cấp bởi tổ chức chứng thực mà tỉnh tin cậy",
+        ChainStatus::Expired => "đã hết hạn hoặc chưa có hiệu lực vào thời điểm ký",
+        ChainStatus::Invalid => "không hợp lệ (chữ ký của tổ chức cấp sai hoặc không dùng để ký)",
+        ChainStatus::Untrusted => "không thuộc tổ chức chứng thực mà tỉnh tin cậy",
+    }
+}
+
+fn modification_text(r: &SignatureCheck) -> String {
+    match r.modification {
+        Modification::None => "Không có: văn bản giữ nguyên như lúc ký.".into(),
+        Modification::FormFilling => {
+            let filled: Vec<String> = r
+                .filled_fields
+                .iter()
+                .map(|(k, v)| format!("{k} = “{v}”"))
+                .collect();
+            if filled.is_empty() {
+                "Chỉ có thêm chữ ký số sau chữ ký này (được phép).".into()
+            } else {
+                format!(
+                    "Chỉ điền số, ngày văn bản hoặc ký thêm (được phép): {}.",
+                    filled.join("; ")
+                )
+            }
+        }
+        Modification::Other => {
+            "Văn bản đã bị sửa sau khi ký: chữ ký này không còn bảo đảm nội dung bạn đang xem."
+                .into()
+        }
+    }
+}
+
+#[component]
+pub fn ReportCard(report: SignatureCheck) -> impl IntoView {
+    let (class, verdict) = level(&report);
+    let revocation = match report.revocation_status {
+        RevocationStatus::Good => "chưa bị thu hồi (theo danh sách thu hồi)",
+        RevocationStatus::Revoked => "ĐÃ BỊ THU HỒI",
+        RevocationStatus::Unknown => "không có danh sách thu hồi của tổ chức cấp",
+        RevocationStatus::NotChecked => "chưa kiểm tra tình trạng thu hồi",
+    };
+    let modification_code = match report.modification {
+        Modification::None => "none",
+        Modification::FormFilling => "form_filling",
+        Modification::Other => "other",
+    };
+    view! {
+        <article class=format!("sig-card sig-{class}") data-testid="signature-card" data-level=class>
+            <header>
+                <strong class="sig-verdict" data-testid="signature-verdict">{verdict}</strong>
+                <span class="sig-field">{report.field.clone()}</span>
+            </header>
+            <dl>
+                <dt>"Người ký"</dt>
+                <dd data-testid="signature-signer">{report.signer.clone()}</dd>
+                <dt>"Cơ quan"</dt>
+                <dd>{report.organization.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Thời điểm ký"</dt>
+                <dd>{report.signing_time.clone().unwrap_or_else(|| "không ghi".into())}</dd>
+                <dt>"Chứng thư số"</dt>
+                <dd>{format!("{}, số hiệu {}: {}; {}", report.issuer, report.serial, chain_text(&report), revocation)}</dd>
+                <dt>"Toàn vẹn"</dt>
+                <dd>
+                    {if report.valid {
+                        "Nội dung được ký không thay đổi; chữ ký khớp khoá của người ký."
+                    } else {
+                        "Chữ ký hỏng hoặc nội dung được ký đã bị thay đổi."
+                    }}
+                </dd>
+                <dt>"Sửa đổi sau khi ký"</dt>
+                <dd data-testid="signature-modification" data-modification=modification_code>
+                    {modification_text(&report)}
+                </dd>
+                <dt>"Phạm vi"</dt>
+                <dd>
+                    {if report.covers_whole_document {
+                        "Chữ ký bao toàn bộ tệp."
+                    } else {
+                        "Chữ ký bao một phiên bản trước của tệp; phần sau đã được kiểm tra ở mục trên."
+                    }}
+                </dd>
+                <dt>"Thuật toán"</dt>
+                <dd>{report.algorithm.clone()}</dd>
+            </dl>
+            {(!report.problems.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="sig-problems">
+                            {report.problems.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view()}
+                        </ul>
+                    }
+                })}
+        </article>
+    }
+}
