@@ -232,25 +232,26 @@ pub fn sees_incoming(user: &UserDto, f: &IncomingFacts) -> bool {
         || f.delegate_of_assigner
 }
 
-/// Loads an incoming document `user` may see (with their actions), or 404 exactly as for one that does not
-/// exist. Writes call it first, so a person who may not see a document cannot learn from a 403 that it exists.
-pub async fn incoming(
-    state: &AppState,
-    user: &UserDto,
-    id: i64,
-) -> AppResult<shared::incoming::IncomingDto> {
-    Ok(state.store.get_incoming(user, id).await?)
+/// 404, exactly as for a document that does not exist, unless `user` may open the incoming document `id`.
+/// Writes check it first, so a person who may not see a document cannot learn from a 403 that it exists.
+pub async fn incoming(state: &AppState, user: &UserDto, id: i64) -> AppResult<()> {
+    if state.store.sees_incoming(user, id).await? {
+        Ok(())
+    } else {
+        Err(crate::store::StoreError::NotFound.into())
+    }
 }
 
-/// The incoming document an assignment belongs to, if `user` may see it (404 otherwise, as for an assignment
-/// that does not exist).
+/// The id of the incoming document an assignment belongs to, if `user` may see it (404 otherwise, as for an
+/// assignment that does not exist).
 pub async fn incoming_of_assignment(
     state: &AppState,
     user: &UserDto,
     assignment_id: i64,
-) -> AppResult<shared::incoming::IncomingDto> {
+) -> AppResult<i64> {
     let doc = state.store.assignment_document(assignment_id).await?;
-    incoming(state, user, doc).await
+    incoming(state, user, doc).await?;
+    Ok(doc)
 }
 
 /// 403, for any id, unless `user` is a clerk: refusing by role before any lookup tells nothing about which ids

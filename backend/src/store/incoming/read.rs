@@ -42,6 +42,28 @@ impl Store {
         Ok(facts)
     }
 
+    /// Whether `user` may open the incoming document `id` ([`access::sees_incoming`] on its facts): the light
+    /// check a write makes before it acts, so a hidden document answers as an absent one.
+    #[tracing::instrument(skip_all, fields(user_id = user.id, id = id))]
+    pub async fn sees_incoming(
+        &self,
+        user: &shared::user::UserDto,
+        id: i64,
+    ) -> crate::store::StoreResult<bool> {
+        let sql = format!("{}WHERE i.id = $1", crate::store::incoming::INCOMING_SELECT);
+        let row: Option<crate::store::incoming::IncomingRow> = crate::store::sql::query_as(sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => Ok(access::sees_incoming(
+                user,
+                &self.incoming_facts(user, &row).await?,
+            )),
+            None => Ok(false),
+        }
+    }
+
     /// Whether `user` may open some copy, in their own agency, of the outgoing document `outgoing_id` (so also
     /// the document it is a copy of and its issued files).
     #[tracing::instrument(skip_all, fields(user_id = user.id, outgoing_id = outgoing_id))]
