@@ -15,10 +15,12 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations
 /// Opens the store a URL names: `sqlite://…` or `postgres://…` (also `postgresql://`).
 pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<Store>> {
     let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        // A burst of writes queues on row locks (register counters, the audit head) while holding connections;
+        // waiting up to 30 s for one answers late under such a burst instead of failing with a 500.
         Pool::Postgres(
             PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(Duration::from_secs(30))
                 .connect(url)
                 .await?,
         )
@@ -29,13 +31,14 @@ pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<Store>> {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
+            .busy_timeout(Duration::from_secs(30))
             // 64 MiB of page cache per connection instead of SQLite's 2 MiB: the dashboard and queues of many
             // agencies stay in memory (measured: 9.8 → 3.9 ms for the dashboard at 1M documents).
             .pragma("cache_size", "-65536");
         Pool::Sqlite(
             SqlitePoolOptions::new()
                 .max_connections(8)
+                .acquire_timeout(Duration::from_secs(30))
                 .connect_with(options)
                 .await?,
         )
