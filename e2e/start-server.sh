@@ -15,7 +15,8 @@ cp "$pki/ca/ca.pem" "$data/trust/e2e-ca.pem"
   --pin 246810 >/dev/null
 # The Sở Nội vụ demo leaders' keys and its seal, for the outgoing-document journey.
 "$bin" pki demo-keys --ca "$pki/ca" --out "$pki" --pin 246810 --agency snv >/dev/null
-"$bin" serve --addr "127.0.0.1:${VANBAN_E2E_PORT:-18080}" --data-dir "$data" \
+# One log line per request is the server's default; the journeys' output keeps warnings and errors only.
+RUST_LOG="${RUST_LOG:-warn}" "$bin" serve --addr "127.0.0.1:${VANBAN_E2E_PORT:-18080}" --data-dir "$data" \
   --static-dir "$here/../frontend/dist" --seed-demo-if-empty &
 pid=$!
 wait "$pid"
