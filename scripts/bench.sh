@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks of the foundation (see docs/BENCHMARKS.md):
 #  1. bytes the sign-in page transfers (precompressed brotli files of frontend/dist),
-#  2. /api/health and /api/me throughput and latency with wrk on loopback, on SQLite and on PostgreSQL.
+#  2. /api/health and /api/me throughput and latency with wrk on loopback, on SQLite and on PostgreSQL,
+#  3. search p95 at province scale (scripts/bench-search.sh),
+#  4. coverage-guided fuzzing of the parsers (scripts/fuzz.sh), FUZZ_SECONDS per target (default 600).
 # Usage: scripts/bench.sh [duration_seconds]   (needs a built frontend: `make frontend`)
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -53,3 +55,10 @@ bench_db "SQLite" ""
 psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS vanban_bench WITH (FORCE)" -c "CREATE DATABASE vanban_bench"
 bench_db "PostgreSQL" "postgres://postgres@127.0.0.1:5432/vanban_bench"
 psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS vanban_bench WITH (FORCE)"
+
+say "3. Tìm kiếm: p95 với 32 máy khách (scripts/bench-search.sh; kích thước: VANBAN_BENCH_DOCS)"
+"$ROOT/scripts/bench-search.sh"
+
+# Last: it takes FUZZ_SECONDS (10 minutes) per target and fails the run when a parser crashed.
+say "4. Fuzz các bộ đọc và kiểm tra dữ liệu vào (${FUZZ_SECONDS:-600}s mỗi đích)"
+"$ROOT/scripts/fuzz.sh" "${FUZZ_SECONDS:-600}"

@@ -130,8 +130,10 @@ pub fn outgoing_actions(
         .and_then(|p| doc.steps.iter().find(|s| s.position == p))
         .map(|s| s.reviewer.id);
     let mut out = match doc.status {
-        OutgoingStatus::Draft | OutgoingStatus::Returned if doc.drafter.id == user.id => {
-            vec![A::Submit, A::NewVersion]
+        OutgoingStatus::Draft | OutgoingStatus::Returned
+            if may_edit_draft(user.id, doc.drafter.id, doc.status).is_ok() =>
+        {
+            vec![A::Submit, A::NewVersion, A::Edit]
         }
         OutgoingStatus::InReview if holder == Some(user.id) => vec![A::Review],
         OutgoingStatus::AwaitingSignature if doc.signer.id == user.id => vec![A::Sign, A::Return],
@@ -150,6 +152,26 @@ pub fn outgoing_actions(
         out.push(A::Sign);
     }
     out
+}
+
+/// The drafter alone changes a draft or a returned document (its metadata, `PUT /api/outgoing/{id}`, or its
+/// files, a new version): 403 for anyone else, 409 once it is in review, awaiting signature or beyond.
+pub fn may_edit_draft(
+    user_id: i64,
+    drafter_id: i64,
+    status: OutgoingStatus,
+) -> Result<(), crate::store::StoreError> {
+    if user_id != drafter_id {
+        return Err(crate::store::StoreError::Forbidden(
+            "Chỉ người soạn thảo mới sửa được dự thảo.",
+        ));
+    }
+    if !matches!(status, OutgoingStatus::Draft | OutgoingStatus::Returned) {
+        return Err(crate::store::StoreError::State(
+            "Dự thảo đang được duyệt hoặc ký; chỉ sửa được khi còn là dự thảo hoặc bị trả lại.",
+        ));
+    }
+    Ok(())
 }
 
 /// 403 unless `user` is a clerk of the issuing agency; 409 unless the document waits to be issued.
@@ -293,7 +315,19 @@ pub fn incoming_actions(
     {
         out.push(A::Assign);
     }
+    if status == IncomingStatus::InProgress && may_close_incoming(user, f) {
+        out.push(A::Close);
+    }
     out
+}
+
+/// Who may close an incoming document's handling explicitly (with a reason) before every lead and co-operating
+/// part has finished: the leader who assigned it, their delegate, or a leader of the receiving agency.
+pub fn may_close_incoming(user: &UserDto, f: &IncomingFacts) -> bool {
+    user.agency.id == f.agency_id
+        && (f.assigner_id == Some(user.id)
+            || f.delegate_of_assigner
+            || user.has_role(Role::AgencyLeader))
 }
 
 /// One assignment as the action rules see it.
@@ -475,4 +509,147 @@ impl AdminScope {
 /// Whether `user` may receive work of the kind named in [`handover_requirements`].
 pub fn may_take_over(user: &UserDto, roles: &[Role]) -> bool {
     roles.iter().any(|r| user.has_role(*r))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reports
+
+/// Roles that read their agency's six-month report (Điều 24): the clerks who keep the registers, the leaders
+/// who answer for the numbers, the agency's administrators.
+pub const REPORTING_ROLES: [Role; 5] = [
+    Role::Clerk,
+    Role::AgencyLeader,
+    Role::UnitLeader,
+    Role::AgencyAdmin,
+    Role::SystemAdmin,
+];
+
+/// Which agency's report `user` gets when asking for `asked` (`None`: every agency). The provincial
+/// administrator (Điều 25.4: the provincial office's statistics) reads any agency, or every agency when none is
+/// named; the others read their own agency only (403 for another), officials none (403).
+pub fn report_agency(user: &UserDto, asked: Option<i64>) -> AppResult<Option<i64>> {
+    if user.has_role(Role::SystemAdmin) {
+        return Ok(asked);
+    }
+    if !REPORTING_ROLES.iter().any(|r| user.has_role(*r)) {
+        return Err(AppError::forbidden(
+            "Chỉ lãnh đạo, văn thư và quản trị xem được báo cáo thống kê.",
+        ));
+    }
+    match asked {
+        Some(a) if a != user.agency.id => Err(AppError::forbidden(
+            "Bạn chỉ xem được báo cáo của cơ quan mình.",
+        )),
+        _ => Ok(Some(user.agency.id)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Record files (hồ sơ, Điều 14)
+
+/// Whether `user` sees a record file of `agency_id`: everyone of that agency (the catalogue is the agency's);
+/// anyone else gets 404.
+pub fn sees_record_file(user: &UserDto, agency_id: i64) -> bool {
+    user.agency.id == agency_id
+}
+
+/// Clerks and leaders of the agency manage its files: arrange any file, close it, hand it over.
+pub fn manages_record_files(user: &UserDto, agency_id: i64) -> bool {
+    is_agency_staff(user, agency_id)
+}
+
+/// 403 unless `user` may open files (the roles that handle documents; administrators manage accounts).
+pub fn may_create_record_file(user: &UserDto) -> AppResult<()> {
+    if DRAFTING_ROLES.iter().any(|r| user.has_role(*r)) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "Tài khoản quản trị không lập hồ sơ; hồ sơ do người xử lý công việc lập.",
+        ))
+    }
+}
+
+/// What `user` may do with a file they see, by its state: anyone who files documents adds to an open file;
+/// its creator and the agency's clerks and leaders arrange and close it; clerks and leaders hand it over.
+pub fn record_file_actions(
+    user: &UserDto,
+    agency_id: i64,
+    file: &shared::record_file::RecordFileDto,
+) -> Vec<shared::record_file::RecordFileAction> {
+    use shared::record_file::{RecordFileAction as A, RecordFileState as S};
+    if !sees_record_file(user, agency_id) || may_create_record_file(user).is_err() {
+        return Vec::new();
+    }
+    let manager = manages_record_files(user, agency_id);
+    let owner = manager || file.creator.id == user.id;
+    match file.state {
+        S::Open if owner => vec![A::Add, A::Arrange, A::Close],
+        S::Open => vec![A::Add],
+        S::Closed | S::HandedOver if manager => vec![A::HandOver],
+        _ => Vec::new(),
+    }
+}
+
+/// 403 with the reason unless `user` may do `action` to the file (which they see).
+pub fn may_on_record_file(
+    user: &UserDto,
+    agency_id: i64,
+    file: &shared::record_file::RecordFileDto,
+    action: shared::record_file::RecordFileAction,
+) -> AppResult<()> {
+    use shared::record_file::{RecordFileAction as A, RecordFileState as S};
+    if record_file_actions(user, agency_id, file).contains(&action) {
+        return Ok(());
+    }
+    // An account that files nothing (an administrator) is refused for its role, whatever the file's state.
+    if may_create_record_file(user).is_err() {
+        return Err(AppError::forbidden(
+            "Tài khoản quản trị chỉ xem danh mục hồ sơ, không thay đổi được hồ sơ.",
+        ));
+    }
+    // A file that is no longer open refuses every change for that reason, whoever asks (409).
+    match (file.state, action) {
+        (S::Closed, A::Add | A::Arrange | A::Close) => Err(AppError::Conflict(
+            "Hồ sơ đã đóng: không thêm, bớt hay sắp xếp văn bản được nữa.".into(),
+        )),
+        (S::HandedOver, A::Add | A::Arrange | A::Close) => Err(AppError::Conflict(
+            "Hồ sơ đã nộp lưu: chỉ còn đọc, không thay đổi được.".into(),
+        )),
+        (S::Open, A::HandOver) if manages_record_files(user, agency_id) => Err(AppError::Conflict(
+            "Hồ sơ đang mở: đóng hồ sơ trước khi nộp lưu.".into(),
+        )),
+        (_, A::HandOver) => Err(AppError::forbidden(
+            "Chỉ văn thư và lãnh đạo cơ quan nộp lưu được hồ sơ.",
+        )),
+        _ => Err(AppError::forbidden(
+            "Chỉ người lập hồ sơ, văn thư và lãnh đạo cơ quan mới sắp xếp, rút văn bản hay đóng được hồ sơ.",
+        )),
+    }
+}
+
+/// Loads a record file `user` sees (404 otherwise, as for one that does not exist), with their actions.
+pub async fn record_file(
+    state: &AppState,
+    user: &UserDto,
+    id: i64,
+) -> AppResult<crate::store::record_files::RecordFile> {
+    let mut f = state.store.record_file(id).await?;
+    if !sees_record_file(user, f.agency_id) {
+        return Err(crate::store::StoreError::NotFound.into());
+    }
+    f.file.actions = record_file_actions(user, f.agency_id, &f.file);
+    Ok(f)
+}
+
+/// 404 unless `user` may open the document (and so file it, or see it listed in a file).
+pub async fn may_open_document(
+    state: &AppState,
+    user: &UserDto,
+    kind: shared::record_file::DocumentKind,
+    id: i64,
+) -> AppResult<()> {
+    match kind {
+        shared::record_file::DocumentKind::Outgoing => outgoing(state, user, id).await.map(|_| ()),
+        shared::record_file::DocumentKind::Incoming => incoming(state, user, id).await,
+    }
 }

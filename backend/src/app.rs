@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::handler::Handler;
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
@@ -80,6 +80,12 @@ pub fn api_routes() -> Vec<ApiRoute> {
         route(GET, api::AGENCIES, routes::agencies::list_agencies),
         route(GET, api::AGENCY_UNITS, routes::agencies::list_units),
         route(POST, api::AGENCY_UNITS, routes::agencies::create_unit),
+        route(GET, api::AGENCY_STORAGE, routes::agencies::get_storage),
+        route(
+            PUT,
+            api::AGENCY_STORAGE,
+            routes::agencies::set_storage_quota,
+        ),
         route(PUT, api::UNIT, routes::agencies::update_unit),
         route(GET, api::USERS, routes::users::list_users),
         route(POST, api::USERS, routes::users::create_user),
@@ -93,14 +99,20 @@ pub fn api_routes() -> Vec<ApiRoute> {
             routes::users::reset_password,
         ),
         route(GET, api::AUDIT, routes::audit::list_audit),
+        route(GET, api::AUDIT_EXPORT, routes::audit::export_audit_csv),
         route(GET, api::TRUST_ANCHORS, routes::health::get_trust_anchors),
-        route(PUT, api::BLOB, routes::outgoing::put_blob).with_body_limit(MAX_UPLOAD),
+        route(PUT, api::BLOB, routes::blobs::put_blob).with_body_limit(MAX_UPLOAD),
         route(GET, api::COLLEAGUES, routes::registers::list_colleagues),
         route(GET, api::REGISTERS, routes::registers::list_registers),
         route(
             GET,
             api::REGISTER_ENTRIES,
             routes::registers::register_entries,
+        ),
+        route(
+            GET,
+            api::REGISTER_EXPORT,
+            routes::printouts::export_register,
         ),
         route(GET, api::OUTGOING, routes::outgoing::list_outgoing),
         route(POST, api::OUTGOING, routes::outgoing::create_outgoing),
@@ -111,6 +123,12 @@ pub fn api_routes() -> Vec<ApiRoute> {
             routes::outgoing::batch_review,
         ),
         route(GET, api::OUTGOING_ONE, routes::outgoing::get_outgoing),
+        route(
+            GET,
+            api::OUTGOING_HISTORY_PDF,
+            routes::printouts::outgoing_history_pdf,
+        ),
+        route(PUT, api::OUTGOING_ONE, routes::outgoing::edit_outgoing),
         route(
             POST,
             api::OUTGOING_SUBMIT,
@@ -150,11 +168,17 @@ pub fn api_routes() -> Vec<ApiRoute> {
             api::DELIVERY_RECALL_ANSWER,
             routes::outgoing::answer_recall,
         ),
+        route(GET, api::SEARCH, routes::search::search),
         route(GET, api::INCOMING, routes::incoming::list_incoming),
         route(POST, api::INCOMING, routes::incoming::create_incoming),
         route(GET, api::INCOMING_COUNTS, routes::incoming::incoming_counts),
         route(POST, api::INCOMING_PREFILL, routes::incoming::prefill),
         route(GET, api::INCOMING_ONE, routes::incoming::get_incoming),
+        route(
+            GET,
+            api::INCOMING_HISTORY_PDF,
+            routes::printouts::incoming_history_pdf,
+        ),
         route(GET, api::INCOMING_VERIFY, routes::incoming::verify_incoming),
         route(
             POST,
@@ -176,6 +200,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
             api::INCOMING_ASSIGN,
             routes::incoming::assign_incoming,
         ),
+        route(POST, api::INCOMING_CLOSE, routes::incoming::close_incoming),
         route(
             POST,
             api::INCOMING_RECALL_ANSWER,
@@ -191,12 +216,57 @@ pub fn api_routes() -> Vec<ApiRoute> {
         route(POST, api::ASSIGNMENT_ACT, routes::incoming::act),
         route(POST, api::ASSIGNMENT_URGE, routes::incoming::urge),
         route(GET, api::DASHBOARD, routes::incoming::dashboard),
+        route(GET, api::REPORTS_SUMMARY, routes::reports::summary_report),
         route(GET, api::DELEGATIONS, routes::incoming::list_delegations),
         route(POST, api::DELEGATIONS, routes::incoming::create_delegation),
         route(DELETE, api::DELEGATION, routes::incoming::revoke_delegation),
         route(POST, api::USER_HANDOVER, routes::incoming::handover),
         route(GET, api::EVENTS, routes::events::stream_events),
+        route(
+            GET,
+            api::NOTIFICATIONS,
+            routes::notifications::list_notifications,
+        ),
+        route(
+            POST,
+            api::NOTIFICATIONS_READ,
+            routes::notifications::mark_notifications_read,
+        ),
+        route(
+            GET,
+            api::RECORD_FILES,
+            routes::record_files::list_record_files,
+        ),
+        route(
+            POST,
+            api::RECORD_FILES,
+            routes::record_files::create_record_file,
+        ),
+        route(GET, api::RECORD_FILE, routes::record_files::get_record_file),
+        route(
+            POST,
+            api::RECORD_FILE_DOCUMENTS,
+            routes::record_files::add_record_document,
+        ),
+        route(
+            DELETE,
+            api::RECORD_FILE_DOCUMENT,
+            routes::record_files::remove_record_document,
+        ),
+        route(
+            POST,
+            api::RECORD_FILE_CLOSE,
+            routes::record_files::close_record_file,
+        ),
+        route(
+            GET,
+            api::RECORD_FILE_PACKAGE,
+            routes::record_files::get_package,
+        ),
         route(GET, api::OPENAPI, crate::openapi::get_openapi),
+        route(GET, api::PUBLIC_VERIFY_CODE, routes::verify::verify_code),
+        route(GET, api::PUBLIC_VERIFY_FILE, routes::verify::download),
+        route(POST, api::PUBLIC_VERIFY, routes::verify::verify_file).with_body_limit(MAX_UPLOAD),
     ]
 }
 
@@ -207,7 +277,10 @@ pub fn router(state: AppState) -> Router {
         .fold(Router::new(), |router, r| router.route(r.path, r.handler))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn(same_origin_writes))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            same_origin_writes,
+        ))
         .layer(DefaultBodyLimit::max(JSON_LIMIT))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -218,7 +291,11 @@ pub fn router(state: AppState) -> Router {
         Some(dir) => api.merge(crate::assets::static_router(dir)),
         None => api,
     };
-    app.layer(CatchPanicLayer::custom(|_| {
+    app.layer(middleware::from_fn_with_state(
+        state.clone(),
+        strict_transport,
+    ))
+    .layer(CatchPanicLayer::custom(|_| {
         AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
     }))
     .layer(SetResponseHeaderLayer::if_not_present(
@@ -303,8 +380,10 @@ async fn method_not_allowed() -> Response {
 }
 
 /// Refuses state-changing requests sent by another site. The session cookie is SameSite=Strict and signed-in
-/// writes need the CSRF header; this also covers sign-in itself, which has no session yet.
-async fn same_origin_writes(req: Request, next: Next) -> Response {
+/// writes need the CSRF header; this also covers sign-in itself, which has no session yet. The origin must
+/// match in scheme and host: `http://host` is another origin than `https://host` (a network attacker can serve
+/// the plain one).
+async fn same_origin_writes(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         let origin = req
             .headers()
@@ -315,12 +394,30 @@ async fn same_origin_writes(req: Request, next: Next) -> Response {
             .get(header::HOST)
             .and_then(|v| v.to_str().ok());
         if let Some(origin) = origin {
-            let origin_host = origin.split("://").nth(1).unwrap_or("");
-            if origin == "null" || Some(origin_host) != host {
+            let scheme = if crate::auth::is_tls(req.headers(), &state) {
+                "https"
+            } else {
+                "http"
+            };
+            let ours = host.map(|h| format!("{scheme}://{h}"));
+            if !ours.is_some_and(|o| o.eq_ignore_ascii_case(origin)) {
                 return AppError::forbidden("Yêu cầu đến từ một trang khác bị từ chối.")
                     .into_response();
             }
         }
     }
     next.run(req).await
+}
+
+/// `Strict-Transport-Security` on every response of a server reached over TLS (`VANBAN_SECURE_COOKIES`): a
+/// browser that has seen the site once never again tries it over plain HTTP.
+async fn strict_transport(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    if state.config.secure_cookies {
+        resp.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    resp
 }

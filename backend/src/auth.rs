@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use shared::api::{CSRF_HEADER, SESSION_COOKIE};
+use shared::api::{CSRF_HEADER, SESSION_COOKIE, SIGNED_IN_HINT_COOKIE};
 use shared::user::UserDto;
 
 use crate::app::AppState;
@@ -121,6 +121,20 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
     format!(
         "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
         SESSION_MAX_MS / 1000,
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value of the page-readable hint that a session may exist (no secret in it), set and
+/// cleared with the session cookie.
+pub fn signed_in_hint_cookie(signed_in: bool, secure: bool) -> String {
+    let (value, age) = if signed_in {
+        ("1", SESSION_MAX_MS / 1000)
+    } else {
+        ("", 0)
+    };
+    format!(
+        "{SIGNED_IN_HINT_COOKIE}={value}; SameSite=Strict; Path=/; Max-Age={age}{}",
         if secure { "; Secure" } else { "" }
     )
 }

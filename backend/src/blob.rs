@@ -42,11 +42,28 @@ pub trait BlobStore: Send + Sync + 'static {
         sha256: &str,
     ) -> Result<Option<Box<dyn AsyncRead + Unpin + Send>>, BlobError>;
     async fn exists(&self, sha256: &str) -> Result<bool, BlobError>;
+    /// Every stored blob with when it was written (for the orphan sweep).
+    async fn list(&self) -> Result<Vec<StoredBlob>, BlobError>;
+    /// Deletes a blob; deleting an absent one is not an error.
+    async fn delete(&self, sha256: &str) -> Result<(), BlobError>;
+    /// Removes unfinished uploads of any instance not written to for `idle`; how many.
+    async fn sweep_temporaries(&self, idle: std::time::Duration) -> Result<usize, BlobError>;
 }
 
-/// Blobs as files under `<data dir>/blobs/ab/cd/abcd…`.
+/// A blob as the store lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredBlob {
+    pub sha256: String,
+    /// When the bytes were written, in milliseconds since the epoch.
+    pub written_at: i64,
+}
+
+/// Blobs as files under `<data dir>/blobs/ab/cd/abcd…`, written first under `tmp/`.
 pub struct FsBlobStore {
     root: PathBuf,
+    /// Where this process writes its temporary files: its own directory, so that at start it can remove what a
+    /// killed run left without touching the uploads of another instance sharing the store.
+    tmp: PathBuf,
 }
 
 fn check_name(sha256: &str) -> Result<(), BlobError> {
@@ -65,8 +82,39 @@ impl FsBlobStore {
     /// A store under `root` (created if missing).
     pub fn new(root: impl Into<PathBuf>) -> io::Result<Self> {
         let root = root.into();
-        std::fs::create_dir_all(root.join("tmp"))?;
-        Ok(Self { root })
+        let tmp = root.join("tmp");
+        std::fs::create_dir_all(&tmp)?;
+        Ok(Self { root, tmp })
+    }
+
+    /// A store whose temporary files go to `tmp/<instance>/` (instances sharing one blob directory over a
+    /// network file system each name themselves, e.g. host and port).
+    pub fn for_instance(root: impl Into<PathBuf>, instance: &str) -> io::Result<Self> {
+        let root = root.into();
+        let name: String = instance
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let tmp = root.join("tmp").join(name);
+        std::fs::create_dir_all(&tmp)?;
+        Ok(Self { root, tmp })
+    }
+
+    /// Removes the temporary files an interrupted upload of this instance left (a killed server, a crash).
+    /// Call at start, before serving: no upload of this instance is running then. Returns how many.
+    pub fn remove_temporaries(&self) -> io::Result<usize> {
+        remove_parts(&self.tmp, None)
+    }
+
+    /// Removes temporary files of any instance not written to for `idle` (an instance that never came back).
+    pub fn remove_stale_temporaries(&self, idle: std::time::Duration) -> io::Result<usize> {
+        remove_stale_under(&self.root, idle)
     }
 
     fn path_of(&self, sha256: &str) -> PathBuf {
@@ -81,8 +129,7 @@ impl FsBlobStore {
         data: &mut (dyn AsyncRead + Unpin + Send),
     ) -> Result<(PathBuf, BlobRef), BlobError> {
         let tmp = self
-            .root
-            .join("tmp")
+            .tmp
             .join(format!("{}.part", crate::auth::random_token(16)));
         let mut file = tokio::fs::OpenOptions::new()
             .write(true)
@@ -115,6 +162,47 @@ impl FsBlobStore {
             }
         }
     }
+}
+
+/// The stale temporaries of every instance under `root/tmp` (the instances' own directories included).
+fn remove_stale_under(root: &Path, idle: std::time::Duration) -> io::Result<usize> {
+    let tmp = root.join("tmp");
+    let mut removed = remove_parts(&tmp, Some(idle))?;
+    for entry in std::fs::read_dir(&tmp)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            removed += remove_parts(&path, Some(idle))?;
+        }
+    }
+    Ok(removed)
+}
+
+/// Removes the `.part` files directly in `dir` (those idle for `idle`, or all).
+fn remove_parts(dir: &Path, idle: Option<std::time::Duration>) -> io::Result<usize> {
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "part") {
+            continue;
+        }
+        let stale = match idle {
+            None => true,
+            Some(idle) => entry
+                .metadata()?
+                .modified()?
+                .elapsed()
+                .is_ok_and(|age| age >= idle),
+        };
+        if stale {
+            match std::fs::remove_file(&path) {
+                Ok(()) => removed += 1,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(removed)
 }
 
 async fn sync_dir(dir: &Path) -> io::Result<()> {
@@ -175,4 +263,64 @@ impl BlobStore for FsBlobStore {
         check_name(sha256)?;
         Ok(tokio::fs::try_exists(self.path_of(sha256)).await?)
     }
+
+    async fn list(&self) -> Result<Vec<StoredBlob>, BlobError> {
+        let root = self.root.clone();
+        tokio::task::spawn_blocking(move || list_dir(&root))
+            .await
+            .map_err(io::Error::other)?
+            .map_err(BlobError::Io)
+    }
+
+    async fn sweep_temporaries(&self, idle: std::time::Duration) -> Result<usize, BlobError> {
+        let root = self.root.clone();
+        tokio::task::spawn_blocking(move || remove_stale_under(&root, idle))
+            .await
+            .map_err(io::Error::other)?
+            .map_err(BlobError::Io)
+    }
+
+    async fn delete(&self, sha256: &str) -> Result<(), BlobError> {
+        check_name(sha256)?;
+        match tokio::fs::remove_file(self.path_of(sha256)).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// The blobs under `root/ab/cd/abcd…` (temporary files and anything not named by a hash are not blobs).
+fn list_dir(root: &Path) -> io::Result<Vec<StoredBlob>> {
+    let mut out = Vec::new();
+    let two_hex = |name: &str| name.len() == 2 && name.bytes().all(|b| b.is_ascii_hexdigit());
+    for a in std::fs::read_dir(root)? {
+        let a = a?;
+        if !two_hex(&a.file_name().to_string_lossy()) {
+            continue;
+        }
+        for b in std::fs::read_dir(a.path())? {
+            let b = b?;
+            if !two_hex(&b.file_name().to_string_lossy()) {
+                continue;
+            }
+            for f in std::fs::read_dir(b.path())? {
+                let f = f?;
+                let name = f.file_name().to_string_lossy().into_owned();
+                if check_name(&name).is_err() {
+                    continue;
+                }
+                let written_at = f
+                    .metadata()?
+                    .modified()?
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as i64);
+                out.push(StoredBlob {
+                    sha256: name,
+                    written_at,
+                });
+            }
+        }
+    }
+    Ok(out)
 }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 /// How the server runs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Where the built frontend (trunk's `dist`) is; `None` serves the API only.
     pub static_dir: Option<PathBuf>,
@@ -15,6 +15,51 @@ pub struct Config {
     pub login_limits: LoginLimits,
     /// Certificates (PEM) of the CAs whose signatures are trusted: every `*.pem` of the trust directory.
     pub trust_anchors: Vec<String>,
+    /// Storage quota of an agency without its own, in MiB (`VANBAN_AGENCY_QUOTA_MB`).
+    pub agency_quota_mb: i64,
+    /// The address people reach the server at (`VANBAN_PUBLIC_URL`, e.g. `https://vanban.vinhlong.gov.vn`): the
+    /// QR codes of issued documents point under it. When unset, the address the clerk's browser used.
+    pub public_url: Option<String>,
+    /// How often one address may ask the public verification routes.
+    pub verify_limits: VerifyLimits,
+}
+
+/// The rate limit of the public verification routes, per client address (counted in the database, so every
+/// instance counts together): codes are 60 random bits, and this keeps guessing at a few hundred a day.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifyLimits {
+    /// Requests of one address within the window…
+    pub per_window: i64,
+    /// …of this length.
+    pub window_ms: i64,
+}
+
+impl Default for VerifyLimits {
+    /// 30 requests per 10 minutes: a person checking a pile of printed copies by hand stays under it.
+    fn default() -> Self {
+        Self {
+            per_window: 30,
+            window_ms: 10 * 60 * 1000,
+        }
+    }
+}
+
+/// The default storage quota of an agency: 50 GiB (a year of a large department's scans is ~20 GiB).
+pub const DEFAULT_AGENCY_QUOTA_MB: i64 = 50 * 1024;
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            static_dir: None,
+            trust_proxy_headers: false,
+            secure_cookies: false,
+            login_limits: LoginLimits::default(),
+            trust_anchors: Vec::new(),
+            agency_quota_mb: DEFAULT_AGENCY_QUOTA_MB,
+            public_url: None,
+            verify_limits: VerifyLimits::default(),
+        }
+    }
 }
 
 /// Reads every `*.pem` of `dir` (sorted by name); a missing directory means no trust anchors.
@@ -38,21 +83,46 @@ pub fn load_trust_anchors(dir: &std::path::Path) -> anyhow::Result<Vec<String>> 
     Ok(out)
 }
 
-/// Failed sign-ins allowed in a sliding window before further attempts are refused.
+/// How failed sign-ins slow further attempts (counted in a sliding window, see `routes::auth`).
 #[derive(Debug, Clone, Copy)]
 pub struct LoginLimits {
-    pub per_account: i64,
-    pub per_address: i64,
+    /// Failures of one account from one address before each further attempt waits.
+    pub free_tries: i64,
+    /// The first wait; each further failure doubles it…
+    pub first_delay_ms: i64,
+    /// …up to this.
+    pub max_delay_ms: i64,
+    /// Distinct accounts failing from one address before that address waits out the window.
+    pub accounts_per_address: i64,
+    /// Failures of one account from everywhere before only addresses with no failure of their own may try it
+    /// (a distributed guess is slowed; its owner at a clean address still signs in).
+    pub account_under_attack: i64,
     pub window_ms: i64,
 }
 
 impl Default for LoginLimits {
     fn default() -> Self {
         Self {
-            per_account: 5,
-            per_address: 20,
+            free_tries: 3,
+            first_delay_ms: 5_000,
+            max_delay_ms: 15 * 60 * 1000,
+            accounts_per_address: 20,
+            account_under_attack: 50,
             window_ms: 15 * 60 * 1000,
         }
+    }
+}
+
+impl LoginLimits {
+    /// How long one account must wait at one address after `failures` failures there.
+    pub fn pair_delay_ms(&self, failures: i64) -> i64 {
+        if failures < self.free_tries {
+            return 0;
+        }
+        let doublings = (failures - self.free_tries).min(30) as u32;
+        self.first_delay_ms
+            .saturating_mul(1i64 << doublings)
+            .min(self.max_delay_ms)
     }
 }
 

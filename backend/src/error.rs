@@ -36,8 +36,17 @@ pub enum AppError {
         message: String,
         retry_after_secs: u64,
     },
+    /// With the sentence people read (the limit that applies).
     #[error("payload too large")]
-    PayloadTooLarge,
+    PayloadTooLarge(&'static str),
+    #[error("quota exceeded: {0}")]
+    QuotaExceeded(String),
+    /// The request could not be done now and may succeed if repeated (503 with `Retry-After`).
+    #[error("unavailable: {message}")]
+    Unavailable {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("internal: {0}")]
     Internal(#[from] anyhow::Error),
 }
@@ -80,6 +89,16 @@ impl From<StoreError> for AppError {
             StoreError::State(m) => Self::Conflict(m.into()),
             StoreError::Field(field, message) => Self::field(field, message),
             StoreError::Rule(m) => Self::Validation(ApiError::new(ErrorCode::Validation, m)),
+            // A row the request names vanished between the checks and the write (a file swept, an account
+            // removed): the client's data is stale, not the server broken.
+            StoreError::Database(sqlx::Error::Database(e))
+                if e.kind() == sqlx::error::ErrorKind::ForeignKeyViolation =>
+            {
+                Self::Validation(ApiError::new(
+                    ErrorCode::Validation,
+                    "Một mục được nhắc đến (tệp, người nhận, đơn vị…) không còn trên hệ thống. Hãy tải lại trang, tải tệp lên lại nếu cần, rồi thử lại.",
+                ))
+            }
             other => Self::Internal(other.into()),
         }
     }
@@ -130,10 +149,28 @@ impl IntoResponse for AppError {
                 }
                 return resp;
             }
-            Self::PayloadTooLarge => (
+            Self::PayloadTooLarge(m) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                ApiError::new(ErrorCode::PayloadTooLarge, "Dữ liệu gửi lên quá lớn."),
+                ApiError::new(ErrorCode::PayloadTooLarge, m),
             ),
+            Self::QuotaExceeded(m) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ApiError::new(ErrorCode::QuotaExceeded, m),
+            ),
+            Self::Unavailable {
+                message,
+                retry_after_secs,
+            } => {
+                let mut resp = (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    axum::Json(ApiError::new(ErrorCode::Unavailable, message)),
+                )
+                    .into_response();
+                if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    resp.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                return resp;
+            }
             Self::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
                 (

@@ -34,7 +34,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::PayloadTooLarge
+                AppError::PayloadTooLarge("Dữ liệu gửi lên quá lớn.")
             } else {
                 AppError::BadRequest("Không đọc được dữ liệu gửi lên.".into())
             }
@@ -45,12 +45,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 /// Parses JSON, naming the field at fault in Vietnamese.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         json_error(&path, &inner)
-    })
+    })?;
+    // `{…} xx` is not one JSON value: what follows the value (other than whitespace) is refused, not ignored.
+    de.end().map_err(|_| {
+        AppError::BadRequest("Dữ liệu JSON không hợp lệ: có dữ liệu thừa sau giá trị JSON.".into())
+    })?;
+    Ok(value)
 }
 
 fn json_error(path: &str, e: &serde_json::Error) -> AppError {

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod app;
+pub mod archive;
 pub mod assets;
 pub mod auth;
 pub mod blob;
@@ -9,7 +10,12 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod password;
+pub mod print;
+pub mod report_export;
 pub mod routes;
+pub mod search_text;
 pub mod seed;
 pub mod signing;
 pub mod store;
+pub mod sweep;

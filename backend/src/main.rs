@@ -68,6 +68,17 @@ enum Command {
         /// Directory of trusted CA certificates (*.pem); default: DATA_DIR/trust.
         #[arg(long, env = "VANBAN_TRUST_DIR")]
         trust_dir: Option<PathBuf>,
+        /// This instance's name among those sharing one blob directory (its unfinished uploads are its own to
+        /// clean up at start); default: host name and port.
+        #[arg(long, env = "VANBAN_INSTANCE")]
+        instance: Option<String>,
+        /// Storage quota of an agency without its own, in MiB.
+        #[arg(long, env = "VANBAN_AGENCY_QUOTA_MB", default_value_t = vanban::config::DEFAULT_AGENCY_QUOTA_MB)]
+        agency_quota_mb: i64,
+        /// The address people reach the server at (https://vanban.example.gov.vn): printed in the QR code of
+        /// every issued document; default: the address the clerk's browser used.
+        #[arg(long, env = "VANBAN_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Apply pending database migrations.
     Migrate {
@@ -119,14 +130,33 @@ enum AdminCommand {
         /// The account's username.
         username: String,
     },
+    /// Remove what crashes and abandoned uploads left in the blob store now (the server also does this at
+    /// start and every hour): temporary files, files without a record, and files no document uses that
+    /// nobody uploaded for GRACE_DAYS days.
+    SweepBlobs {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Days an unused upload is kept.
+        #[arg(long, default_value_t = 7)]
+        grace_days: i64,
+    },
 }
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Recompute the hash chain of the whole audit log; exit 1 if an entry was altered.
+    /// Recompute the hash chain of the whole audit log; exit 1 if an entry was altered. With --hash or --entries,
+    /// also say for each given entry hash whether an entry of the chain carries it (exit 1 if one is missing):
+    /// how a printed history (`GET /api/…/{id}/history.pdf`) is checked against the log.
     Verify {
         #[command(flatten)]
         db: DbArgs,
+        /// An entry hash (64 hex digits) to find in the chain; may be repeated.
+        #[arg(long = "hash", value_name = "HEX")]
+        hashes: Vec<String>,
+        /// A text file whose entry hashes (every run of 64 hex digits, e.g. `pdftotext` of a printed history)
+        /// are to be found in the chain.
+        #[arg(long, value_name = "FILE")]
+        entries: Option<std::path::PathBuf>,
     },
 }
 
@@ -165,6 +195,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
             trust_proxy_headers,
             secure_cookies,
             trust_dir,
+            agency_quota_mb,
+            instance,
+            public_url,
         } => {
             let trust_dir = trust_dir.unwrap_or_else(|| db.data_dir.join("trust"));
             let trust_anchors = vanban::config::load_trust_anchors(&trust_dir)?;
@@ -186,9 +219,30 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 trust_proxy_headers,
                 secure_cookies,
                 trust_anchors,
+                agency_quota_mb,
+                public_url,
                 ..Config::default()
             };
-            let blobs = Arc::new(FsBlobStore::new(db.data_dir.join("blobs"))?);
+            // This instance's own directory for temporary files, named by host and port unless named.
+            let instance = instance.unwrap_or_else(|| {
+                let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+                format!("{}-{}", host.trim(), addr.port())
+            });
+            let fs_blobs = FsBlobStore::for_instance(db.data_dir.join("blobs"), &instance)?;
+            let removed = fs_blobs.remove_temporaries()?;
+            if removed > 0 {
+                tracing::info!(
+                    removed,
+                    "temporary upload files of an interrupted run removed"
+                );
+            }
+            let blobs: Arc<dyn vanban::blob::BlobStore> = Arc::new(fs_blobs);
+            tokio::spawn(vanban::sweep::run_periodically(
+                store.clone(),
+                blobs.clone(),
+                vanban::sweep::SweepPolicy::default(),
+                std::time::Duration::from_secs(3600),
+            ));
             let state = AppState {
                 store,
                 blobs,
@@ -224,6 +278,25 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 user.username, user.full_name
             );
         }
+        Command::Admin {
+            command: AdminCommand::SweepBlobs { db, grace_days },
+        } => {
+            let store = open_store(&db).await?;
+            let blobs = FsBlobStore::new(db.data_dir.join("blobs"))?;
+            let temporaries = blobs.remove_temporaries()?;
+            let policy = vanban::sweep::SweepPolicy {
+                unreferenced_grace_ms: grace_days.max(0) * 24 * 3600 * 1000,
+                ..Default::default()
+            };
+            let r =
+                vanban::sweep::sweep_blobs(&store, &blobs, policy, vanban::store::now_ms()).await?;
+            println!(
+                "Đã dọn kho tệp: {} tệp tạm, {} tệp không có bản ghi, {} tệp không văn bản nào dùng.",
+                temporaries + r.temporaries,
+                r.orphan_files,
+                r.unreferenced_blobs
+            );
+        }
         Command::Migrate { db } => {
             let store = open_store(&db).await?;
             println!(
@@ -235,10 +308,17 @@ async fn run(command: Command) -> anyhow::Result<()> {
             unreachable!("handled without a runtime in main")
         }
         Command::Audit {
-            command: AuditCommand::Verify { db },
+            command:
+                AuditCommand::Verify {
+                    db,
+                    hashes,
+                    entries,
+                },
         } => {
+            let wanted = wanted_hashes(hashes, entries.as_deref())?;
             let store = open_store(&db).await?;
-            let report = store.verify_audit_chain().await?;
+            let (report, found) = store.verify_audit_chain_finding(&wanted).await?;
+            let mut ok = true;
             match report.first_broken_seq {
                 None => println!(
                     "Nhật ký kiểm tra toàn vẹn: {} mục, chuỗi băm khớp.",
@@ -249,8 +329,25 @@ async fn run(command: Command) -> anyhow::Result<()> {
                         "Nhật ký KHÔNG toàn vẹn: mục số {seq} (trong {} mục) không khớp chuỗi băm.",
                         report.entries
                     );
-                    std::process::exit(1);
+                    ok = false;
                 }
+            }
+            let missing = found.iter().filter(|(_, seq)| seq.is_none()).count();
+            for (hash, seq) in &found {
+                match seq {
+                    Some(seq) => println!("{hash}: có trong chuỗi, mục số {seq}."),
+                    None => println!("{hash}: KHÔNG có trong chuỗi."),
+                }
+            }
+            if !found.is_empty() {
+                println!(
+                    "Đối chiếu {} mã băm: {} có trong chuỗi, {missing} không có.",
+                    found.len(),
+                    found.len() - missing
+                );
+            }
+            if !ok || missing > 0 {
+                std::process::exit(1);
             }
         }
         Command::Bench { command } => cli::bench::run(command).await?,
@@ -262,6 +359,42 @@ async fn run(command: Command) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The entry hashes to look for: those given with --hash, then every run of exactly 64 hex digits in the
+/// --entries file, in order, each once. A --hash that is not 64 hex digits is refused.
+fn wanted_hashes(
+    hashes: Vec<String>,
+    entries: Option<&std::path::Path>,
+) -> anyhow::Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for h in hashes {
+        let h = h.trim().to_ascii_lowercase();
+        if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            anyhow::bail!("Mã băm «{h}» không hợp lệ: cần đúng 64 chữ số thập lục phân.");
+        }
+        if !out.contains(&h) {
+            out.push(h);
+        }
+    }
+    if let Some(path) = entries {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("Không đọc được tệp {}: {e}", path.display()))?;
+        let before = out.len();
+        for run in text.split(|c: char| !c.is_ascii_hexdigit()) {
+            let h = run.to_ascii_lowercase();
+            if h.len() == 64 && !out.contains(&h) {
+                out.push(h);
+            }
+        }
+        if out.len() == before {
+            anyhow::bail!(
+                "Tệp {} không có mã băm nào (64 chữ số thập lục phân).",
+                path.display()
+            );
+        }
+    }
+    Ok(out)
+}
+
 async fn open_store(db: &DbArgs) -> anyhow::Result<Arc<vanban::store::Store>> {
     let url = db.url();
     if url.starts_with("sqlite:") {
@@ -269,6 +402,11 @@ async fn open_store(db: &DbArgs) -> anyhow::Result<Arc<vanban::store::Store>> {
     }
     let store = vanban::store::open(&url).await?;
     store.migrate().await?;
+    // Documents stored before the search index existed get their entries (normally none are missing).
+    let indexed = store.index_missing_documents(1_000).await?;
+    if indexed > 0 {
+        tracing::info!(indexed, "search index: documents added");
+    }
     Ok(store)
 }
 

@@ -99,10 +99,19 @@ pub fn document() -> OpenApi {
         ("assignments", "The handlers' work on incoming documents."),
         ("dashboard", "The leaders' view of open work."),
         (
+            "record_files",
+            "Hồ sơ: the agency's file catalogue, filing documents, closing, hand-over to the archive (Điều 14).",
+        ),
+        ("reports", "Báo cáo: the six-month statistics (Điều 24, 25.4)."),
+        (
             "delegations",
             "Ủy quyền: assigning and signing for an absent leader.",
         ),
         ("events", "Live events (server-sent)."),
+        (
+            "public",
+            "Xác minh văn bản: anyone, without signing in, checks a printed copy by its code or a file.",
+        ),
     ]
     .map(|(name, text)| TagBuilder::new().name(name).description(Some(text)).build());
 

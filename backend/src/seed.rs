@@ -20,6 +20,9 @@ struct DemoAgency {
     people: [&'static str; 6],
 }
 
+/// The name the seeding writes under in the audit log (no account has it).
+pub const SEED_ACTOR: &str = "seed-demo";
+
 const PROVINCE_CODE: &str = "000.00.00.H62";
 
 const AGENCIES: &[DemoAgency] = &[
@@ -226,7 +229,7 @@ pub async fn seed_demo(store: &Store, password: &str) -> anyhow::Result<SeedOutc
     }
     let system = Actor {
         id: None,
-        username: Some("seed-demo".into()),
+        username: Some(SEED_ACTOR.into()),
         client_addr: None,
     };
     let mut accounts = Vec::new();

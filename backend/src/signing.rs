@@ -5,7 +5,7 @@
 
 use shared::pdf::diff::Modification;
 use shared::pdf::verify::{
-    ChainStatus, RevocationStatus, SignatureReport, VerifyOptions, active_content, verify_document,
+    ChainStatus, RevocationStatus, SignatureReport, VerifyOptions, verify_document,
 };
 
 use crate::store::outgoing::VerifiedSignature;
@@ -41,8 +41,8 @@ pub fn same_name(a: &str, b: &str) -> bool {
 
 /// Refuses PDFs with content that must not be issued (Điều 22.2).
 pub fn refuse_active_content(pdf: &[u8]) -> Result<(), Refusal> {
-    let found =
-        active_content(pdf).map_err(|e| Refusal::new(format!("Không đọc được tệp PDF: {e}")))?;
+    let found = shared::pdf::active::active_content(pdf)
+        .map_err(|e| Refusal::new(format!("Không đọc được tệp PDF: {e}")))?;
     if found.is_empty() {
         Ok(())
     } else {
@@ -53,20 +53,38 @@ pub fn refuse_active_content(pdf: &[u8]) -> Result<(), Refusal> {
     }
 }
 
+/// A file's signatures, verified once: every check of the file (the workflow step's own rules, what recipients
+/// are shown) reads these reports instead of verifying again. Verifying is the cost of a signing step.
+pub struct Verified<'a> {
+    pub bytes: &'a [u8],
+    pub reports: Result<Vec<SignatureReport>, String>,
+}
+
+impl<'a> Verified<'a> {
+    pub fn new(bytes: &'a [u8], options: &VerifyOptions) -> Self {
+        Self {
+            bytes,
+            reports: verify_document(bytes, options).map_err(|e| e.to_string()),
+        }
+    }
+}
+
 /// The signatures of `new`, split into those already in `previous` and those added, after checking that
 /// `new` is `previous` plus appended bytes.
 fn split_revisions(
     previous: &[u8],
-    new: &[u8],
-    options: &VerifyOptions,
+    new: &Verified,
 ) -> Result<(Vec<SignatureReport>, Vec<SignatureReport>), Refusal> {
-    if new.len() <= previous.len() || !new.starts_with(previous) {
+    let bytes = new.bytes;
+    if bytes.len() <= previous.len() || !bytes.starts_with(previous) {
         return Err(Refusal::new(
             "Tệp tải lên không phải là văn bản trước đó cộng thêm chữ ký: nội dung đã có bị thay đổi. Hãy ký lại trên bản hiện hành.",
         ));
     }
-    refuse_active_content(new)?;
-    let reports = verify_document(new, options)
+    refuse_active_content(bytes)?;
+    let reports = new
+        .reports
+        .clone()
         .map_err(|e| Refusal::new(format!("Không kiểm tra được chữ ký trong tệp: {e}")))?;
     let prev_len = previous.len() as i64;
     Ok(reports
@@ -160,12 +178,11 @@ fn exactly_one(added: Vec<SignatureReport>, what: &str) -> Result<SignatureRepor
 /// The signer's step: `new` = the draft plus the signer's signature, by the person named `signer_name`.
 pub fn check_signer_revision(
     previous: &[u8],
-    new: &[u8],
+    new: &Verified,
     new_sha256: &str,
-    options: &VerifyOptions,
     signer_name: &str,
 ) -> Result<VerifiedSignature, Refusal> {
-    let (earlier, added) = split_revisions(previous, new, options)?;
+    let (earlier, added) = split_revisions(previous, new)?;
     check_earlier(&earlier, Modification::None)?;
     let sig = exactly_one(added, "chữ ký của người ký")?;
     check_new(&sig, "người ký")?;
@@ -183,6 +200,20 @@ pub struct IssueExpectation<'a> {
     pub agency_name: &'a str,
     pub number_text: &'a str,
     pub date_text: &'a str,
+    /// The verification code of the reservation (issue 15).
+    pub verification_code: &'a str,
+}
+
+/// Whether the signed file has the verification stamp's field (every draft since issue 15; a draft reserved
+/// before has only the number and date fields, and is issued without a printed code).
+fn has_stamp_field(previous: &[u8]) -> bool {
+    shared::pdf::document::Document::open(previous)
+        .and_then(|d| d.fields())
+        .is_ok_and(|fields| {
+            fields
+                .iter()
+                .any(|f| f.name == shared::pdf::stamp::VERIFICATION_FIELD)
+        })
 }
 
 /// Whether a seal certificate belongs to the agency: its common name or organisation is the agency's name.
@@ -194,12 +225,11 @@ fn is_agency_seal(report: &SignatureReport, agency_name: &str) -> bool {
 /// reserved fields + the agency's seal signature.
 pub fn check_issued_main(
     previous: &[u8],
-    new: &[u8],
+    new: &Verified,
     new_sha256: &str,
-    options: &VerifyOptions,
     expect: &IssueExpectation,
 ) -> Result<Vec<VerifiedSignature>, Refusal> {
-    let (earlier, added) = split_revisions(previous, new, options)?;
+    let (earlier, added) = split_revisions(previous, new)?;
     if earlier.is_empty() {
         return Err(Refusal::new(
             "Văn bản chưa có chữ ký của người có thẩm quyền.",
@@ -236,6 +266,21 @@ pub fn check_issued_main(
             expect.date_text
         )));
     }
+    // The verification code is the stamp field's value, filled in the same revision as the number, so the
+    // seal covers it; the appearance drawn from it is the field's only appearance.
+    let stamp = value(shared::pdf::stamp::VERIFICATION_FIELD);
+    if stamp != Some(expect.verification_code) && (stamp.is_some() || has_stamp_field(previous)) {
+        return Err(Refusal::new(match stamp {
+            None => format!(
+                "Văn bản chưa in mã xác minh {} và mã QR cùng với số; hãy lấy số lại và đóng dấu lại trên trình duyệt (hoặc dùng vanban pdf fill-number --code).",
+                expect.verification_code
+            ),
+            Some(found) => format!(
+                "Mã xác minh in trên văn bản ({found}) khác mã của lần lấy số này ({}).",
+                expect.verification_code
+            ),
+        }));
+    }
     let mut out: Vec<VerifiedSignature> = earlier
         .iter()
         .map(|r| record(r, new_sha256, "signer"))
@@ -247,12 +292,11 @@ pub fn check_issued_main(
 /// The clerk's step on a separate attachment: the attachment plus one agency signature.
 pub fn check_signed_attachment(
     previous: &[u8],
-    new: &[u8],
+    new: &Verified,
     new_sha256: &str,
-    options: &VerifyOptions,
     agency_name: &str,
 ) -> Result<VerifiedSignature, Refusal> {
-    let (earlier, added) = split_revisions(previous, new, options)?;
+    let (earlier, added) = split_revisions(previous, new)?;
     check_earlier(&earlier, Modification::FormFilling)?;
     let sig = exactly_one(added, "chữ ký số của cơ quan")?;
     check_new(&sig, "cơ quan")?;
@@ -271,10 +315,10 @@ pub fn check_signed_attachment(
 pub fn check_received(
     name: &str,
     sha256: &str,
-    bytes: &[u8],
-    options: &VerifyOptions,
+    file: &Verified,
     issuing_agency: Option<&str>,
 ) -> shared::incoming::FileCheck {
+    let bytes = file.bytes;
     let mut check = shared::incoming::FileCheck {
         name: name.to_string(),
         sha256: sha256.to_string(),
@@ -290,7 +334,7 @@ pub fn check_received(
             return check;
         }
     }
-    let reports = match verify_document(bytes, options) {
+    let reports = match &file.reports {
         Ok(r) => r,
         Err(e) => {
             check
@@ -302,7 +346,7 @@ pub fn check_received(
     if reports.is_empty() {
         check.problems.push("Tệp không có chữ ký số.".into());
     }
-    for r in &reports {
+    for r in reports {
         let mut problems = r.problems.clone();
         if !r.ok && problems.is_empty() {
             problems.push("Chữ ký không hợp lệ.".into());

@@ -106,3 +106,35 @@ pub async fn delete(url: &str) -> ApiResult<RequestBuilder> {
 pub async fn write<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> ApiResult<T> {
     read(post(url).await?.json(body)).await
 }
+
+/// PUTs `body` as JSON with the CSRF token and decodes the answer.
+pub async fn put<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> ApiResult<T> {
+    read(
+        Request::put(url)
+            .header(api::CSRF_HEADER, &csrf_token().await?)
+            .json(body),
+    )
+    .await
+}
+
+/// The window events by which the app (`frontend`) and the work bundle (`work-ui`) tell each other what
+/// changed: two WASM modules on one page, sharing nothing but the window.
+pub mod window_event {
+    /// The app heard a live event from the server: open work pages refetch.
+    pub const LIVE: &str = "vanban-live";
+    /// The notifications page marked some read: the bell's count follows.
+    pub const NOTIFICATIONS_READ: &str = "vanban-notifications-read";
+    /// Someone signed in or out in this tab: the work bundle asks the server for the session again.
+    pub const SESSION_CHANGED: &str = "vanban-session-changed";
+    /// The signed-in person's own account was edited: the app reloads `GET /api/me` (the header's name).
+    pub const ME_CHANGED: &str = "vanban-me-changed";
+
+    /// Sends the window event `name` (nothing happens outside a browser window).
+    pub fn tell(name: &str) {
+        if let Some(window) = web_sys::window()
+            && let Ok(event) = web_sys::Event::new(name)
+        {
+            let _ = window.dispatch_event(&event);
+        }
+    }
+}

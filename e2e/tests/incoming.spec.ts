@@ -58,7 +58,7 @@ test('an issued document is accepted, assigned on a phone, answered and complete
   await clerk.page.getByTestId('action-accept').click();
   await expect(clerk.page.getByTestId('doc-status')).toHaveAttribute('data-status', 'to_assign', { timeout: 30_000 });
   await expect(clerk.page.getByTestId('arrival-number')).toContainText('1');
-  expect(await senderSees(sender.page, issued.id, PROVINCE)).toEqual(['arrived', 'accepted']);
+  await expect.poll(() => senderSees(sender.page, issued.id, PROVINCE), { timeout: 20_000 }).toEqual(['arrived', 'accepted']);
 
   // The chairman, on a phone: the chủ trì is the official, with a deadline.
   const chairman = await person(browser, 'lanhdao.ubnd', true);
@@ -73,7 +73,7 @@ test('an issued document is accepted, assigned on a phone, answered and complete
   expect(overflow, 'the phone page scrolls sideways').toBeLessThanOrEqual(0);
   await chairman.page.getByTestId('assign-submit').click();
   await expect(chairman.page.getByTestId('doc-status')).toHaveAttribute('data-status', 'in_progress', { timeout: 30_000 });
-  expect(await senderSees(sender.page, issued.id, PROVINCE)).toEqual(['arrived', 'accepted', 'assigned']);
+  await expect.poll(() => senderSees(sender.page, issued.id, PROVINCE), { timeout: 20_000 }).toEqual(['arrived', 'accepted', 'assigned']);
 
   // The official finds it at the top of "Chờ xử lý" and drafts the reply from it (05).
   const official = await person(browser, 'chuyenvien1.ubnd');
@@ -114,7 +114,7 @@ test('an issued document is accepted, assigned on a phone, answered and complete
   await official.page.locator('[data-testid=internal-option][data-code="000.00.02.H62"]').check();
   await official.page.getByTestId('save-and-submit').click();
   await expect(official.page).toHaveURL(/\/van-ban-di\/\d+$/, { timeout: 30_000 });
-  expect(await senderSees(sender.page, issued.id, PROVINCE)).toEqual(['arrived', 'accepted', 'assigned', 'processing']);
+  await expect.poll(() => senderSees(sender.page, issued.id, PROVINCE), { timeout: 20_000 }).toEqual(['arrived', 'accepted', 'assigned', 'processing']);
 
   // Back on the received document: the reply is linked; completing it finishes the document (06).
   await openIncoming(official.page, incomingId);
@@ -126,7 +126,7 @@ test('an issued document is accepted, assigned on a phone, answered and complete
   await snap(official.page, testInfo, 'incoming-completed');
 
   // The sender saw every step, in order, on its document page.
-  expect(await senderSees(sender.page, issued.id, PROVINCE)).toEqual(['arrived', 'accepted', 'assigned', 'processing', 'completed']);
+  await expect.poll(() => senderSees(sender.page, issued.id, PROVINCE), { timeout: 20_000 }).toEqual(['arrived', 'accepted', 'assigned', 'processing', 'completed']);
   await sender.page.goto(`/van-ban-di/${issued.id}`);
   await expect(sender.page.locator('[data-testid=delivery-status][data-code="06"]')).toBeVisible({ timeout: 30_000 });
 
@@ -142,7 +142,7 @@ test('an issued document is accepted, assigned on a phone, answered and complete
   await officeClerk.page.getByTestId('return-reason').fill(reason);
   await officeClerk.page.getByTestId('action-return').click();
   await expect(officeClerk.page.getByTestId('doc-status')).toHaveAttribute('data-status', 'returned', { timeout: 30_000 });
-  expect(await senderSees(sender.page, issued.id, OFFICE)).toEqual(['arrived', 'rejected']);
+  await expect.poll(() => senderSees(sender.page, issued.id, OFFICE), { timeout: 20_000 }).toEqual(['arrived', 'rejected']);
   await sender.page.reload();
   await expect(sender.page.locator('[data-testid=delivery-status][data-code="02"]')).toBeVisible({ timeout: 30_000 });
   await expect(sender.page.getByTestId('document-page')).toContainText(reason);

@@ -10,7 +10,7 @@ import { snap } from './helpers';
 // the notification), the clerk numbers, seals and issues, the receiving agency's clerk sees it arrive. The issued
 // PDF is then judged by poppler's pdfsig and by pyHanko: both signatures must verify.
 
-import { CORPUS, KEY_PIN, PKI, ROOT, SEAL_PNG, choose, draftThroughApi, importKey, openDocument, person } from './journey';
+import { CORPUS, KEY_PIN, PKI, ROOT, SEAL_PNG, choose, draftThroughApi, importKey, openDocument, person, sealAndIssue } from './journey';
 test.use({ actionTimeout: 30_000 });
 
 test('a document goes from draft through return, phone signature and issue to the recipient', async ({ browser }, testInfo) => {
@@ -94,11 +94,7 @@ test('a document goes from draft through return, phone signature and issue to th
   // The register is shared by every type of document, so the number depends on what was issued before.
   await expect(clerk.page.getByTestId('held-number-text')).toHaveText(/^\d{2,}\/SNV-TCBC$/);
   const numberText = (await clerk.page.getByTestId('held-number-text').textContent())!.trim();
-  await clerk.page.getByTestId('seal-image').setInputFiles(SEAL_PNG);
-  await expect(clerk.page.getByTestId('seal-image-ready')).toBeVisible();
-  await clerk.page.getByTestId('seal-pin').fill(KEY_PIN);
-  await clerk.page.getByTestId('action-issue').click();
-  await expect(clerk.page.getByTestId('doc-status')).toContainText('Đã phát hành', { timeout: 90_000 });
+  await sealAndIssue(clerk.page);
   await expect(clerk.page.getByTestId('doc-number')).toContainText(numberText);
   await expect(clerk.page.getByTestId('delivery-status').first()).toContainText('Đã đến');
   await snap(clerk.page, testInfo, 'outgoing-issued');
@@ -136,6 +132,33 @@ test('a document goes from draft through return, phone signature and issue to th
   // The register has the entry.
   await clerk.page.goto('/so-van-ban');
   await expect(clerk.page.getByTestId('register-row').filter({ hasText: numberText })).toBeVisible();
+  // The register fits a 1366 px screen with all 10 columns (no sideways scrolling), and a 768 px tablet reads it
+  // across the full width.
+  for (const width of [1366, 768]) {
+    await clerk.page.setViewportSize({ width, height: 900 });
+    await expect(clerk.page.getByTestId('register-row').first()).toBeVisible();
+    const fit = await clerk.page.evaluate(() => {
+      const table = document.querySelector('[data-testid=register-table]') as HTMLElement;
+      const wrap = table.closest('.table-wrap') as HTMLElement;
+      const content = document.querySelector('main.content') as HTMLElement;
+      const padding = parseFloat(getComputedStyle(content).paddingLeft) + parseFloat(getComputedStyle(content).paddingRight);
+      return {
+        sideways: wrap.scrollWidth - wrap.clientWidth,
+        columns: table.querySelectorAll('thead th').length,
+        headersShown: Array.from(table.querySelectorAll('thead th')).filter((th) => (th as HTMLElement).offsetWidth > 0).length,
+        used: table.getBoundingClientRect().width,
+        room: content.clientWidth - padding,
+      };
+    });
+    expect(fit.sideways, `register scrolls sideways at ${width} px`).toBeLessThanOrEqual(1);
+    if (width === 1366) {
+      expect(fit.columns).toBe(10);
+      expect(fit.headersShown, 'all 10 columns as a table').toBe(10);
+    }
+    expect(fit.used, `register uses the width at ${width} px`).toBeGreaterThanOrEqual(fit.room - 2);
+    await snap(clerk.page, testInfo, `register-${width}`);
+  }
+  await clerk.page.setViewportSize({ width: 1280, height: 800 });
 
   for (const p of [official, unitLeader, leader, clerk, receiver]) {
     await p.context.close();
@@ -168,4 +191,14 @@ test('a leader signs several documents in one action and sees a result for each'
   }
   await official.context.close();
   await leader.context.close();
+});
+
+test('a draft file with JavaScript is flagged while drafting and refused on submit', async ({ browser }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'one check of the drafting page');
+  const official = await person(browser, 'chuyenvien1.snv');
+  await official.page.goto('/van-ban-di/moi');
+  await official.page.getByTestId('main-drop-input').setInputFiles(join(CORPUS, 'bad', 'js-openaction.pdf'));
+  await expect(official.page.getByTestId('file-warning')).toContainText('JavaScript', { timeout: 30_000 });
+  await expect(official.page.getByTestId('file-warning')).toContainText('Điều 22.2');
+  await snap(official.page, testInfo, 'outgoing-draft-active-content');
 });

@@ -9,15 +9,10 @@ use client::{decode, send};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use shared::ErrorCode;
-use shared::agency::{AgencyDto, CreateUnitRequest, UnitDto, UpdateUnitRequest};
 use shared::api;
-use shared::audit::AuditListResponse;
 use shared::auth::{ChangePasswordRequest, LoginRequest, SessionResponse};
 use shared::incoming::IncomingCounts;
 use shared::outgoing::OutgoingCounts;
-use shared::user::{
-    CreateUserRequest, TemporaryPasswordResponse, UpdateUserRequest, UserDto, UserListResponse,
-};
 
 use crate::session::Session;
 
@@ -76,78 +71,6 @@ impl Api {
             .await
     }
 
-    // --- agencies and units ---
-
-    pub async fn agencies(&self) -> ApiResult<Vec<AgencyDto>> {
-        self.read(Request::get(api::AGENCIES).build()).await
-    }
-
-    pub async fn units(&self, agency_id: i64) -> ApiResult<Vec<UnitDto>> {
-        self.read(Request::get(&api::path(api::AGENCY_UNITS, agency_id)).build())
-            .await
-    }
-
-    pub async fn create_unit(
-        &self,
-        agency_id: i64,
-        body: &CreateUnitRequest,
-    ) -> ApiResult<UnitDto> {
-        self.read(
-            self.post(&api::path(api::AGENCY_UNITS, agency_id))
-                .json(body),
-        )
-        .await
-    }
-
-    pub async fn update_unit(&self, unit_id: i64, body: &UpdateUnitRequest) -> ApiResult<UnitDto> {
-        self.read(self.put(&api::path(api::UNIT, unit_id)).json(body))
-            .await
-    }
-
-    // --- accounts ---
-
-    pub async fn users(&self, agency_id: Option<i64>, q: &str) -> ApiResult<UserListResponse> {
-        let mut params: Vec<(&str, String)> = Vec::new();
-        if let Some(id) = agency_id {
-            params.push(("agency_id", id.to_string()));
-        }
-        if !q.trim().is_empty() {
-            params.push(("q", q.trim().to_string()));
-        }
-        self.read(Request::get(api::USERS).query(params).build())
-            .await
-    }
-
-    pub async fn create_user(
-        &self,
-        body: &CreateUserRequest,
-    ) -> ApiResult<TemporaryPasswordResponse> {
-        self.read(self.post(api::USERS).json(body)).await
-    }
-
-    pub async fn update_user(&self, user_id: i64, body: &UpdateUserRequest) -> ApiResult<UserDto> {
-        self.read(self.put(&api::path(api::USER, user_id)).json(body))
-            .await
-    }
-
-    pub async fn lock_user(&self, user_id: i64) -> ApiResult<UserDto> {
-        self.read(self.post(&api::path(api::USER_LOCK, user_id)).build())
-            .await
-    }
-
-    pub async fn unlock_user(&self, user_id: i64) -> ApiResult<UserDto> {
-        self.read(self.post(&api::path(api::USER_UNLOCK, user_id)).build())
-            .await
-    }
-
-    pub async fn reset_password(&self, user_id: i64) -> ApiResult<TemporaryPasswordResponse> {
-        self.read(
-            self.post(&api::path(api::USER_RESET_PASSWORD, user_id))
-                .build(),
-        )
-        .await
-    }
-
     // --- documents ---
 
     /// `GET /api/outgoing/counts`: the navigation counters.
@@ -160,33 +83,42 @@ impl Api {
         self.read(Request::get(api::INCOMING_COUNTS).build()).await
     }
 
-    // --- audit log ---
+    /// `GET /api/notifications?limit=0`: how many of the caller's notifications are unread (the bell).
+    pub async fn unread_notifications(&self) -> ApiResult<i64> {
+        let url = format!("{}?limit=0", api::NOTIFICATIONS);
+        let list: shared::notification::NotificationListResponse =
+            self.read(Request::get(&url).build()).await?;
+        Ok(list.unread)
+    }
 
-    pub async fn audit(
+    // --- public verification (no sign-in) ---
+
+    /// `GET /api/public/verify/{code}`.
+    pub async fn public_verify(
         &self,
-        agency_id: Option<i64>,
-        before_seq: Option<i64>,
-        limit: u32,
-    ) -> ApiResult<AuditListResponse> {
-        let mut params: Vec<(&str, String)> = vec![("limit", limit.to_string())];
-        if let Some(id) = agency_id {
-            params.push(("agency_id", id.to_string()));
-        }
-        if let Some(seq) = before_seq {
-            params.push(("before_seq", seq.to_string()));
-        }
-        self.read(Request::get(api::AUDIT).query(params).build())
-            .await
+        code: &str,
+    ) -> ApiResult<shared::verification::PublicVerification> {
+        let url = api::public_verify_code(
+            &code.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', ""),
+        );
+        self.read(Request::get(&url).build()).await
+    }
+
+    /// `POST /api/public/verify` with a PDF the person chose.
+    pub async fn public_verify_file(
+        &self,
+        file: &web_sys::File,
+    ) -> ApiResult<shared::verification::PublicVerification> {
+        let request = Request::post(api::PUBLIC_VERIFY)
+            .header("Content-Type", "application/pdf")
+            .body(file.clone());
+        self.read(request).await
     }
 
     // --- plumbing ---
 
     fn post(&self, url: &str) -> RequestBuilder {
         self.with_csrf(Request::post(url))
-    }
-
-    fn put(&self, url: &str) -> RequestBuilder {
-        self.with_csrf(Request::put(url))
     }
 
     fn with_csrf(&self, builder: RequestBuilder) -> RequestBuilder {

@@ -19,7 +19,7 @@ const EVENT_NAMES: [&str; 7] = [
     "task", "arrival", "delivery", "outgoing", "incoming", "urge", "resync",
 ];
 /// The window event work pages listen to.
-pub const PAGE_EVENT: &str = "vanban-live";
+pub const PAGE_EVENT: &str = client::window_event::LIVE;
 /// How long a notification stays unless dismissed.
 const TOAST_MS: u64 = 15_000;
 const MAX_TOASTS: usize = 4;
@@ -51,11 +51,15 @@ impl Drop for Live {
     }
 }
 
-/// The navigation counters of both directions.
+/// The navigation counters of both directions and the bell's unread count (a context of every signed-in
+/// page; the home page shows the same counts as its work list).
 #[derive(Clone, Copy)]
 pub struct Counts {
     pub outgoing: RwSignal<OutgoingCounts>,
     pub incoming: RwSignal<IncomingCounts>,
+    pub unread: RwSignal<i64>,
+    /// Both counters have arrived at least once (until then the home page shows it is loading, not zeros).
+    pub loaded: RwSignal<bool>,
 }
 
 impl Default for Counts {
@@ -63,7 +67,15 @@ impl Default for Counts {
         Self {
             outgoing: RwSignal::new(OutgoingCounts::default()),
             incoming: RwSignal::new(IncomingCounts::default()),
+            unread: RwSignal::new(0),
+            loaded: RwSignal::new(false),
         }
+    }
+}
+
+impl Counts {
+    pub fn get() -> Self {
+        expect_context::<Self>()
     }
 }
 
@@ -79,7 +91,33 @@ pub fn refresh_counts(api: Api, counts: Counts) {
         if let Ok(c) = api.incoming_counts().await {
             counts.incoming.try_set(c);
         }
+        counts.loaded.try_set(true);
     });
+    spawn_local(async move {
+        if let Ok(n) = api.unread_notifications().await {
+            counts.unread.try_set(n);
+        }
+    });
+}
+
+/// The window event the notifications page sends after marking some read, so the bell follows at once.
+pub const READ_EVENT: &str = client::window_event::NOTIFICATIONS_READ;
+
+/// Refreshes the counters when the notifications page marks some read.
+pub fn follow_reads(api: Api, counts: Counts) -> Option<Closure<dyn FnMut(web_sys::Event)>> {
+    let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| refresh_counts(api, counts));
+    web_sys::window()?
+        .add_event_listener_with_callback(READ_EVENT, listener.as_ref().unchecked_ref())
+        .ok()?;
+    Some(listener)
+}
+
+/// Stops [`follow_reads`] (on sign-out).
+pub fn unfollow_reads(listener: &Closure<dyn FnMut(web_sys::Event)>) {
+    if let Some(window) = web_sys::window() {
+        let _ = window
+            .remove_event_listener_with_callback(READ_EVENT, listener.as_ref().unchecked_ref());
+    }
 }
 
 /// Opens the event stream (and fetches the counters once).
@@ -90,11 +128,7 @@ pub fn start(api: Api, counts: Counts, toasts: RwSignal<Vec<Toast>>) -> Option<L
     let listener =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             refresh_counts(api, counts);
-            if let Some(window) = web_sys::window()
-                && let Ok(event) = web_sys::Event::new(PAGE_EVENT)
-            {
-                let _ = window.dispatch_event(&event);
-            }
+            client::window_event::tell(PAGE_EVENT);
             let data = e
                 .data()
                 .as_string()

@@ -7,4 +7,5 @@ pub mod login;
 pub mod sections;
 pub mod signed_in;
 pub mod signing;
+pub mod verify;
 pub mod work;

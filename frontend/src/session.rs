@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use shared::auth::SessionResponse;
-use shared::role::Role;
 use shared::user::UserDto;
 
 /// What the app knows about the browser's session.
@@ -40,11 +39,13 @@ impl Session {
     /// A session began or was confirmed; the `client` crate keeps its CSRF token for the requests.
     pub fn signed_in(&self, session: SessionResponse) {
         client::remember_session(session.clone());
+        tell_work_bundle();
         self.state.set(Auth::SignedIn(session));
     }
 
     pub fn signed_out(&self) {
         client::forget_session();
+        tell_work_bundle();
         self.state.set(Auth::SignedOut);
     }
 
@@ -61,10 +62,15 @@ impl Session {
         self.user()
             .is_some_and(|u| u.roles.iter().any(|r| r.is_admin()))
     }
+}
 
-    pub fn is_system_admin(&self) -> bool {
-        self.user().is_some_and(|u| u.has_role(Role::SystemAdmin))
-    }
+/// The window event that tells the work bundle (which keeps its own copy of the session, asked once with
+/// `GET /api/me`) that the session began, changed or ended, so it asks again: after a sign-out and another
+/// person's sign-in in the same tab it must not act with the previous person's session.
+pub const SESSION_CHANGED_EVENT: &str = client::window_event::SESSION_CHANGED;
+
+fn tell_work_bundle() {
+    client::window_event::tell(SESSION_CHANGED_EVENT);
 }
 
 /// Where the session stands, as the router guards need it (a small `PartialEq` value, so it can be memoised

@@ -55,6 +55,86 @@ def enum_name(v):
     return None if v is None else getattr(v, 'name', str(v))
 
 
+class UnreadablePdf(Exception):
+    """The file as a whole cannot be read as a PDF."""
+
+
+def validate_file(path, roots, others=(), crls=(), mode='soft-fail', key_usage=None,
+                  lenient=False):
+    """Every signature of the PDF at `path`, judged: the records described in the module doc.
+
+    Raises OSError when the file cannot be opened, UnreadablePdf when it is not a readable PDF.
+    Imports pyHanko on first use (so that --help and usage errors stay fast)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+    from pyhanko_certvalidator import ValidationContext
+
+    def new_vc():
+        return ValidationContext(
+            trust_roots=list(roots), other_certs=list(others), crls=list(crls),
+            allow_fetching=False, revocation_mode=mode)
+
+    kus = key_usage
+    with open(path, 'rb') as f:
+        try:
+            r = PdfFileReader(f, strict=not lenient)
+            sigs = list(r.embedded_signatures)
+        except Exception as e:  # noqa: BLE001 - any parse failure of the file as a whole
+            raise UnreadablePdf(f'{type(e).__name__}: {e}') from e
+
+        out = []
+        for es in sigs:
+            is_ts = False
+            rec = {'field': None, 'type': 'signature'}
+            try:
+                rec['field'] = es.field_name
+                is_ts = es.sig_object_type == '/DocTimeStamp'
+                rec['type'] = 'timestamp' if is_ts else 'signature'
+                if is_ts:
+                    st = validate_pdf_timestamp(es, validation_context=new_vc())
+                else:
+                    st = validate_pdf_signature(
+                        es, signer_validation_context=new_vc(), key_usage_settings=kus)
+                ml = st.modification_level
+                rec.update({
+                    'intact': bool(st.intact),
+                    'valid': bool(st.valid),
+                    'trusted': bool(st.trusted),
+                    'revoked': bool(st.revoked),
+                    'coverage': enum_name(st.coverage),
+                    'modification_level': enum_name(ml),
+                    'docmdp_ok': st.docmdp_ok,
+                    'md_algorithm': st.md_algorithm,
+                    'signature_mechanism': st.pkcs7_signature_mechanism,
+                    'summary': st.summary(),
+                    # a document timestamp's status has no bottom line of its own
+                    'bottom_line': bool(getattr(st, 'bottom_line', st.valid and st.intact
+                                                and st.trusted)),
+                    'trust_problem': enum_name(st.trust_problem_indic),
+                    'modification_detail': (
+                        None if st.diff_result is None or hasattr(st.diff_result, 'modification_level')
+                        else str(st.diff_result).split('\n')[0]),
+                    'signer': st.signing_cert.subject.human_friendly,
+                    'signing_time': None,
+                    'error': None,
+                })
+                t = getattr(st, 'timestamp', None) if is_ts else getattr(st, 'signer_reported_dt', None)
+                if t is not None:
+                    rec['signing_time'] = t.isoformat()
+            except Exception as e:  # noqa: BLE001 - report, do not crash: the caller asserts
+                rec.update({
+                    'intact': False, 'valid': False, 'trusted': False, 'revoked': False,
+                    'coverage': None, 'modification_level': None, 'docmdp_ok': None,
+                    'md_algorithm': None, 'signature_mechanism': None,
+                    'summary': 'ERROR', 'bottom_line': False, 'trust_problem': None,
+                    'modification_detail': None,
+                    'signer': None, 'signing_time': None,
+                    'error': f'{type(e).__name__}: {e}',
+                })
+            out.append(rec)
+    return out
+
+
 def main(argv):
     ap = argparse.ArgumentParser(
         prog='pyhanko_validate.py',
@@ -89,10 +169,7 @@ def main(argv):
     mode = args.revocation_mode or ('require' if args.crl else 'soft-fail')
 
     # Imported late so that --help and usage errors are fast.
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
     from pyhanko.sign.validation.settings import KeyUsageConstraints
-    from pyhanko_certvalidator import ValidationContext
 
     try:
         roots = [c for p in args.trust for c in load_pem_or_der_certs(p)]
@@ -109,73 +186,15 @@ def main(argv):
         else:
             kus = KeyUsageConstraints(key_usage=set(args.key_usage.split(',')))
 
-    def new_vc():
-        return ValidationContext(
-            trust_roots=roots, other_certs=others, crls=crls, allow_fetching=False,
-            revocation_mode=mode)
-
     try:
-        f = open(args.file, 'rb')
+        out = validate_file(args.file, roots, others=others, crls=crls, mode=mode,
+                            key_usage=kus, lenient=args.lenient)
     except OSError as e:
         print(f'pyhanko_validate: {e}', file=sys.stderr)
         return 2
-    with f:
-        try:
-            r = PdfFileReader(f, strict=not args.lenient)
-            sigs = list(r.embedded_signatures)
-        except Exception as e:  # noqa: BLE001 - any parse failure of the file as a whole
-            print(f'pyhanko_validate: cannot read {args.file} as a PDF: '
-                  f'{type(e).__name__}: {e}', file=sys.stderr)
-            return 1
-
-        out = []
-        for es in sigs:
-            is_ts = False
-            rec = {'field': None, 'type': 'signature'}
-            try:
-                rec['field'] = es.field_name
-                is_ts = es.sig_object_type == '/DocTimeStamp'
-                rec['type'] = 'timestamp' if is_ts else 'signature'
-                if is_ts:
-                    st = validate_pdf_timestamp(es, validation_context=new_vc())
-                else:
-                    st = validate_pdf_signature(
-                        es, signer_validation_context=new_vc(), key_usage_settings=kus)
-                ml = st.modification_level
-                rec.update({
-                    'intact': bool(st.intact),
-                    'valid': bool(st.valid),
-                    'trusted': bool(st.trusted),
-                    'revoked': bool(st.revoked),
-                    'coverage': enum_name(st.coverage),
-                    'modification_level': enum_name(ml),
-                    'docmdp_ok': st.docmdp_ok,
-                    'md_algorithm': st.md_algorithm,
-                    'signature_mechanism': st.pkcs7_signature_mechanism,
-                    'summary': st.summary(),
-                    'bottom_line': bool(st.bottom_line),
-                    'trust_problem': enum_name(st.trust_problem_indic),
-                    'modification_detail': (
-                        None if st.diff_result is None or hasattr(st.diff_result, 'modification_level')
-                        else str(st.diff_result).split('\n')[0]),
-                    'signer': st.signing_cert.subject.human_friendly,
-                    'signing_time': None,
-                    'error': None,
-                })
-                t = getattr(st, 'timestamp', None) if is_ts else getattr(st, 'signer_reported_dt', None)
-                if t is not None:
-                    rec['signing_time'] = t.isoformat()
-            except Exception as e:  # noqa: BLE001 - report, do not crash: the caller asserts
-                rec.update({
-                    'intact': False, 'valid': False, 'trusted': False, 'revoked': False,
-                    'coverage': None, 'modification_level': None, 'docmdp_ok': None,
-                    'md_algorithm': None, 'signature_mechanism': None,
-                    'summary': 'ERROR', 'bottom_line': False, 'trust_problem': None,
-                    'modification_detail': None,
-                    'signer': None, 'signing_time': None,
-                    'error': f'{type(e).__name__}: {e}',
-                })
-            out.append(rec)
+    except UnreadablePdf as e:
+        print(f'pyhanko_validate: cannot read {args.file} as a PDF: {e}', file=sys.stderr)
+        return 1
 
     json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write('\n')

@@ -40,6 +40,8 @@ actions!(
         Submit = "submit",
         /// The drafter uploads a new version of a draft or a returned document.
         NewVersion = "new_version",
+        /// The drafter changes the metadata of a draft or a returned document (`PUT /api/outgoing/{id}`).
+        Edit = "edit",
         /// The reviewer holding the current step approves, forwards or returns it.
         Review = "review",
         /// The signer (or their delegate for signing) signs.
@@ -66,6 +68,9 @@ actions!(
         Assign = "assign",
         /// The clerk answers the sender's recall request.
         AnswerRecall = "answer_recall",
+        /// The assigning leader (or an agency leader) closes the handling explicitly, with a reason, although a
+        /// lead or a co-operating part has not finished (Điều 12–20).
+        Close = "close",
     }
 );
 
@@ -108,6 +113,10 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", a.code()));
         }
         assert!(OutgoingAction::Sign == *"sign");
-        assert!(serde_json::from_str::<OutgoingAction>("\"edit\"").is_err());
+        assert_eq!(
+            serde_json::from_str::<OutgoingAction>("\"edit\"").unwrap(),
+            OutgoingAction::Edit
+        );
+        assert!(serde_json::from_str::<OutgoingAction>("\"delete\"").is_err());
     }
 }

@@ -298,6 +298,58 @@ pub struct CreateUnitRequest {
     pub kind: UnitKind,
 }
 
+/// `GET /api/agencies/{id}/storage`: what an agency stores and may store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgencyStorageDto {
+    /// Bytes of the files the agency's people uploaded first (a file already stored by anyone costs nothing).
+    pub used_bytes: i64,
+    /// The quota in force, in bytes.
+    pub quota_bytes: i64,
+    /// The agency's own quota in MiB; `null` when the server's default applies.
+    pub quota_mb: Option<i64>,
+    /// The server's default quota in MiB (`VANBAN_AGENCY_QUOTA_MB`).
+    pub default_quota_mb: i64,
+}
+
+/// `PUT /api/agencies/{id}/storage`: the agency's own quota in MiB (1 to 100,000,000), or `null` for the
+/// server's default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetStorageQuotaRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 1, maximum = 100_000_000))]
+    pub quota_mb: Option<QuotaMb>,
+}
+
+/// A storage quota in MiB: 1 to 100,000,000 (about 95 TiB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct QuotaMb(i64);
+
+impl QuotaMb {
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for QuotaMb {
+    type Error = &'static str;
+    fn try_from(v: i64) -> Result<Self, Self::Error> {
+        if (1..=100_000_000).contains(&v) {
+            Ok(Self(v))
+        } else {
+            Err("Hạn mức lưu trữ phải từ 1 đến 100.000.000 MiB.")
+        }
+    }
+}
+
+impl From<QuotaMb> for i64 {
+    fn from(q: QuotaMb) -> i64 {
+        q.0
+    }
+}
+
 /// `PUT /api/units/{id}`: the unit's new name, short name and kind.
 pub type UpdateUnitRequest = CreateUnitRequest;
 

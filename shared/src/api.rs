@@ -8,6 +8,7 @@ pub const ME: &str = "/api/me";
 pub const ME_PASSWORD: &str = "/api/me/password";
 pub const AGENCIES: &str = "/api/agencies";
 pub const AGENCY_UNITS: &str = "/api/agencies/{id}/units";
+pub const AGENCY_STORAGE: &str = "/api/agencies/{id}/storage";
 pub const UNIT: &str = "/api/units/{id}";
 pub const USERS: &str = "/api/users";
 pub const USER: &str = "/api/users/{id}";
@@ -15,6 +16,8 @@ pub const USER_LOCK: &str = "/api/users/{id}/lock";
 pub const USER_UNLOCK: &str = "/api/users/{id}/unlock";
 pub const USER_RESET_PASSWORD: &str = "/api/users/{id}/reset-password";
 pub const AUDIT: &str = "/api/audit";
+/// `GET`: the audit entries the same filters as [`AUDIT`] keep, all of them, as CSV (UTF-8 with BOM).
+pub const AUDIT_EXPORT: &str = "/api/audit/export.csv";
 /// The certificates of the CAs whose signatures the province trusts (PEM).
 pub const TRUST_ANCHORS: &str = "/api/pki/trust-anchors";
 
@@ -24,10 +27,14 @@ pub const BLOB: &str = "/api/blobs/{sha256}";
 pub const COLLEAGUES: &str = "/api/colleagues";
 pub const REGISTERS: &str = "/api/registers";
 pub const REGISTER_ENTRIES: &str = "/api/registers/{id}/entries";
+/// `GET ?year=YYYY&format=pdf|xlsx[&from=&to=]`: the register in the NĐ 30 Phụ lục IV layout as a file.
+pub const REGISTER_EXPORT: &str = "/api/registers/{id}/export";
 pub const OUTGOING: &str = "/api/outgoing";
 pub const OUTGOING_COUNTS: &str = "/api/outgoing/counts";
 pub const OUTGOING_BATCH_REVIEW: &str = "/api/outgoing/batch-review";
 pub const OUTGOING_ONE: &str = "/api/outgoing/{id}";
+/// `GET`: the document's audited history as a PDF listing each audit-chain entry's hash.
+pub const OUTGOING_HISTORY_PDF: &str = "/api/outgoing/{id}/history.pdf";
 pub const OUTGOING_SUBMIT: &str = "/api/outgoing/{id}/submit";
 pub const OUTGOING_REVIEW: &str = "/api/outgoing/{id}/review";
 pub const OUTGOING_NEW_VERSION: &str = "/api/outgoing/{id}/new-version";
@@ -44,11 +51,15 @@ pub const INCOMING: &str = "/api/incoming";
 pub const INCOMING_COUNTS: &str = "/api/incoming/counts";
 pub const INCOMING_PREFILL: &str = "/api/incoming/prefill";
 pub const INCOMING_ONE: &str = "/api/incoming/{id}";
+/// `GET`: the document's audited history as a PDF listing each audit-chain entry's hash.
+pub const INCOMING_HISTORY_PDF: &str = "/api/incoming/{id}/history.pdf";
 pub const INCOMING_VERIFY: &str = "/api/incoming/{id}/verification";
 pub const INCOMING_ACCEPT: &str = "/api/incoming/{id}/accept";
 pub const INCOMING_RETURN: &str = "/api/incoming/{id}/return";
 pub const INCOMING_FORWARD: &str = "/api/incoming/{id}/forward";
 pub const INCOMING_ASSIGN: &str = "/api/incoming/{id}/assign";
+/// Kết thúc xử lý: the leader closes the handling explicitly, with a reason.
+pub const INCOMING_CLOSE: &str = "/api/incoming/{id}/close";
 pub const INCOMING_RECALL_ANSWER: &str = "/api/incoming/{id}/recall-answer";
 /// The bytes of one received file: `/api/incoming/{id}/files/{file}`.
 pub const INCOMING_FILE: &str = "/api/incoming/{id}/files/{file}";
@@ -60,10 +71,42 @@ pub const DASHBOARD: &str = "/api/dashboard";
 pub const DELEGATIONS: &str = "/api/delegations";
 pub const DELEGATION: &str = "/api/delegations/{id}";
 pub const USER_HANDOVER: &str = "/api/users/{id}/handover";
+/// `GET ?q=…`: every document the caller may open that matches (see `shared::search`).
+pub const SEARCH: &str = "/api/search";
+/// The six-month report (Điều 24, 25.4): `?from=&to=&format=json|pdf|xlsx&agency_id=`.
+pub const REPORTS_SUMMARY: &str = "/api/reports/summary";
+/// The agency's record files (hồ sơ): `GET ?year=` the catalogue, `POST` a new file.
+pub const RECORD_FILES: &str = "/api/record-files";
+pub const RECORD_FILE: &str = "/api/record-files/{id}";
+/// `POST` a document into the file (or move it there).
+pub const RECORD_FILE_DOCUMENTS: &str = "/api/record-files/{id}/documents";
+/// `DELETE` a document from an open file (`kind`: `outgoing` or `incoming`).
+pub const RECORD_FILE_DOCUMENT: &str = "/api/record-files/{id}/documents/{kind}/{doc}";
+pub const RECORD_FILE_CLOSE: &str = "/api/record-files/{id}/close";
+/// `GET` the archive package (ZIP); the first download of a closed file records its hand-over.
+pub const RECORD_FILE_PACKAGE: &str = "/api/record-files/{id}/package";
 /// Server-sent events for the signed-in user.
 pub const EVENTS: &str = "/api/events";
+pub const NOTIFICATIONS: &str = "/api/notifications";
+pub const NOTIFICATIONS_READ: &str = "/api/notifications/read";
 /// The OpenAPI 3.1 document of this API (no sign-in needed).
 pub const OPENAPI: &str = "/api/openapi.json";
+/// `POST` a PDF (no sign-in): is it byte for byte an issued original? (issue 15)
+pub const PUBLIC_VERIFY: &str = "/api/public/verify";
+/// `GET` what the verification code printed on a copy says (no sign-in).
+pub const PUBLIC_VERIFY_CODE: &str = "/api/public/verify/{code}";
+/// `GET` the issued original of a verification code (no sign-in).
+pub const PUBLIC_VERIFY_FILE: &str = "/api/public/verify/{code}/file";
+
+/// The path of a code's original file.
+pub fn public_verify_file(code: &str) -> String {
+    format!("/api/public/verify/{code}/file")
+}
+
+/// The path of what a code says.
+pub fn public_verify_code(code: &str) -> String {
+    format!("/api/public/verify/{code}")
+}
 
 /// The path of one file of an outgoing document.
 pub fn outgoing_file(id: i64, file: i64) -> String {
@@ -79,6 +122,10 @@ pub fn incoming_file(id: i64, file: i64) -> String {
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "vanban_session";
+/// A cookie readable by the page, holding no secret (`1`), set beside the session cookie and cleared with it:
+/// it tells the app a session may exist, so a visitor who never signed in is not sent to `GET /api/me` for
+/// an expected `401` (which browsers log as an error).
+pub const SIGNED_IN_HINT_COOKIE: &str = "vanban_signed_in";
 
 /// Fills the `{id}` placeholder of a route path.
 pub fn path(template: &str, id: i64) -> String {

@@ -25,6 +25,10 @@ pub enum ErrorCode {
     RateLimited,
     /// The body is larger than this endpoint accepts.
     PayloadTooLarge,
+    /// The agency's storage quota would be exceeded by this upload.
+    QuotaExceeded,
+    /// A service the request needs is briefly unavailable; try again (see `Retry-After`).
+    Unavailable,
     /// Something failed on the server; details are in the server log only.
     Internal,
 }

@@ -940,9 +940,18 @@ impl IncomingBucket {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncomingListResponse {
     pub items: Vec<IncomingSummary>,
-    /// The list stopped at its limit: more documents are in the bucket than `items` (the register finds them).
+    /// More lines follow this page (`page * per_page < total`).
     #[serde(default)]
     pub more: bool,
+    /// Lines of the bucket that match the filters, over every page (only documents the caller may open).
+    #[serde(default)]
+    pub total: i64,
+    /// This page, from 1.
+    #[serde(default = "crate::list_query::first_page")]
+    pub page: u32,
+    /// Lines per page.
+    #[serde(default = "crate::list_query::default_per_page")]
+    pub per_page: u32,
 }
 
 /// `GET /api/incoming/counts`: the navigation counters.
@@ -962,6 +971,10 @@ pub struct IncomingCounts {
     pub overdue: i64,
     /// Of my open assignments, due within two days.
     pub due_soon: i64,
+    /// For a leader, incoming documents with overdue open work in what they oversee (an agency leader: the
+    /// agency; a unit leader: their unit); 0 for others. The home page's "Quá hạn" of a leader.
+    #[serde(default)]
+    pub overseen_overdue: i64,
 }
 
 /// `GET /api/queue`: the handler's open work, most pressing first (deadline, then urgency).
@@ -1046,6 +1059,15 @@ pub struct DashboardDto {
     pub oldest: Vec<OpenWork>,
     /// The 20 most overdue open assignments.
     pub overdue_items: Vec<OpenWork>,
+    /// Drilled down: the open work matching the filters, over every page (`oldest` holds one page of it).
+    #[serde(default)]
+    pub drill_total: i64,
+    /// Drilled down: the page `oldest` holds, from 1.
+    #[serde(default = "crate::list_query::first_page")]
+    pub page: u32,
+    /// Drilled down: lines per page.
+    #[serde(default = "crate::list_query::default_per_page")]
+    pub per_page: u32,
 }
 
 /// `POST /api/delegations`: a leader (or an administrator for them) hands their assigning — and, if chosen,
@@ -1262,6 +1284,67 @@ pub fn required_reason(s: Option<&str>, field: &'static str) -> Result<String, A
     }
 }
 
+/// Where the answer to an incoming document goes: the sender, as a draft's recipients list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplyRecipient {
+    /// The sending agency is on this system (`internal_recipients`).
+    Internal(i64),
+    /// Outside the system, with its mã định danh (`external_recipients`).
+    External { code: String, name: String },
+    /// Known only by name: a paper copy (`paper_recipients`).
+    Paper(String),
+}
+
+/// "Soạn văn bản trả lời": what the reply's draft starts with — the sender as its recipient
+/// ([`reply_recipient`]) and [`reply_subject`] as its trích yếu.
+pub fn reply_prefill(doc: &IncomingDto) -> (String, ReplyRecipient) {
+    (
+        reply_subject(doc.doc_type, &doc.code_text, &doc.subject),
+        reply_recipient(
+            doc.sender_agency_id,
+            doc.sender_code.as_deref(),
+            &doc.sender_name,
+        ),
+    )
+}
+
+/// "V/v trả lời <loại> số <số, ký hiệu> về <trích yếu>" (its own "Về việc"/"V/v" dropped), at most 500
+/// characters like any trích yếu.
+pub fn reply_subject(doc_type: DocumentType, code_text: &str, subject: &str) -> String {
+    let about = subject.trim();
+    let about = ["Về việc ", "về việc ", "V/v ", "v/v "]
+        .iter()
+        .find_map(|p| about.strip_prefix(p))
+        .unwrap_or(about);
+    let subject = format!(
+        "V/v trả lời {} số {} về {}",
+        doc_type.name(),
+        code_text.trim(),
+        about
+    );
+    if subject.chars().count() > 500 {
+        subject.chars().take(499).collect::<String>() + "…"
+    } else {
+        subject
+    }
+}
+
+/// The sender as a reply's recipient: on this system, else by its mã định danh, else a paper copy by name.
+pub fn reply_recipient(
+    sender_agency_id: Option<i64>,
+    sender_code: Option<&str>,
+    sender_name: &str,
+) -> ReplyRecipient {
+    match (sender_agency_id, sender_code.map(str::trim)) {
+        (Some(id), _) => ReplyRecipient::Internal(id),
+        (None, Some(code)) if !code.is_empty() => ReplyRecipient::External {
+            code: code.to_string(),
+            name: sender_name.to_string(),
+        },
+        _ => ReplyRecipient::Paper(sender_name.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1300,6 +1383,40 @@ mod tests {
         };
         let e = assign(vec![lead, twice]).validate(today()).unwrap_err();
         assert!(e.message_for("targets").unwrap().contains("một vai trò"));
+    }
+
+    #[test]
+    fn a_reply_starts_with_the_answered_number_and_subject_and_the_sender_as_recipient() {
+        assert_eq!(
+            reply_subject(
+                DocumentType::CongVan,
+                "01/SNV-TC",
+                "Về việc báo cáo tình hình biên chế năm 2026"
+            ),
+            "V/v trả lời Công văn số 01/SNV-TC về báo cáo tình hình biên chế năm 2026"
+        );
+        let long = "x".repeat(600);
+        assert_eq!(
+            reply_subject(DocumentType::CongVan, "1", &long)
+                .chars()
+                .count(),
+            500
+        );
+        assert_eq!(
+            reply_recipient(Some(4), Some("000.00.00.G09"), "Sở Nội vụ"),
+            ReplyRecipient::Internal(4)
+        );
+        assert_eq!(
+            reply_recipient(None, Some(" 000.00.00.G09 "), "Bộ Nội vụ"),
+            ReplyRecipient::External {
+                code: "000.00.00.G09".into(),
+                name: "Bộ Nội vụ".into()
+            }
+        );
+        assert_eq!(
+            reply_recipient(None, None, "Công ty ABC"),
+            ReplyRecipient::Paper("Công ty ABC".into())
+        );
     }
 
     #[test]

@@ -49,13 +49,13 @@ pub enum KeystoreError {
     WrongPin,
     #[error("Mã PIN phải có ít nhất 6 ký tự.")]
     WeakPin,
-    #[error("Chứng thư số không khớp với khoá này.")]
+    #[error("Chứng thư số không khớp với khóa này.")]
     CertificateMismatch,
-    #[error("Khoá chưa có chứng thư số: hãy nạp chứng thư do CA cấp.")]
+    #[error("Khóa chưa có chứng thư số: hãy nạp chứng thư do CA cấp.")]
     NoCertificate,
     #[error("{0}")]
     Pki(#[from] PkiError),
-    #[error("Dữ liệu khoá hỏng: {0}")]
+    #[error("Dữ liệu khóa hỏng: {0}")]
     Corrupt(String),
 }
 
@@ -107,7 +107,7 @@ pub fn seal(
                 aad: &public_key,
             },
         )
-        .map_err(|_| KeystoreError::Corrupt("mã hoá thất bại".into()))?;
+        .map_err(|_| KeystoreError::Corrupt("mã hóa thất bại".into()))?;
     let certificates = certificates
         .iter()
         .map(|c| {

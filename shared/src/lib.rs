@@ -18,18 +18,25 @@ pub mod health;
 pub mod incoming;
 #[cfg(feature = "crypto")]
 pub mod keystore;
+pub mod list_query;
 pub mod live_event;
+pub mod notification;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod outgoing;
 pub mod pdf;
 #[cfg(feature = "crypto")]
 pub mod pki;
+pub mod record_file;
+pub mod report;
 pub mod role;
+pub mod search;
 pub mod status;
 pub mod text;
 pub mod time;
 pub mod user;
+pub mod verification;
+pub mod who_may;
 pub mod worker_protocol;
 
 pub use error::{ApiError, ErrorCode, FieldError};

@@ -26,6 +26,10 @@ pub struct LiveEvent {
     pub actor: Option<i64>,
     /// A line a notification can show.
     pub text: String,
+    /// What the step told particular people (the sentence of their stored notification), shown to them instead
+    /// of `text`.
+    #[serde(default)]
+    pub personal: Vec<(i64, String)>,
 }
 
 /// What `GET /api/events` sends a browser for one [`LiveEvent`]: enough to know what to refetch and a line to
@@ -59,7 +63,11 @@ impl LiveNotice {
             outgoing_id: e.outgoing_id,
             delivery_id: e.delivery_id,
             incoming_id: e.incoming_id,
-            text: e.text.clone(),
+            text: e
+                .personal
+                .iter()
+                .find(|(u, _)| *u == user_id)
+                .map_or_else(|| e.text.clone(), |(_, t)| t.clone()),
             own: e.actor == Some(user_id),
         }
     }
@@ -72,6 +80,7 @@ mod tests {
     #[test]
     fn a_notice_is_marked_own_only_for_whoever_made_the_change() {
         let e = LiveEvent {
+            personal: Vec::new(),
             kind: "task".into(),
             outgoing_id: 7,
             delivery_id: None,
@@ -83,5 +92,25 @@ mod tests {
         };
         assert!(!LiveNotice::of(&e, 2).own);
         assert!(LiveNotice::of(&e, 3).own);
+    }
+
+    #[test]
+    fn a_person_told_something_particular_reads_it_and_the_others_read_the_common_line() {
+        let e = LiveEvent {
+            personal: vec![(2, "Dự thảo bị trả lại: thiếu số liệu — X".into())],
+            kind: "task".into(),
+            outgoing_id: 7,
+            delivery_id: None,
+            incoming_id: None,
+            agencies: vec![1],
+            users: vec![2, 4],
+            actor: Some(3),
+            text: "Dự thảo đã được xử lý: X".into(),
+        };
+        assert_eq!(
+            LiveNotice::of(&e, 2).text,
+            "Dự thảo bị trả lại: thiếu số liệu — X"
+        );
+        assert_eq!(LiveNotice::of(&e, 4).text, "Dự thảo đã được xử lý: X");
     }
 }

@@ -248,6 +248,7 @@ pub const OUTGOING_HISTORY_ACTIONS: &[&str] = &[
     "returned_drafter",
     "forwarded",
     "new_version",
+    "edited",
     "signed",
     "issued",
     "recalled",
@@ -271,6 +272,7 @@ pub const INCOMING_HISTORY_ACTIONS: &[&str] = &[
     "filed",
     "reply_drafted",
     "completed",
+    "closed",
     "urged",
     "handed_over",
     "recall_requested",
@@ -301,15 +303,18 @@ pub fn history_action() -> Object {
 
 /// `AuditEntryDto.action`.
 pub fn audit_action() -> Object {
-    string(
-        "Stable code of the audited action: `auth.login`, `auth.login_failed`, `auth.logout`, \
-         `auth.password_change`, `user.create`, `user.update`, `user.lock`, `user.unlock`, \
-         `user.password_reset`, `user.handover`, `unit.create`, `unit.update`, `agency.create`, \
-         `delegation.create`, `delegation.revoke`, `incoming.create`, `incoming.accept`, `incoming.return`, \
-         `incoming.assign`, `outgoing.sign`, `outgoing.issue`, `outgoing.recall`.",
-        "user.create",
+    let labels: Vec<String> = crate::audit::ACTIONS
+        .iter()
+        .map(|(code, label)| format!("`{code}` ({label})"))
+        .collect();
+    let codes_only: Vec<&str> = crate::audit::ACTIONS.iter().map(|(c, _)| *c).collect();
+    codes(
+        &format!(
+            "Stable code of the audited action, with the Vietnamese name the audit page shows: {}.",
+            labels.join(", ")
+        ),
+        &codes_only,
     )
-    .build()
 }
 
 /// `LiveNotice.kind`, which is also the SSE event name.

@@ -257,24 +257,162 @@ pub const MAX_RECIPIENTS: usize = 300;
 pub const MAX_REVIEWERS: usize = 10;
 pub const MAX_ATTACHMENTS: usize = 50;
 
+/// `PUT /api/outgoing/{id}`: the drafter changes the metadata of a draft or a returned document before
+/// (re)submitting it (Điều 11). The same fields and rules as [`DraftRequest`], without the files (a new
+/// version replaces those), the register and the document answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EditDraftRequest {
+    /// Loại văn bản.
+    pub doc_type: DocumentType,
+    /// Trích yếu, at most 500 characters.
+    pub subject: Subject,
+    /// Độ khẩn.
+    pub urgency: Urgency,
+    /// Hạn trả lời.
+    #[serde(default)]
+    pub reply_deadline: Option<CivilDate>,
+    /// Who will sign (a leader of this agency).
+    pub signer_id: i64,
+    /// The mark before the signer's title.
+    pub signing_capacity: SigningCapacity,
+    /// Agencies on this system that receive it.
+    #[serde(default)]
+    pub internal_recipients: Vec<i64>,
+    /// Recipients outside the system.
+    #[serde(default)]
+    pub external_recipients: Vec<ExternalRecipient>,
+    /// Recipients sent a paper copy.
+    #[serde(default)]
+    pub paper_recipients: Vec<OrganName>,
+    /// Độ mật: refused, as on a new draft.
+    #[serde(default)]
+    pub confidentiality: Option<String>,
+    /// Reviewers in order. A reviewer who returned the document and stays in the list gets it back on
+    /// resubmission.
+    #[serde(default)]
+    pub reviewers: Vec<i64>,
+}
+
+impl EditDraftRequest {
+    /// The same rules that span fields as a new draft's ([`DraftRequest::validate`]).
+    pub fn validate(&self, drafter_id: i64) -> Result<(), ApiError> {
+        let mut fields = Vec::new();
+        metadata_rules(
+            &mut fields,
+            Metadata {
+                confidentiality: self.confidentiality.as_deref(),
+                internal: &self.internal_recipients,
+                external: &self.external_recipients,
+                paper: self.paper_recipients.len(),
+                reviewers: &self.reviewers,
+                signer_id: self.signer_id,
+                drafter_id,
+            },
+        );
+        fields_result(fields)
+    }
+}
+
+/// What [`metadata_rules`] checks, shared by a new draft and an edit.
+struct Metadata<'a> {
+    confidentiality: Option<&'a str>,
+    internal: &'a [i64],
+    external: &'a [ExternalRecipient],
+    paper: usize,
+    reviewers: &'a [i64],
+    signer_id: i64,
+    drafter_id: i64,
+}
+
+/// The rules on recipients, reviewers, signer and confidentiality that a new draft and an edit share.
+fn metadata_rules(fields: &mut Vec<FieldError>, m: Metadata<'_>) {
+    let mut err = |field: &str, message: &str| {
+        fields.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        })
+    };
+    if let Some(mark) = m.confidentiality
+        && !mark.trim().is_empty()
+    {
+        err(
+            "confidentiality",
+            "Hệ thống không xử lý văn bản mật (Điều 4 Quy chế; Luật Bảo vệ bí mật nhà nước): văn bản có độ mật phải soạn, trình và gửi theo quy định về bảo vệ bí mật nhà nước, ngoài hệ thống.",
+        );
+    }
+    let total = m.internal.len() + m.external.len() + m.paper;
+    if total == 0 {
+        err(
+            "internal_recipients",
+            "Cần ít nhất một nơi nhận (trong hệ thống, ngoài hệ thống hoặc bản giấy).",
+        );
+    }
+    if total > MAX_RECIPIENTS {
+        err("internal_recipients", "Tối đa 300 nơi nhận.");
+    }
+    if has_duplicates(m.internal) {
+        err("internal_recipients", "Một cơ quan được chọn hai lần.");
+    }
+    let codes: Vec<&str> = m.external.iter().map(|r| r.code.as_str()).collect();
+    if has_duplicates(&codes) {
+        err("external_recipients", "Một mã định danh được nhập hai lần.");
+    }
+    if m.reviewers.len() > MAX_REVIEWERS {
+        err("reviewers", "Tối đa 10 người duyệt.");
+    }
+    if has_duplicates(m.reviewers) {
+        err("reviewers", "Một người duyệt được chọn hai lần.");
+    }
+    if m.reviewers.contains(&m.drafter_id) {
+        err(
+            "reviewers",
+            "Người soạn thảo không tự duyệt dự thảo của mình.",
+        );
+    }
+    if m.reviewers.contains(&m.signer_id) {
+        err(
+            "reviewers",
+            "Người ký đã xem văn bản ở bước ký; không cần chọn làm người duyệt.",
+        );
+    }
+}
+
+fn fields_result(fields: Vec<FieldError>) -> Result<(), ApiError> {
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError {
+            code: ErrorCode::Validation,
+            message: fields[0].message.clone(),
+            fields,
+        })
+    }
+}
+
 impl DraftRequest {
     /// The rules that span fields (each field's own rules ran when it was parsed). `drafter_id` is who asks.
     pub fn validate(&self, drafter_id: i64) -> Result<(), ApiError> {
         let mut fields = Vec::new();
+        metadata_rules(
+            &mut fields,
+            Metadata {
+                confidentiality: self.confidentiality.as_deref(),
+                internal: &self.internal_recipients,
+                external: &self.external_recipients,
+                paper: self.paper_recipients.len(),
+                reviewers: &self.reviewers,
+                signer_id: self.signer_id,
+                drafter_id,
+            },
+        );
         let mut err = |field: &str, message: &str| {
             fields.push(FieldError {
                 field: field.into(),
                 message: message.into(),
             })
         };
-        if let Some(mark) = &self.confidentiality
-            && !mark.trim().is_empty()
-        {
-            err(
-                "confidentiality",
-                "Hệ thống không xử lý văn bản mật (Điều 4 Quy chế; Luật Bảo vệ bí mật nhà nước): văn bản có độ mật phải soạn, trình và gửi theo quy định về bảo vệ bí mật nhà nước, ngoài hệ thống.",
-            );
-        }
         if !is_sha256(&self.main_file.sha256) {
             err("main_file", "Chưa tải lên tệp văn bản chính (PDF).");
         }
@@ -283,47 +421,6 @@ impl DraftRequest {
         }
         if self.attachments.iter().any(|a| !is_sha256(&a.sha256)) {
             err("attachments", "Một tệp đính kèm chưa được tải lên đủ.");
-        }
-        let total = self.internal_recipients.len()
-            + self.external_recipients.len()
-            + self.paper_recipients.len();
-        if total == 0 {
-            err(
-                "internal_recipients",
-                "Cần ít nhất một nơi nhận (trong hệ thống, ngoài hệ thống hoặc bản giấy).",
-            );
-        }
-        if total > MAX_RECIPIENTS {
-            err("internal_recipients", "Tối đa 300 nơi nhận.");
-        }
-        if has_duplicates(&self.internal_recipients) {
-            err("internal_recipients", "Một cơ quan được chọn hai lần.");
-        }
-        let codes: Vec<&str> = self
-            .external_recipients
-            .iter()
-            .map(|r| r.code.as_str())
-            .collect();
-        if has_duplicates(&codes) {
-            err("external_recipients", "Một mã định danh được nhập hai lần.");
-        }
-        if self.reviewers.len() > MAX_REVIEWERS {
-            err("reviewers", "Tối đa 10 người duyệt.");
-        }
-        if has_duplicates(&self.reviewers) {
-            err("reviewers", "Một người duyệt được chọn hai lần.");
-        }
-        if self.reviewers.contains(&drafter_id) {
-            err(
-                "reviewers",
-                "Người soạn thảo không tự duyệt dự thảo của mình.",
-            );
-        }
-        if self.reviewers.contains(&self.signer_id) {
-            err(
-                "reviewers",
-                "Người ký đã xem văn bản ở bước ký; không cần chọn làm người duyệt.",
-            );
         }
         if let Some(p) = &self.number_placement {
             let ok = [p.number, p.date]
@@ -336,15 +433,7 @@ impl DraftRequest {
                 );
             }
         }
-        if fields.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError {
-                code: ErrorCode::Validation,
-                message: fields[0].message.clone(),
-                fields,
-            })
-        }
+        fields_result(fields)
     }
 }
 
@@ -486,6 +575,11 @@ pub struct NumberReservation {
     pub date_text: String,
     /// When the hold ends unless renewed or used (15 minutes).
     pub expires_at: Timestamp,
+    /// The verification code printed with the number and its QR code (`XXXX-XXXX-XXXX`, 60 random bits; issue
+    /// 15). Renewing a hold keeps it; a new reservation gets a new one.
+    pub verification_code: String,
+    /// `{public address}/xac-minh/{code}`: what the QR code holds.
+    pub verification_url: String,
 }
 
 /// `POST /api/outgoing/{id}/issue`: the numbered and sealed main file and the signed attachments, in the
@@ -755,6 +849,8 @@ pub struct OutgoingDto {
     pub issued_by: Option<PersonRef>,
     /// Why it was recalled.
     pub recall_reason: Option<String>,
+    /// The verification code printed on it, once issued (anyone holding a copy can check it with it).
+    pub verification_code: Option<String>,
     /// Recipients sent a paper copy.
     pub paper_recipients: Vec<String>,
     /// Where the number and date fields are on the page.
@@ -836,6 +932,20 @@ impl OutgoingBucket {
             Self::Mine => "mine",
         }
     }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::Drafts,
+            Self::ToReview,
+            Self::ToSign,
+            Self::ToIssue,
+            Self::Issued,
+            Self::Returned,
+            Self::Mine,
+        ]
+        .into_iter()
+        .find(|b| b.code() == code)
+    }
 }
 
 /// `GET /api/outgoing?bucket=…` answer.
@@ -843,9 +953,18 @@ impl OutgoingBucket {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutgoingListResponse {
     pub items: Vec<OutgoingSummary>,
-    /// The list stopped at its limit: the bucket holds more than `items` (the register finds them).
+    /// More lines follow this page (`page * per_page < total`).
     #[serde(default)]
     pub more: bool,
+    /// Lines of the bucket that match the filters, over every page (only documents the caller may open).
+    #[serde(default)]
+    pub total: i64,
+    /// This page, from 1.
+    #[serde(default = "crate::list_query::first_page")]
+    pub page: u32,
+    /// Lines per page.
+    #[serde(default = "crate::list_query::default_per_page")]
+    pub per_page: u32,
 }
 
 /// `GET /api/outgoing/counts`: the navigation counters.

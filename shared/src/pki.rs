@@ -28,13 +28,13 @@ pub use x509_cert::Certificate as X509Certificate;
 /// Why a PKI operation failed (Vietnamese: it reaches administrators on the command line).
 #[derive(Debug, thiserror::Error)]
 pub enum PkiError {
-    #[error("Không tạo được khoá RSA: {0}")]
+    #[error("Không tạo được khóa RSA: {0}")]
     Key(String),
     #[error("Không tạo được chứng thư số: {0}")]
     Certificate(String),
     #[error("Tệp PKCS#12 không mở được: sai mã PIN hoặc tệp hỏng ({0})")]
     Pkcs12(String),
-    #[error("Tệp PKCS#12 không có khoá riêng kèm chứng thư số")]
+    #[error("Tệp PKCS#12 không có khóa riêng kèm chứng thư số")]
     NoKeyInPkcs12,
     #[error("Dữ liệu PEM/DER không hợp lệ: {0}")]
     Encoding(String),
@@ -211,7 +211,7 @@ pub fn issue_for_csr(
         )
         .map_err(|_| {
             PkiError::Certificate(
-                "yêu cầu cấp chứng thư không được ký bằng khoá của chính nó".into(),
+                "yêu cầu cấp chứng thư không được ký bằng khóa của chính nó".into(),
             )
         })?;
     issue_for_public_key(

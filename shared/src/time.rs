@@ -84,13 +84,20 @@ impl Timestamp {
         )
     }
 
-    /// As people read it in the UI: `26/11/2026 12:33`.
+    /// As people write it in Vietnamese administrative text: `12:33 ngày 26/11/2026` (the hour first, then the
+    /// day: "15 giờ 28 ngày 04 tháng 12 năm 2026" shortened as officials write it).
     pub fn to_display_vn(self) -> String {
         let c = self.vn_civil();
         format!(
-            "{:02}/{:02}/{:04} {:02}:{:02}",
-            c.day, c.month, c.year, c.hour, c.minute
+            "{:02}:{:02} ngày {:02}/{:02}/{:04}",
+            c.hour, c.minute, c.day, c.month, c.year
         )
+    }
+
+    /// The day alone, in Vietnam: `26/11/2026`.
+    pub fn to_date_vn(self) -> String {
+        let c = self.vn_civil();
+        format!("{:02}/{:02}/{:04}", c.day, c.month, c.year)
     }
 
     /// Parses ISO 8601 / RFC 3339 (`YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm)`).
@@ -152,9 +159,13 @@ impl Timestamp {
             _ => return Err(TimestampError),
         };
         let days = days_from_civil(y, mo, d);
-        Ok(Self(
-            days * DAY_MS + (h * 3600 + mi * 60 + sec) * 1000 + millis - offset_ms,
-        ))
+        let t = Self(days * DAY_MS + (h * 3600 + mi * 60 + sec) * 1000 + millis - offset_ms);
+        // Only instants whose Vietnam time has a four-digit year: what is accepted must read back from the form
+        // it is written in (`9999-12-31T23:00:00Z` is in the year 10000 in Vietnam; found by fuzzing, issue 13).
+        if !(0..=9999).contains(&t.vn_civil().year) {
+            return Err(TimestampError);
+        }
+        Ok(t)
     }
 }
 
@@ -184,7 +195,15 @@ mod tests {
     #[test]
     fn the_epoch_is_seven_in_the_morning_in_vietnam() {
         assert_eq!(Timestamp(0).to_iso_vn(), "1970-01-01T07:00:00+07:00");
-        assert_eq!(Timestamp(0).to_display_vn(), "01/01/1970 07:00");
+        assert_eq!(Timestamp(0).to_display_vn(), "07:00 ngày 01/01/1970");
+        assert_eq!(Timestamp(0).to_date_vn(), "01/01/1970");
+        // 2026-12-04T08:28Z is 15:28 in Vietnam.
+        assert_eq!(
+            Timestamp::parse_iso("2026-12-04T08:28:00Z")
+                .unwrap()
+                .to_display_vn(),
+            "15:28 ngày 04/12/2026"
+        );
     }
 
     #[test]
@@ -212,6 +231,15 @@ mod tests {
         assert!(Timestamp::parse_iso("2026-13-01T00:00:00Z").is_err());
         assert!(Timestamp::parse_iso("2026-11-26 12:33:23").is_err());
         assert!(Timestamp::parse_iso("hôm nay").is_err());
+    }
+
+    #[test]
+    fn an_instant_outside_the_four_digit_years_of_vietnam_time_is_refused() {
+        // Both would be written back as a year that cannot be read: 10000 and -001.
+        assert!(Timestamp::parse_iso("9999-12-31T23:00:00Z").is_err());
+        assert!(Timestamp::parse_iso("0000-01-01T00:00:00+08:00").is_err());
+        assert!(Timestamp::parse_iso("9999-12-31T16:59:59Z").is_ok());
+        assert!(Timestamp::parse_iso("0000-01-01T00:00:00+07:00").is_ok());
     }
 
     proptest! {

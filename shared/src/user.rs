@@ -134,7 +134,9 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains('@')
-            && !s.chars().any(|c| c.is_whitespace() || c.is_control());
+            && !s.chars().any(|c| {
+                c.is_whitespace() || c.is_control() || crate::text::is_invisible_or_bidi(c)
+            });
         valid.then(|| Self(s.to_string())).ok_or(EmailError)
     }
 

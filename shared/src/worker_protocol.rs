@@ -105,6 +105,17 @@ pub struct FillNumber {
     pub year: i32,
     pub month: u32,
     pub day: u32,
+    /// The verification code of the reservation and the address its QR code holds, drawn into the field the
+    /// draft reserved for them (issue 15).
+    #[serde(default)]
+    pub verification: Option<VerificationStamp>,
+}
+
+/// The verification code (`XXXX-XXXX-XXXX`) and its address (`{origin}/xac-minh/{code}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerificationStamp {
+    pub code: String,
+    pub url: String,
 }
 
 /// One message from the worker.
@@ -277,6 +288,81 @@ pub enum RevocationStatus {
     NotChecked,
 }
 
+impl Modification {
+    /// In a sentence's middle, as the verification panel and `vanban pdf verify` say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::None => "không có",
+            Self::FormFilling => "chỉ điền số, ngày văn bản hoặc ký thêm (được phép)",
+            Self::Other => "có sửa đổi khác (chữ ký không còn bảo đảm nội dung)",
+        }
+    }
+}
+
+impl ChainStatus {
+    /// What the certificate is, as the verification panel and `vanban pdf verify` say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Trusted => "được cấp bởi tổ chức chứng thực mà tỉnh tin cậy",
+            Self::Expired => "đã hết hạn hoặc chưa có hiệu lực vào thời điểm ký",
+            Self::Invalid => "không hợp lệ (chữ ký của tổ chức cấp sai hoặc không dùng để ký)",
+            Self::Untrusted => "không thuộc tổ chức chứng thực mà tỉnh tin cậy",
+        }
+    }
+}
+
+impl RevocationStatus {
+    /// The certificate's revocation, as the verification panel and `vanban pdf verify` say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Good => "chưa bị thu hồi (theo danh sách thu hồi)",
+            Self::Revoked => "ĐÃ BỊ THU HỒI",
+            Self::Unknown => "không có danh sách thu hồi của tổ chức cấp",
+            Self::NotChecked => "chưa kiểm tra tình trạng thu hồi",
+        }
+    }
+}
+
+/// The core verifier's verdict as the pages and the command line show it.
+#[cfg(feature = "crypto")]
+impl From<crate::pdf::verify::SignatureReport> for SignatureCheck {
+    fn from(r: crate::pdf::verify::SignatureReport) -> Self {
+        use crate::pdf::diff::Modification as Core;
+        use crate::pdf::verify;
+        Self {
+            field: r.field,
+            signer: r.signer,
+            organization: r.organization,
+            issuer: r.issuer,
+            serial: r.serial,
+            signing_time: r.signing_time,
+            algorithm: r.algorithm,
+            covers_whole_document: r.covers_whole_document,
+            modification: match r.modification {
+                Core::None => Modification::None,
+                Core::FormFilling => Modification::FormFilling,
+                Core::Other => Modification::Other,
+            },
+            filled_fields: r.filled_fields,
+            chain_status: match r.chain_status {
+                verify::ChainStatus::Trusted => ChainStatus::Trusted,
+                verify::ChainStatus::Untrusted => ChainStatus::Untrusted,
+                verify::ChainStatus::Expired => ChainStatus::Expired,
+                verify::ChainStatus::Invalid => ChainStatus::Invalid,
+            },
+            revocation_status: match r.revocation_status {
+                verify::RevocationStatus::Good => RevocationStatus::Good,
+                verify::RevocationStatus::Revoked => RevocationStatus::Revoked,
+                verify::RevocationStatus::Unknown => RevocationStatus::Unknown,
+                verify::RevocationStatus::NotChecked => RevocationStatus::NotChecked,
+            },
+            valid: r.valid,
+            ok: r.ok,
+            problems: r.problems,
+        }
+    }
+}
+
 /// Why the worker could not do what was asked; every variant says it in Vietnamese.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "error", content = "detail", rename_all = "snake_case")]
@@ -301,11 +387,11 @@ pub enum WorkerError {
     WebCrypto,
     /// IndexedDB is missing or refused (private browsing may block it).
     #[error(
-        "Không truy cập được kho khoá của trình duyệt (IndexedDB); chế độ duyệt riêng tư có thể chặn nó."
+        "Không truy cập được kho khóa của trình duyệt (IndexedDB); chế độ duyệt riêng tư có thể chặn nó."
     )]
     KeyStoreUnavailable,
     /// No key with this id in this browser.
-    #[error("Không tìm thấy khoá này trên máy.")]
+    #[error("Không tìm thấy khóa này trên máy.")]
     KeyNotFound,
     /// The PIN does not open the key.
     #[error("Mã PIN không đúng.")]

@@ -6,12 +6,13 @@ use std::cell::Cell;
 use std::time::Duration;
 
 use pdf_writer::{Chunk, Ref};
+use shared::pdf::active::active_content;
 use shared::pdf::cms::{Padding, RsaSigner};
 use shared::pdf::document::Document;
 use shared::pdf::sign::{SignatureKind, SignatureRequest, sign};
 use shared::pdf::source::{RandomRead, Src};
 use shared::pdf::update::IncrementalUpdate;
-use shared::pdf::verify::{VerifyOptions, active_content, verify_document};
+use shared::pdf::verify::{VerifyOptions, verify_document};
 use shared::pki::{self, CertRole};
 use shared::time::Timestamp;
 

@@ -1,5 +1,5 @@
 //! The work bundle's typed client of the JSON API (docs/API.md): outgoing and incoming documents, registers,
-//! arrivals, assignments, blobs.
+//! arrivals, assignments, blobs; the administration's accounts and units in [`admin`].
 //! The plumbing (send, decode, the session and its CSRF token, asked once per page load with `GET /api/me`) is
 //! the `client` crate's, shared with the app. Every failure has a Vietnamese sentence.
 
@@ -22,6 +22,9 @@ use shared::user::UserListResponse;
 
 pub use client::{ApiResult, ClientError, NETWORK_MESSAGE, session};
 use client::{send, write};
+
+pub mod admin;
+pub mod record_files;
 
 async fn csrf() -> ApiResult<String> {
     client::csrf_token().await
@@ -75,13 +78,14 @@ pub async fn register_entries(id: i64, year: Option<i32>) -> ApiResult<OutgoingR
     .await
 }
 
-pub async fn outgoing_list(bucket: OutgoingBucket) -> ApiResult<OutgoingListResponse> {
-    read(
-        Request::get(api::OUTGOING)
-            .query([("bucket", bucket.code())])
-            .build(),
-    )
-    .await
+/// One page of a bucket under the list's filters and sort.
+pub async fn outgoing_list(
+    bucket: OutgoingBucket,
+    q: &shared::list_query::ListQuery,
+) -> ApiResult<OutgoingListResponse> {
+    let mut params = vec![("bucket", bucket.code().to_string())];
+    params.extend(q.to_pairs());
+    read(Request::get(api::OUTGOING).query(params).build()).await
 }
 
 pub async fn outgoing_counts() -> ApiResult<OutgoingCounts> {
@@ -109,6 +113,14 @@ pub async fn create_outgoing(body: &DraftRequest) -> ApiResult<OutgoingDto> {
 
 pub async fn submit(id: i64) -> ApiResult<OutgoingDto> {
     write(&path(api::OUTGOING_SUBMIT, id), &serde_json::json!({})).await
+}
+
+/// `PUT /api/outgoing/{id}`: the drafter's corrected metadata.
+pub async fn edit_outgoing(
+    id: i64,
+    body: &shared::outgoing::EditDraftRequest,
+) -> ApiResult<OutgoingDto> {
+    client::put(&path(api::OUTGOING_ONE, id), body).await
 }
 
 pub async fn new_version(id: i64, body: &NewVersionRequest) -> ApiResult<OutgoingDto> {
@@ -165,13 +177,19 @@ pub async fn upload_bytes(sha256: &str, bytes: &[u8]) -> ApiResult<()> {
 
 // --- incoming documents (văn bản đến) ---
 
-pub async fn incoming_list(bucket: IncomingBucket) -> ApiResult<IncomingListResponse> {
-    read(
-        Request::get(api::INCOMING)
-            .query([("bucket", bucket.code())])
-            .build(),
-    )
-    .await
+/// One page of a bucket under the list's filters and sort.
+pub async fn incoming_list(
+    bucket: IncomingBucket,
+    q: &shared::list_query::ListQuery,
+) -> ApiResult<IncomingListResponse> {
+    let mut params = vec![("bucket", bucket.code().to_string())];
+    params.extend(q.to_pairs());
+    read(Request::get(api::INCOMING).query(params).build()).await
+}
+
+/// `GET /api/search`: one page of the documents the caller may open that match.
+pub async fn search(q: &shared::search::SearchQuery) -> ApiResult<shared::search::SearchResponse> {
+    read(Request::get(api::SEARCH).query(q.to_pairs()).build()).await
 }
 
 pub async fn incoming(id: i64) -> ApiResult<IncomingDto> {
@@ -186,6 +204,22 @@ pub async fn incoming_verification(id: i64) -> ApiResult<VerificationDto> {
 /// The bytes of one received file.
 pub async fn incoming_file_bytes(id: i64, file: i64) -> ApiResult<Vec<u8>> {
     url_bytes(&api::incoming_file(id, file)).await
+}
+
+/// `GET /api/reports/summary`: the six-month report as JSON.
+pub async fn summary_report(
+    q: &shared::report::ReportQuery,
+) -> ApiResult<shared::report::SummaryReport> {
+    let q = shared::report::ReportQuery {
+        format: shared::report::ReportFormat::Json,
+        ..*q
+    };
+    read(
+        Request::get(api::REPORTS_SUMMARY)
+            .query(q.to_pairs())
+            .build(),
+    )
+    .await
 }
 
 /// The bytes at an API address (a file of a document).
@@ -231,6 +265,11 @@ pub async fn accept_incoming(id: i64, body: &AcceptRequest) -> ApiResult<Incomin
     write(&path(api::INCOMING_ACCEPT, id), body).await
 }
 
+/// Kết thúc xử lý: the leader closes the handling with a reason.
+pub async fn close_incoming(id: i64, body: &ReturnRequest) -> ApiResult<IncomingDto> {
+    write(&path(api::INCOMING_CLOSE, id), body).await
+}
+
 pub async fn return_incoming(id: i64, body: &ReturnRequest) -> ApiResult<IncomingDto> {
     write(&path(api::INCOMING_RETURN, id), body).await
 }
@@ -269,8 +308,9 @@ pub async fn urge(assignment: i64, body: &UrgeRequest) -> ApiResult<IncomingDto>
 pub async fn dashboard(
     unit: Option<i64>,
     user: Option<i64>,
+    q: &shared::list_query::ListQuery,
 ) -> ApiResult<shared::incoming::DashboardDto> {
-    let mut params: Vec<(&str, String)> = Vec::new();
+    let mut params: Vec<(&str, String)> = q.to_pairs();
     if let Some(u) = unit {
         params.push(("unit", u.to_string()));
     }
@@ -317,4 +357,35 @@ pub async fn handover(
     body: &shared::incoming::HandoverRequest,
 ) -> ApiResult<shared::incoming::HandoverResult> {
     write(&path(api::USER_HANDOVER, user), body).await
+}
+
+/// `GET /api/agencies/{id}/storage`: what the agency stores against its quota.
+pub async fn agency_storage(agency: i64) -> ApiResult<shared::agency::AgencyStorageDto> {
+    read(Request::get(&api::path(api::AGENCY_STORAGE, agency)).build()).await
+}
+
+/// `PUT /api/agencies/{id}/storage`: the agency's own quota (system administrators), `None` for the default.
+pub async fn set_agency_quota(
+    agency: i64,
+    body: &shared::agency::SetStorageQuotaRequest,
+) -> ApiResult<shared::agency::AgencyStorageDto> {
+    client::put(&api::path(api::AGENCY_STORAGE, agency), body).await
+}
+
+/// `GET /api/notifications`: the caller's notifications, newest first (`before`: older than this id).
+pub async fn notifications(
+    before: Option<i64>,
+) -> ApiResult<shared::notification::NotificationListResponse> {
+    let url = match before {
+        Some(b) => format!("{}?before={b}", api::NOTIFICATIONS),
+        None => api::NOTIFICATIONS.to_string(),
+    };
+    read(Request::get(&url).build()).await
+}
+
+/// `POST /api/notifications/read`.
+pub async fn mark_notifications_read(
+    body: &shared::notification::MarkNotificationsReadRequest,
+) -> ApiResult<shared::notification::NotificationListResponse> {
+    client::write(api::NOTIFICATIONS_READ, body).await
 }

@@ -79,4 +79,13 @@ fn main() {
         }
     }
     work_fn.forget();
+    // The app signed in, out or as someone else (frontend/src/session.rs): ask for the session again.
+    let forget = Closure::<dyn Fn()>::new(client::forget_session);
+    if let Some(window) = web_sys::window() {
+        let _ = window.add_event_listener_with_callback(
+            client::window_event::SESSION_CHANGED,
+            forget.as_ref().unchecked_ref(),
+        );
+    }
+    forget.forget();
 }

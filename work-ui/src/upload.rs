@@ -31,6 +31,9 @@ pub struct Picked {
     pub name: StoredValue<String>,
     pub size: f64,
     pub state: RwSignal<FileState>,
+    /// What the browser's check of the file found that the server will refuse (active content, a damaged
+    /// file), said while drafting so the official can export the PDF again before submitting.
+    pub warning: RwSignal<Option<String>>,
     file: StoredValue<web_sys::File, LocalStorage>,
 }
 
@@ -42,6 +45,7 @@ impl Picked {
             name: StoredValue::new(file.name()),
             size: file.size(),
             state: RwSignal::new(FileState::Reading),
+            warning: RwSignal::new(None),
             file: StoredValue::new_local(file),
         };
         picked.retry();
@@ -59,12 +63,27 @@ impl Picked {
             return;
         };
         self.state.set(FileState::Reading);
+        self.warning.set(None);
         spawn_local(async move {
             let outcome = upload(&file, self.state).await;
+            let uploaded = outcome.is_ok();
             self.state.try_set(match outcome {
                 Ok(sha256) => FileState::Done(sha256),
                 Err(message) => FileState::Failed(message),
             });
+            if uploaded {
+                // The same scan the server decides with (shared::pdf::active), run in the worker.
+                let blob: web_sys::Blob = file.into();
+                let warning = match crate::worker::inspect(&blob).await {
+                    Ok(i) if i.active_content.is_empty() => None,
+                    Ok(i) => Some(format!(
+                        "Tệp có nội dung chủ động ({}), sẽ bị từ chối (Điều 22.2 Quy chế). Hãy xuất lại PDF không có các thành phần này.",
+                        i.active_content.join(", ")
+                    )),
+                    Err(e) => Some(format!("Tệp sẽ bị từ chối: {}", e.message())),
+                };
+                self.warning.try_set(warning);
+            }
         });
     }
 
@@ -98,7 +117,15 @@ pub fn human_size(bytes: f64) -> String {
     }
 }
 
+/// The largest file the server accepts (`PUT /api/blobs`), checked before reading a byte.
+const MAX_UPLOAD: f64 = 300.0 * 1024.0 * 1024.0;
+
 async fn upload(file: &web_sys::File, state: RwSignal<FileState>) -> Result<String, ClientError> {
+    if file.size() > MAX_UPLOAD {
+        return Err(ClientError::from(
+            "Tệp quá lớn: mỗi tệp tối đa 300 MiB. Hãy giảm độ phân giải bản quét hoặc tách thành nhiều tệp.",
+        ));
+    }
     let buffer = JsFuture::from(file.array_buffer())
         .await
         .map_err(|_| ClientError::FileUnreadable)?;
@@ -272,7 +299,12 @@ pub fn FileItem(picked: Picked, on_remove: Callback<()>) -> impl IntoView {
                         <span>{format!("Đang tải lên {}%", (f * 100.0).round())}</span>
                     </div>
                 }.into_any(),
-                FileState::Done(_) => view! { <p class="file-status file-ok">"Đã tải lên"</p> }.into_any(),
+                FileState::Done(_) => match picked.warning.get() {
+                    None => view! { <p class="file-status file-ok">"Đã tải lên"</p> }.into_any(),
+                    Some(w) => view! {
+                        <p class="file-status file-bad" role="alert" data-testid="file-warning">{w}</p>
+                    }.into_any(),
+                },
                 FileState::Failed(m) => view! {
                     <div class="file-status file-bad" role="alert">
                         <span>{m.message()}</span>

@@ -105,7 +105,7 @@ pub async fn get(id: &str) -> Result<SealedKey, WorkerError> {
     let value = done(&req).await?;
     let json = value.as_string().ok_or(WorkerError::KeyNotFound)?;
     let stored: Stored = serde_json::from_str(&json)
-        .map_err(|e| WorkerError::Core(format!("Dữ liệu khoá hỏng: {e}")))?;
+        .map_err(|e| WorkerError::Core(format!("Dữ liệu khóa hỏng: {e}")))?;
     Ok(stored.sealed)
 }
 

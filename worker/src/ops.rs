@@ -1,17 +1,17 @@
 //! What the worker does for the page, one function per [`WorkerRequest`]: hash, inspect, verify, render,
 //! preview, sign, fill the number and date, and manage the keys.
 
+use shared::pdf::active::active_content;
 use shared::pdf::appearance::{DisplayRect, display_size};
 use shared::pdf::cms::{Padding, RsaSigner};
 use shared::pdf::document::Document;
 use shared::pdf::sign::SignatureRequest;
 use shared::pdf::source::Src;
-use shared::pdf::verify::{self, VerifyOptions, active_content, verify_document};
+use shared::pdf::verify::{VerifyOptions, verify_document};
 use shared::time::Timestamp;
 use shared::worker_protocol::{
-    Appended, ChainStatus, FillNumber, GeneratedKey, HashEngine, HashResult, Inspection, MemoryUse,
-    Modification, PageSize, Pixels, RevocationStatus, SignOptions, SignatureCheck, SignatureKind,
-    WorkerError, WorkerReply, WorkerRequest,
+    Appended, FillNumber, GeneratedKey, HashEngine, HashResult, Inspection, MemoryUse, PageSize,
+    Pixels, SignOptions, SignatureCheck, SignatureKind, WorkerError, WorkerReply, WorkerRequest,
 };
 use web_sys::FileReaderSync;
 
@@ -174,43 +174,7 @@ fn check_signatures(
             .extend(shared::pki::certs_from_pem_or_der(pem.as_bytes()).map_err(core)?);
     }
     let reports = verify_document(Src::reader(&reader), &options).map_err(core)?;
-    Ok(WorkerReply::Verified(reports.into_iter().map(signature_check).collect()).into())
-}
-
-/// The core's verdict as the pages show it.
-fn signature_check(r: verify::SignatureReport) -> SignatureCheck {
-    use shared::pdf::diff::Modification as Core;
-    SignatureCheck {
-        field: r.field,
-        signer: r.signer,
-        organization: r.organization,
-        issuer: r.issuer,
-        serial: r.serial,
-        signing_time: r.signing_time,
-        algorithm: r.algorithm,
-        covers_whole_document: r.covers_whole_document,
-        modification: match r.modification {
-            Core::None => Modification::None,
-            Core::FormFilling => Modification::FormFilling,
-            Core::Other => Modification::Other,
-        },
-        filled_fields: r.filled_fields,
-        chain_status: match r.chain_status {
-            verify::ChainStatus::Trusted => ChainStatus::Trusted,
-            verify::ChainStatus::Untrusted => ChainStatus::Untrusted,
-            verify::ChainStatus::Expired => ChainStatus::Expired,
-            verify::ChainStatus::Invalid => ChainStatus::Invalid,
-        },
-        revocation_status: match r.revocation_status {
-            verify::RevocationStatus::Good => RevocationStatus::Good,
-            verify::RevocationStatus::Revoked => RevocationStatus::Revoked,
-            verify::RevocationStatus::Unknown => RevocationStatus::Unknown,
-            verify::RevocationStatus::NotChecked => RevocationStatus::NotChecked,
-        },
-        valid: r.valid,
-        ok: r.ok,
-        problems: r.problems,
-    }
+    Ok(WorkerReply::Verified(reports.into_iter().map(SignatureCheck::from).collect()).into())
 }
 
 fn rendered(rgba: Vec<u8>, width: u16, height: u16) -> Answer {
@@ -334,11 +298,19 @@ async fn sign(
 /// valid). Only the appended bytes travel back, as with [`sign`].
 fn fill(reply: &Reply, blob: &web_sys::Blob, number: &FillNumber) -> Result<Answer, WorkerError> {
     let data = read_all(reply, blob)?;
+    let stamp = number
+        .verification
+        .as_ref()
+        .map(|v| shared::pdf::stamp::Stamp {
+            code: v.code.clone(),
+            url: v.url.clone(),
+        });
     let appended = shared::pdf::fill::fill_number(
         &data,
         number.number,
         &number.notation,
         (number.year, number.month, number.day),
+        stamp.as_ref(),
     )
     .map_err(core)?;
     let size = (data.len() + appended.len()) as f64;

@@ -9,6 +9,9 @@ use shared::pdf::cms::{Padding, RsaSigner};
 use shared::pdf::sign::{SignatureKind, SignatureRequest};
 use shared::time::Timestamp;
 
+/// Where `fill-number --code` points the QR code when neither `--url-base` nor `VANBAN_PUBLIC_URL` says.
+pub const DEFAULT_URL_BASE: &str = "http://localhost:8080";
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum KindArg {
     Signer,
@@ -63,8 +66,16 @@ pub enum PdfCommand {
         /// YYYY-MM-DD
         #[arg(long)]
         date: String,
+        /// The verification code of the number's reservation (XXXX-XXXX-XXXX): drawn with its QR code into
+        /// the field the draft reserved for it, exactly as the browser draws it.
+        #[arg(long)]
+        code: Option<String>,
+        /// The server's public address the QR code points to (`{url-base}/xac-minh/{code}`).
+        #[arg(long, env = "VANBAN_PUBLIC_URL", default_value = DEFAULT_URL_BASE)]
+        url_base: String,
     },
-    /// Reserve the number and date fields in a draft (what the draft upload does).
+    /// Reserve the number and date fields in a draft (what the draft upload does), and the verification
+    /// stamp's field on the last page, outside its text.
     ReserveNumber {
         input: PathBuf,
         output: PathBuf,
@@ -89,6 +100,15 @@ pub enum PdfCommand {
         /// Print a JSON array, one object per signature.
         #[arg(long)]
         json: bool,
+    },
+    /// Print the text layer (what full-text search indexes): pages separated by a blank line.
+    Text { file: PathBuf },
+    /// Print the box the page's content covers (user space and as displayed) and the free margins around it.
+    Bbox {
+        file: PathBuf,
+        /// Page number, from 1; every page when absent.
+        #[arg(long)]
+        page: Option<usize>,
     },
 }
 
@@ -144,10 +164,23 @@ pub fn run(command: PdfCommand) -> anyhow::Result<()> {
             number,
             notation,
             date,
+            code,
+            url_base,
         } => {
             let date = parse_date(&date)?;
             let data = read(&input)?;
-            let appended = shared::pdf::fill::fill_number(&data, number, &notation, date)?;
+            let stamp = code
+                .map(|c| {
+                    shared::verification::VerificationCode::parse(&c)
+                        .map(|c| shared::pdf::stamp::Stamp {
+                            url: c.url(&url_base),
+                            code: c.to_string(),
+                        })
+                        .ok_or_else(|| anyhow!("Mã xác minh không đúng dạng XXXX-XXXX-XXXX: {c}"))
+                })
+                .transpose()?;
+            let appended =
+                shared::pdf::fill::fill_number(&data, number, &notation, date, stamp.as_ref())?;
             write_atomically(&output, &[&data, &appended])
         }
         PdfCommand::ReserveNumber {
@@ -164,6 +197,7 @@ pub fn run(command: PdfCommand) -> anyhow::Result<()> {
                 page: page - 1,
                 number: parse_rect(&number_rect)?,
                 date: parse_rect(&date_rect)?,
+                verification: true,
             };
             let data = read(&input)?;
             let appended = shared::pdf::fill::reserve_number_fields(&data, &layout)?;
@@ -175,7 +209,54 @@ pub fn run(command: PdfCommand) -> anyhow::Result<()> {
             crl,
             json,
         } => verify(&file, &trust, &crl, json),
+        PdfCommand::Text { file } => {
+            use std::io::Write;
+            let data = read(&file)?;
+            let limits = shared::pdf::text::TextLimits::default();
+            let text = shared::pdf::text::document_text(&data, &limits)?;
+            // `vanban pdf text x.pdf | head` closes the pipe early: not an error.
+            match writeln!(std::io::stdout().lock(), "{text}") {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(()),
+            }
+        }
+        PdfCommand::Bbox { file, page } => bbox(&file, page),
     }
+}
+
+/// `vanban pdf bbox`: one line per page, `trang N: x0 y0 x1 y1` in default user space, then the box on the
+/// displayed page (from the crop box's bottom left, rotation applied) and the free area below it.
+fn bbox(file: &Path, page: Option<usize>) -> anyhow::Result<()> {
+    use shared::pdf::bbox::{content_bbox, free_areas};
+    let data = read(file)?;
+    let doc = shared::pdf::document::Document::open(&data)?;
+    let pages = doc.pages()?;
+    let chosen: Vec<usize> = match page {
+        Some(0) => bail!("Số trang bắt đầu từ 1."),
+        Some(n) if n > pages.len() => bail!("Tệp có {} trang.", pages.len()),
+        Some(n) => vec![n - 1],
+        None => (0..pages.len()).collect(),
+    };
+    let show = |r: Option<shared::pdf::appearance::DisplayRect>| match r {
+        Some(r) => format!("x={:.1} y={:.1} w={:.1} h={:.1}", r.x, r.y, r.w, r.h),
+        None => "-".into(),
+    };
+    for i in chosen {
+        let page = &pages[i];
+        match content_bbox(&doc, page) {
+            Some([x0, y0, x1, y1]) => {
+                let free = free_areas(&doc, page);
+                println!(
+                    "trang {}: {x0:.2} {y0:.2} {x1:.2} {y1:.2}\thiển thị: {}\ttrống phía dưới: {}",
+                    i + 1,
+                    show(free.content),
+                    show(free.below)
+                );
+            }
+            None => println!("trang {}: trống", i + 1),
+        }
+    }
+    Ok(())
 }
 
 fn verify(file: &Path, trust: &[PathBuf], crls: &[PathBuf], json: bool) -> anyhow::Result<()> {
@@ -198,7 +279,11 @@ fn verify(file: &Path, trust: &[PathBuf], crls: &[PathBuf], json: bool) -> anyho
     } else if reports.is_empty() {
         println!("Tệp không có chữ ký số nào.");
     } else {
-        for r in &reports {
+        for r in reports
+            .iter()
+            .cloned()
+            .map(shared::worker_protocol::SignatureCheck::from)
+        {
             let verdict = if r.ok {
                 "HỢP LỆ"
             } else {
@@ -210,7 +295,8 @@ fn verify(file: &Path, trust: &[PathBuf], crls: &[PathBuf], json: bool) -> anyho
                 r.signer,
                 r.organization.as_deref().unwrap_or("-")
             );
-            println!("  Tổ chức cấp: {}; số hiệu: {}", r.issuer, r.serial);
+            println!("  Tổ chức cấp: {}", r.issuer);
+            println!("  Số sê-ri chứng thư: {}", r.serial);
             println!(
                 "  Thời gian ký: {}",
                 r.signing_time.as_deref().unwrap_or("-")
@@ -224,10 +310,9 @@ fn verify(file: &Path, trust: &[PathBuf], crls: &[PathBuf], json: bool) -> anyho
                     "không"
                 }
             );
-            println!(
-                "  Sửa đổi sau khi ký: {:?}; chuỗi chứng thư: {:?}; thu hồi: {:?}",
-                r.modification, r.chain_status, r.revocation_status
-            );
+            println!("  Sửa đổi sau khi ký: {}", r.modification.label());
+            println!("  Chứng thư số: {}", r.chain_status.label());
+            println!("  Thu hồi: {}", r.revocation_status.label());
             for p in &r.problems {
                 println!("  - {p}");
             }

@@ -156,6 +156,21 @@ impl Op {
         self.query(name, required, schema, text)
     }
 
+    /// A raw PDF body (`application/pdf`).
+    pub(super) fn pdf_body(mut self, text: &str) -> Self {
+        self.body = Some(
+            RequestBodyBuilder::new()
+                .description(Some(text))
+                .required(Some(Required::True))
+                .content(
+                    "application/pdf",
+                    ContentBuilder::new().schema(Some(pdf())).build(),
+                )
+                .build(),
+        );
+        self
+    }
+
     /// A JSON body of type `T` (unknown fields are refused).
     pub(super) fn json<T: ToSchema>(mut self) -> Self {
         let schema = reference::<T>(&mut self.schemas);
@@ -252,6 +267,24 @@ impl Op {
                     "Lower-case hex SHA-256 of the file's bytes.",
                 ),
                 "file" => (integer().into(), "The file's id (`FileDto.id`)."),
+                "kind" => (
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .enum_values(Some(["outgoing", "incoming"]))
+                        .build()
+                        .into(),
+                    "Which kind of document: `outgoing` or `incoming`.",
+                ),
+                "doc" => (integer().into(), "The outgoing or incoming document's id."),
+                "code" => (
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .examples([serde_json::json!("7K3M-Q9XD-2FHB")])
+                        .build()
+                        .into(),
+                    "The verification code printed on the copy: 12 characters of Crockford base 32, any case, \
+                     hyphens optional.",
+                ),
                 _ => (integer().into(), "The numeric id."),
             };
             self.params.insert(
@@ -265,7 +298,12 @@ impl Op {
                     .build(),
             );
         }
-        if path_params.iter().any(|p| *p != "sha256") {
+        if path_params.contains(&"code") {
+            self = self.err(
+                404,
+                "`not_found`: no issued document has this code, or it is malformed (the same answer)",
+            );
+        } else if path_params.iter().any(|p| *p != "sha256") {
             self = self.err(
                 404,
                 "`not_found`: an id is not an integer, or there is no such object, or the caller may not \

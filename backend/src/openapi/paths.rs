@@ -7,7 +7,9 @@ use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
 use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, RefOr, Schema};
 
-use shared::agency::{AgencyDto, CreateUnitRequest, UnitDto};
+use shared::agency::{
+    AgencyDto, AgencyStorageDto, CreateUnitRequest, SetStorageQuotaRequest, UnitDto,
+};
 use shared::audit::AuditListResponse;
 use shared::auth::{ChangePasswordRequest, LoginRequest, SessionResponse};
 use shared::health::HealthResponse;
@@ -18,20 +20,136 @@ use shared::incoming::{
     NewIncomingRequest, PrefillDto, PrefillRequest, QueueResponse, ReturnRequest, UrgeRequest,
     VerificationDto,
 };
+use shared::notification::{MarkNotificationsReadRequest, NotificationListResponse};
 use shared::outgoing::{
-    ArrivalListResponse, BatchResponse, BatchReviewRequest, DraftRequest, IssueRequest,
-    NewVersionRequest, NumberReservation, OutgoingBucket, OutgoingCounts, OutgoingDto,
-    OutgoingListResponse, OutgoingRegisterResponse, RecallAnswerRequest, RecallRequest,
-    RegisterDto, ReviewRequest, SignRequest,
+    ArrivalListResponse, BatchResponse, BatchReviewRequest, DraftRequest, EditDraftRequest,
+    IssueRequest, NewVersionRequest, NumberReservation, OutgoingBucket, OutgoingCounts,
+    OutgoingDto, OutgoingListResponse, OutgoingRegisterResponse, RecallAnswerRequest,
+    RecallRequest, RegisterDto, ReviewRequest, SignRequest,
 };
 use shared::pdf::TrustAnchorsResponse;
+use shared::report::SummaryReport;
+use shared::search::SearchResponse;
 use shared::user::{
     CreateUserRequest, TemporaryPasswordResponse, UpdateUserRequest, UserDto, UserListResponse,
 };
+use shared::verification::PublicVerification;
+
+use shared::list_query::ListKind;
 
 use super::operation::{Op, delete, get, integer, json_response, pdf, post, put};
 
+/// The refusals of a list's parameters.
+const LIST_ERRORS: &str = "`validation` on the parameter named: an unknown bucket or parameter, a parameter given twice, \
+    a date that is not `YYYY-MM-DD` or `to` before `from`, an unknown type, urgency, status, sort or order, \
+    `order` without `sort`, `page` outside 1–100000, `per_page` outside 1–200";
+
+/// The filters, sort and page every document list takes (shared::list_query).
+fn list_params(op: Op, kind: ListKind) -> Op {
+    let text = || ObjectBuilder::new().schema_type(Type::String);
+    let date = || {
+        text().format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Date,
+        )))
+    };
+    let codes = |values: Vec<&'static str>| text().enum_values(Some(values)).into();
+    let statuses: Vec<&'static str> = shared::list_query::statuses(kind)
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    let (date_text, number_text) = match kind {
+        ListKind::Outgoing => ("last change", "the issued number (year, number)"),
+        ListKind::Incoming => ("arrival", "the số đến (year, number)"),
+        ListKind::Dashboard => ("assignment", "the số đến (year, number)"),
+    };
+    let mut op = op
+        .query(
+            "from",
+            false,
+            date().into(),
+            &format!("First day (Vietnam) of the {date_text} date, included."),
+        )
+        .query(
+            "to",
+            false,
+            date().into(),
+            &format!("Last day (Vietnam) of the {date_text} date, included; not before `from`."),
+        )
+        .query_of::<shared::document::DocumentType>("type", false, "Document type.")
+        .query_of::<shared::document::Urgency>("urgency", false, "Urgency.")
+        .query("status", false, codes(statuses), "The document's status.");
+    op = match kind {
+        ListKind::Outgoing => op.query("unit", false, integer().into(), "The drafting unit's id."),
+        _ => op.query(
+            "agency",
+            false,
+            text().max_length(Some(200)).into(),
+            "Part of the issuing agency's name (letters compared without case for ASCII).",
+        ),
+    };
+    op.query(
+        "sort",
+        false,
+        codes(vec!["date", "deadline", "number"]),
+        &format!("`date` ({date_text}), `deadline` (none last) or `number` ({number_text}, none last); without it, the list's own order."),
+    )
+    .query("order", false, codes(vec!["asc", "desc"]), "With `sort` only; default `desc` for date and number, `asc` for deadline.")
+    .query("page", false, ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(100_000)).into(), "Page, from 1 (default 1).")
+    .query("per_page", false, ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(200)).into(), "Lines per page (default 50, at most 200).")
+}
+
+/// The parameters of `GET /api/search` (shared::search::SearchQuery).
+fn search_params(op: Op) -> Op {
+    let text = || ObjectBuilder::new().schema_type(Type::String);
+    let date = || {
+        text().format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Date,
+        )))
+    };
+    let mut statuses: Vec<&'static str> = shared::list_query::statuses(ListKind::Outgoing)
+        .into_iter()
+        .chain(shared::list_query::statuses(ListKind::Incoming))
+        .map(|(c, _)| c)
+        .collect();
+    statuses.dedup();
+    op.query("q", true, text().min_length(Some(1)).max_length(Some(200)).into(), "The text to find (case and Vietnamese marks do not matter).")
+        .query("direction", false, text().enum_values(Some(vec!["outgoing", "incoming"])).into(), "Only outgoing or only incoming documents.")
+        .query("from", false, date().into(), "First day (Vietnam) of the document's date (issued, or created while a draft; arrival for incoming), included.")
+        .query("to", false, date().into(), "Last day (Vietnam) of that date, included; not before `from`.")
+        .query_of::<shared::document::DocumentType>("type", false, "Document type.")
+        .query_of::<shared::document::Urgency>("urgency", false, "Urgency.")
+        .query("status", false, text().enum_values(Some(statuses)).into(), "A status code of either kind (of the chosen `direction` when one is given).")
+        .query("unit_id", false, integer().into(), "The drafting unit (outgoing) or the lead unit (incoming).")
+        .query("page", false, ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(100_000)).into(), "Page, from 1 (default 1).")
+        .query("per_page", false, ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(200)).into(), "Results per page (default 20, at most 200).")
+}
+
 /// Every operation of the API.
+/// The filters `GET /api/audit` and its CSV export share (`shared::audit::AuditQuery`).
+fn audit_filters(op: Op) -> Op {
+    let actions: Vec<&str> = shared::audit::ACTIONS
+        .iter()
+        .chain(shared::audit::ACTION_FAMILIES)
+        .map(|(c, _)| *c)
+        .collect();
+    let codes = |values: Vec<&'static str>| -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(values))
+            .into()
+    };
+    op.who("an administrator; an agency administrator sees only their agency")
+        .query("agency_id", false, integer().into(), "Only this agency (an agency administrator: their own only).")
+        .query("actor_id", false, integer().into(), "Only what this account did.")
+        .query("actor", false, ObjectBuilder::new().schema_type(Type::String).max_length(Some(200)).into(), "Part of the acting person's name or username, without regard to accents or case.")
+        .query("action", false, codes(actions), "One action code, or a family (`outgoing`, `incoming`, `auth`, `user`, `unit`, `agency`, `delegation`) for all its codes.")
+        .query("target", false, ObjectBuilder::new().schema_type(Type::String).into(), "Exactly this target, e.g. `outgoing:12`, `incoming:7`, `user:3`.")
+        .query("document", false, ObjectBuilder::new().schema_type(Type::String).max_length(Some(200)).into(), "Part of a document's number or subject (entries on documents only; ASCII letters without regard to case).")
+        .query("from", false, ObjectBuilder::new().schema_type(Type::String).format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Date))).into(), "From this day in Vietnam (`YYYY-MM-DD`), included.")
+        .query("to", false, ObjectBuilder::new().schema_type(Type::String).format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Date))).into(), "Up to this day in Vietnam (`YYYY-MM-DD`), included.")
+        .query("before_seq", false, integer().into(), "Only entries older than this `seq`.")
+}
+
 pub(super) fn operations() -> Vec<Op> {
     let bucket_text = "Which list.";
     vec![
@@ -108,6 +226,18 @@ pub(super) fn operations() -> Vec<Op> {
             .ok::<UnitDto>(201, "Created.")
             .err(403, "`forbidden`: not an administrator of this agency")
             .err(409, "`conflict` on `short_name`: taken by another unit of the agency"),
+        get(api::AGENCY_STORAGE, "agencies", "An agency's storage: used bytes and quota")
+            .who("an administrator of that agency (`agency_admin`) or `system_admin`")
+            .ok::<AgencyStorageDto>(200, "The storage.")
+            .err(403, "`forbidden`: not an administrator")
+            .err(404, "`not_found`: no such agency, or another agency for an agency administrator"),
+        put(api::AGENCY_STORAGE, "agencies", "Set an agency's storage quota")
+            .who("`system_admin`")
+            .json::<SetStorageQuotaRequest>()
+            .ok::<AgencyStorageDto>(200, "The storage with the new quota.")
+            .err(403, "`forbidden`: not a system administrator")
+            .err(404, "`not_found`: no such agency")
+            .err(422, "`validation` on `quota_mb`: outside 1–100,000,000"),
         put(api::UNIT, "agencies", "Rename a unit or change its kind")
             .who("an administrator of the unit's agency")
             .json::<CreateUnitRequest>()
@@ -187,28 +317,39 @@ pub(super) fn operations() -> Vec<Op> {
             .err(403, "`forbidden`: not an administrator of the account's agency")
             .err(422, "`validation`: the other account is not an active account of the same agency; `reason` over 500 characters"),
         // Audit.
-        get(api::AUDIT, "audit", "The audit log, newest first")
-            .who("an administrator; an agency administrator sees only their agency")
-            .query("agency_id", false, integer().into(), "Only this agency.")
-            .query(
-                "limit",
-                false,
-                ObjectBuilder::new()
-                    .schema_type(Type::Integer)
-                    .minimum(Some(1))
-                    .maximum(Some(200))
-                    .default(Some(50.into()))
-                    .into(),
-                "How many entries (clamped to 1–200; default 50).",
+        audit_filters(get(api::AUDIT, "audit", "The audit log, newest first, a page at a time"))
+            .describe(
+                "Each entry carries `actor_name` (the account's name today) and `sentence`, the entry read as a \
+                 Vietnamese sentence with the names of people and documents.",
             )
-            .query(
-                "before_seq",
-                false,
-                integer().into(),
-                "Entries before this `seq` (the next page).",
+            .query("page", false, ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(100_000)).into(), "Page, from 1 (default 1).")
+            .query("per_page", false, ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(200)).into(), "Entries per page (default 50, at most 200).")
+            .query("limit", false, ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(200)).into(), "The same as `per_page` (older clients).")
+            .ok::<AuditListResponse>(200, "The page of entries and how many the filters keep.")
+            .err(403, "`forbidden`: not an administrator, or another agency's `agency_id`")
+            .err(422, "`validation`: a bad parameter, named in `fields`"),
+        audit_filters(get(api::AUDIT_EXPORT, "audit", "The audit log as CSV"))
+            .describe(
+                "Every entry the filters keep (no paging), newest first, as `text/csv; charset=utf-8` with a \
+                 byte-order mark, CRLF line ends and RFC 4180 quoting; a cell starting with `=`, `+`, `-` or `@` \
+                 gets a leading apostrophe so a spreadsheet never runs it. Columns: Số thứ tự, Thời gian (ISO 8601, \
+                 +07:00), Người thực hiện, Tên đăng nhập, Thao tác, Mã thao tác, Nội dung (the sentence), Đối tượng, \
+                 Tên đối tượng, Chi tiết (JSON), Địa chỉ máy, Mã băm.",
             )
-            .ok::<AuditListResponse>(200, "The entries.")
-            .err(403, "`forbidden`: not an administrator, or another agency's `agency_id`"),
+            .answer(
+                200,
+                ResponseBuilder::new()
+                    .description("The CSV file (`Content-Disposition: attachment`).")
+                    .content(
+                        "text/csv",
+                        ContentBuilder::new()
+                            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                            .build(),
+                    )
+                    .build(),
+            )
+            .err(403, "`forbidden`: not an administrator, or another agency's `agency_id`")
+            .err(422, "`validation`: a bad parameter, named in `fields`"),
         // Signatures and files.
         get(api::TRUST_ANCHORS, "pki", "The CA certificates the province trusts")
             .who("signed in")
@@ -252,12 +393,35 @@ pub(super) fn operations() -> Vec<Op> {
             )
             .answer(200, register_answer())
             .err(422, "`validation` on `year`: outside 2000–9999"),
+        get(api::REGISTER_EXPORT, "registers", "The register as a PDF or XLSX file (NĐ 30 Phụ lục IV)")
+            .who("whoever may read the register's entries, with the same lines (officials: only their own)")
+            .describe(
+                "The 10 columns of the register, the values of `GET /api/registers/{id}/entries`. PDF: A4 landscape, \
+                 cover, the table with its header on every page, closing page (count, from–to numbers, date, \
+                 signature line), \"Trang k/N\". XLSX: title, frozen header rows, one row per line, numbers as \
+                 numbers and dates as dates. `Content-Disposition: attachment` with an ASCII `filename` \
+                 (`so-van-ban-di-2026.pdf`) and the Vietnamese `filename*`.",
+            )
+            .query("year", true, ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(2000)).maximum(Some(9999)).into(), "The register's year (4 digits).")
+            .query("format", true, ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["pdf", "xlsx"])).into(), "`pdf` or `xlsx`.")
+            .query("from", false, date_schema(), "First day (`YYYY-MM-DD`, within `year`), included.")
+            .query("to", false, date_schema(), "Last day (`YYYY-MM-DD`, within `year`), included.")
+            .answer(200, export_answer("The register (`Content-Disposition: attachment`).", true))
+            .err(400, "`bad_request` naming the parameter in `fields`: `year` missing or not 4 digits from 2000, `format` neither `pdf` nor `xlsx`, a bad date or one outside `year`, `to` before `from`, an unknown or repeated parameter")
+            .err(404, "`not_found`: no such register, or another agency's"),
         // Outgoing documents.
-        get(api::OUTGOING, "outgoing", "A list (bucket) of outgoing documents")
-            .who("signed in; `to_issue` only for clerks")
-            .query_of::<OutgoingBucket>("bucket", true, bucket_text)
-            .ok::<OutgoingListResponse>(200, "Newest change first, at most 500.")
-            .err(403, "`forbidden`: `to_issue` for someone who is not a clerk"),
+        list_params(
+            get(api::OUTGOING, "outgoing", "A list (bucket) of outgoing documents")
+                .who("signed in; `to_issue` only for clerks")
+                .query_of::<OutgoingBucket>("bucket", true, bucket_text),
+            ListKind::Outgoing,
+        )
+        .ok::<OutgoingListResponse>(
+            200,
+            "One page, newest change first unless `sort` says otherwise; `total` counts the bucket under the filters.",
+        )
+        .err(403, "`forbidden`: `to_issue` for someone who is not a clerk")
+        .err(422, LIST_ERRORS),
         post(api::OUTGOING, "outgoing", "Create a draft")
             .who("an official, unit leader, agency leader or clerk (not administrators)")
             .describe(
@@ -308,6 +472,14 @@ pub(super) fn operations() -> Vec<Op> {
             .ok::<OutgoingDto>(200, "Submitted.")
             .err(403, "`forbidden`: not the drafter")
             .err(409, "`conflict`: not `draft` or `returned`"),
+        put(api::OUTGOING_ONE, "outgoing", "Change a draft's metadata before (re)submitting it")
+            .who("the drafter, while `draft` or `returned`")
+            .describe("Trích yếu, type, recipients, reviewers, signer, signing capacity, urgency and deadline, checked by the same rules as a new draft. Each change is a history entry `edited` (\"Đổi trích yếu: «cũ» → «mới»\"); a reviewer who returned it and stays among the reviewers gets it back on resubmission.")
+            .json::<EditDraftRequest>()
+            .ok::<OutgoingDto>(200, "The document with its new metadata.")
+            .err(403, "`forbidden`: not the drafter")
+            .err(409, "`conflict`: in review, awaiting signature or beyond")
+            .err(422, "`validation`: a field as on `POST /api/outgoing` (recipients, reviewers, signer, confidentiality)"),
         post(api::OUTGOING_NEW_VERSION, "outgoing", "Upload corrected files as a new version")
             .who("the drafter, while `draft` or `returned`")
             .json::<NewVersionRequest>()
@@ -371,6 +543,11 @@ pub(super) fn operations() -> Vec<Op> {
             .err(403, "`forbidden`: someone else")
             .err(409, "`conflict`: not `issued`")
             .err(422, "`validation` on `reason`: 1–1000 characters"),
+        get(api::OUTGOING_HISTORY_PDF, "outgoing", "The document's audited history as a PDF")
+            .who("who may see the document")
+            .describe(HISTORY_PDF)
+            .answer(200, export_answer("The history (`Content-Disposition: attachment`).", false))
+            .err(404, "`not_found`: no such document, or one the caller may not see"),
         get(api::OUTGOING_FILE, "outgoing", "The bytes of one file of a version")
             .who("who may see the document (recipients: the issued version's files only)")
             .answer(200, file_answer()),
@@ -386,13 +563,34 @@ pub(super) fn operations() -> Vec<Op> {
             .err(403, "`forbidden`: not a clerk of the recipient agency")
             .err(409, "`conflict`: no recall is pending")
             .err(422, "`validation` on `reason`: required to refuse, at most 1000 characters"),
+        // Search.
+        search_params(
+            get(api::SEARCH, "search", "Search every document the caller may open")
+                .who("signed in: finds only documents the caller may open (`GET /api/outgoing/{id}` or `GET /api/incoming/{id}` answers 200), and counts only those")
+                .describe(
+                    "Matches the text anywhere in the number and notation, trích yếu, issuing agency, signer, \
+                     recipients, instructions and handling comments, record-file titles and the text layer of the \
+                     files, ignoring case and Vietnamese marks (`quyet dinh` finds `Quyết định`, `d` finds `đ`). \
+                     Covers the documents of the caller's agency: those it issued and those it received. Order: \
+                     an exact number (`12` or `12/QĐ-UBND`) first, then matches in the trích yếu, then the rest; \
+                     newest first within each.",
+                ),
+        )
+        .ok::<SearchResponse>(200, "One page of results, best first; `total` counts every match the caller may open.")
+        .err(400, "`bad_request` on the parameter named: `q` missing, blank or over 200 characters, an unknown parameter or one given twice, a bad `direction`, date, `to` before `from`, unknown `type`, `urgency` or `status` (for the chosen direction), `unit_id` not a positive integer, `page` outside 1–100000, `per_page` outside 1–200"),
         // Incoming documents.
-        get(api::INCOMING, "incoming", "A list (bucket) of incoming documents")
-            .who("signed in; `to_register` only for clerks; `all` lists documents for clerks and agency leaders only (empty for others)")
-            .query_of::<IncomingBucket>("bucket", false, "Which list (default `pending`).")
-            .ok::<IncomingListResponse>(200, "At most 500 items; `more` when the bucket holds more.")
-            .err(403, "`forbidden`: `to_register` for someone who is not a clerk")
-            .err(422, "`validation` on `bucket`: unknown bucket"),
+        list_params(
+            get(api::INCOMING, "incoming", "A list (bucket) of incoming documents")
+                .who("signed in; `to_register` only for clerks; `all` lists documents for clerks and agency leaders only (empty for others)")
+                .query_of::<IncomingBucket>("bucket", false, "Which list (default `pending`)."),
+            ListKind::Incoming,
+        )
+        .ok::<IncomingListResponse>(
+            200,
+            "One page, most pressing first unless `sort` says otherwise; `total` counts the bucket under the filters.",
+        )
+        .err(403, "`forbidden`: `to_register` for someone who is not a clerk")
+        .err(422, LIST_ERRORS),
         post(api::INCOMING, "incoming", "Register a document received by e-mail, on paper or from the exchange")
             .who("a clerk")
             .describe(
@@ -437,6 +635,11 @@ pub(super) fn operations() -> Vec<Op> {
                  leaders of a unit it was assigned to",
             )
             .ok::<IncomingDto>(200, "The document."),
+        get(api::INCOMING_HISTORY_PDF, "incoming", "The document's audited history as a PDF")
+            .who("who may see the document")
+            .describe(HISTORY_PDF)
+            .answer(200, export_answer("The history (`Content-Disposition: attachment`).", false))
+            .err(404, "`not_found`: no such document, or one the caller may not see"),
         get(api::INCOMING_VERIFY, "incoming", "Verify the received files again, now")
             .who("who may see the document")
             .ok::<VerificationDto>(200, "The verdict."),
@@ -457,6 +660,14 @@ pub(super) fn operations() -> Vec<Op> {
             .ok::<IncomingDto>(200, "Returned; the sender sees `rejected` (02) with the reason.")
             .err(403, "`forbidden`: not a clerk")
             .err(409, "`conflict`: not `arrived`")
+            .err(422, "`validation` on `reason`: 1–1000 characters"),
+        post(api::INCOMING_CLOSE, "incoming", "Kết thúc xử lý: close the handling with a reason")
+            .who("the leader who assigned it, their delegate today, or an agency leader of the receiving agency")
+            .describe("For when the lead or a co-operating part will not finish: the document is completed, the sender sees 06, the reason is in the history (`closed`) and the audit log (`incoming.close`).")
+            .json::<ReturnRequest>()
+            .ok::<IncomingDto>(200, "Completed; the sender sees `completed` (06).")
+            .err(403, "`forbidden`: not the assigning leader, their delegate or an agency leader")
+            .err(409, "`conflict`: not `in_progress`")
             .err(422, "`validation` on `reason`: 1–1000 characters"),
         post(api::INCOMING_FORWARD, "incoming", "Trình: forward to an agency leader")
             .who("a clerk of the receiving agency")
@@ -514,12 +725,33 @@ pub(super) fn operations() -> Vec<Op> {
             .err(403, "`forbidden`: someone else")
             .err(409, "`conflict`: the work is done")
             .err(422, "`validation` on `message`: over 500 characters"),
-        get(api::DASHBOARD, "dashboard", "The leader's view of the backlog")
-            .who("agency leaders (the agency) and unit leaders (their unit)")
-            .query("unit", false, integer().into(), "Drill down into one unit's open work.")
-            .query("user", false, integer().into(), "Drill down into one person's open work.")
-            .ok::<DashboardDto>(200, "The dashboard.")
-            .err(403, "`forbidden`: not a leader, or a unit leader asking for another unit"),
+        list_params(
+            get(api::DASHBOARD, "dashboard", "The leader's view of the backlog")
+                .who("agency leaders (the agency) and unit leaders (their unit)")
+                .query("unit", false, integer().into(), "Drill down into one unit's open work.")
+                .query("user", false, integer().into(), "Drill down into one person's open work."),
+            ListKind::Dashboard,
+        )
+        .ok::<DashboardDto>(200, "The dashboard; drilled down, `oldest` is one page of the open work and `drill_total` counts it under the filters.")
+        .err(403, "`forbidden`: not a leader, or a unit leader asking for another unit")
+        .err(422, LIST_ERRORS),
+        // Reports.
+        get(api::REPORTS_SUMMARY, "reports", "The six-month report on sending and receiving documents (Điều 24, 25.4)")
+            .who("clerks, agency and unit leaders and agency administrators: their agency; the provincial administrator: any agency, or every agency without `agency_id`")
+            .describe(
+                "Documents issued (outgoing, by `issued_at`) and arrived (incoming, by `received_at`) in the period, \
+                 by form, type and channel, the signed ratio, and the handling of the assignments made in the period \
+                 per unit (per agency over every agency). docs/API.md defines every number.",
+            )
+            .query("from", true, date_schema(), "First day of the period in Vietnam (`YYYY-MM-DD`), included.")
+            .query("to", true, date_schema(), "Last day of the period, included; at most 366 days after `from` counting both.")
+            .query("format", false, ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["json", "pdf", "xlsx"])).into(), "`json` (default), `pdf` or `xlsx`: the same numbers.")
+            .query("agency_id", false, integer().into(), "The agency (the caller's own unless the provincial administrator; omitted by the provincial administrator: every agency).")
+            .ok::<SummaryReport>(200, "The report.")
+            .answer(200, report_answer())
+            .err(400, "`bad_request` naming the parameter in `fields`: `from` or `to` missing or not a real `YYYY-MM-DD` date, `to` before `from`, a period over 366 days, an unknown `format`, a non-numeric `agency_id`, an unknown or repeated parameter")
+            .err(403, "`forbidden`: an official, or another agency's `agency_id` for anyone but the provincial administrator")
+            .err(404, "`not_found`: `agency_id` names no agency"),
         // Delegations.
         get(api::DELEGATIONS, "delegations", "Delegations")
             .who("signed in: leaders and administrators see the agency's, others those from or to them")
@@ -536,6 +768,49 @@ pub(super) fn operations() -> Vec<Op> {
             .no_content("Revoked (`delegation.revoke`).")
             .err(403, "`forbidden`: someone else")
             .err(409, "`conflict`: already revoked"),
+        // Record files (hồ sơ).
+        get(api::RECORD_FILES, "record_files", "The agency's file catalogue of a year")
+            .who("signed in: the caller's agency")
+            .query("year", false, integer().into(), "The year (2000–9999); default this year, or every year when `state` is given alone.")
+            .query("state", false, ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["open", "closed", "handed_over"])).into(), "Only files in this state.")
+            .ok::<shared::record_file::RecordFileListResponse>(200, "The files by year (newest first) and ordinal; `due_for_handover` counts the agency's closed files due for hand-over.")
+            .err(422, "`validation`: `year` outside 2000–9999 or an unknown `state`"),
+        post(api::RECORD_FILES, "record_files", "Open a record file with the next code of the agency's year")
+            .who("officials, unit and agency leaders, clerks")
+            .describe("The code is `OrganId.year.NN` (and `.MARK` with `notation`): NN the next ordinal of the agency's catalogue of that year, unique and without gaps. Audited (`record_file.create`).")
+            .json_example::<shared::record_file::CreateRecordFileRequest>(json!({"title": "Hồ sơ tổ chức hội nghị tổng kết năm 2026", "year": 2026, "retention_years": 0}))
+            .ok::<shared::record_file::RecordFileDto>(201, "Created, `state: open`.")
+            .err(403, "`forbidden`: an administrator without another role")
+            .err(422, "`validation` naming the field: empty or long `title`, `year` outside 2000–9999, `retention_years` outside 0–100, a bad `notation`"),
+        get(api::RECORD_FILE, "record_files", "A record file with its documents in order")
+            .who("the file's agency")
+            .ok::<shared::record_file::RecordFileDetailResponse>(200, "The file and the documents in it the caller may open; `hidden_documents` counts the others."),
+        post(api::RECORD_FILE_DOCUMENTS, "record_files", "File a document (or move one within the file)")
+            .who("`add`: the agency's people who file documents, for a document they may open; choosing `position` (or moving) needs `arrange`: the creator, clerks, agency leaders")
+            .describe("An issued outgoing document or a registered incoming one of the file's agency. Without `position` it goes last; with it, the others move down. Audited (`record_file.add` / `record_file.move`).")
+            .json_example::<shared::record_file::RecordFileDocumentRequest>(json!({"kind": "outgoing", "id": 12}))
+            .ok::<shared::record_file::RecordFileDto>(200, "The file after the change.")
+            .err(403, "`forbidden`: not allowed to add, or to arrange")
+            .err(409, "`conflict` with the reason: the file is closed or handed over, the document is already in it, a draft or an unregistered incoming document")
+            .err(422, "`validation`: a document of another agency (`id`), `position` below 1"),
+        delete(api::RECORD_FILE_DOCUMENT, "record_files", "Take a document out of an open file")
+            .who("the file's creator, the agency's clerks and leaders")
+            .ok::<shared::record_file::RecordFileDto>(200, "The file; the documents after it moved up. Audited (`record_file.remove`).")
+            .err(403, "`forbidden`: someone else")
+            .err(409, "`conflict`: the file is closed or handed over"),
+        post(api::RECORD_FILE_CLOSE, "record_files", "Close a record file")
+            .who("the file's creator, the agency's clerks and leaders")
+            .describe("Nothing more is added; due for hand-over one year later, when the agency's clerks are told (once). Audited (`record_file.close`).")
+            .no_body()
+            .ok::<shared::record_file::RecordFileDto>(200, "The file, `state: closed`.")
+            .err(403, "`forbidden`: someone else")
+            .err(409, "`conflict`: already closed or handed over"),
+        get(api::RECORD_FILE_PACKAGE, "record_files", "The archive package (ZIP); the first download hands the file over")
+            .who("the agency's clerks and leaders")
+            .describe("Stored ZIP, streamed: every signed original byte for byte under `van-ban/`, `ho-so.json` and `ho-so.xml` (NĐ 30 Phụ lục VI metadata), `muc-luc.txt`, `bien-ban-giao-nhan.pdf`, and last `manifest-sha256.txt` (`sha256sum` format, every other entry). The first download of a closed file records the hand-over (`record_file.handover`); the file is read-only after.")
+            .answer(200, zip_answer())
+            .err(403, "`forbidden`: neither clerk nor agency leader")
+            .err(409, "`conflict`: the file is still open"),
         // Live events.
         get(api::EVENTS, "events", "Server-sent events for the caller")
             .who("signed in")
@@ -546,8 +821,61 @@ pub(super) fn operations() -> Vec<Op> {
                  A keep-alive comment every 20 seconds.",
             )
             .answer(200, events_answer()),
+        // Notifications (the bell).
+        get(api::NOTIFICATIONS, "notifications", "The caller's notifications, newest first")
+            .who("signed in (each person sees only their own)")
+            .describe(
+                "At most 50 per answer; `before` (an id) pages further back. `unread` counts all the caller's \
+                 unread notifications. Each workflow step writes its notifications in its own transaction: \
+                 `Văn bản mới chờ ký: …`, `Dự thảo mới chờ duyệt: …`, `Đã duyệt, chờ ký: …`, \
+                 `Dự thảo bị trả lại: <lý do> — …`, `Văn bản được giao xử lý: …` and so on; whoever acted is not \
+                 told of their own doing.",
+            )
+            .query("before", false, integer().into(), "Only notifications with a smaller id (paging).")
+            .query("limit", false, integer().into(), "At most this many items, 0–50 (default 50); 0 for the unread count alone.")
+            .err(422, "`validation` on `limit`: outside 0–50")
+            .ok::<NotificationListResponse>(200, "The notifications and the unread count."),
+        post(api::NOTIFICATIONS_READ, "notifications", "Mark notifications read")
+            .who("signed in")
+            .describe("Ids of other people's notifications (or unknown ids) change nothing.")
+            .json::<MarkNotificationsReadRequest>()
+            .ok::<NotificationListResponse>(200, "The first page of notifications after the change.")
+            .err(422, "`validation` on `ids`: more than 1,000 ids"),
+        // Public verification of printed copies (issue 15).
+        get(api::PUBLIC_VERIFY_CODE, "public", "What the verification code printed on a copy says")
+            .public()
+            .who("anyone, without signing in")
+            .describe(VERIFY_LIMIT)
+            .ok::<PublicVerification>(200, "The issued document of the code: `authentic` unless it was recalled (`recalled`: true, no `download`).")
+            .err(429, "`rate_limited`: too many public verification requests from this address"),
+        get(api::PUBLIC_VERIFY_FILE, "public", "The issued original of a verification code")
+            .public()
+            .who("anyone, without signing in")
+            .describe(VERIFY_LIMIT)
+            .answer(200, file_answer())
+            .err(404, "`not_found`: the document was recalled (its original is no longer handed out)")
+            .err(429, "`rate_limited`: too many public verification requests from this address"),
+        post(api::PUBLIC_VERIFY, "public", "Is this PDF an issued original?")
+            .public()
+            .who("anyone, without signing in (when the browser sends an `Origin`, it must be this site)")
+            .describe(
+                "`authentic` is true only when the body is byte for byte the main file of a document issued \
+                 on this system (found by its SHA-256) and every signature in it verifies now; for any other \
+                 file every other field is empty (`null`, `[]`). A recalled original answers `authentic: \
+                 false, recalled: true` with its facts.",
+            )
+            .describe(VERIFY_LIMIT)
+            .pdf_body("The PDF to check, up to 300 MiB.")
+            .ok::<PublicVerification>(200, "The verdict.")
+            .err(400, "`bad_request`: the content type is not `application/pdf`")
+            .err(413, "`payload_too_large`: over 300 MiB")
+            .err(429, "`rate_limited`: too many public verification requests from this address"),
     ]
 }
+
+/// The rate limit of the public routes, in the words of every one of them.
+const VERIFY_LIMIT: &str = "Every request of the three public verification routes counts against the caller's \
+    address: 30 per 10 minutes (then `429` with `Retry-After`).";
 
 fn json_response_with_cookie<T: ToSchema>(text: &str) -> utoipa::openapi::Response {
     ResponseBuilder::new()
@@ -602,6 +930,73 @@ fn file_answer() -> utoipa::openapi::Response {
         .build()
 }
 
+/// What the history PDFs list, for both kinds of document.
+const HISTORY_PDF: &str = "Every audit-log entry about the document, oldest first: sequence number, time, actor, the \
+    person acted for under a delegation, the sentence, and the entry's SHA-256 hash in full. `vanban audit verify \
+    --entries FILE` (FILE: the PDF's text, e.g. from `pdftotext`) says for each hash whether the chain holds it.";
+
+/// A server-made file: a PDF, or (`xlsx`) a PDF or a workbook.
+fn export_answer(text: &str, xlsx: bool) -> utoipa::openapi::Response {
+    let mut r = ResponseBuilder::new().description(text).content(
+        "application/pdf",
+        ContentBuilder::new().schema(Some(pdf())).build(),
+    );
+    if xlsx {
+        let media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        r = r.content(
+            media,
+            ContentBuilder::new()
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .content_media_type(media)
+                        .build(),
+                ))
+                .build(),
+        );
+    }
+    r.build()
+}
+
+/// A `YYYY-MM-DD` date parameter.
+fn date_schema() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Date,
+        )))
+        .into()
+}
+
+/// The report as JSON, PDF or XLSX, as `format` asks.
+fn report_answer() -> utoipa::openapi::Response {
+    let file = |media: &str| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .content_media_type(media)
+            .description(Some(
+                "The file's bytes (`Content-Disposition: attachment`).",
+            ))
+            .build()
+    };
+    ResponseBuilder::new()
+        .description("`SummaryReport` as JSON; with `format=pdf` an A4 PDF, with `format=xlsx` a workbook (sheets Tổng hợp, Theo loại, Xử lý) of the same numbers.")
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("SummaryReport")))
+                .build(),
+        )
+        .content("application/pdf", ContentBuilder::new().schema(Some(pdf())).build())
+        .content(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ContentBuilder::new()
+                .schema(Some(file("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))
+                .build(),
+        )
+        .build()
+}
+
 fn register_answer() -> utoipa::openapi::Response {
     ResponseBuilder::new()
         .description(
@@ -633,6 +1028,25 @@ fn events_answer() -> utoipa::openapi::Response {
                         .description(Some(
                             "Events `event: <kind>` / `data: <LiveNotice as JSON>`.",
                         )),
+                ))
+                .build(),
+        )
+        .build()
+}
+
+/// A ZIP download (the record file's archive package).
+fn zip_answer() -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(
+            "The package (`Content-Disposition: attachment; filename=\"ho-so-<code>.zip\"`).",
+        )
+        .content(
+            "application/zip",
+            ContentBuilder::new()
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .content_media_type("application/zip"),
                 ))
                 .build(),
         )

@@ -9,7 +9,7 @@ use shared::auth::{LoginRequest, MAX_LOGIN_PASSWORD, SessionResponse};
 use crate::app::AppState;
 use crate::auth::{
     ClientAddr, SESSION_MAX_MS, Session, clear_session_cookie, dummy_hash, is_tls, random_token,
-    session_cookie, session_id, verify_password_async,
+    session_cookie, session_id, signed_in_hint_cookie, verify_password_async,
 };
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
@@ -42,30 +42,36 @@ pub async fn login(
 
     let limits = state.config.login_limits;
     let now = now_ms();
-    let failed = state
-        .store
-        .count_failed_logins(&username, &client_addr, now - limits.window_ms)
-        .await?;
-    if failed.by_account >= limits.per_account || failed.by_address >= limits.per_address {
-        let retry_ms = failed
-            .oldest_at
-            .map_or(limits.window_ms, |t| t + limits.window_ms - now)
-            .max(1000);
-        let minutes = (retry_ms + 59_999) / 60_000;
-        return Err(AppError::RateLimited {
-            message: format!(
-                "Bạn đã đăng nhập sai quá nhiều lần. Vì an toàn, vui lòng thử lại sau {minutes} phút \
-                 hoặc liên hệ quản trị viên."
-            ),
-            retry_after_secs: (retry_ms / 1000) as u64,
-        });
-    }
-
     let actor = Actor {
         id: None,
         username: Some(username.clone()),
         client_addr: Some(client_addr),
     };
+    let failed = state
+        .store
+        .count_failed_logins(
+            &username,
+            actor.client_addr.as_deref().unwrap_or(""),
+            now - limits.window_ms,
+        )
+        .await?;
+    if let Some((reason, wait_ms)) = throttled(&limits, &failed, now) {
+        state.store.record_throttled_login(&actor, reason).await?;
+        let seconds = (wait_ms + 999) / 1000;
+        let when = if seconds < 120 {
+            format!("{seconds} giây")
+        } else {
+            format!("{} phút", (seconds + 59) / 60)
+        };
+        return Err(AppError::RateLimited {
+            message: format!(
+                "Bạn đã đăng nhập sai nhiều lần. Vì an toàn, vui lòng thử lại sau {when} \
+                 hoặc liên hệ quản trị viên."
+            ),
+            retry_after_secs: seconds as u64,
+        });
+    }
+
     let login = state.store.find_login(&username).await?;
     let hash = login
         .as_ref()
@@ -83,11 +89,9 @@ pub async fn login(
                 .store
                 .record_failed_login(&actor, other.as_ref(), reason)
                 .await?;
-            let left = limits.per_account - failed.by_account - 1;
+            let left = limits.free_tries - failed.by_pair - 1;
             let message = if (1..=2).contains(&left) {
-                format!(
-                    "{WRONG_CREDENTIALS} Bạn còn {left} lần thử trước khi bị tạm khóa đăng nhập."
-                )
+                format!("{WRONG_CREDENTIALS} Sau {left} lần sai nữa, mỗi lần thử phải chờ lâu dần.")
             } else {
                 WRONG_CREDENTIALS.to_string()
             };
@@ -117,11 +121,41 @@ pub async fn login(
     };
     state.store.start_session(&actor, &login, session).await?;
     let user = state.store.get_user(login.user_id).await?;
-    let cookie = session_cookie(&token, is_tls(&headers, &state));
+    let secure = is_tls(&headers, &state);
     Ok((
-        AppendHeaders([(header::SET_COOKIE, cookie)]),
+        AppendHeaders([
+            (header::SET_COOKIE, session_cookie(&token, secure)),
+            (header::SET_COOKIE, signed_in_hint_cookie(true, secure)),
+        ]),
         Json(SessionResponse { user, csrf_token }),
     ))
+}
+
+/// Whether this attempt must wait, why (for the audit log) and for how long. Failures count per account *and*
+/// address: the owner typing the right password at their own desk is never held back by someone else guessing
+/// elsewhere, nor by colleagues behind the same office address mistyping their own passwords.
+fn throttled(
+    limits: &crate::config::LoginLimits,
+    failed: &crate::store::FailedLogins,
+    now: i64,
+) -> Option<(&'static str, i64)> {
+    let delay = limits.pair_delay_ms(failed.by_pair);
+    if let Some(last) = failed.pair_last_at
+        && last + delay > now
+    {
+        return Some(("account_and_address", last + delay - now));
+    }
+    let address_wait = failed
+        .address_oldest_at
+        .map_or(limits.window_ms, |t| t + limits.window_ms - now)
+        .max(1000);
+    if failed.accounts_from_address >= limits.accounts_per_address {
+        return Some(("address_tries_many_accounts", address_wait));
+    }
+    if failed.by_account >= limits.account_under_attack && failed.by_pair > 0 {
+        return Some(("account_under_attack", delay.max(limits.first_delay_ms)));
+    }
+    None
 }
 
 pub async fn logout(
@@ -133,9 +167,12 @@ pub async fn logout(
         .store
         .end_session(&session.actor(), &session.record.id)
         .await?;
-    let cookie = clear_session_cookie(is_tls(&headers, &state));
+    let secure = is_tls(&headers, &state);
     Ok((
         StatusCode::NO_CONTENT,
-        AppendHeaders([(header::SET_COOKIE, cookie)]),
+        AppendHeaders([
+            (header::SET_COOKIE, clear_session_cookie(secure)),
+            (header::SET_COOKIE, signed_in_hint_cookie(false, secure)),
+        ]),
     ))
 }

@@ -10,7 +10,6 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use shared::civil_date::CivilDate;
 use shared::incoming::{
     AcceptRequest, AssignRequest, DashboardDto, DelegationListResponse, DelegationRequest,
@@ -24,17 +23,19 @@ use shared::role::Role;
 use shared::time::Timestamp;
 use shared::user::UserDto;
 
-use super::{LIST_LIMIT, capped};
+use super::LIST_LIMIT;
 use crate::access;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::extract::{ApiJson, ApiQuery, IdPath};
+use crate::extract::{ApiJson, IdPath};
 use crate::routes::outgoing::read_blob;
 use crate::signing;
 use crate::store::NewFile;
 use crate::store::incoming::{NewAssignment, NewDelegation, NewIncoming};
 use crate::store::now_ms;
+use axum::extract::RawQuery;
+use shared::list_query::ListKind;
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
     tokio::task::spawn_blocking(f)
@@ -61,6 +62,7 @@ async fn check_files(
     for (i, (name, sha)) in files.iter().enumerate() {
         let field = if i == 0 { "main_file" } else { "attachments" };
         let bytes = read_blob(state, user, sha, field).await?;
+        let bytes = crate::search_text::remember(state, sha, bytes).await?;
         let size = bytes.len() as i64;
         let (opts, name2, sha2, agency) = (
             options.clone(),
@@ -70,13 +72,9 @@ async fn check_files(
         );
         let (check, refusals) = blocking(move || {
             let main = i == 0;
-            let mut check = signing::check_received(
-                &name2,
-                &sha2,
-                &bytes,
-                &opts,
-                main.then_some(agency.as_str()),
-            );
+            let verified = signing::Verified::new(&bytes, &opts);
+            let mut check =
+                signing::check_received(&name2, &sha2, &verified, main.then_some(agency.as_str()));
             let mut refusals = Vec::new();
             if channel == IncomingChannel::Paper && main {
                 let found = shared::pdf::prefill::prefill(&bytes);
@@ -84,13 +82,17 @@ async fn check_files(
                 refusals = refuse;
                 check.warnings.extend(warn);
             }
-            if let Ok(found) = shared::pdf::verify::active_content(bytes.as_slice())
-                && !found.is_empty()
-            {
-                check.warnings.push(format!(
+            // A received document is registered as it came (it is the sender's act), but the clerk and every
+            // reader are told what it carries, or that it could not be checked.
+            match shared::pdf::active::active_content(bytes.as_slice()) {
+                Ok(found) if found.is_empty() => {}
+                Ok(found) => check.warnings.push(format!(
                     "Tệp có nội dung chủ động ({}); không mở các thành phần này.",
                     found.join(", ")
-                ));
+                )),
+                Err(e) => check.warnings.push(format!(
+                    "Không kiểm tra được nội dung chủ động của tệp: {e} Chỉ mở tệp bằng trình xem an toàn."
+                )),
             }
             (check, refusals)
         })
@@ -191,36 +193,40 @@ pub async fn prefill(
     ))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListQuery {
-    #[serde(default)]
-    bucket: Option<String>,
-}
-
+/// `GET /api/incoming?bucket=…`: one page of a bucket, narrowed and sorted by the list parameters.
 pub async fn list_incoming(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Json<IncomingListResponse>> {
     let user = session.user();
-    let bucket = match q.bucket.as_deref() {
-        None => IncomingBucket::Pending,
-        Some(code) => IncomingBucket::from_code(code)
-            .ok_or_else(|| AppError::field("bucket", "Mục văn bản đến không tồn tại."))?,
+    let (filter, route) =
+        crate::routes::list_query(ListKind::Incoming, raw.as_deref(), &["bucket"])?;
+    let bucket = match route.as_slice() {
+        [] => IncomingBucket::Pending,
+        [(_, code)] => IncomingBucket::from_code(code).ok_or_else(|| {
+            AppError::field("bucket", "Tham số “bucket”: mục văn bản đến không tồn tại.")
+        })?,
+        _ => {
+            return Err(AppError::field(
+                "bucket",
+                "Tham số “bucket” chỉ được có một lần.",
+            ));
+        }
     };
     if matches!(bucket, IncomingBucket::ToRegister) && !user.has_role(Role::Clerk) {
         return Err(AppError::forbidden(
             "Chỉ văn thư mới xem được văn bản chờ vào sổ.",
         ));
     }
-    let (items, more) = capped(
-        state
-            .store
-            .list_incoming(user, bucket, LIST_LIMIT + 1)
-            .await?,
-    );
-    Ok(Json(IncomingListResponse { items, more }))
+    let (items, total) = state.store.list_incoming(user, bucket, &filter).await?;
+    Ok(Json(IncomingListResponse {
+        more: filter.offset() + (items.len() as i64) < total,
+        items,
+        total,
+        page: filter.page,
+        per_page: filter.per_page,
+    }))
 }
 
 pub async fn incoming_counts(
@@ -339,6 +345,20 @@ pub async fn assign_incoming(
     Ok(Json(state.store.get_incoming(user, id).await?))
 }
 
+/// The leader closes the handling with a reason (the same `{"reason"}` body as a return).
+pub async fn close_incoming(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<ReturnRequest>,
+) -> AppResult<Json<IncomingDto>> {
+    let user = session.user();
+    access::incoming(&state, user, id).await?;
+    let reason = required_reason(Some(&req.reason), "reason").map_err(AppError::Validation)?;
+    state.store.close_incoming(user, id, reason).await?;
+    Ok(Json(state.store.get_incoming(user, id).await?))
+}
+
 pub async fn assign_in_unit(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
@@ -441,25 +461,33 @@ pub async fn get_file(
         .into_response())
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DashboardQuery {
-    #[serde(default)]
-    unit: Option<i64>,
-    #[serde(default)]
-    user: Option<i64>,
-}
-
-/// `GET /api/dashboard`: the leader's view of the backlog; `?unit=` or `?user=` drills down.
+/// `GET /api/dashboard`: the leader's view of the backlog; `?unit=` or `?user=` drills down, and a drill-down
+/// takes the list parameters.
 pub async fn dashboard(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    ApiQuery(q): ApiQuery<DashboardQuery>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Json<DashboardDto>> {
+    let (filter, route) =
+        crate::routes::list_query(ListKind::Dashboard, raw.as_deref(), &["unit", "user"])?;
+    let (mut unit, mut user) = (None, None);
+    for (key, value) in route {
+        let slot = if key == "unit" { &mut unit } else { &mut user };
+        if slot.is_some() {
+            return Err(AppError::field(
+                &key,
+                format!("Tham số “{key}” chỉ được có một lần."),
+            ));
+        }
+        *slot =
+            Some(value.parse::<i64>().map_err(|_| {
+                AppError::field(&key, format!("Tham số “{key}” phải là một mã số."))
+            })?);
+    }
     Ok(Json(
         state
             .store
-            .dashboard(session.user(), q.unit, q.user)
+            .dashboard(session.user(), unit, user, &filter)
             .await?,
     ))
 }

@@ -42,17 +42,8 @@ pub async fn change_password(
             "Mật khẩu mới phải khác mật khẩu hiện tại.",
         ));
     }
-    if req
-        .new_password
-        .expose()
-        .to_lowercase()
-        .contains(&user.username)
-    {
-        return Err(AppError::field(
-            "new_password",
-            "Mật khẩu không được chứa tên đăng nhập.",
-        ));
-    }
+    crate::password::check_new_password(req.new_password.expose(), &user.username, &user.full_name)
+        .map_err(|reason| AppError::field("new_password", reason))?;
     let hash = hash_password_async(req.new_password.expose().to_string()).await?;
     state
         .store

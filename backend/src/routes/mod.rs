@@ -3,20 +3,33 @@
 pub mod agencies;
 pub mod audit;
 pub mod auth;
+pub mod blobs;
 pub mod events;
 pub mod health;
 pub mod incoming;
 pub mod me;
+pub mod notifications;
 pub mod outgoing;
+pub mod printouts;
+pub mod record_files;
 pub mod registers;
+pub mod reports;
+pub mod search;
 pub mod users;
+pub mod verify;
 
-/// The most lines a document list answers (the registers hold the rest).
-pub const LIST_LIMIT: i64 = 500;
-
-/// Cuts a list read with `LIST_LIMIT + 1` rows back to `LIST_LIMIT`, saying whether the bucket held more.
-pub fn capped<T>(mut items: Vec<T>) -> (Vec<T>, bool) {
-    let more = items.len() > LIST_LIMIT as usize;
-    items.truncate(LIST_LIMIT as usize);
-    (items, more)
+/// The filters, sort and page of a document list from the raw query of its address, and the pairs named in
+/// `route_keys` (the bucket, the drill-down) for the route itself. A bad value is a 422 naming its parameter.
+pub fn list_query(
+    kind: shared::list_query::ListKind,
+    raw: Option<&str>,
+    route_keys: &[&str],
+) -> Result<(shared::list_query::ListQuery, Vec<(String, String)>), crate::error::AppError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
+        .map_err(|_| crate::error::AppError::BadRequest("Tham số truy vấn không hợp lệ.".into()))?;
+    shared::list_query::ListQuery::parse(kind, pairs, route_keys)
+        .map_err(|e| crate::error::AppError::field(&e.param, e.message))
 }
+
+/// The most lines the handler's queue answers (the lists page instead).
+pub const LIST_LIMIT: i64 = 500;

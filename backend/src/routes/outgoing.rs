@@ -7,12 +7,11 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use shared::outgoing::{
     ArrivalListResponse, BatchItemResult, BatchResponse, BatchReviewRequest, DraftRequest,
-    IssueRequest, NewVersionRequest, NumberPlacement, NumberReservation, OutgoingBucket,
-    OutgoingCounts, OutgoingDto, OutgoingListResponse, OutgoingStatus, RecallAnswerRequest,
-    RecallRequest, ReviewRequest, SignRequest,
+    EditDraftRequest, IssueRequest, NewVersionRequest, NumberPlacement, NumberReservation,
+    OutgoingBucket, OutgoingCounts, OutgoingDto, OutgoingListResponse, OutgoingStatus,
+    RecallAnswerRequest, RecallRequest, ReviewRequest, SignRequest,
 };
 use shared::role::Role;
 use shared::user::UserDto;
@@ -21,11 +20,13 @@ use crate::access;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::extract::{ApiJson, ApiQuery, IdPath};
+use crate::extract::{ApiJson, IdPath};
 use crate::signing::{self, IssueExpectation, Refusal};
 use crate::store::NewFile;
 use crate::store::now_ms;
-use crate::store::outgoing::{IssueRecord, NewOutgoing};
+use crate::store::outgoing::{DraftEdit, IssueRecord, NewOutgoing};
+use axum::extract::RawQuery;
+use shared::list_query::ListKind;
 
 /// How long a number stays held for a document while the clerk's browser fills it in and seals.
 pub const RESERVATION_LEASE_MS: i64 = 15 * 60 * 1000;
@@ -101,7 +102,14 @@ async fn write_blob(state: &AppState, bytes: Vec<u8>, user: &UserDto) -> AppResu
     })
 }
 
-/// Checks an uploaded file is a PDF without active content; returns its page-1 displayed size.
+/// The most pages one file of a document may have (the longest real documents, budget annexes, run to a few
+/// hundred; a file of 20,000 blank pages is an attack on every reader of it).
+pub const MAX_PAGES: usize = 2_000;
+/// The most bytes the files of one version may total (each file is at most 300 MiB).
+pub const MAX_VERSION_BYTES: i64 = 1024 * 1024 * 1024;
+
+/// Checks an uploaded file is a PDF within the page limit and without active content; returns its page-1
+/// displayed size.
 fn inspect_pdf(bytes: &[u8], field: &'static str) -> AppResult<(f64, f64)> {
     let doc = shared::pdf::document::Document::open(bytes)
         .map_err(|e| AppError::field(field, format!("Tệp không phải PDF đọc được: {e}")))?;
@@ -111,6 +119,15 @@ fn inspect_pdf(bytes: &[u8], field: &'static str) -> AppResult<(f64, f64)> {
     let first = pages
         .first()
         .ok_or_else(|| AppError::field(field, "Tệp PDF không có trang nào."))?;
+    if pages.len() > MAX_PAGES {
+        return Err(AppError::field(
+            field,
+            format!(
+                "Tệp PDF có {} trang, vượt giới hạn {MAX_PAGES} trang của một tệp. Hãy tách thành nhiều tệp đính kèm.",
+                pages.len()
+            ),
+        ));
+    }
     signing::refuse_active_content(bytes).map_err(|r| AppError::field(field, r.0))?;
     Ok(shared::pdf::appearance::display_size(first))
 }
@@ -134,6 +151,7 @@ async fn prepare_files(
     placement: Option<NumberPlacement>,
 ) -> AppResult<(Vec<NewFile>, NumberPlacement)> {
     let bytes = read_blob(state, user, &main.sha256, "main_file").await?;
+    let bytes = crate::search_text::remember(state, &main.sha256, bytes).await?;
     let (reserved, placement) = blocking(move || -> AppResult<(Vec<u8>, NumberPlacement)> {
         let (w, h) = inspect_pdf(&bytes, "main_file")?;
         let placement = placement.unwrap_or_else(|| NumberPlacement::nd30_default(w, h));
@@ -141,6 +159,7 @@ async fn prepare_files(
             page: placement.page,
             number: rect(placement.number),
             date: rect(placement.date),
+            verification: true,
         };
         let appended = shared::pdf::fill::reserve_number_fields(&bytes, &layout).map_err(|e| {
             AppError::field(
@@ -154,11 +173,24 @@ async fn prepare_files(
     })
     .await??;
     let mut main_file = write_blob(state, reserved, user).await?;
+    state
+        .store
+        .copy_blob_text(&main.sha256, &main_file.sha256)
+        .await?;
     main_file.name = main.name.to_string();
+    let mut total = main_file.size;
     let mut files = vec![main_file];
     for (i, a) in attachments.iter().enumerate() {
         let bytes = read_blob(state, user, &a.sha256, "attachments").await?;
+        let bytes = crate::search_text::remember(state, &a.sha256, bytes).await?;
         let size = bytes.len() as i64;
+        total += size;
+        if total > MAX_VERSION_BYTES {
+            return Err(AppError::field(
+                "attachments",
+                "Các tệp của văn bản cộng lại vượt 1 GiB. Hãy giảm độ phân giải bản quét hoặc bớt tệp đính kèm.",
+            ));
+        }
         blocking(move || inspect_pdf(&bytes, "attachments"))
             .await?
             .map_err(|e| match e {
@@ -228,30 +260,44 @@ pub async fn create_outgoing(
     Ok((StatusCode::CREATED, Json(visible(&state, user, id).await?)))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListQuery {
-    bucket: OutgoingBucket,
-}
-
+/// `GET /api/outgoing?bucket=…`: one page of a bucket, narrowed and sorted by the list parameters.
 pub async fn list_outgoing(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Json<OutgoingListResponse>> {
     let user = session.user();
-    if matches!(q.bucket, OutgoingBucket::ToIssue) && !user.has_role(Role::Clerk) {
+    let (filter, route) = super::list_query(ListKind::Outgoing, raw.as_deref(), &["bucket"])?;
+    let bucket = match route.as_slice() {
+        [(_, code)] => OutgoingBucket::from_code(code).ok_or_else(|| {
+            AppError::field("bucket", "Tham số “bucket”: mục văn bản đi không tồn tại.")
+        })?,
+        [] => {
+            return Err(AppError::field(
+                "bucket",
+                "Tham số “bucket”: hãy chọn mục văn bản đi.",
+            ));
+        }
+        _ => {
+            return Err(AppError::field(
+                "bucket",
+                "Tham số “bucket” chỉ được có một lần.",
+            ));
+        }
+    };
+    if matches!(bucket, OutgoingBucket::ToIssue) && !user.has_role(Role::Clerk) {
         return Err(AppError::forbidden(
             "Chỉ văn thư mới có hàng chờ phát hành.",
         ));
     }
-    let (items, more) = super::capped(
-        state
-            .store
-            .list_outgoing(user, q.bucket, super::LIST_LIMIT + 1)
-            .await?,
-    );
-    Ok(Json(OutgoingListResponse { items, more }))
+    let (items, total) = state.store.list_outgoing(user, bucket, &filter).await?;
+    Ok(Json(OutgoingListResponse {
+        more: filter.offset() + (items.len() as i64) < total,
+        items,
+        total,
+        page: filter.page,
+        per_page: filter.per_page,
+    }))
 }
 
 pub async fn outgoing_counts(
@@ -280,6 +326,43 @@ pub async fn submit_outgoing(
     Ok(Json(visible(&state, user, id).await?))
 }
 
+/// `PUT /api/outgoing/{id}`: the drafter changes the metadata of a draft or a returned document.
+pub async fn edit_outgoing(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<EditDraftRequest>,
+) -> AppResult<Json<OutgoingDto>> {
+    let user = session.user();
+    let doc = visible(&state, user, id).await?;
+    access::may_edit_draft(user.id, doc.drafter.id, doc.status)?;
+    req.validate(user.id).map_err(AppError::Validation)?;
+    state
+        .store
+        .edit_outgoing(
+            user,
+            id,
+            DraftEdit {
+                doc_type: req.doc_type,
+                subject: req.subject.to_string(),
+                urgency: req.urgency,
+                reply_deadline: req.reply_deadline,
+                signer_id: req.signer_id,
+                signing_capacity: req.signing_capacity,
+                internal_recipients: req.internal_recipients,
+                external_recipients: req
+                    .external_recipients
+                    .into_iter()
+                    .map(|r| (r.code.as_str().to_string(), r.name.to_string()))
+                    .collect(),
+                paper_recipients: req.paper_recipients.into_iter().map(String::from).collect(),
+                reviewers: req.reviewers,
+            },
+        )
+        .await?;
+    Ok(Json(visible(&state, user, id).await?))
+}
+
 pub async fn new_version(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
@@ -288,11 +371,7 @@ pub async fn new_version(
 ) -> AppResult<Json<OutgoingDto>> {
     let user = session.user();
     let doc = visible(&state, user, id).await?;
-    if doc.drafter.id != user.id {
-        return Err(AppError::forbidden(
-            "Chỉ người soạn thảo mới cập nhật được dự thảo.",
-        ));
-    }
+    access::may_edit_draft(user.id, doc.drafter.id, doc.status)?;
     let comment =
         shared::outgoing::optional_comment(req.comment.as_deref()).map_err(AppError::Validation)?;
     if req.attachments.len() > shared::outgoing::MAX_ATTACHMENTS {
@@ -416,9 +495,11 @@ pub async fn sign_outgoing(
     let size = new.len() as i64;
     let options = signing::options(&state.config.trust_anchors);
     let (sha, name) = (req.main_sha256.clone(), user.full_name.clone());
-    let signature =
-        blocking(move || signing::check_signer_revision(&previous, &new, &sha, &options, &name))
-            .await??;
+    let signature = blocking(move || {
+        let new = signing::Verified::new(&new, &options);
+        signing::check_signer_revision(&previous, &new, &sha, &name)
+    })
+    .await??;
     state
         .store
         .record_signature(
@@ -440,6 +521,7 @@ pub async fn reserve_number(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     IdPath(id): IdPath,
+    headers: axum::http::HeaderMap,
 ) -> AppResult<Json<NumberReservation>> {
     // The store checks who may (the agency's clerks; other agencies get 404) in the reserving transaction.
     let user = session.user();
@@ -447,12 +529,40 @@ pub async fn reserve_number(
         user,
         "Chỉ văn thư của cơ quan ban hành mới cấp số và phát hành được.",
     )?;
-    Ok(Json(
-        state
-            .store
-            .reserve_number(user, id, now_ms(), RESERVATION_LEASE_MS)
-            .await?,
-    ))
+    let mut reservation = state
+        .store
+        .reserve_number(user, id, now_ms(), RESERVATION_LEASE_MS)
+        .await?;
+    // The store answers the page's path; the QR code needs the whole address.
+    reservation.verification_url = format!(
+        "{}{}",
+        public_base(&state, &headers),
+        reservation.verification_url
+    );
+    Ok(Json(reservation))
+}
+
+/// The address people reach this server at: `VANBAN_PUBLIC_URL`, else the scheme and host the clerk's browser
+/// used (the issue page is on this server, so that is where the QR code can send people).
+fn public_base(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = if crate::auth::is_tls(headers, state) {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
 }
 
 pub async fn release_number(
@@ -564,32 +674,32 @@ async fn verify_issue(
         .await?;
         let size = new.len() as i64;
         let (opts, sha, agency) = (options.clone(), after.clone(), doc.agency_name.clone());
-        let (nt, dt) = (number_text.clone(), date_text.clone());
+        let (nt, dt, code) = (
+            number_text.clone(),
+            date_text.clone(),
+            held.verification_code.clone(),
+        );
         let name = before.name.clone();
         let (found, check) = blocking(move || {
-            // What every recipient on the system is shown with the file: the same check as for any arrival.
-            let check = signing::check_received(
-                &name,
-                &sha,
-                &new,
-                &opts,
-                (i == 0).then_some(agency.as_str()),
-            );
+            let new = signing::Verified::new(&new, &opts);
+            // What every recipient on the system is shown with the file: the same check as for any arrival,
+            // read from the same verification.
+            let check =
+                signing::check_received(&name, &sha, &new, (i == 0).then_some(agency.as_str()));
             let found = if i == 0 {
                 signing::check_issued_main(
                     &previous,
                     &new,
                     &sha,
-                    &opts,
                     &IssueExpectation {
                         agency_name: &agency,
                         number_text: &nt,
                         date_text: &dt,
+                        verification_code: &code,
                     },
                 )
             } else {
-                signing::check_signed_attachment(&previous, &new, &sha, &opts, &agency)
-                    .map(|s| vec![s])
+                signing::check_signed_attachment(&previous, &new, &sha, &agency).map(|s| vec![s])
             };
             (found, check)
         })
@@ -618,6 +728,7 @@ async fn verify_issue(
         year: held.year,
         number: held.number,
         number_text,
+        verification_code: held.verification_code.clone(),
         files,
         signatures,
         verification: signing::received_verdict(checks, shared::time::Timestamp(now_ms())),
@@ -731,51 +842,4 @@ pub async fn answer_recall(
         .answer_recall(session.user(), delivery, req.agree, reason)
         .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// `PUT /api/blobs/{sha256}`: the raw bytes of a file; stored only when they hash to the name.
-pub async fn put_blob(
-    State(state): State<AppState>,
-    CurrentUser(session): CurrentUser,
-    Path(sha256): Path<String>,
-    headers: axum::http::HeaderMap,
-    body: Body,
-) -> AppResult<Json<serde_json::Value>> {
-    use futures_util::TryStreamExt;
-    if !shared::blob::is_sha256(&sha256) {
-        return Err(AppError::BadRequest(
-            "Địa chỉ tải lên phải là mã SHA-256 (64 chữ số hex thường) của tệp.".into(),
-        ));
-    }
-    let media_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/octet-stream");
-    if media_type != "application/pdf" {
-        return Err(AppError::BadRequest(
-            "Chỉ nhận tệp PDF (Content-Type: application/pdf).".into(),
-        ));
-    }
-    let stream = body.into_data_stream().map_err(std::io::Error::other);
-    let mut reader = tokio_util::io::StreamReader::new(stream);
-    let blob = match state.blobs.put(&mut reader, Some(&sha256)).await {
-        Ok(b) => b,
-        Err(crate::blob::BlobError::HashMismatch { .. }) => {
-            return Err(AppError::field(
-                "sha256",
-                "Nội dung nhận được không khớp mã băm: tệp bị thay đổi hoặc tải lên bị lỗi. Hãy tải lên lại.",
-            ));
-        }
-        Err(crate::blob::BlobError::Io(e)) if e.to_string().contains("length limit") => {
-            return Err(AppError::PayloadTooLarge);
-        }
-        Err(e) => return Err(AppError::Internal(e.into())),
-    };
-    state
-        .store
-        .record_blob(&blob.sha256, blob.size as i64, media_type, session.user())
-        .await?;
-    Ok(Json(
-        serde_json::json!({"sha256": blob.sha256, "size": blob.size}),
-    ))
 }

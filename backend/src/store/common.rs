@@ -171,11 +171,14 @@ pub(crate) struct AuditRow {
     pub client_addr: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    /// The acting account's name today, when the query joins it.
+    #[sqlx(default)]
+    pub actor_name: Option<String>,
 }
 
 impl AuditRow {
     pub(crate) fn into_dto(self) -> shared::audit::AuditEntryDto {
-        shared::audit::AuditEntryDto {
+        let mut dto = shared::audit::AuditEntryDto {
             seq: self.seq,
             at: Timestamp(self.at),
             actor_id: self.actor_id,
@@ -187,7 +190,11 @@ impl AuditRow {
             details: self.details,
             client_addr: self.client_addr,
             hash: self.hash,
-        }
+            actor_name: self.actor_name,
+            sentence: String::new(),
+        };
+        dto.sentence = crate::store::audit_text::sentence(&dto);
+        dto
     }
 }
 
@@ -286,6 +293,8 @@ impl Store {
             details: ev.details.to_string(),
             client_addr: ev.actor.client_addr.clone(),
             hash: String::new(),
+            actor_name: None,
+            sentence: String::new(),
         };
         entry.hash = crate::store::audit_hash(&prev_hash, &entry);
         sql::query(
@@ -397,5 +406,72 @@ impl Store {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// A person as the step rules of [`shared::who_may`] see them, read inside a transaction.
+pub(crate) struct MemberRow {
+    pub id: i64,
+    pub agency_id: i64,
+    pub unit_id: i64,
+    pub roles: Vec<shared::role::Role>,
+    pub locked: bool,
+}
+
+impl MemberRow {
+    pub(crate) fn as_member(&self) -> shared::who_may::Member<'_> {
+        shared::who_may::Member {
+            id: self.id,
+            agency_id: self.agency_id,
+            unit_id: self.unit_id,
+            roles: &self.roles,
+            locked: self.locked,
+        }
+    }
+}
+
+impl crate::store::Store {
+    /// The person `id` for the step rules, if the account exists.
+    pub(crate) async fn member(
+        tx: &mut crate::store::sql::Tx,
+        id: i64,
+    ) -> crate::store::StoreResult<Option<MemberRow>> {
+        let row: Option<(i64, i64, bool)> = crate::store::sql::query_as(
+            "SELECT un.agency_id, u.unit_id, u.locked FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some((agency_id, unit_id, locked)) = row else {
+            return Ok(None);
+        };
+        let roles: Vec<(String,)> =
+            crate::store::sql::query_as("SELECT role FROM user_roles WHERE user_id = $1")
+                .bind(id)
+                .fetch_all(&mut **tx)
+                .await?;
+        Ok(Some(MemberRow {
+            id,
+            agency_id,
+            unit_id,
+            roles: roles
+                .iter()
+                .filter_map(|(r,)| shared::role::Role::from_code(r))
+                .collect(),
+            locked,
+        }))
+    }
+
+    /// Refuses with `refusal` unless the person `id` passes `rule`.
+    pub(crate) async fn check_step_rule(
+        tx: &mut crate::store::sql::Tx,
+        id: i64,
+        rule: impl Fn(shared::who_may::Member) -> bool,
+        refusal: &'static str,
+    ) -> crate::store::StoreResult<()> {
+        match Self::member(tx, id).await? {
+            Some(m) if rule(m.as_member()) => Ok(()),
+            _ => Err(crate::store::StoreError::Rule(refusal)),
+        }
     }
 }

@@ -12,6 +12,24 @@ use super::{DbKind, Store, StoreResult, events::Events};
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
+/// The schema version this build migrates to (the last migration's number). Both databases have the same
+/// migrations, one file each per version (a test holds them to it).
+pub fn latest_schema_version() -> i64 {
+    SQLITE_MIGRATIONS
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The migration versions of each database, for the test that they match.
+pub fn migration_versions() -> (Vec<i64>, Vec<i64>) {
+    (
+        SQLITE_MIGRATIONS.iter().map(|m| m.version).collect(),
+        POSTGRES_MIGRATIONS.iter().map(|m| m.version).collect(),
+    )
+}
+
 /// Opens the store a URL names: `sqlite://…` or `postgres://…` (also `postgresql://`).
 pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<Store>> {
     let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {

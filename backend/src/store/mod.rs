@@ -6,19 +6,27 @@
 
 pub mod accounts;
 pub mod audit;
+mod audit_text;
 mod blobs;
 pub(crate) mod common;
 mod database;
 mod events;
 pub mod incoming;
+pub(crate) mod list;
+pub(crate) mod notifications;
 pub mod outgoing;
+pub mod record_files;
 mod registers;
+pub mod reports;
+pub(crate) mod search;
 pub mod sessions;
 pub(crate) mod sql;
+pub mod verification;
 
 pub use audit::audit_hash;
+pub use blobs::AgencyStorage;
 pub use common::NewFile;
-pub use database::open;
+pub use database::{latest_schema_version, migration_versions, open};
 
 use shared::agency::{AgencyCode, UnitKind};
 use shared::role::Role;
@@ -147,12 +155,16 @@ pub struct LoginRecord {
 /// Failed sign-ins counted in the rate-limit window.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FailedLogins {
-    /// Failures for this account since its last success.
+    /// Failures of this account from this address since their last success together.
+    pub by_pair: i64,
+    /// When the last of those was.
+    pub pair_last_at: Option<i64>,
+    /// Failures of this account from any address since its last success.
     pub by_account: i64,
-    /// Failures from this client address.
-    pub by_address: i64,
-    /// The oldest failure that counts (the window ends 15 minutes after it).
-    pub oldest_at: Option<i64>,
+    /// Distinct accounts that failed from this address.
+    pub accounts_from_address: i64,
+    /// The oldest failure from this address that counts (the address limit ends a window after it).
+    pub address_oldest_at: Option<i64>,
 }
 
 /// A session being opened.
@@ -254,6 +266,18 @@ impl Store {
             Err(e) => tracing::warn!(error = %e, "could not find who a live event concerns"),
         }
         self.events.announce(&self.pool, event).await
+    }
+
+    /// [`Store::announce`], with the sentences the step told particular people (their notifications), so their
+    /// live notice says the same as what they will find under the bell.
+    async fn announce_noted(
+        &self,
+        mut event: shared::live_event::LiveEvent,
+        notes: &notifications::Notes,
+    ) {
+        event.users.extend(notes.people());
+        event.personal = notes.notes.clone();
+        self.announce(event).await
     }
 
     /// The people a change to a document concerns beyond its agencies' clerks and leaders (who hear every

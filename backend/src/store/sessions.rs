@@ -31,7 +31,8 @@ impl Store {
         )
     }
 
-    /// Failed sign-ins since `since` for this name and for this address.
+    /// Failed sign-ins since `since`: of this account from this address (since their last success together),
+    /// of this account from anywhere (since its last success), and how many accounts failed from this address.
     #[tracing::instrument(skip_all)]
     pub async fn count_failed_logins(
         &self,
@@ -39,29 +40,69 @@ impl Store {
         client_addr: &str,
         since: i64,
     ) -> crate::store::StoreResult<crate::store::FailedLogins> {
-        let (by_account, oldest_account): (i64, Option<i64>) = crate::store::sql::query_as(
-            "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE username = $1 AND NOT success AND at > $2 \
+        let (by_pair, pair_last_at): (i64, Option<i64>) = crate::store::sql::query_as(
+            "SELECT COUNT(*), MAX(at) FROM login_attempts WHERE username = $1 AND client_addr = $2 \
+             AND NOT success AND at > $3 AND at > COALESCE((SELECT MAX(at) FROM login_attempts \
+             WHERE username = $1 AND client_addr = $2 AND success), 0)",
+        )
+        .bind(username)
+        .bind(client_addr)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        let (by_account,): (i64,) = crate::store::sql::query_as(
+            "SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND NOT success AND at > $2 \
              AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = $1 AND success), 0)",
         )
         .bind(username)
         .bind(since)
         .fetch_one(&self.pool)
         .await?;
-        let (by_address, oldest_address): (i64, Option<i64>) = crate::store::sql::query_as(
-            "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE client_addr = $1 AND NOT success AND at > $2",
-        )
-        .bind(client_addr)
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await?;
+        let (accounts_from_address, address_oldest_at): (i64, Option<i64>) =
+            crate::store::sql::query_as(
+                // An account that then signed in from here was a colleague's typo, not a guess: it does not
+                // count against the office's shared address.
+                "SELECT COUNT(DISTINCT f.username), MIN(f.at) FROM login_attempts f \
+                 WHERE f.client_addr = $1 AND NOT f.success AND f.at > $2 AND NOT EXISTS \
+                 (SELECT 1 FROM login_attempts s WHERE s.username = f.username \
+                  AND s.client_addr = f.client_addr AND s.success AND s.at > f.at)",
+            )
+            .bind(client_addr)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?;
         Ok(crate::store::FailedLogins {
+            by_pair,
+            pair_last_at,
             by_account,
-            by_address,
-            oldest_at: match (oldest_account, oldest_address) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            },
+            accounts_from_address,
+            address_oldest_at,
         })
+    }
+
+    /// Audits a sign-in refused before the password was checked (too many failures): the attempt is on record
+    /// but does not count as another failure, so waiting out the delay is enough.
+    #[tracing::instrument(skip_all)]
+    pub async fn record_throttled_login(
+        &self,
+        actor: &crate::store::Actor,
+        reason: &'static str,
+    ) -> crate::store::StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        Self::append_audit(
+            &mut tx,
+            crate::store::AuditEvent {
+                actor,
+                agency_id: None,
+                action: "auth.login_throttled",
+                target: None,
+                target_name: actor.username.clone(),
+                details: serde_json::json!({ "reason": reason }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Records a failed sign-in (attempt row and audit entry).

@@ -231,6 +231,12 @@ enum T {
     DelegationA,
     RegAOut,
     RegBIn,
+    /// An open record file of A opened by A's clerk, with the issued document in it.
+    FileAOpen,
+    /// A closed record file of A (the issued document in it).
+    FileAClosed,
+    /// An open record file of A without documents.
+    FileAEmpty,
 }
 
 /// The body a row sends.
@@ -244,6 +250,8 @@ enum B {
     Issue,
     /// A PDF upload (`PUT /api/blobs/{sha256}`).
     Upload,
+    /// A PDF as the body (`POST /api/public/verify`).
+    Pdf,
 }
 
 /// What else besides the status a cell checks.
@@ -379,6 +387,12 @@ fn wrong_password(_: &World, _: Who, _: i64) -> Value {
 fn new_unit(w: &World, _: Who, _: i64) -> Value {
     json!({"name": "Phòng thử", "short_name": format!("T{}", w.next()), "kind": "phong"})
 }
+fn mark_all_read(_: &World, _: Who, _: i64) -> Value {
+    json!({"all": true})
+}
+fn quota(_: &World, _: Who, _: i64) -> Value {
+    json!({"quota_mb": 2048})
+}
 fn same_unit(_: &World, _: Who, _: i64) -> Value {
     json!({"name": "Phòng Tổ chức", "short_name": "TC", "kind": "phong"})
 }
@@ -399,6 +413,18 @@ fn handover_to_admin(w: &World, _: Who, _: i64) -> Value {
 }
 fn handover_to_official(w: &World, _: Who, _: i64) -> Value {
     json!({"to_user_id": w.id(AOff)})
+}
+/// `PUT /api/outgoing/{id}` on A's draft: a new trích yếu, the rest as it was.
+fn edit_draft(w: &World, _: Who, _: i64) -> Value {
+    json!({
+        "doc_type": "cong_van",
+        "subject": "Về việc báo cáo biên chế công chức năm 2026",
+        "urgency": "normal",
+        "signer_id": w.id(Signer),
+        "signing_capacity": "direct",
+        "internal_recipients": [w.agency_b],
+        "reviewers": [w.id(Reviewer)],
+    })
 }
 fn draft_a_file(w: &World, who: Who, _: i64) -> Value {
     w.draft_for(who, &w.blob_a)
@@ -472,6 +498,14 @@ fn delegate_for_a_leader(w: &World, _: Who, _: i64) -> Value {
     json!({"from_user_id": w.id(ALdr), "to_user_id": w.id(AUl), "starts_on": in_days(0), "ends_on": in_days(1)})
 }
 
+fn new_record_file(_: &World, _: Who, _: i64) -> Value {
+    json!({"title": "Hồ sơ thử quyền", "year": 2026, "retention_years": 10})
+}
+/// The issued document of A into the row's file.
+fn file_the_issued(w: &World, _: Who, _: i64) -> Value {
+    json!({"kind": "outgoing", "id": w.o[&T::OIssued].0})
+}
+
 fn intake(sha: &str) -> Value {
     json!({
         "channel": "email",
@@ -502,6 +536,9 @@ const S_INCOMING: &str = "Incoming documents and their work";
 const S_DELEGATION: &str = "Delegations and the dashboard";
 const S_REGISTERS: &str = "Registers and colleagues";
 const S_LAST_ADMIN: &str = "The last system administrator";
+const S_RECORD_FILES: &str = "Record files (hồ sơ)";
+const S_REPORTS: &str = "The six-month report";
+const S_PUBLIC: &str = "Public verification of printed copies (no sign-in)";
 
 /// The matrix. Columns, in order:
 /// anon sys A.adm A.clk A.ldr A.ul A.off drft rev sign A.dlg B.adm B.clk B.ldr B.ul B.asg B.off B.dlg
@@ -530,6 +567,12 @@ fn table() -> Vec<Row> {
         row(S_SESSION, GET, "/api/events", "the stream opens (who hears what: see Live events)", Nothing,
             "401 200 200 200 200 200 200 200 200 200 200  200 200 200 200 200 200 200  200 200 200 200 200")
             .special(Special::Stream),
+        // Notifications: each person reads and marks only their own (proven in notifications.rs).
+        row(S_SESSION, GET, "/api/notifications", "one's own", Nothing,
+            "401 200 200 200 200 200 200 200 200 200 200  200 200 200 200 200 200 200  200 200 200 200 200"),
+        row(S_SESSION, POST, "/api/notifications/read", "one's own, all", Nothing,
+            "401 200 200 200 200 200 200 200 200 200 200  200 200 200 200 200 200 200  200 200 200 200 200")
+            .json(mark_all_read),
         // Agencies and units are public to everyone signed in, so a refusal by scope may say 403.
         row(S_AGENCIES, GET, "/api/agencies", "", Nothing,
             "401 200 200 200 200 200 200 200 200 200 200  200 200 200 200 200 200 200  200 200 200 200 200"),
@@ -546,6 +589,11 @@ fn table() -> Vec<Row> {
         row(S_AGENCIES, PUT, "/api/units/{id}", "no such unit", Huge,
             "401 404 404 403 403 403 403 403 403 403 403  404 403 403 403 403 403 403  404 403 403 403 403")
             .json(same_unit),
+        row(S_AGENCIES, GET, "/api/agencies/{id}/storage", "A", AgencyA,
+            "401 200 200 403 403 403 403 403 403 403 403  404 403 403 403 403 403 403  404 403 403 403 403"),
+        row(S_AGENCIES, PUT, "/api/agencies/{id}/storage", "A, a quota of 2,048 MiB", AgencyA,
+            "401 200 403 403 403 403 403 403 403 403 403  404 403 403 403 403 403 403  404 403 403 403 403")
+            .json(quota),
         // Accounts: an account of another agency does not exist for an agency administrator.
         row(S_ACCOUNTS, GET, "/api/users", "is A.off listed", UserAOff,
             "401 +   +   403 403 403 403 403 403 403 403  -   403 403 403 403 403 403  -   403 403 403 403")
@@ -587,6 +635,8 @@ fn table() -> Vec<Row> {
         row(S_ACCOUNTS, GET, "/api/audit", "are A's entries listed", AgencyA,
             "401 +   +   403 403 403 403 403 403 403 403  -   403 403 403 403 403 403  -   403 403 403 403")
             .listed("entries", "agency_id"),
+        row(S_ACCOUNTS, GET, "/api/audit/export.csv?agency_id={id}", "A's entries as CSV", AgencyA,
+            "401 200 200 403 403 403 403 403 403 403 403  403 403 403 403 403 403 403  403 403 403 403 403"),
         // Files. Knowing a SHA-256 gives nothing: a file is referred to only by the agency that uploaded it or
         // received it through a delivery, and another agency's file is answered as if never uploaded.
         row(S_FILES, PUT, "/api/blobs/{sha256}", "a new PDF", Nothing,
@@ -632,11 +682,21 @@ fn table() -> Vec<Row> {
         row(S_OUTGOING, GET, "/api/outgoing?bucket=issued", "is the issued document listed", OIssued,
             "401 -   -   +   +   -   -   +   +   +   -    -   -   -   -   -   -   -    -   -   -   -   -  ")
             .listed("items", "id").rule("list"),
-        row(S_OUTGOING, GET, "/api/outgoing?bucket=mine", "is the draft listed", ODraft,
+        row(S_OUTGOING, GET, "/api/outgoing?bucket=mine&per_page=200", "is the draft listed", ODraft,
             "401 -   -   -   -   -   -   +   +   +   -    -   -   -   -   -   -   -    -   -   -   -   -  ")
             .listed("items", "id"),
         row(S_OUTGOING, GET, "/api/outgoing/counts", "", Nothing,
             "401 200 200 200 200 200 200 200 200 200 200  200 200 200 200 200 200 200  200 200 200 200 200"),
+        // Search finds what the person may open, of their own agency (store/search.rs; proven for every
+        // document of the world by `run_search`).
+        row(S_OUTGOING, GET, "/api/search?q=bien%20che%20nam&direction=outgoing&per_page=200", "is the draft found", ODraft,
+            "401 -   -   +   +   -   -   +   +   +   -    -   -   -   -   -   -   -    -   -   -   -   -  ")
+            .listed("items", "id"),
+        row(S_OUTGOING, GET, "/api/search?q=bien%20che%20nam&direction=outgoing&per_page=200", "is the issued document found", OIssued,
+            "401 -   -   +   +   -   -   +   +   +   -    -   -   -   -   -   -   -    -   -   -   -   -  ")
+            .listed("items", "id"),
+        row(S_OUTGOING, GET, "/api/search", "without q", Nothing,
+            "401 400 400 400 400 400 400 400 400 400 400  400 400 400 400 400 400 400  400 400 400 400 400"),
         row(S_OUTGOING, GET, "/api/outgoing/{id}", "a draft", ODraft,
             "401 404 404 200 200 404 404 200 200 200 404  404 404 404 404 404 404 404  404 404 404 404 404"),
         row(S_OUTGOING, GET, "/api/outgoing/{id}", "in review", OReview,
@@ -651,6 +711,13 @@ fn table() -> Vec<Row> {
         row(S_OUTGOING, GET, "/api/outgoing/{id}", "C's draft", CDraft,
             "401 404 404 404 404 404 404 404 404 404 404  404 404 404 404 404 404 404  404 200 200 404 200"),
         row(S_OUTGOING, GET, "/api/outgoing/{id}", "no such document", Huge,
+            "401 404 404 404 404 404 404 404 404 404 404  404 404 404 404 404 404 404  404 404 404 404 404"),
+        // The history as PDF: whoever may open the document.
+        row(S_OUTGOING, GET, "/api/outgoing/{id}/history.pdf", "a draft", ODraft,
+            "401 404 404 200 200 404 404 200 200 200 404  404 404 404 404 404 404 404  404 404 404 404 404"),
+        row(S_OUTGOING, GET, "/api/outgoing/{id}/history.pdf", "issued to B", OIssued,
+            "401 404 404 200 200 404 404 200 200 200 404  404 200 200 200 200 404 200  404 404 404 404 404"),
+        row(S_OUTGOING, GET, "/api/outgoing/{id}/history.pdf", "no such document", Huge,
             "401 404 404 404 404 404 404 404 404 404 404  404 404 404 404 404 404 404  404 404 404 404 404"),
         row(S_OUTGOING, GET, "/api/outgoing/{id}/files/{file}", "the draft's file", ODraftFile,
             "401 404 404 200 200 404 404 200 200 200 404  404 404 404 404 404 404 404  404 404 404 404 404"),
@@ -671,6 +738,12 @@ fn table() -> Vec<Row> {
         row(S_OUTGOING, POST, "/api/outgoing/{id}/new-version", "a draft, A's upload", ODraft,
             "401 404 404 403 403 404 404 200 403 403 404  404 404 404 404 404 404 404  404 404 404 404 404")
             .json(version_a_file).fresh(Fresh::OnSuccess),
+        row(S_OUTGOING, PUT, "/api/outgoing/{id}", "a draft, a new trích yếu", ODraft,
+            "401 404 404 403 403 404 404 200 403 403 404  404 404 404 404 404 404 404  404 404 404 404 404")
+            .json(edit_draft).fresh(Fresh::OnSuccess),
+        row(S_OUTGOING, PUT, "/api/outgoing/{id}", "in review already", OReview,
+            "401 404 404 403 403 404 404 409 403 403 404  404 404 404 404 404 404 404  404 404 404 404 404")
+            .json(edit_draft),
         row(S_OUTGOING, POST, "/api/outgoing/{id}/review", "approve, in review", OReview,
             "401 404 404 403 403 404 404 403 200 403 404  404 404 404 404 404 404 404  404 404 404 404 404")
             .json(approve).fresh(Fresh::OnSuccess),
@@ -713,6 +786,9 @@ fn table() -> Vec<Row> {
         row(S_INCOMING, GET, "/api/incoming?bucket=all", "is the copy listed", ICopy,
             "401 -   -   -   -   -   -   -   -   -   -    -   +   +   -   -   -   -    -   -   -   -   -  ")
             .listed("items", "id"),
+        row(S_INCOMING, GET, "/api/search?q=bien%20che%20nam&direction=incoming&per_page=200", "is the copy found", ICopy,
+            "401 -   -   -   -   -   -   -   -   -   -    -   +   +   +   +   -   +    -   -   -   -   -  ")
+            .listed("items", "id"),
         row(S_INCOMING, GET, "/api/incoming?bucket=to_register", "is the e-mail arrival listed", IArrived,
             "401 403 403 -   403 403 403 403 403 403 403  403 +   403 403 403 403 403  403 -   403 403 403")
             .listed("items", "id"),
@@ -736,6 +812,10 @@ fn table() -> Vec<Row> {
             "401 404 404 404 404 404 404 404 404 404 404  404 404 404 404 404 404 404  404 200 200 404 404"),
         row(S_INCOMING, GET, "/api/incoming/{id}", "no such document", Huge,
             "401 404 404 404 404 404 404 404 404 404 404  404 404 404 404 404 404 404  404 404 404 404 404"),
+        row(S_INCOMING, GET, "/api/incoming/{id}/history.pdf", "the copy at B, assigned", ICopy,
+            "401 404 404 404 404 404 404 404 404 404 404  404 200 200 200 200 404 200  404 404 404 404 404"),
+        row(S_INCOMING, GET, "/api/incoming/{id}/history.pdf", "no such document", Huge,
+            "401 404 404 404 404 404 404 404 404 404 404  404 404 404 404 404 404 404  404 404 404 404 404"),
         row(S_INCOMING, GET, "/api/incoming/{id}/verification", "the copy at B", ICopy,
             "401 404 404 404 404 404 404 404 404 404 404  404 200 200 200 200 404 200  404 404 404 404 404"),
         row(S_INCOMING, GET, "/api/incoming/{id}/files/{file}", "the copy's file", ICopyFile,
@@ -754,6 +834,9 @@ fn table() -> Vec<Row> {
         row(S_INCOMING, POST, "/api/incoming/{id}/assign", "a copy forwarded to B.ldr", IFwd,
             "401 404 404 404 404 404 404 404 404 404 404  404 403 200 404 404 404 200  404 404 404 404 404")
             .json(assign_lead).fresh(Fresh::OnSuccess),
+        row(S_INCOMING, POST, "/api/incoming/{id}/close", "the copy at B, assigned", ICopy,
+            "401 404 404 404 404 404 404 404 404 404 404  404 403 200 403 403 404 200  404 404 404 404 404")
+            .json(return_reason).fresh(Fresh::OnSuccess),
         row(S_INCOMING, POST, "/api/incoming/{id}/recall-answer", "B's copy of a recalled document", IRecalled,
             "401 404 404 404 404 404 404 404 404 404 404  404 200 403 404 404 404 404  404 404 404 404 404")
             .json(refuse_recall).fresh(Fresh::OnSuccess),
@@ -797,11 +880,75 @@ fn table() -> Vec<Row> {
         row(S_REGISTERS, GET, "/api/registers/{id}/entries", "B's incoming register: is the copy listed", RegBIn,
             "401 +   404 404 404 404 404 404 404 404 404  +   +   +   +   +   -   +    404 404 404 404 404")
             .check(Check::Holds("rows", "incoming_id", ICopy)).rule("6"),
+        // The register as a file: the same people as the entries (an official gets their own lines only).
+        row(S_REGISTERS, GET, "/api/registers/{id}/export?year=2026&format=pdf", "A's outgoing register", RegAOut,
+            "401 200 200 200 200 200 200 200 200 200 200  404 404 404 404 404 404 404  404 404 404 404 404"),
+        row(S_REGISTERS, GET, "/api/registers/{id}/export?year=2026&format=xlsx", "B's incoming register", RegBIn,
+            "401 200 404 404 404 404 404 404 404 404 404  200 200 200 200 200 200 200  404 404 404 404 404"),
+        row(S_REGISTERS, GET, "/api/registers/{id}/export?year=2026&format=doc", "an unknown format", RegAOut,
+            "401 400 400 400 400 400 400 400 400 400 400  400 400 400 400 400 400 400  400 400 400 400 400"),
+        row(S_REGISTERS, GET, "/api/registers/{id}/export?year=2026&format=pdf", "no such register", Huge,
+            "401 404 404 404 404 404 404 404 404 404 404  404 404 404 404 404 404 404  404 404 404 404 404"),
         row(S_REGISTERS, GET, "/api/registers/{id}/entries", "no such register", Huge,
             "401 404 404 404 404 404 404 404 404 404 404  404 404 404 404 404 404 404  404 404 404 404 404"),
         row(S_REGISTERS, GET, "/api/colleagues", "is A.off listed", UserAOff,
             "401 -   +   +   +   +   +   +   +   +   +    -   -   -   -   -   -   -    -   -   -   -   -  ")
             .listed("users", "id"),
+        // Record files: the agency's catalogue is seen by all its people; who handles documents opens files
+        // and files what they may open; the creator, clerks and leaders close; clerks and leaders hand over.
+        row(S_RECORD_FILES, GET, "/api/record-files?year=2026", "is A's open file listed", FileAOpen,
+            "401 -   +   +   +   +   +   +   +   +   +    -   -   -   -   -   -   -    -   -   -   -   -  ")
+            .listed("items", "id"),
+        row(S_RECORD_FILES, POST, "/api/record-files", "a new file", Nothing,
+            "401 403 403 201 201 201 201 201 201 201 201  403 201 201 201 201 201 201  403 201 201 201 201")
+            .json(new_record_file),
+        row(S_RECORD_FILES, GET, "/api/record-files/{id}", "A's open file", FileAOpen,
+            "401 404 200 200 200 200 200 200 200 200 200  404 404 404 404 404 404 404  404 404 404 404 404"),
+        row(S_RECORD_FILES, GET, "/api/record-files/{id}", "no such file", Huge,
+            "401 404 404 404 404 404 404 404 404 404 404  404 404 404 404 404 404 404  404 404 404 404 404"),
+        row(S_RECORD_FILES, POST, "/api/record-files/{id}/documents", "A's empty open file: the issued document", FileAEmpty,
+            "401 404 403 200 200 404 404 200 200 200 404  404 404 404 404 404 404 404  404 404 404 404 404")
+            .json(file_the_issued).fresh(Fresh::OnSuccess),
+        row(S_RECORD_FILES, POST, "/api/record-files/{id}/documents", "A's open file: the issued document again", FileAOpen,
+            "401 404 403 409 409 404 404 409 409 409 404  404 404 404 404 404 404 404  404 404 404 404 404")
+            .json(file_the_issued),
+        row(S_RECORD_FILES, DELETE, "/api/record-files/{id}/documents/{kind}/{doc}", "A's open file: the issued document", FileAOpen,
+            "401 404 403 200 200 403 403 403 403 200 403  404 404 404 404 404 404 404  404 404 404 404 404")
+            .fresh(Fresh::OnSuccess),
+        row(S_RECORD_FILES, POST, "/api/record-files/{id}/close", "A's open file", FileAOpen,
+            "401 404 403 200 200 403 403 403 403 200 403  404 404 404 404 404 404 404  404 404 404 404 404")
+            .fresh(Fresh::OnSuccess),
+        row(S_RECORD_FILES, POST, "/api/record-files/{id}/documents", "A's closed file", FileAClosed,
+            "401 404 403 409 409 409 409 409 409 409 409  404 404 404 404 404 404 404  404 404 404 404 404")
+            .json(file_the_issued),
+        row(S_RECORD_FILES, GET, "/api/record-files/{id}/package", "A's closed file (the download hands it over)", FileAClosed,
+            "401 404 403 200 200 403 403 403 403 200 403  404 404 404 404 404 404 404  404 404 404 404 404")
+            .fresh(Fresh::OnSuccess),
+        row(S_RECORD_FILES, GET, "/api/record-files/{id}/package", "A's open file", FileAOpen,
+            "401 404 403 409 409 403 403 403 403 409 403  404 404 404 404 404 404 404  404 404 404 404 404"),
+        // The six-month report: clerks, leaders and administrators read their own agency's; the system
+        // administrator any agency's, or every agency's without agency_id; officials none.
+        row(S_REPORTS, GET, "/api/reports/summary?from=2026-01-01&to=2026-12-31", "one's own agency (every agency for sys)", Nothing,
+            "401 200 200 200 200 200 403 403 200 200 200  200 200 200 200 403 403 200  200 200 200 200 403"),
+        row(S_REPORTS, GET, "/api/reports/summary?from=2026-01-01&to=2026-12-31&agency_id={id}", "agency A", AgencyA,
+            "401 200 200 200 200 200 403 403 200 200 200  403 403 403 403 403 403 403  403 403 403 403 403"),
+        row(S_REPORTS, GET, "/api/reports/summary?from=2026-01-01&to=2026-12-31&format=pdf&agency_id={id}", "agency A, as PDF", AgencyA,
+            "401 200 200 200 200 200 403 403 200 200 200  403 403 403 403 403 403 403  403 403 403 403 403"),
+        row(S_REPORTS, GET, "/api/reports/summary?from=2026-01-01&to=2026-12-31&format=xlsx", "one's own agency, as XLSX", Nothing,
+            "401 200 200 200 200 200 403 403 200 200 200  200 200 200 200 403 403 200  200 200 200 200 403"),
+        row(S_REPORTS, GET, "/api/reports/summary?from=2026-01-01&to=2026-12-31&agency_id={id}", "no such agency", Huge,
+            "401 404 403 403 403 403 403 403 403 403 403  403 403 403 403 403 403 403  403 403 403 403 403"),
+        // Public verification (issue 15): anyone, signed in or not, with the code printed on a copy or with a
+        // file; a code no document has is 404 for everyone alike.
+        row(S_PUBLIC, GET, "/api/public/verify/{code}", "the issued document's code", OIssued,
+            "200 200 200 200 200 200 200 200 200 200 200  200 200 200 200 200 200 200  200 200 200 200 200"),
+        row(S_PUBLIC, GET, "/api/public/verify/{code}", "a code no document has", Huge,
+            "404 404 404 404 404 404 404 404 404 404 404  404 404 404 404 404 404 404  404 404 404 404 404"),
+        row(S_PUBLIC, GET, "/api/public/verify/{code}/file", "the issued document's original", OIssued,
+            "200 200 200 200 200 200 200 200 200 200 200  200 200 200 200 200 200 200  200 200 200 200 200"),
+        row(S_PUBLIC, POST, "/api/public/verify", "a PDF that is not an original", Nothing,
+            "200 200 200 200 200 200 200 200 200 200 200  200 200 200 200 200 200 200  200 200 200 200 200")
+            .body(B::Pdf),
         // Last: these rows may take the system administrator's role away; it is restored after each cell.
         row(S_LAST_ADMIN, PUT, "/api/users/{id}", "sys: roles → agency_admin (the last system administrator)", UserSys,
             "401 409 404 403 403 403 403 403 403 403 403  403 403 403 403 403 403 403  404 403 403 403 403")
@@ -883,6 +1030,8 @@ struct World {
     blob_c: String,
     blob_b: String,
     blob_issued: String,
+    /// The issued document's verification code.
+    verification_code: String,
     blob_missing: String,
     o: HashMap<T, (i64, i64)>,
     counter: AtomicUsize,
@@ -1267,6 +1416,48 @@ impl World {
         (official, doc["id"].as_i64().unwrap())
     }
 
+    /// An open record file of A without documents.
+    async fn empty_record_file_a(&self) -> i64 {
+        self.client(AClk)
+            .post(
+                "/api/record-files",
+                json!({"title": "Hồ sơ trống của A", "year": 2026, "retention_years": 5}),
+            )
+            .await
+            .expect(StatusCode::CREATED)
+            .body["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// A record file of A opened by its clerk with the issued document in it; closed when `closed`.
+    async fn record_file_a(&self, closed: bool) -> i64 {
+        let mut clerk = self.client(AClk);
+        let file = clerk
+            .post(
+                "/api/record-files",
+                json!({"title": "Hồ sơ của A", "year": 2026, "retention_years": 0}),
+            )
+            .await
+            .expect(StatusCode::CREATED)
+            .body;
+        let id = file["id"].as_i64().unwrap();
+        clerk
+            .post(
+                &format!("/api/record-files/{id}/documents"),
+                json!({"kind": "outgoing", "id": self.o[&T::OIssued].0}),
+            )
+            .await
+            .expect(StatusCode::OK);
+        if closed {
+            clerk
+                .post(&format!("/api/record-files/{id}/close"), json!({}))
+                .await
+                .expect(StatusCode::OK);
+        }
+        id
+    }
+
     async fn delegation_a(&self) -> i64 {
         let list = self
             .client(Signer)
@@ -1316,7 +1507,17 @@ impl World {
                 let (lead, unit) = self.assign(id).await;
                 (if t == AsgLead { lead } else { unit }, 0)
             }
+            // An arrival assigned like the copy (lead B.asg, B.ul's unit co-operating), in progress.
+            ICopy => {
+                let id = self.arrival().await;
+                self.accept(id, true).await;
+                self.assign(id).await;
+                (id, 0)
+            }
             DelegationA => (self.delegation_a().await, 0),
+            FileAOpen => (self.record_file_a(false).await, self.o[&T::OIssued].0),
+            FileAClosed => (self.record_file_a(true).await, 0),
+            FileAEmpty => (self.empty_record_file_a().await, 0),
             other => panic!("no fresh {other:?}"),
         }
     }
@@ -1324,7 +1525,10 @@ impl World {
     async fn build(db: TestDb) -> World {
         let store = db.store.clone();
         let p = docs::people(store.as_ref()).await;
-        let app = crate::common::app(store.clone(), docs::config());
+        // Every actor calls from one address: the public routes' rate limit is not what this table tests.
+        let mut config = docs::config();
+        config.verify_limits.per_window = i64::MAX;
+        let app = crate::common::app(store.clone(), config);
         let sys = Actor::default();
         let unit = |agency: i64, name: &str, short: &str, kind| {
             let store = store.clone();
@@ -1434,6 +1638,7 @@ impl World {
             blob_c: String::new(),
             blob_b: String::new(),
             blob_issued: String::new(),
+            verification_code: String::new(),
             blob_missing: docs::sha256(b"never uploaded anywhere"),
             o: HashMap::new(),
             counter: AtomicUsize::new(0),
@@ -1494,6 +1699,10 @@ impl World {
                 .as_str()
                 .unwrap()
                 .to_string();
+        w.verification_code = issued_doc["verification_code"]
+            .as_str()
+            .expect("the issued document's verification code")
+            .to_string();
         let c_draft_file = Self::first_file(&c_draft);
         let c_incoming_file = c_incoming["files"][0]["id"].as_i64().unwrap();
         let copy_file = copy_doc["files"][0]["id"].as_i64().unwrap();
@@ -1531,6 +1740,12 @@ impl World {
             (RegAOut, (w.registers[&(Agency::A, "outgoing")], 0)),
             (RegBIn, (w.registers[&(Agency::B, "incoming")], 0)),
         ]);
+        let file_open = w.record_file_a(false).await;
+        let file_closed = w.record_file_a(true).await;
+        w.o.insert(FileAOpen, (file_open, o_issued));
+        w.o.insert(FileAClosed, (file_closed, 0));
+        let file_empty = w.empty_record_file_a().await;
+        w.o.insert(FileAEmpty, (file_empty, 0));
         let _ = w.agency_c;
         w
     }
@@ -1563,6 +1778,8 @@ fn is_success(tok: &str) -> bool {
 fn fill(path: &str, id: i64, file: i64) -> String {
     path.replace("{id}", &id.to_string())
         .replace("{file}", &file.to_string())
+        .replace("{doc}", &file.to_string())
+        .replace("{kind}", "outgoing")
 }
 
 /// Sends the row's request as `who` on object (`id`, `file`); answers the answer and, for lists, whether the
@@ -1572,7 +1789,13 @@ async fn send(w: &World, r: &Row, who: Who, id: i64, file: i64) -> (Answer, Opti
     if r.special == Special::NoCsrf {
         c.csrf = None;
     }
-    let path = fill(r.path, id, file);
+    // A code no document has for the id that never existed, else the issued document's.
+    let code = if id == HUGE {
+        "7K3M-Q9XD-2FHB"
+    } else {
+        w.verification_code.as_str()
+    };
+    let path = fill(r.path, id, file).replace("{code}", code);
     let answer = match (r.special, r.body) {
         (Special::Stream, _) => {
             let mut req = Request::builder()
@@ -1642,6 +1865,15 @@ async fn send(w: &World, r: &Row, who: Who, id: i64, file: i64) -> (Answer, Opti
                 json!({"main_sha256": w.blob_a})
             };
             c.send(r.method.clone(), &path, Some(body)).await
+        }
+        (_, B::Pdf) => {
+            c.raw(
+                r.method.clone(),
+                &path,
+                corpus("rotated-90.pdf"),
+                &[("content-type", "application/pdf")],
+            )
+            .await
         }
         (_, B::Json(f)) => c.send(r.method.clone(), &path, Some(f(w, who, id))).await,
         (_, B::None) => c.send(r.method.clone(), &path, None).await,
@@ -2006,12 +2238,134 @@ async fn run_events(w: &World, label: &str) -> (Vec<Miss>, usize) {
 // The scenario, on both databases
 // ---------------------------------------------------------------------------------------------------------
 
+/// The search's visibility (SQL in `store/search.rs`) against the access module's answers: for every actor,
+/// the documents of the world their agency issued or received that open with `GET` (200) are exactly the hits
+/// of a search matching every document, `total` counts exactly them, and every hit of a narrower search
+/// opens. Run on the world as built, before the cells add objects of their own.
+async fn run_search(w: &World) -> (Vec<Miss>, usize) {
+    let mut misses = Vec::new();
+    let mut cells = 0;
+    let miss = |who: Who, q: &str, expected: String, got: String, detail: String| Miss {
+        row: format!("GET /api/search?q={q}"),
+        rule: "",
+        who,
+        expected,
+        got,
+        detail,
+    };
+    for who in ACTORS {
+        if who == Anon {
+            continue;
+        }
+        let mut c = w.client(who);
+        let me = c.get("/api/me").await.expect(StatusCode::OK).body;
+        let agency = me["user"]["agency"]["id"].as_i64().unwrap();
+        // What opens for this person, of their own agency's documents.
+        let mut opens: Vec<(String, i64)> = Vec::new();
+        for (kind, path) in [("outgoing", "/api/outgoing"), ("incoming", "/api/incoming")] {
+            for id in 1..=40 {
+                let a = c.get(&format!("{path}/{id}")).await;
+                if a.status == StatusCode::OK && a.body["agency_id"].as_i64() == Some(agency) {
+                    opens.push((kind.to_string(), id));
+                }
+            }
+        }
+        opens.sort();
+        for q in ["v", "ve%20viec", "V%E1%BB%81%20vi%E1%BB%87c"] {
+            cells += 1;
+            let mut found: Vec<(String, i64)> = Vec::new();
+            let mut total = None;
+            for page in 1..=5 {
+                let a = c
+                    .get(&format!("/api/search?q={q}&per_page=5&page={page}"))
+                    .await;
+                if a.status != StatusCode::OK {
+                    misses.push(miss(
+                        who,
+                        q,
+                        "200".into(),
+                        a.status.as_u16().to_string(),
+                        a.body.to_string(),
+                    ));
+                    break;
+                }
+                total = a.body["total"].as_i64();
+                let items = a.body["items"].as_array().unwrap().clone();
+                if items.is_empty() {
+                    break;
+                }
+                for h in items {
+                    found.push((
+                        h["kind"].as_str().unwrap().to_string(),
+                        h["id"].as_i64().unwrap(),
+                    ));
+                }
+            }
+            found.sort();
+            if found != opens {
+                misses.push(miss(
+                    who,
+                    q,
+                    format!("{opens:?}"),
+                    format!("{found:?}"),
+                    "hits ≠ the documents that open".into(),
+                ));
+            }
+            if total != Some(opens.len() as i64) {
+                misses.push(miss(
+                    who,
+                    q,
+                    opens.len().to_string(),
+                    format!("{total:?}"),
+                    "total".into(),
+                ));
+            }
+        }
+        // A narrower search (a number, the FTS path on SQLite): every hit opens.
+        for q in ["12/SXD-VP", "bien%20che%20nam%202026", "quy%20hoach"] {
+            cells += 1;
+            let a = c.get(&format!("/api/search?q={q}&per_page=200")).await;
+            let items = a.body["items"].as_array().cloned().unwrap_or_default();
+            if a.body["total"].as_i64() != Some(items.len() as i64) {
+                misses.push(miss(
+                    who,
+                    q,
+                    items.len().to_string(),
+                    a.body["total"].to_string(),
+                    "total".into(),
+                ));
+            }
+            for h in items {
+                let path = format!("/api/{}/{}", h["kind"].as_str().unwrap(), h["id"]);
+                let got = c.get(&path).await.status;
+                if got != StatusCode::OK {
+                    misses.push(miss(
+                        who,
+                        q,
+                        "200".into(),
+                        got.as_u16().to_string(),
+                        format!("GET {path}"),
+                    ));
+                }
+            }
+        }
+    }
+    (misses, cells)
+}
+
 async fn every_cell_of_the_authorization_matrix_answers_as_the_table_says(db: TestDb) {
     let label = db.kind.name();
     let started = std::time::Instant::now();
     let w = World::build(db).await;
     let built = started.elapsed();
+    let (search_misses, search_cells) = run_search(&w).await;
+    eprintln!(
+        "[{label}] search: {search_cells} actor × query cells; {} wrong",
+        search_misses.len()
+    );
     let (mut misses, cells) = run_matrix(&w).await;
+    misses.extend(search_misses);
+    let cells = cells + search_cells;
     let matrix = started.elapsed() - built;
     let (event_misses, event_cells) = run_events(&w, label).await;
     misses.extend(event_misses);
@@ -2152,7 +2506,7 @@ fn every_row_of_the_table_has_one_answer_per_actor() {
         for t in toks {
             assert!(
                 [
-                    ".", "+", "-", "200", "201", "204", "401", "403", "404", "409", "422"
+                    ".", "+", "-", "200", "201", "204", "400", "401", "403", "404", "409", "422"
                 ]
                 .contains(&t),
                 "{}: unknown answer {t}",
@@ -2218,6 +2572,13 @@ real router on SQLite and PostgreSQL. Do not edit it by hand: change the table, 
 - **The last system administrator** cannot lose the role, by changing roles or by locking (rule 5).
 - **Registers**: clerks, leaders (agency and unit) and administrators see the whole register of their agency;
   an official sees only the entries of documents they may open (rule 6).
+- **Record files** (hồ sơ) are the agency's: everyone of the agency sees its catalogue and files, nobody else
+  (`404`). Whoever handles documents opens files and files into any open file the documents they may open; the
+  file's creator and the agency's clerks and leaders arrange and close it; clerks and agency leaders hand it
+  over (download its package). A closed or handed-over file refuses every change with `409`.
+- **The six-month report** (Điều 24): clerks, leaders (agency and unit) and agency administrators read their own
+  agency's (another agency's is `403`: nothing there is hidden by `404`, only not theirs to read); the system
+  administrator reads any agency's, or every agency's without `agency_id`; officials get `403`.
 - **Lists** show only what the caller may open.
 
 Readings the table makes where the rules leave room: a unit leader counts as a leader for the registers;

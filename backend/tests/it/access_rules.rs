@@ -226,6 +226,7 @@ async fn a_live_event_reaches_the_people_concerned_and_agency_staff_only(db: Tes
     };
     // The arrival event, as issuing announced it.
     let event = LiveEvent {
+        personal: Vec::new(),
         kind: "arrival".into(),
         outgoing_id: id,
         delivery_id: None,
@@ -246,6 +247,7 @@ async fn a_live_event_reaches_the_people_concerned_and_agency_staff_only(db: Tes
         &event
     ));
     let named = LiveEvent {
+        personal: Vec::new(),
         users: vec![p.base.dept_official],
         ..event
     };

@@ -3,23 +3,69 @@
 use crate::common::{Client, PASSWORD, TestDb, fixture};
 use axum::http::{Method, StatusCode};
 use serde_json::json;
+use shared::ErrorCode;
+use shared::api;
+use shared::auth::{ChangePasswordRequest, LoginRequest};
+use shared::role::Role;
+use shared::user::NewPassword;
 use vanban::config::Config;
+
+/// The fixture's sign-in as the body the browser sends, for the tests that add headers of their own.
+fn login_body(username: &str) -> Vec<u8> {
+    serde_json::to_vec(&LoginRequest {
+        username: username.into(),
+        password: PASSWORD.into(),
+    })
+    .unwrap()
+}
+
+fn new_password(s: &str) -> NewPassword {
+    NewPassword::parse(s).unwrap()
+}
 
 async fn health_names_the_database_and_schema_version(db: TestDb) {
     let mut c = Client::new(db.store.clone());
-    let a = c.get("/api/health").await.expect(StatusCode::OK);
-    assert_eq!(a.body["status"], "ok");
-    assert_eq!(a.body["database"], db.kind.name());
-    assert_eq!(a.body["schema_version"], 4);
+    let health = c.health().await.good();
+    assert_eq!(health.status, "ok");
+    assert_eq!(health.database, db.kind.name());
+    assert_eq!(
+        health.schema_version,
+        vanban::store::latest_schema_version()
+    );
+    assert!(
+        health.schema_version >= 6,
+        "notifications (0006) are part of the schema"
+    );
     db.finish().await;
 }
 
 async fn signing_in_sets_a_strict_http_only_cookie_and_me_answers(db: TestDb) {
     fixture(db.store.as_ref()).await;
     let mut c = Client::new(db.store.clone());
-    c.get("/api/me").await.expect(StatusCode::UNAUTHORIZED);
-    let a = c.login("  CV.SNV ", PASSWORD).await.expect(StatusCode::OK);
-    let cookie = a.headers.get("set-cookie").unwrap().to_str().unwrap();
+    c.me().await.refused(StatusCode::UNAUTHORIZED);
+    let signed_in = c.sign_in("  CV.SNV ", PASSWORD).await;
+    // The wire itself: the account carries no password hash (the DTO would drop the field unseen).
+    assert!(signed_in.answer.body["user"].get("password_hash").is_none());
+    let (session, headers) = signed_in.good_with_headers();
+    let cookies: Vec<&str> = headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    let cookie = cookies
+        .iter()
+        .find(|c| c.starts_with("vanban_session="))
+        .unwrap();
+    // Beside it, the page-readable hint that a session may exist: no secret, not HttpOnly.
+    let hint = cookies
+        .iter()
+        .find(|c| c.starts_with("vanban_signed_in="))
+        .unwrap();
+    assert!(
+        hint.starts_with("vanban_signed_in=1;")
+            && !hint.contains("HttpOnly")
+            && hint.contains("SameSite=Strict")
+    );
     assert!(
         cookie.contains("HttpOnly")
             && cookie.contains("SameSite=Strict")
@@ -29,14 +75,13 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_me_answers(db: TestDb) {
         !cookie.contains("Secure"),
         "plain HTTP must not mark the cookie Secure"
     );
-    assert_eq!(a.body["user"]["username"], "cv.snv");
-    assert!(a.body["user"].get("password_hash").is_none());
-    let me = c.get("/api/me").await.expect(StatusCode::OK);
-    assert_eq!(me.body["user"]["full_name"], "Nguyễn Thị Đào");
-    assert_eq!(me.body["user"]["agency"]["short_name"], "SNV");
-    assert_eq!(me.body["user"]["unit"]["short_name"], "TC");
-    assert_eq!(me.body["user"]["roles"], json!(["official"]));
-    assert_eq!(me.body["csrf_token"], a.body["csrf_token"]);
+    assert_eq!(session.user.username, "cv.snv");
+    let me = c.me().await.good();
+    assert_eq!(me.user.full_name, "Nguyễn Thị Đào");
+    assert_eq!(me.user.agency.short_name, "SNV");
+    assert_eq!(me.user.unit.short_name, "TC");
+    assert_eq!(me.user.roles, [Role::Official]);
+    assert_eq!(me.csrf_token, session.csrf_token);
     db.finish().await;
 }
 
@@ -47,14 +92,14 @@ async fn behind_a_tls_proxy_the_cookie_is_secure(db: TestDb) {
         ..Config::default()
     };
     let mut c = Client::with_app(crate::common::app(db.store.clone(), config));
-    let body = serde_json::to_vec(&json!({"username": "cv.snv", "password": PASSWORD})).unwrap();
+    // Sent raw: the proxy's headers are what this test is about, and the typed sign-in sends none.
     let headers = [
         ("content-type", "application/json"),
         ("x-forwarded-proto", "https"),
         ("x-forwarded-for", "203.0.113.7"),
     ];
     let a = c
-        .raw(Method::POST, "/api/auth/login", body, &headers)
+        .raw(Method::POST, api::LOGIN, login_body("cv.snv"), &headers)
         .await
         .expect(StatusCode::OK);
     assert!(
@@ -82,51 +127,36 @@ async fn wrong_passwords_get_one_message_then_the_rate_limit(db: TestDb) {
     fixture(db.store.as_ref()).await;
     let mut c = Client::new(db.store.clone());
     let unknown = c
-        .login("khongco", "sai mật khẩu")
+        .sign_in("khongco", "sai mật khẩu")
         .await
-        .expect(StatusCode::UNAUTHORIZED);
+        .refused(StatusCode::UNAUTHORIZED);
     let wrong = c
-        .login("cv.snv", "sai mật khẩu")
+        .sign_in("cv.snv", "sai mật khẩu")
         .await
-        .expect(StatusCode::UNAUTHORIZED);
+        .refused(StatusCode::UNAUTHORIZED);
     // The same answer whether or not the account exists.
-    assert_eq!(unknown.body["message"], wrong.body["message"]);
+    assert_eq!(unknown.message, wrong.message);
     assert!(
-        wrong.body["message"]
-            .as_str()
-            .unwrap()
+        wrong
+            .message
             .starts_with("Tên đăng nhập hoặc mật khẩu không đúng")
     );
-    for _ in 0..4 {
-        c.login("cv.snv", "sai mật khẩu")
+    for _ in 0..2 {
+        c.sign_in("cv.snv", "sai mật khẩu")
             .await
-            .expect(StatusCode::UNAUTHORIZED);
+            .refused(StatusCode::UNAUTHORIZED);
     }
-    // Five failures: now even the right password is refused for a while.
-    let limited = c
-        .login("cv.snv", PASSWORD)
-        .await
-        .expect(StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(limited.code(), "rate_limited");
-    assert!(
-        limited.body["message"]
-            .as_str()
-            .unwrap()
-            .contains("thử lại sau")
-    );
-    let retry: u64 = limited
-        .headers
-        .get("retry-after")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!((60..=900).contains(&retry), "{retry}");
+    // Three failures from this address: now even the right password waits here (5 s, doubling; see sign_in.rs).
+    let limited = c.sign_in("cv.snv", PASSWORD).await;
+    let retry = limited.header("retry-after").map(str::to_string);
+    let limited = limited.refused_with(StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited);
+    assert!(limited.message.contains("thử lại sau"));
+    let retry: u64 = retry.expect("a Retry-After header").parse().unwrap();
+    assert!((1..=5).contains(&retry), "{retry}");
     // Another account from another address is not affected.
     let mut other = c.another();
     other.addr = "198.51.100.9:1".parse().unwrap();
-    other.login_ok("vanthu.snv").await;
+    other.sign_in("vanthu.snv", PASSWORD).await.good();
     let failures = db
         .store
         .list_audit(vanban::store::AuditFilter {
@@ -140,7 +170,14 @@ async fn wrong_passwords_get_one_message_then_the_rate_limit(db: TestDb) {
             .iter()
             .filter(|e| e.action == "auth.login_failed")
             .count(),
-        6
+        4
+    );
+    assert_eq!(
+        failures
+            .iter()
+            .filter(|e| e.action == "auth.login_throttled")
+            .count(),
+        1
     );
     db.finish().await;
 }
@@ -149,13 +186,13 @@ async fn one_address_trying_many_names_is_limited(db: TestDb) {
     fixture(db.store.as_ref()).await;
     let mut c = Client::new(db.store.clone());
     for i in 0..20 {
-        c.login(&format!("khongco{i}"), "x")
+        c.sign_in(&format!("khongco{i}"), "x")
             .await
-            .expect(StatusCode::UNAUTHORIZED);
+            .refused(StatusCode::UNAUTHORIZED);
     }
-    c.login("cv.snv", PASSWORD)
+    c.sign_in("cv.snv", PASSWORD)
         .await
-        .expect(StatusCode::TOO_MANY_REQUESTS);
+        .refused(StatusCode::TOO_MANY_REQUESTS);
     db.finish().await;
 }
 
@@ -165,27 +202,16 @@ async fn a_locked_account_cannot_sign_in_and_an_unlocked_one_can(db: TestDb) {
     admin.login_ok("admin").await;
     let mut user = admin.another();
     user.login_ok("cv.snv").await;
-    admin
-        .post(&format!("/api/users/{}/lock", f.dept_official), json!({}))
-        .await
-        .expect(StatusCode::OK);
+    admin.lock_user(f.dept_official).await.good();
     // The open session ended at once.
-    user.get("/api/me").await.expect(StatusCode::UNAUTHORIZED);
+    user.me().await.refused(StatusCode::UNAUTHORIZED);
     let refused = user
-        .login("cv.snv", PASSWORD)
+        .sign_in("cv.snv", PASSWORD)
         .await
-        .expect(StatusCode::FORBIDDEN);
-    assert!(
-        refused.body["message"]
-            .as_str()
-            .unwrap()
-            .contains("bị khóa")
-    );
-    admin
-        .post(&format!("/api/users/{}/unlock", f.dept_official), json!({}))
-        .await
-        .expect(StatusCode::OK);
-    user.login_ok("cv.snv").await;
+        .refused(StatusCode::FORBIDDEN);
+    assert!(refused.message.contains("bị khóa"));
+    admin.unlock_user(f.dept_official).await.good();
+    user.sign_in("cv.snv", PASSWORD).await.good();
     db.finish().await;
 }
 
@@ -194,33 +220,38 @@ async fn writes_need_the_csrf_token_of_the_session(db: TestDb) {
     let mut c = Client::new(db.store.clone());
     c.login_ok("admin").await;
     let token = c.csrf.take();
-    let path = format!("/api/users/{}/lock", f.dept_official);
-    let a = c.post(&path, json!({})).await.expect(StatusCode::FORBIDDEN);
-    assert!(a.body["message"].as_str().unwrap().contains("CSRF"));
+    let e = c
+        .lock_user(f.dept_official)
+        .await
+        .refused(StatusCode::FORBIDDEN);
+    assert!(e.message.contains("CSRF"));
     c.csrf = Some("sai".into());
-    c.post(&path, json!({})).await.expect(StatusCode::FORBIDDEN);
+    c.lock_user(f.dept_official)
+        .await
+        .refused(StatusCode::FORBIDDEN);
     assert!(!db.store.get_user(f.dept_official).await.unwrap().locked);
     c.csrf = token;
-    c.post(&path, json!({})).await.expect(StatusCode::OK);
+    c.lock_user(f.dept_official).await.good();
     db.finish().await;
 }
 
 async fn cross_site_sign_in_is_refused(db: TestDb) {
     fixture(db.store.as_ref()).await;
     let mut c = Client::new(db.store.clone());
-    let body = serde_json::to_vec(&json!({"username": "cv.snv", "password": PASSWORD})).unwrap();
+    // Sent raw: the Origin header of a hostile page is the point, and the typed sign-in sends none.
+    let body = login_body("cv.snv");
     let evil = [
         ("content-type", "application/json"),
         ("origin", "https://evil.example"),
     ];
-    c.raw(Method::POST, "/api/auth/login", body.clone(), &evil)
+    c.raw(Method::POST, api::LOGIN, body.clone(), &evil)
         .await
         .expect(StatusCode::FORBIDDEN);
     let same = [
         ("content-type", "application/json"),
         ("origin", "http://vanban.test"),
     ];
-    c.raw(Method::POST, "/api/auth/login", body, &same)
+    c.raw(Method::POST, api::LOGIN, body, &same)
         .await
         .expect(StatusCode::OK);
     db.finish().await;
@@ -231,20 +262,22 @@ async fn signing_out_ends_the_session(db: TestDb) {
     let mut c = Client::new(db.store.clone());
     c.login_ok("cv.snv").await;
     let saved = c.cookie.clone();
-    let a = c
-        .post("/api/auth/logout", json!({}))
-        .await
-        .expect(StatusCode::NO_CONTENT);
+    let ((), headers) = c.sign_out().await.good_with_headers();
+    let cleared: Vec<&str> = headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
     assert!(
-        a.headers
-            .get("set-cookie")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .contains("Max-Age=0")
+        ["vanban_session=;", "vanban_signed_in=;"]
+            .iter()
+            .all(|name| cleared
+                .iter()
+                .any(|c| c.starts_with(name) && c.contains("Max-Age=0"))),
+        "{cleared:?}"
     );
     c.cookie = saved;
-    c.get("/api/me").await.expect(StatusCode::UNAUTHORIZED);
+    c.me().await.refused(StatusCode::UNAUTHORIZED);
     let actions: Vec<_> = db
         .store
         .list_audit(vanban::store::AuditFilter {
@@ -264,72 +297,56 @@ async fn a_reset_password_must_be_changed_before_anything_else(db: TestDb) {
     let f = fixture(db.store.as_ref()).await;
     let mut admin = Client::new(db.store.clone());
     admin.login_ok("quantri.snv").await;
-    let reset = admin
-        .post(
-            &format!("/api/users/{}/reset-password", f.dept_official),
-            json!({}),
-        )
-        .await;
-    let temp = reset.expect(StatusCode::OK).body["temporary_password"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let temp = admin
+        .reset_password(f.dept_official)
+        .await
+        .good()
+        .temporary_password;
     let mut user = admin.another();
-    user.login("cv.snv", PASSWORD)
+    user.sign_in("cv.snv", PASSWORD)
         .await
-        .expect(StatusCode::UNAUTHORIZED);
-    let me = user.login("cv.snv", &temp).await.expect(StatusCode::OK);
-    assert_eq!(me.body["user"]["must_change_password"], true);
+        .refused(StatusCode::UNAUTHORIZED);
+    let me = user.sign_in("cv.snv", &temp).await.good();
+    assert!(me.user.must_change_password);
     // Only me, password change and sign-out answer until the password is changed.
-    user.get("/api/me").await.expect(StatusCode::OK);
-    let blocked = user
-        .get("/api/agencies")
+    user.me().await.good();
+    user.agencies()
         .await
-        .expect(StatusCode::FORBIDDEN);
-    assert_eq!(blocked.code(), "password_change_required");
+        .refused_with(StatusCode::FORBIDDEN, ErrorCode::PasswordChangeRequired);
+    // Sent raw: "ngan" is no NewPassword, so the DTO cannot carry it; the server's own check is tested.
     let weak = user
-        .post(
-            "/api/me/password",
+        .send_json::<()>(
+            Method::POST,
+            api::ME_PASSWORD,
             json!({"current_password": temp, "new_password": "ngan"}),
         )
-        .await;
-    assert_eq!(
-        weak.expect(StatusCode::UNPROCESSABLE_ENTITY).body["fields"][0]["field"],
-        "new_password"
-    );
-    let wrong = user
-        .post(
-            "/api/me/password",
-            json!({"current_password": "sai", "new_password": "Mới tinh 2027"}),
-        )
-        .await;
-    assert_eq!(
-        wrong.expect(StatusCode::UNPROCESSABLE_ENTITY).body["fields"][0]["field"],
-        "current_password"
-    );
-    let same = user
-        .post(
-            "/api/me/password",
-            json!({"current_password": temp, "new_password": temp}),
-        )
-        .await;
-    same.expect(StatusCode::UNPROCESSABLE_ENTITY);
-    user.post(
-        "/api/me/password",
-        json!({"current_password": temp, "new_password": "Mới tinh 2027"}),
-    )
-    .await
-    .expect(StatusCode::NO_CONTENT);
-    user.get("/api/agencies").await.expect(StatusCode::OK);
-    assert_eq!(
-        user.get("/api/me").await.body["user"]["must_change_password"],
-        false
-    );
-    let mut again = user.another();
-    again
-        .login("cv.snv", "Mới tinh 2027")
         .await
-        .expect(StatusCode::OK);
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(weak.fields[0].field, "new_password");
+    let wrong = user
+        .change_password(&ChangePasswordRequest {
+            current_password: "sai".into(),
+            new_password: new_password("Mới tinh 2027"),
+        })
+        .await
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.fields[0].field, "current_password");
+    user.change_password(&ChangePasswordRequest {
+        current_password: temp.clone(),
+        new_password: new_password(&temp),
+    })
+    .await
+    .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    user.change_password(&ChangePasswordRequest {
+        current_password: temp.clone(),
+        new_password: new_password("Mới tinh 2027"),
+    })
+    .await
+    .good();
+    user.agencies().await.good();
+    assert!(!user.me().await.good().user.must_change_password);
+    let mut again = user.another();
+    again.sign_in("cv.snv", "Mới tinh 2027").await.good();
     db.finish().await;
 }
 
@@ -340,14 +357,14 @@ async fn changing_the_password_ends_the_other_sessions(db: TestDb) {
     let mut phone = laptop.another();
     phone.login_ok("cv.snv").await;
     laptop
-        .post(
-            "/api/me/password",
-            json!({"current_password": PASSWORD, "new_password": "Đổi rồi nhé 99"}),
-        )
+        .change_password(&ChangePasswordRequest {
+            current_password: PASSWORD.into(),
+            new_password: new_password("Đổi rồi nhé 99"),
+        })
         .await
-        .expect(StatusCode::NO_CONTENT);
-    laptop.get("/api/me").await.expect(StatusCode::OK);
-    phone.get("/api/me").await.expect(StatusCode::UNAUTHORIZED);
+        .good();
+    laptop.me().await.good();
+    phone.me().await.refused(StatusCode::UNAUTHORIZED);
     db.finish().await;
 }
 
@@ -376,15 +393,12 @@ async fn sessions_are_shared_by_every_server_instance(db: TestDb) {
     let mut on_b = Client::with_app(crate::common::app(second_store.clone(), Config::default()));
     on_b.cookie = on_a.cookie.clone();
     on_b.csrf = on_a.csrf.clone();
-    on_b.get("/api/me").await.expect(StatusCode::OK);
+    on_b.me().await.good();
     let mut admin_b = on_b.another();
     admin_b.login_ok("admin").await;
-    admin_b
-        .post(&format!("/api/users/{}/lock", f.dept_official), json!({}))
-        .await
-        .expect(StatusCode::OK);
-    on_a.get("/api/me").await.expect(StatusCode::UNAUTHORIZED);
-    on_b.get("/api/me").await.expect(StatusCode::UNAUTHORIZED);
+    admin_b.lock_user(f.dept_official).await.good();
+    on_a.me().await.refused(StatusCode::UNAUTHORIZED);
+    on_b.me().await.refused(StatusCode::UNAUTHORIZED);
     drop(second_store);
     db.finish().await;
 }

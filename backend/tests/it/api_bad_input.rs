@@ -183,11 +183,127 @@ async fn wrong_content_type_oversized_bodies_and_bad_paths_are_refused() {
         .expect(StatusCode::BAD_REQUEST);
     c.get("/api/audit?limit=5&la=1")
         .await
-        .expect(StatusCode::BAD_REQUEST);
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
     let a = c
         .send(Method::DELETE, "/api/users", None)
         .await
         .expect(StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(a.code(), "bad_request");
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn bytes_after_the_json_value_are_refused() {
+    let (db, mut c, f) = signed_in_admin().await;
+    let path = format!("/api/agencies/{}/units", f.department);
+    let good = r#"{"name": "Phòng Thử nghiệm", "short_name": "PTN", "kind": "phong"}"#;
+    for tail in [" xx", "{}", " 1", "\u{0}"] {
+        let a = post_raw(&mut c, &path, &format!("{good}{tail}"))
+            .await
+            .expect(StatusCode::BAD_REQUEST);
+        assert!(
+            a.body["message"].as_str().unwrap().contains("dữ liệu thừa"),
+            "{tail:?}: {:?}",
+            a.body
+        );
+    }
+    // Trailing whitespace is still one JSON value.
+    post_raw(&mut c, &path, &format!("{good} \n\t "))
+        .await
+        .expect(StatusCode::CREATED);
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn bidirectional_and_zero_width_characters_are_refused_in_names() {
+    let (db, mut c, f) = signed_in_admin().await;
+    let path = format!("/api/agencies/{}/units", f.department);
+    for name in [
+        "Phòng \u{202E}ptn",
+        "Phòng\u{200B}Kế toán",
+        "\u{2066}Phòng\u{2069}",
+        "Phòng\u{FEFF}",
+    ] {
+        let a = c
+            .post(
+                &path,
+                json!({"name": name, "short_name": "PX", "kind": "phong"}),
+            )
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(a.body["fields"][0]["field"], "name", "{name:?}");
+        assert!(
+            a.body["fields"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("ký tự ẩn"),
+            "{:?}",
+            a.body
+        );
+    }
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn the_same_origin_check_compares_the_scheme() {
+    let db = TestDb::sqlite().await;
+    fixture(db.store.as_ref()).await;
+    let body =
+        serde_json::to_vec(&json!({"username": "cv.snv", "password": crate::common::PASSWORD}))
+            .unwrap();
+    let login = |c: &mut Client, origin: &'static str| {
+        let body = body.clone();
+        let mut c = c.another();
+        async move {
+            c.raw(
+                Method::POST,
+                "/api/auth/login",
+                body,
+                &[("content-type", "application/json"), ("origin", origin)],
+            )
+            .await
+            .status
+        }
+    };
+    // A plain-HTTP server: its own origin is http://host.
+    let mut plain = Client::new(db.store.clone());
+    assert_eq!(
+        login(&mut plain, "https://vanban.test").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        login(&mut plain, "http://vanban.test").await,
+        StatusCode::OK
+    );
+    // Served over TLS: http://host is another origin (a network attacker can serve it), and HSTS is sent.
+    let tls = crate::common::app(
+        db.store.clone(),
+        vanban::config::Config {
+            secure_cookies: true,
+            ..Default::default()
+        },
+    );
+    let mut secure = Client::with_app(tls);
+    assert_eq!(
+        login(&mut secure, "http://vanban.test").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        login(&mut secure, "https://vanban.test").await,
+        StatusCode::OK
+    );
+    let a = secure.get("/api/health").await;
+    assert_eq!(
+        a.headers.get("strict-transport-security").unwrap(),
+        "max-age=31536000; includeSubDomains"
+    );
+    assert!(
+        plain
+            .get("/api/health")
+            .await
+            .headers
+            .get("strict-transport-security")
+            .is_none()
+    );
     db.finish().await;
 }

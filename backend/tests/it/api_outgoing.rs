@@ -1,12 +1,18 @@
 //! Outgoing documents through the real router, on both databases: the whole journey from draft to arrival,
 //! and every refusal (wrong role, other agency, wrong state, tampered revision, active content).
 
-use crate::common::docs::{self, People, pki, sign, upload};
+use crate::common::docs::{self, People, draft_request, file_ref, pki, sign, upload};
 use crate::common::{Client, TestDb};
-use axum::http::{Method, StatusCode};
-use serde_json::{Value, json};
+use axum::http::StatusCode;
+use shared::action::OutgoingAction;
+use shared::outgoing::{
+    BatchReviewRequest, DeliveryChannel, DraftRequest, EditDraftRequest, IssueRequest,
+    NewVersionRequest, OutgoingBucket, OutgoingDto, OutgoingStatus, RecallAnswerRequest,
+    RecallRequest, ReviewDecision, ReviewRequest, SignRequest,
+};
 use shared::pdf::sign::SignatureKind;
 use shared::pki::CertRole;
+use shared::status::DeliveryStatus;
 
 struct World {
     db: TestDb,
@@ -32,101 +38,111 @@ async fn awaiting_signature(w: &World, reviewed: bool) -> i64 {
     docs::awaiting_signature(&w.app, &w.p, reviewed).await
 }
 
-async fn leader_signs(w: &World, id: i64) -> Value {
-    docs::leader_signs(&w.app, id).await
+async fn leader_signs(w: &World, id: i64) -> OutgoingDto {
+    docs::leader_signature(&w.app, id).await.good()
 }
 
-use docs::clerk_issues;
+fn review(decision: ReviewDecision, comment: Option<&str>) -> ReviewRequest {
+    ReviewRequest {
+        decision,
+        comment: comment.map(str::to_string),
+        forward_to: None,
+    }
+}
+
+fn issue_with(main_sha256: String) -> IssueRequest {
+    IssueRequest {
+        main_sha256,
+        attachments: vec![],
+    }
+}
+
+fn recall_answer(agree: bool) -> RecallAnswerRequest {
+    RecallAnswerRequest {
+        agree,
+        reason: None,
+    }
+}
 
 async fn a_document_goes_from_draft_through_return_and_signature_to_issue_and_arrival(db: TestDb) {
     let w = World::new(db).await;
     let mut official = w.client("cv.snv").await;
     let main = upload(&mut official, &docs::draft_pdf()).await;
     let doc = official
-        .post(
-            "/api/outgoing",
-            docs::draft_body(&w.p, &main, &[w.p.unit_leader]),
-        )
+        .create_outgoing(&draft_request(&w.p, &main, &[w.p.unit_leader]))
         .await
-        .expect(StatusCode::CREATED)
-        .body;
-    let id = doc["id"].as_i64().unwrap();
-    assert_eq!(doc["status"], "draft");
+        .good();
+    let id = doc.id;
+    assert_eq!(doc.status, OutgoingStatus::Draft);
     assert_eq!(
-        doc["notation"], "SNV-TC",
+        doc.notation, "SNV-TC",
         "a công văn carries agency and drafting unit"
     );
-    assert_eq!(doc["actions"], json!(["submit", "new_version"]));
-    let reserved_sha = doc["versions"][0]["files"][0]["sha256"].as_str().unwrap();
+    assert_eq!(
+        doc.actions,
+        [
+            OutgoingAction::Submit,
+            OutgoingAction::NewVersion,
+            OutgoingAction::Edit
+        ]
+    );
+    let reserved_sha = &doc.versions[0].files[0].sha256;
     assert_ne!(
-        reserved_sha, main,
+        reserved_sha, &main,
         "the server reserved the number fields in a new revision"
     );
-    official
-        .post(&format!("/api/outgoing/{id}/submit"), json!({}))
-        .await
-        .expect(StatusCode::OK);
+    official.submit(id).await.good();
 
     // The unit leader returns it with a comment; the official uploads v2 and resubmits.
     let mut tp = w.client("tp.snv").await;
-    let queue = tp
-        .get("/api/outgoing?bucket=to_review")
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    assert_eq!(queue["items"][0]["id"], id);
-    tp.post(
-        &format!("/api/outgoing/{id}/review"),
-        json!({"decision": "return_to_drafter", "comment": "Bổ sung số liệu quý IV."}),
+    let queue = tp.outgoing_list(OutgoingBucket::ToReview).await.good();
+    assert_eq!(queue.items[0].id, id);
+    tp.review(
+        id,
+        &review(
+            ReviewDecision::ReturnToDrafter,
+            Some("Bổ sung số liệu quý IV."),
+        ),
     )
     .await
-    .expect(StatusCode::OK);
+    .good();
     let returned = official
-        .get("/api/outgoing?bucket=returned")
+        .outgoing_list(OutgoingBucket::Returned)
         .await
-        .expect(StatusCode::OK)
-        .body;
-    assert_eq!(returned["items"][0]["id"], id);
+        .good();
+    assert_eq!(returned.items[0].id, id);
     let v2 = upload(&mut official, &docs::attachment_pdf()).await;
     let doc = official
-        .post(
-            &format!("/api/outgoing/{id}/new-version"),
-            json!({"main_file": {"sha256": v2, "name": "cong-van-v2.pdf"}, "comment": "Đã bổ sung."}),
+        .new_version(
+            id,
+            &NewVersionRequest {
+                main_file: file_ref(&v2, "cong-van-v2.pdf"),
+                attachments: vec![],
+                comment: Some("Đã bổ sung.".into()),
+                number_placement: None,
+            },
         )
         .await
-        .expect(StatusCode::OK)
-        .body;
-    assert_eq!(doc["versions"].as_array().unwrap().len(), 2);
-    official
-        .post(&format!("/api/outgoing/{id}/submit"), json!({}))
-        .await
-        .expect(StatusCode::OK);
+        .good();
+    assert_eq!(doc.versions.len(), 2);
+    official.submit(id).await.good();
     let doc = tp
-        .post(
-            &format!("/api/outgoing/{id}/review"),
-            json!({"decision": "approve", "comment": "Đồng ý trình ký."}),
+        .review(
+            id,
+            &review(ReviewDecision::Approve, Some("Đồng ý trình ký.")),
         )
         .await
-        .expect(StatusCode::OK)
-        .body;
-    assert_eq!(doc["status"], "awaiting_signature");
+        .good();
+    assert_eq!(doc.status, OutgoingStatus::AwaitingSignature);
 
     let doc = leader_signs(&w, id).await;
-    assert_eq!(doc["status"], "awaiting_issue");
+    assert_eq!(doc.status, OutgoingStatus::AwaitingIssue);
     let mut clerk = w.client("vanthu.snv").await;
-    let issued = clerk_issues(&mut clerk, id)
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    assert_eq!(issued["status"], "issued");
-    assert_eq!(issued["number"], 1);
-    assert_eq!(issued["number_text"], "01/SNV-TC");
-    let actions: Vec<&str> = issued["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["action"].as_str().unwrap())
-        .collect();
+    let issued = docs::issue_as_clerk(&mut clerk, id).await.good();
+    assert_eq!(issued.status, OutgoingStatus::Issued);
+    assert_eq!(issued.number, Some(1));
+    assert_eq!(issued.number_text.as_deref(), Some("01/SNV-TC"));
+    let actions: Vec<&str> = issued.history.iter().map(|h| h.action.as_str()).collect();
     assert_eq!(
         actions,
         [
@@ -140,10 +156,13 @@ async fn a_document_goes_from_draft_through_return_and_signature_to_issue_and_ar
             "issued"
         ]
     );
-    assert_eq!(issued["history"][2]["comment"], "Bổ sung số liệu quý IV.");
+    assert_eq!(
+        issued.history[2].comment.as_deref(),
+        Some("Bổ sung số liệu quý IV.")
+    );
 
     // The issued file: the leader's signature (form filling after it) and the seal both verify.
-    let file = docs::latest_main(&mut clerk, &issued).await;
+    let file = docs::main_file_of(&mut clerk, &issued).await;
     let reports = shared::pdf::verify::verify_document(
         file.as_slice(),
         &vanban::signing::options(&[pki().ca_pem()]),
@@ -158,68 +177,45 @@ async fn a_document_goes_from_draft_through_return_and_signature_to_issue_and_ar
     );
 
     // Deliveries: the province arrived at once (01); the ministry is queued for the exchange; paper listed.
-    let deliveries = issued["deliveries"].as_array().unwrap();
+    let deliveries = &issued.deliveries;
     assert_eq!(deliveries.len(), 3);
-    assert_eq!(deliveries[0]["channel"], "internal");
-    assert_eq!(deliveries[0]["status"], "arrived");
-    assert_eq!(deliveries[1]["channel"], "external");
-    assert_eq!(deliveries[1]["status"], Value::Null);
-    assert_eq!(deliveries[2]["channel"], "paper");
+    assert_eq!(deliveries[0].channel, DeliveryChannel::Internal);
+    assert_eq!(deliveries[0].status, Some(DeliveryStatus::Arrived));
+    assert_eq!(deliveries[1].channel, DeliveryChannel::External);
+    assert_eq!(deliveries[1].status, None);
+    assert_eq!(deliveries[2].channel, DeliveryChannel::Paper);
     let mut province_clerk = w.client("vanthu.ubnd").await;
-    let arrivals = province_clerk
-        .get("/api/arrivals")
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    assert_eq!(arrivals["items"][0]["outgoing_id"], id);
-    assert_eq!(arrivals["items"][0]["status"], "arrived");
-    assert_eq!(arrivals["items"][0]["number_text"], "01/SNV-TC");
+    let arrivals = province_clerk.arrivals().await.good();
+    assert_eq!(arrivals.items[0].outgoing_id, id);
+    assert_eq!(arrivals.items[0].status, DeliveryStatus::Arrived);
+    assert_eq!(arrivals.items[0].number_text, "01/SNV-TC");
     // The recipient sees the issued version only, and can open it.
-    let seen = province_clerk
-        .get(&format!("/api/outgoing/{id}"))
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    assert!(
-        seen["versions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|v| v["kind"] == "issued")
-    );
-    assert!(seen["steps"].as_array().unwrap().is_empty());
-    assert_eq!(docs::latest_main(&mut province_clerk, &seen).await, file);
+    let seen = province_clerk.outgoing(id).await.good();
+    assert!(seen.versions.iter().all(|v| v.kind == "issued"));
+    assert!(seen.steps.is_empty());
+    assert_eq!(docs::main_file_of(&mut province_clerk, &seen).await, file);
     // A reply can answer what the province received, not what another agency received.
-    let delivery = arrivals["items"][0]["delivery_id"].as_i64().unwrap();
-    let mut reply = docs::draft_body(&w.p, &main, &[]);
-    reply["answers_delivery_id"] = json!(delivery);
+    let delivery = arrivals.items[0].delivery_id;
+    let reply = DraftRequest {
+        answers_delivery_id: Some(delivery),
+        ..draft_request(&w.p, &main, &[])
+    };
     let e = official
-        .post("/api/outgoing", reply)
+        .create_outgoing(&reply)
         .await
-        .expect(StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(e.body["fields"][0]["field"], "answers_delivery_id");
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e.fields[0].field, "answers_delivery_id");
 
     // The outgoing register has the entry with its columns.
     let register = clerk
-        .get(&format!("/api/registers/{}/entries", w.p.dept_register))
+        .outgoing_register(w.p.dept_register, None)
         .await
-        .expect(StatusCode::OK)
-        .body;
-    let row = &register["rows"][0];
-    assert_eq!(row["number_text"], "01/SNV-TC");
-    assert_eq!(row["signer"], docs::LEADER_NAME);
-    assert!(
-        row["type_and_subject"]
-            .as_str()
-            .unwrap()
-            .starts_with("Công văn Về việc báo cáo")
-    );
-    assert!(
-        row["recipients"]
-            .as_str()
-            .unwrap()
-            .contains("UBND tỉnh Vĩnh Long")
-    );
+        .good();
+    let row = &register.rows[0];
+    assert_eq!(row.number_text, "01/SNV-TC");
+    assert_eq!(row.signer, docs::LEADER_NAME);
+    assert!(row.type_and_subject.starts_with("Công văn Về việc báo cáo"));
+    assert!(row.recipients.contains("UBND tỉnh Vĩnh Long"));
     w.db.finish().await;
 }
 
@@ -233,15 +229,11 @@ async fn numbers_follow_on_without_gaps_and_a_failed_issue_consumes_none(db: Tes
     leader_signs(&w, b).await;
     let mut clerk = w.client("vanthu.snv").await;
     // A tampered upload for A: refused, nothing recorded, and the number goes back.
-    let doc = clerk.get(&format!("/api/outgoing/{a}")).await.body;
-    let reservation = clerk
-        .post(&format!("/api/outgoing/{a}/reservation"), json!({}))
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    assert_eq!(reservation["number"], 1);
-    let signed = docs::latest_main(&mut clerk, &doc).await;
-    let mut sealed = docs::number_and_seal(
+    let doc = clerk.outgoing(a).await.good();
+    let reservation = clerk.reserve_number(a).await.good();
+    assert_eq!(reservation.number, 1);
+    let signed = docs::main_file_of(&mut clerk, &doc).await;
+    let mut sealed = docs::fill_and_seal(
         &signed,
         &reservation,
         &pki().signer(docs::DEPT_NAME, CertRole::Seal),
@@ -250,22 +242,12 @@ async fn numbers_follow_on_without_gaps_and_a_failed_issue_consumes_none(db: Tes
     sealed[at] ^= 1;
     let sha = upload(&mut clerk, &sealed).await;
     let refused = clerk
-        .post(
-            &format!("/api/outgoing/{a}/issue"),
-            json!({"main_sha256": sha}),
-        )
+        .issue(a, &issue_with(sha))
         .await
-        .expect(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        refused.body["message"]
-            .as_str()
-            .unwrap()
-            .contains("đã có bị thay đổi"),
-        "{:?}",
-        refused.body
-    );
-    let doc = clerk.get(&format!("/api/outgoing/{a}")).await.body;
-    assert_eq!(doc["status"], "awaiting_issue");
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.message.contains("đã có bị thay đổi"), "{refused:?}");
+    let doc = clerk.outgoing(a).await.good();
+    assert_eq!(doc.status, OutgoingStatus::AwaitingIssue);
     assert_eq!(
         w.db.store.held_number(a).await.unwrap(),
         None,
@@ -273,24 +255,15 @@ async fn numbers_follow_on_without_gaps_and_a_failed_issue_consumes_none(db: Tes
     );
     // B is issued next and takes 01; A then takes 02.
     assert_eq!(
-        clerk_issues(&mut clerk, b)
-            .await
-            .expect(StatusCode::OK)
-            .body["number"],
-        1
+        docs::issue_as_clerk(&mut clerk, b).await.good().number,
+        Some(1)
     );
     assert_eq!(
-        clerk_issues(&mut clerk, a)
-            .await
-            .expect(StatusCode::OK)
-            .body["number"],
-        2
+        docs::issue_as_clerk(&mut clerk, a).await.good().number,
+        Some(2)
     );
     // Issuing again is refused: the document is no longer waiting.
-    clerk
-        .post(&format!("/api/outgoing/{a}/reservation"), json!({}))
-        .await
-        .expect(StatusCode::CONFLICT);
+    clerk.reserve_number(a).await.refused(StatusCode::CONFLICT);
     w.db.finish().await;
 }
 
@@ -348,12 +321,9 @@ async fn a_held_number_is_for_no_one_else_until_it_expires_then_goes_to_the_next
     assert_eq!(held, None);
     // Issuing A with its stale number fails and records nothing.
     let mut web = w.client("vanthu.snv").await;
-    web.post(
-        &format!("/api/outgoing/{a}/issue"),
-        json!({"main_sha256": "0".repeat(64)}),
-    )
-    .await
-    .expect(StatusCode::CONFLICT);
+    web.issue(a, &issue_with("0".repeat(64)))
+        .await
+        .refused(StatusCode::CONFLICT);
     w.db.finish().await;
 }
 
@@ -368,91 +338,96 @@ async fn refusals_for_wrong_roles_other_agencies_and_wrong_states(db: TestDb) {
     // Wrong role.
     let main = upload(&mut admin, &docs::draft_pdf()).await;
     admin
-        .post("/api/outgoing", docs::draft_body(&w.p, &main, &[]))
+        .create_outgoing(&draft_request(&w.p, &main, &[]))
         .await
-        .expect(StatusCode::FORBIDDEN);
+        .refused(StatusCode::FORBIDDEN);
     official
-        .post(
-            &format!("/api/outgoing/{id}/sign"),
-            json!({"main_sha256": "a".repeat(64)}),
+        .sign(
+            id,
+            &SignRequest {
+                main_sha256: "a".repeat(64),
+            },
         )
         .await
-        .expect(StatusCode::FORBIDDEN);
+        .refused(StatusCode::FORBIDDEN);
     official
-        .post(&format!("/api/outgoing/{id}/reservation"), json!({}))
+        .reserve_number(id)
         .await
-        .expect(StatusCode::FORBIDDEN);
+        .refused(StatusCode::FORBIDDEN);
     official
-        .get("/api/outgoing?bucket=to_issue")
+        .outgoing_list(OutgoingBucket::ToIssue)
         .await
-        .expect(StatusCode::FORBIDDEN);
-    official
-        .get("/api/arrivals")
-        .await
-        .expect(StatusCode::FORBIDDEN);
+        .refused(StatusCode::FORBIDDEN);
+    official.arrivals().await.refused(StatusCode::FORBIDDEN);
     // Other agency: the document does not exist for them.
     other_agency
-        .get(&format!("/api/outgoing/{id}"))
+        .outgoing(id)
         .await
-        .expect(StatusCode::NOT_FOUND);
+        .refused(StatusCode::NOT_FOUND);
     province_clerk
-        .post(&format!("/api/outgoing/{id}/reservation"), json!({}))
+        .reserve_number(id)
         .await
-        .expect(StatusCode::NOT_FOUND);
+        .refused(StatusCode::NOT_FOUND);
     // A signer of another agency cannot be chosen.
-    let mut body = docs::draft_body(&w.p, &main, &[]);
-    body["signer_id"] = json!(w.p.base.province_official);
+    let body = DraftRequest {
+        signer_id: w.p.base.province_official,
+        ..draft_request(&w.p, &main, &[])
+    };
     let e = official
-        .post("/api/outgoing", body)
+        .create_outgoing(&body)
         .await
-        .expect(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(e.body["fields"][0]["field"] == "signer_id");
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e.fields[0].field == "signer_id");
     // Wrong state: the clerk cannot number or issue an unsigned document; the drafter cannot resubmit.
+    clerk.reserve_number(id).await.refused(StatusCode::CONFLICT);
     clerk
-        .post(&format!("/api/outgoing/{id}/reservation"), json!({}))
+        .issue(id, &issue_with("a".repeat(64)))
         .await
-        .expect(StatusCode::CONFLICT);
-    clerk
-        .post(
-            &format!("/api/outgoing/{id}/issue"),
-            json!({"main_sha256": "a".repeat(64)}),
-        )
-        .await
-        .expect(StatusCode::CONFLICT);
-    official
-        .post(&format!("/api/outgoing/{id}/submit"), json!({}))
-        .await
-        .expect(StatusCode::CONFLICT);
+        .refused(StatusCode::CONFLICT);
+    official.submit(id).await.refused(StatusCode::CONFLICT);
     // The unit leader already approved: the document is with the signer now, not with them.
     let mut tp = w.client("tp.snv").await;
-    tp.post(
-        &format!("/api/outgoing/{id}/review"),
-        json!({"decision": "approve"}),
-    )
-    .await
-    .expect(StatusCode::FORBIDDEN);
+    tp.review(id, &review(ReviewDecision::Approve, None))
+        .await
+        .refused(StatusCode::FORBIDDEN);
     // Returning needs a comment.
     let mut leader = w.client("gd.snv").await;
     leader
-        .post(
-            &format!("/api/outgoing/{id}/review"),
-            json!({"decision": "return_to_drafter"}),
-        )
+        .review(id, &review(ReviewDecision::ReturnToDrafter, None))
         .await
-        .expect(StatusCode::UNPROCESSABLE_ENTITY);
-    // A confidentiality mark is refused with the reason.
-    let mut secret = docs::draft_body(&w.p, &main, &[]);
-    secret["confidentiality"] = json!("Mật");
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    // Reviewers are leaders of the drafter's unit or agency; the signer a leader. A clerk, an administrator or
+    // the drafter themself is refused with the field named.
+    let mine = upload(&mut official, &docs::draft_pdf()).await;
+    for reviewer in [w.p.clerk2, w.p.base.dept_admin, w.p.base.dept_official] {
+        let e = official
+            .create_outgoing(&draft_request(&w.p, &mine, &[reviewer]))
+            .await
+            .refused(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e.fields[0].field, "reviewers", "{e:?}");
+        if reviewer != w.p.base.dept_official {
+            assert!(e.fields[0].message.contains("lãnh đạo đơn vị"), "{e:?}");
+        }
+    }
+    let clerk_signs = DraftRequest {
+        signer_id: w.p.clerk2,
+        ..draft_request(&w.p, &mine, &[])
+    };
     let e = official
-        .post("/api/outgoing", secret)
+        .create_outgoing(&clerk_signs)
         .await
-        .expect(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        e.body["fields"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("bí mật nhà nước")
-    );
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e.fields[0].field, "signer_id");
+    // A confidentiality mark is refused with the reason.
+    let secret = DraftRequest {
+        confidentiality: Some("Mật".into()),
+        ..draft_request(&w.p, &main, &[])
+    };
+    let e = official
+        .create_outgoing(&secret)
+        .await
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e.fields[0].message.contains("bí mật nhà nước"));
     w.db.finish().await;
 }
 
@@ -460,8 +435,8 @@ async fn tampered_foreign_and_untrusted_signatures_are_refused(db: TestDb) {
     let w = World::new(db).await;
     let id = awaiting_signature(&w, false).await;
     let mut leader = w.client("gd.snv").await;
-    let doc = leader.get(&format!("/api/outgoing/{id}")).await.body;
-    let draft = docs::latest_main(&mut leader, &doc).await;
+    let doc = leader.outgoing(id).await.good();
+    let draft = docs::main_file_of(&mut leader, &doc).await;
     let mine = pki().signer(docs::LEADER_NAME, CertRole::Person);
     let attempts: Vec<(Vec<u8>, &str)> = vec![
         // One byte of the draft changed before signing: not the previous bytes.
@@ -503,16 +478,13 @@ async fn tampered_foreign_and_untrusted_signatures_are_refused(db: TestDb) {
     for (bytes, expected) in attempts {
         let sha = upload(&mut leader, &bytes).await;
         let e = leader
-            .post(
-                &format!("/api/outgoing/{id}/sign"),
-                json!({"main_sha256": sha}),
-            )
+            .sign(id, &SignRequest { main_sha256: sha })
             .await
-            .expect(StatusCode::UNPROCESSABLE_ENTITY);
-        let message = e.body["message"].as_str().unwrap();
+            .refused(StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
-            message.contains(expected),
-            "{message} should say {expected}"
+            e.message.contains(expected),
+            "{} should say {expected}",
+            e.message
         );
     }
     // A certificate from a CA the server does not trust.
@@ -538,28 +510,20 @@ async fn tampered_foreign_and_untrusted_signatures_are_refused(db: TestDb) {
     )
     .await;
     let e = leader
-        .post(
-            &format!("/api/outgoing/{id}/sign"),
-            json!({"main_sha256": sha}),
-        )
+        .sign(id, &SignRequest { main_sha256: sha })
         .await
-        .expect(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(e.body["message"].as_str().unwrap().contains("tin cậy"));
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e.message.contains("tin cậy"));
     // Still waiting for the signature: nothing was recorded.
     assert_eq!(
-        leader.get(&format!("/api/outgoing/{id}")).await.body["status"],
-        "awaiting_signature"
+        leader.outgoing(id).await.good().status,
+        OutgoingStatus::AwaitingSignature
     );
     // An upload whose bytes do not match its name is refused.
     leader
-        .raw(
-            Method::PUT,
-            &format!("/api/blobs/{}", "b".repeat(64)),
-            b"%PDF-1.7".to_vec(),
-            &[("content-type", "application/pdf")],
-        )
+        .put_blob(&"b".repeat(64), b"%PDF-1.7")
         .await
-        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
     w.db.finish().await;
 }
 
@@ -588,44 +552,31 @@ async fn active_content_is_refused_at_draft_and_at_issue(db: TestDb) {
     let mut official = w.client("cv.snv").await;
     let bad = upload(&mut official, &with_javascript(&docs::draft_pdf())).await;
     let e = official
-        .post("/api/outgoing", docs::draft_body(&w.p, &bad, &[]))
+        .create_outgoing(&draft_request(&w.p, &bad, &[]))
         .await
-        .expect(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        e.body["message"].as_str().unwrap().contains("JavaScript"),
-        "{:?}",
-        e.body
-    );
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e.message.contains("JavaScript"), "{e:?}");
     // At issue: a clerk's upload that slipped JavaScript in is refused and the number is not consumed.
     let id = awaiting_signature(&w, false).await;
     leader_signs(&w, id).await;
     let mut clerk = w.client("vanthu.snv").await;
-    let doc = clerk.get(&format!("/api/outgoing/{id}")).await.body;
-    let reservation = clerk
-        .post(&format!("/api/outgoing/{id}/reservation"), json!({}))
-        .await
-        .body;
-    let signed = docs::latest_main(&mut clerk, &doc).await;
-    let sealed = docs::number_and_seal(
+    let doc = clerk.outgoing(id).await.good();
+    let reservation = clerk.reserve_number(id).await.good();
+    let signed = docs::main_file_of(&mut clerk, &doc).await;
+    let sealed = docs::fill_and_seal(
         &with_javascript(&signed),
         &reservation,
         &pki().signer(docs::DEPT_NAME, CertRole::Seal),
     );
     let sha = upload(&mut clerk, &sealed).await;
     let e = clerk
-        .post(
-            &format!("/api/outgoing/{id}/issue"),
-            json!({"main_sha256": sha}),
-        )
+        .issue(id, &issue_with(sha))
         .await
-        .expect(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(e.body["message"].as_str().unwrap().contains("Điều 22.2"));
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e.message.contains("Điều 22.2"));
     assert_eq!(
-        clerk_issues(&mut clerk, id)
-            .await
-            .expect(StatusCode::OK)
-            .body["number"],
-        1
+        docs::issue_as_clerk(&mut clerk, id).await.good().number,
+        Some(1)
     );
     w.db.finish().await;
 }
@@ -635,76 +586,62 @@ async fn a_recall_is_answered_by_each_recipient_and_hides_the_document(db: TestD
     let id = awaiting_signature(&w, false).await;
     leader_signs(&w, id).await;
     let mut clerk = w.client("vanthu.snv").await;
-    clerk_issues(&mut clerk, id).await.expect(StatusCode::OK);
+    docs::issue_as_clerk(&mut clerk, id).await.good();
     clerk
-        .post(
-            &format!("/api/outgoing/{id}/recall"),
-            json!({"reason": " "}),
-        )
+        .recall(id, &RecallRequest { reason: " ".into() })
         .await
-        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
     let doc = clerk
-        .post(
-            &format!("/api/outgoing/{id}/recall"),
-            json!({"reason": "Sai số liệu phụ lục."}),
+        .recall(
+            id,
+            &RecallRequest {
+                reason: "Sai số liệu phụ lục.".into(),
+            },
         )
         .await
-        .expect(StatusCode::OK)
-        .body;
-    assert_eq!(doc["status"], "recalled");
-    assert_eq!(doc["deliveries"][0]["status"], "recall_requested");
-    let mut province_clerk = w.client("vanthu.ubnd").await;
-    let arrivals = province_clerk.get("/api/arrivals").await.body;
-    assert_eq!(arrivals["items"][0]["status"], "recall_requested");
+        .good();
+    assert_eq!(doc.status, OutgoingStatus::Recalled);
     assert_eq!(
-        arrivals["items"][0]["recall_reason"],
-        "Sai số liệu phụ lục."
+        doc.deliveries[0].status,
+        Some(DeliveryStatus::RecallRequested)
     );
-    let delivery = arrivals["items"][0]["delivery_id"].as_i64().unwrap();
+    let mut province_clerk = w.client("vanthu.ubnd").await;
+    let arrivals = province_clerk.arrivals().await.good();
+    assert_eq!(arrivals.items[0].status, DeliveryStatus::RecallRequested);
+    assert_eq!(
+        arrivals.items[0].recall_reason.as_deref(),
+        Some("Sai số liệu phụ lục.")
+    );
+    let delivery = arrivals.items[0].delivery_id;
     // Only the recipient's clerk answers.
     clerk
-        .post(
-            &format!("/api/deliveries/{delivery}/recall-answer"),
-            json!({"agree": true}),
-        )
+        .answer_delivery_recall(delivery, &recall_answer(true))
         .await
-        .expect(StatusCode::NOT_FOUND);
+        .refused(StatusCode::NOT_FOUND);
     province_clerk
-        .post(
-            &format!("/api/deliveries/{delivery}/recall-answer"),
-            json!({"agree": false}),
-        )
+        .answer_delivery_recall(delivery, &recall_answer(false))
         .await
-        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
     province_clerk
-        .post(
-            &format!("/api/deliveries/{delivery}/recall-answer"),
-            json!({"agree": true}),
-        )
+        .answer_delivery_recall(delivery, &recall_answer(true))
         .await
-        .expect(StatusCode::NO_CONTENT);
-    assert!(
-        province_clerk.get("/api/arrivals").await.body["items"]
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
+        .good();
+    assert!(province_clerk.arrivals().await.good().items.is_empty());
     province_clerk
-        .post(
-            &format!("/api/deliveries/{delivery}/recall-answer"),
-            json!({"agree": true}),
-        )
+        .answer_delivery_recall(delivery, &recall_answer(true))
         .await
-        .expect(StatusCode::CONFLICT);
+        .refused(StatusCode::CONFLICT);
     // The sender sees 01 → 13 → 15 with times.
-    let doc = clerk.get(&format!("/api/outgoing/{id}")).await.body;
-    let codes: Vec<&str> = doc["deliveries"][0]["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["status"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["arrived", "recall_requested", "recall_agreed"]);
+    let doc = clerk.outgoing(id).await.good();
+    let codes: Vec<DeliveryStatus> = doc.deliveries[0].events.iter().map(|e| e.status).collect();
+    assert_eq!(
+        codes,
+        [
+            DeliveryStatus::Arrived,
+            DeliveryStatus::RecallRequested,
+            DeliveryStatus::RecallAgreed
+        ]
+    );
     w.db.finish().await;
 }
 
@@ -714,52 +651,32 @@ async fn a_batch_approval_reports_each_document(db: TestDb) {
     let main = upload(&mut official, &docs::draft_pdf()).await;
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let doc = official
-            .post(
-                "/api/outgoing",
-                docs::draft_body(&w.p, &main, &[w.p.unit_leader]),
-            )
+        let id = official
+            .create_outgoing(&draft_request(&w.p, &main, &[w.p.unit_leader]))
             .await
-            .body;
-        let id = doc["id"].as_i64().unwrap();
-        official
-            .post(&format!("/api/outgoing/{id}/submit"), json!({}))
-            .await
-            .expect(StatusCode::OK);
+            .good()
+            .id;
+        official.submit(id).await.good();
         ids.push(id);
     }
     let never_submitted = official
-        .post(
-            "/api/outgoing",
-            docs::draft_body(&w.p, &main, &[w.p.unit_leader]),
-        )
+        .create_outgoing(&draft_request(&w.p, &main, &[w.p.unit_leader]))
         .await
-        .body;
-    ids.push(never_submitted["id"].as_i64().unwrap());
+        .good();
+    ids.push(never_submitted.id);
     let mut tp = w.client("tp.snv").await;
     let results = tp
-        .post(
-            "/api/outgoing/batch-review",
-            json!({"ids": ids, "review": {"decision": "approve"}}),
-        )
+        .batch_review(&BatchReviewRequest {
+            ids,
+            review: review(ReviewDecision::Approve, None),
+        })
         .await
-        .expect(StatusCode::OK)
-        .body;
-    let oks: Vec<bool> = results["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["ok"].as_bool().unwrap())
-        .collect();
+        .good();
+    let oks: Vec<bool> = results.results.iter().map(|r| r.ok).collect();
     assert_eq!(oks, [true, true, false]);
-    assert!(!results["results"][2]["error"].as_str().unwrap().is_empty());
-    let counts = w
-        .client("gd.snv")
-        .await
-        .get("/api/outgoing/counts")
-        .await
-        .body;
-    assert_eq!(counts["to_sign"], 2);
+    assert!(!results.results[2].error.as_deref().unwrap().is_empty());
+    let counts = w.client("gd.snv").await.outgoing_counts().await.good();
+    assert_eq!(counts.to_sign, 2);
     w.db.finish().await;
 }
 
@@ -791,60 +708,127 @@ async fn every_instance_hears_a_change_made_on_another(db: TestDb) {
     w.db.finish().await;
 }
 
-/// A drafter with more drafts than a list shows: the list says so (`more`), and never before it is full.
-async fn a_list_says_when_it_stops_at_its_limit(db: TestDb) {
+/// The draft's metadata as [`draft_request`] made it, to change field by field.
+fn edit_of(d: &DraftRequest) -> EditDraftRequest {
+    EditDraftRequest {
+        doc_type: d.doc_type,
+        subject: d.subject.clone(),
+        urgency: d.urgency,
+        reply_deadline: d.reply_deadline,
+        signer_id: d.signer_id,
+        signing_capacity: d.signing_capacity,
+        internal_recipients: d.internal_recipients.clone(),
+        external_recipients: d.external_recipients.clone(),
+        paper_recipients: d.paper_recipients.clone(),
+        confidentiality: None,
+        reviewers: d.reviewers.clone(),
+    }
+}
+
+async fn a_returned_draft_has_its_metadata_corrected_in_the_history_and_goes_back_to_the_reviewer(
+    db: TestDb,
+) {
+    use shared::document::Urgency;
     let w = World::new(db).await;
-    let drafter = w.db.store.get_user(w.p.base.dept_official).await.unwrap();
-    let draft = async |n: usize| {
-        for k in 0..n {
-            w.db.store
-                .create_outgoing(
-                    &drafter,
-                    vanban::store::outgoing::NewOutgoing {
-                        doc_type: shared::document::DocumentType::CongVan,
-                        subject: format!("Về việc số {k}"),
-                        urgency: shared::document::Urgency::Normal,
-                        reply_deadline: None,
-                        signer_id: w.p.leader,
-                        signing_capacity: shared::outgoing::SigningCapacity::Direct,
-                        register_id: w.p.dept_register,
-                        answers_delivery_id: None,
-                        answers_incoming_id: None,
-                        internal_recipients: vec![],
-                        external_recipients: vec![],
-                        paper_recipients: vec![],
-                        reviewers: vec![],
-                        number_placement: shared::outgoing::NumberPlacement::nd30_default(
-                            595.0, 842.0,
-                        ),
-                        files: vec![],
-                    },
-                )
-                .await
-                .unwrap();
-        }
-    };
     let mut official = w.client("cv.snv").await;
-    let mut list = async || {
-        official
-            .get("/api/outgoing?bucket=drafts")
-            .await
-            .expect(StatusCode::OK)
-            .body
-    };
-    draft(500).await;
-    let full = list().await;
-    assert_eq!(full["items"].as_array().unwrap().len(), 500);
-    assert_eq!(full["more"], false);
-    draft(1).await;
-    let over = list().await;
-    assert_eq!(over["items"].as_array().unwrap().len(), 500);
-    assert_eq!(over["more"], true);
+    let main = upload(&mut official, &docs::draft_pdf()).await;
+    let draft = draft_request(&w.p, &main, &[w.p.unit_leader]);
+    let id = official.create_outgoing(&draft).await.good().id;
+    official.submit(id).await.good();
+    let mut tp = w.client("tp.snv").await;
+    tp.review(
+        id,
+        &review(
+            ReviewDecision::ReturnToDrafter,
+            Some("Trích yếu chưa rõ; bỏ nơi nhận Bộ Nội vụ."),
+        ),
+    )
+    .await
+    .good();
+
+    // The document is with the drafter; the reviewer's step says it was returned, not that it waits.
+    let doc = official.outgoing(id).await.good();
+    assert_eq!(doc.status, OutgoingStatus::Returned);
+    assert_eq!(doc.steps[0].decision, Some(ReviewDecision::ReturnToDrafter));
+    assert!(
+        doc.actions.contains(&OutgoingAction::Edit),
+        "{:?}",
+        doc.actions
+    );
+
+    // Only the drafter edits, with the draft form's rules.
+    let mut edit = edit_of(&draft);
+    edit.subject = "Về việc báo cáo biên chế công chức năm 2026"
+        .try_into()
+        .unwrap();
+    edit.urgency = Urgency::Normal;
+    edit.external_recipients.clear();
+    let refused = tp
+        .edit_outgoing(id, &edit)
+        .await
+        .refused(StatusCode::FORBIDDEN);
+    assert!(
+        refused.message.contains("người soạn thảo"),
+        "{}",
+        refused.message
+    );
+    let mut bad = edit.clone();
+    bad.reviewers = vec![w.p.leader];
+    let e = official
+        .edit_outgoing(id, &bad)
+        .await
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e.message_for("reviewers").is_some(), "{e:?}");
+
+    let doc = official.edit_outgoing(id, &edit).await.good();
+    assert_eq!(doc.subject, "Về việc báo cáo biên chế công chức năm 2026");
+    assert_eq!(doc.urgency, Urgency::Normal);
+    assert_eq!(doc.deliveries.len(), 2, "the external recipient is gone");
+    let lines: Vec<(&str, Option<&str>)> = doc
+        .history
+        .iter()
+        .map(|h| (h.action.as_str(), h.comment.as_deref()))
+        .collect();
+    assert_eq!(
+        lines[lines.len() - 4..],
+        [
+            (
+                "returned_drafter",
+                Some("Trích yếu chưa rõ; bỏ nơi nhận Bộ Nội vụ.")
+            ),
+            (
+                "edited",
+                Some(
+                    "Đổi trích yếu: «Về việc báo cáo tình hình biên chế năm 2026» → «Về việc báo cáo biên chế công chức năm 2026»"
+                )
+            ),
+            ("edited", Some("Đổi độ khẩn: «Khẩn» → «Thường»")),
+            (
+                "edited",
+                Some(
+                    "Đổi nơi nhận: «UBND tỉnh Vĩnh Long; Bộ Nội vụ; Lưu: VT, TC» → «UBND tỉnh Vĩnh Long; Lưu: VT, TC»"
+                )
+            ),
+        ]
+    );
+
+    // Resubmitted, it goes back to the reviewer who returned it; then it can no longer be edited.
+    let doc = official.submit(id).await.good();
+    assert_eq!(doc.status, OutgoingStatus::InReview);
+    assert_eq!(doc.current_step, Some(1));
+    assert_eq!(doc.steps[0].decision, None);
+    let queue = tp.outgoing_list(OutgoingBucket::ToReview).await.good();
+    assert!(queue.items.iter().any(|i| i.id == id));
+    let e = official
+        .edit_outgoing(id, &edit)
+        .await
+        .refused(StatusCode::CONFLICT);
+    assert!(e.message.contains("dự thảo"), "{}", e.message);
     w.db.finish().await;
 }
 
 on_both_databases!(
-    a_list_says_when_it_stops_at_its_limit,
+    a_returned_draft_has_its_metadata_corrected_in_the_history_and_goes_back_to_the_reviewer,
     a_document_goes_from_draft_through_return_and_signature_to_issue_and_arrival,
     numbers_follow_on_without_gaps_and_a_failed_issue_consumes_none,
     a_held_number_is_for_no_one_else_until_it_expires_then_goes_to_the_next_document,

@@ -11,224 +11,26 @@
 //!
 //! It prints one `BENCH` line and one markdown table row per endpoint: requests, throughput, p50/p95/p99.
 
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use crate::common::server::{Conn, Session, start_server, vanban};
 use sqlx::{Connection, Row};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
 
 const PASSWORD: &str = "vanban-bench-2026";
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+pub(crate) fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
 
-/// The `vanban` binary: `VANBAN_BENCH_BIN` (the script runs a copy, so a rebuild meanwhile changes nothing), or
-/// the one built with this test.
-fn vanban() -> String {
-    std::env::var("VANBAN_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_vanban").to_string())
-}
-
-/// A `vanban serve` process, stopped when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start_server(database_url: &str, data_dir: &Path) -> Server {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let trust = data_dir.join("trust");
-    std::fs::create_dir_all(&trust).unwrap();
-    let child = Command::new(vanban())
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .args([
-            "--static-dir",
-            "/nonexistent",
-            "--database-url",
-            database_url,
-        ])
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("--trust-dir")
-        .arg(&trust)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("the vanban binary starts");
-    let server = Server { child, port };
-    for _ in 0..600 {
-        if let Ok(mut c) = Conn::open(port).await
-            && let Ok((200, _)) = c.call("GET", "/api/health", None, None).await
-        {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("vanban serve did not answer on port {port}");
-}
-
-/// A signed-in account: the session cookie and its CSRF token.
-#[derive(Clone)]
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
-/// One keep-alive HTTP/1.1 connection, as a browser holds it.
-struct Conn {
-    port: u16,
-    stream: BufReader<TcpStream>,
-}
-
-impl Conn {
-    async fn open(port: u16) -> std::io::Result<Self> {
-        let stream = TcpStream::connect(("127.0.0.1", port)).await?;
-        stream.set_nodelay(true)?;
-        Ok(Self {
-            port,
-            stream: BufReader::new(stream),
-        })
-    }
-
-    /// Sends one request and reads the whole answer: status, headers (lower-case names) and body.
-    async fn exchange(
-        &mut self,
-        method: &str,
-        path: &str,
-        session: Option<&Session>,
-        body: Option<&[u8]>,
-    ) -> std::io::Result<(u16, Vec<(String, String)>, Vec<u8>)> {
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n",
-            self.port
-        );
-        if let Some(s) = session {
-            head.push_str(&format!(
-                "Cookie: vanban_session={}\r\nX-CSRF-Token: {}\r\n",
-                s.cookie, s.csrf
-            ));
-        }
-        if let Some(b) = body {
-            head.push_str(&format!(
-                "Content-Type: application/json\r\nContent-Length: {}\r\n",
-                b.len()
-            ));
-        }
-        head.push_str("\r\n");
-        let mut out = head.into_bytes();
-        out.extend_from_slice(body.unwrap_or_default());
-        self.stream.get_mut().write_all(&out).await?;
-
-        let mut line = String::new();
-        self.stream.read_line(&mut line).await?;
-        let status: u16 = line
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| std::io::Error::other(format!("no status line: {line:?}")))?;
-        let mut headers = Vec::new();
-        loop {
-            line.clear();
-            self.stream.read_line(&mut line).await?;
-            let l = line.trim_end();
-            if l.is_empty() {
-                break;
-            }
-            if let Some((k, v)) = l.split_once(':') {
-                headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-            }
-        }
-        let header = |name: &str| {
-            headers
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-        };
-        let mut body = Vec::new();
-        if let Some(len) = header("content-length").and_then(|v| v.parse::<usize>().ok()) {
-            body.resize(len, 0);
-            self.stream.read_exact(&mut body).await?;
-        } else if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
-            loop {
-                line.clear();
-                self.stream.read_line(&mut line).await?;
-                let size = usize::from_str_radix(line.trim(), 16).map_err(std::io::Error::other)?;
-                let mut chunk = vec![0; size + 2];
-                self.stream.read_exact(&mut chunk).await?;
-                if size == 0 {
-                    break;
-                }
-                body.extend_from_slice(&chunk[..size]);
-            }
-        }
-        Ok((status, headers, body))
-    }
-
-    async fn call(
-        &mut self,
-        method: &str,
-        path: &str,
-        session: Option<&Session>,
-        body: Option<&[u8]>,
-    ) -> std::io::Result<(u16, Vec<u8>)> {
-        let (status, _, body) = self.exchange(method, path, session, body).await?;
-        Ok((status, body))
-    }
-}
-
-async fn login(port: u16, username: &str) -> Session {
-    let mut c = Conn::open(port).await.unwrap();
-    let body = serde_json::to_vec(&json!({"username": username, "password": PASSWORD})).unwrap();
-    let (status, headers, reply) = c
-        .exchange("POST", "/api/auth/login", None, Some(&body))
-        .await
-        .unwrap();
-    assert_eq!(
-        status,
-        200,
-        "{username}: {}",
-        String::from_utf8_lossy(&reply)
-    );
-    let cookie = headers
-        .iter()
-        .find(|(k, v)| k == "set-cookie" && v.starts_with("vanban_session="))
-        .map(|(_, v)| {
-            v["vanban_session=".len()..]
-                .split(';')
-                .next()
-                .unwrap()
-                .to_string()
-        })
-        .expect("a session cookie");
-    let csrf = serde_json::from_slice::<Value>(&reply).unwrap()["csrf_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    Session { cookie, csrf }
-}
-
 /// Signs in every account, eight at a time (argon2 is the cost).
-async fn login_all(port: u16, usernames: Vec<String>) -> Vec<Session> {
+pub(crate) async fn login_all(port: u16, usernames: Vec<String>) -> Vec<Session> {
     let limit = Arc::new(tokio::sync::Semaphore::new(8));
     let tasks: Vec<_> = usernames
         .into_iter()
@@ -236,7 +38,7 @@ async fn login_all(port: u16, usernames: Vec<String>) -> Vec<Session> {
             let limit = limit.clone();
             tokio::spawn(async move {
                 let _p = limit.acquire().await.unwrap();
-                login(port, &u).await
+                crate::common::server::login(port, &u, PASSWORD).await
             })
         })
         .collect();
@@ -248,7 +50,7 @@ async fn login_all(port: u16, usernames: Vec<String>) -> Vec<Session> {
 }
 
 /// What one load run measured.
-struct Measured {
+pub(crate) struct Measured {
     latencies: Vec<Duration>,
     errors: usize,
     wall: Duration,
@@ -264,7 +66,7 @@ impl Measured {
         self.latencies[i].as_secs_f64() * 1000.0
     }
 
-    fn report(&self, db: &str, docs: i64, endpoint: &str) {
+    pub(crate) fn report(&self, db: &str, docs: i64, endpoint: &str) {
         let n = self.latencies.len();
         let rps = n as f64 / self.wall.as_secs_f64();
         println!(
@@ -288,7 +90,7 @@ impl Measured {
 
 /// `clients` clients, each on its own connection, send requests for `duration` or until `next` runs dry:
 /// `next(k)` gives the k-th request overall (method, path, session, body).
-async fn load<F>(port: u16, clients: usize, duration: Duration, next: F) -> Measured
+pub(crate) async fn load<F>(port: u16, clients: usize, duration: Duration, next: F) -> Measured
 where
     F: Fn(usize) -> Option<(&'static str, String, Session, Option<Vec<u8>>)>
         + Send
@@ -357,7 +159,7 @@ where
 }
 
 /// Rows from the benchmark database, whichever it is.
-async fn rows(url: &str, sql: &str) -> Vec<(String, i64)> {
+pub(crate) async fn rows(url: &str, sql: &str) -> Vec<(String, i64)> {
     let sql = sqlx::AssertSqlSafe(sql.to_string());
     if url.starts_with("sqlite:") {
         let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
@@ -382,7 +184,7 @@ async fn rows(url: &str, sql: &str) -> Vec<(String, i64)> {
 
 /// A fresh benchmark database: SQLite under `dir`, or PostgreSQL database `vanban_bench_{docs}` (dropped and
 /// created again) on `VANBAN_TEST_PG_URL`'s server.
-async fn fresh_database(on_pg: bool, docs: i64, dir: &Path) -> String {
+pub(crate) async fn fresh_database(on_pg: bool, docs: i64, dir: &Path) -> String {
     if !on_pg {
         return format!("sqlite://{}", dir.join("bench.db").display());
     }

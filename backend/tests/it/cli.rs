@@ -46,7 +46,8 @@ async fn migrate_reports_the_schema_version_and_seed_demo_runs_once() {
     let data = dir.path().to_str().unwrap();
     let migrated = vanban(&["migrate", "--data-dir", data]);
     assert!(migrated.status.success());
-    assert!(String::from_utf8_lossy(&migrated.stdout).contains("phiên bản 4"));
+    let version = format!("phiên bản {}", vanban::store::latest_schema_version());
+    assert!(String::from_utf8_lossy(&migrated.stdout).contains(&version));
     assert!(dir.path().join("vanban.db").exists());
     let first = Command::new(env!("CARGO_BIN_EXE_vanban"))
         .args(["seed-demo", "--data-dir", data])
@@ -85,4 +86,40 @@ fn pdf_hash_prints_the_sha256_of_a_large_file() {
     let missing = vanban(&["pdf", "hash", "/khong/co/tep.pdf"]);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("không mở được tệp"));
+}
+
+#[test]
+fn pdf_verify_speaks_vietnamese_throughout() {
+    // A signature with a text field filled after it, trusted by the corpus root, no CRL given.
+    let corpus = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/tests/corpus/differential"
+    );
+    let file = format!("{corpus}/fill-new-appearance.pdf");
+    let ca = format!("{corpus}/pki/ca.pem");
+    let out = vanban(&["pdf", "verify", &file, "--trust", &ca]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Số sê-ri chứng thư: "), "{text}");
+    assert!(
+        text.contains("Sửa đổi sau khi ký: chỉ điền số, ngày văn bản hoặc ký thêm (được phép)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Chứng thư số: được cấp bởi tổ chức chứng thực mà tỉnh tin cậy"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Thu hồi: chưa kiểm tra tình trạng thu hồi"),
+        "{text}"
+    );
+    for english in [
+        "FormFilling",
+        "Trusted",
+        "NotChecked",
+        "Untrusted",
+        "None",
+        "Other",
+    ] {
+        assert!(!text.contains(english), "«{english}» in: {text}");
+    }
 }

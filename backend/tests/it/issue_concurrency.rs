@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::TestDb;
 use crate::common::docs::{self, People, pki, sign};
+use crate::common::server::Session;
 use serde_json::{Value, json};
 use shared::pdf::sign::SignatureKind;
 use shared::pki::CertRole;
@@ -68,13 +69,6 @@ async fn start_server(database_url: &str, data_dir: &Path, trust_dir: &Path) -> 
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("vanban serve did not answer on port {port}");
-}
-
-/// A session on the servers: the cookie and the CSRF token.
-#[derive(Clone)]
-struct Session {
-    cookie: String,
-    csrf: String,
 }
 
 type Reply = (u16, Vec<(String, String)>, Vec<u8>);
@@ -178,37 +172,9 @@ async fn json_call(
     )
 }
 
+/// Signs in through the shared real-server harness (the cookie and CSRF token a browser would hold).
 async fn login(port: u16, username: &str) -> Session {
-    let body =
-        serde_json::to_vec(&json!({"username": username, "password": crate::common::PASSWORD}))
-            .unwrap();
-    let (status, headers, reply) = http(
-        port,
-        "POST",
-        "/api/auth/login",
-        None,
-        Some(("application/json", &body)),
-        None,
-    )
-    .await
-    .unwrap();
-    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&reply));
-    let cookie = headers
-        .iter()
-        .find(|(k, v)| k == "set-cookie" && v.starts_with("vanban_session="))
-        .map(|(_, v)| {
-            v["vanban_session=".len()..]
-                .split(';')
-                .next()
-                .unwrap()
-                .to_string()
-        })
-        .unwrap();
-    let csrf = serde_json::from_slice::<Value>(&reply).unwrap()["csrf_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    Session { cookie, csrf }
+    crate::common::server::login(port, username, crate::common::PASSWORD).await
 }
 
 /// A province with `n` documents signed by the leader and waiting for the clerks, prepared in-process on the

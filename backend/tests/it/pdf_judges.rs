@@ -273,6 +273,10 @@ fn every_corpus_pdf_is_signed_numbered_and_sealed_to_the_judges_satisfaction() {
                 "QĐ-UBND",
                 "--date",
                 "2026-02-05",
+                "--code",
+                "7K3M-Q9XD-2FHB",
+                "--url-base",
+                "https://vanban.vinhlong.gov.vn",
             ]);
         } else {
             std::fs::copy(&signed, &numbered).unwrap();
@@ -557,4 +561,28 @@ fn broken_and_encrypted_files_get_clear_errors_not_panics() {
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
         assert!(!out_file.exists(), "{name}: no output on failure");
     }
+}
+
+/// The manifest of the differential corpus (`shared/tests/differential.rs` holds our verdicts to it) is what
+/// pyHanko says today: every file re-judged live, signature by signature.
+#[test]
+fn the_differential_corpus_manifest_is_what_pyhanko_says_today() {
+    let out = Command::new(python())
+        .arg(repo().join("scripts/judges/differential_verdicts.py"))
+        .arg(corpus().join("differential"))
+        .output()
+        .expect("run differential_verdicts.py");
+    assert!(
+        out.status.success(),
+        "differential_verdicts.py: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["signatures"].as_u64().unwrap() >= 40, "{v}");
+    assert_eq!(
+        v["mismatches"].as_array().unwrap().len(),
+        0,
+        "pyHanko's verdicts moved away from manifest.json (rebuild it with \
+         scripts/judges/make_differential_corpus.py and look again): {v:#}"
+    );
 }

@@ -65,6 +65,23 @@ async fn the_demo_province_has_every_role_in_every_agency(db: TestDb) {
             .iter()
             .any(|a| a.name.starts_with("Văn phòng Ủy ban nhân dân tỉnh"))
     );
+    // What the seeding wrote reads as the system's doing, not as an unknown "seed-demo".
+    let (entries, _) = db
+        .store
+        .search_audit(&shared::audit::AuditQuery {
+            action: Some("user.create".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(!entries.is_empty());
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.sentence.starts_with("Hệ thống (dữ liệu mẫu) đã")),
+        "{:?}",
+        entries.first().map(|e| &e.sentence)
+    );
     let admin = db.store.find_login("admin").await.unwrap().unwrap();
     assert!(vanban::auth::verify_password(
         &admin.password_hash,

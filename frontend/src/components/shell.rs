@@ -21,6 +21,10 @@ enum Who {
     /// Agency and unit leaders.
     Leaders,
     LeadersAndAdmins,
+    /// Leaders, clerks and administrators: who reads the agency's report (Điều 24).
+    Reporting,
+    /// Whoever handles documents (not the administrators alone): who keeps record files (Điều 14).
+    Filing,
 }
 
 /// One entry of the left navigation.
@@ -159,6 +163,11 @@ pub fn default_incoming_bucket(roles: &[Role]) -> IncomingBucket {
     }
 }
 
+/// A count on a badge: "99+" beyond 99, so the badge keeps its size.
+fn badge(n: i64) -> String {
+    if n > 99 { "99+".into() } else { n.to_string() }
+}
+
 /// A small number beside a navigation label; nothing when zero.
 fn counter(n: Signal<i64>, testid: (&'static str, &'static str)) -> impl IntoView {
     let testid = format!("{}{}", testid.0, testid.1);
@@ -212,28 +221,28 @@ const NAV: [NavItem; 10] = [
         count_role: None,
     },
     NavItem {
-        href: "/so-van-ban",
-        label: "Sổ văn bản",
-        testid: "nav-register",
-        icon: "☰",
-        who: Who::Everyone,
+        href: "/bao-cao",
+        label: "Báo cáo",
+        testid: "nav-report",
+        icon: "▤",
+        who: Who::Reporting,
         count: None,
         count_role: None,
     },
     NavItem {
         href: "/ho-so",
         label: "Hồ sơ",
-        testid: "nav-records",
-        icon: "▤",
-        who: Who::Everyone,
+        testid: "nav-record-files",
+        icon: "▣",
+        who: Who::Filing,
         count: None,
         count_role: None,
     },
     NavItem {
-        href: "/bao-cao",
-        label: "Báo cáo",
-        testid: "nav-reports",
-        icon: "▥",
+        href: "/so-van-ban",
+        label: "Sổ văn bản",
+        testid: "nav-register",
+        icon: "☰",
         who: Who::Everyone,
         count: None,
         count_role: None,
@@ -276,6 +285,8 @@ pub fn Shell(
     counts: Signal<OutgoingCounts>,
     /// The counters of "Văn bản đến".
     incoming: Signal<IncomingCounts>,
+    /// The bell's unread notifications.
+    unread: Signal<i64>,
     on_logout: Callback<()>,
     logout_pending: Signal<bool>,
     logout_error: Signal<Option<String>>,
@@ -384,6 +395,13 @@ pub fn Shell(
         .collect_view();
     let mut incoming_links = Some(incoming_links);
     let is_leader = move || has_role(Role::AgencyLeader) || has_role(Role::UnitLeader);
+    // The phone's menu button carries the total of what waits for this person, as the drawer lists it.
+    let waiting = Signal::derive(move || {
+        let o = counts.get();
+        let i = incoming.get();
+        let to_issue = if has_role(Role::Clerk) { o.to_issue } else { 0 };
+        o.to_review + o.to_sign + to_issue + o.returned + i.to_register + i.to_assign + i.pending
+    });
 
     let nav_items = NAV
         .iter()
@@ -394,6 +412,8 @@ pub fn Shell(
                 Who::Admins => is_admin.get(),
                 Who::Leaders => is_leader(),
                 Who::LeadersAndAdmins => is_leader() || is_admin.get(),
+                Who::Reporting => is_leader() || is_admin.get() || has_role(Role::Clerk),
+                Who::Filing => is_leader() || has_role(Role::Clerk) || has_role(Role::Official),
             };
             let count = item.count.map(|f| {
                 let n = Signal::derive(move || {
@@ -427,6 +447,25 @@ pub fn Shell(
 
     view! {
         <div class="shell" class:drawer-open=move || drawer_open.get()>
+            // Keyboard users reach the page without tabbing through the navigation.
+            <a
+                href="#content"
+                class="skip-link"
+                data-testid="skip-link"
+                // The router would treat "#content" as a navigation: move the focus ourselves.
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    if let Some(main) = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.get_element_by_id("content"))
+                        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+                    {
+                        let _ = main.focus();
+                    }
+                }
+            >
+                "Bỏ qua menu, đến nội dung chính"
+            </a>
             <header class="topbar">
                 <button
                     type="button"
@@ -438,6 +477,12 @@ pub fn Shell(
                     on:click=move |_| drawer_open.set(true)
                 >
                     <span class="burger" aria-hidden="true"></span>
+                    {move || {
+                        let n = waiting.get();
+                        (n > 0).then(|| view! {
+                            <span class="menu-count" data-testid="nav-menu-count">{badge(n)}</span>
+                        })
+                    }}
                 </button>
                 <a href="/" class="brand">
                     <span class="brand-mark" aria-hidden="true">
@@ -448,6 +493,7 @@ pub fn Shell(
                         <span class="brand-tagline">{PRODUCT_TAGLINE}</span>
                     </span>
                 </a>
+                <crate::components::search_box::SearchBox />
                 <div class="who">
                     <span class="who-name" data-testid="shell-user-name">
                         {full_name}
@@ -461,17 +507,51 @@ pub fn Shell(
                     </span>
                 </div>
                 <div class="topbar-actions">
+                    <A
+                        href="/thong-bao"
+                        attr:class="icon-button bell"
+                        attr:data-testid="notifications-bell"
+                        attr:aria-label=move || match unread.get() {
+                            0 => "Thông báo".to_string(),
+                            n => format!("Thông báo, {n} chưa đọc"),
+                        }
+                    >
+                        <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                            <path
+                                fill="currentColor"
+                                d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
+                            />
+                        </svg>
+                        {move || {
+                            let n = unread.get();
+                            (n > 0).then(|| view! {
+                                <span class="bell-count" data-testid="notifications-unread">{badge(n)}</span>
+                            })
+                        }}
+                    </A>
                     <A href="/doi-mat-khau" attr:class="btn btn-ghost hide-phone" attr:data-testid="change-password-link">
                         "Đổi mật khẩu"
                     </A>
+                    // On a phone the button is an icon (named for screen readers and tests), so the top bar
+                    // keeps its width for the person's name.
                     <button
                         type="button"
-                        class="btn btn-ghost"
+                        class="btn btn-ghost logout-button"
                         data-testid="logout-button"
+                        aria-label="Đăng xuất"
+                        title="Đăng xuất"
                         prop:disabled=move || logout_pending.get()
                         on:click=move |_| on_logout.run(())
                     >
-                        {move || if logout_pending.get() { "Đang thoát…" } else { "Đăng xuất" }}
+                        <svg class="show-phone" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                            <path
+                                fill="currentColor"
+                                d="M11 2h2v10h-2V2Zm6.36 3.64 1.42-1.42A9 9 0 1 1 5.22 4.22l1.42 1.42a7 7 0 1 0 10.72 0Z"
+                            />
+                        </svg>
+                        <span class="hide-phone">
+                            {move || if logout_pending.get() { "Đang thoát…" } else { "Đăng xuất" }}
+                        </span>
                     </button>
                 </div>
             </header>
@@ -503,7 +583,7 @@ pub fn Shell(
                     </A>
                 </div>
             </nav>
-            <main class="content" id="content">
+            <main class="content" id="content" tabindex="-1">
                 {children()}
             </main>
         </div>

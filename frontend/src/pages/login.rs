@@ -132,6 +132,11 @@ pub fn LoginPage() -> impl IntoView {
                     <p class="hint auth-note">
                         "Quên mật khẩu? Liên hệ quản trị hệ thống của cơ quan để được cấp lại."
                     </p>
+                    <p class="auth-card-footer">
+                        <a href="/xac-minh" class="btn btn-ghost" data-testid="login-verify-link">
+                            "Xác minh văn bản"
+                        </a>
+                    </p>
                 </form>
             </main>
         </div>

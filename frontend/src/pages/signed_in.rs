@@ -48,6 +48,8 @@ pub fn SignedInLayout() -> impl IntoView {
 
     // Counters and notifications, live while the session is ready (closed on sign-out).
     let counts = live::Counts::default();
+    provide_context(counts);
+    let reads = StoredValue::new_local(live::follow_reads(api, counts));
     let toasts = RwSignal::new(Vec::<Toast>::new());
     let events = StoredValue::new_local(None::<live::Live>);
     Effect::new(move |_| {
@@ -61,6 +63,11 @@ pub fn SignedInLayout() -> impl IntoView {
     });
     on_cleanup(move || {
         events.try_update_value(|e| *e = None);
+        reads.try_update_value(|r| {
+            if let Some(listener) = r.take() {
+                live::unfollow_reads(&listener);
+            }
+        });
     });
     let is_admin = Signal::derive(move || session.is_admin());
 
@@ -71,6 +78,7 @@ pub fn SignedInLayout() -> impl IntoView {
                 is_admin
                 counts=counts.outgoing.into()
                 incoming=counts.incoming.into()
+                unread=counts.unread.into()
                 on_logout=Callback::new(move |()| {
                     logout.dispatch(());
                 })

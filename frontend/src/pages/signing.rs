@@ -37,12 +37,13 @@ pub fn mount_or_load(mount: &str, element: &web_sys::HtmlElement, extra: Option<
 }
 
 /// The work pages' styles (trunk copies them as they are; see frontend/index.html), linked with the bundle.
-pub const WORK_STYLES: [&str; 5] = [
+pub const WORK_STYLES: [&str; 6] = [
     "/signing.css",
     "/work.css",
     "/document.css",
     "/dashboard.css",
     "/incoming.css",
+    "/dialog.css",
 ];
 
 /// Links the work styles, then injects the bundle's loader once they have arrived (or failed), so the bundle

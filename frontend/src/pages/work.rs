@@ -1,6 +1,7 @@
-//! The document workflow routes (`/van-ban-di…`, `/van-ban-den`, `/so-van-ban`). Their pages live in the work
-//! bundle (`work-ui/`, loaded the first time one is opened, so the sign-in page never downloads it); here
-//! each route only says which page it wants, and [`WorkHost`] mounts it through `window.vanbanMountWork`.
+//! The document workflow routes (`/van-ban-di…`, `/van-ban-den`, `/so-van-ban`…) and the administration's
+//! accounts and units tabs (`/quan-tri/tai-khoan`, `/quan-tri/don-vi`). Their pages live in the work bundle
+//! (`work-ui/`, loaded the first time one is opened, so the sign-in page never downloads it); here each route
+//! only says which page it wants, and [`WorkHost`] mounts it through `window.vanbanMountWork`.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map};
@@ -32,10 +33,24 @@ pub fn WorkHost(#[prop(into)] route: Signal<String>) -> impl IntoView {
     }
 }
 
+/// The address's query string as a `WorkRoute` member (`,"query":"…"`): a list's filters, sort and page,
+/// which the work bundle reads (`shared::list_query`). Escaped by hand for the same reason as the route.
+fn query_member(search: &str) -> String {
+    let q = search.trim_start_matches('?');
+    if q.is_empty() {
+        return String::new();
+    }
+    format!(
+        r#","query":"{}""#,
+        q.replace('\\', "\\\\").replace('"', "\\\"")
+    )
+}
+
 /// `/van-ban-di?muc=…`: one bucket of outgoing documents (by default the one the user's roles make first).
 #[component]
 pub fn OutgoingListRoute() -> impl IntoView {
     let query = use_location().query;
+    let search = use_location().search;
     let session = Session::get();
     let route = Signal::derive(move || {
         let asked = query.with(|q| q.get("muc"));
@@ -47,7 +62,11 @@ pub fn OutgoingListRoute() -> impl IntoView {
                     .user()
                     .map_or(OutgoingBucket::Drafts, |u| default_bucket(&u.roles))
             });
-        format!(r#"{{"page":"outgoing_list","bucket":"{}"}}"#, bucket.code())
+        format!(
+            r#"{{"page":"outgoing_list","bucket":"{}"{}}}"#,
+            bucket.code(),
+            search.with(|s| query_member(s))
+        )
     });
     view! { <WorkHost route /> }
 }
@@ -89,6 +108,7 @@ pub fn OutgoingDocRoute() -> impl IntoView {
 #[component]
 pub fn IncomingListRoute() -> impl IntoView {
     let query = use_location().query;
+    let search = use_location().search;
     let session = Session::get();
     let route = Signal::derive(move || {
         let bucket = query
@@ -99,7 +119,21 @@ pub fn IncomingListRoute() -> impl IntoView {
                     default_incoming_bucket(&u.roles)
                 })
             });
-        format!(r#"{{"page":"incoming_list","bucket":"{}"}}"#, bucket.code())
+        format!(
+            r#"{{"page":"incoming_list","bucket":"{}"{}}}"#,
+            bucket.code(),
+            search.with(|s| query_member(s))
+        )
+    });
+    view! { <WorkHost route /> }
+}
+
+/// `/tim-kiem?q=…`: the results of the navigation's search box (the text, filters and page in the address).
+#[component]
+pub fn SearchRoute() -> impl IntoView {
+    let search = use_location().search;
+    let route = Signal::derive(move || {
+        format!(r#"{{"page":"search"{}}}"#, search.with(|s| query_member(s)))
     });
     view! { <WorkHost route /> }
 }
@@ -132,6 +166,7 @@ pub fn RegisterRoute() -> impl IntoView {
 #[component]
 pub fn DashboardRoute() -> impl IntoView {
     let query = use_location().query;
+    let search = use_location().search;
     let route = Signal::derive(move || {
         let number = |key: &str| query.with(|q| q.get(key).and_then(|v| v.parse::<i64>().ok()));
         let mut route = r#"{"page":"dashboard""#.to_string();
@@ -141,10 +176,23 @@ pub fn DashboardRoute() -> impl IntoView {
         if let Some(u) = number("user") {
             route.push_str(&format!(r#","user":{u}"#));
         }
+        route.push_str(&search.with(|s| query_member(s)));
         route.push('}');
         route
     });
     view! { <WorkHost route /> }
+}
+
+/// `/ho-so`: the agency's record files (hồ sơ, Điều 14).
+#[component]
+pub fn RecordFilesRoute() -> impl IntoView {
+    view! { <WorkHost route=r#"{"page":"record_files"}"#.to_string() /> }
+}
+
+/// `/bao-cao`: the six-month report on sending and receiving documents (Điều 24).
+#[component]
+pub fn ReportRoute() -> impl IntoView {
+    view! { <WorkHost route=r#"{"page":"report"}"#.to_string() /> }
 }
 
 /// `/uy-quyen`: delegations of assigning (and signing) while a leader is away.
@@ -164,4 +212,35 @@ pub fn HandoverRoute() -> impl IntoView {
         }
         None => view! { <crate::pages::sections::NotFoundPage /> }.into_any(),
     }
+}
+
+/// `/quan-tri/tai-khoan`: the accounts of an agency (inside the administration's tabs).
+#[component]
+pub fn AdminUsersRoute() -> impl IntoView {
+    view! { <WorkHost route=r#"{"page":"admin_users"}"#.to_string() /> }
+}
+
+/// `/quan-tri/don-vi`: the units of an agency and its storage (inside the administration's tabs).
+#[component]
+pub fn AdminUnitsRoute() -> impl IntoView {
+    view! { <WorkHost route=r#"{"page":"admin_units"}"#.to_string() /> }
+}
+
+/// `/quan-tri/nhat-ky`: the audit log (inside the administration's tabs), with the address's filters and page.
+#[component]
+pub fn AdminAuditRoute() -> impl IntoView {
+    let search = use_location().search;
+    let route = Signal::derive(move || {
+        format!(
+            r#"{{"page":"admin_audit"{}}}"#,
+            search.with(|s| query_member(s))
+        )
+    });
+    view! { <WorkHost route /> }
+}
+
+/// `/thong-bao`: the person's notifications (the bell).
+#[component]
+pub fn NotificationsRoute() -> impl IntoView {
+    view! { <WorkHost route=r#"{"page":"notifications"}"#.to_string() /> }
 }

@@ -72,7 +72,7 @@ impl CmsSigner for RsaSigner {
     fn sign(&self, message: &[u8]) -> PdfResult<Vec<u8>> {
         use rsa::signature::{RandomizedSigner, SignatureEncoding, Signer};
         let failed =
-            |e: rsa::signature::Error| PdfError::Signing(format!("khoá RSA không ký được ({e})"));
+            |e: rsa::signature::Error| PdfError::Signing(format!("khóa RSA không ký được ({e})"));
         Ok(match self.padding {
             Padding::Pkcs1v15 => rsa::pkcs1v15::SigningKey::<Sha256>::new(self.key.clone())
                 .try_sign(message)
@@ -114,7 +114,7 @@ pub fn signature_algorithm(padding: Padding) -> PdfResult<AlgorithmIdentifierOwn
 }
 
 pub(crate) fn der_err(e: der::Error) -> PdfError {
-    PdfError::Signing(format!("lỗi mã hoá DER ({e})"))
+    PdfError::Signing(format!("lỗi mã hóa DER ({e})"))
 }
 
 /// ESSCertIDv2 (RFC 5035): identifies the signer's certificate inside the signed attributes.
@@ -244,38 +244,144 @@ pub fn build_signed_data(document_digest: &[u8], signer: &dyn CmsSigner) -> PdfR
 
 /// A SignedData taken from a signature's /Contents (trailing zero padding is allowed and ignored).
 pub fn parse_signed_data(contents: &[u8]) -> Result<SignedData, String> {
-    let len = der_length(contents).ok_or("chữ ký không phải dữ liệu DER")?;
+    parse_cms(contents).map(|c| c.signed_data)
+}
+
+/// A CMS SignedData taken apart as a verifier needs it: decoded (from BER as well as DER), and with the bytes
+/// that signatures cover as they stand in the file.
+pub struct ParsedCms {
+    /// The SignedData as decoded (from its DER normalisation).
+    pub signed_data: SignedData,
+    /// The first signer info, in the file's order.
+    pub signer_info: SignerInfo,
+    /// Its signed attributes as they stand in the file, re-tagged as SET (what the signature covers,
+    /// RFC 5652 §5.4), or `None` when it has none.
+    pub signed_attrs: Option<Vec<u8>>,
+    /// The certificates carried, each with its bytes as they stand in the file.
+    pub certificates: Vec<(Certificate, Vec<u8>)>,
+}
+
+/// Takes apart the CMS ContentInfo at the start of `contents` (trailing zero padding is ignored).
+pub fn parse_cms(contents: &[u8]) -> Result<ParsedCms, String> {
+    let top =
+        super::ber::read(contents).map_err(|e| format!("chữ ký không phải dữ liệu ASN.1 ({e})"))?;
+    let der = top.to_der()?;
     let content_info =
-        ContentInfo::from_der(&contents[..len]).map_err(|e| format!("cấu trúc CMS sai ({e})"))?;
+        ContentInfo::from_der(&der).map_err(|e| format!("cấu trúc CMS sai ({e})"))?;
     if content_info.content_type != OID_SIGNED_DATA {
         return Err("chữ ký không phải CMS SignedData".into());
     }
-    content_info
+    let signed_data = content_info
         .content
         .decode_as::<SignedData>()
-        .map_err(|e| format!("SignedData sai ({e})"))
+        .map_err(|e| format!("SignedData sai ({e})"))?;
+    // The same structure walked in the file's own bytes: [0] EXPLICIT → SignedData → its parts.
+    let parts = top.child(1)?.child(0)?.children()?;
+    let signer_infos = parts
+        .last()
+        .filter(|p| p.tag == [0x31])
+        .ok_or("SignedData thiếu signerInfos")?;
+    let first = signer_infos
+        .children()?
+        .into_iter()
+        .next()
+        .ok_or("CMS không có thông tin người ký")?;
+    let signer_info =
+        SignerInfo::from_der(&first.to_der()?).map_err(|e| format!("SignerInfo sai ({e})"))?;
+    let signed_attrs = first
+        .children()?
+        .get(3)
+        .filter(|a| a.tag == [0xA0])
+        .map(|a| {
+            let mut bytes = a.raw.to_vec();
+            bytes[0] = 0x31;
+            bytes
+        });
+    let mut certificates = Vec::new();
+    if let Some(set) = parts.iter().skip(3).find(|p| p.tag == [0xA0]) {
+        for c in set.children()? {
+            if c.tag != [0x30] {
+                continue;
+            }
+            if let Ok(cert) = Certificate::from_der(&c.to_der()?) {
+                certificates.push((cert, c.raw.to_vec()));
+            }
+        }
+    }
+    Ok(ParsedCms {
+        signed_data,
+        signer_info,
+        signed_attrs,
+        certificates,
+    })
 }
 
-/// The length of the DER element at the start of `data` (header included).
-fn der_length(data: &[u8]) -> Option<usize> {
-    if data.len() < 2 {
+/// id-ct-TSTInfo: the content of an RFC 3161 timestamp token.
+pub const OID_TST_INFO: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
+
+/// What a verifier reads from a timestamp token's TSTInfo (RFC 3161 §2.4.2).
+pub struct TstInfo {
+    /// The hash algorithm and value of the timestamped data (for a PDF document timestamp: its byte range).
+    pub imprint_algorithm: AlgorithmIdentifierOwned,
+    /// The digest itself.
+    pub imprint: Vec<u8>,
+    /// When the TSA says it saw the imprint.
+    pub gen_time: crate::time::Timestamp,
+}
+
+#[derive(Sequence)]
+struct MessageImprint {
+    hash_algorithm: AlgorithmIdentifierOwned,
+    hashed_message: OctetString,
+}
+
+/// Reads a TSTInfo (BER or DER): version, policy, messageImprint, serialNumber, genTime, then optional fields.
+pub fn parse_tst_info(econtent: &[u8]) -> Result<TstInfo, String> {
+    let tst = super::ber::read(econtent)?;
+    let parts = tst.children()?;
+    let field = |i: usize| {
+        parts
+            .get(i)
+            .ok_or_else(|| "TSTInfo thiếu trường".to_string())
+            .and_then(|p| p.to_der())
+    };
+    let imprint =
+        MessageImprint::from_der(&field(2)?).map_err(|e| format!("messageImprint sai ({e})"))?;
+    let gen_time = parts
+        .get(4)
+        .filter(|p| p.tag == [0x18])
+        .and_then(|p| generalized_time(p.content))
+        .ok_or("genTime sai")?;
+    Ok(TstInfo {
+        imprint_algorithm: imprint.hash_algorithm,
+        imprint: imprint.hashed_message.as_bytes().to_vec(),
+        gen_time,
+    })
+}
+
+/// `YYYYMMDDHHMMSS[.fff…]Z`, the GeneralizedTime form RFC 3161 allows (fractions included, which DER decoders
+/// of X.509 times refuse).
+fn generalized_time(text: &[u8]) -> Option<crate::time::Timestamp> {
+    let text = std::str::from_utf8(text).ok()?.strip_suffix('Z')?;
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if whole.len() != 14 || !whole.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let first = data[1];
-    let (len, header) = if first < 0x80 {
-        (first as usize, 2)
-    } else {
-        let n = (first & 0x7F) as usize;
-        if n == 0 || n > 4 || data.len() < 2 + n {
-            return None;
-        }
-        (
-            data[2..2 + n]
-                .iter()
-                .fold(0usize, |a, b| (a << 8) | *b as usize),
-            2 + n,
-        )
-    };
-    let total = header.checked_add(len)?;
-    (total <= data.len()).then_some(total)
+    if !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let iso = format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &whole[..4],
+        &whole[4..6],
+        &whole[6..8],
+        &whole[8..10],
+        &whole[10..12],
+        &whole[12..14]
+    );
+    let millis: i64 = format!("{fraction:0<3}")[..3].parse().ok()?;
+    crate::time::Timestamp::parse_iso(&iso)
+        .ok()
+        .map(|t| crate::time::Timestamp(t.0 + millis))
 }

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use super::document::{Document, Page};
 use super::filter::decode_stream;
-use super::object::{Dict, ObjRef, Object};
+use super::object::{Dict, ObjRef, Object, Stream};
 use super::parse::{Parser, is_delimiter, is_whitespace};
 
 /// An affine matrix `[a b c d e f]` (§8.3.3): `x' = a·x + c·y + e`, `y' = b·x + d·y + f`.
@@ -228,12 +228,39 @@ pub enum Event<'e> {
         height: f64,
         ctm: &'e Matrix,
     },
+    /// A form XObject about to run (after the walker's `q`): its `/BBox` in form space, which clips what it
+    /// draws, and the CTM taking form space to the page (its `/Matrix` applied).
+    Form {
+        bbox: Option<[f64; 4]>,
+        ctm: &'e Matrix,
+    },
 }
 
 /// Operators run per page, all forms included; a page of text has tens of thousands.
 const MAX_OPS: usize = 2_000_000;
 /// Decoded content bytes per page, all forms included.
 const MAX_CONTENT: usize = 64 * 1024 * 1024;
+
+/// What walks may still spend: operators run and content bytes decoded. One budget can be shared by the pages
+/// of a document, so a file of many heavy pages stops as surely as one heavy page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub ops: usize,
+    pub bytes: usize,
+}
+
+impl Budget {
+    /// The budget [`walk_page`] gives each page.
+    pub const PAGE: Budget = Budget {
+        ops: MAX_OPS,
+        bytes: MAX_CONTENT,
+    };
+
+    /// Whether a walk stopped because the budget ran out.
+    pub fn exhausted(&self) -> bool {
+        self.ops == 0 || self.bytes == 0
+    }
+}
 const MAX_FORM_DEPTH: usize = 12;
 const MAX_SAVE_DEPTH: usize = 512;
 
@@ -250,6 +277,19 @@ pub fn display_matrix(page: &Page) -> Matrix {
 /// Runs the content of `page`, calling `visit` for every operator and image. Coordinates are the displayed
 /// page's (user space turned by `/Rotate`), in points.
 pub fn walk_page(doc: &Document, page: &Page, visit: &mut dyn FnMut(Event<'_>)) {
+    let mut budget = Budget::PAGE;
+    walk_page_with(doc, page, display_matrix(page), &mut budget, visit);
+}
+
+/// [`walk_page`] starting from the matrix `start` (`IDENTITY`: coordinates in default user space), spending
+/// `budget`, which is left with what remains.
+pub fn walk_page_with(
+    doc: &Document,
+    page: &Page,
+    start: Matrix,
+    budget: &mut Budget,
+    visit: &mut dyn FnMut(Event<'_>),
+) {
     let resources = page_resources(doc, page);
     let mut content = Vec::new();
     let contents = doc
@@ -268,20 +308,132 @@ pub fn walk_page(doc: &Document, page: &Page, visit: &mut dyn FnMut(Event<'_>)) 
         let Ok(bytes) = decode_stream(&s.dict, &doc.stream_bytes(&s)) else {
             continue;
         };
-        if content.len() + bytes.len() > MAX_CONTENT {
+        if content.len() + bytes.len() > budget.bytes {
+            budget.bytes = 0;
             break;
         }
         // Streams of one page are one content: a split may fall between any two tokens (§7.8.2).
         content.extend_from_slice(&bytes);
         content.push(b'\n');
     }
+    budget.bytes = budget.bytes.saturating_sub(content.len());
     let mut walker = Walker {
         doc,
-        ops: 0,
-        decoded: content.len(),
+        budget,
         forms: HashSet::new(),
     };
-    walker.run(&content, display_matrix(page), &resources, 0, visit);
+    walker.run(&content, start, &resources, 0, visit);
+}
+
+/// Runs the normal appearances (§12.5.5) of the annotations of `page` that are shown — form fields' values,
+/// visible signatures, stamps — each as a form fitted into the annotation's `/Rect`, from the matrix `start`,
+/// spending `budget`. Annotations are not the page's content: [`walk_page`] does not run them.
+pub fn walk_annotations(
+    doc: &Document,
+    page: &Page,
+    start: Matrix,
+    budget: &mut Budget,
+    visit: &mut dyn FnMut(Event<'_>),
+) {
+    let Ok(Some(Object::Array(annots))) = doc.lookup(&page.dict, b"Annots") else {
+        return;
+    };
+    let resources = page_resources(doc, page);
+    let mut walker = Walker {
+        doc,
+        budget,
+        forms: HashSet::new(),
+    };
+    for a in annots.iter().take(10_000) {
+        if walker.budget.exhausted() {
+            break;
+        }
+        let Ok(Object::Dict(annot)) = doc.resolve(a) else {
+            continue;
+        };
+        let number =
+            |d: &Dict, k: &[u8]| doc.lookup(d, k).ok().flatten().and_then(|o| o.as_number());
+        let flags = number(&annot, b"F").unwrap_or(0.0) as i64;
+        // Hidden (bit 2) and NoView (bit 6) annotations are not shown; a popup shows another's text.
+        if flags & (2 | 32) != 0 || annot.name(b"Subtype") == Some(b"Popup") {
+            continue;
+        }
+        let Some(rect) = four(doc, &annot, b"Rect") else {
+            continue;
+        };
+        let Some(Object::Dict(ap)) = doc.lookup(&annot, b"AP").ok().flatten() else {
+            continue;
+        };
+        let (id, stream) = match (ap.get(b"N"), doc.lookup(&ap, b"N").ok().flatten()) {
+            (Some(entry), Some(Object::Stream(s))) => (entry.as_ref(), s),
+            // Appearance states (a checkbox): the one `/AS` names.
+            (_, Some(Object::Dict(states))) => {
+                let Some(state) = annot.name(b"AS") else {
+                    continue;
+                };
+                match (states.get(state), doc.lookup(&states, state).ok().flatten()) {
+                    (Some(entry), Some(Object::Stream(s))) => (entry.as_ref(), s),
+                    _ => continue,
+                }
+            }
+            _ => continue,
+        };
+        let Some(bbox) = four(doc, &stream.dict, b"BBox") else {
+            continue;
+        };
+        let matrix = stream
+            .dict
+            .get(b"Matrix")
+            .and_then(Object::as_array)
+            .and_then(matrix_of)
+            .unwrap_or(IDENTITY);
+        // The appearance's box through its matrix, then scaled and moved onto the /Rect (§12.5.5).
+        let corners = [
+            (bbox[0], bbox[1]),
+            (bbox[2], bbox[1]),
+            (bbox[0], bbox[3]),
+            (bbox[2], bbox[3]),
+        ]
+        .map(|(x, y)| apply(&matrix, x, y));
+        let (x0, x1) = corners
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), c| {
+                (lo.min(c.0), hi.max(c.0))
+            });
+        let (y0, y1) = corners
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), c| {
+                (lo.min(c.1), hi.max(c.1))
+            });
+        if !(x1 - x0 > 1e-6 && y1 - y0 > 1e-6) {
+            continue;
+        }
+        let (sx, sy) = (
+            (rect[2] - rect[0]) / (x1 - x0),
+            (rect[3] - rect[1]) / (y1 - y0),
+        );
+        let fit = [sx, 0.0, 0.0, sy, rect[0] - x0 * sx, rect[1] - y0 * sy];
+        if !fit.iter().all(|v| v.is_finite()) {
+            continue;
+        }
+        walker.run_form(id, &stream, &multiply(&fit, &start), &resources, 0, visit);
+    }
+}
+
+/// A rectangle entry (`/Rect`, `/BBox`) as `[x0, y0, x1, y1]`, normalised.
+fn four(doc: &Document, dict: &Dict, key: &[u8]) -> Option<[f64; 4]> {
+    let Ok(Some(Object::Array(a))) = doc.lookup(dict, key) else {
+        return None;
+    };
+    let v: Vec<f64> = a
+        .iter()
+        .filter_map(|o| doc.resolve(o).ok()?.as_number())
+        .filter(|v| v.is_finite())
+        .collect();
+    let [a, b, c, d] = v[..] else {
+        return None;
+    };
+    Some([a.min(c), b.min(d), a.max(c), b.max(d)])
 }
 
 /// The page's resources, inherited from the page tree when the page has none (§7.7.3.4).
@@ -315,15 +467,14 @@ pub fn resource(
     Some((entry.as_ref(), object))
 }
 
-struct Walker<'d, 'a> {
+struct Walker<'d, 'a, 'b> {
     doc: &'d Document<'a>,
-    ops: usize,
-    decoded: usize,
+    budget: &'b mut Budget,
     /// The forms being run (a form drawing itself is a loop).
     forms: HashSet<ObjRef>,
 }
 
-impl Walker<'_, '_> {
+impl Walker<'_, '_, '_> {
     fn run(
         &mut self,
         content: &[u8],
@@ -339,10 +490,10 @@ impl Walker<'_, '_> {
         let mut lexer = Lexer::new(content);
         let mut operands = Vec::new();
         while let Some(op) = lexer.next_op(&mut operands) {
-            self.ops += 1;
-            if self.ops > MAX_OPS {
+            if self.budget.ops == 0 {
                 return;
             }
+            self.budget.ops -= 1;
             match op {
                 b"q" if stack.len() < MAX_SAVE_DEPTH => stack.push(ctm),
                 b"q" => overflow += 1,
@@ -409,56 +560,82 @@ impl Walker<'_, '_> {
                     visit(Event::Image { width, height, ctm });
                 }
             }
-            Some(b"Form") => {
-                if depth >= MAX_FORM_DEPTH || id.is_some_and(|r| self.forms.contains(&r)) {
-                    return;
-                }
-                let Ok(content) = decode_stream(&s.dict, &self.doc.stream_bytes(&s)) else {
-                    return;
-                };
-                self.decoded += content.len();
-                if self.decoded > MAX_CONTENT {
-                    return;
-                }
-                let matrix = s
-                    .dict
-                    .get(b"Matrix")
-                    .and_then(Object::as_array)
-                    .and_then(matrix_of)
-                    .unwrap_or(IDENTITY);
-                // A form without resources uses those of the page that draws it (an old, still common habit).
-                let own = self
-                    .doc
-                    .lookup(&s.dict, b"Resources")
-                    .ok()
-                    .flatten()
-                    .and_then(|o| o.as_dict().cloned());
-                let form_resources = own.as_ref().unwrap_or(resources);
-                if let Some(r) = id {
-                    self.forms.insert(r);
-                }
-                let bracket = |visit: &mut dyn FnMut(Event<'_>), op: &'static [u8]| {
-                    visit(Event::Op {
-                        op,
-                        operands: &[],
-                        ctm,
-                        resources,
-                    })
-                };
-                bracket(visit, b"q");
-                self.run(
-                    &content,
-                    multiply(&matrix, ctm),
-                    form_resources,
-                    depth + 1,
-                    visit,
-                );
-                bracket(visit, b"Q");
-                if let Some(r) = id {
-                    self.forms.remove(&r);
-                }
-            }
+            Some(b"Form") => self.run_form(id, &s, ctm, resources, depth, visit),
             _ => {}
+        }
+    }
+
+    /// Runs a form XObject drawn with `ctm` (its own `/Matrix` applied on top), bracketed by `q`/`Q`.
+    fn run_form(
+        &mut self,
+        id: Option<ObjRef>,
+        s: &Stream,
+        ctm: &Matrix,
+        resources: &Dict,
+        depth: usize,
+        visit: &mut dyn FnMut(Event<'_>),
+    ) {
+        if depth >= MAX_FORM_DEPTH || id.is_some_and(|r| self.forms.contains(&r)) {
+            return;
+        }
+        let Ok(content) = decode_stream(&s.dict, &self.doc.stream_bytes(s)) else {
+            return;
+        };
+        if content.len() > self.budget.bytes {
+            self.budget.bytes = 0;
+            return;
+        }
+        self.budget.bytes -= content.len();
+        let matrix = s
+            .dict
+            .get(b"Matrix")
+            .and_then(Object::as_array)
+            .and_then(matrix_of)
+            .unwrap_or(IDENTITY);
+        // A form without resources uses those of the page that draws it (an old, still common habit).
+        let own = self
+            .doc
+            .lookup(&s.dict, b"Resources")
+            .ok()
+            .flatten()
+            .and_then(|o| o.as_dict().cloned());
+        let form_resources = own.as_ref().unwrap_or(resources);
+        if let Some(r) = id {
+            self.forms.insert(r);
+        }
+        let bracket = |visit: &mut dyn FnMut(Event<'_>), op: &'static [u8]| {
+            visit(Event::Op {
+                op,
+                operands: &[],
+                ctm,
+                resources,
+            })
+        };
+        bracket(visit, b"q");
+        let form_ctm = multiply(&matrix, ctm);
+        let bbox = s
+            .dict
+            .get(b"BBox")
+            .and_then(Object::as_array)
+            .and_then(|a| {
+                let v: Vec<f64> = a.iter().filter_map(Object::as_number).collect();
+                (v.len() == 4 && v.iter().all(|x| x.is_finite())).then(|| {
+                    [
+                        v[0].min(v[2]),
+                        v[1].min(v[3]),
+                        v[0].max(v[2]),
+                        v[1].max(v[3]),
+                    ]
+                })
+            });
+        visit(Event::Form {
+            bbox,
+            ctm: &form_ctm,
+        });
+        self.run(&content, form_ctm, form_resources, depth + 1, visit);
+        bracket(visit, b"Q");
+        if let Some(r) = id {
+            self.forms.remove(&r);
         }
     }
 }

@@ -9,6 +9,10 @@ pub enum PdfError {
     Malformed(String),
     #[error("Tệp PDF được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi thử lại.")]
     Encrypted,
+    #[error(
+        "Tệp PDF quá lớn hoặc quá phức tạp để kiểm tra an toàn ({0}); hãy xuất lại tệp gọn hơn."
+    )]
+    TooComplex(String),
     #[error("Tệp PDF dùng tính năng chưa được hỗ trợ: {0}.")]
     Unsupported(String),
     #[error("Không thể ký: {0}")]

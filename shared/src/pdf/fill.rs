@@ -7,6 +7,7 @@ use super::document::{Document, Page};
 use super::error::{PdfError, PdfResult};
 use super::object::{Dict, ObjRef, Object, encode_text_string};
 use super::sign::{add_annotation, add_field};
+use super::stamp::{Stamp, VERIFICATION_FIELD};
 use super::update::IncrementalUpdate;
 
 /// The field holding "number/notation".
@@ -19,6 +20,8 @@ pub struct NumberFieldLayout {
     pub page: usize,
     pub number: super::appearance::DisplayRect,
     pub date: super::appearance::DisplayRect,
+    /// Also reserve the verification stamp's field (`vb_xac_minh`, see [`super::stamp`]) on the last page.
+    pub verification: bool,
 }
 
 /// Adds the two empty fields to a draft. Returns the bytes to append.
@@ -27,23 +30,42 @@ pub fn reserve_number_fields(data: &[u8], layout: &NumberFieldLayout) -> PdfResu
     let fields = doc.fields()?;
     if fields
         .iter()
-        .any(|f| f.name == NUMBER_FIELD || f.name == DATE_FIELD)
+        .any(|f| f.name == NUMBER_FIELD || f.name == DATE_FIELD || f.name == VERIFICATION_FIELD)
     {
         return Err(PdfError::Filling(
             "văn bản đã có ô số và ngày dành sẵn".into(),
         ));
     }
     let pages = doc.pages()?;
-    let page = pages
-        .get(layout.page)
-        .ok_or_else(|| PdfError::Filling(format!("văn bản không có trang {}", layout.page + 1)))?;
+    if layout.page >= pages.len() {
+        return Err(PdfError::Filling(format!(
+            "văn bản không có trang {}",
+            layout.page + 1
+        )));
+    }
     let mut update = IncrementalUpdate::new(&doc);
     let number_ref = update.alloc();
     let date_ref = update.alloc();
-    for (id, name, rect) in [
-        (number_ref, NUMBER_FIELD, layout.number),
-        (date_ref, DATE_FIELD, layout.date),
-    ] {
+    let mut fields = vec![
+        (number_ref, NUMBER_FIELD, layout.page, layout.number),
+        (date_ref, DATE_FIELD, layout.page, layout.date),
+    ];
+    if layout.verification {
+        let last = pages.len() - 1;
+        let avoid: Vec<[f64; 4]> = if last == layout.page {
+            [layout.number, layout.date]
+                .iter()
+                .map(|r| [r.x, r.y, r.x + r.w, r.y + r.h])
+                .collect()
+        } else {
+            vec![]
+        };
+        let (index, rect) = super::stamp::place_on_last_page(&doc, &pages, &avoid)?;
+        fields.push((update.alloc(), VERIFICATION_FIELD, index, rect));
+    }
+    let ids: Vec<ObjRef> = fields.iter().map(|f| f.0).collect();
+    for (id, name, page_index, rect) in fields {
+        let page = &pages[page_index];
         let placement = Placement::on(page, rect)?;
         let mut d = Dict::default();
         d.set(b"Type", Object::Name(b"Annot".to_vec()));
@@ -62,7 +84,7 @@ pub fn reserve_number_fields(data: &[u8], layout: &NumberFieldLayout) -> PdfResu
         update.put_dict(id, &d);
         add_annotation(&mut update, page, id)?;
     }
-    add_fields(&mut update, &[number_ref, date_ref])?;
+    add_fields(&mut update, &ids)?;
     Ok(update.finish()?.bytes)
 }
 
@@ -130,12 +152,15 @@ pub fn date_text(year: i32, month: u32, day: u32) -> String {
     format!("ngày {day:02} tháng {month} năm {year}")
 }
 
-/// Fills the reserved fields. Returns the bytes to append.
+/// Fills the reserved fields: the number, the date and, when given, the verification stamp (which needs its
+/// field reserved in the draft). Returns the bytes to append. The browser's worker and `vanban pdf
+/// fill-number` both call this, so the same input gives the same bytes.
 pub fn fill_number(
     data: &[u8],
     number: u32,
     notation: &str,
     date: (i32, u32, u32),
+    stamp: Option<&Stamp>,
 ) -> PdfResult<Vec<u8>> {
     if number == 0 {
         return Err(PdfError::Filling("số văn bản bắt đầu từ 1".into()));
@@ -150,7 +175,25 @@ pub fn fill_number(
         })
     };
     let (number_field, date_field) = (find(NUMBER_FIELD)?, find(DATE_FIELD)?);
-    for f in [number_field, date_field] {
+    let stamp_field = match stamp {
+        Some(s) => Some((
+            fields
+                .iter()
+                .find(|f| f.name == VERIFICATION_FIELD)
+                .ok_or_else(|| {
+                    PdfError::Filling(
+                        "văn bản không có ô dành sẵn cho mã xác minh (bản dự thảo được tạo trước khi có mã xác minh)"
+                            .into(),
+                    )
+                })?,
+            s,
+        )),
+        None => None,
+    };
+    for f in [number_field, date_field]
+        .into_iter()
+        .chain(stamp_field.map(|(f, _)| f))
+    {
         let filled = match &f.value {
             Some(v) => match doc.resolve(v)? {
                 Object::String(s) => !s.is_empty(),
@@ -164,11 +207,14 @@ pub fn fill_number(
     }
     let pages = doc.pages()?;
     let mut update = IncrementalUpdate::new(&doc);
-    let values = [
-        (number_field, number_text(number, notation)),
-        (date_field, date_text(date.0, date.1, date.2)),
+    let mut values = vec![
+        (number_field, number_text(number, notation), None),
+        (date_field, date_text(date.0, date.1, date.2), None),
     ];
-    for (field, text) in values {
+    if let Some((field, s)) = stamp_field {
+        values.push((field, s.code.clone(), Some(s)));
+    }
+    for (field, text, stamp) in values {
         let mut field_dict = field.dict.clone();
         field_dict.set(b"V", Object::String(encode_text_string(&text)));
         for widget in &field.widgets {
@@ -187,6 +233,29 @@ pub fn fill_number(
                     PdfError::Filling("không xác định được trang của ô số/ngày".into())
                 })?;
             let placement = Placement::of_user_rect(page, rect);
+            if let Some(stamp) = stamp {
+                let mut chunks = Vec::new();
+                let ap = {
+                    let mut alloc = || update.alloc_writer_ref();
+                    super::stamp::write_stamp(stamp, &placement, &mut alloc, &mut chunks)?
+                };
+                for c in &chunks {
+                    update.put_chunk(c)?;
+                }
+                widget_dict.set(
+                    b"AP",
+                    Object::Dict(Dict(vec![(
+                        b"N".to_vec(),
+                        Object::Ref(ObjRef::new(ap.get() as u32, 0)),
+                    )])),
+                );
+                if *widget == field.id {
+                    field_dict = widget_dict;
+                } else {
+                    update.put_dict(*widget, &widget_dict);
+                }
+                continue;
+            }
             let size = 13.0_f32;
             let font = super::font::FontSubset::new()?;
             let text_w = f64::from(font.width(&text, size));

@@ -3,13 +3,14 @@
 //!
 //! Unicode comes from the font's `/ToUnicode` CMap when it has one (our own PDFs and LibreOffice's exports
 //! always do: Type0 fonts with Identity-H, or subset TrueType fonts); otherwise a simple font's codes are read
-//! as WinAnsi with the font's `/Differences`. Codes of a composite font without a ToUnicode map mean nothing
-//! readable and are dropped.
+//! through its encoding (see [`super::encoding`]), and a composite font's through a Unicode CMap or its
+//! embedded program's `cmap` table read backwards; codes that none of these explain are dropped.
 
 use std::collections::HashMap;
 
 use super::content::Lexer;
 use super::document::Document;
+use super::encoding::{BaseEncoding, glyph_name_text, standard_font_width, type1_builtin};
 use super::filter::decode_stream;
 use super::object::{Dict, Object};
 
@@ -21,10 +22,16 @@ pub struct FontInfo {
     code_len: usize,
     to_unicode: HashMap<u32, String>,
     /// A simple font's codes without a ToUnicode entry.
-    simple: Option<Box<[Option<char>; 256]>>,
+    simple: Option<Vec<Option<String>>>,
+    /// A composite font with a Unicode CMap (`UniGB-UCS2-H`): each code is its character.
+    codes_are_unicode: bool,
     /// Advance per code in thousandths of text space (already scaled by a Type3 font's matrix).
     widths: HashMap<u32, f64>,
     default_width: f64,
+    /// Top of the glyphs above the baseline, thousandths of the font size: the descriptor's `/Ascent`, else 800.
+    pub ascent: f64,
+    /// Bottom of the glyphs (negative below the baseline): the descriptor's `/Descent`, else −200.
+    pub descent: f64,
 }
 
 /// One character code of a shown string.
@@ -50,16 +57,128 @@ impl FontInfo {
             code_len: if composite { 2 } else { 1 },
             to_unicode,
             simple: None,
+            codes_are_unicode: false,
             widths: HashMap::new(),
             default_width: if composite { 1000.0 } else { 500.0 },
+            ascent: 800.0,
+            descent: -200.0,
         };
+        info.load_metrics(doc, font, composite);
         if composite {
             info.load_cid_widths(doc, font);
+            if info.to_unicode.is_empty() {
+                info.guess_cid_unicode(doc, font);
+            }
         } else {
             info.simple = Some(simple_encoding(doc, font));
             info.load_simple_widths(doc, font);
         }
         info
+    }
+
+    /// A composite font without a ToUnicode map: codes of a Unicode CMap (`UniGB-UCS2-H`…) are UTF-16 already;
+    /// otherwise an embedded TrueType/OpenType program's own `cmap`, read backwards (glyph → character), gives
+    /// the characters of an Identity-H font. Best effort: what cannot be read stays unmapped.
+    fn guess_cid_unicode(&mut self, doc: &Document, font: &Dict) {
+        if let Some(name) = font.name(b"Encoding")
+            && (super::parse::find(name, b"UCS2").is_some()
+                || super::parse::find(name, b"UTF16").is_some())
+        {
+            self.codes_are_unicode = true;
+            return;
+        }
+        let Some(cid) = doc
+            .lookup(font, b"DescendantFonts")
+            .ok()
+            .flatten()
+            .and_then(|d| d.as_array().and_then(|a| a.first().cloned()))
+            .and_then(|d| doc.resolve(&d).ok())
+            .and_then(|d| d.as_dict().cloned())
+        else {
+            return;
+        };
+        let Some(descriptor) = doc
+            .lookup(&cid, b"FontDescriptor")
+            .ok()
+            .flatten()
+            .and_then(|d| d.as_dict().cloned())
+        else {
+            return;
+        };
+        let program = [&b"FontFile2"[..], b"FontFile3"].iter().find_map(|k| {
+            match doc.lookup(&descriptor, k).ok().flatten() {
+                Some(Object::Stream(s)) => decode_stream(&s.dict, &doc.stream_bytes(&s)).ok(),
+                _ => None,
+            }
+        });
+        let Some(program) = program else {
+            return;
+        };
+        let Ok(face) = ttf_parser::Face::parse(&program, 0) else {
+            return;
+        };
+        let mut by_glyph: HashMap<u16, char> = HashMap::new();
+        if let Some(cmap) = face.tables().cmap {
+            for table in cmap.subtables {
+                if !table.is_unicode() {
+                    continue;
+                }
+                table.codepoints(|cp| {
+                    if let (Some(c), Some(g)) = (char::from_u32(cp), table.glyph_index(cp))
+                        && by_glyph.len() < MAX_ENTRIES
+                    {
+                        by_glyph.entry(g.0).or_insert(c);
+                    }
+                });
+            }
+        }
+        // CID → glyph: the identity, or a table of two-byte glyph numbers (§9.7.4.2).
+        match doc.lookup(&cid, b"CIDToGIDMap").ok().flatten() {
+            Some(Object::Stream(s)) => {
+                let Ok(map) = decode_stream(&s.dict, &doc.stream_bytes(&s)) else {
+                    return;
+                };
+                for (code, pair) in map.chunks_exact(2).enumerate().take(MAX_ENTRIES) {
+                    let glyph = u16::from_be_bytes([pair[0], pair[1]]);
+                    if let Some(c) = by_glyph.get(&glyph) {
+                        self.to_unicode.insert(code as u32, c.to_string());
+                    }
+                }
+            }
+            _ => {
+                for (glyph, c) in by_glyph {
+                    self.to_unicode.insert(u32::from(glyph), c.to_string());
+                }
+            }
+        }
+    }
+
+    /// Ascent and descent from the font descriptor (a composite font's is its descendant's), when sane.
+    fn load_metrics(&mut self, doc: &Document, font: &Dict, composite: bool) {
+        let holder = if composite {
+            doc.lookup(font, b"DescendantFonts")
+                .ok()
+                .flatten()
+                .and_then(|d| d.as_array().and_then(|a| a.first().cloned()))
+                .and_then(|d| doc.resolve(&d).ok())
+                .and_then(|d| d.as_dict().cloned())
+        } else {
+            Some(font.clone())
+        };
+        let Some(descriptor) = holder
+            .and_then(|h| doc.lookup(&h, b"FontDescriptor").ok().flatten())
+            .and_then(|d| d.as_dict().cloned())
+        else {
+            return;
+        };
+        if let Some(a) = number(doc, &descriptor, b"Ascent").filter(|a| *a > 100.0 && *a <= 2500.0)
+        {
+            self.ascent = a;
+        }
+        if let Some(d) = number(doc, &descriptor, b"Descent").filter(|d| *d <= 0.0 && *d >= -1500.0)
+        {
+            self.descent = d;
+        }
     }
 
     fn load_cid_widths(&mut self, doc: &Document, font: &Dict) {
@@ -141,6 +260,19 @@ impl FontInfo {
                 }
             }
         }
+        // A standard 14 font may come without widths: its well-known metrics apply.
+        if self.widths.is_empty()
+            && let (Some(base), Some(table)) = (font.name(b"BaseFont"), self.simple.as_ref())
+        {
+            for (code, text) in table.iter().enumerate() {
+                let mut chars = text.as_deref().unwrap_or("").chars();
+                if let (Some(c), None) = (chars.next(), chars.next())
+                    && let Some(w) = standard_font_width(base, c)
+                {
+                    self.widths.insert(code as u32, w);
+                }
+            }
+        }
     }
 
     /// The codes of a shown string, in order.
@@ -152,11 +284,15 @@ impl FontInfo {
             let code = chunk.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b));
             let text = match self.to_unicode.get(&code) {
                 Some(s) => Some(std::borrow::Cow::Borrowed(s.as_str())),
+                None if self.codes_are_unicode => char::from_u32(code)
+                    .filter(|c| !c.is_control())
+                    .map(|c| std::borrow::Cow::Owned(c.to_string())),
                 None => self
                     .simple
                     .as_ref()
-                    .and_then(|table| table.get(code as usize).copied().flatten())
-                    .map(|c| std::borrow::Cow::Owned(c.to_string())),
+                    .and_then(|table| table.get(code as usize))
+                    .and_then(|t| t.as_deref())
+                    .map(std::borrow::Cow::Borrowed),
             };
             Glyph {
                 text,
@@ -273,13 +409,36 @@ fn utf16(bytes: &[u8]) -> String {
     String::from_utf16_lossy(&units)
 }
 
-/// A simple font's code → character table: WinAnsi, then the font's `/Differences` by glyph name.
-fn simple_encoding(doc: &Document, font: &Dict) -> Box<[Option<char>; 256]> {
-    let mut table = Box::new([None; 256]);
-    for (code, slot) in table.iter_mut().enumerate() {
-        *slot = win_ansi(code as u8);
-    }
+/// A simple font's code → text table: its base encoding (`/Encoding` or `/BaseEncoding`; without one, the
+/// embedded Type 1 program's own encoding, else WinAnsi), then the font's `/Differences` by glyph name.
+fn simple_encoding(doc: &Document, font: &Dict) -> Vec<Option<String>> {
     let encoding = doc.lookup(font, b"Encoding").ok().flatten();
+    let base_name = match &encoding {
+        Some(Object::Name(n)) => Some(n.clone()),
+        Some(Object::Dict(d)) => doc
+            .lookup(d, b"BaseEncoding")
+            .ok()
+            .flatten()
+            .and_then(|o| o.as_name().map(<[u8]>::to_vec)),
+        _ => None,
+    };
+    let base = base_name.as_deref().and_then(BaseEncoding::from_name);
+    let mut table: Vec<Option<String>> = (0..=255u8)
+        .map(|code| {
+            base.unwrap_or(BaseEncoding::WinAnsi)
+                .char(code)
+                .map(String::from)
+        })
+        .collect();
+    if base.is_none()
+        && let Some(builtin) = builtin_encoding(doc, font)
+    {
+        for (code, name) in builtin {
+            if let Some(text) = glyph_name_text(&name) {
+                table[usize::from(code)] = Some(text);
+            }
+        }
+    }
     let differences = encoding
         .as_ref()
         .and_then(Object::as_dict)
@@ -291,7 +450,7 @@ fn simple_encoding(doc: &Document, font: &Dict) -> Box<[Option<char>; 256]> {
                 Object::Int(c) => code = *c,
                 Object::Name(name) => {
                     if let Some(slot) = usize::try_from(code).ok().and_then(|c| table.get_mut(c)) {
-                        *slot = glyph_name_char(name);
+                        *slot = glyph_name_text(name);
                     }
                     code += 1;
                 }
@@ -302,136 +461,18 @@ fn simple_encoding(doc: &Document, font: &Dict) -> Box<[Option<char>; 256]> {
     table
 }
 
-/// WinAnsiEncoding (§D.2): Latin-1 with Windows-1252's typographic characters in 0x80–0x9F.
-fn win_ansi(b: u8) -> Option<char> {
-    const HIGH: [u16; 32] = [
-        0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
-        0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC,
-        0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
-    ];
-    match b {
-        0x20..=0x7E | 0xA0..=0xFF => Some(b as char),
-        0x80..=0x9F => {
-            char::from_u32(u32::from(HIGH[usize::from(b - 0x80)])).filter(|c| *c != '\0')
-        }
-        _ => None,
-    }
-}
-
-/// The character a glyph name stands for: `uniXXXX`, `uXXXX`, one-letter names, and the names Latin text uses.
-fn glyph_name_char(name: &[u8]) -> Option<char> {
-    let name = std::str::from_utf8(name).ok()?;
-    let name = name.split('.').next().unwrap_or(name);
-    let hex = |h: &str| u32::from_str_radix(h, 16).ok().and_then(char::from_u32);
-    if let Some(h) = name.strip_prefix("uni").filter(|h| h.len() == 4) {
-        return hex(h);
-    }
-    if let Some(c) = name
-        .strip_prefix('u')
-        .filter(|h| (4..=6).contains(&h.len()))
-        .and_then(hex)
-    {
-        return Some(c);
-    }
-    let mut chars = name.chars();
-    if let (Some(c), None) = (chars.next(), chars.next()) {
-        return Some(c);
-    }
-    const NAMES: &[(&str, char)] = &[
-        ("space", ' '),
-        ("exclam", '!'),
-        ("quotedbl", '"'),
-        ("numbersign", '#'),
-        ("dollar", '$'),
-        ("percent", '%'),
-        ("ampersand", '&'),
-        ("quotesingle", '\''),
-        ("quoteright", '’'),
-        ("quoteleft", '‘'),
-        ("parenleft", '('),
-        ("parenright", ')'),
-        ("asterisk", '*'),
-        ("plus", '+'),
-        ("comma", ','),
-        ("hyphen", '-'),
-        ("period", '.'),
-        ("slash", '/'),
-        ("zero", '0'),
-        ("one", '1'),
-        ("two", '2'),
-        ("three", '3'),
-        ("four", '4'),
-        ("five", '5'),
-        ("six", '6'),
-        ("seven", '7'),
-        ("eight", '8'),
-        ("nine", '9'),
-        ("colon", ':'),
-        ("semicolon", ';'),
-        ("less", '<'),
-        ("equal", '='),
-        ("greater", '>'),
-        ("question", '?'),
-        ("at", '@'),
-        ("bracketleft", '['),
-        ("backslash", '\\'),
-        ("bracketright", ']'),
-        ("underscore", '_'),
-        ("endash", '–'),
-        ("emdash", '—'),
-        ("bullet", '•'),
-        ("quotedblleft", '“'),
-        ("quotedblright", '”'),
-        ("ellipsis", '…'),
-        ("fi", 'ﬁ'),
-        ("fl", 'ﬂ'),
-        ("Dcroat", 'Đ'),
-        ("dcroat", 'đ'),
-        ("Ohorn", 'Ơ'),
-        ("ohorn", 'ơ'),
-        ("Uhorn", 'Ư'),
-        ("uhorn", 'ư'),
-        ("Abreve", 'Ă'),
-        ("abreve", 'ă'),
-        ("Agrave", 'À'),
-        ("Aacute", 'Á'),
-        ("Acircumflex", 'Â'),
-        ("Atilde", 'Ã'),
-        ("agrave", 'à'),
-        ("aacute", 'á'),
-        ("acircumflex", 'â'),
-        ("atilde", 'ã'),
-        ("Egrave", 'È'),
-        ("Eacute", 'É'),
-        ("Ecircumflex", 'Ê'),
-        ("egrave", 'è'),
-        ("eacute", 'é'),
-        ("ecircumflex", 'ê'),
-        ("Igrave", 'Ì'),
-        ("Iacute", 'Í'),
-        ("igrave", 'ì'),
-        ("iacute", 'í'),
-        ("Ograve", 'Ò'),
-        ("Oacute", 'Ó'),
-        ("Ocircumflex", 'Ô'),
-        ("Otilde", 'Õ'),
-        ("ograve", 'ò'),
-        ("oacute", 'ó'),
-        ("ocircumflex", 'ô'),
-        ("otilde", 'õ'),
-        ("Ugrave", 'Ù'),
-        ("Uacute", 'Ú'),
-        ("ugrave", 'ù'),
-        ("uacute", 'ú'),
-        ("Yacute", 'Ý'),
-        ("yacute", 'ý'),
-        ("Itilde", 'Ĩ'),
-        ("itilde", 'ĩ'),
-        ("Utilde", 'Ũ'),
-        ("utilde", 'ũ'),
-        ("nbspace", '\u{a0}'),
-    ];
-    NAMES.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+/// The encoding built into an embedded Type 1 font program (TeX's fonts carry theirs).
+fn builtin_encoding(doc: &Document, font: &Dict) -> Option<Vec<(u8, Vec<u8>)>> {
+    let descriptor = doc.lookup(font, b"FontDescriptor").ok().flatten()?;
+    let Some(Object::Stream(program)) = doc
+        .lookup(descriptor.as_dict()?, b"FontFile")
+        .ok()
+        .flatten()
+    else {
+        return None;
+    };
+    let data = decode_stream(&program.dict, &doc.stream_bytes(&program)).ok()?;
+    type1_builtin(&data)
 }
 
 #[cfg(test)]
@@ -473,16 +514,5 @@ mod tests {
     fn a_huge_bfrange_is_refused() {
         let map = parse_to_unicode(b"1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange");
         assert!(map.is_empty());
-    }
-
-    #[test]
-    fn glyph_names_and_win_ansi() {
-        assert_eq!(glyph_name_char(b"uni1EC7"), Some('ệ'));
-        assert_eq!(glyph_name_char(b"a"), Some('a'));
-        assert_eq!(glyph_name_char(b"Dcroat"), Some('Đ'));
-        assert_eq!(glyph_name_char(b"g123"), None);
-        assert_eq!(win_ansi(0x93), Some('“'));
-        assert_eq!(win_ansi(0xE9), Some('é'));
-        assert_eq!(win_ansi(0x81), None);
     }
 }

@@ -3,8 +3,10 @@
 //! document is never copied in memory.
 //!
 //! With the `crypto` feature: reading PDFs ([`document`]), incremental updates ([`update`]), PAdES signing
-//! ([`sign`]), form filling after signing ([`fill`]) and verification with modification analysis ([`verify`]);
-//! the text layer of pages ([`text`]) and the metadata an incoming document's PDF suggests ([`prefill`]).
+//! ([`sign`]), form filling after signing ([`fill`]) and verification with modification analysis ([`verify`]); the scan for active content that must never be
+//! issued ([`active`]);
+//! the text layer of pages and documents ([`text`], fonts in [`fontinfo`] and [`encoding`]), the box a page's
+//! content covers ([`bbox`]) and the metadata an incoming document's PDF suggests ([`prefill`]).
 
 pub mod byte_range;
 
@@ -19,7 +21,17 @@ pub struct TrustAnchorsResponse {
 }
 
 #[cfg(feature = "crypto")]
+pub mod active;
+#[cfg(feature = "crypto")]
+pub mod algorithms;
+#[cfg(feature = "crypto")]
 pub mod appearance;
+#[cfg(feature = "crypto")]
+pub mod bbox;
+#[cfg(feature = "crypto")]
+pub mod ber;
+#[cfg(feature = "crypto")]
+pub mod chain;
 #[cfg(feature = "crypto")]
 pub mod cms;
 #[cfg(feature = "crypto")]
@@ -28,6 +40,8 @@ pub mod content;
 pub mod diff;
 #[cfg(feature = "crypto")]
 pub mod document;
+#[cfg(feature = "crypto")]
+pub mod encoding;
 #[cfg(feature = "crypto")]
 pub mod error;
 #[cfg(feature = "crypto")]
@@ -50,6 +64,8 @@ pub mod prefill;
 pub mod sign;
 #[cfg(feature = "crypto")]
 pub mod source;
+#[cfg(feature = "crypto")]
+pub mod stamp;
 #[cfg(all(test, feature = "crypto"))]
 mod test_pdf;
 #[cfg(feature = "crypto")]
@@ -58,6 +74,8 @@ pub mod text;
 pub mod update;
 #[cfg(feature = "crypto")]
 pub mod verify;
+#[cfg(feature = "crypto")]
+pub mod xmp;
 
 #[cfg(feature = "crypto")]
 pub use error::{PdfError, PdfResult};

@@ -112,7 +112,7 @@ impl<'a> Parser<'a> {
             Ok(())
         } else {
             Err(self.err(&format!(
-                "thiếu từ khoá '{}'",
+                "thiếu từ khóa '{}'",
                 String::from_utf8_lossy(keyword)
             )))
         }
@@ -278,7 +278,7 @@ impl<'a> Parser<'a> {
                     }
                 }
                 None => return Err(self.err("từ điển không được đóng")),
-                _ => return Err(self.err("khoá từ điển phải là một tên")),
+                _ => return Err(self.err("khóa từ điển phải là một tên")),
             }
         }
     }

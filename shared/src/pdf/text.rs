@@ -8,11 +8,15 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::content::{Event, IDENTITY, Matrix, matrix_of, multiply, resource, walk_page};
+use super::content::{
+    Budget, Event, IDENTITY, Matrix, display_matrix, matrix_of, multiply, resource,
+    walk_annotations, walk_page, walk_page_with,
+};
 use super::document::{Document, Page};
 use super::error::{PdfError, PdfResult};
 use super::fontinfo::FontInfo;
-use super::object::{Dict, ObjRef, Object};
+use super::object::{Dict, ObjRef, Object, decode_text_string};
+use super::source::Src;
 
 /// A run of text on one line, with where it starts and ends (points, displayed page, x to the right).
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +56,91 @@ pub fn page_text(data: &[u8], page_index: usize) -> PdfResult<String> {
     Ok(join_lines(&page_lines(&doc, page)))
 }
 
+/// What reading a whole document's text may spend: the text kept, the pages read, and the work done over all
+/// pages (content operators run, content bytes decoded), so a hostile file ends early instead of hanging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextLimits {
+    /// Characters (Unicode scalar values) of text returned; the text is cut there.
+    pub max_chars: usize,
+    /// Pages read, from the first.
+    pub max_pages: usize,
+    /// Content operators run, all pages and forms together.
+    pub max_ops: usize,
+    /// Content bytes decoded, all pages and forms together.
+    pub max_content_bytes: usize,
+}
+
+impl Default for TextLimits {
+    /// A million characters (a 400-page report has about that), 10,000 pages, 20 million operators, 512 MiB.
+    fn default() -> Self {
+        Self {
+            max_chars: 1_000_000,
+            max_pages: 10_000,
+            max_ops: 20_000_000,
+            max_content_bytes: 512 * 1024 * 1024,
+        }
+    }
+}
+
+/// The text layer of a whole document, for full-text search: pages in order, separated by a blank line; each
+/// page's lines top to bottom separated by `\n` (text running in other directions after them), far-apart pieces
+/// of a line (columns, table cells) by `\t`, words by a space; NFC. Text is read through each font's
+/// ToUnicode map, else its `/Encoding` (WinAnsi, MacRoman, Standard, `/Differences` by glyph name); a font that
+/// cannot be read gives what it can, never an error.
+///
+/// Stops quietly at `limits` (the text so far is returned). Errors only when the file cannot be opened as a PDF
+/// or has no readable page tree ([`PdfError`]); it never panics, whatever the bytes.
+///
+/// Signature (a contract other modules call): `document_text(src, &TextLimits::default()) -> PdfResult<String>`,
+/// `src` a `&[u8]`, `&Vec<u8>` or a [`Src`] over a random-access reader.
+pub fn document_text<'a>(src: impl Into<Src<'a>>, limits: &TextLimits) -> PdfResult<String> {
+    let doc = Document::open(src)?;
+    let pages = doc.pages()?;
+    Ok(document_text_of(&doc, &pages, limits))
+}
+
+/// [`document_text`] of an opened document and some of its pages.
+pub fn document_text_of(doc: &Document, pages: &[Page], limits: &TextLimits) -> String {
+    let mut budget = Budget {
+        ops: limits.max_ops,
+        bytes: limits.max_content_bytes,
+    };
+    let mut collector = TextCollector::new(doc);
+    let values = field_values(doc);
+    let mut out = String::new();
+    let mut chars = 0usize;
+    for page in pages.iter().take(limits.max_pages) {
+        if budget.exhausted() || chars >= limits.max_chars {
+            break;
+        }
+        let start = display_matrix(page);
+        walk_page_with(doc, page, start, &mut budget, &mut |event| {
+            collector.event(&event)
+        });
+        // What form fields and visible signatures show is text on the page too.
+        walk_annotations(doc, page, start, &mut budget, &mut |event| {
+            collector.event(&event)
+        });
+        add_field_values(doc, page, &start, &values, &mut collector);
+        let text = join_dehyphenated(&collector.take_lines(true));
+        if text.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str("\n\n");
+            chars += 2;
+        }
+        for c in text.chars() {
+            if chars >= limits.max_chars {
+                break;
+            }
+            out.push(c);
+            chars += 1;
+        }
+    }
+    out
+}
+
 /// The text of the first `max_pages` pages, one string per page (as [`page_text`]).
 pub fn first_pages_text(data: &[u8], max_pages: usize) -> PdfResult<Vec<String>> {
     let doc = Document::open(data)?;
@@ -66,6 +155,96 @@ pub fn first_pages_text(data: &[u8], max_pages: usize) -> PdfResult<Vec<String>>
 fn join_lines(lines: &[TextLine]) -> String {
     let texts: Vec<String> = lines.iter().map(TextLine::text).collect();
     texts.join("\n")
+}
+
+/// The values of the text fields when the form asks viewers to draw them (`/NeedAppearances`, as LibreOffice
+/// exports forms: the widgets' own appearances are empty), by widget.
+fn field_values(doc: &Document) -> HashMap<ObjRef, String> {
+    let need = doc
+        .catalog()
+        .ok()
+        .and_then(|c| doc.lookup(&c, b"AcroForm").ok().flatten())
+        .and_then(|a| {
+            a.as_dict()
+                .and_then(|d| doc.lookup(d, b"NeedAppearances").ok().flatten())
+        });
+    if need != Some(Object::Bool(true)) {
+        return HashMap::new();
+    }
+    let mut out = HashMap::new();
+    for field in doc.fields().unwrap_or_default() {
+        let value = field.value.as_ref().and_then(|v| doc.resolve(v).ok());
+        let Some(Object::String(bytes)) = value else {
+            continue;
+        };
+        if field.field_type.as_deref() != Some(b"Tx") {
+            continue;
+        }
+        let text = decode_text_string(&bytes);
+        if !text.trim().is_empty() {
+            for w in field.widgets {
+                out.insert(w, text.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The values of `values` whose widgets are on `page`, placed along the bottom third of their boxes.
+fn add_field_values(
+    doc: &Document,
+    page: &Page,
+    start: &Matrix,
+    values: &HashMap<ObjRef, String>,
+    collector: &mut TextCollector,
+) {
+    if values.is_empty() {
+        return;
+    }
+    let Ok(Some(Object::Array(annots))) = doc.lookup(&page.dict, b"Annots") else {
+        return;
+    };
+    for annot in annots.iter().take(10_000) {
+        let Some(text) = annot.as_ref().and_then(|r| values.get(&r)) else {
+            continue;
+        };
+        let Ok(Object::Dict(dict)) = doc.resolve(annot) else {
+            continue;
+        };
+        let Some(Object::Array(rect)) = dict.get(b"Rect") else {
+            continue;
+        };
+        let v: Vec<f64> = rect.iter().filter_map(Object::as_number).collect();
+        let [x0, y0, x1, y1] = v[..] else {
+            continue;
+        };
+        let (x0, x1, y0, y1) = (x0.min(x1), x0.max(x1), y0.min(y1), y0.max(y1));
+        let y = y0 + (y1 - y0) / 3.0;
+        let size = ((y1 - y0) * 0.6).clamp(4.0, 12.0);
+        let from = super::content::apply(start, x0 + 2.0, y);
+        let to = super::content::apply(start, x1, y);
+        collector.add_run(from, to, size, text);
+    }
+}
+
+/// Lines joined as [`join_lines`] does, except that a word hyphenated across two lines (`incre-` / `mental`)
+/// is joined again, as search must see it.
+fn join_dehyphenated(lines: &[TextLine]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let text = line.text();
+        let broken = {
+            let mut tail = out.chars().rev();
+            tail.next() == Some('-') && tail.next().is_some_and(char::is_alphabetic)
+        };
+        if broken && text.starts_with(char::is_lowercase) {
+            out.pop();
+        } else if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 /// The lines of one page.
@@ -95,6 +274,8 @@ struct TextState {
     scale: f64,
     leading: f64,
     rise: f64,
+    /// `Tr`: 3 (invisible, an OCR layer) and 7 (clip only) put no ink on the page.
+    render_mode: i64,
 }
 
 /// Runs per page and characters per page kept; beyond them a page is not text an official wrote.
@@ -113,6 +294,9 @@ pub struct TextCollector<'d, 'a> {
     /// By the direction of their baseline: left to right, then turned a quarter, a half, three quarters.
     spans: [Vec<Span>; 4],
     chars: usize,
+    /// When kept ([`TextCollector::keep_ink`]): the boxes of the glyph runs shown since the last
+    /// [`TextCollector::take_ink`], in the walk's coordinates.
+    ink: Option<Vec<[f64; 4]>>,
 }
 
 impl<'d, 'a> TextCollector<'d, 'a> {
@@ -128,13 +312,27 @@ impl<'d, 'a> TextCollector<'d, 'a> {
                 scale: 1.0,
                 leading: 0.0,
                 rise: 0.0,
+                render_mode: 0,
             },
             saved: Vec::new(),
             tm: IDENTITY,
             tlm: IDENTITY,
             spans: Default::default(),
             chars: 0,
+            ink: None,
         }
+    }
+
+    /// Also keep the box each visible glyph run covers (advance widths × the font's ascent and descent, blanks
+    /// left out), for [`TextCollector::take_ink`].
+    pub fn keep_ink(mut self) -> Self {
+        self.ink = Some(Vec::new());
+        self
+    }
+
+    /// The boxes of the glyph runs shown since the last call, as `[x0, y0, x1, y1]`.
+    pub fn take_ink(&mut self) -> Vec<[f64; 4]> {
+        self.ink.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     pub fn event(&mut self, event: &Event<'_>) {
@@ -175,6 +373,9 @@ impl<'d, 'a> TextCollector<'d, 'a> {
             b"Tz" => self.state.scale = num(0).unwrap_or(100.0) / 100.0,
             b"TL" => self.state.leading = num(0).unwrap_or(0.0),
             b"Ts" => self.state.rise = num(0).unwrap_or(0.0),
+            b"Tr" => {
+                self.state.render_mode = operands.first().and_then(Object::as_int).unwrap_or(0)
+            }
             b"Td" | b"TD" => {
                 let (tx, ty) = (num(0).unwrap_or(0.0), num(1).unwrap_or(0.0));
                 if *op == b"TD" {
@@ -258,11 +459,23 @@ impl<'d, 'a> TextCollector<'d, 'a> {
             return;
         };
         let start = self.render_matrix(ctm);
+        let run_start = multiply(&self.tm, ctm);
         let mut text = String::new();
-        let mut advance = 0.0;
+        let mut advance = 0.0f64;
+        // The inked stretch of the run along the baseline, text space.
+        let mut inked: Option<(f64, f64)> = None;
         for glyph in font.glyphs(bytes) {
+            let blank = match &glyph.text {
+                Some(t) => t.chars().all(char::is_whitespace),
+                None => glyph.word_space,
+            };
             if let Some(t) = glyph.text {
                 text.extend(t.chars().filter(|c| !c.is_control()));
+            }
+            let width = glyph.width / 1000.0 * self.state.size * self.state.scale;
+            if !blank && width.is_finite() {
+                let (lo, hi) = (advance.min(advance + width), advance.max(advance + width));
+                inked = Some(inked.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
             }
             let spacing = self.state.char_spacing
                 + if glyph.word_space {
@@ -272,11 +485,62 @@ impl<'d, 'a> TextCollector<'d, 'a> {
                 };
             advance += (glyph.width / 1000.0 * self.state.size + spacing) * self.state.scale;
         }
+        if let (Some(ink), Some((lo, hi))) = (self.ink.as_mut(), inked)
+            && !matches!(self.state.render_mode, 3 | 7)
+            && ink.len() < MAX_SPANS
+        {
+            let (size, rise) = (self.state.size, self.state.rise);
+            let (top, bottom) = (
+                rise + font.ascent / 1000.0 * size,
+                rise + font.descent / 1000.0 * size,
+            );
+            let corners = [(lo, bottom), (hi, bottom), (lo, top), (hi, top)]
+                .map(|(x, y)| super::content::apply(&run_start, x, y));
+            let xs = corners.map(|c| c.0);
+            let ys = corners.map(|c| c.1);
+            let b = [
+                xs.iter().copied().fold(f64::INFINITY, f64::min),
+                ys.iter().copied().fold(f64::INFINITY, f64::min),
+                xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            ];
+            if b.iter().all(|v| v.is_finite()) {
+                ink.push(b);
+            }
+        }
         if advance.is_finite() {
             self.tm = multiply(&[1.0, 0.0, 0.0, 1.0, advance, 0.0], &self.tm);
         }
         let end = self.render_matrix(ctm);
         let size = start[2].hypot(start[3]);
+        self.push_run(
+            (start[0], start[1]),
+            (start[4], start[5]),
+            (end[4], end[5]),
+            size,
+            text,
+        );
+    }
+
+    /// Adds a run of text shown without a content stream (a form field's value), its baseline from `from` to
+    /// `to` in the walk's coordinates, `size` points tall.
+    pub fn add_run(&mut self, from: (f64, f64), to: (f64, f64), size: f64, text: &str) {
+        let text: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        self.push_run((to.0 - from.0, to.1 - from.1), from, to, size, text);
+    }
+
+    /// Keeps a run whose baseline runs along `direction` from `start` to `end`.
+    fn push_run(
+        &mut self,
+        direction: (f64, f64),
+        start: (f64, f64),
+        end: (f64, f64),
+        size: f64,
+        text: String,
+    ) {
         if text.trim().is_empty()
             || !(size.is_finite() && size > 0.0)
             || self.chars >= MAX_CHARS
@@ -286,14 +550,15 @@ impl<'d, 'a> TextCollector<'d, 'a> {
         }
         // Which way the baseline runs on the displayed page, in quarter turns; text at other angles (a stamp
         // across the page) is not read.
-        let angle = start[1].atan2(start[0]).to_degrees();
+        let angle = direction.1.atan2(direction.0).to_degrees();
         let quarter = (angle / 90.0).round();
-        if (angle - quarter * 90.0).abs() > 6.0 {
+        let off = (angle - quarter * 90.0).abs();
+        if off.is_nan() || off > 6.0 {
             return;
         }
         let turns = (quarter as i64).rem_euclid(4) as usize;
-        let (x0, y) = turn_back(turns, start[4], start[5]);
-        let (x1, _) = turn_back(turns, end[4], end[5]);
+        let (x0, y) = turn_back(turns, start.0, start.1);
+        let (x1, _) = turn_back(turns, end.0, end.1);
         self.chars += text.len();
         self.spans[turns].push(Span {
             x0,
@@ -306,10 +571,28 @@ impl<'d, 'a> TextCollector<'d, 'a> {
 
     /// The collected text as lines, top to bottom. A page whose text mostly runs sideways (a portrait page
     /// turned by `/Rotate`, a landscape table) is read along its text.
-    pub fn finish(self) -> Vec<TextLine> {
+    pub fn finish(mut self) -> Vec<TextLine> {
+        self.take_lines(false)
+    }
+
+    /// The lines collected so far (as [`TextCollector::finish`]; with `all_directions`, the lines running in the
+    /// other directions follow), and a fresh start for the next page; the fonts already read are kept.
+    pub fn take_lines(&mut self, all_directions: bool) -> Vec<TextLine> {
+        let mut groups = std::mem::take(&mut self.spans);
+        self.saved.clear();
+        self.state = Self::new(self.doc).state;
+        self.tm = IDENTITY;
+        self.tlm = IDENTITY;
+        self.chars = 0;
         let chars = |spans: &Vec<Span>| spans.iter().map(|s| s.text.len()).sum::<usize>();
-        let main = self.spans.into_iter().max_by_key(chars).unwrap_or_default();
-        group_lines(main)
+        groups.sort_by_key(|g| std::cmp::Reverse(chars(g)));
+        let mut lines = Vec::new();
+        for (i, spans) in groups.into_iter().enumerate() {
+            if i == 0 || all_directions {
+                lines.extend(group_lines(spans));
+            }
+        }
+        lines
     }
 }
 
@@ -508,5 +791,73 @@ mod tests {
         assert_eq!(page_text(&data, 0).unwrap(), "ok");
         assert!(page_text(&data, 1).is_err());
         assert!(page_text(b"%PDF-1.7\nnot really", 0).is_err());
+    }
+
+    /// Two pages; the font is MacRoman with Vietnamese glyph names from code 128.
+    fn mac_roman_pdf(pages: &[&[u8]]) -> Vec<u8> {
+        let mut pdf = Pdf::new();
+        let (catalog, tree, font) = (Ref::new(1), Ref::new(2), Ref::new(3));
+        let ids: Vec<(Ref, Ref)> = (0..pages.len())
+            .map(|i| (Ref::new(10 + 2 * i as i32), Ref::new(11 + 2 * i as i32)))
+            .collect();
+        pdf.catalog(catalog).pages(tree);
+        pdf.pages(tree)
+            .kids(ids.iter().map(|(p, _)| *p))
+            .count(pages.len() as i32);
+        for ((page, content), data) in ids.iter().zip(pages) {
+            let mut p = pdf.page(*page);
+            p.parent(tree)
+                .media_box(Rect::new(0.0, 0.0, A4.0, A4.1))
+                .contents(*content);
+            p.resources().fonts().pair(Name(b"F1"), font);
+            drop(p);
+            pdf.stream(*content, data);
+        }
+        let mut f = pdf.type1_font(font);
+        f.base_font(Name(b"Times-Roman"));
+        f.encoding_custom()
+            .base_encoding(Name(b"MacRomanEncoding"))
+            .differences()
+            .consecutive(
+                128,
+                [
+                    Name(b"ohornacute"),
+                    Name(b"Ecircumflexdotbelow"),
+                    Name(b"uni0111"),
+                ],
+            );
+        drop(f);
+        pdf.finish()
+    }
+
+    #[test]
+    fn mac_roman_and_vietnamese_glyph_names_are_read_and_pages_follow_each_other() {
+        let data = mac_roman_pdf(&[
+            b"BT /F1 12 Tf 72 700 Td (Caf\x8e \x82\x80i) Tj 0 -14 Td (B\x81N) Tj ET",
+            b"BT /F1 12 Tf 72 700 Td (incre-) Tj 0 -14 Td (mental) Tj ET",
+        ]);
+        let text = document_text(&data, &TextLimits::default()).unwrap();
+        assert_eq!(text, "Café đới\nBỆN\n\nincremental");
+    }
+
+    #[test]
+    fn document_text_stops_at_its_limits_without_failing() {
+        let data = mac_roman_pdf(&[
+            b"BT /F1 12 Tf 72 700 Td (one two three) Tj ET",
+            b"BT /F1 12 Tf 72 700 Td (four) Tj ET",
+        ]);
+        let limits = |chars, ops| TextLimits {
+            max_chars: chars,
+            max_ops: ops,
+            ..TextLimits::default()
+        };
+        assert_eq!(document_text(&data, &limits(7, 1000)).unwrap(), "one two");
+        // Four operators read the first page's text; none are left for the second.
+        assert_eq!(
+            document_text(&data, &limits(1000, 5)).unwrap(),
+            "one two three"
+        );
+        assert_eq!(document_text(&data, &limits(1000, 0)).unwrap(), "");
+        assert!(document_text(b"%PDF-1.7 junk", &TextLimits::default()).is_err());
     }
 }

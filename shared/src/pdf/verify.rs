@@ -1,57 +1,26 @@
 //! Verifying every signature of a PDF: the structure of its byte range (against signature wrapping and universal
-//! signature forgery), the digest of the covered bytes, the CMS signature, the certificate chain to configured
-//! trust anchors at signing time, revocation from CRLs, and what later revisions changed ([`super::diff`]).
+//! signature forgery), the digest of the covered bytes, the CMS signature (BER or DER, with or without signed
+//! attributes; the algorithms in [`super::algorithms`]), document timestamps (RFC 3161), the certificate chain to
+//! configured trust anchors at signing time and revocation from CRLs ([`super::chain`]), and what later
+//! revisions changed ([`super::diff`]). `shared/tests/differential.rs` holds the verdicts to pyHanko's.
 
-use der::Encode;
 use serde::Serialize;
-use sha2::{Digest, Sha256, Sha384, Sha512};
-use spki::AlgorithmIdentifierOwned;
+use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
 use x509_cert::crl::CertificateList;
-use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
 
-use super::byte_range::{ByteRange, ByteRangeHasher};
+use super::algorithms::{Digester, Signed, verify};
+pub use super::chain::{ChainStatus, RevocationStatus};
+use super::chain::{check_revocation, validate_chain};
 use super::cms::{
-    OID_CONTENT_TYPE, OID_DATA, OID_MESSAGE_DIGEST, OID_RSA_ENCRYPTION, OID_RSASSA_PSS, OID_SHA256,
-    OID_SHA256_WITH_RSA, OID_SIGNING_CERTIFICATE_V2, SigningCertificateV2, parse_signed_data,
+    OID_CONTENT_TYPE, OID_DATA, OID_MESSAGE_DIGEST, OID_SIGNING_CERTIFICATE_V2, OID_TST_INFO,
+    ParsedCms, SigningCertificateV2, parse_cms, parse_tst_info,
 };
 use super::diff::{Modification, analyse};
-use super::document::{Document, XrefEntry, revision_ends};
+use super::document::{Document, revision_ends};
 use super::error::PdfResult;
 use super::object::{Object, decode_text_string};
 use crate::time::Timestamp;
-
-const OID_SHA384_WITH_RSA: const_oid::ObjectIdentifier =
-    const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
-const OID_SHA512_WITH_RSA: const_oid::ObjectIdentifier =
-    const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
-const OID_SHA384: const_oid::ObjectIdentifier =
-    const_oid::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
-const OID_SHA512: const_oid::ObjectIdentifier =
-    const_oid::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChainStatus {
-    /// A valid chain to a configured trust anchor, every certificate valid at signing time.
-    Trusted,
-    /// No chain to a trust anchor (or none configured).
-    Untrusted,
-    /// The chain exists but a certificate was not valid at signing time.
-    Expired,
-    /// A certificate's signature or constraints are wrong.
-    Invalid,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RevocationStatus {
-    Good,
-    Revoked,
-    /// CRLs were given but none from the signer's issuer.
-    Unknown,
-    NotChecked,
-}
 
 /// What a verifier trusts and knows.
 #[derive(Default)]
@@ -230,164 +199,179 @@ fn verify_one(
     }
     report.covers_whole_document = src.all_whitespace(end..src.len());
 
-    // 2. CMS.
-    let signed_data = match parse_signed_data(contents) {
-        Ok(s) => s,
+    // 2. CMS (BER or DER).
+    let cms = match parse_cms(contents) {
+        Ok(c) => c,
         Err(why) => {
             report.problems.push(why);
             return Ok(report);
         }
     };
-    let certs: Vec<Certificate> = signed_data
-        .certificates
-        .as_ref()
-        .map(|set| {
-            set.0
-                .iter()
-                .filter_map(|c| match c {
-                    cms::cert::CertificateChoices::Certificate(c) => Some(c.clone()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let Some(signer_info) = signed_data.signer_infos.0.iter().next() else {
-        report
-            .problems
-            .push("CMS không có thông tin người ký".into());
-        return Ok(report);
-    };
-    let signer_cert = match &signer_info.sid {
-        cms::signed_data::SignerIdentifier::IssuerAndSerialNumber(ias) => certs.iter().find(|c| {
-            c.tbs_certificate().issuer() == &ias.issuer
-                && c.tbs_certificate().serial_number() == &ias.serial_number
-        }),
-        cms::signed_data::SignerIdentifier::SubjectKeyIdentifier(ski) => certs.iter().find(|c| {
-            c.tbs_certificate()
-                .get_extension::<x509_cert::ext::pkix::SubjectKeyIdentifier>()
-                .ok()
-                .flatten()
-                .is_some_and(|(_, k)| k.0 == ski.0)
-        }),
-    };
-    let Some(signer_cert) = signer_cert.cloned() else {
+    let signer_info = &cms.signer_info;
+    let Some((signer_cert, signer_cert_bytes)) = signer_certificate(&cms) else {
         report
             .problems
             .push("CMS không kèm chứng thư số của người ký".into());
         return Ok(report);
     };
-    let (cn, org) = crate::pki::subject_names(&signer_cert);
+    let certs: Vec<Certificate> = cms.certificates.iter().map(|(c, _)| c.clone()).collect();
+    let (cn, org) = crate::pki::subject_names(signer_cert);
     report.signer = cn;
     report.organization = org;
     report.issuer = crate::pki::name_parts(signer_cert.tbs_certificate().issuer()).0;
-    report.serial = crate::pki::serial_decimal(&signer_cert);
+    report.serial = crate::pki::serial_decimal(signer_cert);
 
-    // 3. The digest of the covered bytes against the message-digest attribute.
-    let digest_oid = signer_info.digest_alg.oid;
-    let mut hasher = ByteRangeHasher::new(&[
-        ByteRange {
-            start: 0,
-            len: b as u64,
-        },
-        ByteRange {
-            start: c as u64,
-            len: d as u64,
-        },
-    ])
-    .map_err(|e| super::error::PdfError::malformed(e.to_string()))?;
-    let document_digest = if digest_oid == OID_SHA256 {
-        src.for_each_chunk(0..end, |chunk| hasher.update(chunk));
-        hasher
-            .finish()
-            .map_err(|e| super::error::PdfError::malformed(e.to_string()))?
-            .to_vec()
-    } else if digest_oid == OID_SHA384 {
-        let mut h = Sha384::new();
-        src.for_each_chunk(0..b, |chunk| h.update(chunk));
-        src.for_each_chunk(c..end, |chunk| h.update(chunk));
-        h.finalize().to_vec()
-    } else if digest_oid == OID_SHA512 {
-        let mut h = Sha512::new();
-        src.for_each_chunk(0..b, |chunk| h.update(chunk));
-        src.for_each_chunk(c..end, |chunk| h.update(chunk));
-        h.finalize().to_vec()
+    // 3. What the signature vouches for: the covered bytes directly, or (a document timestamp) a TSTInfo whose
+    //    message imprint is their digest.
+    // ISO 32000-2 §12.8.5: a document timestamp says so in /Type (pyHanko goes by it too).
+    let timestamp = sig.name(b"Type") == Some(b"DocTimeStamp");
+    let encap = &cms.signed_data.encap_content_info;
+    let econtent = encap.econtent.as_ref().map(|c| c.value());
+    let tst = if timestamp {
+        let tst = (encap.econtent_type == OID_TST_INFO)
+            .then_some(econtent)
+            .flatten()
+            .ok_or_else(|| "dấu thời gian không chứa TSTInfo".to_string())
+            .and_then(parse_tst_info);
+        match tst {
+            Ok(t) => Some(t),
+            Err(why) => {
+                report.problems.push(why);
+                return Ok(report);
+            }
+        }
     } else {
-        report
-            .problems
-            .push(format!("thuật toán băm {digest_oid} không được chấp nhận"));
-        return Ok(report);
+        if econtent.is_some() {
+            // A detached signature that also carries content: which of the two was signed is ambiguous.
+            report
+                .problems
+                .push("chữ ký tách rời nhưng CMS lại chứa nội dung đóng gói".into());
+            return Ok(report);
+        }
+        None
     };
-    let Some(attrs) = &signer_info.signed_attrs else {
-        report
-            .problems
-            .push("chữ ký không có thuộc tính được ký (không đúng chuẩn PAdES)".into());
-        return Ok(report);
-    };
-    let attr = |oid| {
-        attrs
-            .iter()
-            .find(|a| a.oid == oid)
-            .and_then(|a| a.values.iter().next())
-    };
-    let message_digest =
-        attr(OID_MESSAGE_DIGEST).and_then(|v| v.decode_as::<der::asn1::OctetString>().ok());
-    report.integrity = message_digest
+    let document_alg = tst
         .as_ref()
-        .is_some_and(|m| m.as_bytes() == document_digest.as_slice());
+        .map_or(&signer_info.digest_alg, |t| &t.imprint_algorithm);
+    let Some(mut digester) = Digester::new(document_alg) else {
+        report.problems.push(format!(
+            "thuật toán băm {} không được chấp nhận",
+            document_alg.oid
+        ));
+        return Ok(report);
+    };
+    src.for_each_chunk(0..b, |chunk| digester.update(chunk));
+    src.for_each_chunk(c..end, |chunk| digester.update(chunk));
+    let document_digest = digester.finish();
+    // What the message-digest attribute must hold: the document's digest, or the TSTInfo's.
+    let (content, content_type) = match (&tst, econtent) {
+        (Some(_), Some(tst_bytes)) => {
+            let Some(d) = Digester::digest(&signer_info.digest_alg, tst_bytes) else {
+                report.problems.push(format!(
+                    "thuật toán băm {} không được chấp nhận",
+                    signer_info.digest_alg.oid
+                ));
+                return Ok(report);
+            };
+            (d, OID_TST_INFO)
+        }
+        _ => (document_digest.clone(), OID_DATA),
+    };
+    if let Some(t) = &tst {
+        report.signing_time = Some(gen_time(t).to_iso_vn());
+    }
+
+    // 4. The signature: over the signed attributes as they stand in the file, or (legacy, no signed attributes)
+    //    over the document digest itself.
+    let key = signer_cert.tbs_certificate().subject_public_key_info();
+    let digest_oid = signer_info.digest_alg.oid;
+    let signature = signer_info.signature.as_bytes();
+    let (content_ok, content_type_ok, (algorithm, signature_ok)) =
+        match (&signer_info.signed_attrs, &cms.signed_attrs) {
+            (Some(attrs), Some(attrs_bytes)) => {
+                let attr = |oid| {
+                    attrs
+                        .iter()
+                        .find(|a| a.oid == oid)
+                        .and_then(|a| a.values.iter().next())
+                };
+                let content_ok = attr(OID_MESSAGE_DIGEST)
+                    .and_then(|v| v.decode_as::<der::asn1::OctetString>().ok())
+                    .is_some_and(|m| m.as_bytes() == content.as_slice());
+                let content_type_ok = attr(OID_CONTENT_TYPE)
+                    .and_then(|v| v.decode_as::<const_oid::ObjectIdentifier>().ok())
+                    .is_some_and(|o| o == content_type);
+                if let Some(v) = attr(OID_SIGNING_CERTIFICATE_V2)
+                    && !signing_certificate_matches(v, signer_cert_bytes)
+                {
+                    report.problems.push(
+                        "thuộc tính signing-certificate-v2 không khớp chứng thư số người ký".into(),
+                    );
+                }
+                let checked = verify(
+                    &signer_info.signature_algorithm,
+                    digest_oid,
+                    key,
+                    Signed::Message(attrs_bytes),
+                    signature,
+                );
+                (content_ok, content_type_ok, checked)
+            }
+            _ if tst.is_some() => {
+                report
+                    .problems
+                    .push("dấu thời gian không có thuộc tính được ký".into());
+                return Ok(report);
+            }
+            _ => {
+                let checked = verify(
+                    &signer_info.signature_algorithm,
+                    digest_oid,
+                    key,
+                    Signed::Digest(digest_oid, &document_digest),
+                    signature,
+                );
+                // Without signed attributes the signature itself is the only link to the content.
+                (checked.1, true, checked)
+            }
+        };
+    let imprint_ok = tst.as_ref().is_none_or(|t| t.imprint == document_digest);
+    report.integrity = content_ok && imprint_ok;
     if !report.integrity {
         report
             .problems
             .push("nội dung đã ký bị thay đổi: mã băm không khớp".into());
     }
-    let content_type_ok = attr(OID_CONTENT_TYPE)
-        .and_then(|v| v.decode_as::<const_oid::ObjectIdentifier>().ok())
-        .is_some_and(|o| o == OID_DATA);
     if !content_type_ok {
         report.problems.push("thuộc tính content-type sai".into());
     }
-    let cert_der = signer_cert.to_der().map_err(super::cms::der_err)?;
-    if let Some(v) = attr(OID_SIGNING_CERTIFICATE_V2) {
-        let matches = v.decode_as::<SigningCertificateV2>().ok().is_some_and(|s| {
-            s.certs.first().is_some_and(|id| {
-                let alg = id.hash_algorithm.as_ref().map_or(OID_SHA256, |a| a.oid);
-                alg == OID_SHA256 && id.cert_hash.as_bytes() == Sha256::digest(&cert_der).as_slice()
-            })
-        });
-        if !matches {
-            report
-                .problems
-                .push("thuộc tính signing-certificate-v2 không khớp chứng thư số người ký".into());
-        }
-    }
-
-    // 4. The signature over the signed attributes.
-    let signed_attrs_der = attrs.to_der().map_err(super::cms::der_err)?;
-    let (algorithm, signature_ok) = verify_rsa(
-        &signer_info.signature_algorithm,
-        digest_oid,
-        &signer_cert,
-        &signed_attrs_der,
-        signer_info.signature.as_bytes(),
-    );
-    report.algorithm = algorithm;
+    report.algorithm = if timestamp {
+        format!("dấu thời gian RFC 3161, {algorithm}")
+    } else {
+        algorithm
+    };
     if !signature_ok {
         report
             .problems
-            .push("chữ ký số không khớp với khoá công khai của người ký".into());
+            .push("chữ ký số không khớp với khóa công khai của người ký".into());
     }
     report.valid =
         report.integrity && content_type_ok && signature_ok && report.problems.is_empty();
 
     // 5. Chain and revocation at signing time (now when the signature does not say).
-    let at = claimed_time.unwrap_or_else(now);
+    let at = tst
+        .as_ref()
+        .map(gen_time)
+        .or(claimed_time)
+        .unwrap_or_else(now);
     let (chain_status, chain_problem) =
-        validate_chain(&signer_cert, &certs, &options.trust_anchors, at);
+        validate_chain(signer_cert, &certs, &options.trust_anchors, at);
     report.chain_status = chain_status;
     if let Some(p) = chain_problem {
         report.problems.push(p);
     }
     report.revocation_status =
-        check_revocation(&signer_cert, &certs, &options.trust_anchors, &options.crls);
+        check_revocation(signer_cert, &certs, &options.trust_anchors, &options.crls);
     if report.revocation_status == RevocationStatus::Revoked {
         report
             .problems
@@ -420,210 +404,44 @@ fn verify_one(
     Ok(report)
 }
 
-/// Verifies an RSA signature of `message` under `cert`'s key; returns a readable algorithm name and the result.
-fn verify_rsa(
-    alg: &AlgorithmIdentifierOwned,
-    digest_oid: const_oid::ObjectIdentifier,
-    cert: &Certificate,
-    message: &[u8],
-    signature: &[u8],
-) -> (String, bool) {
-    use rsa::pkcs8::DecodePublicKey;
-    let Ok(spki_der) = cert.tbs_certificate().subject_public_key_info().to_der() else {
-        return ("?".into(), false);
-    };
-    let Ok(key) = rsa::PublicKey::from_public_key_der(&spki_der) else {
-        return ("khoá không phải RSA".into(), false);
-    };
-    if alg.oid == OID_RSASSA_PSS {
-        let params = alg
-            .parameters
-            .as_ref()
-            .and_then(|p| p.decode_as::<rsa::pkcs1::RsaPssParamsOwned>().ok());
-        let Some(params) = params else {
-            return ("RSASSA-PSS".into(), false);
-        };
-        if params.hash.oid != OID_SHA256 {
-            return ("RSASSA-PSS (hàm băm không hỗ trợ)".into(), false);
-        }
-        let scheme = rsa::Pss::<Sha256>::new_with_salt(usize::from(params.salt_len));
-        let ok = key
-            .verify(scheme, &Sha256::digest(message), signature)
-            .is_ok();
-        return ("RSASSA-PSS SHA-256".into(), ok);
-    }
-    let hash_oid = match alg.oid {
-        o if o == OID_SHA256_WITH_RSA => OID_SHA256,
-        o if o == OID_SHA384_WITH_RSA => OID_SHA384,
-        o if o == OID_SHA512_WITH_RSA => OID_SHA512,
-        o if o == OID_RSA_ENCRYPTION => digest_oid,
-        o => return (format!("{o} (không hỗ trợ)"), false),
-    };
-    let ok = match hash_oid {
-        o if o == OID_SHA256 => key.verify(
-            rsa::Pkcs1v15Sign::new::<Sha256>(),
-            &Sha256::digest(message),
-            signature,
-        ),
-        o if o == OID_SHA384 => key.verify(
-            rsa::Pkcs1v15Sign::new::<Sha384>(),
-            &Sha384::digest(message),
-            signature,
-        ),
-        o if o == OID_SHA512 => key.verify(
-            rsa::Pkcs1v15Sign::new::<Sha512>(),
-            &Sha512::digest(message),
-            signature,
-        ),
-        _ => return ("RSA (hàm băm không hỗ trợ)".into(), false),
-    }
-    .is_ok();
-    let name = match hash_oid {
-        o if o == OID_SHA384 => "RSA PKCS#1 v1.5 SHA-384",
-        o if o == OID_SHA512 => "RSA PKCS#1 v1.5 SHA-512",
-        _ => "RSA PKCS#1 v1.5 SHA-256",
-    };
-    (name.into(), ok)
-}
-
-/// Whether `cert` was signed by `issuer`'s key.
-fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
-    if cert.tbs_certificate().issuer() != issuer.tbs_certificate().subject() {
-        return false;
-    }
-    let Ok(tbs) = cert.tbs_certificate().to_der() else {
-        return false;
-    };
-    let Some(sig) = cert.signature().as_bytes() else {
-        return false;
-    };
-    verify_rsa(cert.signature_algorithm(), OID_SHA256, issuer, &tbs, sig).1
-}
-
-fn valid_at(cert: &Certificate, at: Timestamp) -> bool {
-    let v = cert.tbs_certificate().validity();
-    let ms = |t: x509_cert::time::Time| t.to_unix_duration().as_millis() as i64;
-    ms(v.not_before) <= at.0 && at.0 <= ms(v.not_after)
-}
-
-fn is_ca(cert: &Certificate) -> bool {
-    let tbs = cert.tbs_certificate();
-    let basic = tbs
-        .get_extension::<BasicConstraints>()
-        .ok()
-        .flatten()
-        .is_some_and(|(_, b)| b.ca);
-    let usage_ok = tbs
-        .get_extension::<KeyUsage>()
-        .ok()
-        .flatten()
-        .is_none_or(|(_, u)| u.0.contains(KeyUsages::KeyCertSign));
-    basic && usage_ok
-}
-
-fn validate_chain(
-    signer: &Certificate,
-    bundled: &[Certificate],
-    anchors: &[Certificate],
-    at: Timestamp,
-) -> (ChainStatus, Option<String>) {
-    let signing_usage = signer
-        .tbs_certificate()
-        .get_extension::<KeyUsage>()
-        .ok()
-        .flatten()
-        .is_none_or(|(_, u)| {
-            u.0.contains(KeyUsages::DigitalSignature) || u.0.contains(KeyUsages::NonRepudiation)
-        });
-    if !signing_usage {
-        return (
-            ChainStatus::Invalid,
-            Some("chứng thư số không được phép dùng để ký".into()),
-        );
-    }
-    let mut expired = !valid_at(signer, at);
-    let mut current = signer.clone();
-    for _ in 0..8 {
-        if let Some(anchor) = anchors
-            .iter()
-            .find(|a| a == &&current || issued_by(&current, a))
-        {
-            if anchor != &current && !valid_at(anchor, at) {
-                expired = true;
-            }
-            return if expired {
-                (
-                    ChainStatus::Expired,
-                    Some("chứng thư số hết hạn hoặc chưa có hiệu lực vào thời điểm ký".into()),
-                )
-            } else {
-                (ChainStatus::Trusted, None)
-            };
-        }
-        let Some(parent) = bundled
-            .iter()
-            .find(|c| *c != &current && is_ca(c) && issued_by(&current, c))
-        else {
-            break;
-        };
-        if !valid_at(parent, at) {
-            expired = true;
-        }
-        current = parent.clone();
-    }
-    (
-        ChainStatus::Untrusted,
-        Some("chứng thư số không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy".into()),
-    )
-}
-
-fn check_revocation(
-    signer: &Certificate,
-    bundled: &[Certificate],
-    anchors: &[Certificate],
-    crls: &[CertificateList],
-) -> RevocationStatus {
-    if crls.is_empty() {
-        return RevocationStatus::NotChecked;
-    }
-    let issuer_name = signer.tbs_certificate().issuer();
-    let issuer = bundled
+/// The signer's certificate among those the CMS carries (by issuer and serial, or subject key identifier), with
+/// its bytes as they stand in the file.
+fn signer_certificate(parsed: &ParsedCms) -> Option<(&Certificate, &[u8])> {
+    let found = parsed
+        .certificates
         .iter()
-        .chain(anchors)
-        .find(|c| c.tbs_certificate().subject() == issuer_name);
-    let Some(issuer) = issuer else {
-        return RevocationStatus::Unknown;
+        .find(|(c, _)| match &parsed.signer_info.sid {
+            cms::signed_data::SignerIdentifier::IssuerAndSerialNumber(ias) => {
+                c.tbs_certificate().issuer() == &ias.issuer
+                    && c.tbs_certificate().serial_number() == &ias.serial_number
+            }
+            cms::signed_data::SignerIdentifier::SubjectKeyIdentifier(ski) => c
+                .tbs_certificate()
+                .get_extension::<x509_cert::ext::pkix::SubjectKeyIdentifier>()
+                .ok()
+                .flatten()
+                .is_some_and(|(_, k)| k.0 == ski.0),
+        })?;
+    Some((&found.0, found.1.as_slice()))
+}
+
+/// Whether a signing-certificate-v2 attribute names the certificate whose bytes are `cert_bytes` (hashed as
+/// they stand in the file, SHA-256 unless the attribute says otherwise).
+fn signing_certificate_matches(value: &der::Any, cert_bytes: &[u8]) -> bool {
+    let Ok(s) = value.decode_as::<SigningCertificateV2>() else {
+        return false;
     };
-    let mut seen_valid_crl = false;
-    for crl in crls {
-        if &crl.tbs_cert_list.issuer != issuer_name {
-            continue;
-        }
-        let Ok(tbs) = crl.tbs_cert_list.to_der() else {
-            continue;
+    s.certs.first().is_some_and(|id| {
+        let hash = match &id.hash_algorithm {
+            Some(alg) => Digester::digest(alg, cert_bytes),
+            None => Some(Sha256::digest(cert_bytes).to_vec()),
         };
-        let Some(sig) = crl.signature.as_bytes() else {
-            continue;
-        };
-        if !verify_rsa(&crl.signature_algorithm, OID_SHA256, issuer, &tbs, sig).1 {
-            continue;
-        }
-        seen_valid_crl = true;
-        let serial = signer.tbs_certificate().serial_number();
-        if crl
-            .tbs_cert_list
-            .revoked_certificates
-            .as_ref()
-            .is_some_and(|list| list.iter().any(|r| &r.serial_number == serial))
-        {
-            return RevocationStatus::Revoked;
-        }
-    }
-    if seen_valid_crl {
-        RevocationStatus::Good
-    } else {
-        RevocationStatus::Unknown
-    }
+        hash.is_some_and(|h| h.as_slice() == id.cert_hash.as_bytes())
+    })
+}
+
+fn gen_time(t: &super::cms::TstInfo) -> Timestamp {
+    t.gen_time
 }
 
 fn now() -> Timestamp {
@@ -679,60 +497,6 @@ pub fn parse_pdf_date(raw: &[u8]) -> Option<Timestamp> {
     let iso = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{se:02}Z");
     let utc = Timestamp::parse_iso(&iso).ok()?;
     Some(Timestamp(utc.0 - offset_min * 60_000))
-}
-
-/// Whether the document contains content that must not be issued (Điều 22.2): JavaScript, launch, submit or
-/// import actions, embedded files, XFA. Returns what was found, in Vietnamese.
-pub fn active_content<'a>(data: impl Into<super::source::Src<'a>>) -> PdfResult<Vec<String>> {
-    let doc = Document::open(data)?;
-    let mut found = std::collections::BTreeSet::new();
-    for num in doc.object_numbers().collect::<Vec<_>>() {
-        let generation = match doc.xref_entry(num) {
-            Some(XrefEntry::InFile { generation, .. }) => generation,
-            _ => 0,
-        };
-        let Ok(obj) = doc.get(super::object::ObjRef::new(num, generation)) else {
-            continue;
-        };
-        scan_active(&obj, &mut found, 0);
-    }
-    Ok(found.into_iter().collect())
-}
-
-fn scan_active(o: &Object, found: &mut std::collections::BTreeSet<String>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    match o {
-        Object::Dict(d) | Object::Stream(super::object::Stream { dict: d, .. }) => {
-            match d.name(b"S") {
-                Some(b"JavaScript") => found.insert("mã JavaScript".into()),
-                Some(b"Launch") => found.insert("lệnh mở chương trình (Launch)".into()),
-                Some(b"SubmitForm") => {
-                    found.insert("lệnh gửi biểu mẫu ra ngoài (SubmitForm)".into())
-                }
-                Some(b"ImportData") => found.insert("lệnh nhập dữ liệu (ImportData)".into()),
-                _ => false,
-            };
-            if d.contains(b"JS") {
-                found.insert("mã JavaScript".into());
-            }
-            if d.contains(b"XFA") {
-                found.insert("biểu mẫu XFA".into());
-            }
-            if d.contains(b"EmbeddedFiles")
-                || d.is_type(b"EmbeddedFile")
-                || d.is_type(b"Filespec") && d.contains(b"EF")
-            {
-                found.insert("tệp đính kèm nhúng bên trong PDF".into());
-            }
-            for (_, v) in d.iter() {
-                scan_active(v, found, depth + 1);
-            }
-        }
-        Object::Array(items) => items.iter().for_each(|i| scan_active(i, found, depth + 1)),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

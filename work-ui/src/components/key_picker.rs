@@ -45,7 +45,7 @@ pub fn NoKeyNotice(#[prop(into)] what: String) -> impl IntoView {
     view! {
         <div class="alert alert-warning" data-testid="no-key">
             {format!("Trình duyệt này chưa có {what}. ")}
-            <a href="/ky-so" data-testid="import-key-link">"Nhập khoá ký số (tệp .p12) tại trang Chữ ký số"</a>
+            <a href="/ky-so" data-testid="import-key-link">"Nhập khóa ký số (tệp .p12) tại trang Chữ ký số"</a>
             ", rồi quay lại văn bản này."
         </div>
     }

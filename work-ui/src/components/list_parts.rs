@@ -1,11 +1,11 @@
 //! The small pieces every work list and page shares: the urgency stamp, the loading and error lines with
-//! "Thử lại", the count line and the "stops at 500" note, and refetching when the app hears a live event.
+//! "Thử lại", and refetching when the app hears a live event.
 
 use leptos::prelude::*;
 use shared::document::Urgency;
 
 /// The window event the app sends for each live event (see frontend/src/live.rs).
-const LIVE_EVENT: &str = "vanban-live";
+const LIVE_EVENT: &str = client::window_event::LIVE;
 
 /// Bumps `version` whenever the app hears that something changed, so a list refetches by itself.
 pub fn refetch_on_live(version: RwSignal<u32>) {
@@ -35,24 +35,6 @@ pub fn loading() -> AnyView {
         </p>
     }
     .into_any()
-}
-
-/// "12 văn bản", or "Hiện 500 văn bản" when the list stops at its limit.
-pub fn count_text(shown: usize, more: bool) -> String {
-    format!("{}{shown} văn bản", if more { "Hiện " } else { "" })
-}
-
-/// When a list stops at its limit (`more`): say so, and where the rest are.
-pub fn more_note(shown: usize, more: bool, testid: &'static str) -> Option<impl IntoView> {
-    more.then(|| {
-        view! {
-            <p class="muted list-more" data-testid=testid>
-                {format!("Danh sách chỉ hiện {shown} văn bản đầu; các văn bản khác của mục này tra trong ")}
-                <a href="/so-van-ban">"Sổ văn bản"</a>
-                "."
-            </p>
-        }
-    })
 }
 
 /// A failure with a "Thử lại" button.

@@ -2,7 +2,7 @@
 //! certificate, and whether the document changed after signing.
 
 use leptos::prelude::*;
-use shared::worker_protocol::{ChainStatus, Modification, RevocationStatus, SignatureCheck};
+use shared::worker_protocol::{Modification, RevocationStatus, SignatureCheck};
 
 /// Green when fully good; red when broken, modified beyond form filling or revoked; amber otherwise.
 pub fn level(r: &SignatureCheck) -> (&'static str, &'static str) {
@@ -15,15 +15,6 @@ pub fn level(r: &SignatureCheck) -> (&'static str, &'static str) {
         ("bad", "Không hợp lệ")
     } else {
         ("warn", "Cần lưu ý")
-    }
-}
-
-fn chain_text(r: &SignatureCheck) -> &'static str {
-    match r.chain_status {
-        ChainStatus::Trusted => "được cấp bởi tổ chức chứng thực mà tỉnh tin cậy",
-        ChainStatus::Expired => "đã hết hạn hoặc chưa có hiệu lực vào thời điểm ký",
-        ChainStatus::Invalid => "không hợp lệ (chữ ký của tổ chức cấp sai hoặc không dùng để ký)",
-        ChainStatus::Untrusted => "không thuộc tổ chức chứng thực mà tỉnh tin cậy",
     }
 }
 
@@ -55,12 +46,7 @@ fn modification_text(r: &SignatureCheck) -> String {
 #[component]
 pub fn ReportCard(report: SignatureCheck) -> impl IntoView {
     let (class, verdict) = level(&report);
-    let revocation = match report.revocation_status {
-        RevocationStatus::Good => "chưa bị thu hồi (theo danh sách thu hồi)",
-        RevocationStatus::Revoked => "ĐÃ BỊ THU HỒI",
-        RevocationStatus::Unknown => "không có danh sách thu hồi của tổ chức cấp",
-        RevocationStatus::NotChecked => "chưa kiểm tra tình trạng thu hồi",
-    };
+    let revocation = report.revocation_status.label();
     let modification_code = match report.modification {
         Modification::None => "none",
         Modification::FormFilling => "form_filling",
@@ -80,11 +66,13 @@ pub fn ReportCard(report: SignatureCheck) -> impl IntoView {
                 <dt>"Thời điểm ký"</dt>
                 <dd>{report.signing_time.clone().unwrap_or_else(|| "không ghi".into())}</dd>
                 <dt>"Chứng thư số"</dt>
-                <dd>{format!("{}, số hiệu {}: {}; {}", report.issuer, report.serial, chain_text(&report), revocation)}</dd>
+                <dd>{format!("Do {} cấp: {}; {}", report.issuer, report.chain_status.label(), revocation)}</dd>
+                <dt>"Số sê-ri chứng thư"</dt>
+                <dd data-testid="signature-serial">{report.serial.clone()}</dd>
                 <dt>"Toàn vẹn"</dt>
                 <dd>
                     {if report.valid {
-                        "Nội dung được ký không thay đổi; chữ ký khớp khoá của người ký."
+                        "Nội dung được ký không thay đổi; chữ ký khớp khóa của người ký."
                     } else {
                         "Chữ ký hỏng hoặc nội dung được ký đã bị thay đổi."
                     }}

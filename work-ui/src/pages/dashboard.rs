@@ -12,8 +12,10 @@ use shared::incoming::{BacklogRow, DashboardDto, DueState, OpenWork, due_at};
 use shared::time::Timestamp;
 
 use crate::api;
+use crate::components::list_filters;
 use crate::components::list_parts::{error_panel, loading, refetch_on_live};
 use backlog::BacklogTable;
+use shared::list_query::{ListKind, ListQuery};
 use work_list::{UrgeResults, WorkList};
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -83,12 +85,22 @@ impl SortBy {
 }
 
 #[component]
-pub fn DashboardPage(unit: Option<i64>, user: Option<i64>) -> impl IntoView {
+pub fn DashboardPage(
+    unit: Option<i64>,
+    user: Option<i64>,
+    /// The address's query string: a drill-down's filters, sort and page.
+    #[prop(optional)]
+    query: String,
+) -> impl IntoView {
     let version = RwSignal::new(0u32);
     refetch_on_live(version);
+    let (filter, address_error) =
+        list_filters::read_address(ListKind::Dashboard, &query, &["unit", "user"]);
+    let asked = filter.clone();
     let data = LocalResource::new(move || {
         version.track();
-        api::dashboard(unit, user)
+        let q = asked.clone();
+        async move { api::dashboard(unit, user, &q).await }
     });
     // The outcome of each "Đôn đốc", kept across the refetch it causes.
     let urged = RwSignal::new(UrgeResults::new());
@@ -101,7 +113,10 @@ pub fn DashboardPage(unit: Option<i64>, user: Option<i64>) -> impl IntoView {
     let body = move || match data.get() {
         None => loading(),
         Some(Err(e)) => error_panel(e.message(), move || data.refetch()),
-        Some(Ok(d)) => view! { <DashboardView dto=d unit user version urged /> }.into_any(),
+        Some(Ok(d)) => {
+            view! { <DashboardView dto=d unit user version urged filter=filter.clone() /> }
+                .into_any()
+        }
     };
     view! {
         <section class="page work-page dashboard-page" data-testid="dashboard-page">
@@ -126,6 +141,7 @@ pub fn DashboardPage(unit: Option<i64>, user: Option<i64>) -> impl IntoView {
                     "Làm mới"
                 </button>
             </header>
+            {address_error.map(|m| view! { <p class="alert alert-warning" role="alert" data-testid="address-error">{m}</p> })}
             {body}
         </section>
     }
@@ -138,6 +154,7 @@ fn DashboardView(
     user: Option<i64>,
     version: RwSignal<u32>,
     urged: RwSignal<UrgeResults>,
+    filter: ListQuery,
 ) -> impl IntoView {
     let name_in = |rows: &[BacklogRow], id: Option<i64>, fallback: &str| {
         id.map(|id| {
@@ -198,8 +215,12 @@ fn DashboardView(
         }
     });
 
-    // A person's numbers come from their own list; a unit's and the agency's from the server's totals.
-    let (open, due_soon, overdue) = if user.is_some() {
+    // A person's numbers come from their backlog row (or their own list); a unit's and the agency's from the
+    // server's totals.
+    let person_row = user.and_then(|u| dto.people.iter().find(|r| r.id == u));
+    let (open, due_soon, overdue) = if let Some(r) = person_row {
+        (r.open, r.due_soon, r.overdue)
+    } else if user.is_some() {
         let count = |s: DueState| dto.oldest.iter().filter(|w| w.due == s).count() as i64;
         (
             dto.oldest.len() as i64,
@@ -315,7 +336,19 @@ fn DashboardView(
             (None, Some(u)) => format!("Việc đang xử lý của {u}"),
             _ => "Việc đang xử lý".into(),
         };
+        // The drill-down is a list people work in: filtered, sorted and paged in the address.
+        let mut base = "/bang-theo-doi".to_string();
+        let mut sep = '?';
+        for (k, v) in [("unit", unit), ("user", user)] {
+            if let Some(v) = v {
+                base.push_str(&format!("{sep}{k}={v}"));
+                sep = '&';
+            }
+        }
+        let total = dto.drill_total;
         view! {
+            <list_filters::FilterBar kind=ListKind::Dashboard base=base.clone() query=filter.clone() />
+            <p class="count" data-testid="drill-total">{list_filters::total_text(total, &filter)}</p>
             <WorkList
                 title
                 anchor="viec"
@@ -325,6 +358,7 @@ fn DashboardView(
                 version
                 results=urged
             />
+            {list_filters::pager(&base, &filter, total)}
         }
         .into_any()
     } else {

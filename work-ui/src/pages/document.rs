@@ -5,6 +5,7 @@
 
 mod actions;
 pub mod batch_sign;
+mod edit;
 mod history;
 pub mod issue;
 mod sign_task;
@@ -48,7 +49,15 @@ pub fn DocumentPage(id: i64) -> impl IntoView {
         load,
     );
     let on_done = Callback::new(move |d: OutgoingDto| {
-        notice.set(Some(done_text(d.status).to_string()));
+        // A step that leaves the status as it was (the drafter's edit or new version) saved changes; otherwise
+        // the notice says where the document went.
+        let before = doc.with_untracked(|old| old.as_ref().map(|o| o.status));
+        let text = if before == Some(d.status) {
+            "Đã lưu thay đổi."
+        } else {
+            done_text(d.status)
+        };
+        notice.set(Some(text.to_string()));
         doc.set(Some(d));
     });
 
@@ -78,17 +87,21 @@ pub fn DocumentPage(id: i64) -> impl IntoView {
                     None
                 }
             }}
+            // The next action first in the reading order (on a phone its button stays at the bottom of the
+            // screen: the action bar); the PDF and the facts after it.
             <div class="doc-layout">
-                <div class="doc-pdf">
-                    {move || main_file.get().map(|(file_id, name)| view! { <PdfView url=history::api_file(id, file_id) name /> })}
-                </div>
-                <aside class="doc-side">
-                    {move || doc.get().map(|d| view! { <Facts doc=d /> })}
+                <div class="doc-act">
                     {move || {
                         task_key.get()?;
                         let d = doc.get_untracked()?;
                         Some(view! { <Actions doc=d on_done /> })
                     }}
+                </div>
+                <div class="doc-pdf">
+                    {move || main_file.get().map(|(file_id, name)| view! { <PdfView url=history::api_file(id, file_id) name /> })}
+                </div>
+                <aside class="doc-side">
+                    {move || doc.get().map(|d| view! { <Facts doc=d /> })}
                 </aside>
             </div>
             {move || doc.get().map(|d| {
@@ -96,6 +109,10 @@ pub fn DocumentPage(id: i64) -> impl IntoView {
                 let paper = !d.paper_recipients.is_empty();
                 view! {
                     <div class="doc-below">
+                        {issued.then(|| view! {
+                            <crate::pages::record_files::file_into::FileIntoRecord
+                                kind=shared::record_file::DocumentKind::Outgoing id=d.id agency_id=d.agency_id />
+                        })}
                         <history::Timeline doc=d.clone() />
                         <history::Circuit doc=d.clone() />
                         <history::Versions doc=d.clone() />
@@ -206,13 +223,19 @@ fn DocHeader(doc: OutgoingDto) -> impl IntoView {
 /// The facts of the document (NĐ 30 Phụ lục VI) as a definition list.
 #[component]
 fn Facts(doc: OutgoingDto) -> impl IntoView {
-    let holder = doc
-        .current_step
-        .and_then(|p| doc.steps.iter().find(|s| s.position == p))
-        .map(|s| s.reviewer.full_name.clone())
-        .or_else(|| {
-            (doc.status == OutgoingStatus::AwaitingSignature).then(|| doc.signer.full_name.clone())
-        });
+    // Where the document is now: a draft or a returned one is with its drafter (the returning step is kept
+    // only to send it back there on resubmission).
+    let holder = match doc.status {
+        OutgoingStatus::Draft | OutgoingStatus::Returned => {
+            Some(format!("Người soạn thảo: {}", doc.drafter.full_name))
+        }
+        OutgoingStatus::AwaitingSignature => Some(format!("Người ký: {}", doc.signer.full_name)),
+        OutgoingStatus::InReview => doc
+            .current_step
+            .and_then(|p| doc.steps.iter().find(|s| s.position == p))
+            .map(|s| format!("Người duyệt: {}", s.reviewer.full_name)),
+        _ => None,
+    };
     let signer = match doc.signing_capacity.mark() {
         "" => doc.signer.full_name.clone(),
         m => format!("{m} {}", doc.signer.full_name),
@@ -246,6 +269,9 @@ fn Actions(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoView {
     if has("new_version") {
         parts.push(view! { <actions::NewVersionAction doc=doc.clone() on_done /> }.into_any());
     }
+    if has("edit") {
+        parts.push(view! { <edit::EditAction doc=doc.clone() on_done /> }.into_any());
+    }
     if has("review") {
         parts.push(
             view! { <actions::ReviewAction doc=doc.clone() signer=false on_done /> }.into_any(),
@@ -258,7 +284,7 @@ fn Actions(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoView {
         parts.push(
             view! {
                 <details class="task">
-                    <summary data-testid="action-return">"Trả lại (không ký)"</summary>
+                    <summary data-testid="action-return">"Trả lại"</summary>
                     <actions::ReviewAction doc=doc.clone() signer=true on_done />
                 </details>
             }

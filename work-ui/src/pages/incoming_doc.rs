@@ -13,7 +13,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::incoming::{AssignmentDto, IncomingDto, IncomingStatus};
 
-use self::actions::{AcceptAction, AssignAction, ForwardAction, RecallAnswer, ReturnAction};
+use self::actions::{
+    AcceptAction, AssignAction, CloseAction, ForwardAction, RecallAnswer, ReturnAction,
+};
 use self::assignment::{AssignmentTask, UrgeAction};
 use super::document::{PdfView, listen};
 use super::incoming_list::due_badge;
@@ -98,17 +100,21 @@ pub fn IncomingDocPage(id: i64) -> impl IntoView {
             {move || (doc.with(Option::is_none) && error.get().is_none()).then(|| view! {
                 <p class="loading"><span class="spinner"></span>"Đang tải văn bản…"</p>
             })}
+            // The next action first in the reading order (on a phone its button stays at the bottom of the
+            // screen: the action bar); the PDF and the facts after it.
             <div class="doc-layout">
-                <div class="doc-pdf">
-                    {move || main_file.get().map(|(url, name)| view! { <PdfView url name /> })}
-                </div>
-                <aside class="doc-side">
-                    {move || doc.get().map(|d| view! { <Facts doc=d /> })}
+                <div class="doc-act">
                     {move || {
                         task_key.get()?;
                         let d = doc.get_untracked()?;
                         Some(view! { <Actions doc=d on_done /> })
                     }}
+                </div>
+                <div class="doc-pdf">
+                    {move || main_file.get().map(|(url, name)| view! { <PdfView url name /> })}
+                </div>
+                <aside class="doc-side">
+                    {move || doc.get().map(|d| view! { <Facts doc=d /> })}
                 </aside>
             </div>
             <div class="doc-below">
@@ -120,6 +126,10 @@ pub fn IncomingDocPage(id: i64) -> impl IntoView {
                         <verify::CountCheck doc=d />
                     })
                 }}
+                {move || doc.get().and_then(|d| d.arrival_number.map(|_| view! {
+                    <crate::pages::record_files::file_into::FileIntoRecord
+                        kind=shared::record_file::DocumentKind::Incoming id=d.id agency_id=d.agency_id />
+                }))}
                 {move || doc.get().map(|d| view! {
                     <Assignments doc=d.clone() on_done />
                     <Replies doc=d.clone() />
@@ -164,8 +174,33 @@ fn Facts(doc: IncomingDto) -> impl IntoView {
         doc.received_at.to_display_vn(),
         if doc.backfilled { " (nhập bù)" } else { "" }
     );
+    // The lead finished but a co-operating part has not reported: the document is not completed yet.
+    let leads_done = doc
+        .assignments
+        .iter()
+        .filter(|a| a.role == shared::incoming::AssignmentRole::Lead && a.parent_id.is_none())
+        .all(|a| a.state == shared::incoming::AssignmentState::Done);
+    let waiting: Vec<String> = doc
+        .assignments
+        .iter()
+        .filter(|a| {
+            a.role == shared::incoming::AssignmentRole::Cooperate
+                && a.state != shared::incoming::AssignmentState::Done
+                && a.result.is_none()
+        })
+        .map(assignee)
+        .collect();
+    let waiting = (doc.status == IncomingStatus::InProgress
+        && !doc.assignments.is_empty()
+        && leads_done
+        && !waiting.is_empty())
+    .then(|| waiting.join(", "));
     view! {
         <dl class="facts" data-testid="facts">
+            {waiting.map(|w| view! {
+                <dt>"Chờ phối hợp"</dt>
+                <dd data-testid="fact-waiting-cooperation">{format!("Chủ trì đã hoàn thành; chờ báo cáo của: {w}")}</dd>
+            })}
             <dt>"Nơi gửi"</dt>
             <dd data-testid="fact-sender">
                 {doc.sender_name.clone()}
@@ -222,6 +257,9 @@ fn Actions(doc: IncomingDto, on_done: Callback<IncomingDto>) -> impl IntoView {
     }
     if has("assign") {
         parts.push(view! { <AssignAction doc=doc.clone() on_done /> }.into_any());
+    }
+    if has("close") {
+        parts.push(view! { <CloseAction doc=doc.clone() on_done /> }.into_any());
     }
     for (aid, acts) in &doc.assignment_actions {
         // Urging is offered on the assignment's line below; the rest is the caller's own work.
@@ -312,13 +350,21 @@ fn Replies(doc: IncomingDto) -> impl IntoView {
             <section class="doc-section">
                 <h2>"Văn bản trả lời"</h2>
                 <ul class="replies" data-testid="replies">
-                    {doc.replies.into_iter().map(|r| view! {
-                        <li>
-                            <a href=format!("/van-ban-di/{}", r.outgoing_id) data-testid="reply-link">
-                                {r.number_text.clone().map(|n| format!("{n} — ")).unwrap_or_else(|| "Dự thảo — ".into())}
-                                {r.subject.clone()}
-                            </a>
-                        </li>
+                    {doc.replies.into_iter().map(|r| {
+                        // Only an issued reply answers the document; anything before is still being drafted.
+                        let answered = r.status == "issued";
+                        view! {
+                            <li>
+                                <span class=if answered { "chip chip-ok" } else { "chip" } data-testid="reply-state">
+                                    {if answered { "Đã trả lời" } else { "Đang soạn trả lời" }}
+                                </span>
+                                " "
+                                <a href=format!("/van-ban-di/{}", r.outgoing_id) data-testid="reply-link">
+                                    {r.number_text.clone().map(|n| format!("{n} — ")).unwrap_or_else(|| "Dự thảo — ".into())}
+                                    {r.subject.clone()}
+                                </a>
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
             </section>
@@ -349,6 +395,8 @@ fn SenderStatuses(doc: IncomingDto) -> impl IntoView {
 /// Luồng xử lý: who, what, when, comment, and under whose delegation.
 #[component]
 fn History(doc: IncomingDto) -> impl IntoView {
+    // The whole audited history, each step with its audit-chain hash, as a PDF from the server.
+    let pdf = shared::api::path(shared::api::INCOMING_HISTORY_PDF, doc.id);
     view! {
         <section class="doc-section">
             <h2>"Luồng xử lý"</h2>
@@ -372,6 +420,15 @@ fn History(doc: IncomingDto) -> impl IntoView {
                     }
                 }).collect_view()}
             </ol>
+            <a
+                href=pdf
+                class="btn btn-secondary history-pdf"
+                download=""
+                data-testid="history-pdf"
+                title="Mỗi bước kèm mã băm của nhật ký kiểm tra, đối chiếu được bằng lệnh vanban audit verify"
+            >
+                "Tải lịch sử (PDF)"
+            </a>
         </section>
     }
 }

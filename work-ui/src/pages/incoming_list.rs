@@ -9,9 +9,9 @@ use shared::incoming::{DueState, IncomingBucket, IncomingSummary};
 use shared::role::Role;
 
 use crate::api;
-use crate::components::list_parts::{
-    count_text, error_panel, loading, more_note, refetch_on_live, urgency_stamp,
-};
+use crate::components::list_filters::{self, FilterBar, sort_header};
+use crate::components::list_parts::{error_panel, loading, refetch_on_live, urgency_stamp};
+use shared::list_query::{ListKind, SortKey};
 
 fn empty_text(bucket: IncomingBucket) -> &'static str {
     match bucket {
@@ -109,22 +109,39 @@ fn row(doc: IncomingSummary) -> impl IntoView {
 }
 
 #[component]
-pub fn IncomingListPage(bucket: IncomingBucket) -> impl IntoView {
+pub fn IncomingListPage(
+    bucket: IncomingBucket,
+    /// The address's query string: the list's filters, sort and page.
+    #[prop(optional)]
+    query: String,
+) -> impl IntoView {
     let version = RwSignal::new(0u32);
     refetch_on_live(version);
+    let (filter, address_error) = list_filters::read_address(ListKind::Incoming, &query, &["muc"]);
+    let base = format!("/van-ban-den?muc={}", bucket.code());
+    let asked = filter.clone();
     let items = LocalResource::new(move || {
         version.track();
-        api::incoming_list(bucket)
+        let q = asked.clone();
+        async move { api::incoming_list(bucket, &q).await }
     });
     let me = LocalResource::new(|| async { api::session().await.ok().map(|s| s.user.roles) });
     let roles = move || me.get().flatten().unwrap_or_default();
     let clerk = move || roles().contains(&Role::Clerk);
 
+    let (list_base, list_filter) = (base.clone(), filter.clone());
     let list = move || match items.get() {
         None => loading(),
         Some(Err(e)) => error_panel(e.message(), move || items.refetch()),
         Some(Ok(list)) if list.items.is_empty() => view! {
-            <p class="empty" data-testid="incoming-empty">{empty_text(bucket)}</p>
+            <p class="empty" data-testid="incoming-empty">
+                {if list_filter.active_filters() > 0 || list_filter.page > 1 {
+                    "Không có văn bản nào khớp bộ lọc ở trang này."
+                } else {
+                    empty_text(bucket)
+                }}
+            </p>
+            {(list.total > 0).then(|| list_filters::pager(&list_base, &list_filter, list.total))}
         }
         .into_any(),
         Some(Ok(list)) => {
@@ -138,29 +155,28 @@ pub fn IncomingListPage(bucket: IncomingBucket) -> impl IntoView {
                 .iter()
                 .filter(|d| d.due == DueState::DueSoon)
                 .count();
-            let shown = list.items.len();
             view! {
-                <p class="count" data-testid="incoming-count" data-more=list.more.to_string()>
-                    {count_text(shown, list.more)}
+                <p class="count" data-testid="incoming-count" data-total=list.total>
+                    {list_filters::total_text(list.total, &list_filter)}
                     {(overdue > 0).then(|| view! { <span class="due-badge due-overdue">{format!("{overdue} quá hạn")}</span> })}
                     {(soon > 0).then(|| view! { <span class="due-badge due-soon">{format!("{soon} sắp đến hạn")}</span> })}
                 </p>
-                {more_note(shown, list.more, "incoming-more")}
                 <div class="table-wrap">
                     <table class="data-table responsive doc-table incoming-table" data-testid="incoming-table">
                         <thead>
                             <tr>
-                                <th>"Số đến"</th>
-                                <th>"Ngày đến"</th>
+                                {sort_header("Số đến", SortKey::Number, &list_base, &list_filter)}
+                                {sort_header("Ngày đến", SortKey::Date, &list_base, &list_filter)}
                                 <th>"Nơi gửi, số ký hiệu"</th>
                                 <th>"Loại, trích yếu"</th>
-                                <th>"Hạn xử lý"</th>
+                                {sort_header("Hạn xử lý", SortKey::Deadline, &list_base, &list_filter)}
                                 <th>"Tình trạng"</th>
                             </tr>
                         </thead>
                         <tbody>{list.items.into_iter().map(row).collect_view()}</tbody>
                     </table>
                 </div>
+                {list_filters::pager(&list_base, &list_filter, list.total)}
             }
             .into_any()
         }
@@ -187,6 +203,8 @@ pub fn IncomingListPage(bucket: IncomingBucket) -> impl IntoView {
                     </a>
                 }).collect_view()}
             </nav>
+            {address_error.map(|m| view! { <p class="alert alert-warning" role="alert" data-testid="address-error">{m}</p> })}
+            <FilterBar kind=ListKind::Incoming base=base.clone() query=filter.clone() />
             {list}
         </section>
     }

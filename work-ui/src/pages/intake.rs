@@ -119,7 +119,7 @@ fn IntakeForm(agency: String, user_id: i64) -> impl IntoView {
             && (seal.key_id.get_untracked().is_empty() || seal.pin.get_untracked().is_empty())
         {
             top_error.set(Some(
-                "Văn bản giấy: chọn khoá con dấu của cơ quan và nhập mã PIN để ký số bản quét."
+                "Văn bản giấy: chọn khóa con dấu của cơ quan và nhập mã PIN để ký số bản quét."
                     .into(),
             ));
             return;
@@ -295,7 +295,7 @@ fn IntakeForm(agency: String, user_id: i64) -> impl IntoView {
             <BusyBar busy />
             {move || top_error.get().map(|m| view! { <div class="alert alert-error" role="alert" data-testid="intake-error">{m}</div> })}
             <div class="form-actions">
-                <a href="/van-ban-den" class="btn btn-secondary">"Huỷ"</a>
+                <a href="/van-ban-den" class="btn btn-secondary">"Hủy"</a>
                 <button type="submit" class="btn btn-primary" data-testid="intake-submit"
                     prop:disabled=move || uploading() || busy.get().is_some()>
                     {move || if paper() { "Ký số bản quét và lưu" } else { "Lưu văn bản đến" }}

@@ -4,14 +4,13 @@
 //! creates it, "Lưu và trình" creates and submits it; the form keeps what was typed on any error.
 
 mod form;
-mod pickers;
+pub(crate) mod pickers;
 mod placement;
 
 use leptos::prelude::*;
 use shared::agency::AgencyDto;
 use shared::document::{DocumentType, Urgency};
 use shared::outgoing::{DraftRequest, RegisterDto, SigningCapacity};
-use shared::role::Role;
 use shared::user::UserDto;
 use wasm_bindgen::JsCast;
 
@@ -111,9 +110,15 @@ fn DraftForm(
         registers,
     } = choices;
     let drafter = me.id;
+    // Only people the server will accept (shared::who_may): leaders sign; leaders of my unit or agency review.
     let signers: Vec<UserDto> = people
         .iter()
-        .filter(|u| u.has_role(Role::AgencyLeader) || u.has_role(Role::UnitLeader))
+        .filter(|u| shared::who_may::may_sign((*u).into(), me.agency.id))
+        .cloned()
+        .collect();
+    let reviewer_pool: Vec<UserDto> = people
+        .iter()
+        .filter(|u| shared::who_may::may_review((*u).into(), (&me).into()))
         .cloned()
         .collect();
     let form = Form {
@@ -150,6 +155,59 @@ fn DraftForm(
         move || form.snapshot(),
         move |json| form.restore(json),
     );
+    // A reply starts with the sender as recipient and "V/v trả lời …" as its trích yếu, unless this tab
+    // kept what the official typed already.
+    if let Some(id) = answers_incoming {
+        leptos::task::spawn_local(async move {
+            let Ok(d) = api::incoming(id).await else {
+                return;
+            };
+            let (subject, to) = shared::incoming::reply_prefill(&d);
+            if form.subject.get_untracked().trim().is_empty() {
+                form.subject.set(subject);
+            }
+            let empty = form.internal.with_untracked(Vec::is_empty)
+                && form.external.with_untracked(Vec::is_empty)
+                && form.paper.get_untracked().trim().is_empty();
+            if empty {
+                match to {
+                    shared::incoming::ReplyRecipient::Internal(a) => form.internal.set(vec![a]),
+                    shared::incoming::ReplyRecipient::External { code, name } => {
+                        form.external.set(vec![pickers::ExternalRow {
+                            key: 2_000_000,
+                            code: RwSignal::new(code),
+                            name: RwSignal::new(name),
+                        }])
+                    }
+                    shared::incoming::ReplyRecipient::Paper(name) => form.paper.set(name),
+                }
+            }
+        });
+    }
+    // The same for a reply to a received document (`?tra-loi=`): its issuing agency is on this system.
+    if let (Some(delivery), None) = (answers, answers_incoming) {
+        leptos::task::spawn_local(async move {
+            let Some(a) = api::arrivals()
+                .await
+                .ok()
+                .and_then(|l| l.items.into_iter().find(|a| a.delivery_id == delivery))
+            else {
+                return;
+            };
+            if form.subject.get_untracked().trim().is_empty() {
+                form.subject.set(shared::incoming::reply_subject(
+                    a.doc_type,
+                    &a.number_text,
+                    &a.subject,
+                ));
+            }
+            if let Ok(d) = api::outgoing(a.outgoing_id).await
+                && form.internal.with_untracked(Vec::is_empty)
+            {
+                form.internal.set(vec![d.agency_id]);
+            }
+        });
+    }
     let errors = RwSignal::new(Errors::new());
     let top_error = RwSignal::new(None::<String>);
     let err = move |field: &'static str| move || errors.with(|e| e.get(field).cloned());
@@ -327,7 +385,7 @@ fn DraftForm(
             <fieldset class="form-section">
                 <legend>"Trình duyệt"</legend>
                 <Field label="Người duyệt, theo thứ tự (có thể bỏ trống)" id="reviewers" error=err("reviewers")>
-                    <ReviewerPicker people=people.clone() chosen=form.reviewers excluded />
+                    <ReviewerPicker people=reviewer_pool.clone() chosen=form.reviewers excluded />
                 </Field>
             </fieldset>
             {move || top_error.get().map(|m| view! {

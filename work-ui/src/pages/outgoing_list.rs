@@ -10,9 +10,9 @@ use shared::outgoing::{
 };
 
 use crate::api;
-use crate::components::list_parts::{
-    count_text, error_panel, loading, more_note, refetch_on_live, urgency_stamp,
-};
+use crate::components::list_filters::{self, FilterBar, sort_header};
+use crate::components::list_parts::{error_panel, loading, refetch_on_live, urgency_stamp};
+use shared::list_query::{ListKind, SortKey};
 
 fn title(bucket: OutgoingBucket) -> &'static str {
     match bucket {
@@ -39,12 +39,21 @@ fn empty_text(bucket: OutgoingBucket) -> &'static str {
 }
 
 #[component]
-pub fn OutgoingListPage(bucket: OutgoingBucket) -> impl IntoView {
+pub fn OutgoingListPage(
+    bucket: OutgoingBucket,
+    /// The address's query string: the list's filters, sort and page.
+    #[prop(optional)]
+    query: String,
+) -> impl IntoView {
     let version = RwSignal::new(0u32);
     refetch_on_live(version);
+    let (filter, address_error) = list_filters::read_address(ListKind::Outgoing, &query, &["muc"]);
+    let base = format!("/van-ban-di?muc={}", bucket.code());
+    let asked = filter.clone();
     let items = LocalResource::new(move || {
         version.track();
-        api::outgoing_list(bucket)
+        let q = asked.clone();
+        async move { api::outgoing_list(bucket, &q).await }
     });
     // Chờ duyệt: approve several at once; Chờ ký: sign several at once (one key, one PIN).
     let batch = matches!(bucket, OutgoingBucket::ToReview | OutgoingBucket::ToSign);
@@ -142,11 +151,19 @@ pub fn OutgoingListPage(bucket: OutgoingBucket) -> impl IntoView {
         selected.set(if every { Vec::new() } else { all });
     };
 
+    let (list_base, list_filter) = (base.clone(), filter.clone());
     let list = move || match items.get() {
         None => loading(),
         Some(Err(e)) => error_panel(e.message(), move || items.refetch()),
         Some(Ok(list)) if list.items.is_empty() => view! {
-            <p class="empty" data-testid="outgoing-empty">{empty_text(bucket)}</p>
+            <p class="empty" data-testid="outgoing-empty">
+                {if list_filter.active_filters() > 0 || list_filter.page > 1 {
+                    "Không có văn bản nào khớp bộ lọc ở trang này."
+                } else {
+                    empty_text(bucket)
+                }}
+            </p>
+            {(list.total > 0).then(|| list_filters::pager(&list_base, &list_filter, list.total))}
         }
         .into_any(),
         Some(Ok(list)) => {
@@ -218,10 +235,9 @@ pub fn OutgoingListPage(bucket: OutgoingBucket) -> impl IntoView {
             });
             view! {
                 {toolbar}
-                <p class="count" data-testid="list-count" data-more=list.more.to_string()>
-                    {count_text(list.items.len(), list.more)}
+                <p class="count" data-testid="list-count" data-total=list.total>
+                    {list_filters::total_text(list.total, &list_filter)}
                 </p>
-                {more_note(list.items.len(), list.more, "list-more")}
                 <div class="table-wrap">
                     <table class="data-table responsive doc-table">
                         <thead>
@@ -230,13 +246,14 @@ pub fn OutgoingListPage(bucket: OutgoingBucket) -> impl IntoView {
                                 <th>"Loại, trích yếu"</th>
                                 <th>"Trạng thái"</th>
                                 <th>"Đang ở"</th>
-                                <th>"Số, ký hiệu"</th>
-                                <th>"Cập nhật"</th>
+                                {sort_header("Số, ký hiệu", SortKey::Number, &list_base, &list_filter)}
+                                {sort_header("Cập nhật", SortKey::Date, &list_base, &list_filter)}
                             </tr>
                         </thead>
                         <tbody>{list.items.into_iter().map(row).collect_view()}</tbody>
                     </table>
                 </div>
+                {list_filters::pager(&list_base, &list_filter, list.total)}
             }
             .into_any()
         }
@@ -250,6 +267,8 @@ pub fn OutgoingListPage(bucket: OutgoingBucket) -> impl IntoView {
                     "Soạn văn bản"
                 </a>
             </header>
+            {address_error.map(|m| view! { <p class="alert alert-warning" role="alert" data-testid="address-error">{m}</p> })}
+            <FilterBar kind=ListKind::Outgoing base=base.clone() query=filter.clone() />
             {move || {
                 batch_error
                     .get()

@@ -231,6 +231,24 @@ fn RegisterView(registers: Vec<RegisterDto>) -> impl IntoView {
                     on:input=move |ev| filter.set(event_target_value(&ev))
                 />
             </div>
+            <a
+                href=move || export_href(register.get(), year.get(), "pdf")
+                class="btn btn-secondary"
+                download=""
+                data-testid="register-export-pdf"
+                title="Sổ theo mẫu Phụ lục IV, Nghị định 30/2020/NĐ-CP: trang bìa, các dòng, trang kết thúc"
+            >
+                "Xuất PDF"
+            </a>
+            <a
+                href=move || export_href(register.get(), year.get(), "xlsx")
+                class="btn btn-secondary"
+                download=""
+                data-testid="register-export-xlsx"
+                title="Cùng các cột, mở được bằng Excel"
+            >
+                "Xuất Excel"
+            </a>
             <button
                 type="button"
                 class="btn btn-secondary"
@@ -246,6 +264,14 @@ fn RegisterView(registers: Vec<RegisterDto>) -> impl IntoView {
         </div>
         {table}
     }
+}
+
+/// The server-made file of a register and year (the lines the caller may see).
+fn export_href(register: i64, year: i32, format: &str) -> String {
+    format!(
+        "{}?year={year}&format={format}",
+        shared::api::path(shared::api::REGISTER_EXPORT, register)
+    )
 }
 
 /// The incoming register's table (sổ đăng ký văn bản đến).

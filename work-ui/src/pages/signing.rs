@@ -42,7 +42,7 @@ pub fn SigningPage() -> impl IntoView {
             <nav class="tabs" aria-label="Chức năng chữ ký số">
                 {tab_button(Tab::Verify, "Kiểm tra chữ ký", "tab-verify")}
                 {tab_button(Tab::Sign, "Ký văn bản", "tab-sign")}
-                {tab_button(Tab::Keys, "Khoá ký số của tôi", "tab-keys")}
+                {tab_button(Tab::Keys, "Khóa ký số của tôi", "tab-keys")}
             </nav>
             {move || match tab.get() {
                 Tab::Verify => view! { <VerifyPanel /> }.into_any(),

@@ -132,6 +132,15 @@ impl Store {
                 }
                 shared::incoming::Assignee::User(p) => {
                     let (unit, name) = Self::person_of_agency(tx, p, row.agency_id).await?;
+                    let agency = row.agency_id;
+                    Self::check_step_rule(
+                        tx,
+                        p,
+                        |m| shared::who_may::may_handle(m, agency),
+                        "Chỉ giao xử lý cho chuyên viên hoặc lãnh đạo; văn thư và quản trị không nhận việc xử lý.",
+                    )
+                    .await
+                    .map_err(|e| e.on_field("targets"))?;
                     if let Some((_, parent_unit)) = parent
                         && unit != parent_unit
                     {
@@ -201,13 +210,60 @@ impl Store {
             if AssignmentRole::try_from(role).map_err(crate::store::StoreError::Corrupt)?
                 != AssignmentRole::Lead
             {
-                return Ok(false);
+                break;
             }
             match parent {
                 Some(p) => current = p,
                 None => break,
             }
         }
+        Self::complete_when_all_reported(tx, row, user, now).await
+    }
+
+    /// Completes the document (06 for the sender) once every lead at the top is done and every co-operating
+    /// part has reported or finished (Điều 12–20); answers whether it did.
+    #[tracing::instrument(skip_all, fields(id = row.id))]
+    pub(crate) async fn complete_when_all_reported(
+        tx: &mut crate::store::sql::Tx,
+        row: &crate::store::incoming::IncomingRow,
+        user: i64,
+        now: i64,
+    ) -> crate::store::StoreResult<bool> {
+        let (leads, open_leads, unreported): (i64, i64, i64) = crate::store::sql::query_as(
+            "SELECT \
+             COALESCE(SUM(CASE WHEN role = 'lead' AND parent_id IS NULL THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN role = 'lead' AND parent_id IS NULL AND state <> 'done' THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN role = 'cooperate' AND state <> 'done' AND result IS NULL THEN 1 ELSE 0 END), 0) \
+             FROM assignments WHERE incoming_id = $1",
+        )
+        .bind(row.id)
+        .fetch_one(&mut **tx)
+        .await?;
+        if leads == 0 || open_leads > 0 || unreported > 0 {
+            return Ok(false);
+        }
+        Self::mark_completed(tx, row, user, now).await?;
+        Ok(true)
+    }
+
+    /// Marks the document completed and tells the sender (06).
+    #[tracing::instrument(skip_all, fields(id = row.id))]
+    pub(crate) async fn mark_completed(
+        tx: &mut crate::store::sql::Tx,
+        row: &crate::store::incoming::IncomingRow,
+        user: i64,
+        now: i64,
+    ) -> crate::store::StoreResult<()> {
+        // Co-operating parts that reported (or work a leader closed) are finished with the document, so the
+        // dashboard stops counting them.
+        crate::store::sql::query(
+            "UPDATE assignments SET state = 'done', done_at = $1 WHERE incoming_id = $2 AND role <> 'inform' \
+             AND state <> 'done'",
+        )
+        .bind(now)
+        .bind(row.id)
+        .execute(&mut **tx)
+        .await?;
         crate::store::sql::query("UPDATE incoming_documents SET status = 'completed', completed_at = $1, updated_at = $1 WHERE id = $2")
             .bind(now)
             .bind(row.id)
@@ -221,7 +277,7 @@ impl Store {
             None,
         )
         .await?;
-        Ok(true)
+        Ok(())
     }
 
     /// Loads an assignment and locks its document (document first, as every writer does).
@@ -289,24 +345,25 @@ impl Store {
         )
         .await?;
         Self::incoming_history(&mut tx, id, user.id, on_behalf_of, "assigned", Some(&line)).await?;
-        Self::append_audit(
+        Self::audit_document(
             &mut tx,
-            crate::store::AuditEvent {
-                actor: &Self::audit_actor(user),
-                agency_id: Some(r.agency_id),
-                action: "incoming.assign",
-                target: Some(format!("incoming:{id}")),
-                target_name: Some(r.subject.clone()),
-                details: serde_json::json!({
-                    "on_behalf_of": on_behalf_of, "due_date": a.due_date.map(|d| d.to_string()), "assignment": line,
-                }),
-            },
+            user,
+            "incoming.assign",
+            crate::store::audit::AuditedDocument::incoming(&r),
+            serde_json::json!({
+                "on_behalf_of": on_behalf_of, "due_date": a.due_date.map(|d| d.to_string()), "assignment": line,
+            }),
         )
         .await?;
+        let text = format!("Văn bản được giao xử lý: {}", r.subject);
+        let notes = crate::store::notifications::Notes::incoming(r.id).telling(&notify, &text);
+        Self::notify(&mut tx, user.id, &notes).await?;
         tx.commit().await?;
-        let text = format!("Được giao xử lý: {}", r.subject);
-        self.announce(Self::incoming_event("task", &r, notify, user.id, text))
-            .await;
+        self.announce_noted(
+            Self::incoming_event("task", &r, notify, user.id, text),
+            &notes,
+        )
+        .await;
         // Lists and the sender's status view refresh (no notification: the text is empty).
         self.announce(Self::incoming_event(
             "incoming",
@@ -386,10 +443,24 @@ impl Store {
             Some(&line),
         )
         .await?;
+        Self::audit_document(
+            &mut tx,
+            user,
+            "incoming.assign_in_unit",
+            crate::store::audit::AuditedDocument::incoming(&r),
+            serde_json::json!({"assignment_id": assignment_id, "due_date": due.due_date.map(|d| d.to_string()),
+                "assignment": line}),
+        )
+        .await?;
+        let text = format!("Văn bản được giao xử lý: {}", r.subject);
+        let notes = crate::store::notifications::Notes::incoming(r.id).telling(&notify, &text);
+        Self::notify(&mut tx, user.id, &notes).await?;
         tx.commit().await?;
-        let text = format!("Được giao xử lý: {}", r.subject);
-        self.announce(Self::incoming_event("task", &r, notify, user.id, text))
-            .await;
+        self.announce_noted(
+            Self::incoming_event("task", &r, notify, user.id, text),
+            &notes,
+        )
+        .await;
         Ok(r.id)
     }
 
@@ -473,6 +544,8 @@ impl Store {
                     )
                     .await?;
                 }
+                // The last co-operating report may be what the finished lead waited for.
+                let reported = action == H::Report && a.role == AssignmentRole::Cooperate;
                 let line = match action {
                     H::File => format!(
                         "Hồ sơ: {}{}",
@@ -490,6 +563,10 @@ impl Store {
                     "reported"
                 };
                 Self::incoming_history(&mut tx, r.id, user.id, None, code, Some(&line)).await?;
+                if reported {
+                    completed_doc =
+                        Self::complete_when_all_reported(&mut tx, &r, user.id, now).await?;
+                }
             }
             H::Complete => {
                 if inform {
@@ -517,16 +594,34 @@ impl Store {
                 .await?;
             }
         }
-        tx.commit().await?;
+        let audited = match action {
+            H::Note => "incoming.note",
+            H::Report => "incoming.report",
+            H::File => "incoming.file",
+            H::Complete => "incoming.complete",
+        };
+        Self::audit_document(
+            &mut tx,
+            user,
+            audited,
+            crate::store::audit::AuditedDocument::incoming(&r),
+            serde_json::json!({"assignment_id": assignment_id, "comment": comment, "record_file": record_file,
+                "document_completed": completed_doc}),
+        )
+        .await?;
         let text = if completed_doc {
             format!("Đã hoàn thành xử lý: {}", r.subject)
         } else {
             format!("{}: {}", action.label(), r.subject)
         };
         let assigner = vec![a.assigned_by];
-        self.announce(Self::incoming_event(
-            "incoming", &r, assigner, user.id, text,
-        ))
+        let notes = crate::store::notifications::Notes::incoming(r.id).telling(&assigner, &text);
+        Self::notify(&mut tx, user.id, &notes).await?;
+        tx.commit().await?;
+        self.announce_noted(
+            Self::incoming_event("incoming", &r, assigner, user.id, text),
+            &notes,
+        )
         .await;
         Ok(r.id)
     }
@@ -571,16 +666,94 @@ impl Store {
             None => Self::unit_leaders(&mut tx, a.unit_id).await?,
         };
         Self::incoming_history(&mut tx, r.id, user.id, None, "urged", message.as_deref()).await?;
-        tx.commit().await?;
+        Self::audit_document(
+            &mut tx,
+            user,
+            "incoming.urge",
+            crate::store::audit::AuditedDocument::incoming(&r),
+            serde_json::json!({"assignment_id": assignment_id, "message": message, "to": whom}),
+        )
+        .await?;
         let text = format!(
             "{} đôn đốc xử lý: {}{}",
             user.full_name,
             r.subject,
             message.map(|m| format!(" — {m}")).unwrap_or_default()
         );
-        self.announce(Self::incoming_event("urge", &r, whom, user.id, text))
-            .await;
+        let notes = crate::store::notifications::Notes::incoming(r.id).telling(&whom, &text);
+        Self::notify(&mut tx, user.id, &notes).await?;
+        tx.commit().await?;
+        self.announce_noted(
+            Self::incoming_event("urge", &r, whom, user.id, text),
+            &notes,
+        )
+        .await;
         Ok(r.id)
+    }
+
+    /// The leader closes the handling explicitly, with a reason, although a lead or a co-operating part has not
+    /// finished (Điều 12–20): the document is completed, the sender sees 06, the reason is in the history and
+    /// the audit log.
+    #[tracing::instrument(skip_all, fields(user_id = user.id, id = id))]
+    pub async fn close_incoming(
+        &self,
+        user: &shared::user::UserDto,
+        id: i64,
+        reason: String,
+    ) -> crate::store::StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let r = Self::lock_incoming(&mut tx, id).await?;
+        if r.agency_id != user.agency.id {
+            return Err(crate::store::StoreError::NotFound);
+        }
+        let delegate = match r.assigner_id {
+            Some(a) if a != user.id => Self::delegation_in(&mut tx, a, user.id).await?.is_some(),
+            _ => false,
+        };
+        let facts = crate::access::IncomingFacts {
+            agency_id: r.agency_id,
+            assigner_id: r.assigner_id,
+            has_assignment: false,
+            delegate_of_assigner: delegate,
+        };
+        if !crate::access::may_close_incoming(user, &facts) {
+            return Err(crate::store::StoreError::Forbidden(
+                "Chỉ lãnh đạo đã phân công (hoặc lãnh đạo cơ quan) mới kết thúc xử lý văn bản được.",
+            ));
+        }
+        if r.status != IncomingStatus::InProgress {
+            return Err(crate::store::StoreError::State(
+                "Văn bản không còn trong quá trình xử lý.",
+            ));
+        }
+        let now = crate::store::now_ms();
+        let open: Vec<(i64,)> = crate::store::sql::query_as(
+            "SELECT DISTINCT COALESCE(user_id, 0) FROM assignments WHERE incoming_id = $1 AND state <> 'done'",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        Self::mark_completed(&mut tx, &r, user.id, now).await?;
+        Self::incoming_history(&mut tx, id, user.id, None, "closed", Some(&reason)).await?;
+        Self::audit_document(
+            &mut tx,
+            user,
+            "incoming.close",
+            crate::store::audit::AuditedDocument::incoming(&r),
+            serde_json::json!({"reason": reason}),
+        )
+        .await?;
+        let whom: Vec<i64> = open.into_iter().map(|o| o.0).filter(|u| *u != 0).collect();
+        let text = format!("Lãnh đạo kết thúc xử lý: {} — {reason}", r.subject);
+        let notes = crate::store::notifications::Notes::incoming(r.id).telling(&whom, &text);
+        Self::notify(&mut tx, user.id, &notes).await?;
+        tx.commit().await?;
+        self.announce_noted(
+            Self::incoming_event("incoming", &r, whom, user.id, text),
+            &notes,
+        )
+        .await;
+        Ok(())
     }
 
     /// The incoming document an assignment belongs to.

@@ -9,6 +9,7 @@ impl Store {
         user: &shared::user::UserDto,
         unit: Option<i64>,
         person: Option<i64>,
+        filter: &shared::list_query::ListQuery,
     ) -> crate::store::StoreResult<shared::incoming::DashboardDto> {
         use shared::role::Role;
         let scope_unit = if user.has_role(Role::AgencyLeader) {
@@ -161,30 +162,60 @@ impl Store {
                 last_urged_at: w.last_urged_at.map(shared::time::Timestamp),
             })
         };
-        let drill_order = format!("{} LIMIT 200", crate::store::incoming::QUEUE_ORDER);
+        // A drill-down is a list people work in: filtered, sorted and paged like the document lists.
+        let drill = |extra: &str| {
+            format!(
+                "SELECT a.id AS assignment_id, i.id AS incoming_id, i.subject, i.code_text, i.arrival_number, i.urgency, a.role, \
+                 COALESCE(u.full_name, un.name) AS handler, un.name AS unit, a.due_date, a.due_at, a.created_at, a.last_urged_at, \
+                 i.doc_type, i.status, i.sender_name, i.arrival_year, a.urgency_rank AS k_rank \
+                 FROM assignments a JOIN incoming_documents i ON i.id = a.incoming_id \
+                 JOIN units un ON un.id = a.unit_id LEFT JOIN users u ON u.id = a.user_id \
+                 WHERE a.agency_id = $1 AND a.state IN ('pending', 'processing') AND a.role <> 'inform' {extra}"
+            )
+        };
+        let drill_columns = crate::store::list::Columns {
+            date: "x.created_at",
+            deadline: "x.due_at",
+            year: "x.arrival_year",
+            number: "x.arrival_number",
+            doc_type: "x.doc_type",
+            urgency: "x.urgency",
+            status: "x.status",
+            agency: Some("x.sender_name"),
+            unit: None,
+            tie: "x.assignment_id",
+        };
+        let drill_order = "(CASE WHEN x.due_at IS NULL THEN 1 ELSE 0 END), x.due_at, x.k_rank DESC, x.assignment_id";
+        let mut drill_total = 0;
         let (oldest, overdue_items): (Vec<W>, Vec<W>) = if let Some(p) = person {
             // A unit leader drills into people of their own unit only.
-            let (filter, u) = match scope_unit {
+            let (extra, u) = match scope_unit {
                 Some(u) => ("AND a.user_id = $2 AND a.unit_id = $3", u),
                 None => ("AND a.user_id = $2 AND $3 = $3", 0),
             };
-            let all: Vec<W> = crate::store::sql::query_as(work_sql(filter, &drill_order))
-                .bind(agency)
-                .bind(p)
-                .bind(u)
-                .fetch_all(&self.pool)
-                .await?;
+            let (all, total) = crate::store::list::page::<W>(
+                &self.pool,
+                &drill(extra),
+                vec![agency.into(), p.into(), u.into()],
+                filter,
+                &drill_columns,
+                drill_order,
+            )
+            .await?;
+            drill_total = total;
             (all, Vec::new())
         } else if let Some(u) = scope_unit.filter(|_| unit.is_some()) {
-            let sql = work_sql("AND a.unit_id = $2", &drill_order);
-            (
-                crate::store::sql::query_as(sql)
-                    .bind(agency)
-                    .bind(u)
-                    .fetch_all(&self.pool)
-                    .await?,
-                Vec::new(),
+            let (all, total) = crate::store::list::page::<W>(
+                &self.pool,
+                &drill("AND a.unit_id = $2"),
+                vec![agency.into(), u.into()],
+                filter,
+                &drill_columns,
+                drill_order,
             )
+            .await?;
+            drill_total = total;
+            (all, Vec::new())
         } else {
             let (f_old, f_over) = match scope_unit {
                 Some(_) => ("AND a.unit_id = $2", "AND a.unit_id = $2 AND a.due_at < $3"),
@@ -244,6 +275,9 @@ impl Store {
                 .into_iter()
                 .map(to_dto)
                 .collect::<Result<_, _>>()?,
+            drill_total,
+            page: filter.page,
+            per_page: filter.per_page,
         })
     }
 }

@@ -100,6 +100,13 @@ impl Store {
                     .await?;
             }
         }
+        // Documents whose signer changes: the signer's name is part of their search entry.
+        let resigned: Vec<(i64,)> = crate::store::sql::query_as(
+            "SELECT id FROM outgoing_documents WHERE signer_id = $1 AND status IN ('draft', 'returned', 'in_review', 'awaiting_signature')",
+        )
+        .bind(from)
+        .fetch_all(&mut *tx)
+        .await?;
         // The rest of the leaving account's open work changes hands by one column each.
         const MOVES: [&str; 4] = [
             "UPDATE incoming_documents SET assigner_id = $1 WHERE assigner_id = $2 AND status = 'to_assign'",
@@ -118,6 +125,9 @@ impl Store {
             );
         }
         let [to_assign, drafts, reviews, signatures] = counts;
+        for (id,) in resigned {
+            Self::reindex_document(&mut tx, shared::search::SearchKind::Outgoing, id).await?;
+        }
         let result = shared::incoming::HandoverResult {
             assignments,
             to_assign,
@@ -153,20 +163,27 @@ impl Store {
             },
         )
         .await?;
+        let text = format!(
+            "Công việc của {} đã được bàn giao cho {}",
+            leaving.full_name, taking.full_name
+        );
+        let notes = crate::store::notifications::Notes::default().telling(&[to, from], &text);
+        Self::notify(&mut tx, admin.id, &notes).await?;
         tx.commit().await?;
-        self.announce(shared::live_event::LiveEvent {
-            kind: "task".into(),
-            outgoing_id: 0,
-            delivery_id: None,
-            incoming_id: None,
-            agencies: vec![],
-            users: vec![to, from],
-            actor: Some(admin.id),
-            text: format!(
-                "Công việc của {} đã được bàn giao cho {}",
-                leaving.full_name, taking.full_name
-            ),
-        })
+        self.announce_noted(
+            shared::live_event::LiveEvent {
+                personal: Vec::new(),
+                kind: "task".into(),
+                outgoing_id: 0,
+                delivery_id: None,
+                incoming_id: None,
+                agencies: vec![],
+                users: vec![to, from],
+                actor: Some(admin.id),
+                text,
+            },
+            &notes,
+        )
         .await;
         Ok(result)
     }

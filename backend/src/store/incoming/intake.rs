@@ -87,23 +87,21 @@ impl Store {
             Some(&how),
         )
         .await?;
-        Self::append_audit(
+        let created = Self::lock_incoming(&mut tx, id).await?;
+        Self::audit_document(
             &mut tx,
-            crate::store::AuditEvent {
-                actor: &Self::audit_actor(clerk),
-                agency_id: Some(clerk.agency.id),
-                action: "incoming.create",
-                target: Some(format!("incoming:{id}")),
-                target_name: Some(doc.subject.clone()),
-                details: serde_json::json!({
-                    "channel": doc.channel.code(), "backfilled_arrival": doc.backfilled_arrival,
-                    "sha256": doc.files.first().map(|f| f.sha256.clone()), "verified": doc.verification.ok,
-                }),
-            },
+            clerk,
+            "incoming.create",
+            crate::store::audit::AuditedDocument::incoming(&created),
+            serde_json::json!({
+                "channel": doc.channel.code(), "backfilled_arrival": doc.backfilled_arrival,
+                "sha256": doc.files.first().map(|f| f.sha256.clone()), "verified": doc.verification.ok,
+            }),
         )
         .await?;
         tx.commit().await?;
         self.announce(shared::live_event::LiveEvent {
+            personal: Vec::new(),
             kind: "incoming".into(),
             outgoing_id: 0,
             delivery_id: None,
@@ -221,29 +219,28 @@ impl Store {
             Self::incoming_history(&mut tx, id, clerk.id, None, "forwarded", None).await?;
         }
         // The audit entry goes last: its chain head is locked only until the commit right after.
-        Self::append_audit(
+        Self::audit_document(
             &mut tx,
-            crate::store::AuditEvent {
-                actor: &Self::audit_actor(clerk),
-                agency_id: Some(r.agency_id),
-                action: "incoming.accept",
-                target: Some(format!("incoming:{id}")),
-                target_name: Some(r.subject.clone()),
-                details: serde_json::json!({
-                    "arrival_number": number, "year": year, "override_reason": override_reason, "forward_to": forward_to,
-                }),
-            },
+            clerk,
+            "incoming.accept",
+            crate::store::audit::AuditedDocument::incoming(&r),
+            serde_json::json!({
+                "arrival_number": number, "year": year, "override_reason": override_reason, "forward_to": forward_to,
+            }),
         )
         .await?;
+        let leaders: Vec<i64> = forward_to.into_iter().collect();
+        let notes = crate::store::notifications::Notes::incoming(r.id).telling(
+            &leaders,
+            &format!("Văn bản đến số {number} chờ phân công: {}", r.subject),
+        );
+        Self::notify(&mut tx, clerk.id, &notes).await?;
         tx.commit().await?;
         let text = format!("Văn bản đến số {number}: {}", r.subject);
-        self.announce(Self::incoming_event(
-            "incoming",
-            &r,
-            forward_to.into_iter().collect(),
-            clerk.id,
-            text,
-        ))
+        self.announce_noted(
+            Self::incoming_event("incoming", &r, leaders, clerk.id, text),
+            &notes,
+        )
         .await;
         Ok(())
     }
@@ -297,16 +294,12 @@ impl Store {
             )
             .await?;
         }
-        Self::append_audit(
+        Self::audit_document(
             &mut tx,
-            crate::store::AuditEvent {
-                actor: &Self::audit_actor(clerk),
-                agency_id: Some(r.agency_id),
-                action: "incoming.return",
-                target: Some(format!("incoming:{id}")),
-                target_name: Some(r.subject.clone()),
-                details: serde_json::json!({"reason": reason}),
-            },
+            clerk,
+            "incoming.return",
+            crate::store::audit::AuditedDocument::incoming(&r),
+            serde_json::json!({"reason": reason}),
         )
         .await?;
         tx.commit().await?;
@@ -363,15 +356,22 @@ impl Store {
             .await?;
         Self::incoming_history(&mut tx, id, clerk.id, None, "forwarded", comment.as_deref())
             .await?;
-        tx.commit().await?;
+        Self::audit_document(
+            &mut tx,
+            clerk,
+            "incoming.forward",
+            crate::store::audit::AuditedDocument::incoming(&r),
+            serde_json::json!({"leader_id": leader_id, "comment": comment}),
+        )
+        .await?;
         let text = format!("Văn bản đến chờ phân công: {}", r.subject);
-        self.announce(Self::incoming_event(
-            "task",
-            &r,
-            vec![leader_id],
-            clerk.id,
-            text,
-        ))
+        let notes = crate::store::notifications::Notes::incoming(r.id).telling(&[leader_id], &text);
+        Self::notify(&mut tx, clerk.id, &notes).await?;
+        tx.commit().await?;
+        self.announce_noted(
+            Self::incoming_event("task", &r, vec![leader_id], clerk.id, text),
+            &notes,
+        )
         .await;
         Ok(())
     }

@@ -79,6 +79,7 @@ pub(crate) fn incoming_label(action: &str) -> &'static str {
         "filed" => "Đưa vào hồ sơ",
         "reply_drafted" => "Soạn văn bản trả lời",
         "completed" => "Hoàn thành",
+        "closed" => "Lãnh đạo kết thúc xử lý",
         "urged" => "Đôn đốc",
         "handed_over" => "Bàn giao công việc",
         "recall_requested" => "Nơi gửi yêu cầu thu hồi",
@@ -348,6 +349,7 @@ impl Store {
             }
         }
         shared::live_event::LiveEvent {
+            personal: Vec::new(),
             kind: kind.into(),
             outgoing_id: row.outgoing_id.unwrap_or(0),
             delivery_id: row.delivery_id,

@@ -346,68 +346,62 @@ impl Store {
         })
     }
 
+    /// A bucket of the navigation for `user`, narrowed, sorted and paged by `filter`, with the bucket's total
+    /// under the filters.
     #[tracing::instrument(skip_all, fields(user_id = user.id))]
     pub async fn list_incoming(
         &self,
         user: &shared::user::UserDto,
         bucket: shared::incoming::IncomingBucket,
-        limit: i64,
-    ) -> crate::store::StoreResult<Vec<shared::incoming::IncomingSummary>> {
+        filter: &shared::list_query::ListQuery,
+    ) -> crate::store::StoreResult<(Vec<shared::incoming::IncomingSummary>, i64)> {
+        use crate::store::sql::Value;
         use shared::incoming::IncomingBucket as B;
         use shared::role::Role;
         let cols = crate::store::incoming::SUMMARY_COLUMNS;
+        // Beside the summary: what the outer filters and sorts read, the same for a document and an assignment.
         let doc_only = "CAST(NULL AS BIGINT) AS assignment_id, CAST(NULL AS TEXT) AS role, CAST(NULL AS TEXT) AS state, \
-             CAST(NULL AS TEXT) AS a_due_date, CAST(NULL AS BIGINT) AS a_due_at";
-        let with_a = "a.id AS assignment_id, a.role, a.state, a.due_date AS a_due_date, a.due_at AS a_due_at";
+             CAST(NULL AS TEXT) AS a_due_date, CAST(NULL AS BIGINT) AS a_due_at, \
+             i.due_at AS k_due, i.urgency_rank AS k_rank, i.arrival_year AS k_year, CAST(0 AS BIGINT) AS k_tie";
+        let with_a = "a.id AS assignment_id, a.role, a.state, a.due_date AS a_due_date, a.due_at AS a_due_at, \
+             a.due_at AS k_due, a.urgency_rank AS k_rank, i.arrival_year AS k_year, a.id AS k_tie";
         let from_docs =
             "FROM incoming_documents i LEFT JOIN deliveries dl ON dl.id = i.delivery_id";
         let from_a = "FROM assignments a JOIN incoming_documents i ON i.id = a.incoming_id LEFT JOIN deliveries dl ON dl.id = i.delivery_id";
         let clerk = user.has_role(Role::Clerk);
         let leader = user.has_role(Role::AgencyLeader);
         let unit_leader = user.has_role(Role::UnitLeader);
-        let rows: Vec<crate::store::incoming::SummaryRow> = match bucket {
+        let pressing = "(CASE WHEN x.k_due IS NULL THEN 1 ELSE 0 END), x.k_due, x.k_rank DESC, x.received_at, x.id, x.k_tie";
+        let (base, args, order): (String, Vec<Value>, &str) = match bucket {
             B::ToRegister => {
                 if !clerk {
-                    return Ok(Vec::new());
+                    return Ok((Vec::new(), 0));
                 }
-                let sql = format!(
-                    "SELECT {cols}, {doc_only} {from_docs} WHERE i.agency_id = $1 AND i.status IN ('arrived', 'registered') \
-                     ORDER BY i.urgency_rank DESC, i.received_at LIMIT $2"
-                );
-                crate::store::sql::query_as(sql)
-                    .bind(user.agency.id)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?
+                (
+                    format!(
+                        "SELECT {cols}, {doc_only} {from_docs} WHERE i.agency_id = $1 AND i.status IN ('arrived', 'registered')"
+                    ),
+                    vec![user.agency.id.into()],
+                    "x.k_rank DESC, x.received_at, x.id",
+                )
             }
             B::ToAssign => {
-                let sql = format!(
+                let docs = format!(
                     "SELECT {cols}, {doc_only} {from_docs} WHERE i.status = 'to_assign' AND (i.assigner_id = $1 OR i.assigner_id IN ( \
-                     SELECT from_user_id FROM delegations WHERE to_user_id = $1 AND revoked_at IS NULL AND starts_on <= $2 AND ends_on >= $2)) \
-                     ORDER BY i.urgency_rank DESC, i.received_at LIMIT $3"
+                     SELECT from_user_id FROM delegations WHERE to_user_id = $1 AND revoked_at IS NULL AND starts_on <= $2 AND ends_on >= $2))"
                 );
-                let mut docs: Vec<crate::store::incoming::SummaryRow> =
-                    crate::store::sql::query_as(sql)
-                        .bind(user.id)
-                        .bind(crate::store::common::today())
-                        .bind(limit)
-                        .fetch_all(&self.pool)
-                        .await?;
-                if unit_leader {
-                    let sql = format!(
-                        "SELECT {cols}, {with_a} {from_a} WHERE a.unit_id = $1 AND a.user_id IS NULL AND a.state = 'pending' \
-                         {} LIMIT $2",
-                        crate::store::incoming::QUEUE_ORDER
-                    );
-                    docs.extend(
-                        crate::store::sql::query_as::<crate::store::incoming::SummaryRow>(sql)
-                            .bind(user.unit.id)
-                            .bind(limit)
-                            .fetch_all(&self.pool)
-                            .await?,
-                    );
-                }
-                docs
+                let mut args: Vec<Value> =
+                    vec![user.id.into(), crate::store::common::today().into()];
+                // A unit leader also hands out the work assigned to their unit.
+                let base = if unit_leader {
+                    args.push(user.unit.id.into());
+                    format!(
+                        "{docs} UNION ALL SELECT {cols}, {with_a} {from_a} WHERE a.unit_id = $3 AND a.user_id IS NULL AND a.state = 'pending'"
+                    )
+                } else {
+                    docs
+                };
+                (base, args, pressing)
             }
             B::Pending | B::Processing | B::Done | B::Inform => {
                 let filter = match bucket {
@@ -417,35 +411,53 @@ impl Store {
                     _ => "a.role = 'inform'",
                 };
                 let order = if bucket == B::Done || bucket == B::Inform {
-                    "ORDER BY a.id DESC".to_string()
+                    "x.k_tie DESC"
                 } else {
-                    crate::store::incoming::QUEUE_ORDER.to_string()
+                    pressing
                 };
-                let sql = format!(
-                    "SELECT {cols}, {with_a} {from_a} WHERE a.user_id = $1 AND {filter} {order} LIMIT $2"
-                );
-                crate::store::sql::query_as(sql)
-                    .bind(user.id)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?
+                (
+                    format!("SELECT {cols}, {with_a} {from_a} WHERE a.user_id = $1 AND {filter}"),
+                    vec![user.id.into()],
+                    order,
+                )
             }
             B::All => {
                 if !(clerk || leader) {
-                    return Ok(Vec::new());
+                    return Ok((Vec::new(), 0));
                 }
-                let sql = format!(
-                    "SELECT {cols}, {doc_only} {from_docs} WHERE i.agency_id = $1 ORDER BY i.received_at DESC, i.id DESC LIMIT $2"
-                );
-                crate::store::sql::query_as(sql)
-                    .bind(user.agency.id)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?
+                (
+                    format!("SELECT {cols}, {doc_only} {from_docs} WHERE i.agency_id = $1"),
+                    vec![user.agency.id.into()],
+                    "x.received_at DESC, x.id DESC",
+                )
             }
         };
+        let (rows, total) = crate::store::list::page::<crate::store::incoming::SummaryRow>(
+            &self.pool,
+            &base,
+            args,
+            filter,
+            &crate::store::list::Columns {
+                date: "x.received_at",
+                deadline: "x.k_due",
+                year: "x.k_year",
+                number: "x.arrival_number",
+                doc_type: "x.doc_type",
+                urgency: "x.urgency",
+                status: "x.status",
+                agency: Some("x.sender_name"),
+                unit: None,
+                tie: "x.id",
+            },
+            order,
+        )
+        .await?;
         let now = crate::store::now_ms();
-        rows.into_iter().map(|r| r.into_dto(now)).collect()
+        let items = rows
+            .into_iter()
+            .map(|r| r.into_dto(now))
+            .collect::<crate::store::StoreResult<_>>()?;
+        Ok((items, total))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = user.id))]
@@ -483,6 +495,22 @@ impl Store {
             c.to_assign += n;
         }
         let now = crate::store::now_ms();
+        let agency_leader = user.has_role(Role::AgencyLeader);
+        if agency_leader || user.has_role(Role::UnitLeader) {
+            let (n,): (i64,) = crate::store::sql::query_as(
+                "SELECT COUNT(DISTINCT a.incoming_id) FROM assignments a \
+                 JOIN incoming_documents d ON d.id = a.incoming_id \
+                 WHERE a.state IN ('pending', 'processing') AND a.role <> 'inform' AND a.due_at < $1 \
+                 AND ((d.agency_id = $2 AND $3) OR a.unit_id = $4)",
+            )
+            .bind(now)
+            .bind(user.agency.id)
+            .bind(agency_leader)
+            .bind(user.unit.id)
+            .fetch_one(&self.pool)
+            .await?;
+            c.overseen_overdue = n;
+        }
         let rows: Vec<(String, String, Option<i64>)> = crate::store::sql::query_as(
             "SELECT role, state, due_at FROM assignments WHERE user_id = $1 AND state IN ('pending', 'processing')",
         )

@@ -54,19 +54,63 @@ impl Store {
             Some((0,)) | None => (S::AwaitingSignature, None),
             Some((step,)) => (S::InReview, Some(step)),
         };
+        if let Some(step) = step {
+            // The reviewer who returned it decides again.
+            Self::reopen_step(&mut tx, id, step).await?;
+        }
         Self::set_status(&mut tx, id, status, step).await?;
         Self::history(&mut tx, id, user.id, "submitted", None, Some(d.version)).await?;
+        Self::audit_document(
+            &mut tx,
+            user,
+            "outgoing.submit",
+            crate::store::audit::AuditedDocument::outgoing(&d),
+            serde_json::json!({"version": d.version, "resubmitted": d.status == S::Returned}),
+        )
+        .await?;
+        // Whoever holds the document now is told it waits for them.
+        let again = if d.status == S::Returned {
+            " (đã sửa, trình lại)"
+        } else {
+            ""
+        };
+        let mut notes = crate::store::notifications::Notes::outgoing(id);
+        match step {
+            Some(position) => {
+                let (reviewer,): (i64,) = crate::store::sql::query_as(
+                    "SELECT reviewer_id FROM review_steps WHERE document_id = $1 AND position = $2",
+                )
+                .bind(id)
+                .bind(position)
+                .fetch_one(&mut *tx)
+                .await?;
+                notes.tell(
+                    reviewer,
+                    format!("Dự thảo mới chờ duyệt{again}: {}", d.subject),
+                );
+            }
+            None => notes.tell(
+                d.signer_id,
+                format!("Văn bản mới chờ ký{again}: {}", d.subject),
+            ),
+        }
+        Self::notify(&mut tx, user.id, &notes).await?;
         tx.commit().await?;
-        self.announce(shared::live_event::LiveEvent {
-            kind: "task".into(),
-            outgoing_id: id,
-            delivery_id: None,
-            incoming_id: None,
-            agencies: vec![d.agency_id],
-            users: vec![],
-            actor: Some(user.id),
-            text: format!("Có dự thảo mới trình: {}", d.subject),
-        })
+        self.announce_noted(
+            shared::live_event::LiveEvent {
+                personal: Vec::new(),
+                kind: "task".into(),
+                outgoing_id: id,
+                delivery_id: None,
+                incoming_id: None,
+                agencies: vec![d.agency_id],
+                // announce_noted adds the people the notes tell.
+                users: vec![],
+                actor: Some(user.id),
+                text: format!("Có dự thảo mới trình: {}", d.subject),
+            },
+            &notes,
+        )
         .await;
         Ok(())
     }
@@ -86,7 +130,18 @@ impl Store {
         let d = Self::lock_doc(&mut tx, id).await?;
         let status = d.status;
         let now = crate::store::now_ms();
-        let mut notify = vec![d.drafter_id];
+        // Who is told what: the next holder that it waits for them, the drafter how their draft fared.
+        let mut notes = crate::store::notifications::Notes::outgoing(id);
+        let reason = comment
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .unwrap_or("không ghi lý do")
+            .to_string();
+        let subject = d.subject.clone();
+        let returned = |notes: &mut crate::store::notifications::Notes, who: i64| {
+            notes.tell(who, format!("Dự thảo bị trả lại: {reason} — {subject}"));
+        };
         match status {
             S::InReview => {
                 let step = d
@@ -125,12 +180,24 @@ impl Store {
                         match next {
                             Some((pos, who)) => {
                                 Self::set_status(&mut tx, id, S::InReview, Some(pos)).await?;
-                                notify.push(who);
+                                notes.tell(who, format!("Dự thảo mới chờ duyệt: {}", d.subject));
+                                notes.tell(
+                                    d.drafter_id,
+                                    format!(
+                                        "Đã duyệt, chuyển người duyệt tiếp theo: {}",
+                                        d.subject
+                                    ),
+                                );
                                 "approved"
                             }
                             None => {
                                 Self::set_status(&mut tx, id, S::AwaitingSignature, None).await?;
-                                notify.push(d.signer_id);
+                                notes.tell(
+                                    d.signer_id,
+                                    format!("Văn bản mới chờ ký: {}", d.subject),
+                                );
+                                notes
+                                    .tell(d.drafter_id, format!("Đã duyệt, chờ ký: {}", d.subject));
                                 "approved_to_signer"
                             }
                         }
@@ -145,13 +212,21 @@ impl Store {
                         .await?;
                         Self::reopen_step(&mut tx, id, prev.0).await?;
                         Self::set_status(&mut tx, id, S::InReview, Some(prev.0)).await?;
-                        notify.push(prev.1);
+                        returned(&mut notes, prev.1);
+                        notes.tell(
+                            d.drafter_id,
+                            format!(
+                                "Dự thảo bị trả lại người duyệt trước: {reason} — {}",
+                                d.subject
+                            ),
+                        );
                         "returned_previous"
                     }
                     D::ReturnToPrevious | D::ReturnToDrafter => {
-                        // The drafter fixes it; resubmitting brings it back to this step.
-                        Self::reopen_step(&mut tx, id, step).await?;
+                        // The drafter fixes it; resubmitting brings it back to this step, which keeps the
+                        // return (the page shows "Đã trả lại") until then.
                         Self::set_status(&mut tx, id, S::Returned, Some(step)).await?;
+                        returned(&mut notes, d.drafter_id);
                         "returned_drafter"
                     }
                     D::Forward => {
@@ -192,7 +267,17 @@ impl Store {
                             .execute(&mut *tx)
                             .await?;
                         Self::set_status(&mut tx, id, S::InReview, Some(step + 1)).await?;
-                        notify.push(to);
+                        notes.tell(
+                            to,
+                            format!("Dự thảo mới chờ duyệt (được chuyển tiếp): {}", d.subject),
+                        );
+                        notes.tell(
+                            d.drafter_id,
+                            format!(
+                                "Dự thảo được chuyển tiếp cho người duyệt khác: {}",
+                                d.subject
+                            ),
+                        );
                         "forwarded"
                     }
                 };
@@ -229,7 +314,17 @@ impl Store {
                             Some((pos, who)) => {
                                 Self::reopen_step(&mut tx, id, pos).await?;
                                 Self::set_status(&mut tx, id, S::InReview, Some(pos)).await?;
-                                notify.push(who);
+                                notes.tell(
+                                    who,
+                                    format!("Người ký trả lại dự thảo: {reason} — {}", d.subject),
+                                );
+                                notes.tell(
+                                    d.drafter_id,
+                                    format!(
+                                        "Người ký trả lại dự thảo cho người duyệt: {reason} — {}",
+                                        d.subject
+                                    ),
+                                );
                                 Self::history(
                                     &mut tx,
                                     id,
@@ -242,6 +337,7 @@ impl Store {
                             }
                             None => {
                                 Self::set_status(&mut tx, id, S::Returned, Some(0)).await?;
+                                returned(&mut notes, d.drafter_id);
                                 Self::history(
                                     &mut tx,
                                     id,
@@ -257,6 +353,7 @@ impl Store {
                     D::ReturnToDrafter => {
                         // Resubmitting goes straight back to the signer (step 0).
                         Self::set_status(&mut tx, id, S::Returned, Some(0)).await?;
+                        returned(&mut notes, d.drafter_id);
                         Self::history(
                             &mut tx,
                             id,
@@ -275,17 +372,38 @@ impl Store {
                 ));
             }
         }
+        let action = match decision {
+            D::Approve => "outgoing.approve",
+            D::ReturnToPrevious | D::ReturnToDrafter => "outgoing.return",
+            D::Forward => "outgoing.forward",
+        };
+        Self::audit_document(
+            &mut tx,
+            user,
+            action,
+            crate::store::audit::AuditedDocument::outgoing(&d),
+            serde_json::json!({"decision": crate::store::outgoing::decision_code(decision),
+                "comment": comment, "forward_to": forward_to, "version": d.version}),
+        )
+        .await?;
+        Self::notify(&mut tx, user.id, &notes).await?;
         tx.commit().await?;
-        self.announce(shared::live_event::LiveEvent {
-            kind: "task".into(),
-            outgoing_id: id,
-            delivery_id: None,
-            incoming_id: None,
-            agencies: vec![d.agency_id],
-            users: notify,
-            actor: Some(user.id),
-            text: format!("Dự thảo đã được xử lý: {}", d.subject),
-        })
+        // The drafter's page refreshes whatever the step (announce_noted adds the people the notes tell).
+        let users = vec![d.drafter_id];
+        self.announce_noted(
+            shared::live_event::LiveEvent {
+                personal: Vec::new(),
+                kind: "task".into(),
+                outgoing_id: id,
+                delivery_id: None,
+                incoming_id: None,
+                agencies: vec![d.agency_id],
+                users,
+                actor: Some(user.id),
+                text: format!("Dự thảo đã được xử lý: {}", d.subject),
+            },
+            &notes,
+        )
         .await;
         Ok(())
     }

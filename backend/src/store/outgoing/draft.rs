@@ -80,6 +80,37 @@ impl Store {
         Ok(())
     }
 
+    /// The signer must be a leader of the drafter's agency, each reviewer a leader of the drafter's unit or
+    /// agency ([`shared::who_may`], the rule the browser's pickers follow too).
+    pub(crate) async fn check_signer_and_reviewers(
+        tx: &mut crate::store::sql::Tx,
+        drafter: &shared::user::UserDto,
+        signer_id: i64,
+        reviewers: &[i64],
+    ) -> crate::store::StoreResult<()> {
+        let agency = drafter.agency.id;
+        Self::check_step_rule(
+            tx,
+            signer_id,
+            |m| shared::who_may::may_sign(m, agency),
+            "Người ký phải là lãnh đạo đang làm việc tại cơ quan mình.",
+        )
+        .await
+        .map_err(|e| e.on_field("signer_id"))?;
+        let drafter = shared::who_may::Member::from(drafter);
+        for r in reviewers {
+            Self::check_step_rule(
+                tx,
+                *r,
+                |m| shared::who_may::may_review(m, drafter),
+                "Người duyệt phải là lãnh đạo đơn vị của người soạn thảo hoặc lãnh đạo cơ quan.",
+            )
+            .await
+            .map_err(|e| e.on_field("reviewers"))?;
+        }
+        Ok(())
+    }
+
     /// Creates a draft (version 1) by `drafter`; checks that the signer, reviewers and register belong to the
     /// drafter's agency and the recipients exist.
     #[tracing::instrument(skip_all, fields(drafter_id = drafter.id))]
@@ -103,53 +134,15 @@ impl Store {
                 "Chọn một sổ văn bản đi của cơ quan mình.",
             ));
         }
-        Self::check_member(
+        Self::check_signer_and_reviewers(&mut tx, drafter, doc.signer_id, &doc.reviewers).await?;
+        let recipients = Self::resolve_recipients(
             &mut tx,
-            doc.signer_id,
             agency,
-            &["agency_leader", "unit_leader"],
-            "Người ký phải là lãnh đạo đang làm việc tại cơ quan mình.",
+            &doc.internal_recipients,
+            &doc.external_recipients,
+            &doc.paper_recipients,
         )
-        .await
-        .map_err(|e| e.on_field("signer_id"))?;
-        for r in &doc.reviewers {
-            Self::check_member(
-                &mut tx,
-                *r,
-                agency,
-                &["agency_leader", "unit_leader", "official"],
-                "Người duyệt phải là người đang làm việc tại cơ quan mình.",
-            )
-            .await
-            .map_err(|e| e.on_field("reviewers"))?;
-        }
-        let mut recipients = Vec::new();
-        for a in &doc.internal_recipients {
-            let row: Option<(String,)> =
-                crate::store::sql::query_as("SELECT name FROM agencies WHERE id = $1")
-                    .bind(a)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let name = row
-                .ok_or(crate::store::StoreError::Field(
-                    "internal_recipients",
-                    "Một nơi nhận không có trong hệ thống.",
-                ))?
-                .0;
-            if *a == agency {
-                return Err(crate::store::StoreError::Field(
-                    "internal_recipients",
-                    "Văn bản đi không gửi cho chính cơ quan ban hành (bản lưu được giữ tự động).",
-                ));
-            }
-            recipients.push(("internal", Some(*a), None::<String>, name));
-        }
-        for (code, name) in &doc.external_recipients {
-            recipients.push(("external", None, Some(code.clone()), name.clone()));
-        }
-        for name in &doc.paper_recipients {
-            recipients.push(("paper", None, None, name.clone()));
-        }
+        .await?;
         // A reply drafted from an incoming document links its delivery (edXML ResponseFor) and puts the
         // drafter's assignment on it under way (05 for the sender).
         let mut answers_delivery_id = doc.answers_delivery_id;
@@ -229,22 +222,18 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        for (i, (channel, agency_id, code, name)) in recipients.iter().enumerate() {
-            crate::store::sql::query(
-                "INSERT INTO deliveries (outgoing_id, channel, recipient_agency_id, recipient_code, recipient_name, position) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(id)
-            .bind(*channel)
-            .bind(*agency_id)
-            .bind(code)
-            .bind(name)
-            .bind(i as i64)
-            .execute(&mut *tx)
-            .await?;
-        }
+        Self::insert_recipients(&mut tx, id, &recipients).await?;
         Self::insert_files(&mut tx, id, 1, "draft", &doc.files, drafter.id).await?;
         Self::history(&mut tx, id, drafter.id, "created", None, Some(1)).await?;
+        let created = Self::lock_doc(&mut tx, id).await?;
+        Self::audit_document(
+            &mut tx,
+            drafter,
+            "outgoing.create",
+            crate::store::audit::AuditedDocument::outgoing(&created),
+            serde_json::json!({"answers_incoming_id": doc.answers_incoming_id, "files": doc.files.len()}),
+        )
+        .await?;
         if let Some((r, assignment)) = &answering {
             if let Some(a) = assignment {
                 crate::store::sql::query("UPDATE assignments SET state = 'processing', started_at = COALESCE(started_at, $1) WHERE id = $2")
@@ -270,6 +259,8 @@ impl Store {
                 Some(&doc.subject),
             )
             .await?;
+            // The reply's trích yếu is now among the answered document's handling comments.
+            Self::reindex_document(&mut tx, shared::search::SearchKind::Incoming, r.id).await?;
         }
         tx.commit().await?;
         if let Some((r, _)) = &answering {
@@ -295,19 +286,9 @@ impl Store {
         files: Vec<crate::store::common::NewFile>,
         comment: Option<String>,
     ) -> crate::store::StoreResult<i64> {
-        use shared::outgoing::OutgoingStatus as S;
         let mut tx = self.begin_write().await?;
         let d = Self::lock_doc(&mut tx, id).await?;
-        if d.drafter_id != user.id {
-            return Err(crate::store::StoreError::Forbidden(
-                "Chỉ người soạn thảo mới cập nhật được dự thảo.",
-            ));
-        }
-        if !matches!(d.status, S::Draft | S::Returned) {
-            return Err(crate::store::StoreError::State(
-                "Dự thảo đang được duyệt hoặc ký; chỉ cập nhật được khi còn là dự thảo hoặc bị trả lại.",
-            ));
-        }
+        crate::access::may_edit_draft(user.id, d.drafter_id, d.status)?;
         let version = d.version + 1;
         Self::insert_files(&mut tx, id, version, "draft", &files, user.id).await?;
         crate::store::sql::query(
@@ -325,6 +306,15 @@ impl Store {
             "new_version",
             comment.as_deref(),
             Some(version),
+        )
+        .await?;
+        Self::audit_document(
+            &mut tx,
+            user,
+            "outgoing.new_version",
+            crate::store::audit::AuditedDocument::outgoing(&d),
+            serde_json::json!({"version": version, "comment": comment,
+                "sha256": files.first().map(|f| f.sha256.clone())}),
         )
         .await?;
         tx.commit().await?;

@@ -73,12 +73,14 @@ impl Store {
         // The held number leaves the reservations only if it is still held for this document: an expired
         // hold that another clerk has taken since is gone, and the issue fails without a trace.
         let taken = crate::store::sql::query(
-            "DELETE FROM register_numbers WHERE register_id = $1 AND year = $2 AND number = $3 AND state = 'held' AND document_id = $4",
+            "DELETE FROM register_numbers WHERE register_id = $1 AND year = $2 AND number = $3 AND state = 'held' AND document_id = $4 \
+             AND verification_code = $5",
         )
         .bind(issue.register_id)
         .bind(i64::from(issue.year))
         .bind(i64::from(issue.number))
         .bind(id)
+        .bind(&issue.verification_code)
         .execute(&mut *tx)
         .await?;
         if taken.rows_affected() != 1 {
@@ -103,7 +105,7 @@ impl Store {
         }
         crate::store::sql::query(
             "UPDATE outgoing_documents SET version = $1, status = 'issued', number = $2, year = $3, number_text = $4, \
-             issued_at = $5, issued_by = $6, current_step = NULL, updated_at = $5 WHERE id = $7",
+             issued_at = $5, issued_by = $6, current_step = NULL, updated_at = $5, verification_code = $8 WHERE id = $7",
         )
         .bind(version)
         .bind(i64::from(issue.number))
@@ -112,6 +114,7 @@ impl Store {
         .bind(now)
         .bind(clerk.id)
         .bind(id)
+        .bind(&issue.verification_code)
         .execute(&mut *tx)
         .await?;
         // Every internal recipient arrives at once (01), in two statements whatever their number; external
@@ -147,34 +150,60 @@ impl Store {
             Some(version),
         )
         .await?;
-        Self::append_audit(
+        Self::audit_document(
             &mut tx,
-            crate::store::AuditEvent {
-                actor: &crate::store::Actor { id: Some(clerk.id), username: Some(clerk.username.clone()), client_addr: None },
-                agency_id: Some(d.agency_id),
-                action: "outgoing.issue",
-                target: Some(format!("outgoing:{id}")),
-                target_name: Some(d.subject.clone()),
-                details: serde_json::json!({
-                    "register_id": issue.register_id, "year": issue.year, "number": issue.number,
-                    "number_text": issue.number_text, "sha256": issue.files.first().map(|f| f.sha256.clone()),
-                }),
-            },
+            clerk,
+            "outgoing.issue",
+            crate::store::audit::AuditedDocument::outgoing(&d).numbered(&issue.number_text),
+            serde_json::json!({
+                "register_id": issue.register_id, "year": issue.year, "register_number": issue.number,
+                "sha256": issue.files.first().map(|f| f.sha256.clone()),
+            }),
         )
         .await?;
+        let issued = format!("Văn bản {} đã phát hành: {}", issue.number_text, d.subject);
+        let notes = crate::store::notifications::Notes::outgoing(id)
+            .telling(&[d.drafter_id, d.signer_id], &issued);
+        Self::notify(&mut tx, clerk.id, &notes).await?;
+        // Each receiving agency's clerks: the document waits for them to register it (vào sổ).
+        let arrived: Vec<(i64, i64)> = crate::store::sql::query_as(
+            "SELECT id, agency_id FROM incoming_documents WHERE outgoing_id = $1 AND channel = 'system' ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        // What each person was told, for their live notice.
+        let mut told = notes.clone();
+        for (incoming, agency) in arrived {
+            // The recipients' copies are found by their people from now on (their own steps reindex them).
+            Self::reindex_document(&mut tx, shared::search::SearchKind::Incoming, incoming).await?;
+            let clerks = Self::agency_clerks(&mut tx, agency).await?;
+            let text = format!(
+                "Văn bản đến mới từ {}, chờ vào sổ: {} — {}",
+                d.agency_name, issue.number_text, d.subject
+            );
+            let notes =
+                crate::store::notifications::Notes::incoming(incoming).telling(&clerks, &text);
+            Self::notify(&mut tx, clerk.id, &notes).await?;
+            told.notes.extend(notes.notes);
+        }
         tx.commit().await?;
         let mut agencies: Vec<i64> = internal.iter().filter_map(|d| d.1).collect();
         agencies.push(d.agency_id);
-        self.announce(shared::live_event::LiveEvent {
-            kind: "arrival".into(),
-            outgoing_id: id,
-            delivery_id: None,
-            incoming_id: None,
-            agencies,
-            users: vec![d.drafter_id, d.signer_id],
-            actor: Some(clerk.id),
-            text: format!("Văn bản {} đã phát hành: {}", issue.number_text, d.subject),
-        })
+        self.announce_noted(
+            shared::live_event::LiveEvent {
+                personal: Vec::new(),
+                kind: "arrival".into(),
+                outgoing_id: id,
+                delivery_id: None,
+                incoming_id: None,
+                agencies,
+                users: vec![d.drafter_id, d.signer_id],
+                actor: Some(clerk.id),
+                text: format!("Văn bản {} đã phát hành: {}", issue.number_text, d.subject),
+            },
+            &told,
+        )
         .await;
         Ok(())
     }

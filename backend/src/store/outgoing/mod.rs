@@ -8,12 +8,15 @@ mod arrivals;
 mod circuit;
 mod deliver;
 mod draft;
+mod edit;
 mod issue;
 mod numbering;
 mod read;
 mod recall;
 mod register;
 mod signing;
+
+pub use edit::DraftEdit;
 
 use super::Store;
 use super::common::NewFile;
@@ -61,6 +64,8 @@ pub struct IssueRecord {
     pub year: i32,
     pub number: u32,
     pub number_text: String,
+    /// The verification code of the reservation, found in the filled file.
+    pub verification_code: String,
     /// Main PDF first, then the attachments (same names as the signed version).
     pub files: Vec<NewFile>,
     pub signatures: Vec<VerifiedSignature>,
@@ -76,6 +81,8 @@ pub struct HeldNumber {
     pub number: u32,
     pub held_by: i64,
     pub expires_at: i64,
+    /// The verification code printed with it (issue 15).
+    pub verification_code: String,
 }
 
 // Outgoing documents and their deliveries. Every method is one transaction.
@@ -91,6 +98,7 @@ pub(crate) fn history_label(action: &str) -> &'static str {
         "returned_drafter" => "Trả lại người soạn thảo",
         "forwarded" => "Chuyển tiếp",
         "new_version" => "Cập nhật dự thảo",
+        "edited" => "Sửa thông tin dự thảo",
         "signed" => "Ký số",
         "issued" => "Phát hành",
         "recalled" => "Thu hồi",
@@ -132,6 +140,7 @@ pub(crate) struct DocRow {
     pub issued_at: Option<i64>,
     pub issued_by: Option<i64>,
     pub recall_reason: Option<String>,
+    pub verification_code: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -140,7 +149,7 @@ pub(crate) const DOC_SELECT: &str = "SELECT d.id, d.agency_id, a.name AS agency_
      un.short_name AS unit_short, un.name AS unit_name, d.drafter_id, d.doc_type, d.subject, d.urgency, \
      d.reply_deadline, d.signer_id, d.signing_capacity, d.register_id, r.name AS register_name, d.answers_delivery_id, d.answers_incoming_id, \
      d.paper_recipients, d.number_placement, d.status, d.current_step, d.version, d.number, d.year, d.number_text, \
-     d.issued_at, d.issued_by, d.recall_reason, d.created_at, d.updated_at \
+     d.issued_at, d.issued_by, d.recall_reason, d.verification_code, d.created_at, d.updated_at \
      FROM outgoing_documents d JOIN agencies a ON a.id = d.agency_id JOIN units un ON un.id = d.unit_id \
      JOIN registers r ON r.id = d.register_id ";
 

@@ -31,9 +31,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         // Already holding one: renew it.
-        let renewed: Option<(i64,)> = crate::store::sql::query_as(
+        let renewed: Option<(i64, Option<String>)> = crate::store::sql::query_as(
             "UPDATE register_numbers SET expires_at = $1, held_by = $2 \
-             WHERE register_id = $3 AND year = $4 AND state = 'held' AND document_id = $5 RETURNING number",
+             WHERE register_id = $3 AND year = $4 AND state = 'held' AND document_id = $5 RETURNING number, verification_code",
         )
         .bind(expires)
         .bind(clerk.id)
@@ -42,8 +42,8 @@ impl Store {
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
-        let number = match renewed {
-            Some((n,)) => n,
+        let number = match &renewed {
+            Some((n, _)) => *n,
             None => loop {
                 // The lowest number given back (released, or held past its lease) goes first, so the
                 // register keeps no gap. Taking it is a conditional update: when another clerk takes the
@@ -110,18 +110,47 @@ impl Store {
                 }
             },
         };
-        tx.commit().await?;
+        // Renewing keeps the code already printed in a file being sealed; a new hold gets a new code.
+        let code = match renewed.as_ref().and_then(|r| r.1.clone()) {
+            Some(c) => c,
+            None => {
+                let c = new_verification_code();
+                crate::store::sql::query(
+                    "UPDATE register_numbers SET verification_code = $1 WHERE register_id = $2 AND year = $3 AND number = $4",
+                )
+                .bind(&c)
+                .bind(register)
+                .bind(year)
+                .bind(number)
+                .execute(&mut *tx)
+                .await?;
+                c
+            }
+        };
         let doc_type = crate::store::common::doc_type_of(&d.doc_type)?;
         let notation = shared::outgoing::notation(doc_type, &d.agency_short, &d.unit_short);
+        let number_text = shared::pdf::fill::number_text(number as u32, &notation);
+        Self::audit_document(
+            &mut tx,
+            clerk,
+            "outgoing.number_reserve",
+            crate::store::audit::AuditedDocument::outgoing(&d),
+            serde_json::json!({"register_id": register, "year": year, "register_number": number,
+                "number_text": number_text, "renewed": renewed.is_some(), "expires_at": expires}),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(shared::outgoing::NumberReservation {
             register_id: register,
             year: date.year,
             number: number as u32,
-            number_text: shared::pdf::fill::number_text(number as u32, &notation),
+            number_text,
             notation,
             date,
             date_text: shared::pdf::fill::date_text(date.year, date.month, date.day),
             expires_at: shared::time::Timestamp(expires),
+            verification_url: format!("{}{code}", shared::verification::PAGE_PREFIX),
+            verification_code: code,
         })
     }
 
@@ -135,11 +164,21 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let d = Self::lock_doc(&mut tx, id).await?;
         Self::check_issuer(clerk, &d)?;
-        crate::store::sql::query("UPDATE register_numbers SET state = 'free', document_id = NULL, held_by = NULL, expires_at = NULL \
-                     WHERE document_id = $1 AND state = 'held'")
+        let released: Vec<(i64, i64)> = crate::store::sql::query_as("UPDATE register_numbers SET state = 'free', document_id = NULL, held_by = NULL, expires_at = NULL \
+                     WHERE document_id = $1 AND state = 'held' RETURNING year, number")
             .bind(id)
-            .execute(&mut *tx)
+            .fetch_all(&mut *tx)
             .await?;
+        if let Some((year, number)) = released.first() {
+            Self::audit_document(
+                &mut tx,
+                clerk,
+                "outgoing.number_release",
+                crate::store::audit::AuditedDocument::outgoing(&d),
+                serde_json::json!({"register_id": d.register_id, "year": year, "register_number": number}),
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -150,20 +189,31 @@ impl Store {
         &self,
         id: i64,
     ) -> crate::store::StoreResult<Option<crate::store::outgoing::HeldNumber>> {
-        let row: Option<(i64, i64, i64, i64, i64)> = crate::store::sql::query_as(
-            "SELECT register_id, year, number, held_by, expires_at FROM register_numbers WHERE document_id = $1 AND state = 'held'",
+        let row: Option<(i64, i64, i64, i64, i64, Option<String>)> = crate::store::sql::query_as(
+            "SELECT register_id, year, number, held_by, expires_at, verification_code FROM register_numbers \
+             WHERE document_id = $1 AND state = 'held'",
         )
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(register_id, year, number, held_by, expires_at)| {
-            crate::store::outgoing::HeldNumber {
-                register_id,
-                year: year as i32,
-                number: number as u32,
-                held_by,
-                expires_at,
-            }
-        }))
+        Ok(
+            row.map(|(register_id, year, number, held_by, expires_at, code)| {
+                crate::store::outgoing::HeldNumber {
+                    register_id,
+                    year: year as i32,
+                    number: number as u32,
+                    held_by,
+                    expires_at,
+                    verification_code: code.unwrap_or_default(),
+                }
+            }),
+        )
     }
+}
+
+/// A fresh verification code: 60 bits from the operating system's generator.
+fn new_verification_code() -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).expect("the OS random source works");
+    shared::verification::VerificationCode::from_random(u64::from_le_bytes(bytes)).to_string()
 }

@@ -207,6 +207,7 @@ impl Store {
                 None => None,
             },
             recall_reason: d.recall_reason,
+            verification_code: d.verification_code,
             paper_recipients: serde_json::from_str(&d.paper_recipients)
                 .map_err(|_| o::corrupt("paper recipients"))?,
             number_placement: serde_json::from_str(&d.number_placement)
@@ -229,8 +230,8 @@ impl Store {
         &self,
         user: &shared::user::UserDto,
         bucket: shared::outgoing::OutgoingBucket,
-        limit: i64,
-    ) -> crate::store::StoreResult<Vec<shared::outgoing::OutgoingSummary>> {
+        filter: &shared::list_query::ListQuery,
+    ) -> crate::store::StoreResult<(Vec<shared::outgoing::OutgoingSummary>, i64)> {
         use shared::outgoing::OutgoingBucket as B;
         let to_sign = format!(
             "d.status = 'awaiting_signature' AND (d.signer_id = $1 OR d.signer_id IN ({}))",
@@ -286,21 +287,40 @@ impl Store {
             holder_position: Option<String>,
         }
         // The holder is the reviewer of the current step in review, the signer while awaiting signature.
-        let sql = format!(
+        let base = format!(
             "SELECT d.id, d.doc_type, d.subject, d.urgency, d.status, d.number_text, d.updated_at, \
+             d.unit_id, d.reply_deadline, d.year, d.number, \
              dr.id AS drafter_id, dr.full_name AS drafter_name, dr.position AS drafter_position, \
              h.id AS holder_id, h.full_name AS holder_name, h.position AS holder_position \
              FROM outgoing_documents d JOIN users dr ON dr.id = d.drafter_id \
              LEFT JOIN review_steps cs ON cs.document_id = d.id AND cs.position = d.current_step AND d.status = 'in_review' \
              LEFT JOIN users h ON h.id = CASE WHEN d.status = 'awaiting_signature' THEN d.signer_id ELSE cs.reviewer_id END \
-             WHERE {cond} ORDER BY d.updated_at DESC LIMIT {}",
-            if with_agency { "$3" } else { "$2" }
+             WHERE {cond}"
         );
-        let mut q = crate::store::sql::query_as::<Row>(sql).bind(user.id);
+        let mut args: Vec<crate::store::sql::Value> = vec![user.id.into()];
         if with_agency {
-            q = q.bind(user.agency.id);
+            args.push(user.agency.id.into());
         }
-        let rows = q.bind(limit).fetch_all(&self.pool).await?;
+        let (rows, total) = crate::store::list::page::<Row>(
+            &self.pool,
+            &base,
+            args,
+            filter,
+            &crate::store::list::Columns {
+                date: "x.updated_at",
+                deadline: "x.reply_deadline",
+                year: "x.year",
+                number: "x.number",
+                doc_type: "x.doc_type",
+                urgency: "x.urgency",
+                status: "x.status",
+                agency: None,
+                unit: Some("x.unit_id"),
+                tie: "x.id",
+            },
+            "x.updated_at DESC, x.id DESC",
+        )
+        .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             out.push(shared::outgoing::OutgoingSummary {
@@ -326,7 +346,7 @@ impl Store {
                 updated_at: shared::time::Timestamp(r.updated_at),
             });
         }
-        Ok(out)
+        Ok((out, total))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = user.id))]

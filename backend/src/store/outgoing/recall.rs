@@ -59,25 +59,18 @@ impl Store {
             }
         }
         Self::history(&mut tx, id, user.id, "recalled", Some(&reason), None).await?;
-        Self::append_audit(
+        Self::audit_document(
             &mut tx,
-            crate::store::AuditEvent {
-                actor: &crate::store::Actor {
-                    id: Some(user.id),
-                    username: Some(user.username.clone()),
-                    client_addr: None,
-                },
-                agency_id: Some(d.agency_id),
-                action: "outgoing.recall",
-                target: Some(format!("outgoing:{id}")),
-                target_name: Some(d.subject.clone()),
-                details: serde_json::json!({"reason": reason}),
-            },
+            user,
+            "outgoing.recall",
+            crate::store::audit::AuditedDocument::outgoing(&d),
+            serde_json::json!({"reason": reason}),
         )
         .await?;
         let agencies = Self::audience(&mut tx, id, d.agency_id).await?;
         tx.commit().await?;
         self.announce(shared::live_event::LiveEvent {
+            personal: Vec::new(),
             kind: "arrival".into(),
             outgoing_id: id,
             delivery_id: None,
@@ -184,6 +177,29 @@ impl Store {
             None,
         )
         .await?;
+        // Audited on the recipient's copy (its agency's log), or on the document itself when it had none.
+        let (action, audited) = match copy {
+            Some((copy,)) => (
+                "incoming.recall_answer",
+                crate::store::audit::AuditedDocument::incoming(
+                    &Self::lock_incoming(&mut tx, copy).await?,
+                ),
+            ),
+            None => (
+                "outgoing.recall_answer",
+                crate::store::audit::AuditedDocument::outgoing(
+                    &Self::lock_doc(&mut tx, outgoing).await?,
+                ),
+            ),
+        };
+        Self::audit_document(
+            &mut tx,
+            clerk,
+            action,
+            audited,
+            serde_json::json!({"agree": agree, "reason": reason, "delivery_id": delivery_id}),
+        )
+        .await?;
         let (sender,): (i64,) =
             crate::store::sql::query_as("SELECT agency_id FROM outgoing_documents WHERE id = $1")
                 .bind(outgoing)
@@ -191,6 +207,7 @@ impl Store {
                 .await?;
         tx.commit().await?;
         self.announce(shared::live_event::LiveEvent {
+            personal: Vec::new(),
             kind: "delivery".into(),
             outgoing_id: outgoing,
             delivery_id: Some(delivery_id),

@@ -91,29 +91,38 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        Self::append_audit(
+        Self::audit_document(
             &mut tx,
-            crate::store::AuditEvent {
-                actor: &crate::store::Actor { id: Some(user.id), username: Some(user.username.clone()), client_addr: None },
-                agency_id: Some(d.agency_id),
-                action: "outgoing.sign",
-                target: Some(format!("outgoing:{id}")),
-                target_name: Some(d.subject.clone()),
-                details: serde_json::json!({"sha256": file.sha256, "signer": signature.signer, "serial": signature.serial, "on_behalf_of": on_behalf_of}),
-            },
+            user,
+            "outgoing.sign",
+            crate::store::audit::AuditedDocument::outgoing(&d),
+            serde_json::json!({"sha256": file.sha256, "signer": signature.signer, "serial": signature.serial, "on_behalf_of": on_behalf_of}),
         )
         .await?;
+        let mut notes = crate::store::notifications::Notes::outgoing(id);
+        notes.tell(d.drafter_id, format!("Đã ký, chờ phát hành: {}", d.subject));
+        for clerk in Self::agency_clerks(&mut tx, d.agency_id).await? {
+            notes.tell(
+                clerk,
+                format!("Văn bản đã ký, chờ phát hành: {}", d.subject),
+            );
+        }
+        Self::notify(&mut tx, user.id, &notes).await?;
         tx.commit().await?;
-        self.announce(shared::live_event::LiveEvent {
-            kind: "task".into(),
-            outgoing_id: id,
-            delivery_id: None,
-            incoming_id: None,
-            agencies: vec![d.agency_id],
-            users: vec![d.drafter_id],
-            actor: Some(user.id),
-            text: format!("Văn bản đã ký, chờ phát hành: {}", d.subject),
-        })
+        self.announce_noted(
+            shared::live_event::LiveEvent {
+                personal: Vec::new(),
+                kind: "task".into(),
+                outgoing_id: id,
+                delivery_id: None,
+                incoming_id: None,
+                agencies: vec![d.agency_id],
+                users: vec![d.drafter_id],
+                actor: Some(user.id),
+                text: format!("Văn bản đã ký, chờ phát hành: {}", d.subject),
+            },
+            &notes,
+        )
         .await;
         Ok(())
     }

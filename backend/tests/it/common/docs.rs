@@ -7,7 +7,13 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use serde_json::{Value, json};
+use serde_json::Value;
+use shared::agency::AgencyCode;
+use shared::document::{DocumentType, Urgency};
+use shared::outgoing::{
+    DraftRequest, ExternalRecipient, FileRef, IssueRequest, NumberReservation, OutgoingDto,
+    ReviewDecision, ReviewRequest, SignRequest, SigningCapacity,
+};
 use shared::pdf::appearance::DisplayRect;
 use shared::pdf::cms::{Padding, RsaSigner};
 use shared::pdf::sign::{SignatureKind, SignatureRequest};
@@ -17,6 +23,7 @@ use shared::time::Timestamp;
 use vanban::config::Config;
 use vanban::store::{Actor, NewUser, Store, UserFields};
 
+use super::api::Response;
 use super::{Client, Fixture};
 
 /// The CA the test servers trust, and keys issued by it (RSA key generation is slow: made once per name).
@@ -149,24 +156,45 @@ pub fn sign(
     [original, &appended].concat()
 }
 
-/// What the clerk's browser does at issue: fill the number and date, then apply the agency's seal.
-pub fn number_and_seal(signed: &[u8], reservation: &Value, agency_seal: &RsaSigner) -> Vec<u8> {
-    let date = reservation["date"].as_str().unwrap();
-    let (y, m, d) = (
-        date[0..4].parse().unwrap(),
-        date[5..7].parse().unwrap(),
-        date[8..10].parse().unwrap(),
-    );
-    let number = reservation["number"].as_u64().unwrap() as u32;
+/// What the clerk's browser does at issue: fill the number, the date and the verification stamp of the
+/// reservation, then apply the agency's seal.
+pub fn fill_and_seal(
+    signed: &[u8],
+    reservation: &NumberReservation,
+    agency_seal: &RsaSigner,
+) -> Vec<u8> {
+    let stamp = shared::pdf::stamp::Stamp {
+        code: reservation.verification_code.clone(),
+        url: reservation.verification_url.clone(),
+    };
+    fill_and_seal_with(signed, reservation, Some(&stamp), agency_seal)
+}
+
+/// [`fill_and_seal`] with another stamp, or none (what an outdated browser would do).
+pub fn fill_and_seal_with(
+    signed: &[u8],
+    reservation: &NumberReservation,
+    stamp: Option<&shared::pdf::stamp::Stamp>,
+    agency_seal: &RsaSigner,
+) -> Vec<u8> {
+    let date = reservation.date;
     let filled = shared::pdf::fill::fill_number(
         signed,
-        number,
-        reservation["notation"].as_str().unwrap(),
-        (y, m, d),
+        reservation.number,
+        &reservation.notation,
+        (date.year, date.month, date.day),
+        stamp,
     )
     .unwrap();
     let numbered = [signed, &filled].concat();
     sign(&numbered, agency_seal, SignatureKind::Seal, None)
+}
+
+/// [`fill_and_seal`] for a reservation read as raw JSON.
+pub fn number_and_seal(signed: &[u8], reservation: &Value, agency_seal: &RsaSigner) -> Vec<u8> {
+    let reservation: NumberReservation =
+        serde_json::from_value(reservation.clone()).expect("a number reservation");
+    fill_and_seal(signed, &reservation, agency_seal)
 }
 
 /// The people of a document's journey, on top of the base fixture: in the department (Sở Nội vụ) a unit
@@ -277,24 +305,56 @@ pub async fn upload(client: &mut Client, bytes: &[u8]) -> String {
     sha
 }
 
-/// The body of a draft from the department to the province, reviewed by `reviewers`, signed by the leader.
-pub fn draft_body(p: &People, main_sha: &str, reviewers: &[i64]) -> Value {
-    json!({
-        "doc_type": "cong_van",
-        "subject": "Về việc báo cáo tình hình biên chế năm 2026",
-        "urgency": "urgent",
-        "signer_id": p.leader,
-        "signing_capacity": "kt",
-        "register_id": p.dept_register,
-        "internal_recipients": [p.base.province],
-        "external_recipients": [{"code": "000.00.00.G09", "name": "Bộ Nội vụ"}],
-        "paper_recipients": ["Lưu: VT, TC"],
-        "reviewers": reviewers,
-        "main_file": {"sha256": main_sha, "name": "cong-van-bien-che.pdf"},
-    })
+/// A draft from the department to the province, reviewed by `reviewers`, signed by the leader (KT.).
+pub fn draft_request(p: &People, main_sha: &str, reviewers: &[i64]) -> DraftRequest {
+    DraftRequest {
+        doc_type: DocumentType::CongVan,
+        subject: "Về việc báo cáo tình hình biên chế năm 2026"
+            .try_into()
+            .unwrap(),
+        urgency: Urgency::Urgent,
+        reply_deadline: None,
+        signer_id: p.leader,
+        signing_capacity: SigningCapacity::Kt,
+        register_id: p.dept_register,
+        answers_delivery_id: None,
+        answers_incoming_id: None,
+        internal_recipients: vec![p.base.province],
+        external_recipients: vec![ExternalRecipient {
+            code: AgencyCode::parse("000.00.00.G09").unwrap(),
+            name: "Bộ Nội vụ".try_into().unwrap(),
+        }],
+        paper_recipients: vec!["Lưu: VT, TC".try_into().unwrap()],
+        confidentiality: None,
+        reviewers: reviewers.to_vec(),
+        main_file: file_ref(main_sha, "cong-van-bien-che.pdf"),
+        attachments: vec![],
+        number_placement: None,
+    }
 }
 
-/// The bytes of the latest main file of a document, as the API shows them.
+/// [`draft_request`] as raw JSON, for the tests that edit the body field by field.
+pub fn draft_body(p: &People, main_sha: &str, reviewers: &[i64]) -> Value {
+    serde_json::to_value(draft_request(p, main_sha, reviewers)).unwrap()
+}
+
+/// An uploaded file as a request names it.
+pub fn file_ref(sha256: &str, name: &str) -> FileRef {
+    FileRef {
+        sha256: sha256.into(),
+        name: name.try_into().unwrap(),
+    }
+}
+
+/// The bytes of the latest main file of a document.
+pub async fn main_file_of(client: &mut Client, doc: &OutgoingDto) -> Vec<u8> {
+    let file = doc.versions.last().unwrap().files[0].id;
+    let (status, bytes) = client.outgoing_file(doc.id, file).await;
+    assert_eq!(status, StatusCode::OK);
+    bytes
+}
+
+/// The bytes of the latest main file of a document read as raw JSON.
 pub async fn latest_main(client: &mut Client, doc: &Value) -> Vec<u8> {
     let id = doc["id"].as_i64().unwrap();
     let file = doc["versions"].as_array().unwrap().last().unwrap()["files"][0]["id"]
@@ -315,16 +375,18 @@ pub async fn awaiting_signature(app: &axum::Router, p: &People, reviewed: bool) 
     } else {
         vec![]
     };
-    let draft: shared::outgoing::DraftRequest =
-        serde_json::from_value(draft_body(p, &main, &reviewers)).unwrap();
-    let id = official.create_outgoing(&draft).await.good().id;
+    let id = official
+        .create_outgoing(&draft_request(p, &main, &reviewers))
+        .await
+        .good()
+        .id;
     official.submit(id).await.good();
     if reviewed {
         let mut tp = client(app, "tp.snv").await;
         tp.review(
             id,
-            &shared::outgoing::ReviewRequest {
-                decision: shared::outgoing::ReviewDecision::Approve,
+            &ReviewRequest {
+                decision: ReviewDecision::Approve,
                 comment: None,
                 forward_to: None,
             },
@@ -335,11 +397,11 @@ pub async fn awaiting_signature(app: &axum::Router, p: &People, reviewed: bool) 
     id
 }
 
-/// Signs as the leader in "the browser" and uploads; returns the document after the server accepted it.
-pub async fn leader_signs(app: &axum::Router, id: i64) -> Value {
+/// Signs as the leader in "the browser" and uploads; the server's answer to the signature.
+pub async fn leader_signature(app: &axum::Router, id: i64) -> Response<OutgoingDto> {
     let mut leader = client(app, "gd.snv").await;
-    let doc = leader.outgoing(id).await.raw().expect(StatusCode::OK).body;
-    let draft = latest_main(&mut leader, &doc).await;
+    let doc = leader.outgoing(id).await.good();
+    let draft = main_file_of(&mut leader, &doc).await;
     let signed = sign(
         &draft,
         &pki().signer(LEADER_NAME, CertRole::Person),
@@ -347,11 +409,12 @@ pub async fn leader_signs(app: &axum::Router, id: i64) -> Value {
         None,
     );
     let sha = upload(&mut leader, &signed).await;
-    leader
-        .sign(
-            id,
-            &serde_json::from_value(json!({"main_sha256": sha})).unwrap(),
-        )
+    leader.sign(id, &SignRequest { main_sha256: sha }).await
+}
+
+/// [`leader_signature`], asserting it was accepted; the document after it, as raw JSON.
+pub async fn leader_signs(app: &axum::Router, id: i64) -> Value {
+    leader_signature(app, id)
         .await
         .raw()
         .expect(StatusCode::OK)
@@ -359,30 +422,30 @@ pub async fn leader_signs(app: &axum::Router, id: i64) -> Value {
 }
 
 /// The clerk's issue: reserve, fill and seal in "the browser", upload, issue. Returns the answer.
-pub async fn clerk_issues(clerk: &mut Client, id: i64) -> super::Answer {
-    let doc = clerk
-        .get(&format!("/api/outgoing/{id}"))
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    let reservation = clerk
-        .post(&format!("/api/outgoing/{id}/reservation"), json!({}))
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    let signed = latest_main(clerk, &doc).await;
-    let sealed = number_and_seal(
+pub async fn issue_as_clerk(clerk: &mut Client, id: i64) -> Response<OutgoingDto> {
+    let doc = clerk.outgoing(id).await.good();
+    let reservation = clerk.reserve_number(id).await.good();
+    let signed = main_file_of(clerk, &doc).await;
+    let sealed = fill_and_seal(
         &signed,
         &reservation,
         &pki().signer(DEPT_NAME, CertRole::Seal),
     );
     let sha = upload(clerk, &sealed).await;
     clerk
-        .post(
-            &format!("/api/outgoing/{id}/issue"),
-            json!({"main_sha256": sha}),
+        .issue(
+            id,
+            &IssueRequest {
+                main_sha256: sha,
+                attachments: vec![],
+            },
         )
         .await
+}
+
+/// [`issue_as_clerk`], answering the raw answer.
+pub async fn clerk_issues(clerk: &mut Client, id: i64) -> super::Answer {
+    issue_as_clerk(clerk, id).await.raw()
 }
 
 /// A client of `app` signed in as `username`.

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod docs;
+pub mod server;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -452,5 +453,26 @@ impl Client {
             .await
             .expect(StatusCode::OK)
             .body
+    }
+}
+
+/// A connection beside the store's pool, for what the API must never do (age a row, break a reference).
+pub enum RawConn {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+pub async fn raw_connection(db: &TestDb) -> RawConn {
+    match db.kind {
+        DbKind::Sqlite => RawConn::Sqlite(sqlx::SqliteConnection::connect(&db.url).await.unwrap()),
+        DbKind::Postgres => RawConn::Postgres(sqlx::PgConnection::connect(&db.url).await.unwrap()),
+    }
+}
+
+pub async fn raw_exec(conn: &mut RawConn, sql: &str) -> Result<(), sqlx::Error> {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    match conn {
+        RawConn::Sqlite(c) => sqlx::query(sql).execute(c).await.map(|_| ()),
+        RawConn::Postgres(c) => sqlx::query(sql).execute(c).await.map(|_| ()),
     }
 }

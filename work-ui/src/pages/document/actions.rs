@@ -222,12 +222,12 @@ pub fn ReviewAction(
             <div class="action-buttons">
                 {(!signer).then(|| view! {
                     <button type="button" class="btn btn-primary" data-testid="action-approve"
-                        disabled=move || busy.get() on:click=move |_| decide(ReviewDecision::Approve)>"Đồng ý"</button>
+                        disabled=move || busy.get() on:click=move |_| decide(ReviewDecision::Approve)>"Duyệt"</button>
                 })}
                 <button type="button" class="btn btn-secondary" data-testid="action-return-previous"
                     disabled=move || busy.get() on:click=move |_| decide(ReviewDecision::ReturnToPrevious)>"Trả lại người trình trước"</button>
                 <button type="button" class="btn btn-danger-outline" data-testid="action-return-drafter"
-                    disabled=move || busy.get() on:click=move |_| decide(ReviewDecision::ReturnToDrafter)>"Trả lại người soạn thảo"</button>
+                    disabled=move || busy.get() on:click=move |_| decide(ReviewDecision::ReturnToDrafter)>"Trả lại"</button>
             </div>
             {(!signer).then(|| view! {
                 <div class="forward-row">

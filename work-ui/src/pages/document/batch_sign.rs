@@ -84,7 +84,7 @@ pub fn BatchSign(
         ev.prevent_default();
         error.set(None);
         if key_id.get_untracked().is_empty() || pin.get_untracked().is_empty() {
-            error.set(Some("Chọn khoá và nhập mã PIN.".into()));
+            error.set(Some("Chọn khóa và nhập mã PIN.".into()));
             return;
         }
         outcomes.set(Vec::new());
@@ -108,18 +108,18 @@ pub fn BatchSign(
         <form class="task batch-sign" data-testid="batch-sign" on:submit=run>
             <h3>{move || format!("Ký số {} văn bản", ids.with_value(Vec::len))}</h3>
             <p class="hint">"Mỗi văn bản được ký ở vị trí chữ ký theo Nghị định 30 trên trang cuối. Văn bản nào lỗi sẽ được báo riêng, các văn bản khác vẫn được ký."</p>
-            {move || (keys_loaded.get() && !keys.get().iter().any(|k| k.has_certificate)).then(|| view! { <NoKeyNotice what="khoá ký số có chứng thư" /> })}
-            <KeyPicker keys key_id label="Khoá ký số" testid="batch-key" />
+            {move || (keys_loaded.get() && !keys.get().iter().any(|k| k.has_certificate)).then(|| view! { <NoKeyNotice what="khóa ký số có chứng thư" /> })}
+            <KeyPicker keys key_id label="Khóa ký số" testid="batch-key" />
             <ImagePicker key_id image label="Ảnh chữ ký (PNG, không bắt buộc)" testid="batch-image" />
             <div class="field">
-                <label for="batch-pin">"Mã PIN của khoá"</label>
+                <label for="batch-pin">"Mã PIN của khóa"</label>
                 <input id="batch-pin" type="password" inputmode="numeric" autocomplete="off" data-testid="batch-pin" bind:value=pin />
             </div>
             <BusyBar busy />
             {move || error.get().map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })}
             <button type="submit" class="btn btn-primary btn-block" data-testid="batch-sign-submit"
                 disabled={move || busy.get().is_some() || key_id.get().is_empty()}>
-                {move || if keys_loaded.get() { "Ký tất cả" } else { "Đang đọc khoá ký số…" }}
+                {move || if keys_loaded.get() { "Ký tất cả" } else { "Đang đọc khóa ký số…" }}
             </button>
             <ul class="batch-results" data-testid="batch-results">
                 {move || outcomes.get().into_iter().map(|o| {

@@ -9,8 +9,8 @@ use crate::api::NETWORK_MESSAGE;
 fn decision_label(d: ReviewDecision) -> &'static str {
     match d {
         ReviewDecision::Approve => "Đồng ý",
-        ReviewDecision::ReturnToPrevious => "Trả lại người trình trước",
-        ReviewDecision::ReturnToDrafter => "Trả lại người soạn thảo",
+        ReviewDecision::ReturnToPrevious => "Đã trả lại người trình trước",
+        ReviewDecision::ReturnToDrafter => "Đã trả lại",
         ReviewDecision::Forward => "Chuyển tiếp",
     }
 }
@@ -25,6 +25,8 @@ fn person(name: &str, position: &Option<String>) -> String {
 /// Luồng xử lý: who did what, when, with what comment, on which version; newest last as it happened.
 #[component]
 pub fn Timeline(doc: OutgoingDto) -> impl IntoView {
+    // The whole audited history, each step with its audit-chain hash, as a PDF from the server.
+    let pdf = shared::api::path(shared::api::OUTGOING_HISTORY_PDF, doc.id);
     view! {
         <section class="doc-section">
             <h2>"Luồng xử lý"</h2>
@@ -41,6 +43,15 @@ pub fn Timeline(doc: OutgoingDto) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ol>
+            <a
+                href=pdf
+                class="btn btn-secondary history-pdf"
+                download=""
+                data-testid="history-pdf"
+                title="Mỗi bước kèm mã băm của nhật ký kiểm tra, đối chiếu được bằng lệnh vanban audit verify"
+            >
+                "Tải lịch sử (PDF)"
+            </a>
         </section>
     }
 }
@@ -48,7 +59,10 @@ pub fn Timeline(doc: OutgoingDto) -> impl IntoView {
 /// The approval circuit: each reviewer in order, who holds the draft now, and each decision.
 #[component]
 pub fn Circuit(doc: OutgoingDto) -> impl IntoView {
-    let current = doc.current_step;
+    // A returned document keeps its returning step only to go back there: that step is "Đã trả lại".
+    let current = doc
+        .current_step
+        .filter(|_| doc.status == shared::outgoing::OutgoingStatus::InReview);
     let signer = person(&doc.signer.full_name, &doc.signer.position);
     view! {
         <section class="doc-section">
@@ -221,7 +235,7 @@ pub fn DispatchList(doc: OutgoingDto) -> impl IntoView {
         .unwrap_or_else(|| format!("…/{}", doc.notation));
     let date = doc
         .issued_at
-        .map(|t| t.to_display_vn()[..10].to_string())
+        .map(|t| t.to_date_vn())
         .unwrap_or_else(|| "…".into());
     view! {
         <section class="doc-section dispatch-list" data-testid="dispatch-list">

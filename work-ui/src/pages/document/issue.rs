@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::client::ClientError;
 use shared::outgoing::{IssueRequest, NumberReservation, OutgoingDto};
-use shared::worker_protocol::{FillNumber, KeySummary, PageSize, SignOptions, SignatureKind};
+use shared::worker_protocol::{
+    FillNumber, KeySummary, PageSize, SignOptions, SignatureKind, VerificationStamp,
+};
 
 use crate::components::{
     Busy, BusyBar, ImagePicker, KeyPicker, NoKeyNotice, Rect, progress_of, set_busy,
@@ -39,18 +41,29 @@ async fn number_seal_issue(
     set_busy(busy, "Đang tải văn bản đã ký…");
     let signed = file_blob(doc.id, main_id).await?;
 
-    set_busy(busy, &format!("Đang điền số {} và ngày…", held.number_text));
+    set_busy(
+        busy,
+        &format!(
+            "Đang điền số {}, ngày và mã xác minh {}…",
+            held.number_text, held.verification_code
+        ),
+    );
     let number = FillNumber {
         number: held.number,
         notation: held.notation.clone(),
         year: held.date.year,
         month: held.date.month,
         day: held.date.day,
+        // The code and its QR go into the same revision, so the seal covers them (issue 15).
+        verification: Some(VerificationStamp {
+            code: held.verification_code.clone(),
+            url: held.verification_url.clone(),
+        }),
     };
     let filled = worker::fill(&signed, number).await?;
     let numbered = files::blob_appended(&signed, &filled.bytes)?;
 
-    set_busy(busy, "Đang mở khoá và đóng dấu…");
+    set_busy(busy, "Đang mở khóa và đóng dấu…");
     let options = SignOptions {
         key_id: seal.key_id.clone(),
         pin: seal.pin.clone(),
@@ -229,7 +242,7 @@ pub fn IssueTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoV
         };
         if key_id.get_untracked().is_empty() {
             error.set(Some(
-                "Chưa có khoá con dấu của cơ quan trên máy này.".into(),
+                "Chưa có khóa con dấu của cơ quan trên máy này.".into(),
             ));
             return;
         }
@@ -240,7 +253,7 @@ pub fn IssueTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoV
             return;
         };
         if pin.get_untracked().is_empty() {
-            error.set(Some("Nhập mã PIN của khoá con dấu.".into()));
+            error.set(Some("Nhập mã PIN của khóa con dấu.".into()));
             return;
         }
         let seal = SealChoice {
@@ -277,8 +290,8 @@ pub fn IssueTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoV
     view! {
         <form class="task issue-task" data-testid="issue-task" on:submit=issue>
             <h3>"Phát hành văn bản"</h3>
-            {move || (keys_loaded.get() && !has_key()).then(|| view! { <NoKeyNotice what="khoá con dấu (chữ ký số) của cơ quan" /> })}
-            <KeyPicker keys key_id label="Khoá con dấu của cơ quan" testid="seal-key" />
+            {move || (keys_loaded.get() && !has_key()).then(|| view! { <NoKeyNotice what="khóa con dấu (chữ ký số) của cơ quan" /> })}
+            <KeyPicker keys key_id label="Khóa con dấu của cơ quan" testid="seal-key" />
             <ImagePicker key_id image label="Ảnh con dấu (PNG nền trong suốt)" testid="seal-image" />
             {move || found.get().map(|f| if f {
                 view! { <p class="hint" data-testid="signer-found">"Khung là vị trí chữ ký của người ký; dấu đặt chồng 1/3 bên trái khung. Có thể chỉnh lại nếu cần."</p> }.into_any()
@@ -318,7 +331,7 @@ pub fn IssueTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoV
                 }.into_any(),
             }}
             <div class="field">
-                <label for="seal-pin">"Mã PIN của khoá con dấu"</label>
+                <label for="seal-pin">"Mã PIN của khóa con dấu"</label>
                 <input id="seal-pin" type="password" inputmode="numeric" autocomplete="off" data-testid="seal-pin" bind:value=pin />
             </div>
             <BusyBar busy />
@@ -326,7 +339,7 @@ pub fn IssueTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoV
             // Not before the seal key is read (the worker may still be drawing pages).
             <button type="submit" class="btn btn-primary btn-block" data-testid="action-issue"
                 disabled={move || busy.get().is_some() || held.get().is_none() || file.get().is_none() || key_id.get().is_empty()}>
-                {move || if keys_loaded.get() { "Đóng dấu và phát hành" } else { "Đang đọc khoá con dấu…" }}
+                {move || if keys_loaded.get() { "Đóng dấu và phát hành" } else { "Đang đọc khóa con dấu…" }}
             </button>
         </form>
     }

@@ -49,7 +49,7 @@ pub async fn sign_document(
             (last, Rect::nd30_signature(info.pages[last]))
         }
     };
-    set_busy(busy, "Đang mở khoá và ký…");
+    set_busy(busy, "Đang mở khóa và ký…");
     let options = SignOptions {
         key_id: choice.key_id.clone(),
         pin: choice.pin.clone(),
@@ -152,11 +152,11 @@ pub fn SignTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoVi
         ev.prevent_default();
         error.set(None);
         if key_id.get_untracked().is_empty() {
-            error.set(Some("Chưa có khoá ký số trên máy này.".into()));
+            error.set(Some("Chưa có khóa ký số trên máy này.".into()));
             return;
         }
         if pin.get_untracked().is_empty() {
-            error.set(Some("Nhập mã PIN của khoá.".into()));
+            error.set(Some("Nhập mã PIN của khóa.".into()));
             return;
         }
         let choice = SignChoice {
@@ -181,8 +181,8 @@ pub fn SignTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoVi
         <form class="task sign-task" data-testid="sign-task" on:submit=sign>
             <h3>"Ký số văn bản"</h3>
             {delegated_notice}
-            {move || (keys_loaded.get() && !has_key()).then(|| view! { <NoKeyNotice what="khoá ký số có chứng thư" /> })}
-            <KeyPicker keys key_id label="Khoá ký số" testid="sign-key" />
+            {move || (keys_loaded.get() && !has_key()).then(|| view! { <NoKeyNotice what="khóa ký số có chứng thư" /> })}
+            <KeyPicker keys key_id label="Khóa ký số" testid="sign-key" />
             <PlacementPreview
                 file=file.into()
                 pages=pages.into()
@@ -201,7 +201,7 @@ pub fn SignTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoVi
             </div>
             <ImagePicker key_id image label="Ảnh chữ ký (PNG nền trong suốt, không bắt buộc)" testid="sign-image" />
             <div class="field">
-                <label for="sign-pin">"Mã PIN của khoá"</label>
+                <label for="sign-pin">"Mã PIN của khóa"</label>
                 <input id="sign-pin" type="password" inputmode="numeric" autocomplete="off" data-testid="sign-pin" bind:value=pin />
             </div>
             <BusyBar busy />
@@ -209,7 +209,7 @@ pub fn SignTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoVi
             // Not before the keys are read (the worker may still be drawing pages when the PIN is typed).
             <button type="submit" class="btn btn-primary btn-block" data-testid="action-sign"
                 disabled={move || busy.get().is_some() || file.get().is_none() || key_id.get().is_empty()}>
-                {move || if keys_loaded.get() { "Ký số" } else { "Đang đọc khoá ký số…" }}
+                {move || if keys_loaded.get() { "Ký số" } else { "Đang đọc khóa ký số…" }}
             </button>
         </form>
     }

@@ -169,6 +169,41 @@ pub fn ReturnAction(doc: IncomingDto, on_done: Callback<IncomingDto>) -> impl In
     }
 }
 
+/// "Kết thúc xử lý": the leader closes the handling although a lead or a co-operating part has not finished,
+/// with the reason kept in the history; the sender then sees 06.
+#[component]
+pub fn CloseAction(doc: IncomingDto, on_done: Callback<IncomingDto>) -> impl IntoView {
+    let id = doc.id;
+    let reason = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(r) = text(reason) else {
+            error.set(Some("Hãy ghi lý do kết thúc xử lý.".into()));
+            return;
+        };
+        run(busy, error, on_done, async move {
+            api::close_incoming(id, &ReturnRequest { reason: r }).await
+        });
+    };
+    view! {
+        <details class="task">
+            <summary data-testid="action-close-open">"Kết thúc xử lý"</summary>
+            <form on:submit=send>
+                <p class="hint">"Văn bản được coi là đã hoàn thành dù chủ trì hoặc đơn vị phối hợp chưa báo cáo xong."</p>
+                <div class="field">
+                    <label for="close-reason">"Lý do" <span class="req">" *"</span></label>
+                    <textarea id="close-reason" rows="3" data-testid="close-reason"
+                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                </div>
+                {error_view(error, "close-error")}
+                <button type="submit" class="btn btn-secondary btn-block" data-testid="action-close" disabled=move || busy.get()>"Kết thúc xử lý"</button>
+            </form>
+        </details>
+    }
+}
+
 /// "Trình lãnh đạo": the clerk hands a registered document to the leader who assigns.
 #[component]
 pub fn ForwardAction(doc: IncomingDto, on_done: Callback<IncomingDto>) -> impl IntoView {
@@ -270,7 +305,11 @@ pub fn AssignAction(doc: IncomingDto, on_done: Callback<IncomingDto>) -> impl In
             crate::components::list_parts::error_panel(e.message(), move || data.refetch())
         }
         Some(Ok((people, units))) => {
-            let people: Vec<UserDto> = people.into_iter().filter(|u| !u.locked).collect();
+            // Only people who handle documents (shared::who_may): not clerks or administrators.
+            let people: Vec<UserDto> = people
+                .into_iter()
+                .filter(|u| shared::who_may::may_handle(u.into(), agency))
+                .collect();
             view! { <AssignForm to=AssignTo::Document(id) people units on_done /> }.into_any()
         }
     }

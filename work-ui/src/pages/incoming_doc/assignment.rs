@@ -58,7 +58,10 @@ pub fn AssignmentTask(
                 .map(|l| {
                     l.users
                         .into_iter()
-                        .filter(|u| Some(u.unit.id) == unit_id && !u.locked)
+                        .filter(|u| {
+                            Some(u.unit.id) == unit_id
+                                && shared::who_may::may_handle(u.into(), u.agency.id)
+                        })
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()

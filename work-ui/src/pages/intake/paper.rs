@@ -79,12 +79,12 @@ pub fn SealFields(seal: Seal) -> impl IntoView {
         <div class="paper-seal" data-testid="paper-seal">
             <p class="hint">
                 "Văn bản giấy: trước khi lưu, hệ thống ký số của cơ quan lên bản quét (góc trên bên phải trang 1, "
-                "kèm tên cơ quan và thời điểm ký) bằng khoá con dấu trên máy này."
+                "kèm tên cơ quan và thời điểm ký) bằng khóa con dấu trên máy này."
             </p>
-            {move || (seal.loaded.get() && !has_key()).then(|| view! { <NoKeyNotice what="khoá con dấu (chữ ký số) của cơ quan" /> })}
-            <KeyPicker keys=seal.keys key_id=seal.key_id label="Khoá con dấu của cơ quan" testid="intake-seal-key" />
+            {move || (seal.loaded.get() && !has_key()).then(|| view! { <NoKeyNotice what="khóa con dấu (chữ ký số) của cơ quan" /> })}
+            <KeyPicker keys=seal.keys key_id=seal.key_id label="Khóa con dấu của cơ quan" testid="intake-seal-key" />
             <div class="field">
-                <label for="intake-seal-pin">"Mã PIN của khoá con dấu"</label>
+                <label for="intake-seal-pin">"Mã PIN của khóa con dấu"</label>
                 <input id="intake-seal-pin" type="password" inputmode="numeric" autocomplete="off"
                     data-testid="intake-seal-pin" bind:value=seal.pin />
             </div>
@@ -100,7 +100,7 @@ pub async fn seal_and_upload(
     agency: &str,
     busy: Busy,
 ) -> Result<String, ClientError> {
-    set_busy(busy, "Đang mở khoá con dấu và ký số bản quét…");
+    set_busy(busy, "Đang mở khóa con dấu và ký số bản quét…");
     let options = SignOptions {
         key_id: seal.key_id.get_untracked(),
         pin: seal.pin.get_untracked(),

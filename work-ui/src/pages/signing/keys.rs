@@ -43,7 +43,7 @@ pub fn KeysPanel() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            busy.set(Some("Đang nhập khoá và mã hoá bằng mã PIN mới…".into()));
+            busy.set(Some("Đang nhập khóa và mã hóa bằng mã PIN mới…".into()));
             let result = async {
                 let bytes = blob_bytes(&file).await?;
                 worker::import_p12(&bytes, p12_pin.get_untracked(), new_pin.get_untracked()).await
@@ -54,7 +54,7 @@ pub fn KeysPanel() -> impl IntoView {
                 Ok(k) => {
                     keys.set(k);
                     notice.set(Some(
-                        "Đã nhập khoá. Khoá chỉ được lưu trong trình duyệt này.".into(),
+                        "Đã nhập khóa. Khóa chỉ được lưu trong trình duyệt này.".into(),
                     ));
                     p12_pin.set(String::new());
                     new_pin.set(String::new());
@@ -81,7 +81,7 @@ pub fn KeysPanel() -> impl IntoView {
         }
         spawn_local(async move {
             busy.set(Some(
-                "Đang tạo cặp khoá RSA 2048 bit trong trình duyệt (có thể mất vài giây)…".into(),
+                "Đang tạo cặp khóa RSA 2048 bit trong trình duyệt (có thể mất vài giây)…".into(),
             ));
             let result = worker::generate_key(
                 gen_name.get_untracked(),
@@ -120,7 +120,7 @@ pub fn KeysPanel() -> impl IntoView {
             match result {
                 Ok(k) => {
                     keys.set(k);
-                    notice.set(Some("Đã nạp chứng thư số: khoá sẵn sàng để ký.".into()));
+                    notice.set(Some("Đã nạp chứng thư số: khóa sẵn sàng để ký.".into()));
                 }
                 Err(e) => error.set(Some(e.message())),
             }
@@ -129,7 +129,7 @@ pub fn KeysPanel() -> impl IntoView {
     let remove = move |id: String| {
         let confirmed = web_sys::window()
             .and_then(|w| {
-                w.confirm_with_message("Xoá khoá này khỏi trình duyệt? Không thể hoàn tác.")
+                w.confirm_with_message("Xoá khóa này khỏi trình duyệt? Không thể hoàn tác.")
                     .ok()
             })
             .unwrap_or(false);
@@ -147,18 +147,18 @@ pub fn KeysPanel() -> impl IntoView {
     view! {
         <div class="signing-panel">
             <div class="alert alert-warning" data-testid="device-warning">
-                "Khoá ký số chỉ được lưu trong trình duyệt này, mã hoá bằng mã PIN của bạn; máy chủ không bao giờ nhận khoá. "
-                "Nếu mất hoặc thay thiết bị, xoá dữ liệu trình duyệt hoặc quên mã PIN, khoá không thể khôi phục: bạn phải "
+                "Khóa ký số chỉ được lưu trong trình duyệt này, mã hóa bằng mã PIN của bạn; máy chủ không bao giờ nhận khóa. "
+                "Nếu mất hoặc thay thiết bị, xoá dữ liệu trình duyệt hoặc quên mã PIN, khóa không thể khôi phục: bạn phải "
                 "đề nghị cơ quan cấp lại chứng thư số."
             </div>
             {move || error.get().map(|e| view! { <div class="alert alert-error" role="alert" data-testid="keys-error">{e}</div> })}
             {move || notice.get().map(|n| view! { <div class="alert" role="status" data-testid="keys-notice">{n}</div> })}
             {move || busy.get().map(|b| view! { <div class="loading" data-testid="keys-busy"><span class="spinner"></span>{b}</div> })}
-            <h2>"Khoá trên máy này"</h2>
+            <h2>"Khóa trên máy này"</h2>
             {move || {
                 let list = keys.get();
                 if list.is_empty() {
-                    view! { <p data-testid="no-keys">"Chưa có khoá nào."</p> }.into_any()
+                    view! { <p data-testid="no-keys">"Chưa có khóa nào."</p> }.into_any()
                 } else {
                     view! {
                         <ul class="key-list" data-testid="key-list">
@@ -226,7 +226,7 @@ pub fn KeysPanel() -> impl IntoView {
                 <form class="form card" on:submit=import data-testid="import-form">
                     <h2>"Nhập tệp PKCS#12 (.p12, .pfx)"</h2>
                     <div class="field">
-                        <label for="p12-file">"Tệp khoá"</label>
+                        <label for="p12-file">"Tệp khóa"</label>
                         <input id="p12-file" type="file" accept=".p12,.pfx" data-testid="p12-file"
                             on:change=move |ev| p12_file.set(chosen_file(&ev)) />
                     </div>
@@ -234,18 +234,21 @@ pub fn KeysPanel() -> impl IntoView {
                         <label for="p12-pin">"Mật khẩu của tệp"</label>
                         <input id="p12-pin" type="password" autocomplete="off" data-testid="p12-pin" bind:value=p12_pin />
                     </div>
+                    <p class="hint" data-testid="p12-pin-explained">
+                        "Mã PIN bạn đặt bây giờ bảo vệ khóa trên thiết bị này: mỗi lần ký số bạn nhập mã PIN này, không phải mật khẩu của tệp. Mỗi thiết bị (máy tính, điện thoại) nhập khóa riêng và có thể đặt mã PIN riêng."
+                    </p>
                     <div class="field">
-                        <label for="p12-new-pin">"Mã PIN mới (ít nhất 6 ký tự)"</label>
+                        <label for="p12-new-pin">"Mã PIN mới cho thiết bị này (ít nhất 6 ký tự)"</label>
                         <input id="p12-new-pin" type="password" autocomplete="new-password" data-testid="p12-new-pin" bind:value=new_pin />
                     </div>
                     <div class="field">
                         <label for="p12-new-pin2">"Nhập lại mã PIN mới"</label>
                         <input id="p12-new-pin2" type="password" autocomplete="new-password" data-testid="p12-new-pin2" bind:value=new_pin2 />
                     </div>
-                    <button type="submit" class="btn btn-primary" data-testid="import-submit">"Nhập khoá"</button>
+                    <button type="submit" class="btn btn-primary" data-testid="import-submit">"Nhập khóa"</button>
                 </form>
                 <form class="form card" on:submit=generate data-testid="generate-form">
-                    <h2>"Tạo khoá mới trong trình duyệt"</h2>
+                    <h2>"Tạo khóa mới trong trình duyệt"</h2>
                     <div class="field">
                         <label for="gen-name">"Họ và tên (như trên chứng thư)"</label>
                         <input id="gen-name" type="text" data-testid="gen-name" bind:value=gen_name />
@@ -262,7 +265,7 @@ pub fn KeysPanel() -> impl IntoView {
                         <label for="gen-pin2">"Nhập lại mã PIN"</label>
                         <input id="gen-pin2" type="password" autocomplete="new-password" data-testid="gen-pin2" bind:value=gen_pin2 />
                     </div>
-                    <button type="submit" class="btn btn-primary" data-testid="generate-submit">"Tạo khoá và tải yêu cầu cấp chứng thư"</button>
+                    <button type="submit" class="btn btn-primary" data-testid="generate-submit">"Tạo khóa và tải yêu cầu cấp chứng thư"</button>
                     {move || csr.get().map(|c| view! { <pre class="csr" data-testid="csr">{c}</pre> })}
                 </form>
             </div>

@@ -184,7 +184,7 @@ pub fn SignPanel() -> impl IntoView {
             return;
         };
         if key_id.get_untracked().is_empty() {
-            error.set(Some("Chọn khoá ký số để xem trước tên người ký.".into()));
+            error.set(Some("Chọn khóa ký số để xem trước tên người ký.".into()));
             return;
         }
         let Some(p) = info.get_untracked().and_then(|i| {
@@ -231,7 +231,7 @@ pub fn SignPanel() -> impl IntoView {
         };
         if key_id.get_untracked().is_empty() {
             error.set(Some(
-                "Chưa có khoá ký số có chứng thư trên máy này (xem thẻ “Khoá ký số của tôi”)."
+                "Chưa có khóa ký số có chứng thư trên máy này (xem thẻ “Khóa ký số của tôi”)."
                     .into(),
             ));
             return;
@@ -239,7 +239,7 @@ pub fn SignPanel() -> impl IntoView {
         let options = request_args();
         let image_bytes = image.get_untracked();
         spawn_local(async move {
-            set_busy(busy, "Đang mở khoá và ký…");
+            set_busy(busy, "Đang mở khóa và ký…");
             let result = worker::sign(
                 &f,
                 options,
@@ -349,7 +349,7 @@ pub fn SignPanel() -> impl IntoView {
                 <input id="sign-text" type="text" data-testid="sign-text" bind:value=text />
             </div>
             <div class="field">
-                <label for="sign-key">"Khoá ký số"</label>
+                <label for="sign-key">"Khóa ký số"</label>
                 <select id="sign-key" data-testid="sign-key" on:change=move |ev| key_id.set(event_target_value(&ev))>
                     {move || keys.get().into_iter().filter(|k| k.has_certificate).map(|k| {
                         let selected = k.id == key_id.get_untracked();
@@ -358,7 +358,7 @@ pub fn SignPanel() -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="sign-pin">"Mã PIN của khoá"</label>
+                <label for="sign-pin">"Mã PIN của khóa"</label>
                 <input id="sign-pin" type="password" autocomplete="off" data-testid="sign-pin" bind:value=pin />
             </div>
             <button type="submit" class="btn btn-primary" data-testid="sign-submit">"Ký số"</button>

@@ -1,0 +1,649 @@
+//! Search (`GET /api/search`): the index of every document's searchable text, kept in the transaction of each
+//! change to the document, and the query over it that returns only what the person may open.
+//!
+//! One row of `search_entries` per document holds its text folded by [`shared::text::fold_for_search`] (the
+//! same fold the query gets): `meta` (number and notation, trích yếu, issuing agency, signer, recipients,
+//! instructions and handling comments, record-file titles) and `content` (the text layer of its files, read
+//! from `blob_texts`, which the handlers fill on the blocking pool before the transaction). SQLite matches with
+//! FTS5's trigram index, PostgreSQL with pg_trgm GIN indexes and `LIKE '%…%'` (docs/ARCHITECTURE.md, "Search").
+//!
+//! Who may open what is the access module's rule (`access::outgoing_view`, `access::sees_incoming`), written
+//! here once more as SQL ([`outgoing_visible`], [`incoming_visible`]); `tests/it/search.rs` proves that every
+//! hit opens and that nothing else is counted. A search covers the person's own agency: the documents it
+//! issued and those it received (a document another agency issued to it is found as its incoming copy).
+
+use shared::list_query::{ListKind, statuses};
+use shared::search::{SearchHighlights, SearchHit, SearchKind, SearchQuery};
+
+use crate::store::sql::{self, Tx, Value};
+use crate::store::{DbKind, Store, StoreResult};
+
+/// The most folded text of a document's files that is indexed (the first pages say what it is about).
+pub const MAX_CONTENT_CHARS: usize = 60_000;
+
+/// Above this many trigram candidates (or the agency's own row count, if smaller) SQLite reads the agency's
+/// rows instead of the FTS index: a very common phrase is cheaper to find by scanning a few thousand rows
+/// than by intersecting posting lists of the whole province.
+const FTS_CANDIDATE_LIMIT: i64 = 20_000;
+
+/// The SQL condition under which the person `$1` (agency `$2`, unit `$3`, agency staff `$4`, unit leader
+/// `$5`, today `$6`) may open the outgoing document `d`: [`crate::access::outgoing_view`] is `Some`.
+pub(crate) fn outgoing_visible() -> String {
+    format!(
+        "(($4 AND d.agency_id = $2) OR d.drafter_id = $1 OR d.signer_id = $1 \
+         OR EXISTS (SELECT 1 FROM review_steps s WHERE s.document_id = d.id AND s.reviewer_id = $1) \
+         OR EXISTS (SELECT 1 FROM document_history h WHERE h.document_id = d.id AND h.actor_id = $1) \
+         OR (d.status = 'awaiting_signature' AND EXISTS (SELECT 1 FROM delegations g WHERE g.signing IS NOT NULL \
+             AND g.id = (SELECT MAX(g2.id) FROM delegations g2 WHERE g2.from_user_id = d.signer_id \
+             AND g2.to_user_id = $1 AND g2.revoked_at IS NULL AND g2.starts_on <= $6 AND g2.ends_on >= $6))) \
+         OR (d.status IN ('issued', 'recalled') AND d.agency_id <> $2 AND EXISTS (SELECT 1 FROM incoming_documents i \
+             WHERE i.outgoing_id = d.id AND {})))",
+        incoming_visible()
+    )
+}
+
+/// The SQL condition under which the person of [`outgoing_visible`] may open the incoming document `i`:
+/// [`crate::access::sees_incoming`].
+pub(crate) fn incoming_visible() -> &'static str {
+    "(i.agency_id = $2 AND ($4 OR i.assigner_id = $1 \
+     OR EXISTS (SELECT 1 FROM assignments a WHERE a.incoming_id = i.id AND (a.user_id = $1 OR (a.unit_id = $3 AND $5))) \
+     OR (i.assigner_id <> $1 AND EXISTS (SELECT 1 FROM delegations g WHERE g.from_user_id = i.assigner_id \
+         AND g.to_user_id = $1 AND g.revoked_at IS NULL AND g.starts_on <= $6 AND g.ends_on >= $6))))"
+}
+
+/// The arguments `$1`…`$6` of [`outgoing_visible`] and [`incoming_visible`] for `user`.
+fn visibility_args(user: &shared::user::UserDto) -> Vec<Value> {
+    use shared::role::Role;
+    vec![
+        user.id.into(),
+        user.agency.id.into(),
+        user.unit.id.into(),
+        crate::access::is_agency_staff(user, user.agency.id).into(),
+        user.has_role(Role::UnitLeader).into(),
+        crate::store::common::today().into(),
+    ]
+}
+
+/// The number part of a folded `số, ký hiệu` (`12/qd-ubnd` → `12`).
+fn number_head(number_key: &str) -> String {
+    number_key
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+/// What one row of `search_entries` holds (its text already folded).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+struct Entry {
+    agency_id: i64,
+    doc_date: i64,
+    unit_id: Option<i64>,
+    number_key: String,
+    number_head: String,
+    title: String,
+    meta: String,
+    content: String,
+}
+
+/// Folds the non-empty parts into one line each.
+fn fold_lines<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    let lines: Vec<String> = parts
+        .into_iter()
+        .map(shared::text::fold_for_search)
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    lines.join("\n")
+}
+
+/// Cuts folded text at [`MAX_CONTENT_CHARS`] characters.
+fn cap(mut s: String) -> String {
+    if let Some((at, _)) = s.char_indices().nth(MAX_CONTENT_CHARS) {
+        s.truncate(at);
+    }
+    s
+}
+
+impl Store {
+    /// Writes the search entry of document `id` from its rows as they are now in `tx`: every store method that
+    /// changes what a document is found by (its text, its files, its number, its instructions, its recipients,
+    /// the record files it is in, its lead unit) calls it before committing, so the index never disagrees with
+    /// the document. Record files call it when a document is filed or removed from a file.
+    #[tracing::instrument(skip_all, fields(kind = kind.code(), id = id))]
+    pub(crate) async fn reindex_document(
+        tx: &mut Tx,
+        kind: SearchKind,
+        id: i64,
+    ) -> StoreResult<()> {
+        let Some(entry) = Self::entry_of(tx, kind, id).await? else {
+            return Ok(());
+        };
+        let old: Option<(i64, Entry)> = {
+            #[derive(sqlx::FromRow)]
+            struct Old {
+                id: i64,
+                agency_id: i64,
+                doc_date: i64,
+                unit_id: Option<i64>,
+                number_key: String,
+                number_head: String,
+                title: String,
+                meta: String,
+                content: String,
+            }
+            let row: Option<Old> = sql::query_as(
+                "SELECT id, agency_id, doc_date, unit_id, number_key, number_head, title, meta, content \
+                 FROM search_entries WHERE kind = $1 AND doc_id = $2",
+            )
+            .bind(kind.code())
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            row.map(|o| {
+                (
+                    o.id,
+                    Entry {
+                        agency_id: o.agency_id,
+                        doc_date: o.doc_date,
+                        unit_id: o.unit_id,
+                        number_key: o.number_key,
+                        number_head: o.number_head,
+                        title: o.title,
+                        meta: o.meta,
+                        content: o.content,
+                    },
+                )
+            })
+        };
+        match old {
+            None => {
+                sql::query(
+                    "INSERT INTO search_entries (kind, doc_id, agency_id, doc_date, unit_id, number_key, number_head, \
+                     title, meta, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(kind.code())
+                .bind(id)
+                .bind(entry.agency_id)
+                .bind(entry.doc_date)
+                .bind(entry.unit_id)
+                .bind(entry.number_key)
+                .bind(entry.number_head)
+                .bind(entry.title)
+                .bind(entry.meta)
+                .bind(entry.content)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Some((_, old)) if old == entry => {}
+            Some((row, old)) => {
+                sql::query(
+                    "UPDATE search_entries SET doc_date = $1, unit_id = $2, number_key = $3, number_head = $4, \
+                     title = $5 WHERE id = $6",
+                )
+                .bind(entry.doc_date)
+                .bind(entry.unit_id)
+                .bind(entry.number_key)
+                .bind(entry.number_head)
+                .bind(entry.title)
+                .bind(row)
+                .execute(&mut *tx)
+                .await?;
+                // Only a changed text touches the trigram index (SQLite's trigger fires on these columns).
+                if old.meta != entry.meta || old.content != entry.content {
+                    sql::query("UPDATE search_entries SET meta = $1, content = $2 WHERE id = $3")
+                        .bind(entry.meta)
+                        .bind(entry.content)
+                        .bind(row)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The entry of a document from its rows; `None` when it does not exist.
+    async fn entry_of(tx: &mut Tx, kind: SearchKind, id: i64) -> StoreResult<Option<Entry>> {
+        match kind {
+            SearchKind::Outgoing => Self::outgoing_entry(tx, id).await,
+            SearchKind::Incoming => Self::incoming_entry(tx, id).await,
+        }
+    }
+
+    async fn outgoing_entry(tx: &mut Tx, id: i64) -> StoreResult<Option<Entry>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            agency_id: i64,
+            doc_date: i64,
+            unit_id: i64,
+            number_text: Option<String>,
+            doc_type: String,
+            subject: String,
+            agency_name: String,
+            agency_short: String,
+            unit_short: String,
+            signer_name: String,
+            paper_recipients: String,
+        }
+        let row: Option<Row> = sql::query_as(
+            "SELECT d.agency_id, COALESCE(d.issued_at, d.created_at) AS doc_date, d.unit_id, d.number_text, \
+             d.doc_type, d.subject, a.name AS agency_name, a.short_name AS agency_short, u.short_name AS unit_short, \
+             s.full_name AS signer_name, d.paper_recipients \
+             FROM outgoing_documents d JOIN agencies a ON a.id = d.agency_id JOIN units u ON u.id = d.unit_id \
+             JOIN users s ON s.id = d.signer_id WHERE d.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        let recipients: Vec<(String,)> = sql::query_as(
+            "SELECT recipient_name FROM deliveries WHERE outgoing_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let paper: Vec<String> = serde_json::from_str(&r.paper_recipients).unwrap_or_default();
+        let files = Self::record_file_titles(tx, "outgoing_id", id).await?;
+        let texts = Self::outgoing_texts(tx, id).await?;
+        let notation = crate::store::common::doc_type_of(&r.doc_type)
+            .map(|t| shared::outgoing::notation(t, &r.agency_short, &r.unit_short))
+            .unwrap_or_default();
+        let number_key = shared::text::fold_for_search(r.number_text.as_deref().unwrap_or(""))
+            .trim()
+            .to_string();
+        let mut parts: Vec<&str> = vec![
+            r.number_text.as_deref().unwrap_or(""),
+            &notation,
+            &r.subject,
+            &r.agency_name,
+            &r.signer_name,
+        ];
+        parts.extend(recipients.iter().map(|(n,)| n.as_str()));
+        parts.extend(paper.iter().map(String::as_str));
+        parts.extend(files.iter().map(String::as_str));
+        Ok(Some(Entry {
+            agency_id: r.agency_id,
+            doc_date: r.doc_date,
+            unit_id: Some(r.unit_id),
+            number_head: number_head(&number_key),
+            number_key,
+            title: shared::text::fold_for_search(&r.subject),
+            meta: fold_lines(parts),
+            content: cap(texts
+                .into_iter()
+                .map(|(t,)| t)
+                .collect::<Vec<_>>()
+                .join("\n")),
+        }))
+    }
+
+    async fn incoming_entry(tx: &mut Tx, id: i64) -> StoreResult<Option<Entry>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            agency_id: i64,
+            received_at: i64,
+            code_text: String,
+            sender_name: String,
+            subject: String,
+            signer_name: Option<String>,
+            instruction: Option<String>,
+            note: Option<String>,
+            lead_unit: Option<i64>,
+            outgoing_id: Option<i64>,
+        }
+        let row: Option<Row> = sql::query_as(
+            "SELECT i.agency_id, i.received_at, i.code_text, i.sender_name, i.subject, i.signer_name, i.instruction, \
+             i.note, i.outgoing_id, (SELECT a.unit_id FROM assignments a WHERE a.incoming_id = i.id AND a.role = 'lead' \
+             AND a.parent_id IS NULL ORDER BY a.id LIMIT 1) AS lead_unit \
+             FROM incoming_documents i WHERE i.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        // The instructions of every assignment and the comments of the handling (reports, notes, reasons).
+        let notes: Vec<(String,)> = sql::query_as(
+            "SELECT instruction FROM assignments WHERE incoming_id = $1 AND instruction IS NOT NULL \
+             UNION ALL SELECT comment FROM incoming_history WHERE incoming_id = $1 AND comment IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let files = Self::record_file_titles(tx, "incoming_id", id).await?;
+        let mut texts: Vec<(String,)> = sql::query_as(
+            "SELECT t.text FROM incoming_files f JOIN blob_texts t ON t.sha256 = f.sha256 \
+             WHERE f.incoming_id = $1 ORDER BY f.position",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        // A copy issued on the system reads as the document it is a copy of.
+        if texts.is_empty()
+            && let Some(outgoing) = r.outgoing_id
+        {
+            texts = Self::outgoing_texts(tx, outgoing).await?;
+        }
+        let number_key = shared::text::fold_for_search(&r.code_text)
+            .trim()
+            .to_string();
+        let mut parts: Vec<&str> = vec![
+            &r.code_text,
+            &r.subject,
+            &r.sender_name,
+            r.signer_name.as_deref().unwrap_or(""),
+            r.instruction.as_deref().unwrap_or(""),
+            r.note.as_deref().unwrap_or(""),
+        ];
+        parts.extend(notes.iter().map(|(n,)| n.as_str()));
+        parts.extend(files.iter().map(String::as_str));
+        Ok(Some(Entry {
+            agency_id: r.agency_id,
+            doc_date: r.received_at,
+            unit_id: r.lead_unit,
+            number_head: number_head(&number_key),
+            number_key,
+            title: shared::text::fold_for_search(&r.subject),
+            meta: fold_lines(parts),
+            content: cap(texts
+                .into_iter()
+                .map(|(t,)| t)
+                .collect::<Vec<_>>()
+                .join("\n")),
+        }))
+    }
+
+    /// The text of an outgoing document's files: of its latest version whose text was read (a signed, numbered
+    /// or issued version is the draft with revisions appended, so it reads as the draft did).
+    async fn outgoing_texts(tx: &mut Tx, id: i64) -> StoreResult<Vec<(String,)>> {
+        Ok(sql::query_as(
+            "SELECT t.text FROM document_files f JOIN blob_texts t ON t.sha256 = f.sha256 \
+             WHERE f.document_id = $1 AND f.version = (SELECT MAX(f2.version) FROM document_files f2 \
+             JOIN blob_texts t2 ON t2.sha256 = f2.sha256 WHERE f2.document_id = $1) ORDER BY f.position",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?)
+    }
+
+    /// The titles and codes of the record files a document is filed in (`column`: `outgoing_id` or
+    /// `incoming_id` of `record_file_documents`).
+    async fn record_file_titles(
+        tx: &mut Tx,
+        column: &'static str,
+        id: i64,
+    ) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String, String)> = sql::query_as(format!(
+            "SELECT f.title, f.code FROM record_file_documents rd JOIN record_files f ON f.id = rd.file_id \
+             WHERE rd.{column} = $1 ORDER BY f.id"
+        ))
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .flat_map(|(title, code)| [title, code])
+            .collect())
+    }
+
+    /// Whether the folded text of the stored file `sha256` is known already.
+    #[tracing::instrument(skip_all)]
+    pub async fn has_blob_text(&self, sha256: &str) -> StoreResult<bool> {
+        let row: Option<(String,)> =
+            sql::query_as("SELECT sha256 FROM blob_texts WHERE sha256 = $1")
+                .bind(sha256)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.is_some())
+    }
+
+    /// Keeps the folded text layer of the stored file `sha256` (read once; a blob never changes).
+    #[tracing::instrument(skip_all)]
+    pub async fn save_blob_text(&self, sha256: &str, folded: &str) -> StoreResult<()> {
+        sql::query(
+            "INSERT INTO blob_texts (sha256, text) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(sha256)
+        .bind(cap(folded.to_string()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Gives the stored file `to` the text of `from` (a draft with its number fields reserved reads as the upload).
+    #[tracing::instrument(skip_all)]
+    pub async fn copy_blob_text(&self, from: &str, to: &str) -> StoreResult<()> {
+        sql::query(
+            "INSERT INTO blob_texts (sha256, text) SELECT $2, text FROM blob_texts WHERE sha256 = $1 \
+             ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(from)
+        .bind(to)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Indexes every document that has no search entry yet (a database from before the index, or a bulk load),
+    /// `batch` documents per transaction; returns how many it indexed.
+    #[tracing::instrument(skip_all)]
+    pub async fn index_missing_documents(&self, batch: usize) -> StoreResult<u64> {
+        let mut done = 0;
+        for kind in SearchKind::ALL {
+            let table = match kind {
+                SearchKind::Outgoing => "outgoing_documents",
+                SearchKind::Incoming => "incoming_documents",
+            };
+            loop {
+                let ids: Vec<(i64,)> = sql::query_as(format!(
+                    "SELECT d.id FROM {table} d WHERE NOT EXISTS (SELECT 1 FROM search_entries e \
+                     WHERE e.kind = $1 AND e.doc_id = d.id) ORDER BY d.id LIMIT $2"
+                ))
+                .bind(kind.code())
+                .bind(batch as i64)
+                .fetch_all(&self.pool)
+                .await?;
+                if ids.is_empty() {
+                    break;
+                }
+                let mut tx = self.begin_write().await?;
+                for (id,) in &ids {
+                    Self::reindex_document(&mut tx, kind, *id).await?;
+                }
+                tx.commit().await?;
+                done += ids.len() as u64;
+            }
+        }
+        Ok(done)
+    }
+
+    /// One page of the documents `user` may open that match `q`, best first (exact number, then the
+    /// trích yếu, then anything else; newest first within each), and how many match in all.
+    #[tracing::instrument(skip_all, fields(user_id = user.id))]
+    pub async fn search(
+        &self,
+        user: &shared::user::UserDto,
+        q: &SearchQuery,
+    ) -> StoreResult<(Vec<SearchHit>, i64)> {
+        let needle = q.folded();
+        let kind = self.pool.kind();
+        let mut args = visibility_args(user);
+        let arg = |v: Value, args: &mut Vec<Value>| -> String {
+            args.push(v);
+            format!("${}", args.len())
+        };
+        let p_needle = arg(needle.clone().into(), &mut args);
+        // Which rows match: the trigram index or the agency's rows (see FTS_CANDIDATE_LIMIT).
+        let matching = match kind {
+            DbKind::Postgres => {
+                let p = arg(
+                    crate::store::common::contains_pattern(&needle).into(),
+                    &mut args,
+                );
+                format!("(e.meta LIKE {p} ESCAPE '\\' OR e.content LIKE {p} ESCAPE '\\')")
+            }
+            DbKind::Sqlite => {
+                let scan =
+                    format!("(instr(e.meta, {p_needle}) > 0 OR instr(e.content, {p_needle}) > 0)");
+                if needle.chars().count() >= 3 {
+                    let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
+                    if self.fts_is_selective(&phrase, user.agency.id).await? {
+                        let p = arg(phrase.into(), &mut args);
+                        format!(
+                            "e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {p}) AND {scan}"
+                        )
+                    } else {
+                        scan
+                    }
+                } else {
+                    scan
+                }
+            }
+        };
+        let title_has = match kind {
+            DbKind::Postgres => format!("strpos(e.title, {p_needle}) > 0"),
+            DbKind::Sqlite => format!("instr(e.title, {p_needle}) > 0"),
+        };
+        let mut entry_filters = String::new();
+        if let Some(d) = q.direction {
+            let p = arg(d.code().into(), &mut args);
+            entry_filters.push_str(&format!(" AND e.kind = {p}"));
+        }
+        if let Some(from) = q.list.from_ms() {
+            let p = arg(from.into(), &mut args);
+            entry_filters.push_str(&format!(" AND e.doc_date >= {p}"));
+        }
+        if let Some(end) = q.list.to_end_ms() {
+            let p = arg(end.into(), &mut args);
+            entry_filters.push_str(&format!(" AND e.doc_date < {p}"));
+        }
+        if let Some(u) = q.unit_id {
+            let p = arg(u.into(), &mut args);
+            entry_filters.push_str(&format!(" AND e.unit_id = {p}"));
+        }
+        let mut doc_filters = String::new();
+        if let Some(t) = q.list.doc_type {
+            let p = arg(t.code().into(), &mut args);
+            doc_filters.push_str(&format!(" AND x.doc_type = {p}"));
+        }
+        if let Some(u) = q.list.urgency {
+            let p = arg(shared::list_query::urgency_code(u).into(), &mut args);
+            doc_filters.push_str(&format!(" AND x.urgency = {p}"));
+        }
+        if let Some(s) = &q.list.status {
+            let p = arg(s.clone().into(), &mut args);
+            doc_filters.push_str(&format!(" AND x.status = {p}"));
+        }
+        let p_limit = arg(i64::from(q.list.per_page).into(), &mut args);
+        let p_offset = arg(q.list.offset().into(), &mut args);
+        let sql = format!(
+            "WITH m AS (SELECT e.id, e.kind, e.doc_id, e.doc_date, \
+               CAST(CASE WHEN e.number_key = {p_needle} OR e.number_head = {p_needle} THEN 0 \
+                    WHEN {title_has} THEN 1 ELSE 2 END AS BIGINT) AS rank \
+               FROM search_entries e WHERE e.agency_id = $2 AND {matching}{entry_filters}) \
+             SELECT x.kind, x.doc_id, x.number_text, x.subject, x.agency, x.doc_date, x.status, x.rank, \
+               COUNT(*) OVER () AS total FROM ( \
+               SELECT m.kind, m.doc_id, m.doc_date, m.rank, m.id, d.number_text, d.subject, a.name AS agency, \
+                 d.status, d.doc_type, d.urgency \
+                 FROM m JOIN outgoing_documents d ON d.id = m.doc_id JOIN agencies a ON a.id = d.agency_id \
+                 WHERE m.kind = 'outgoing' AND {out_vis} \
+               UNION ALL \
+               SELECT m.kind, m.doc_id, m.doc_date, m.rank, m.id, i.code_text, i.subject, i.sender_name, \
+                 i.status, i.doc_type, i.urgency \
+                 FROM m JOIN incoming_documents i ON i.id = m.doc_id \
+                 WHERE m.kind = 'incoming' AND {in_vis}) x \
+             WHERE 1 = 1{doc_filters} \
+             ORDER BY x.rank, x.doc_date DESC, x.id DESC LIMIT {p_limit} OFFSET {p_offset}",
+            out_vis = outgoing_visible(),
+            in_vis = incoming_visible(),
+        );
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(try_from = "String")]
+            kind: SearchKind,
+            doc_id: i64,
+            number_text: Option<String>,
+            subject: String,
+            agency: String,
+            doc_date: i64,
+            status: String,
+            rank: i64,
+            total: i64,
+        }
+        let mut query = sql::query_as::<Row>(sql);
+        for v in &args {
+            query = query.bind(v.clone());
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        let total = match rows.first() {
+            Some(r) => r.total,
+            // Past the last page the window count has no row to ride on: count again from the first page.
+            None if q.list.page > 1 => {
+                let mut first = q.clone();
+                first.list.page = 1;
+                return Box::pin(self.search(user, &first))
+                    .await
+                    .map(|(_, total)| (Vec::new(), total));
+            }
+            None => 0,
+        };
+        let label = |kind: SearchKind, code: &str| {
+            let list = match kind {
+                SearchKind::Outgoing => ListKind::Outgoing,
+                SearchKind::Incoming => ListKind::Incoming,
+            };
+            statuses(list)
+                .into_iter()
+                .find(|(c, _)| *c == code)
+                .map(|(_, l)| l.to_string())
+                .unwrap_or_else(|| code.to_string())
+        };
+        let items = rows
+            .into_iter()
+            .map(|r| SearchHit {
+                kind: r.kind,
+                id: r.doc_id,
+                highlights: SearchHighlights::of(
+                    &needle,
+                    r.number_text.as_deref(),
+                    &r.subject,
+                    &r.agency,
+                ),
+                exact_number: r.rank == 0,
+                status_label: label(r.kind, &r.status),
+                number_text: r.number_text,
+                subject: r.subject,
+                agency: r.agency,
+                date: shared::civil_date::CivilDate::of(shared::time::Timestamp(r.doc_date))
+                    .to_string(),
+                status: r.status,
+            })
+            .collect();
+        Ok((items, total))
+    }
+
+    /// Whether the FTS phrase `phrase` has fewer candidates in the whole index than the agency has rows (and
+    /// than [`FTS_CANDIDATE_LIMIT`]): then the index is the cheaper way in.
+    async fn fts_is_selective(&self, phrase: &str, agency_id: i64) -> StoreResult<bool> {
+        let (rows,): (i64,) = sql::query_as(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM search_entries WHERE agency_id = $1 LIMIT $2) t",
+        )
+        .bind(agency_id)
+        .bind(FTS_CANDIDATE_LIMIT)
+        .fetch_one(&self.pool)
+        .await?;
+        let (candidates,): (i64,) = sql::query_as(
+            "SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH $1 LIMIT $2) t",
+        )
+        .bind(phrase)
+        .bind(rows)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(candidates < rows)
+    }
+}

@@ -1,0 +1,113 @@
+//! The blob sweep: what a crash, an abandoned draft or a cancelled upload leaves in the blob store is removed
+//! after a grace period, while uploads keep running.
+//!
+//! Two kinds of leftovers. A *file without a row*: the server stopped between writing the bytes and recording
+//! them (the upload was never acknowledged, so nobody holds its name); removed once older than
+//! [`SweepPolicy::orphan_grace_ms`]. A *row nobody references*: uploaded, never used in a document; removed with
+//! its file once untouched for [`SweepPolicy::unreferenced_grace_ms`] (`Store::forget_blob` deletes the file
+//! inside the transaction that deletes the row). An upload of the same bytes racing either case re-checks the
+//! file after recording it (`routes::blobs`), so an acknowledged upload always has its file.
+
+use std::time::Duration;
+
+use crate::blob::BlobStore;
+use crate::store::Store;
+
+/// How old leftovers must be before they are removed.
+#[derive(Debug, Clone, Copy)]
+pub struct SweepPolicy {
+    pub orphan_grace_ms: i64,
+    pub unreferenced_grace_ms: i64,
+}
+
+impl Default for SweepPolicy {
+    fn default() -> Self {
+        Self {
+            // An upload records its row milliseconds after writing its file; an hour is far beyond any delay.
+            orphan_grace_ms: 3600 * 1000,
+            // A drafter may upload on Friday and create the draft on Monday.
+            unreferenced_grace_ms: 7 * 24 * 3600 * 1000,
+        }
+    }
+}
+
+/// What one sweep removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Unfinished uploads idle for a day (an instance that never restarted).
+    pub temporaries: usize,
+    pub orphan_files: usize,
+    pub unreferenced_blobs: usize,
+}
+
+/// One pass over the blob store and the `blobs` table.
+pub async fn sweep_blobs(
+    store: &Store,
+    blobs: &dyn BlobStore,
+    policy: SweepPolicy,
+    now_ms: i64,
+) -> anyhow::Result<SweepReport> {
+    let mut report = SweepReport {
+        temporaries: blobs
+            .sweep_temporaries(Duration::from_secs(24 * 3600))
+            .await?,
+        ..Default::default()
+    };
+    for stored in blobs.list().await? {
+        if stored.written_at < now_ms - policy.orphan_grace_ms
+            && !store.blob_known(&stored.sha256).await?
+        {
+            blobs.delete(&stored.sha256).await?;
+            report.orphan_files += 1;
+        }
+    }
+    const BATCH: i64 = 500;
+    let cutoff = now_ms - policy.unreferenced_grace_ms;
+    loop {
+        let batch = store.unreferenced_blobs(cutoff, BATCH).await?;
+        let mut forgotten = 0;
+        for sha256 in &batch {
+            let removed = store
+                .forget_blob(sha256, cutoff, || async {
+                    blobs.delete(sha256).await.map_err(std::io::Error::other)
+                })
+                .await?;
+            forgotten += usize::from(removed);
+        }
+        report.unreferenced_blobs += forgotten;
+        if (batch.len() as i64) < BATCH || forgotten == 0 {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+/// Sweeps every `every` for as long as the server runs (the first pass a minute after start); failures are
+/// logged and retried at the next pass.
+pub async fn run_periodically(
+    store: std::sync::Arc<Store>,
+    blobs: std::sync::Arc<dyn BlobStore>,
+    policy: SweepPolicy,
+    every: Duration,
+) {
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    loop {
+        match sweep_blobs(&store, blobs.as_ref(), policy, crate::store::now_ms()).await {
+            Ok(r) if r == SweepReport::default() => {}
+            Ok(r) => tracing::info!(
+                temporaries = r.temporaries,
+                orphan_files = r.orphan_files,
+                unreferenced_blobs = r.unreferenced_blobs,
+                "blob sweep"
+            ),
+            Err(e) => tracing::warn!(error = %e, "blob sweep failed"),
+        }
+        // Closed record files due for hand-over (Điều 14): their agency's clerks are told once.
+        match store.remind_due_record_files(crate::store::now_ms()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(files = n, "record files due for hand-over"),
+            Err(e) => tracing::warn!(error = %e, "record file reminders failed"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}

@@ -1,0 +1,248 @@
+//! A real `vanban serve` process and raw HTTP/1.1 connections to it: what only a socket shows (a malformed
+//! chunked body, the server's resident memory, SIGKILL and restart) and the benchmarks' load.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+/// The `vanban` binary: `VANBAN_BENCH_BIN` (the benchmark script runs a copy, so a rebuild meanwhile changes
+/// nothing), or the one built with this test.
+pub fn vanban() -> String {
+    std::env::var("VANBAN_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_vanban").to_string())
+}
+
+/// A `vanban serve` process, stopped when dropped.
+pub struct Server {
+    pub child: Child,
+    pub port: u16,
+}
+
+impl Server {
+    /// The server process's resident memory now and at its peak, in KiB (`/proc/PID/status`).
+    pub fn memory_kib(&self) -> (u64, u64) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+                .unwrap()
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+
+    /// Kills the process at once (SIGKILL), as a power cut or the OOM killer would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub async fn start_server(database_url: &str, data_dir: &Path) -> Server {
+    start_server_with(database_url, data_dir, &[], &[]).await
+}
+
+/// [`start_server`] with extra arguments (`--seed-demo-if-empty`) and environment variables. The server's log
+/// (warnings and errors) goes to `DATA_DIR/server.log`, appended across restarts.
+pub async fn start_server_with(
+    database_url: &str,
+    data_dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Server {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let trust = data_dir.join("trust");
+    std::fs::create_dir_all(&trust).unwrap();
+    let child = Command::new(vanban())
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .args([
+            "--static-dir",
+            "/nonexistent",
+            "--database-url",
+            database_url,
+        ])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--trust-dir")
+        .arg(&trust)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(data_dir.join("server.log"))
+                .unwrap(),
+        )
+        .spawn()
+        .expect("the vanban binary starts");
+    let server = Server { child, port };
+    for _ in 0..600 {
+        if let Ok(mut c) = Conn::open(port).await
+            && let Ok((200, _)) = c.call("GET", "/api/health", None, None).await
+        {
+            return server;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("vanban serve did not answer on port {port}");
+}
+
+/// A signed-in account: the session cookie and its CSRF token.
+#[derive(Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// One keep-alive HTTP/1.1 connection, as a browser holds it.
+pub struct Conn {
+    pub port: u16,
+    pub stream: BufReader<TcpStream>,
+}
+
+impl Conn {
+    pub async fn open(port: u16) -> std::io::Result<Self> {
+        let stream = TcpStream::connect(("127.0.0.1", port)).await?;
+        stream.set_nodelay(true)?;
+        Ok(Self {
+            port,
+            stream: BufReader::new(stream),
+        })
+    }
+
+    /// Sends one request and reads the whole answer: status, headers (lower-case names) and body.
+    pub async fn exchange(
+        &mut self,
+        method: &str,
+        path: &str,
+        session: Option<&Session>,
+        body: Option<&[u8]>,
+    ) -> std::io::Result<(u16, Vec<(String, String)>, Vec<u8>)> {
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n",
+            self.port
+        );
+        if let Some(s) = session {
+            head.push_str(&format!(
+                "Cookie: vanban_session={}\r\nX-CSRF-Token: {}\r\n",
+                s.cookie, s.csrf
+            ));
+        }
+        if let Some(b) = body {
+            head.push_str(&format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                b.len()
+            ));
+        }
+        head.push_str("\r\n");
+        let mut out = head.into_bytes();
+        out.extend_from_slice(body.unwrap_or_default());
+        self.stream.get_mut().write_all(&out).await?;
+
+        let mut line = String::new();
+        self.stream.read_line(&mut line).await?;
+        let status: u16 = line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| std::io::Error::other(format!("no status line: {line:?}")))?;
+        let mut headers = Vec::new();
+        loop {
+            line.clear();
+            self.stream.read_line(&mut line).await?;
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = l.split_once(':') {
+                headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+            }
+        }
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let mut body = Vec::new();
+        if let Some(len) = header("content-length").and_then(|v| v.parse::<usize>().ok()) {
+            body.resize(len, 0);
+            self.stream.read_exact(&mut body).await?;
+        } else if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+            loop {
+                line.clear();
+                self.stream.read_line(&mut line).await?;
+                let size = usize::from_str_radix(line.trim(), 16).map_err(std::io::Error::other)?;
+                let mut chunk = vec![0; size + 2];
+                self.stream.read_exact(&mut chunk).await?;
+                if size == 0 {
+                    break;
+                }
+                body.extend_from_slice(&chunk[..size]);
+            }
+        }
+        Ok((status, headers, body))
+    }
+
+    pub async fn call(
+        &mut self,
+        method: &str,
+        path: &str,
+        session: Option<&Session>,
+        body: Option<&[u8]>,
+    ) -> std::io::Result<(u16, Vec<u8>)> {
+        let (status, _, body) = self.exchange(method, path, session, body).await?;
+        Ok((status, body))
+    }
+}
+
+pub async fn login(port: u16, username: &str, password: &str) -> Session {
+    let mut c = Conn::open(port).await.unwrap();
+    let body = serde_json::to_vec(&json!({"username": username, "password": password})).unwrap();
+    let (status, headers, reply) = c
+        .exchange("POST", "/api/auth/login", None, Some(&body))
+        .await
+        .unwrap();
+    assert_eq!(
+        status,
+        200,
+        "{username}: {}",
+        String::from_utf8_lossy(&reply)
+    );
+    let cookie = headers
+        .iter()
+        .find(|(k, v)| k == "set-cookie" && v.starts_with("vanban_session="))
+        .map(|(_, v)| {
+            v["vanban_session=".len()..]
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .expect("a session cookie");
+    let csrf = serde_json::from_slice::<Value>(&reply).unwrap()["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    Session { cookie, csrf }
+}

@@ -1,0 +1,194 @@
+//! The signer's certificate judged at signing time: a chain through the certificates the signature carries to a
+//! configured trust anchor (signatures, validity, CA constraints, key usage), and revocation from given CRLs.
+
+use der::Encode;
+use serde::Serialize;
+use x509_cert::Certificate;
+use x509_cert::crl::CertificateList;
+use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
+
+use super::algorithms::{OID_SHA256, Signed, verify};
+use crate::time::Timestamp;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+/// How the signer's certificate chains to the trust anchors.
+pub enum ChainStatus {
+    /// A valid chain to a configured trust anchor, every certificate valid at signing time.
+    Trusted,
+    /// No chain to a trust anchor (or none configured).
+    Untrusted,
+    /// The chain exists but a certificate was not valid at signing time.
+    Expired,
+    /// A certificate's signature or constraints are wrong.
+    Invalid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+/// What the CRLs given say about the signer's certificate.
+pub enum RevocationStatus {
+    Good,
+    Revoked,
+    /// CRLs were given but none from the signer's issuer.
+    Unknown,
+    NotChecked,
+}
+
+/// Whether `cert` was signed by `issuer`'s key.
+fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
+    if cert.tbs_certificate().issuer() != issuer.tbs_certificate().subject() {
+        return false;
+    }
+    let Ok(tbs) = cert.tbs_certificate().to_der() else {
+        return false;
+    };
+    let Some(sig) = cert.signature().as_bytes() else {
+        return false;
+    };
+    verify(
+        cert.signature_algorithm(),
+        OID_SHA256,
+        issuer.tbs_certificate().subject_public_key_info(),
+        Signed::Message(&tbs),
+        sig,
+    )
+    .1
+}
+
+fn valid_at(cert: &Certificate, at: Timestamp) -> bool {
+    let v = cert.tbs_certificate().validity();
+    let ms = |t: x509_cert::time::Time| t.to_unix_duration().as_millis() as i64;
+    ms(v.not_before) <= at.0 && at.0 <= ms(v.not_after)
+}
+
+fn is_ca(cert: &Certificate) -> bool {
+    let tbs = cert.tbs_certificate();
+    let basic = tbs
+        .get_extension::<BasicConstraints>()
+        .ok()
+        .flatten()
+        .is_some_and(|(_, b)| b.ca);
+    let usage_ok = tbs
+        .get_extension::<KeyUsage>()
+        .ok()
+        .flatten()
+        .is_none_or(|(_, u)| u.0.contains(KeyUsages::KeyCertSign));
+    basic && usage_ok
+}
+
+/// The chain status at `at`, and why it is not trusted (Vietnamese).
+pub fn validate_chain(
+    signer: &Certificate,
+    bundled: &[Certificate],
+    anchors: &[Certificate],
+    at: Timestamp,
+) -> (ChainStatus, Option<String>) {
+    let signing_usage = signer
+        .tbs_certificate()
+        .get_extension::<KeyUsage>()
+        .ok()
+        .flatten()
+        .is_none_or(|(_, u)| {
+            u.0.contains(KeyUsages::DigitalSignature) || u.0.contains(KeyUsages::NonRepudiation)
+        });
+    if !signing_usage {
+        return (
+            ChainStatus::Invalid,
+            Some("chứng thư số không được phép dùng để ký".into()),
+        );
+    }
+    let mut expired = !valid_at(signer, at);
+    let mut current = signer.clone();
+    for _ in 0..8 {
+        if let Some(anchor) = anchors
+            .iter()
+            .find(|a| a == &&current || issued_by(&current, a))
+        {
+            if anchor != &current && !valid_at(anchor, at) {
+                expired = true;
+            }
+            return if expired {
+                (
+                    ChainStatus::Expired,
+                    Some("chứng thư số hết hạn hoặc chưa có hiệu lực vào thời điểm ký".into()),
+                )
+            } else {
+                (ChainStatus::Trusted, None)
+            };
+        }
+        let Some(parent) = bundled
+            .iter()
+            .find(|c| *c != &current && is_ca(c) && issued_by(&current, c))
+        else {
+            break;
+        };
+        if !valid_at(parent, at) {
+            expired = true;
+        }
+        current = parent.clone();
+    }
+    (
+        ChainStatus::Untrusted,
+        Some("chứng thư số không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy".into()),
+    )
+}
+
+/// The signer's revocation status from `crls` (only CRLs signed by its issuer count).
+pub fn check_revocation(
+    signer: &Certificate,
+    bundled: &[Certificate],
+    anchors: &[Certificate],
+    crls: &[CertificateList],
+) -> RevocationStatus {
+    if crls.is_empty() {
+        return RevocationStatus::NotChecked;
+    }
+    let issuer_name = signer.tbs_certificate().issuer();
+    let issuer = bundled
+        .iter()
+        .chain(anchors)
+        .find(|c| c.tbs_certificate().subject() == issuer_name);
+    let Some(issuer) = issuer else {
+        return RevocationStatus::Unknown;
+    };
+    let mut seen_valid_crl = false;
+    for crl in crls {
+        if &crl.tbs_cert_list.issuer != issuer_name {
+            continue;
+        }
+        let Ok(tbs) = crl.tbs_cert_list.to_der() else {
+            continue;
+        };
+        let Some(sig) = crl.signature.as_bytes() else {
+            continue;
+        };
+        let key = issuer.tbs_certificate().subject_public_key_info();
+        if !verify(
+            &crl.signature_algorithm,
+            OID_SHA256,
+            key,
+            Signed::Message(&tbs),
+            sig,
+        )
+        .1
+        {
+            continue;
+        }
+        seen_valid_crl = true;
+        let serial = signer.tbs_certificate().serial_number();
+        if crl
+            .tbs_cert_list
+            .revoked_certificates
+            .as_ref()
+            .is_some_and(|list| list.iter().any(|r| &r.serial_number == serial))
+        {
+            return RevocationStatus::Revoked;
+        }
+    }
+    if seen_valid_crl {
+        RevocationStatus::Good
+    } else {
+        RevocationStatus::Unknown
+    }
+}
