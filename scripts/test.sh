@@ -34,5 +34,8 @@ cargo build -p backend --bin vanban
 say "Kiểm thử đầu-cuối (Playwright, Chromium không giao diện)"
 cd "$ROOT/e2e"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
-VANBAN_BIN="$ROOT/target/debug/vanban" npx playwright test
+if ! VANBAN_BIN="$ROOT/target/debug/vanban" npx playwright test; then
+  node summarize-failures.mjs test-results/report.json
+  exit 1
+fi
 say "Tất cả kiểm thử đều đạt."

@@ -23,6 +23,11 @@ pub fn remember_image(key_id: &str, png: &[u8]) {
 }
 
 /// A PNG chosen for a key, remembered in this browser for next time.
+///
+/// The key list is read from the worker, which may still be drawing pages, so a person can choose the image
+/// before the key is known. Such an image belongs to the key that comes next: it is kept and remembered for it,
+/// never replaced by "nothing remembered" (a clerk who chose the seal while the page was loading lost it, and
+/// issuing then asked for it again). Switching between two known keys shows each key's own image.
 #[component]
 pub fn ImagePicker(
     key_id: RwSignal<String>,
@@ -30,11 +35,24 @@ pub fn ImagePicker(
     #[prop(into)] label: String,
     testid: &'static str,
 ) -> impl IntoView {
+    // The key the image on screen was chosen or remembered for; `None` for an image chosen before any key.
+    let owner = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let id = key_id.get();
-        if !id.is_empty() {
-            image.set(remembered_image(&id));
+        if id.is_empty() {
+            return;
         }
+        let chosen_before_key = owner.get_untracked().is_none() && image.with_untracked(Option::is_some);
+        match remembered_image(&id) {
+            Some(png) if !chosen_before_key => image.set(Some(png)),
+            _ if chosen_before_key => {
+                if let Some(png) = image.get_untracked() {
+                    remember_image(&id, &png);
+                }
+            }
+            other => image.set(other),
+        }
+        owner.set(Some(id));
     });
     view! {
         <div class="field">
@@ -45,10 +63,15 @@ pub fn ImagePicker(
             <input id=testid type="file" accept="image/png" data-testid=testid on:change=move |ev| {
                 if let Some(f) = chosen_file(&ev) {
                     spawn_local(async move {
-                        if let (Ok(png), Some(id)) = (blob_bytes(&f).await, key_id.try_get_untracked()) {
+                        let Ok(png) = blob_bytes(&f).await else { return };
+                        let Some(id) = key_id.try_get_untracked() else { return };
+                        if id.is_empty() {
+                            owner.set(None);
+                        } else {
                             remember_image(&id, &png);
-                            image.set(Some(png));
+                            owner.set(Some(id));
                         }
+                        image.set(Some(png));
                     });
                 }
             } />
