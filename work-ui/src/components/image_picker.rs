@@ -42,7 +42,8 @@ pub fn ImagePicker(
         if id.is_empty() {
             return;
         }
-        let chosen_before_key = owner.get_untracked().is_none() && image.with_untracked(Option::is_some);
+        let chosen_before_key =
+            owner.get_untracked().is_none() && image.with_untracked(Option::is_some);
         match remembered_image(&id) {
             Some(png) if !chosen_before_key => image.set(Some(png)),
             _ if chosen_before_key => {
