@@ -2,7 +2,7 @@ import { test, expect, Page, TestInfo } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { expectNoHorizontalOverflow } from './helpers';
 import { issuedBySnv, PHONE, person } from './journey';
 
@@ -71,7 +71,11 @@ test('anyone checks an issued document by the code printed on it and by its file
   const download = await page.request.get(await page.getByTestId('verify-download').getAttribute('href') as string);
   expect(download.status()).toBe(200);
   expect(Buffer.compare(await download.body(), bytes)).toBe(0);
+  // The file button speaks Vietnamese (the browser's own one would say "Choose file").
+  await expect(page.locator('.verify-choose')).toHaveText('Chọn tệp PDF…');
+  await expect(page.locator('.verify-choose')).toBeVisible();
   await page.getByTestId('verify-file').setInputFiles(pdf);
+  await expect(page.getByTestId('verify-file-name')).toHaveText(basename(pdf));
   const byFile = page.getByTestId('verify-file-result');
   await expect(byFile).toHaveAttribute('data-authentic', 'true', { timeout: 30_000 });
   await expect(byFile.getByTestId('verify-number')).toHaveText(issued.numberText);

@@ -140,16 +140,11 @@ pub fn VerifyPage() -> impl IntoView {
 
     let file_result = RwSignal::new(None::<Result<PublicVerification, ClientError>>);
     let checking = RwSignal::new(false);
-    let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
+    let chosen_name = RwSignal::new(None::<String>);
+    let over = RwSignal::new(false);
+    // A chosen or dropped file goes to the server as it is (nothing to sign in for).
+    let check = move |file: web_sys::File| {
+        chosen_name.set(Some(file.name()));
         checking.set(true);
         file_result.set(None);
         leptos::task::spawn_local(async move {
@@ -157,6 +152,26 @@ pub fn VerifyPage() -> impl IntoView {
             checking.set(false);
             file_result.set(Some(answer));
         });
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            check(file);
+        }
+        // The same file chosen again is checked again.
+        input.set_value("");
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        over.set(false);
+        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+            check(file);
+        }
     };
 
     view! {
@@ -205,10 +220,17 @@ pub fn VerifyPage() -> impl IntoView {
                         <button type="submit" class="btn btn-secondary btn-block" data-testid="verify-code-submit">"Tra cứu"</button>
                     </form>
                     <section class="verify-form">
-                        <label class="verify-drop" for="verify-file">
+                        // The browser's own file button speaks the browser's language (often English): the
+                        // input is hidden and the label, in Vietnamese, opens it; a file can also be dropped.
+                        <label class="verify-drop" class:over=move || over.get() for="verify-file"
+                            on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); over.set(true); }
+                            on:dragleave=move |_| over.set(false)
+                            on:drop=on_drop>
                             <strong>"Kiểm tra một tệp PDF"</strong>
                             <span class="muted">"Chọn hoặc kéo thả tệp vào đây: hệ thống cho biết đó có đúng là bản gốc đã ban hành, chưa bị sửa đổi."</span>
-                            <input id="verify-file" type="file" accept="application/pdf,.pdf" data-testid="verify-file" on:change=on_file />
+                            <input id="verify-file" type="file" class="sr-only" accept="application/pdf,.pdf" data-testid="verify-file" on:change=on_file />
+                            <span class="btn btn-secondary verify-choose" aria-hidden="true">"Chọn tệp PDF…"</span>
+                            {move || chosen_name.get().map(|n| view! { <span class="muted verify-chosen" data-testid="verify-file-name">{n}</span> })}
                         </label>
                         {move || checking.get().then(|| view! { <Loading text="Đang kiểm tra tệp…" /> })}
                         {move || file_result.get().map(|answer| match answer {
