@@ -1,6 +1,6 @@
 import { test, expect, Page, TestInfo } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { expectNoHorizontalOverflow } from './helpers';
@@ -46,6 +46,7 @@ test('anyone checks an issued document by the code printed on it and by its file
   const sigs = execFileSync('pdfsig', [pdf]).toString();
   expect(sigs).toContain('Signature #2');
   const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf]).toString())![1]);
+  mkdirSync('artifacts/screenshots', { recursive: true });
   execFileSync('pdftoppm', ['-f', String(pages), '-l', String(pages), '-r', '110', '-png', pdf, 'artifacts/screenshots/verify-issued-last-page']);
   // The stamp (the appearance of its field) shows in the rendering, for a person to look at.
   const rendered = readdirPng('artifacts/screenshots', 'verify-issued-last-page');
