@@ -79,7 +79,11 @@ fn escape_into(out: &mut String, text: &str) {
 }
 
 fn required(value: &str, path: &str) -> Result<(), EdxmlError> {
-    if value.trim().is_empty() { Err(EdxmlError::Missing(path.to_string())) } else { Ok(()) }
+    if value.trim().is_empty() {
+        Err(EdxmlError::Missing(path.to_string()))
+    } else {
+        Ok(())
+    }
 }
 
 fn organization(x: &mut Xml, name: &str, o: &Organization) {
@@ -108,7 +112,10 @@ fn response_for(x: &mut Xml, r: &ResponseFor) {
     x.open("ResponseFor");
     x.leaf("OrganId", &r.organ_id);
     x.leaf("Code", &r.code);
-    x.opt("PromulgationDate", r.promulgation_date.map(|d| d.to_string()).as_deref());
+    x.opt(
+        "PromulgationDate",
+        r.promulgation_date.map(|d| d.to_string()).as_deref(),
+    );
     x.leaf("DocumentId", &r.document_id);
     x.close("ResponseFor");
 }
@@ -157,11 +164,20 @@ pub fn build_document(d: &DocumentPacket) -> Result<String, EdxmlError> {
     x.close("Code");
     x.open("PromulgationInfo");
     x.tag("Place", d.promulgation.place.as_deref());
-    x.leaf("PromulgationDate", &d.promulgation.promulgation_date.to_string());
+    x.leaf(
+        "PromulgationDate",
+        &d.promulgation.promulgation_date.to_string(),
+    );
     x.close("PromulgationInfo");
     x.open("DocumentType");
     x.leaf("Type", &d.document_type.doc_type.to_string());
-    x.opt("TypeDetail", d.document_type.type_detail.map(|t| t.to_string()).as_deref());
+    x.opt(
+        "TypeDetail",
+        d.document_type
+            .type_detail
+            .map(|t| t.to_string())
+            .as_deref(),
+    );
     x.tag("TypeName", d.document_type.type_name.as_deref());
     x.close("DocumentType");
     x.leaf("Subject", &d.subject);
@@ -182,8 +198,14 @@ pub fn build_document(d: &DocumentPacket) -> Result<String, EdxmlError> {
     x.leaf("Priority", &o.priority.to_string());
     x.tag("SphereOfPromulgation", o.sphere_of_promulgation.as_deref());
     x.tag("TyperNotation", o.typer_notation.as_deref());
-    x.opt("PromulgationAmount", o.promulgation_amount.map(|n| n.to_string()).as_deref());
-    x.tag("PageAmount", o.page_amount.map(|n| n.to_string()).as_deref());
+    x.opt(
+        "PromulgationAmount",
+        o.promulgation_amount.map(|n| n.to_string()).as_deref(),
+    );
+    x.tag(
+        "PageAmount",
+        o.page_amount.map(|n| n.to_string()).as_deref(),
+    );
     x.opt("Direction", o.direction.map(|b| if b { "1" } else { "0" }));
     x.open("Appendixes");
     for a in &o.appendixes {
@@ -191,7 +213,10 @@ pub fn build_document(d: &DocumentPacket) -> Result<String, EdxmlError> {
     }
     x.close("Appendixes");
     x.close("OtherInfo");
-    x.opt("SteeringType", d.steering_type.map(|s| s.to_string()).as_deref());
+    x.opt(
+        "SteeringType",
+        d.steering_type.map(|s| s.to_string()).as_deref(),
+    );
     for r in &d.response_for {
         response_for(&mut x, r);
     }
@@ -258,7 +283,10 @@ fn business(x: &mut Xml, b: &Business) {
     if let Some(u) = &b.update {
         x.open("BussinessDocumentInfo");
         x.leaf("DocumentInfo", if u.document_info { "1" } else { "0" });
-        x.leaf("DocumentReceiver", if u.document_receiver { "1" } else { "0" });
+        x.leaf(
+            "DocumentReceiver",
+            if u.document_receiver { "1" } else { "0" },
+        );
         x.open("ReceiverList");
         for r in &u.receivers {
             x.open("Receiver");
@@ -289,10 +317,16 @@ fn business(x: &mut Xml, b: &Business) {
 /// Writes a status packet.
 pub fn build_status(s: &StatusPacket) -> Result<String, EdxmlError> {
     required(&s.from.organ_id, "MessageHeader/From/OrganId")?;
-    required(&s.response_for.document_id, "MessageHeader/ResponseFor/DocumentId")?;
+    required(
+        &s.response_for.document_id,
+        "MessageHeader/ResponseFor/DocumentId",
+    )?;
     if s.status == StatusCode::Rejected {
         // QĐ 28: a refusal says why.
-        required(s.description.as_deref().unwrap_or(""), "MessageHeader/Description (lý do từ chối)")?;
+        required(
+            s.description.as_deref().unwrap_or(""),
+            "MessageHeader/Description (lý do từ chối)",
+        )?;
     }
     let mut x = Xml::new(2048);
     envelope_start(&mut x);

@@ -38,7 +38,8 @@ impl EdDate {
             return None;
         };
         let num = |s: &str| -> Option<u16> {
-            (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+            (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse().ok())?
         };
         let (a_n, b_n, c_n) = (num(a)?, num(b)?, num(c)?);
         if a.len() == 4 {
@@ -61,12 +62,18 @@ impl EdDateTime {
         };
         let date = EdDate::parse(date)?;
         if time.is_empty() {
-            return Some(Self { date, hour: 0, minute: 0, second: 0 });
+            return Some(Self {
+                date,
+                hour: 0,
+                minute: 0,
+                second: 0,
+            });
         }
         // "11:08:36", "11:08:36.123", "11:08:36+07:00", "11:08".
         let clock = time.split(['.', '+', 'Z']).next().unwrap_or("");
         let mut fields = clock.split(':').map(|s| {
-            (s.len() <= 2 && !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u8>().ok())?
+            (s.len() <= 2 && !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u8>().ok())?
         });
         let hour = fields.next()??;
         let minute = fields.next()??;
@@ -74,7 +81,12 @@ impl EdDateTime {
         if fields.next().is_some() || hour > 23 || minute > 59 || second > 60 {
             return None;
         }
-        Some(Self { date, hour, minute, second })
+        Some(Self {
+            date,
+            hour,
+            minute,
+            second,
+        })
     }
 }
 
@@ -86,7 +98,11 @@ impl fmt::Display for EdDate {
 
 impl fmt::Display for EdDateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {:02}:{:02}:{:02}", self.date, self.hour, self.minute, self.second)
+        write!(
+            f,
+            "{} {:02}:{:02}:{:02}",
+            self.date, self.hour, self.minute, self.second
+        )
     }
 }
 
@@ -99,7 +115,9 @@ impl Serialize for EdDate {
 impl<'de> Deserialize<'de> for EdDate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        Self::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("ngày không hợp lệ: {text:?} (yyyy/MM/dd)")))
+        Self::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("ngày không hợp lệ: {text:?} (yyyy/MM/dd)"))
+        })
     }
 }
 
@@ -112,8 +130,11 @@ impl Serialize for EdDateTime {
 impl<'de> Deserialize<'de> for EdDateTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        Self::parse(&text)
-            .ok_or_else(|| serde::de::Error::custom(format!("thời điểm không hợp lệ: {text:?} (yyyy/MM/dd HH:mm:ss)")))
+        Self::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "thời điểm không hợp lệ: {text:?} (yyyy/MM/dd HH:mm:ss)"
+            ))
+        })
     }
 }
 
@@ -124,7 +145,13 @@ mod tests {
     #[test]
     fn both_orders_and_separators() {
         let want = EdDate::new(2015, 9, 30).unwrap();
-        for t in ["2015/09/30", "30/09/2015", "2015-09-30", "30-9-2015", " 2015/9/30 "] {
+        for t in [
+            "2015/09/30",
+            "30/09/2015",
+            "2015-09-30",
+            "30-9-2015",
+            " 2015/9/30 ",
+        ] {
             assert_eq!(EdDate::parse(t), Some(want), "{t}");
         }
         assert_eq!(want.to_string(), "2015/09/30");
@@ -132,12 +159,25 @@ mod tests {
 
     #[test]
     fn impossible_in_calendar_but_in_range_is_kept() {
-        assert_eq!(EdDate::parse("2019/02/30").unwrap().to_string(), "2019/02/30");
+        assert_eq!(
+            EdDate::parse("2019/02/30").unwrap().to_string(),
+            "2019/02/30"
+        );
     }
 
     #[test]
     fn out_of_range_and_garbage_are_refused() {
-        for t in ["2015/13/01", "2015/00/10", "2015/01/32", "15/01/15", "", "abc", "2015/01", "2015/01/01/01", "２０１５/01/01"] {
+        for t in [
+            "2015/13/01",
+            "2015/00/10",
+            "2015/01/32",
+            "15/01/15",
+            "",
+            "abc",
+            "2015/01",
+            "2015/01/01/01",
+            "２０１５/01/01",
+        ] {
             assert_eq!(EdDate::parse(t), None, "{t}");
         }
     }
@@ -148,7 +188,10 @@ mod tests {
         assert_eq!(t.to_string(), "2015/09/20 11:08:36");
         assert_eq!(EdDateTime::parse("20/09/2015 11:08:36"), Some(t));
         assert_eq!(EdDateTime::parse("2015-09-20T11:08:36.120+07:00"), Some(t));
-        assert_eq!(EdDateTime::parse("2018/09/28").unwrap().to_string(), "2018/09/28 00:00:00");
+        assert_eq!(
+            EdDateTime::parse("2018/09/28").unwrap().to_string(),
+            "2018/09/28 00:00:00"
+        );
         assert_eq!(EdDateTime::parse("2018/09/28 24:00:00"), None);
         assert_eq!(EdDateTime::parse("2018/09/28 1:2:3:4"), None);
     }

@@ -15,7 +15,11 @@ pub enum EdxmlError {
     Missing(String),
     /// An element's text cannot be read as what it must be.
     #[error("giá trị không hợp lệ ở {path}: {value:?} ({expected})")]
-    Invalid { path: String, value: String, expected: &'static str },
+    Invalid {
+        path: String,
+        value: String,
+        expected: &'static str,
+    },
     /// An attachment cannot be decoded.
     #[error("tệp đính kèm {content_id} không đọc được: {reason}")]
     Attachment { content_id: String, reason: String },

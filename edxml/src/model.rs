@@ -9,6 +9,8 @@ use crate::date::{EdDate, EdDateTime};
 /// One packet of either kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+// One packet at a time is held (parsed, answered, dropped): boxing the larger variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Packet {
     /// A document: new, or a recall, update or replacement of one sent before (see [`Business`]).
     Document(DocumentPacket),
@@ -311,7 +313,9 @@ impl DocumentPacket {
 
     /// What the packet does: a new document unless its trace says otherwise.
     pub fn action(&self) -> BusinessAction {
-        self.business.as_ref().map_or(BusinessAction::New, |b| b.action)
+        self.business
+            .as_ref()
+            .map_or(BusinessAction::New, |b| b.action)
     }
 }
 
@@ -378,7 +382,9 @@ impl StatusCode {
     /// Reads `01`…`16`; also `1`, `5` (some systems drop the leading zero).
     pub fn from_code(text: &str) -> Option<Self> {
         let n: u8 = text.trim().parse().ok()?;
-        Self::ALL.into_iter().find(|c| c.code().parse::<u8>() == Ok(n))
+        Self::ALL
+            .into_iter()
+            .find(|c| c.code().parse::<u8>() == Ok(n))
     }
 
     /// The Vietnamese name of the status.

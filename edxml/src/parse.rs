@@ -34,14 +34,18 @@ pub fn parse(bytes: &[u8]) -> Result<Packet, EdxmlError> {
             // Packets that use `edXML:` (or `SOAP-ENV:`…) without declaring it are common; declare them and try
             // again. Anything else is reported as the parser saw it.
             owned = declare_prefixes(text)?;
-            Document::parse_with_options(&owned, options()).map_err(|e| EdxmlError::NotXml(e.to_string()))?
+            Document::parse_with_options(&owned, options())
+                .map_err(|e| EdxmlError::NotXml(e.to_string()))?
         }
     };
     let root = doc.root_element();
     let header = root
         .descendants()
         .find(|n| is(n, &["MessageHeader"]))
-        .or_else(|| root.descendants().find(|n| is(n, &["Status"]) && child(n, &["StatusCode"]).is_some()))
+        .or_else(|| {
+            root.descendants()
+                .find(|n| is(n, &["Status"]) && child(n, &["StatusCode"]).is_some())
+        })
         .ok_or(EdxmlError::NotEdxml)?;
     if child(&header, &["StatusCode"]).is_some() {
         Ok(Packet::Status(status(&header)?))
@@ -52,7 +56,10 @@ pub fn parse(bytes: &[u8]) -> Result<Packet, EdxmlError> {
 
 fn options() -> ParsingOptions {
     // No DTD: nothing in a packet needs one, and entity tricks stay out.
-    ParsingOptions { allow_dtd: false, ..ParsingOptions::default() }
+    ParsingOptions {
+        allow_dtd: false,
+        ..ParsingOptions::default()
+    }
 }
 
 /// Adds a declaration for every prefix the root element's subtree uses but never declares.
@@ -67,13 +74,16 @@ fn declare_prefixes(text: &str) -> Result<String, EdxmlError> {
                 } else {
                     format!("urn:vanban:undeclared:{prefix}")
                 };
-                let at = root_name_end(&fixed).ok_or_else(|| EdxmlError::NotXml("không có phần tử gốc".into()))?;
+                let at = root_name_end(&fixed)
+                    .ok_or_else(|| EdxmlError::NotXml("không có phần tử gốc".into()))?;
                 fixed.insert_str(at, &format!(" xmlns:{prefix}=\"{uri}\""));
             }
             Err(e) => return Err(EdxmlError::NotXml(e.to_string())),
         }
     }
-    Err(EdxmlError::NotXml("quá nhiều tiền tố không khai báo".into()))
+    Err(EdxmlError::NotXml(
+        "quá nhiều tiền tố không khai báo".into(),
+    ))
 }
 
 /// Where the root element's name ends (to insert attributes after it).
@@ -85,11 +95,16 @@ fn root_name_end(text: &str) -> Option<usize> {
             let next = *b.get(i + 1)?;
             if next == b'?' || next == b'!' {
                 // Declarations, comments: skip to their end.
-                let close = if text[i..].starts_with("<!--") { "-->" } else { ">" };
+                let close = if text[i..].starts_with("<!--") {
+                    "-->"
+                } else {
+                    ">"
+                };
                 i += text[i..].find(close)? + close.len();
                 continue;
             }
-            let name_len = text[i + 1..].find(|c: char| c.is_whitespace() || c == '>' || c == '/')?;
+            let name_len =
+                text[i + 1..].find(|c: char| c.is_whitespace() || c == '>' || c == '/')?;
             return Some(i + 1 + name_len);
         }
         i += 1;
@@ -105,7 +120,10 @@ fn child<'a, 'i>(n: &Node<'a, 'i>, names: &[&str]) -> Option<Node<'a, 'i>> {
     n.children().find(|c| is(c, names))
 }
 
-fn children<'a, 'i>(n: &Node<'a, 'i>, names: &'static [&'static str]) -> impl Iterator<Item = Node<'a, 'i>> {
+fn children<'a, 'i>(
+    n: &Node<'a, 'i>,
+    names: &'static [&'static str],
+) -> impl Iterator<Item = Node<'a, 'i>> {
     n.children().filter(move |c| is(c, names))
 }
 
@@ -127,15 +145,22 @@ struct At<'a, 'i> {
 
 impl<'a, 'i> At<'a, 'i> {
     fn new(node: Node<'a, 'i>, path: &str) -> Self {
-        Self { node, path: path.to_string() }
+        Self {
+            node,
+            path: path.to_string(),
+        }
     }
 
     fn el(&self, names: &[&str]) -> Option<At<'a, 'i>> {
-        child(&self.node, names).map(|node| At { node, path: format!("{}/{}", self.path, names[0]) })
+        child(&self.node, names).map(|node| At {
+            node,
+            path: format!("{}/{}", self.path, names[0]),
+        })
     }
 
     fn req_el(&self, names: &[&str]) -> Result<At<'a, 'i>, EdxmlError> {
-        self.el(names).ok_or_else(|| EdxmlError::Missing(format!("{}/{}", self.path, names[0])))
+        self.el(names)
+            .ok_or_else(|| EdxmlError::Missing(format!("{}/{}", self.path, names[0])))
     }
 
     fn opt(&self, names: &[&str]) -> Option<String> {
@@ -143,17 +168,29 @@ impl<'a, 'i> At<'a, 'i> {
     }
 
     fn req(&self, names: &[&str]) -> Result<String, EdxmlError> {
-        self.opt(names).ok_or_else(|| EdxmlError::Missing(format!("{}/{}", self.path, names[0])))
+        self.opt(names)
+            .ok_or_else(|| EdxmlError::Missing(format!("{}/{}", self.path, names[0])))
     }
 
     fn invalid(&self, name: &str, value: String, expected: &'static str) -> EdxmlError {
-        EdxmlError::Invalid { path: format!("{}/{}", self.path, name), value, expected }
+        EdxmlError::Invalid {
+            path: format!("{}/{}", self.path, name),
+            value,
+            expected,
+        }
     }
 
-    fn opt_num<T: std::str::FromStr>(&self, names: &[&str], expected: &'static str) -> Result<Option<T>, EdxmlError> {
+    fn opt_num<T: std::str::FromStr>(
+        &self,
+        names: &[&str],
+        expected: &'static str,
+    ) -> Result<Option<T>, EdxmlError> {
         match self.opt(names) {
             None => Ok(None),
-            Some(v) => v.parse().map(Some).map_err(|_| self.invalid(names[0], v, expected)),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| self.invalid(names[0], v, expected)),
         }
     }
 
@@ -169,17 +206,21 @@ impl<'a, 'i> At<'a, 'i> {
     fn opt_date(&self, names: &[&str]) -> Result<Option<EdDate>, EdxmlError> {
         match self.opt(names) {
             None => Ok(None),
-            Some(v) => EdDate::parse(&v).map(Some).ok_or_else(|| self.invalid(names[0], v, "ngày yyyy/MM/dd")),
+            Some(v) => EdDate::parse(&v)
+                .map(Some)
+                .ok_or_else(|| self.invalid(names[0], v, "ngày yyyy/MM/dd")),
         }
     }
 
     fn req_date(&self, names: &[&str]) -> Result<EdDate, EdxmlError> {
-        self.opt_date(names)?.ok_or_else(|| EdxmlError::Missing(format!("{}/{}", self.path, names[0])))
+        self.opt_date(names)?
+            .ok_or_else(|| EdxmlError::Missing(format!("{}/{}", self.path, names[0])))
     }
 
     fn req_timestamp(&self, names: &[&str]) -> Result<EdDateTime, EdxmlError> {
         let v = self.req(names)?;
-        EdDateTime::parse(&v).ok_or_else(|| self.invalid(names[0], v, "thời điểm yyyy/MM/dd HH:mm:ss"))
+        EdDateTime::parse(&v)
+            .ok_or_else(|| self.invalid(names[0], v, "thời điểm yyyy/MM/dd HH:mm:ss"))
     }
 }
 
@@ -264,7 +305,11 @@ fn document(root: &Node, header: &Node) -> Result<DocumentPacket, EdxmlError> {
             direction: o.opt_bool(&["Direction"])?,
             appendixes: o
                 .el(&["Appendixes"])
-                .map(|a| children(&a.node, &["Appendix"]).filter_map(|n| text_of(&n)).collect())
+                .map(|a| {
+                    children(&a.node, &["Appendix"])
+                        .filter_map(|n| text_of(&n))
+                        .collect()
+                })
                 .unwrap_or_default(),
         },
     };
@@ -280,13 +325,18 @@ fn document(root: &Node, header: &Node) -> Result<DocumentPacket, EdxmlError> {
         from,
         to,
         document_id: h.opt(&["DocumentId"]),
-        code: Code { code_number: code.req(&["CodeNumber"])?, code_notation: code.req(&["CodeNotation"])? },
+        code: Code {
+            code_number: code.req(&["CodeNumber"])?,
+            code_notation: code.req(&["CodeNotation"])?,
+        },
         promulgation: PromulgationInfo {
             place: promulgation.opt(&["Place"]),
             promulgation_date: promulgation.req_date(&["PromulgationDate"])?,
         },
         document_type: DocumentType {
-            doc_type: type_code.parse().map_err(|_| doc_type.invalid("Type", type_code.clone(), "1 hoặc 2"))?,
+            doc_type: type_code
+                .parse()
+                .map_err(|_| doc_type.invalid("Type", type_code.clone(), "1 hoặc 2"))?,
             type_detail: doc_type.opt_num(&["TypeDetail"], "số nguyên")?,
             type_name: doc_type.opt(&["TypeName"]),
         },
@@ -300,7 +350,11 @@ fn document(root: &Node, header: &Node) -> Result<DocumentPacket, EdxmlError> {
         due_date: h.opt_date(&["DueDate"])?,
         to_places: h
             .el(&["ToPlaces"])
-            .map(|p| children(&p.node, &["Place"]).filter_map(|n| text_of(&n)).collect())
+            .map(|p| {
+                children(&p.node, &["Place"])
+                    .filter_map(|n| text_of(&n))
+                    .collect()
+            })
             .unwrap_or_default(),
         other,
         steering_type: h.opt_num(&["SteeringType"], "0, 1 hoặc 2")?,
@@ -324,7 +378,10 @@ fn trace_list(root: &Node) -> Result<(Vec<TraceHeader>, Option<Business>), Edxml
         if text_of(&n).is_none() {
             continue;
         }
-        trace.push(TraceHeader { organ_id: t.req(&["OrganId"])?, timestamp: t.req_timestamp(&["Timestamp"])? });
+        trace.push(TraceHeader {
+            organ_id: t.req(&["OrganId"])?,
+            timestamp: t.req_timestamp(&["Timestamp"])?,
+        });
     }
     let Some(b) = child(&list, BUSINESS) else {
         return Ok((trace, None));
@@ -367,7 +424,11 @@ fn trace_list(root: &Node) -> Result<(Vec<TraceHeader>, Option<Business>), Edxml
                 document_id: r.req(&["DocumentId"])?,
                 organ_ids: r
                     .el(&["OrganIdList"])
-                    .map(|l| children(&l.node, &["OrganId"]).filter_map(|n| text_of(&n)).collect())
+                    .map(|l| {
+                        children(&l.node, &["OrganId"])
+                            .filter_map(|n| text_of(&n))
+                            .collect()
+                    })
                     .unwrap_or_default(),
             });
         }
@@ -387,11 +448,17 @@ fn trace_list(root: &Node) -> Result<(Vec<TraceHeader>, Option<Business>), Edxml
 }
 
 fn strip_cid(s: &str) -> String {
-    s.trim().strip_prefix("cid:").unwrap_or(s.trim()).to_string()
+    s.trim()
+        .strip_prefix("cid:")
+        .unwrap_or(s.trim())
+        .to_string()
 }
 
 fn is_zip_type(t: &str) -> bool {
-    matches!(t.trim().to_ascii_lowercase().as_str(), "application/zip" | "application/x-zip-compressed" | "application/x-zip")
+    matches!(
+        t.trim().to_ascii_lowercase().as_str(),
+        "application/zip" | "application/x-zip-compressed" | "application/x-zip"
+    )
 }
 
 /// The MIME type of a file by its name, for a file taken out of its zip.
@@ -417,19 +484,29 @@ pub fn content_type_of(name: &str) -> &'static str {
 fn attachments(root: &Node) -> Result<(Vec<Attachment>, Vec<ExternalAttachment>), EdxmlError> {
     // The manifest: one Reference per file (the SOAP flavour writes the cid in xlink:href, the type in xlink:type).
     let mut refs: Vec<ExternalAttachment> = Vec::new();
-    if let Some(manifest) = root.descendants().find(|n| is(n, &["edXMLManifest", "Manifest"])) {
+    if let Some(manifest) = root
+        .descendants()
+        .find(|n| is(n, &["edXMLManifest", "Manifest"]))
+    {
         for r in children(&manifest, &["Reference"]) {
             let at = At::new(r, "edXMLManifest/Reference");
-            let href = r.attributes().find(|a| a.name() == "href").map(|a| a.value().to_string());
+            let href = r
+                .attributes()
+                .find(|a| a.name() == "href")
+                .map(|a| a.value().to_string());
             let Some(cid) = at.opt(&["ContentId"]).or(href) else {
-                return Err(EdxmlError::Missing("edXMLManifest/Reference/ContentId".into()));
+                return Err(EdxmlError::Missing(
+                    "edXMLManifest/Reference/ContentId".into(),
+                ));
             };
             refs.push(ExternalAttachment {
                 content_id: strip_cid(&cid),
                 name: at.opt(&["AttachmentName"]),
-                content_type: at
-                    .opt(&["ContentType"])
-                    .or_else(|| r.attributes().find(|a| a.name() == "type").map(|a| a.value().to_string())),
+                content_type: at.opt(&["ContentType"]).or_else(|| {
+                    r.attributes()
+                        .find(|a| a.name() == "type")
+                        .map(|a| a.value().to_string())
+                }),
                 description: at.opt(&["Description"]),
             });
         }
@@ -439,7 +516,10 @@ fn attachments(root: &Node) -> Result<(Vec<Attachment>, Vec<ExternalAttachment>)
         for a in children(&encoded, &["Attachment"]) {
             let at = At::new(a, "AttachmentEncoded/Attachment");
             let content_id = strip_cid(&at.req(&["ContentId"])?);
-            let listed = refs.iter().position(|r| r.content_id == content_id).map(|i| refs.remove(i));
+            let listed = refs
+                .iter()
+                .position(|r| r.content_id == content_id)
+                .map(|i| refs.remove(i));
             let name = at
                 .opt(&["AttachmentName"])
                 .or_else(|| listed.as_ref().and_then(|r| r.name.clone()))
@@ -448,24 +528,36 @@ fn attachments(root: &Node) -> Result<(Vec<Attachment>, Vec<ExternalAttachment>)
                 .opt(&["ContentType"])
                 .or_else(|| listed.as_ref().and_then(|r| r.content_type.clone()))
                 .unwrap_or_else(|| content_type_of(&name).to_string());
-            let description = at.opt(&["Description"]).or_else(|| listed.and_then(|r| r.description));
-            let payload = child(&a, &["ContentTransferEncoded"])
-                .ok_or_else(|| EdxmlError::Missing(format!("AttachmentEncoded/Attachment[{content_id}]/ContentTransferEncoded")))?;
+            let description = at
+                .opt(&["Description"])
+                .or_else(|| listed.and_then(|r| r.description));
+            let payload = child(&a, &["ContentTransferEncoded"]).ok_or_else(|| {
+                EdxmlError::Missing(format!(
+                    "AttachmentEncoded/Attachment[{content_id}]/ContentTransferEncoded"
+                ))
+            })?;
             let data = decode_base64(&payload, &content_id)?;
-            let (name, content_type, data) = if is_zip_type(&declared) && !name.to_ascii_lowercase().ends_with(".zip") {
-                match unzip::single_entry(&data) {
-                    Ok(Some((inner, file))) => {
-                        let name = if name == content_id { inner } else { name };
-                        let ty = content_type_of(&name).to_string();
-                        (name, ty, file)
+            let (name, content_type, data) =
+                if is_zip_type(&declared) && !name.to_ascii_lowercase().ends_with(".zip") {
+                    match unzip::single_entry(&data) {
+                        Ok(Some((inner, file))) => {
+                            let name = if name == content_id { inner } else { name };
+                            let ty = content_type_of(&name).to_string();
+                            (name, ty, file)
+                        }
+                        Ok(None) => (name, declared, data),
+                        Err(reason) => return Err(EdxmlError::Attachment { content_id, reason }),
                     }
-                    Ok(None) => (name, declared, data),
-                    Err(reason) => return Err(EdxmlError::Attachment { content_id, reason }),
-                }
-            } else {
-                (name, declared, data)
-            };
-            files.push(Attachment { content_id, name, content_type, description, data });
+                } else {
+                    (name, declared, data)
+                };
+            files.push(Attachment {
+                content_id,
+                name,
+                content_type,
+                description,
+                data,
+            });
         }
     }
     Ok((files, refs))
@@ -478,13 +570,21 @@ fn decode_base64(node: &Node, content_id: &str) -> Result<Vec<u8>, EdxmlError> {
         content_id: content_id.to_string(),
         reason: format!("base64 không hợp lệ ({e})"),
     };
-    let texts: Vec<&str> = node.descendants().filter(|d| d.is_text()).filter_map(|d| d.text()).collect();
+    let texts: Vec<&str> = node
+        .descendants()
+        .filter(|d| d.is_text())
+        .filter_map(|d| d.text())
+        .collect();
     if let [one] = texts.as_slice() {
         let t = one.trim();
         if !t.bytes().any(|b| b.is_ascii_whitespace()) {
             return LENIENT.decode(t).map_err(bad);
         }
     }
-    let compact: Vec<u8> = texts.iter().flat_map(|t| t.bytes()).filter(|b| !b.is_ascii_whitespace()).collect();
+    let compact: Vec<u8> = texts
+        .iter()
+        .flat_map(|t| t.bytes())
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
     LENIENT.decode(&compact).map_err(bad)
 }

@@ -20,13 +20,19 @@ pub fn single_entry(bytes: &[u8]) -> Result<Option<(String, Vec<u8>)>, String> {
     let field = |at: usize| u16_at(bytes, cd + at).ok_or_else(|| "zip hỏng".to_string());
     let field32 = |at: usize| u32_at(bytes, cd + at).ok_or_else(|| "zip hỏng".to_string());
     let (method, crc, packed, size) = (field(10)?, field32(16)?, field32(20)?, field32(24)?);
-    let (name_len, extra_len, comment_len) = (field(28)? as usize, field(30)? as usize, field(32)? as usize);
+    let (name_len, extra_len, comment_len) = (
+        field(28)? as usize,
+        field(30)? as usize,
+        field(32)? as usize,
+    );
     let local = field32(42)? as usize;
     let _ = (extra_len, comment_len);
     if packed == u32::MAX || size == u32::MAX {
         return Err("zip64 chưa được hỗ trợ".into());
     }
-    let name_bytes = bytes.get(cd + 46..cd + 46 + name_len).ok_or("zip hỏng: tên tệp")?;
+    let name_bytes = bytes
+        .get(cd + 46..cd + 46 + name_len)
+        .ok_or("zip hỏng: tên tệp")?;
     let name = String::from_utf8_lossy(name_bytes).into_owned();
     if name.ends_with('/') {
         return Ok(None);
@@ -38,7 +44,9 @@ pub fn single_entry(bytes: &[u8]) -> Result<Option<(String, Vec<u8>)>, String> {
         + 30
         + u16_at(bytes, local + 26).ok_or("zip hỏng")? as usize
         + u16_at(bytes, local + 28).ok_or("zip hỏng")? as usize;
-    let data = bytes.get(start..start + packed as usize).ok_or("zip bị cắt")?;
+    let data = bytes
+        .get(start..start + packed as usize)
+        .ok_or("zip bị cắt")?;
     let file = match method {
         0 => data.to_vec(),
         8 => miniz_oxide::inflate::decompress_to_vec_with_limit(data, size as usize)
@@ -56,15 +64,21 @@ pub fn single_entry(bytes: &[u8]) -> Result<Option<(String, Vec<u8>)>, String> {
 
 fn find_eocd(bytes: &[u8]) -> Option<usize> {
     let lowest = bytes.len().saturating_sub(22 + 65_535);
-    (lowest..=bytes.len().checked_sub(22)?).rev().find(|&i| u32_at(bytes, i) == Some(0x0605_4b50))
+    (lowest..=bytes.len().checked_sub(22)?)
+        .rev()
+        .find(|&i| u32_at(bytes, i) == Some(0x0605_4b50))
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(at..at.checked_add(2)?)?.try_into().ok()?))
+    Some(u16::from_le_bytes(
+        b.get(at..at.checked_add(2)?)?.try_into().ok()?,
+    ))
 }
 
 fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
+    Some(u32::from_le_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
 /// CRC-32 (IEEE), as zip stores it.
@@ -76,7 +90,11 @@ pub fn crc32(data: &[u8]) -> u32 {
             let mut c = i as u32;
             let mut k = 0;
             while k < 8 {
-                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
                 k += 1;
             }
             t[i] = c;
@@ -84,7 +102,9 @@ pub fn crc32(data: &[u8]) -> u32 {
         }
         t
     };
-    !data.iter().fold(!0u32, |c, &b| TABLE[((c ^ b as u32) & 0xff) as usize] ^ (c >> 8))
+    !data.iter().fold(!0u32, |c, &b| {
+        TABLE[((c ^ b as u32) & 0xff) as usize] ^ (c >> 8)
+    })
 }
 
 /// A stored one-entry zip, written the way zip tools write it.
@@ -131,7 +151,10 @@ mod tests {
     #[test]
     fn opens_a_stored_entry_and_refuses_a_bad_crc() {
         let z = stored_zip("quyet-dinh.pdf", b"%PDF-1.7 hello");
-        assert_eq!(single_entry(&z).unwrap(), Some(("quyet-dinh.pdf".into(), b"%PDF-1.7 hello".to_vec())));
+        assert_eq!(
+            single_entry(&z).unwrap(),
+            Some(("quyet-dinh.pdf".into(), b"%PDF-1.7 hello".to_vec()))
+        );
         let mut bad = z.clone();
         let at = bad.windows(5).position(|w| w == b"hello").unwrap();
         bad[at] = b'j';
