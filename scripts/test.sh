@@ -18,14 +18,14 @@ say "Định dạng mã (cargo fmt --check)"
 cargo fmt --all -- --check
 
 say "Clippy (-D warnings): máy chủ và thư viện dùng chung"
-cargo clippy -p shared -p backend --all-targets --features shared/crypto -- -D warnings
+cargo clippy -p shared -p edxml -p backend --all-targets --features shared/crypto -- -D warnings
 say "Clippy (-D warnings): giao diện, wasm32"
 cargo clippy -p client -p frontend -p work-ui -p worker --target wasm32-unknown-unknown -- -D warnings
 say "Thư viện dùng chung dựng được cho wasm32"
 cargo build -p shared --features crypto --target wasm32-unknown-unknown
 
 say "Kiểm thử Rust: đơn vị, API, kho dữ liệu trên SQLite và PostgreSQL"
-cargo test -p shared -p backend
+cargo test -p shared -p edxml -p backend
 
 say "Dựng giao diện và máy chủ cho kiểm thử đầu-cuối"
 build_frontend

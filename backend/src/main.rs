@@ -90,6 +90,11 @@ enum Command {
         #[command(subcommand)]
         command: cli::pdf::PdfCommand,
     },
+    /// edXML packets of the document axis (QCVN 102): parse and build.
+    Edxml {
+        #[command(subcommand)]
+        command: cli::edxml::EdxmlCommand,
+    },
     /// The demo agency CA: certificates for people and seals, revocation, CRLs.
     Pki {
         #[command(subcommand)]
@@ -168,6 +173,7 @@ fn main() {
     let result = match cli.command {
         Command::Pdf { command } => cli::pdf::run(command),
         Command::Pki { command } => cli::pki::run(command),
+        Command::Edxml { command } => cli::edxml::run(command),
         command => tokio::runtime::Runtime::new()
             .expect("tokio runtime")
             .block_on(run(command)),
@@ -304,7 +310,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 store.schema_version().await?
             );
         }
-        Command::Pdf { .. } | Command::Pki { .. } => {
+        Command::Pdf { .. } | Command::Pki { .. } | Command::Edxml { .. } => {
             unreachable!("handled without a runtime in main")
         }
         Command::Audit {

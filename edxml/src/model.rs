@@ -159,6 +159,16 @@ impl BusinessAction {
         })
     }
 
+    /// What the action is called.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::New => "văn bản mới",
+            Self::Recall => "thu hồi",
+            Self::Update => "cập nhật",
+            Self::Replace => "thay thế",
+        }
+    }
+
     /// The reason text the SDK samples send when none is given.
     pub fn default_reason(self) -> &'static str {
         match self {

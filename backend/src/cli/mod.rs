@@ -1,5 +1,7 @@
-//! The command-line tools: `vanban pki` and `vanban pdf` (no database), and `vanban bench` (benchmark data).
+//! The command-line tools: `vanban pki`, `vanban pdf` and `vanban edxml` (no database), and `vanban bench`
+//! (benchmark data).
 
 pub mod bench;
+pub mod edxml;
 pub mod pdf;
 pub mod pki;

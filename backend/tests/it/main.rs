@@ -21,6 +21,7 @@ mod bench_incoming;
 mod bench_search;
 mod blob_store;
 mod cli;
+mod cli_edxml;
 mod crash;
 mod issue_concurrency;
 mod lists;
