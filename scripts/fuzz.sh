@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (issue 13) of the parsers that read what outsiders send: the PDF reader, the
-# active-content scanner, the CMS parser and verifier, PKCS#12 import and the shared validators. afl.rs on the
+# active-content scanner, the CMS parser and verifier, PKCS#12 import, the shared validators and the edXML
+# packet parser (issue 16). afl.rs on the
 # stable toolchain (no nightly: no CmpLog, see fuzz/dict/); each target runs alone, at the lowest priority.
 # Prints executions, corpus and coverage per target and fails when any target crashed; each crash must then
 # become a file in fuzz/regressions/<target>/ (replayed by `make test`, shared/tests/fuzz_regressions.rs).
@@ -10,7 +11,7 @@ cd "$ROOT"
 SECONDS_PER_TARGET="${1:-600}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(pdf_reader active_content cms pkcs12 validators)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(pdf_reader active_content cms pkcs12 validators edxml)
 CARGO_AFL_VERSION="0.18.2"
 FUZZ="$ROOT/fuzz"
 OUT="$FUZZ/out"
@@ -53,6 +54,7 @@ dict_of() {
   case "$1" in
     pdf_reader | active_content | cms) echo "-x $FUZZ/dict/pdf.dict" ;;
     validators) echo "-x $FUZZ/dict/json.dict" ;;
+    edxml) echo "-x $FUZZ/dict/edxml.dict" ;;
   esac
 }
 

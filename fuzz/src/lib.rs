@@ -3,7 +3,8 @@
 //! `shared/tests/fuzz_regressions.rs` includes this very file and runs every input kept in
 //! `fuzz/regressions/<target>/` through the same function, so a crash found once stays fixed.
 //!
-//! Only `shared` and `serde_json` are used here: the regression test compiles this file inside `shared`'s tests.
+//! Only `shared`, `edxml` and `serde_json` are used here: the regression test compiles this file inside `shared`'s
+//! tests (edxml is a dev-dependency of shared for that).
 
 use shared::pdf::cms::{parse_cms, parse_signed_data, parse_tst_info};
 use shared::pdf::document::{Document, XrefEntry, revision_ends};
@@ -21,6 +22,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("cms", cms),
     ("pkcs12", pkcs12),
     ("validators", validators),
+    ("edxml", edxml_packet),
 ];
 
 /// Pages whose text layer is read per input (each page walks its content streams and fonts).
@@ -242,4 +244,18 @@ fn json_requests(data: &[u8]) {
     round_trip::<auth::ChangePasswordRequest>(data);
     round_trip::<user::CreateUserRequest>(data);
     round_trip::<user::UpdateUserRequest>(data);
+}
+
+/// The edXML parser (issue 16) on packets from other systems. Beyond "no panic": a packet it reads and that
+/// `build` accepts is read back from the built XML as the same packet, and built again to the same bytes.
+pub fn edxml_packet(data: &[u8]) {
+    let Ok(packet) = edxml::parse(data) else {
+        return;
+    };
+    let Ok(built) = edxml::build(&packet) else {
+        return;
+    };
+    let again = edxml::parse(built.as_bytes()).expect("a built packet parses");
+    assert_eq!(again, packet, "parse(build(x)) == x");
+    assert_eq!(edxml::build(&again).expect("builds again"), built, "canonical");
 }

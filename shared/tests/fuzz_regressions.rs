@@ -71,6 +71,11 @@ fn the_validators_survive_every_input_they_once_crashed_on() {
 }
 
 #[test]
+fn the_edxml_parser_survives_every_input_it_once_crashed_on() {
+    replay("edxml", "edxml");
+}
+
+#[test]
 fn every_fuzz_target_has_a_regression_test() {
     let tested = [
         "pdf_reader",
@@ -78,6 +83,7 @@ fn every_fuzz_target_has_a_regression_test() {
         "cms",
         "pkcs12",
         "validators",
+        "edxml",
     ];
     for (name, _) in fuzz::TARGETS {
         assert!(tested.contains(name), "no regression test replays {name}");
