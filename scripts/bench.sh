@@ -3,7 +3,8 @@
 #  1. bytes the sign-in page transfers (precompressed brotli files of frontend/dist),
 #  2. /api/health and /api/me throughput and latency with wrk on loopback, on SQLite and on PostgreSQL,
 #  3. search p95 at province scale (scripts/bench-search.sh),
-#  4. coverage-guided fuzzing of the parsers (scripts/fuzz.sh), FUZZ_SECONDS per target (default 600).
+#  4. edXML packets with a 5 MiB attachment built and parsed per second, peak memory (scripts/bench-edxml.sh),
+#  5. coverage-guided fuzzing of the parsers (scripts/fuzz.sh), FUZZ_SECONDS per target (default 600).
 # Usage: scripts/bench.sh [duration_seconds]   (needs a built frontend: `make frontend`)
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -59,6 +60,9 @@ psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS vanban_bench 
 say "3. Tìm kiếm: p95 với 32 máy khách (scripts/bench-search.sh; kích thước: VANBAN_BENCH_DOCS)"
 "$ROOT/scripts/bench-search.sh"
 
+say "4. Gói tin edXML: dựng và đọc mỗi giây với tệp 5 MiB, bộ nhớ đỉnh (scripts/bench-edxml.sh)"
+"$ROOT/scripts/bench-edxml.sh" 5 5
+
 # Last: it takes FUZZ_SECONDS (10 minutes) per target and fails the run when a parser crashed.
-say "4. Fuzz các bộ đọc và kiểm tra dữ liệu vào (${FUZZ_SECONDS:-600}s mỗi đích)"
+say "5. Fuzz các bộ đọc và kiểm tra dữ liệu vào (${FUZZ_SECONDS:-600}s mỗi đích)"
 "$ROOT/scripts/fuzz.sh" "${FUZZ_SECONDS:-600}"
