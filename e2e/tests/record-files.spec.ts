@@ -78,9 +78,13 @@ test('a clerk files an issued document, closes the file and hands it over as a p
   await expect(opened.getByTestId('record-file-state')).toHaveText('Đã đóng');
 
   // Hand it over: the package downloads, and the file becomes handed over.
-  if (!(await opened.getByTestId('record-file-detail').isVisible())) {
-    await opened.getByTestId('record-file-open').click();
-  }
+  // Closing refetches the list, which may fold the detail while it redraws: open it until the button shows.
+  await expect(async () => {
+    if (!(await opened.getByTestId('record-file-detail').isVisible())) {
+      await opened.getByTestId('record-file-open').click();
+    }
+    await expect(opened.getByTestId('record-file-package')).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
   const downloading = page.waitForEvent('download');
   await opened.getByTestId('record-file-package').click();
   const download = await downloading;

@@ -9,11 +9,15 @@ import { draftThroughApi, issuedBySnv, person } from './journey';
 /** Types `text` in the navigation's search box (behind the magnifier on a phone) and submits it. */
 async function searchFor(page: Page, text: string) {
   const toggle = page.getByTestId('nav-search-toggle');
-  if (await toggle.isVisible()) {
-    await toggle.click();
-  }
   const input = page.getByTestId('nav-search-input');
-  await expect(input).toBeVisible();
+  // On a phone the box opens behind the magnifier; a page still settling after sign-in may redraw the header,
+  // so open it until it shows (a person would tap again).
+  await expect(async () => {
+    if (!(await input.isVisible()) && (await toggle.isVisible())) {
+      await toggle.click();
+    }
+    await expect(input).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
   await input.fill(text);
   await input.press('Enter');
   await expect(page).toHaveURL(/\/tim-kiem\?q=/);
