@@ -257,5 +257,9 @@ pub fn edxml_packet(data: &[u8]) {
     };
     let again = edxml::parse(built.as_bytes()).expect("a built packet parses");
     assert_eq!(again, packet, "parse(build(x)) == x");
-    assert_eq!(edxml::build(&again).expect("builds again"), built, "canonical");
+    assert_eq!(
+        edxml::build(&again).expect("builds again"),
+        built,
+        "canonical"
+    );
 }
