@@ -267,6 +267,13 @@ pub fn api_routes() -> Vec<ApiRoute> {
         route(GET, api::PUBLIC_VERIFY_CODE, routes::verify::verify_code),
         route(GET, api::PUBLIC_VERIFY_FILE, routes::verify::download),
         route(POST, api::PUBLIC_VERIFY, routes::verify::verify_file).with_body_limit(MAX_UPLOAD),
+        // Packets from peer systems (issue 16): a document packet carries its files, so the upload limit.
+        route(
+            POST,
+            api::EXCHANGE_PACKETS,
+            routes::exchange::receive_exchange_packet,
+        )
+        .with_body_limit(MAX_UPLOAD),
     ]
 }
 

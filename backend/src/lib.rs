@@ -8,6 +8,7 @@ pub mod auth;
 pub mod blob;
 pub mod config;
 pub mod error;
+pub mod exchange;
 pub mod extract;
 pub mod openapi;
 pub mod password;

@@ -79,6 +79,13 @@ enum Command {
         /// every issued document; default: the address the clerk's browser used.
         #[arg(long, env = "VANBAN_PUBLIC_URL")]
         public_url: Option<String>,
+        /// How often the exchange's outbox is looked at, in milliseconds.
+        #[arg(long, env = "VANBAN_EXCHANGE_POLL_MS", default_value_t = 2000)]
+        exchange_poll_ms: u64,
+        /// The exchange's wait after a failed delivery, in milliseconds; doubled after each further failure
+        /// (up to an hour), with jitter.
+        #[arg(long, env = "VANBAN_EXCHANGE_BACKOFF_MS", default_value_t = 5000)]
+        exchange_backoff_ms: i64,
     },
     /// Apply pending database migrations.
     Migrate {
@@ -145,6 +152,33 @@ enum AdminCommand {
         #[arg(long, default_value_t = 7)]
         grace_days: i64,
     },
+    /// Create or replace (by name) a peer of the inter-system exchange: another vanban instance, an axis
+    /// endpoint or a folder, with the organ ids of the agencies it reaches and the shared HMAC key.
+    ExchangePeer {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The peer's name, as histories show it ("Trục liên thông (NAME)").
+        #[arg(long)]
+        name: String,
+        /// vanban, axis or folder.
+        #[arg(long, default_value = "vanban")]
+        kind: String,
+        /// Base URL (http://host:port) for vanban and axis; a directory for folder.
+        #[arg(long)]
+        endpoint: String,
+        /// The key id both sides configure for this pair.
+        #[arg(long)]
+        key_id: String,
+        /// The shared secret (HMAC-SHA256 key).
+        #[arg(long, env = "VANBAN_EXCHANGE_SECRET")]
+        secret: String,
+        /// An organ id (mã định danh) reached through this peer; may be repeated.
+        #[arg(long = "organ-id", value_name = "CODE")]
+        organ_ids: Vec<String>,
+        /// Keep the peer configured but send nothing to it and refuse its requests.
+        #[arg(long)]
+        disabled: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -204,6 +238,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             agency_quota_mb,
             instance,
             public_url,
+            exchange_poll_ms,
+            exchange_backoff_ms,
         } => {
             let trust_dir = trust_dir.unwrap_or_else(|| db.data_dir.join("trust"));
             let trust_anchors = vanban::config::load_trust_anchors(&trust_dir)?;
@@ -249,6 +285,19 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 vanban::sweep::SweepPolicy::default(),
                 std::time::Duration::from_secs(3600),
             ));
+            // The exchange's outbox leaves from every instance; the lease keeps each packet with one sender.
+            tokio::spawn(vanban::exchange::delivery::run(
+                vanban::exchange::delivery::Exchange {
+                    store: store.clone(),
+                    blobs: blobs.clone(),
+                    trust_anchors: Arc::new(config.trust_anchors.clone()),
+                    policy: vanban::exchange::delivery::DeliveryPolicy {
+                        poll: std::time::Duration::from_millis(exchange_poll_ms.max(10)),
+                        base_backoff_ms: exchange_backoff_ms.max(1),
+                        ..Default::default()
+                    },
+                },
+            ));
             let state = AppState {
                 store,
                 blobs,
@@ -282,6 +331,42 @@ async fn run(command: Command) -> anyhow::Result<()> {
             println!(
                 "Tài khoản {} ({}) đã có vai trò quản trị hệ thống và được mở khóa.",
                 user.username, user.full_name
+            );
+        }
+        Command::Admin {
+            command:
+                AdminCommand::ExchangePeer {
+                    db,
+                    name,
+                    kind,
+                    endpoint,
+                    key_id,
+                    secret,
+                    organ_ids,
+                    disabled,
+                },
+        } => {
+            let store = open_store(&db).await?;
+            let actor = vanban::store::Actor {
+                id: None,
+                username: Some("vanban admin exchange-peer".into()),
+                client_addr: None,
+            };
+            let peer = vanban::store::exchange::NewPeer {
+                name,
+                kind,
+                endpoint,
+                key_id,
+                secret,
+                organ_ids,
+                enabled: !disabled,
+            };
+            let id = store.save_peer(&actor, &peer).await?;
+            println!(
+                "Đã lưu kết nối liên thông {} (#{id}, {}): {} cơ quan.",
+                peer.name,
+                peer.kind,
+                peer.organ_ids.len()
             );
         }
         Command::Admin {

@@ -88,6 +88,8 @@ pub const RECORD_FILE_PACKAGE: &str = "/api/record-files/{id}/package";
 /// Server-sent events for the signed-in user.
 pub const EVENTS: &str = "/api/events";
 pub const NOTIFICATIONS: &str = "/api/notifications";
+/// `POST` an edXML packet from a peer system (HMAC-signed, no session; issue 16).
+pub const EXCHANGE_PACKETS: &str = "/api/exchange/packets";
 pub const NOTIFICATIONS_READ: &str = "/api/notifications/read";
 /// The OpenAPI 3.1 document of this API (no sign-in needed).
 pub const OPENAPI: &str = "/api/openapi.json";

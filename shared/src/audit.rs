@@ -75,6 +75,11 @@ pub const ACTIONS: &[(&str, &str)] = &[
         "Trả lời yêu cầu thu hồi (văn bản đi)",
     ),
     ("incoming.create", "Tiếp nhận văn bản đến"),
+    (
+        "incoming.exchange_arrival",
+        "Văn bản đến qua trục liên thông",
+    ),
+    ("exchange.peer_save", "Lưu kết nối liên thông"),
     ("incoming.accept", "Vào sổ văn bản đến"),
     ("incoming.return", "Trả lại văn bản đến"),
     ("incoming.forward", "Trình lãnh đạo"),

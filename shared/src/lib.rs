@@ -14,6 +14,7 @@ pub mod civil_date;
 pub mod client;
 pub mod document;
 pub mod error;
+pub mod exchange;
 pub mod health;
 pub mod incoming;
 #[cfg(feature = "crypto")]

@@ -171,6 +171,28 @@ impl Op {
         self
     }
 
+    /// An XML body (an edXML packet of QCVN 102:2016).
+    pub(super) fn xml_body(mut self, text: &str) -> Self {
+        self.body = Some(
+            RequestBodyBuilder::new()
+                .description(Some(text))
+                .required(Some(Required::True))
+                .content(
+                    "application/xml",
+                    ContentBuilder::new()
+                        .schema(Some(Schema::from(
+                            ObjectBuilder::new()
+                                .schema_type(Type::String)
+                                .content_media_type("application/xml")
+                                .description(Some("An edXML packet (QCVN 102:2016).")),
+                        )))
+                        .build(),
+                )
+                .build(),
+        );
+        self
+    }
+
     /// A JSON body of type `T` (unknown fields are refused).
     pub(super) fn json<T: ToSchema>(mut self) -> Self {
         let schema = reference::<T>(&mut self.schemas);

@@ -12,6 +12,7 @@ use shared::agency::{
 };
 use shared::audit::AuditListResponse;
 use shared::auth::{ChangePasswordRequest, LoginRequest, SessionResponse};
+use shared::exchange::PacketReceipt;
 use shared::health::HealthResponse;
 use shared::incoming::{
     AcceptRequest, AssignRequest, DashboardDto, DelegationListResponse, DelegationRequest,
@@ -870,6 +871,25 @@ pub(super) fn operations() -> Vec<Op> {
             .err(400, "`bad_request`: the content type is not `application/pdf`")
             .err(413, "`payload_too_large`: over 300 MiB")
             .err(429, "`rate_limited`: too many public verification requests from this address"),
+        // The exchange between systems (issue 16).
+        post(api::EXCHANGE_PACKETS, "exchange", "Receive an edXML packet from a peer system")
+            .public()
+            .who("a configured, enabled peer system: no session; the request carries `X-Vanban-Key` (the peer's key id), \
+                  `X-Vanban-Timestamp` (seconds since the epoch) and `X-Vanban-Signature` (lower-case hex \
+                  HMAC-SHA256 with the peer's secret over the timestamp, a `.`, and the body)")
+            .describe(
+                "A document packet becomes an incoming document, waiting for the clerks, in every agency of this \
+                 system its `To` list names (channel `exchange`; status 01 goes back at once); a status packet moves \
+                 the delivery of a document this system sent to the agency that sent it. A packet is applied once: \
+                 the same DocumentId, action, status code and sending agency again answers `duplicate: true` and \
+                 changes nothing. The timestamp must be within 5 minutes of the server's clock.",
+            )
+            .xml_body("The edXML packet (document or status), up to 300 MiB.")
+            .ok::<PacketReceipt>(200, "Acknowledged: the sender marks the packet delivered.")
+            .err(400, "`bad_request`: not an edXML packet, or a recall/update/replace packet (not handled yet), or a document packet without files")
+            .err(401, "`unauthenticated`: a header is missing, the key id is unknown or disabled, the timestamp is more than 5 minutes off, or the signature does not match")
+            .err(413, "`payload_too_large`: over 300 MiB")
+            .err(422, "`validation` on `packet`: no agency of the `To` list is on this system, or the status is about a document not sent to that agency through this peer"),
     ]
 }
 

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod blobs;
 pub mod events;
+pub mod exchange;
 pub mod health;
 pub mod incoming;
 pub mod me;

@@ -125,6 +125,7 @@ pub(crate) fn sentence(e: &AuditEntryDto) -> String {
             }
         }
         "incoming.create" => format!("đã tiếp nhận văn bản đến {doc}"),
+        "incoming.exchange_arrival" => format!("đã chuyển đến văn bản {doc}"),
         "incoming.accept" => match details.get("arrival_number").and_then(Value::as_i64) {
             Some(n) => format!("đã vào sổ văn bản đến {doc} (số đến {n})"),
             None => format!("đã vào sổ văn bản đến {doc}"),

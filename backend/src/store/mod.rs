@@ -11,6 +11,7 @@ mod blobs;
 pub(crate) mod common;
 mod database;
 mod events;
+pub mod exchange;
 pub mod incoming;
 pub(crate) mod list;
 pub(crate) mod notifications;

@@ -539,6 +539,7 @@ const S_LAST_ADMIN: &str = "The last system administrator";
 const S_RECORD_FILES: &str = "Record files (hồ sơ)";
 const S_REPORTS: &str = "The six-month report";
 const S_PUBLIC: &str = "Public verification of printed copies (no sign-in)";
+const S_EXCHANGE: &str = "Exchange between systems (HMAC of a configured peer, never a session)";
 
 /// The matrix. Columns, in order:
 /// anon sys A.adm A.clk A.ldr A.ul A.off drft rev sign A.dlg B.adm B.clk B.ldr B.ul B.asg B.off B.dlg
@@ -949,6 +950,10 @@ fn table() -> Vec<Row> {
         row(S_PUBLIC, POST, "/api/public/verify", "a PDF that is not an original", Nothing,
             "200 200 200 200 200 200 200 200 200 200 200  200 200 200 200 200 200 200  200 200 200 200 200")
             .body(B::Pdf),
+        // Exchange between systems (issue 16): a peer signs each request with its HMAC key; no session of
+        // anyone, administrators included, opens the route (the signed cases are tests/it/exchange.rs).
+        row(S_EXCHANGE, POST, "/api/exchange/packets", "a packet without the peer's HMAC headers", Nothing,
+            "401 401 401 401 401 401 401 401 401 401 401  401 401 401 401 401 401 401  401 401 401 401 401"),
         // Last: these rows may take the system administrator's role away; it is restored after each cell.
         row(S_LAST_ADMIN, PUT, "/api/users/{id}", "sys: roles → agency_admin (the last system administrator)", UserSys,
             "401 409 404 403 403 403 403 403 403 403 403  403 403 403 403 403 403 403  404 403 403 403 403")

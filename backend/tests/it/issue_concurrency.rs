@@ -74,7 +74,7 @@ async fn start_server(database_url: &str, data_dir: &Path, trust_dir: &Path) -> 
 type Reply = (u16, Vec<(String, String)>, Vec<u8>);
 
 /// One HTTP/1.1 exchange on a fresh connection (`Connection: close`), enough for JSON and PDF bodies.
-async fn http(
+pub(crate) async fn http(
     port: u16,
     method: &str,
     path: &str,
@@ -173,13 +173,17 @@ async fn json_call(
 }
 
 /// Signs in through the shared real-server harness (the cookie and CSRF token a browser would hold).
-async fn login(port: u16, username: &str) -> Session {
+pub(crate) async fn login(port: u16, username: &str) -> Session {
     crate::common::server::login(port, username, crate::common::PASSWORD).await
 }
 
 /// A province with `n` documents signed by the leader and waiting for the clerks, prepared in-process on the
 /// database the servers will use; blobs go to `data_dir/blobs`, where the servers look.
-async fn documents_waiting(db: &TestDb, data_dir: &Path, n: usize) -> (People, Vec<i64>, Vec<u8>) {
+pub(crate) async fn documents_waiting(
+    db: &TestDb,
+    data_dir: &Path,
+    n: usize,
+) -> (People, Vec<i64>, Vec<u8>) {
     let p = docs::people(db.store.as_ref()).await;
     let app = router(AppState {
         store: db.store.clone(),
@@ -234,7 +238,7 @@ fn trust_dir(root: &Path) -> PathBuf {
 }
 
 /// Reserve, fill and seal (the browser's part, here in the test), upload, issue: the number issued.
-async fn issue_one(
+pub(crate) async fn issue_one(
     ports: (u16, u16),
     session: &Session,
     id: i64,

@@ -23,6 +23,7 @@ mod blob_store;
 mod cli;
 mod cli_edxml;
 mod crash;
+mod exchange;
 mod issue_concurrency;
 mod lists;
 mod notifications;

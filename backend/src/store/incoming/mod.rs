@@ -300,7 +300,8 @@ impl Store {
         Ok(())
     }
 
-    /// Moves the sender-visible status forward when the chain allows it (system channel only).
+    /// Moves the sender-visible status forward when the chain allows it: the delivery of a document issued on this
+    /// system, or a status packet back to the peer of one that came by exchange.
     #[tracing::instrument(skip_all)]
     pub(crate) async fn sender_status(
         tx: &mut crate::store::sql::Tx,
@@ -309,6 +310,10 @@ impl Store {
         actor: i64,
         reason: Option<&str>,
     ) -> crate::store::StoreResult<bool> {
+        if row.channel == shared::incoming::IncomingChannel::Exchange {
+            // Its sender is on another system: the status goes back as a packet.
+            return Self::exchange_status_back(tx, row, next, reason).await;
+        }
         let (Some(delivery), Some(current)) = (row.delivery_id, row.delivery_status.as_deref())
         else {
             return Ok(false);

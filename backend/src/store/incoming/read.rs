@@ -5,7 +5,15 @@ use crate::access;
 use crate::store::Store;
 
 /// A history line: at, actor, on behalf of, action, comment.
-type HistoryRow = (i64, i64, Option<i64>, String, Option<String>);
+/// at, actor (none for the exchange), the exchange's name then, on behalf of, action, comment.
+type HistoryRow = (
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    String,
+    Option<String>,
+);
 
 impl Store {
     /// The facts [`access::sees_incoming`] decides on, for `user` and the document `row`.
@@ -235,7 +243,7 @@ impl Store {
             });
         }
         let hrows: Vec<HistoryRow> = crate::store::sql::query_as(
-            "SELECT at, actor_id, on_behalf_of, action, comment FROM incoming_history WHERE incoming_id = $1 ORDER BY id",
+            "SELECT at, actor_id, actor_label, on_behalf_of, action, comment FROM incoming_history WHERE incoming_id = $1 ORDER BY id",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -243,10 +251,18 @@ impl Store {
         let history = hrows
             .into_iter()
             .map(
-                |(at, actor, behalf, action, comment)| IncomingHistoryEntry {
+                |(at, actor, label, behalf, action, comment)| IncomingHistoryEntry {
                     entry: shared::outgoing::HistoryEntry {
                         at: shared::time::Timestamp(at),
-                        actor: who(actor),
+                        // The exchange acts with no person behind it: shown by its name, id 0.
+                        actor: match actor {
+                            Some(id) => who(id),
+                            None => crate::store::common::person(
+                                0,
+                                label.unwrap_or_else(|| "Trục liên thông".into()),
+                                None,
+                            ),
+                        },
                         label: crate::store::incoming::incoming_label(&action).to_string(),
                         action,
                         comment,

@@ -141,6 +141,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         Self::deliver_incoming(&mut tx, &d, id, version, clerk.id, &issue, now).await?;
+        // External recipients a peer serves leave through the exchange's outbox, committed with the issue.
+        Self::enqueue_documents(&mut tx, id, now).await?;
         Self::history(
             &mut tx,
             id,

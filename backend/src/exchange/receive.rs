@@ -1,0 +1,161 @@
+//! A packet that arrived (over HTTP or in a folder), from an authenticated peer: parsed, checked against the
+//! inbox, its files stored and verified with the same code as any electronic arrival (`signing::check_received`),
+//! then applied in one store call.
+
+use std::sync::Arc;
+
+use crate::blob::BlobStore;
+use crate::store::Store;
+use crate::store::exchange::{ArrivedDocument, ArrivedStatus, PeerRow, Receipt};
+
+/// Why a packet could not be taken; the sentence goes back to the sender.
+#[derive(Debug, thiserror::Error)]
+pub enum ReceiveError {
+    /// The packet is wrong and will stay wrong (400 / 422): the sender should not retry.
+    #[error("{0}")]
+    Invalid(String),
+    /// Storage failed here; the sender retries.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<crate::store::StoreError> for ReceiveError {
+    fn from(e: crate::store::StoreError) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+/// Receives one packet from `peer`.
+pub async fn receive_packet(
+    store: &Store,
+    blobs: &Arc<dyn BlobStore>,
+    trust_anchors: &[String],
+    peer: &PeerRow,
+    bytes: &[u8],
+) -> Result<Receipt, ReceiveError> {
+    let packet = edxml::parse(bytes)
+        .map_err(|e| ReceiveError::Invalid(format!("Gói tin edXML không hợp lệ: {e}")))?;
+    match packet {
+        edxml::Packet::Status(s) => {
+            let status =
+                shared::status::DeliveryStatus::from_code(s.status.code()).ok_or_else(|| {
+                    ReceiveError::Invalid(format!(
+                        "Mã trạng thái {} không được hỗ trợ.",
+                        s.status.code()
+                    ))
+                })?;
+            Ok(store
+                .receive_status(
+                    peer,
+                    &ArrivedStatus {
+                        document_id: s.response_for.document_id.clone(),
+                        from_code: s.from.organ_id.clone(),
+                        status,
+                        description: s.description.clone(),
+                    },
+                )
+                .await?)
+        }
+        edxml::Packet::Document(d) => {
+            let facts = super::packets::arrived_facts(&d);
+            let action = i64::from(d.action().code());
+            if d.action() != edxml::BusinessAction::New {
+                return Err(ReceiveError::Invalid(format!(
+                    "Gói tin {} ({}) chưa được hệ thống này xử lý; chỉ nhận văn bản mới.",
+                    facts.document_id,
+                    d.action().label()
+                )));
+            }
+            if store
+                .packet_received(&facts.document_id, action, "", &d.from.organ_id)
+                .await?
+            {
+                return Ok(Receipt::Duplicate);
+            }
+            if d.attachments.is_empty() {
+                return Err(ReceiveError::Invalid(
+                    "Gói tin không kèm tệp văn bản nào.".into(),
+                ));
+            }
+            let (verification, files) =
+                store_and_check(blobs, trust_anchors, &d.from.organ_name, d.attachments).await?;
+            Ok(store
+                .receive_document(
+                    peer,
+                    &ArrivedDocument {
+                        facts,
+                        from_code: d.from.organ_id.clone(),
+                        from_name: d.from.organ_name.clone(),
+                        action,
+                        to: d.to.iter().map(|o| o.organ_id.clone()).collect(),
+                        files,
+                        verification,
+                    },
+                )
+                .await?)
+        }
+    }
+}
+
+/// Stores each attachment as a blob and checks it as an electronic arrival is checked (signatures against the
+/// trust anchors, the issuing agency's seal on the main file, active content).
+async fn store_and_check(
+    blobs: &Arc<dyn BlobStore>,
+    trust_anchors: &[String],
+    issuer: &str,
+    attachments: Vec<edxml::Attachment>,
+) -> Result<
+    (
+        shared::incoming::VerificationDto,
+        Vec<crate::store::NewFile>,
+    ),
+    ReceiveError,
+> {
+    let options = Arc::new(crate::signing::options(trust_anchors));
+    let mut checks = Vec::new();
+    let mut files = Vec::new();
+    for (i, a) in attachments.into_iter().enumerate() {
+        let mut reader: &[u8] = &a.data;
+        let stored = blobs
+            .put(&mut reader, None)
+            .await
+            .map_err(|e| ReceiveError::Internal(e.into()))?;
+        let (options, issuer, name, sha) = (
+            options.clone(),
+            issuer.to_string(),
+            a.name.clone(),
+            stored.sha256.clone(),
+        );
+        let size = a.data.len() as i64;
+        let check = tokio::task::spawn_blocking(move || {
+            let verified = crate::signing::Verified::new(&a.data, &options);
+            let mut check = crate::signing::check_received(
+                &name,
+                &sha,
+                &verified,
+                (i == 0).then_some(issuer.as_str()),
+            );
+            if let Ok(found) = shared::pdf::active::active_content(a.data.as_slice())
+                && !found.is_empty()
+            {
+                check.warnings.push(format!(
+                    "Tệp có nội dung chủ động ({}); không mở các thành phần này.",
+                    found.join(", ")
+                ));
+            }
+            check
+        })
+        .await
+        .map_err(|e| ReceiveError::Internal(e.into()))?;
+        checks.push(check);
+        files.push(crate::store::NewFile {
+            name: a.name,
+            sha256: stored.sha256,
+            size,
+        });
+    }
+    Ok((
+        crate::signing::received_verdict(checks, shared::time::Timestamp(crate::store::now_ms())),
+        files,
+    ))
+}
