@@ -357,3 +357,119 @@ async fn a_document_crosses_to_an_instance_that_was_down_arrives_once_and_its_st
 on_both_databases!(
     a_document_crosses_to_an_instance_that_was_down_arrives_once_and_its_statuses_come_back
 );
+
+/// The folder transport, in process: A's delivery pass writes the document packet into `A/out`, which is B's
+/// `in`; B's folder import makes the incoming document and queues 01, which B's pass writes into `B/out`, which
+/// is A's `in`; A's import moves the delivery to 01. The same files read twice change nothing.
+async fn a_document_and_its_status_cross_through_a_shared_folder(a_db: TestDb) {
+    use std::sync::Arc;
+    use vanban::exchange::delivery::{DeliveryPolicy, Exchange, deliver_due, import_folders};
+
+    let b_db = match a_db.kind {
+        vanban::store::DbKind::Sqlite => TestDb::sqlite().await,
+        vanban::store::DbKind::Postgres => TestDb::postgres().await,
+    };
+    let p = crate::common::docs::people(a_db.store.as_ref()).await;
+    ministry(&b_db).await;
+    let root = tempfile::tempdir().unwrap();
+    let (a_dir, b_dir) = (root.path().join("a"), root.path().join("b"));
+    for d in [&a_dir, &b_dir] {
+        std::fs::create_dir_all(d.join("out")).unwrap();
+    }
+    std::os::unix::fs::symlink(a_dir.join("out"), b_dir.join("in")).unwrap();
+    std::os::unix::fs::symlink(b_dir.join("out"), a_dir.join("in")).unwrap();
+    let folder = |name: &str, dir: &Path, organ: &str| NewPeer {
+        kind: "folder".into(),
+        endpoint: dir.display().to_string(),
+        ..peer(name, 0, organ)
+    };
+    let sys = Actor::default();
+    a_db.store
+        .save_peer(&sys, &folder("Bộ Nội vụ", &a_dir, MINISTRY))
+        .await
+        .unwrap();
+    b_db.store
+        .save_peer(&sys, &folder("Sở Nội vụ Vĩnh Long", &b_dir, DEPARTMENT))
+        .await
+        .unwrap();
+
+    let blobs_dir = tempfile::tempdir().unwrap();
+    let blobs: Arc<dyn vanban::blob::BlobStore> =
+        Arc::new(vanban::blob::FsBlobStore::new(blobs_dir.path()).unwrap());
+    let app = vanban::app::router(vanban::app::AppState {
+        store: a_db.store.clone(),
+        blobs: blobs.clone(),
+        config: Arc::new(crate::common::docs::config()),
+    });
+    let id = crate::common::docs::awaiting_signature(&app, &p, false).await;
+    crate::common::docs::leader_signs(&app, id).await;
+    let mut clerk = crate::common::docs::client(&app, "vanthu.snv").await;
+    crate::common::docs::issue_as_clerk(&mut clerk, id)
+        .await
+        .good();
+
+    let side = |db: &TestDb, blobs: Arc<dyn vanban::blob::BlobStore>| Exchange {
+        store: db.store.clone(),
+        blobs,
+        trust_anchors: Arc::new(vec![crate::common::docs::pki().ca_pem()]),
+        policy: DeliveryPolicy::default(),
+    };
+    let b_blobs_dir = tempfile::tempdir().unwrap();
+    let a = side(&a_db, blobs);
+    let b = side(
+        &b_db,
+        Arc::new(vanban::blob::FsBlobStore::new(b_blobs_dir.path()).unwrap()),
+    );
+    assert_eq!(deliver_due(&a).await.unwrap(), 1);
+    assert_eq!(std::fs::read_dir(a_dir.join("out")).unwrap().count(), 1);
+    assert_eq!(import_folders(&b).await.unwrap(), 1);
+    assert_eq!(
+        scalar(
+            &b_db,
+            "SELECT verification_ok || ' ' || sender_code FROM incoming_documents WHERE channel = 'exchange'"
+        )
+        .await
+        .map(|v| v.replace("true", "1")),
+        Some(format!("1 {DEPARTMENT}"))
+    );
+    // The packet was moved to `in/done`; put back, it is a duplicate.
+    let done = b_dir.join("in").join("done");
+    let name = std::fs::read_dir(&done)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .file_name();
+    std::fs::copy(done.join(&name), b_dir.join("in").join(&name)).unwrap();
+    assert_eq!(import_folders(&b).await.unwrap(), 1);
+    assert_eq!(
+        scalar(
+            &b_db,
+            "SELECT CAST(COUNT(*) AS TEXT) FROM incoming_documents WHERE channel = 'exchange'"
+        )
+        .await
+        .as_deref(),
+        Some("1")
+    );
+
+    assert_eq!(deliver_due(&b).await.unwrap(), 1);
+    assert_eq!(import_folders(&a).await.unwrap(), 1);
+    assert_eq!(
+        scalar(
+            &a_db,
+            &format!(
+                "SELECT status FROM deliveries WHERE outgoing_id = {id} AND channel = 'external'"
+            )
+        )
+        .await
+        .as_deref(),
+        Some("01")
+    );
+    a_db.finish().await;
+    b_db.finish().await;
+}
+
+mod folder {
+    use super::*;
+    on_both_databases!(a_document_and_its_status_cross_through_a_shared_folder);
+}
