@@ -410,6 +410,18 @@ pub fn may_list_arrivals(user: &UserDto) -> AppResult<()> {
     }
 }
 
+/// 403 unless `user` may configure the exchange between systems and see its packets: the provincial
+/// administration (system administrators) only, since a peer speaks for every agency it reaches.
+pub fn may_administer_exchange(user: &UserDto) -> AppResult<()> {
+    if user.has_role(Role::SystemAdmin) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "Chỉ quản trị hệ thống mới quản lý kết nối liên thông.",
+        ))
+    }
+}
+
 /// Whether a live event reaches `user`: the people it names (participants, assignees, the person a task
 /// waits with), and the clerks and leaders of the agencies it names, who see every document of their agency.
 /// Never an official merely of the same agency, who may not open the document.

@@ -274,6 +274,26 @@ pub fn api_routes() -> Vec<ApiRoute> {
             routes::exchange::receive_exchange_packet,
         )
         .with_body_limit(MAX_UPLOAD),
+        route(
+            GET,
+            api::EXCHANGE_PEERS,
+            routes::exchange::list_exchange_peers,
+        ),
+        route(
+            PUT,
+            api::EXCHANGE_PEERS,
+            routes::exchange::save_exchange_peer,
+        ),
+        route(
+            GET,
+            api::EXCHANGE_QUEUE,
+            routes::exchange::list_exchange_packets,
+        ),
+        route(
+            POST,
+            api::EXCHANGE_RETRY,
+            routes::exchange::retry_exchange_packet,
+        ),
     ]
 }
 

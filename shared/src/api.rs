@@ -90,6 +90,17 @@ pub const EVENTS: &str = "/api/events";
 pub const NOTIFICATIONS: &str = "/api/notifications";
 /// `POST` an edXML packet from a peer system (HMAC-signed, no session; issue 16).
 pub const EXCHANGE_PACKETS: &str = "/api/exchange/packets";
+/// `GET` the exchange's peers, `PUT` one (system administrators).
+pub const EXCHANGE_PEERS: &str = "/api/exchange/peers";
+/// `GET` the latest packets sent and received (system administrators).
+pub const EXCHANGE_QUEUE: &str = "/api/exchange/queue";
+/// `POST` send an outbox packet again now (system administrators).
+pub const EXCHANGE_RETRY: &str = "/api/exchange/outbox/{id}/retry";
+
+/// The retry route of one outbox packet.
+pub fn exchange_retry(id: i64) -> String {
+    format!("/api/exchange/outbox/{id}/retry")
+}
 pub const NOTIFICATIONS_READ: &str = "/api/notifications/read";
 /// The OpenAPI 3.1 document of this API (no sign-in needed).
 pub const OPENAPI: &str = "/api/openapi.json";

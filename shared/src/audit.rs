@@ -80,6 +80,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
         "Văn bản đến qua trục liên thông",
     ),
     ("exchange.peer_save", "Lưu kết nối liên thông"),
+    ("exchange.retry", "Gửi lại gói tin liên thông"),
     ("incoming.accept", "Vào sổ văn bản đến"),
     ("incoming.return", "Trả lại văn bản đến"),
     ("incoming.forward", "Trình lãnh đạo"),

@@ -77,8 +77,14 @@ pub async fn receive_packet(
                     "Gói tin không kèm tệp văn bản nào.".into(),
                 ));
             }
-            let (verification, files) =
-                store_and_check(blobs, trust_anchors, &d.from.organ_name, d.attachments).await?;
+            let (verification, files, texts) = store_and_check(
+                store,
+                blobs,
+                trust_anchors,
+                &d.from.organ_name,
+                d.attachments,
+            )
+            .await?;
             Ok(store
                 .receive_document(
                     peer,
@@ -89,6 +95,7 @@ pub async fn receive_packet(
                         action,
                         to: d.to.iter().map(|o| o.organ_id.clone()).collect(),
                         files,
+                        texts,
                         verification,
                     },
                 )
@@ -97,23 +104,26 @@ pub async fn receive_packet(
     }
 }
 
+/// The verdict on the files, the files, and the folded text of those whose text is not known yet.
+type Checked = (
+    shared::incoming::VerificationDto,
+    Vec<crate::store::NewFile>,
+    Vec<(String, String)>,
+);
+
 /// Stores each attachment as a blob and checks it as an electronic arrival is checked (signatures against the
-/// trust anchors, the issuing agency's seal on the main file, active content).
+/// trust anchors, the issuing agency's seal on the main file, active content), and keeps its text for search.
 async fn store_and_check(
+    store: &Store,
     blobs: &Arc<dyn BlobStore>,
     trust_anchors: &[String],
     issuer: &str,
     attachments: Vec<edxml::Attachment>,
-) -> Result<
-    (
-        shared::incoming::VerificationDto,
-        Vec<crate::store::NewFile>,
-    ),
-    ReceiveError,
-> {
+) -> Result<Checked, ReceiveError> {
     let options = Arc::new(crate::signing::options(trust_anchors));
     let mut checks = Vec::new();
     let mut files = Vec::new();
+    let mut texts = Vec::new();
     for (i, a) in attachments.into_iter().enumerate() {
         let mut reader: &[u8] = &a.data;
         let stored = blobs
@@ -127,7 +137,8 @@ async fn store_and_check(
             stored.sha256.clone(),
         );
         let size = a.data.len() as i64;
-        let check = tokio::task::spawn_blocking(move || {
+        let known_text = store.has_blob_text(&stored.sha256).await?;
+        let (check, text) = tokio::task::spawn_blocking(move || {
             let verified = crate::signing::Verified::new(&a.data, &options);
             let mut check = crate::signing::check_received(
                 &name,
@@ -143,10 +154,14 @@ async fn store_and_check(
                     found.join(", ")
                 ));
             }
-            check
+            let text = (!known_text).then(|| crate::search_text::folded_text(&a.data));
+            (check, text)
         })
         .await
         .map_err(|e| ReceiveError::Internal(e.into()))?;
+        if let Some(text) = text {
+            texts.push((stored.sha256.clone(), text));
+        }
         checks.push(check);
         files.push(crate::store::NewFile {
             name: a.name,
@@ -157,5 +172,6 @@ async fn store_and_check(
     Ok((
         crate::signing::received_verdict(checks, shared::time::Timestamp(crate::store::now_ms())),
         files,
+        texts,
     ))
 }

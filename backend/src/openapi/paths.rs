@@ -12,7 +12,9 @@ use shared::agency::{
 };
 use shared::audit::AuditListResponse;
 use shared::auth::{ChangePasswordRequest, LoginRequest, SessionResponse};
-use shared::exchange::PacketReceipt;
+use shared::exchange::{
+    ExchangePacketsResponse, OutboxItemDto, PacketReceipt, PeerDto, SavePeerRequest,
+};
 use shared::health::HealthResponse;
 use shared::incoming::{
     AcceptRequest, AssignRequest, DashboardDto, DelegationListResponse, DelegationRequest,
@@ -890,6 +892,33 @@ pub(super) fn operations() -> Vec<Op> {
             .err(401, "`unauthenticated`: a header is missing, the key id is unknown or disabled, the timestamp is more than 5 minutes off, or the signature does not match")
             .err(413, "`payload_too_large`: over 300 MiB")
             .err(422, "`validation` on `packet`: no agency of the `To` list is on this system, or the status is about a document not sent to that agency through this peer"),
+        get(api::EXCHANGE_PEERS, "exchange", "The peers of the exchange")
+            .who("`system_admin`")
+            .describe("Every peer by name, with the organ ids it reaches; the shared secret is never shown.")
+            .ok::<Vec<PeerDto>>(200, "The peers.")
+            .err(403, "`forbidden`: not a system administrator"),
+        put(api::EXCHANGE_PEERS, "exchange", "Create or replace a peer of the exchange")
+            .who("`system_admin`")
+            .describe(
+                "The peer named `name` is created, or replaced whole (kind, endpoint, key id, secret, organ ids, \
+                 enabled). Audited as `exchange.peer_save` (without the secret).",
+            )
+            .json::<SavePeerRequest>()
+            .ok::<PeerDto>(200, "The peer as saved.")
+            .err(403, "`forbidden`: not a system administrator")
+            .err(422, "`validation` on `name`, `endpoint`, `key_id` (empty or too long), `secret` (under 16 characters), `endpoint` (not http(s):// for vanban and axis, not an absolute directory for folder), `organ_ids` (not an organ id, twice, or already another peer's), `key_id` (another peer's)"),
+        get(api::EXCHANGE_QUEUE, "exchange", "The latest packets sent and received")
+            .who("`system_admin`")
+            .describe("The latest 100 rows of the outbox and of the inbox, newest first, with each packet's state, attempts and last error.")
+            .ok::<ExchangePacketsResponse>(200, "The packets.")
+            .err(403, "`forbidden`: not a system administrator"),
+        post(api::EXCHANGE_RETRY, "exchange", "Send an outbox packet again now")
+            .who("`system_admin`")
+            .describe("A pending or failed packet becomes due now (its attempts are kept); the next delivery pass sends it. Audited as `exchange.retry`.")
+            .ok::<OutboxItemDto>(200, "The packet, pending and due now.")
+            .err(403, "`forbidden`: not a system administrator")
+            .err(404, "`not_found`: no such packet")
+            .err(409, "`conflict`: the packet was delivered already"),
     ]
 }
 

@@ -1,16 +1,21 @@
-//! The exchange's receiving end (issue 16): peers post edXML packets here, authenticated by HMAC over the
-//! timestamp and body (`exchange::signature`), not by a session.
+//! The exchange's routes (issue 16): the receiving end, where peers post edXML packets authenticated by HMAC
+//! over the timestamp and body (`exchange::signature`), not by a session; and its administration (peers, the
+//! latest packets, retry now) for system administrators.
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use shared::exchange::PacketReceipt;
+use shared::exchange::{
+    ExchangePacketsResponse, OutboxItemDto, PacketReceipt, PeerDto, SavePeerRequest,
+};
 
 use crate::app::AppState;
+use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::exchange::receive::{ReceiveError, receive_packet};
 use crate::exchange::signature::{self, Refusal};
+use crate::extract::{ApiJson, IdPath};
 use crate::store::exchange::Receipt;
 
 fn header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a str, Refusal> {
@@ -72,4 +77,66 @@ pub async fn receive_exchange_packet(
         Err(ReceiveError::Invalid(why)) => Err(AppError::BadRequest(why)),
         Err(ReceiveError::Internal(e)) => Err(AppError::Internal(e)),
     }
+}
+
+// The administration of the exchange (system administrators).
+
+/// `GET /api/exchange/peers`.
+pub async fn list_exchange_peers(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+) -> AppResult<Json<Vec<PeerDto>>> {
+    crate::access::may_administer_exchange(session.user())?;
+    Ok(Json(state.store.list_peers().await?))
+}
+
+/// `PUT /api/exchange/peers`: creates or replaces (by name) a peer.
+pub async fn save_exchange_peer(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    ApiJson(req): ApiJson<SavePeerRequest>,
+) -> AppResult<Json<PeerDto>> {
+    crate::access::may_administer_exchange(session.user())?;
+    req.validate().map_err(AppError::Validation)?;
+    let peer = crate::store::exchange::NewPeer {
+        name: req.name.as_str().to_string(),
+        kind: req.kind.code().to_string(),
+        endpoint: req.endpoint.as_str().to_string(),
+        key_id: req.key_id.as_str().to_string(),
+        secret: req.secret.as_str().to_string(),
+        organ_ids: req
+            .organ_ids
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect(),
+        enabled: req.enabled,
+    };
+    let id = state.store.save_peer(&session.actor(), &peer).await?;
+    let saved = state
+        .store
+        .list_peers()
+        .await?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or(AppError::NotFound("Không tìm thấy kết nối liên thông."))?;
+    Ok(Json(saved))
+}
+
+/// `GET /api/exchange/queue`.
+pub async fn list_exchange_packets(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+) -> AppResult<Json<ExchangePacketsResponse>> {
+    crate::access::may_administer_exchange(session.user())?;
+    Ok(Json(state.store.list_exchange_packets().await?))
+}
+
+/// `POST /api/exchange/outbox/{id}/retry`: "Thử lại".
+pub async fn retry_exchange_packet(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<OutboxItemDto>> {
+    crate::access::may_administer_exchange(session.user())?;
+    Ok(Json(state.store.retry_packet(&session.actor(), id).await?))
 }

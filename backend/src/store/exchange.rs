@@ -82,6 +82,8 @@ pub struct ArrivedDocument {
     /// The organ ids of the To list.
     pub to: Vec<String>,
     pub files: Vec<crate::store::NewFile>,
+    /// The folded text layer of files whose text is not kept yet (SHA-256, text), for the search index.
+    pub texts: Vec<(String, String)>,
     pub verification: shared::incoming::VerificationDto,
 }
 
@@ -617,6 +619,15 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            for (sha256, text) in &doc.texts {
+                sql::query(
+                    "INSERT INTO blob_texts (sha256, text) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
+                )
+                .bind(sha256)
+                .bind(text)
+                .execute(&mut *tx)
+                .await?;
+            }
             sql::query(
                 "INSERT INTO incoming_history (incoming_id, at, actor_id, actor_label, action, comment) \
                  VALUES ($1, $2, NULL, $3, 'arrived', $4)",
@@ -826,5 +837,160 @@ impl Store {
             .await;
         }
         Ok(Receipt::Applied(vec![delivery]))
+    }
+}
+
+// The administration's view (system administrators): peers, the latest packets, retry now.
+
+fn peer_dto(p: PeerRow, organs: &[(i64, String)]) -> StoreResult<shared::exchange::PeerDto> {
+    Ok(shared::exchange::PeerDto {
+        kind: shared::exchange::PeerKind::from_code(&p.kind)
+            .ok_or_else(|| crate::store::common::corrupt("peer kind"))?,
+        organ_ids: organs
+            .iter()
+            .filter(|o| o.0 == p.id)
+            .map(|o| o.1.clone())
+            .collect(),
+        id: p.id,
+        name: p.name,
+        endpoint: p.endpoint,
+        key_id: p.key_id,
+        enabled: p.enabled,
+    })
+}
+
+#[allow(clippy::type_complexity)]
+type OutboxRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+    i64,
+    Option<String>,
+    i64,
+    Option<i64>,
+);
+
+fn outbox_dto(r: OutboxRow) -> shared::exchange::OutboxItemDto {
+    shared::exchange::OutboxItemDto {
+        id: r.0,
+        peer: r.1,
+        kind: r.2,
+        document_id: r.3,
+        status_code: r.4,
+        state: r.5,
+        attempts: r.6,
+        next_attempt_at: shared::time::Timestamp(r.7),
+        last_error: r.8,
+        created_at: shared::time::Timestamp(r.9),
+        delivered_at: r.10.map(shared::time::Timestamp),
+    }
+}
+
+const OUTBOX_SELECT: &str = "SELECT x.id, p.name, x.kind, x.document_id, x.status_code, x.state, x.attempts, \
+     x.next_attempt_at, x.last_error, x.created_at, x.delivered_at FROM exchange_outbox x \
+     JOIN exchange_peers p ON p.id = x.peer_id ";
+
+impl Store {
+    /// Every peer, by name, with the organ ids it serves.
+    #[tracing::instrument(skip_all)]
+    pub async fn list_peers(&self) -> StoreResult<Vec<shared::exchange::PeerDto>> {
+        let peers: Vec<PeerRow> = sql::query_as(
+            "SELECT id, name, kind, endpoint, key_id, secret, enabled FROM exchange_peers ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let organs: Vec<(i64, String)> =
+            sql::query_as("SELECT peer_id, organ_id FROM exchange_peer_organs ORDER BY organ_id")
+                .fetch_all(&self.pool)
+                .await?;
+        peers.into_iter().map(|p| peer_dto(p, &organs)).collect()
+    }
+
+    /// The latest 100 packets of each direction, newest first.
+    #[tracing::instrument(skip_all)]
+    pub async fn list_exchange_packets(
+        &self,
+    ) -> StoreResult<shared::exchange::ExchangePacketsResponse> {
+        let outbox: Vec<OutboxRow> =
+            sql::query_as(format!("{OUTBOX_SELECT}ORDER BY x.id DESC LIMIT 100"))
+                .fetch_all(&self.pool)
+                .await?;
+        #[allow(clippy::type_complexity)]
+        let inbox: Vec<(i64, String, String, String, i64, String, String, String, Option<String>, i64)> =
+            sql::query_as(
+                "SELECT i.id, p.name, i.kind, i.document_id, i.action, i.status_code, i.from_organ, i.state, i.error, \
+                 i.received_at FROM exchange_inbox i JOIN exchange_peers p ON p.id = i.peer_id ORDER BY i.id DESC LIMIT 100",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(shared::exchange::ExchangePacketsResponse {
+            outbox: outbox.into_iter().map(outbox_dto).collect(),
+            inbox: inbox
+                .into_iter()
+                .map(|r| shared::exchange::InboxItemDto {
+                    id: r.0,
+                    peer: r.1,
+                    kind: r.2,
+                    document_id: r.3,
+                    action: r.4,
+                    status_code: Some(r.5).filter(|c| !c.is_empty()),
+                    from_organ: r.6,
+                    state: r.7,
+                    error: r.8,
+                    received_at: shared::time::Timestamp(r.9),
+                })
+                .collect(),
+        })
+    }
+
+    /// "Thử lại": a pending or failed packet is due now (its attempts are kept); audited.
+    #[tracing::instrument(skip_all, fields(id = id))]
+    pub async fn retry_packet(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> StoreResult<shared::exchange::OutboxItemDto> {
+        let now = crate::store::now_ms();
+        let mut tx = self.begin_write().await?;
+        let state: Option<(String, String)> =
+            sql::query_as("SELECT state, document_id FROM exchange_outbox WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (state, document_id) = state.ok_or(StoreError::NotFound)?;
+        if state == "delivered" {
+            return Err(StoreError::State(
+                "Gói tin đã được nơi nhận xác nhận; không cần gửi lại.",
+            ));
+        }
+        sql::query(
+            "UPDATE exchange_outbox SET state = 'pending', next_attempt_at = $2, leased_until = NULL WHERE id = $1",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        Self::append_audit(
+            &mut tx,
+            AuditEvent {
+                actor,
+                agency_id: None,
+                action: "exchange.retry",
+                target: Some(format!("exchange_outbox:{id}")),
+                target_name: Some(document_id),
+                details: serde_json::json!({ "state_before": state }),
+            },
+        )
+        .await?;
+        let row: OutboxRow = sql::query_as(format!("{OUTBOX_SELECT}WHERE x.id = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(outbox_dto(row))
     }
 }

@@ -390,6 +390,10 @@ fn new_unit(w: &World, _: Who, _: i64) -> Value {
 fn mark_all_read(_: &World, _: Who, _: i64) -> Value {
     json!({"all": true})
 }
+fn exchange_peer(_: &World, _: Who, _: i64) -> Value {
+    json!({"name": "Bộ Nội vụ", "kind": "vanban", "endpoint": "http://127.0.0.1:9", "key_id": "vl-bnv",
+           "secret": "khóa bí mật dùng chung", "organ_ids": ["000.00.00.G09"], "enabled": true})
+}
 fn quota(_: &World, _: Who, _: i64) -> Value {
     json!({"quota_mb": 2048})
 }
@@ -954,6 +958,16 @@ fn table() -> Vec<Row> {
         // anyone, administrators included, opens the route (the signed cases are tests/it/exchange.rs).
         row(S_EXCHANGE, POST, "/api/exchange/packets", "a packet without the peer's HMAC headers", Nothing,
             "401 401 401 401 401 401 401 401 401 401 401  401 401 401 401 401 401 401  401 401 401 401 401"),
+        // Its administration: the provincial administration only.
+        row(S_EXCHANGE, GET, "/api/exchange/peers", "", Nothing,
+            "401 200 403 403 403 403 403 403 403 403 403  403 403 403 403 403 403 403  403 403 403 403 403"),
+        row(S_EXCHANGE, PUT, "/api/exchange/peers", "a vanban peer reaching Bộ Nội vụ", Nothing,
+            "401 200 403 403 403 403 403 403 403 403 403  403 403 403 403 403 403 403  403 403 403 403 403")
+            .json(exchange_peer),
+        row(S_EXCHANGE, GET, "/api/exchange/queue", "", Nothing,
+            "401 200 403 403 403 403 403 403 403 403 403  403 403 403 403 403 403 403  403 403 403 403 403"),
+        row(S_EXCHANGE, POST, "/api/exchange/outbox/{id}/retry", "no such packet", Huge,
+            "401 404 403 403 403 403 403 403 403 403 403  403 403 403 403 403 403 403  403 403 403 403 403"),
         // Last: these rows may take the system administrator's role away; it is restored after each cell.
         row(S_LAST_ADMIN, PUT, "/api/users/{id}", "sys: roles → agency_admin (the last system administrator)", UserSys,
             "401 409 404 403 403 403 403 403 403 403 403  403 403 403 403 403 403 403  404 403 403 403 403")

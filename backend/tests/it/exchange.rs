@@ -432,6 +432,13 @@ async fn a_document_and_its_status_cross_through_a_shared_folder(a_db: TestDb) {
         .map(|v| v.replace("true", "1")),
         Some(format!("1 {DEPARTMENT}"))
     );
+    // Its text layer is kept for the search index, as for any received file.
+    assert_eq!(
+        scalar(&b_db, "SELECT CAST(COUNT(*) AS TEXT) FROM blob_texts")
+            .await
+            .as_deref(),
+        Some("1")
+    );
     // The packet was moved to `in/done`; put back, it is a duplicate.
     let done = b_dir.join("in").join("done");
     let name = std::fs::read_dir(&done)
@@ -472,4 +479,98 @@ async fn a_document_and_its_status_cross_through_a_shared_folder(a_db: TestDb) {
 mod folder {
     use super::*;
     on_both_databases!(a_document_and_its_status_cross_through_a_shared_folder);
+}
+
+/// The administration's routes: a system administrator saves a peer (the secret checked, never shown back),
+/// sees a packet the peer could not take with its attempts and readable error, and sends it again now; a
+/// delivered packet is not sent again.
+async fn the_administrator_configures_a_peer_sees_a_failed_packet_and_retries_it(db: TestDb) {
+    use axum::http::StatusCode;
+    use std::sync::Arc;
+    use vanban::exchange::delivery::{DeliveryPolicy, Exchange, deliver_due};
+
+    let p = crate::common::docs::people(db.store.as_ref()).await;
+    let blobs_dir = tempfile::tempdir().unwrap();
+    let blobs: Arc<dyn vanban::blob::BlobStore> =
+        Arc::new(vanban::blob::FsBlobStore::new(blobs_dir.path()).unwrap());
+    let app = vanban::app::router(vanban::app::AppState {
+        store: db.store.clone(),
+        blobs: blobs.clone(),
+        config: Arc::new(crate::common::docs::config()),
+    });
+    let mut admin = crate::common::docs::client(&app, "admin").await;
+    let mut body = json!({"name": "Bộ Nội vụ", "kind": "vanban", "endpoint": "http://127.0.0.1:9",
+        "key_id": KEY_ID, "secret": "ngắn", "organ_ids": [MINISTRY], "enabled": true});
+    let a = admin.put(shared::api::EXCHANGE_PEERS, body.clone()).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", a.body);
+    assert_eq!(a.body["fields"][0]["field"], "secret", "{:?}", a.body);
+    body["secret"] = SECRET.into();
+    let a = admin.put(shared::api::EXCHANGE_PEERS, body).await;
+    assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
+    let a = admin.get(shared::api::EXCHANGE_PEERS).await;
+    assert_eq!(a.body[0]["organ_ids"], json!([MINISTRY]));
+    assert!(!a.body.to_string().contains(SECRET), "{:?}", a.body);
+
+    // Nothing listens on port 9: the packet stays pending with the reason.
+    let id = crate::common::docs::awaiting_signature(&app, &p, false).await;
+    crate::common::docs::leader_signs(&app, id).await;
+    let mut clerk = crate::common::docs::client(&app, "vanthu.snv").await;
+    crate::common::docs::issue_as_clerk(&mut clerk, id)
+        .await
+        .good();
+    let exchange = Exchange {
+        store: db.store.clone(),
+        blobs,
+        trust_anchors: Arc::new(vec![]),
+        policy: DeliveryPolicy::default(),
+    };
+    assert_eq!(deliver_due(&exchange).await.unwrap(), 0);
+    let queue = admin.get(shared::api::EXCHANGE_QUEUE).await.body;
+    let packet = &queue["outbox"][0];
+    assert_eq!(packet["state"], "pending", "{queue}");
+    assert_eq!(packet["attempts"], 1, "{queue}");
+    assert!(
+        packet["last_error"]
+            .as_str()
+            .unwrap()
+            .starts_with("Không kết nối được tới Bộ Nội vụ"),
+        "{queue}"
+    );
+    // Instants are ISO 8601 at +07:00, so they compare as text.
+    let later = packet["next_attempt_at"].as_str().unwrap().to_string();
+    assert!(
+        later.as_str() > packet["created_at"].as_str().unwrap(),
+        "{queue}"
+    );
+    // Retried by hand it is due now; officials may not.
+    let packet_id = packet["id"].as_i64().unwrap();
+    let mut official = crate::common::docs::client(&app, "cv.snv").await;
+    let a = official
+        .post(&shared::api::exchange_retry(packet_id), json!({}))
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    let a = admin
+        .post(&shared::api::exchange_retry(packet_id), json!({}))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
+    assert_eq!(a.body["state"], "pending");
+    assert!(
+        a.body["next_attempt_at"].as_str().unwrap() < later.as_str(),
+        "{:?}",
+        a.body
+    );
+    let mut raw = raw_connection(&db).await;
+    crate::common::raw_exec(&mut raw, "UPDATE exchange_outbox SET state = 'delivered'")
+        .await
+        .unwrap();
+    let a = admin
+        .post(&shared::api::exchange_retry(packet_id), json!({}))
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{:?}", a.body);
+    db.finish().await;
+}
+
+mod administration {
+    use super::*;
+    on_both_databases!(the_administrator_configures_a_peer_sees_a_failed_packet_and_retries_it);
 }
