@@ -65,6 +65,9 @@ CREATE TABLE exchange_inbox (
 ALTER TABLE incoming_documents ADD COLUMN exchange_peer_id BIGINT REFERENCES exchange_peers(id);
 ALTER TABLE incoming_documents ADD COLUMN exchange_document_id TEXT;
 ALTER TABLE incoming_documents ADD COLUMN exchange_status TEXT;
+-- The sender's reason when it asked for the document back (a recall packet, business action 1); the request is
+-- pending while exchange_status is 13.
+ALTER TABLE incoming_documents ADD COLUMN exchange_recall_reason TEXT;
 
 -- An arrival by exchange has no person behind it: the history names the exchange instead (`actor_label`).
 ALTER TABLE incoming_history ALTER COLUMN actor_id DROP NOT NULL;

@@ -127,6 +127,15 @@ async fn packet_bytes(exchange: &Exchange, item: &OutboxItem) -> anyhow::Result<
         .into_iter()
         .filter(|(code, _)| item.organ_ids.contains(code))
         .collect();
+    if item.action == 1 {
+        let reason = exchange
+            .store
+            .recall_reason(outgoing)
+            .await?
+            .unwrap_or_else(|| "Thu hồi văn bản điện tử".into());
+        let packet = super::packets::recall_packet(&facts, &to, &reason);
+        return Ok(edxml::build_document(&packet)?.into_bytes());
+    }
     let mut files = Vec::new();
     for (_, sha) in &facts.files {
         let mut reader = exchange
@@ -172,6 +181,8 @@ pub async fn import_folders(exchange: &Exchange) -> anyhow::Result<usize> {
             .await
             {
                 Ok(crate::store::exchange::Receipt::Refused(why)) => ("refused", Some(why)),
+                // Its document has not come in yet: the file stays for a later pass.
+                Ok(crate::store::exchange::Receipt::NotYet(_)) => continue,
                 Ok(_) => ("done", None),
                 Err(super::receive::ReceiveError::Invalid(why)) => ("refused", Some(why)),
                 // Storage failed here: the file stays for the next pass.

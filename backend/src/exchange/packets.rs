@@ -128,6 +128,22 @@ pub fn document_packet(
     }
 }
 
+/// The recall packet (business action 1) of an issued document for the recipients `to`: the document's header,
+/// no files, and the trace naming the document and the reason.
+pub fn recall_packet(facts: &IssuedFacts, to: &[(String, String)], reason: &str) -> DocumentPacket {
+    let mut packet = document_packet(facts, to, Vec::new());
+    packet.business = Some(edxml::Business {
+        document_id: packet.document_id.clone(),
+        action: edxml::BusinessAction::Recall,
+        reason: Some(reason.to_string()),
+        paper: Some(false),
+        staff: None,
+        update: None,
+        replacements: Vec::new(),
+    });
+    packet
+}
+
 /// The document a status is about, as the receiver knows it.
 #[derive(Debug, Clone)]
 pub struct StatusFacts {

@@ -58,16 +58,40 @@ pub async fn receive_packet(
         }
         edxml::Packet::Document(d) => {
             let facts = super::packets::arrived_facts(&d);
-            let action = i64::from(d.action().code());
-            if d.action() != edxml::BusinessAction::New {
-                return Err(ReceiveError::Invalid(format!(
-                    "Gói tin {} ({}) chưa được hệ thống này xử lý; chỉ nhận văn bản mới.",
-                    facts.document_id,
-                    d.action().label()
-                )));
+            let action = d.action();
+            // The document an action is about: the trace's own DocumentId, else the header's.
+            let target = d
+                .business
+                .as_ref()
+                .and_then(|b| b.document_id.clone())
+                .filter(|id| !id.trim().is_empty())
+                .unwrap_or_else(|| facts.document_id.clone());
+            let reason = d.business.as_ref().and_then(|b| b.reason.clone());
+            match action {
+                edxml::BusinessAction::Recall => {
+                    return Ok(store
+                        .receive_recall(peer, &target, &d.from.organ_id, reason.as_deref())
+                        .await?);
+                }
+                edxml::BusinessAction::Update => {
+                    // Each update is its own packet: its digest keeps a redelivery apart from a later update.
+                    let key = shared::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
+                    return Ok(store
+                        .receive_update(
+                            peer,
+                            &target,
+                            &key[..16],
+                            &d.from.organ_id,
+                            &facts,
+                            reason.as_deref(),
+                        )
+                        .await?);
+                }
+                edxml::BusinessAction::New | edxml::BusinessAction::Replace => {}
             }
+            let code = i64::from(action.code());
             if store
-                .packet_received(&facts.document_id, action, "", &d.from.organ_id)
+                .packet_received(&facts.document_id, code, "", &d.from.organ_id)
                 .await?
             {
                 return Ok(Receipt::Duplicate);
@@ -77,6 +101,22 @@ pub async fn receive_packet(
                     "Gói tin không kèm tệp văn bản nào.".into(),
                 ));
             }
+            // A replacement withdraws the documents it names for the agencies it names (all when none).
+            let ours: Vec<String> = d.to.iter().map(|o| o.organ_id.clone()).collect();
+            let replaces: Vec<String> = d
+                .business
+                .as_ref()
+                .filter(|_| action == edxml::BusinessAction::Replace)
+                .map(|b| {
+                    b.replacements
+                        .iter()
+                        .filter(|r| {
+                            r.organ_ids.is_empty() || r.organ_ids.iter().any(|o| ours.contains(o))
+                        })
+                        .map(|r| r.document_id.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
             let (verification, files, texts) = store_and_check(
                 store,
                 blobs,
@@ -92,11 +132,12 @@ pub async fn receive_packet(
                         facts,
                         from_code: d.from.organ_id.clone(),
                         from_name: d.from.organ_name.clone(),
-                        action,
-                        to: d.to.iter().map(|o| o.organ_id.clone()).collect(),
+                        action: code,
+                        to: ours,
                         files,
                         texts,
                         verification,
+                        replaces,
                     },
                 )
                 .await?)

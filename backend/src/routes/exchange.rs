@@ -74,6 +74,7 @@ pub async fn receive_exchange_packet(
             ids: Vec::new(),
         })),
         Ok(Receipt::Refused(why)) => Err(AppError::field("packet", why)),
+        Ok(Receipt::NotYet(why)) => Err(AppError::Conflict(why)),
         Err(ReceiveError::Invalid(why)) => Err(AppError::BadRequest(why)),
         Err(ReceiveError::Internal(e)) => Err(AppError::Internal(e)),
     }

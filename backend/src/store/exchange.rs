@@ -59,6 +59,8 @@ pub struct OutboxItem {
     /// Status packets: the XML, built when the row was written.
     pub body: Option<String>,
     pub attempts: i64,
+    /// Document packets: the business action (0 new, 1 recall).
+    pub action: i64,
 }
 
 /// What receiving a packet did.
@@ -70,6 +72,9 @@ pub enum Receipt {
     Duplicate,
     /// Recorded as refused, with the reason told to the sender.
     Refused(String),
+    /// Not applicable yet (a recall or update about a document not arrived): nothing recorded, the sender
+    /// retries (409).
+    NotYet(String),
 }
 
 /// A document packet ready to become incoming documents: its facts, recipients and files already stored.
@@ -85,6 +90,8 @@ pub struct ArrivedDocument {
     /// The folded text layer of files whose text is not kept yet (SHA-256, text), for the search index.
     pub texts: Vec<(String, String)>,
     pub verification: shared::incoming::VerificationDto,
+    /// A replacement (action 3): the DocumentIds it replaces at the receiving agencies.
+    pub replaces: Vec<String>,
 }
 
 /// A status packet's content.
@@ -300,9 +307,9 @@ impl Store {
                 continue;
             }
             #[allow(clippy::type_complexity)]
-            let row: (String, String, Option<i64>, Option<String>, Option<String>, i64, i64) =
+            let row: (String, String, Option<i64>, Option<String>, Option<String>, i64, i64, i64) =
                 sql::query_as(
-                    "SELECT kind, document_id, outgoing_id, organ_ids, body, attempts, peer_id FROM exchange_outbox WHERE id = $1",
+                    "SELECT kind, document_id, outgoing_id, organ_ids, body, attempts, peer_id, action FROM exchange_outbox WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_one(&self.pool)
@@ -327,6 +334,7 @@ impl Store {
                     .collect(),
                 body: row.4,
                 attempts: row.5,
+                action: row.7,
             });
         }
         Ok(out)
@@ -347,6 +355,7 @@ impl Store {
         .await?;
         if let Some(outgoing) = item.outgoing_id
             && item.kind == "document"
+            && item.action == 0
         {
             for organ in &item.organ_ids {
                 sql::query(
@@ -382,6 +391,16 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Why the issuer recalled a document (the recall packet's reason).
+    pub async fn recall_reason(&self, outgoing_id: i64) -> StoreResult<Option<String>> {
+        let row: Option<(Option<String>,)> =
+            sql::query_as("SELECT recall_reason FROM outgoing_documents WHERE id = $1")
+                .bind(outgoing_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.and_then(|r| r.0))
     }
 
     /// What the document packet of an issued document says, with its issued files.
@@ -464,7 +483,7 @@ impl Store {
 
     /// Records the inbox row; `false` when the packet was received before.
     #[allow(clippy::too_many_arguments)]
-    async fn inbox(
+    pub(crate) async fn inbox(
         tx: &mut sql::Tx,
         peer: i64,
         kind: &str,
@@ -639,6 +658,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             Self::reindex_document(&mut tx, shared::search::SearchKind::Incoming, id).await?;
+            let withdrawn =
+                Self::apply_replacements(&mut tx, peer, *agency, (id, &f.code_text), &doc.replaces)
+                    .await?;
             Self::append_audit(
                 &mut tx,
                 AuditEvent {
@@ -650,6 +672,7 @@ impl Store {
                     details: serde_json::json!({
                         "number": f.code_text, "document_id": f.document_id, "peer": peer.name,
                         "sha256": doc.files.first().map(|x| x.sha256.clone()), "verified": doc.verification.ok,
+                        "replaces": withdrawn,
                     }),
                 },
             )

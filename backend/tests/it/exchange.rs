@@ -313,6 +313,85 @@ async fn a_document_crosses_to_an_instance_that_was_down_arrives_once_and_its_st
     };
     assert_eq!(statuses, ["01", "03"]);
 
+    // A recalls the document: a recall packet (action 1) crosses, B's clerk sees the request and agrees, and 15
+    // comes back to A's delivery; B's copy is withdrawn.
+    let (status, _, body) = http(
+        a.port,
+        "POST",
+        &format!("/api/outgoing/{id}/recall"),
+        Some(&clerk),
+        Some((
+            "application/json",
+            &serde_json::to_vec(&json!({"reason": "Văn bản ban hành nhầm số liệu."})).unwrap(),
+        )),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    wait_for(&a_db, &delivery, "13").await;
+    wait_for(
+        &b_db,
+        &format!("SELECT exchange_status FROM incoming_documents WHERE id = {incoming}"),
+        "13",
+    )
+    .await;
+    let (status, _, body) = http(
+        b.port,
+        "GET",
+        &format!("/api/incoming/{incoming}"),
+        Some(&b_clerk),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 200);
+    let doc: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        doc["recall_reason"], "Văn bản ban hành nhầm số liệu.",
+        "{doc}"
+    );
+    let (status, _, body) = http(
+        b.port,
+        "POST",
+        &format!("/api/incoming/{incoming}/recall-answer"),
+        Some(&b_clerk),
+        Some((
+            "application/json",
+            &serde_json::to_vec(&json!({"agree": true})).unwrap(),
+        )),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    wait_for(&a_db, &delivery, "15").await;
+    assert_eq!(
+        scalar(
+            &b_db,
+            &format!("SELECT status FROM incoming_documents WHERE id = {incoming}")
+        )
+        .await
+        .as_deref(),
+        Some("withdrawn")
+    );
+    // Answering twice is refused with a reason.
+    let (status, _, _) = http(
+        b.port,
+        "POST",
+        &format!("/api/incoming/{incoming}/recall-answer"),
+        Some(&b_clerk),
+        Some((
+            "application/json",
+            &serde_json::to_vec(&json!({"agree": true})).unwrap(),
+        )),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 409);
+
     // Authentication: a forged MAC and a replay outside the window are refused before the body is read; the
     // same body signed now passes authentication (and is refused as a status about no document sent there).
     let status_packet = edxml::build_status(&edxml::StatusPacket {
@@ -573,4 +652,246 @@ async fn the_administrator_configures_a_peer_sees_a_failed_packet_and_retries_it
 mod administration {
     use super::*;
     on_both_databases!(the_administrator_configures_a_peer_sees_a_failed_packet_and_retries_it);
+}
+
+/// A document packet from the department, as another system would send it: `action` with its trace.
+fn department_packet(
+    number: &str,
+    subject: &str,
+    business: Option<edxml::Business>,
+    with_file: bool,
+) -> Vec<u8> {
+    let facts = vanban::exchange::packets::IssuedFacts {
+        organ_id: DEPARTMENT.into(),
+        organ_name: "Sở Nội vụ Vĩnh Long".into(),
+        number_text: number.into(),
+        // 2026-03-02 in Vietnam.
+        issued_at: 1_772_400_000_000,
+        doc_type: "cong_van".into(),
+        subject: subject.into(),
+        urgency: "normal".into(),
+        reply_deadline: None,
+        signer_name: "Lê Văn Hùng".into(),
+        signer_position: Some("Giám đốc".into()),
+        files: if with_file {
+            vec![("cong-van.pdf".into(), String::new())]
+        } else {
+            Vec::new()
+        },
+    };
+    let files = if with_file {
+        vec![crate::common::docs::attachment_pdf()]
+    } else {
+        Vec::new()
+    };
+    let mut packet = vanban::exchange::packets::document_packet(
+        &facts,
+        &[(MINISTRY.into(), "Bộ Nội vụ".into())],
+        files,
+    );
+    packet.business = business;
+    edxml::build_document(&packet).unwrap().into_bytes()
+}
+
+fn business(action: edxml::BusinessAction, document_id: &str, reason: &str) -> edxml::Business {
+    edxml::Business {
+        document_id: Some(document_id.into()),
+        action,
+        reason: Some(reason.into()),
+        paper: None,
+        staff: None,
+        update: None,
+        replacements: Vec::new(),
+    }
+}
+
+/// Update (action 2) and replace (action 3) from another system, applied on the receiving side: an update about
+/// a document not arrived yet waits (409, nothing recorded); once it has arrived the update changes its
+/// information and says what changed, a redelivery changes nothing, a later update applies; a replacement
+/// arrives as a new document and withdraws the one it names.
+async fn updates_and_replacements_from_another_system_are_applied_once(db: TestDb) {
+    use std::sync::Arc;
+    use vanban::exchange::receive::receive_packet;
+    use vanban::store::exchange::Receipt;
+
+    ministry(&db).await;
+    let sys = Actor::default();
+    db.store
+        .save_peer(&sys, &peer("Sở Nội vụ Vĩnh Long", 9, DEPARTMENT))
+        .await
+        .unwrap();
+    let peer_row = db.store.peer_by_key(KEY_ID).await.unwrap().unwrap();
+    let blobs_dir = tempfile::tempdir().unwrap();
+    let blobs: Arc<dyn vanban::blob::BlobStore> =
+        Arc::new(vanban::blob::FsBlobStore::new(blobs_dir.path()).unwrap());
+    let anchors = vec![crate::common::docs::pki().ca_pem()];
+    let receive = |bytes: Vec<u8>| {
+        let (store, blobs, anchors, peer_row) = (
+            db.store.clone(),
+            blobs.clone(),
+            anchors.clone(),
+            peer_row.clone(),
+        );
+        async move {
+            receive_packet(&store, &blobs, &anchors, &peer_row, &bytes)
+                .await
+                .unwrap()
+        }
+    };
+    let first = "000.00.02.H62,2026/03/02,12/SNV-VP";
+    let update = |subject: &str| {
+        department_packet(
+            "12/SNV-VP",
+            subject,
+            Some(business(
+                edxml::BusinessAction::Update,
+                first,
+                "Cập nhật văn bản điện tử",
+            )),
+            false,
+        )
+    };
+
+    // Before the document: not yet, and not recorded (the sender's retry applies it later).
+    let early = receive(update("Về việc báo cáo biên chế (sửa)")).await;
+    assert!(matches!(early, Receipt::NotYet(_)), "{early:?}");
+    let recall_early = receive(department_packet(
+        "12/SNV-VP",
+        "x",
+        Some(business(edxml::BusinessAction::Recall, first, "Nhầm")),
+        false,
+    ))
+    .await;
+    assert!(
+        matches!(recall_early, Receipt::NotYet(_)),
+        "{recall_early:?}"
+    );
+
+    let Receipt::Applied(made) = receive(department_packet(
+        "12/SNV-VP",
+        "Về việc báo cáo biên chế",
+        None,
+        true,
+    ))
+    .await
+    else {
+        panic!("the document was not applied");
+    };
+    let old = made[0];
+    let subject = format!("SELECT subject FROM incoming_documents WHERE id = {old}");
+    assert_eq!(
+        receive(update("Về việc báo cáo biên chế năm 2026")).await,
+        Receipt::Applied(vec![old])
+    );
+    assert_eq!(
+        scalar(&db, &subject).await.as_deref(),
+        Some("Về việc báo cáo biên chế năm 2026")
+    );
+    assert_eq!(
+        scalar(
+            &db,
+            &format!(
+                "SELECT comment FROM incoming_history WHERE incoming_id = {old} AND action = 'updated_by_sender'"
+            )
+        )
+        .await
+        .as_deref(),
+        Some("Cập nhật văn bản điện tử (thay đổi trích yếu)")
+    );
+    // The same update again is a duplicate; a later one applies.
+    assert_eq!(
+        receive(update("Về việc báo cáo biên chế năm 2026")).await,
+        Receipt::Duplicate
+    );
+    assert_eq!(
+        receive(update("Về việc báo cáo biên chế năm 2026 (lần 2)")).await,
+        Receipt::Applied(vec![old])
+    );
+    assert_eq!(
+        scalar(&db, &subject).await.as_deref(),
+        Some("Về việc báo cáo biên chế năm 2026 (lần 2)")
+    );
+
+    // A replacement arrives as a new document and withdraws the one it replaces.
+    let mut replace = business(
+        edxml::BusinessAction::Replace,
+        "000.00.02.H62,2026/03/02,13/SNV-VP",
+        "Văn bản thay thế",
+    );
+    replace.replacements = vec![edxml::Replacement {
+        document_id: first.into(),
+        organ_ids: vec![MINISTRY.into()],
+    }];
+    let Receipt::Applied(new) = receive(department_packet(
+        "13/SNV-VP",
+        "Về việc báo cáo biên chế (thay thế)",
+        Some(replace),
+        true,
+    ))
+    .await
+    else {
+        panic!("the replacement was not applied");
+    };
+    assert_ne!(new, vec![old]);
+    assert_eq!(
+        scalar(
+            &db,
+            &format!("SELECT status FROM incoming_documents WHERE id = {old}")
+        )
+        .await
+        .as_deref(),
+        Some("withdrawn")
+    );
+    assert_eq!(
+        scalar(
+            &db,
+            &format!(
+                "SELECT status FROM incoming_documents WHERE id = {}",
+                new[0]
+            )
+        )
+        .await
+        .as_deref(),
+        Some("arrived")
+    );
+    assert!(
+        scalar(
+            &db,
+            &format!(
+                "SELECT comment FROM incoming_history WHERE incoming_id = {old} AND action = 'replaced'"
+            )
+        )
+        .await
+        .unwrap()
+        .contains("13/SNV-VP")
+    );
+    // The recall of the replaced (withdrawn) document is agreed at once: 15 is queued back.
+    assert_eq!(
+        receive(department_packet(
+            "12/SNV-VP",
+            "x",
+            Some(business(edxml::BusinessAction::Recall, first, "Nhầm")),
+            false,
+        ))
+        .await,
+        Receipt::Applied(vec![old])
+    );
+    assert_eq!(
+        scalar(
+            &db,
+            &format!(
+                "SELECT status_code FROM exchange_outbox WHERE kind = 'status' AND document_id = '{first}' \
+                 ORDER BY id DESC LIMIT 1"
+            )
+        )
+        .await
+        .as_deref(),
+        Some("15")
+    );
+    db.finish().await;
+}
+
+mod replacements {
+    use super::*;
+    on_both_databases!(updates_and_replacements_from_another_system_are_applied_once);
 }

@@ -395,6 +395,10 @@ impl Store {
             if r.agency_id != clerk.agency.id {
                 return Err(crate::store::StoreError::NotFound);
             }
+            if r.channel == shared::incoming::IncomingChannel::Exchange {
+                // The sender is on another system: the answer goes back as a status packet.
+                return self.answer_exchange_recall(clerk, id, agree, reason).await;
+            }
             r.delivery_id.ok_or(crate::store::StoreError::State(
                 "Văn bản này không có yêu cầu thu hồi.",
             ))?

@@ -85,6 +85,8 @@ pub(crate) fn incoming_label(action: &str) -> &'static str {
         "recall_requested" => "Nơi gửi yêu cầu thu hồi",
         "recall_agreed" => "Đồng ý thu hồi",
         "recall_refused" => "Từ chối thu hồi",
+        "updated_by_sender" => "Nơi gửi cập nhật thông tin",
+        "replaced" => "Được thay thế",
         _ => "Thao tác",
     }
 }
@@ -136,14 +138,15 @@ pub(crate) const INCOMING_SELECT: &str = "SELECT i.id, i.agency_id, i.channel, i
      i.signer_name, i.reply_deadline, i.declared_attachments, i.declared_pages, i.received_at, i.backfilled, \
      i.verification, i.verification_ok, i.register_id, i.arrival_year, i.arrival_number, i.registered_at, \
      i.registered_by, i.override_reason, i.return_reason, i.assigner_id, i.instruction, i.due_date, i.due_at, i.note, \
-     dl.status AS delivery_status, o.recall_reason \
+     COALESCE(dl.status, i.exchange_status) AS delivery_status, \
+     COALESCE(o.recall_reason, i.exchange_recall_reason) AS recall_reason \
      FROM incoming_documents i LEFT JOIN deliveries dl ON dl.id = i.delivery_id \
      LEFT JOIN outgoing_documents o ON o.id = i.outgoing_id ";
 
 /// The columns of a list line: the document, and the caller's assignment when the list is of assignments.
 pub(crate) const SUMMARY_COLUMNS: &str = "i.id, i.channel, i.status, i.sender_name, i.code_text, i.issued_date, \
      i.doc_type, i.subject, i.urgency, i.received_at, i.arrival_number, i.backfilled, i.due_date AS doc_due_date, \
-     i.due_at AS doc_due_at, dl.status AS delivery_status";
+     i.due_at AS doc_due_at, COALESCE(dl.status, i.exchange_status) AS delivery_status";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct SummaryRow {

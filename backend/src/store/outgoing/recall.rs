@@ -58,6 +58,8 @@ impl Store {
                 .await?;
             }
         }
+        // Recipients on other systems are asked through the exchange (action 1), in this transaction.
+        Self::enqueue_recalls(&mut tx, id, user.id, &reason, now).await?;
         Self::history(&mut tx, id, user.id, "recalled", Some(&reason), None).await?;
         Self::audit_document(
             &mut tx,
