@@ -86,6 +86,17 @@ enum Command {
         /// (up to an hour), with jitter.
         #[arg(long, env = "VANBAN_EXCHANGE_BACKOFF_MS", default_value_t = 5000)]
         exchange_backoff_ms: i64,
+        /// The longest wait between two attempts, in milliseconds.
+        #[arg(
+            long,
+            env = "VANBAN_EXCHANGE_MAX_BACKOFF_MS",
+            default_value_t = 3_600_000
+        )]
+        exchange_max_backoff_ms: i64,
+        /// How long a packet being sent is this instance's before another may take it over (after a crash),
+        /// in milliseconds; an attempt is abandoned at half of it.
+        #[arg(long, env = "VANBAN_EXCHANGE_LEASE_MS", default_value_t = 120_000)]
+        exchange_lease_ms: i64,
     },
     /// Apply pending database migrations.
     Migrate {
@@ -240,6 +251,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             public_url,
             exchange_poll_ms,
             exchange_backoff_ms,
+            exchange_max_backoff_ms,
+            exchange_lease_ms,
         } => {
             let trust_dir = trust_dir.unwrap_or_else(|| db.data_dir.join("trust"));
             let trust_anchors = vanban::config::load_trust_anchors(&trust_dir)?;
@@ -294,6 +307,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     policy: vanban::exchange::delivery::DeliveryPolicy {
                         poll: std::time::Duration::from_millis(exchange_poll_ms.max(10)),
                         base_backoff_ms: exchange_backoff_ms.max(1),
+                        max_backoff_ms: exchange_max_backoff_ms.max(exchange_backoff_ms.max(1)),
+                        lease_ms: exchange_lease_ms.max(1000),
                         ..Default::default()
                     },
                 },

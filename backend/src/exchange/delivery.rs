@@ -21,6 +21,11 @@ pub struct DeliveryPolicy {
     /// The wait after the first failure; doubled after each further one, up to `max_backoff_ms`.
     pub base_backoff_ms: i64,
     pub max_backoff_ms: i64,
+    /// How long a leased row is this sender's: another instance takes it over after that (a sender killed
+    /// mid-send leaves its rows leased). An attempt is abandoned at half of it.
+    pub lease_ms: i64,
+    /// How many packets one instance sends at once.
+    pub concurrency: usize,
 }
 
 impl Default for DeliveryPolicy {
@@ -30,6 +35,8 @@ impl Default for DeliveryPolicy {
             base_backoff_ms: 5_000,
             // A peer down for a day is tried again at least hourly.
             max_backoff_ms: 3_600_000,
+            lease_ms: 120_000,
+            concurrency: 4,
         }
     }
 }
@@ -75,41 +82,64 @@ pub async fn run(exchange: Exchange) {
     }
 }
 
-/// One pass: sends every due row (16 at a time); returns how many were delivered.
+/// One pass: sends every due row (`concurrency` at a time, leased 16 at a time); returns how many were delivered.
 pub async fn deliver_due(exchange: &Exchange) -> anyhow::Result<usize> {
+    use futures_util::StreamExt;
     let mut delivered = 0;
     loop {
         let items = exchange
             .store
-            .lease_due_packets(crate::store::now_ms(), 16)
+            .lease_due_packets(crate::store::now_ms(), 16, exchange.policy.lease_ms)
             .await?;
         if items.is_empty() {
             return Ok(delivered);
         }
-        for item in items {
-            let outcome = match packet_bytes(exchange, &item).await {
-                Ok(bytes) => {
-                    transport::for_kind(&item.peer.kind)
-                        .send(&item.peer.endpoint(), &bytes)
-                        .await
-                }
-                Err(e) => Err(SendError::Retry(format!("Không dựng được gói tin: {e}"))),
-            };
-            match outcome {
-                Ok(()) => {
-                    exchange.store.packet_delivered(&item).await?;
-                    delivered += 1;
-                }
-                Err(SendError::Retry(e)) => {
-                    let at = crate::store::now_ms() + exchange.policy.backoff_ms(item.attempts);
-                    tracing::info!(id = item.id, peer = %item.peer.name, error = %e, "exchange packet will be retried");
-                    exchange.store.packet_failed(item.id, &e, Some(at)).await?;
-                }
-                Err(SendError::Refused(e)) => {
-                    tracing::warn!(id = item.id, peer = %item.peer.name, error = %e, "exchange packet refused");
-                    exchange.store.packet_failed(item.id, &e, None).await?;
-                }
+        let mut sends = futures_util::stream::iter(items)
+            .map(|item| send_one(exchange, item))
+            .buffer_unordered(exchange.policy.concurrency.max(1));
+        while let Some(sent) = sends.next().await {
+            delivered += usize::from(sent?);
+        }
+    }
+}
+
+/// Sends one leased row and records the outcome; `true` when the peer acknowledged it.
+async fn send_one(exchange: &Exchange, item: OutboxItem) -> anyhow::Result<bool> {
+    let limit = Duration::from_millis((exchange.policy.lease_ms / 2).max(1) as u64);
+    let attempt = async {
+        match packet_bytes(exchange, &item).await {
+            Ok(bytes) => {
+                transport::for_kind(&item.peer.kind)
+                    .send(&item.peer.endpoint(), &bytes)
+                    .await
             }
+            Err(e) => Err(SendError::Retry(format!("Không dựng được gói tin: {e}"))),
+        }
+    };
+    let outcome = tokio::time::timeout(limit, attempt)
+        .await
+        .unwrap_or_else(|_| {
+            Err(SendError::Retry(format!(
+                "{} không trả lời trong {} giây.",
+                item.peer.name,
+                limit.as_secs()
+            )))
+        });
+    match outcome {
+        Ok(()) => {
+            exchange.store.packet_delivered(&item).await?;
+            Ok(true)
+        }
+        Err(SendError::Retry(e)) => {
+            let at = crate::store::now_ms() + exchange.policy.backoff_ms(item.attempts);
+            tracing::info!(id = item.id, peer = %item.peer.name, error = %e, "exchange packet will be retried");
+            exchange.store.packet_failed(item.id, &e, Some(at)).await?;
+            Ok(false)
+        }
+        Err(SendError::Refused(e)) => {
+            tracing::warn!(id = item.id, peer = %item.peer.name, error = %e, "exchange packet refused");
+            exchange.store.packet_failed(item.id, &e, None).await?;
+            Ok(false)
         }
     }
 }

@@ -114,9 +114,6 @@ fn unique_as_field(
     }
 }
 
-/// The lease a sender holds on a row while it sends; longer than the transport's timeout.
-pub const LEASE_MS: i64 = 120_000;
-
 impl Store {
     /// Creates or replaces the peer named `p.name` and the organ ids it serves; audited.
     #[tracing::instrument(skip_all, fields(peer = %p.name))]
@@ -283,7 +280,12 @@ impl Store {
     /// Leases up to `limit` due rows for this caller: a row is taken only if no other instance holds an
     /// unexpired lease on it (compare-and-set, one row at a time).
     #[tracing::instrument(skip_all)]
-    pub async fn lease_due_packets(&self, now: i64, limit: i64) -> StoreResult<Vec<OutboxItem>> {
+    pub async fn lease_due_packets(
+        &self,
+        now: i64,
+        limit: i64,
+        lease_ms: i64,
+    ) -> StoreResult<Vec<OutboxItem>> {
         let candidates: Vec<(i64,)> = sql::query_as(
             "SELECT id FROM exchange_outbox WHERE state = 'pending' AND next_attempt_at <= $1 \
              AND (leased_until IS NULL OR leased_until < $1) ORDER BY id LIMIT $2",
@@ -299,7 +301,7 @@ impl Store {
                  AND (leased_until IS NULL OR leased_until < $3)",
             )
             .bind(id)
-            .bind(now + LEASE_MS)
+            .bind(now + lease_ms)
             .bind(now)
             .execute(&self.pool)
             .await?;

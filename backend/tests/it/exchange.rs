@@ -19,9 +19,9 @@ use crate::common::{PASSWORD, RawConn, TestDb, raw_connection};
 use crate::issue_concurrency::{documents_waiting, http, issue_one};
 
 /// The organ id the fixture drafts send to (Bộ Nội vụ), served by instance B.
-const MINISTRY: &str = "000.00.00.G09";
+pub(crate) const MINISTRY: &str = "000.00.00.G09";
 /// The issuing department of the fixture (Sở Nội vụ), served by instance A.
-const DEPARTMENT: &str = "000.00.02.H62";
+pub(crate) const DEPARTMENT: &str = "000.00.02.H62";
 const KEY_ID: &str = "snv-bnv";
 const SECRET: &str = "khóa bí mật dùng chung của hai hệ thống";
 
@@ -39,6 +39,13 @@ async fn scalar(db: &TestDb, sql: &str) -> Option<String> {
             .unwrap()
             .flatten(),
     }
+}
+
+/// A count as text (`sql` gives one number).
+pub(crate) async fn count(db: &TestDb, sql: &str) -> String {
+    scalar(db, &format!("SELECT CAST(({sql}) AS TEXT)"))
+        .await
+        .unwrap_or_default()
 }
 
 /// Waits up to 60 s for `sql` (one text column) to give `want`.
@@ -74,7 +81,7 @@ async fn start(db: &TestDb, dir: &Path) -> Server {
     .await
 }
 
-fn peer(name: &str, port: u16, organ: &str) -> NewPeer {
+pub(crate) fn peer(name: &str, port: u16, organ: &str) -> NewPeer {
     NewPeer {
         name: name.into(),
         kind: "vanban".into(),
@@ -87,7 +94,7 @@ fn peer(name: &str, port: u16, organ: &str) -> NewPeer {
 }
 
 /// The ministry on B: an agency with the organ id the drafts name, its office and a clerk `vanthu.bnv`.
-async fn ministry(db: &TestDb) {
+pub(crate) async fn ministry(db: &TestDb) {
     crate::common::docs::people(db.store.as_ref()).await;
     let sys = Actor::default();
     let agency = db

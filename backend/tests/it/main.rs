@@ -24,6 +24,7 @@ mod cli;
 mod cli_edxml;
 mod crash;
 mod exchange;
+mod exchange_chaos;
 mod issue_concurrency;
 mod lists;
 mod notifications;

@@ -63,11 +63,27 @@ pub async fn start_server_with(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> Server {
-    let port = TcpListener::bind("127.0.0.1:0")
+    let port = free_port();
+    start_server_on(port, database_url, data_dir, args, env).await
+}
+
+/// A port free now on loopback.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
+        .port()
+}
+
+/// [`start_server_with`] on a given port: a restarted instance comes back where its peers look for it.
+pub async fn start_server_on(
+    port: u16,
+    database_url: &str,
+    data_dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Server {
     let trust = data_dir.join("trust");
     std::fs::create_dir_all(&trust).unwrap();
     let child = Command::new(vanban())
