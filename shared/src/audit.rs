@@ -79,6 +79,18 @@ pub const ACTIONS: &[(&str, &str)] = &[
         "incoming.exchange_arrival",
         "Văn bản đến qua trục liên thông",
     ),
+    (
+        "incoming.exchange_recall",
+        "Nơi gửi yêu cầu thu hồi qua trục liên thông",
+    ),
+    (
+        "incoming.exchange_update",
+        "Nơi gửi cập nhật văn bản qua trục liên thông",
+    ),
+    (
+        "incoming.exchange_replaced",
+        "Văn bản đến được thay thế qua trục liên thông",
+    ),
     ("exchange.peer_save", "Lưu kết nối liên thông"),
     ("exchange.retry", "Gửi lại gói tin liên thông"),
     ("incoming.accept", "Vào sổ văn bản đến"),

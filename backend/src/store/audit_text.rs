@@ -126,6 +126,9 @@ pub(crate) fn sentence(e: &AuditEntryDto) -> String {
         }
         "incoming.create" => format!("đã tiếp nhận văn bản đến {doc}"),
         "incoming.exchange_arrival" => format!("đã chuyển đến văn bản {doc}"),
+        "incoming.exchange_recall" => format!("đã yêu cầu thu hồi văn bản {doc}{}", why("reason")),
+        "incoming.exchange_update" => format!("đã cập nhật thông tin văn bản {doc}"),
+        "incoming.exchange_replaced" => format!("đã thay thế văn bản {doc} bằng văn bản khác"),
         "incoming.accept" => match details.get("arrival_number").and_then(Value::as_i64) {
             Some(n) => format!("đã vào sổ văn bản đến {doc} (số đến {n})"),
             None => format!("đã vào sổ văn bản đến {doc}"),

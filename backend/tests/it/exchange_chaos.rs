@@ -208,28 +208,50 @@ async fn a_thousand_documents_cross_while_both_instances_are_killed(a_db: TestDb
     let mut b = start(&b_db, b_dir.path(), b_port).await;
     let clerk = login(a_port, "vanthu.snv").await;
 
-    // The clerks issue everything, four at a time, while the servers die under them.
+    // The clerks issue everything, four at a time, while the servers die under them: the receiver around each
+    // sixth of the way (at a random point of it), the sender once around the middle.
     let started = Instant::now();
     let signed = Arc::new(signed);
+    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let issuing = {
-        let (clerk, signed) = (clerk.clone(), signed.clone());
+        let (clerk, signed, done) = (clerk.clone(), signed.clone(), done.clone());
         tokio::spawn(async move {
             use futures_util::StreamExt;
             futures_util::stream::iter(ids)
-                .map(|id| issue_surviving(a_port, clerk.clone(), id, signed.clone()))
+                .map(|id| {
+                    let (clerk, signed, done) = (clerk.clone(), signed.clone(), done.clone());
+                    async move {
+                        issue_surviving(a_port, clerk, id, signed).await;
+                        done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                })
                 .buffer_unordered(4)
                 .collect::<Vec<()>>()
                 .await;
         })
     };
-    for round in 0..5 {
-        tokio::time::sleep(chaos.between(500, 2500)).await;
+    let step = (n / 6).max(1) as u64;
+    for round in 0..5u64 {
+        let at = step * (round + 1) - step / 2 + chaos.between(0, step).as_millis() as u64;
+        while (done.load(std::sync::atomic::Ordering::Relaxed) as u64) < at
+            && !issuing.is_finished()
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(chaos.between(0, 500)).await;
+        eprintln!(
+            "exchange chaos: receiver killed after {} issued",
+            done.load(std::sync::atomic::Ordering::Relaxed)
+        );
         b.kill();
         tokio::time::sleep(chaos.between(100, 1500)).await;
         b = start(&b_db, b_dir.path(), b_port).await;
-        if round == 1 {
-            // The sender too, in the middle of issuing and sending.
+        if round == 2 {
             tokio::time::sleep(chaos.between(100, 1000)).await;
+            eprintln!(
+                "exchange chaos: sender killed after {} issued",
+                done.load(std::sync::atomic::Ordering::Relaxed)
+            );
             a.kill();
             tokio::time::sleep(chaos.between(100, 1000)).await;
             a = start(&a_db, a_dir.path(), a_port).await;
