@@ -4,6 +4,7 @@
 #  2. /api/health and /api/me throughput and latency with wrk on loopback, on SQLite and on PostgreSQL,
 #  3. search p95 at province scale (scripts/bench-search.sh),
 #  4. edXML packets with a 5 MiB attachment built and parsed per second, peak memory (scripts/bench-edxml.sh),
+#     and documents per second between two instances end to end (scripts/bench-exchange.sh),
 #  5. coverage-guided fuzzing of the parsers (scripts/fuzz.sh), FUZZ_SECONDS per target (default 600).
 # Usage: scripts/bench.sh [duration_seconds]   (needs a built frontend: `make frontend`)
 source "$(dirname "$0")/lib.sh"
@@ -62,6 +63,9 @@ say "3. Tìm kiếm: p95 với 32 máy khách (scripts/bench-search.sh; kích th
 
 say "4. Gói tin edXML: dựng và đọc mỗi giây với tệp 5 MiB, bộ nhớ đỉnh (scripts/bench-edxml.sh)"
 "$ROOT/scripts/bench-edxml.sh" 5 5
+
+say "4b. Liên thông giữa hai hệ thống: văn bản mỗi giây từ đầu đến cuối (scripts/bench-exchange.sh)"
+"$ROOT/scripts/bench-exchange.sh"
 
 # Last: it takes FUZZ_SECONDS (10 minutes) per target and fails the run when a parser crashed.
 say "5. Fuzz các bộ đọc và kiểm tra dữ liệu vào (${FUZZ_SECONDS:-600}s mỗi đích)"

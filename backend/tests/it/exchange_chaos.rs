@@ -354,3 +354,103 @@ async fn a_thousand_documents_cross_while_both_instances_are_killed(a_db: TestDb
 }
 
 on_both_databases!(a_thousand_documents_cross_while_both_instances_are_killed);
+
+/// `make bench` (scripts/bench-exchange.sh, release build): end-to-end speed of the exchange between two
+/// instances on loopback. `VANBAN_BENCH_DOCS` documents (default 500) are issued on A while B is down, so they
+/// wait in A's outbox; B starts and the clock runs until every document has arrived on B and every 01 is back on
+/// A. Prints `ROW` lines for docs/BENCHMARKS.md.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: scripts/bench-exchange.sh"]
+async fn benchmark_exchange() {
+    let n: usize = std::env::var("VANBAN_BENCH_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    let (a_db, b_db) = match std::env::var("VANBAN_BENCH_DB").as_deref() {
+        Ok("postgres") => (TestDb::postgres().await, TestDb::postgres().await),
+        _ => (TestDb::sqlite().await, TestDb::sqlite().await),
+    };
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for d in [a_dir.path(), b_dir.path()] {
+        let trust = d.join("trust");
+        std::fs::create_dir_all(&trust).unwrap();
+        std::fs::write(
+            trust.join("test-ca.pem"),
+            crate::common::docs::pki().ca_pem(),
+        )
+        .unwrap();
+    }
+    let (_, ids, signed) = documents_waiting(&a_db, a_dir.path(), n).await;
+    ministry(&b_db).await;
+    let (a_port, b_port) = (free_port(), free_port());
+    let sys = Actor::default();
+    b_db.store
+        .save_peer(&sys, &peer("Sở Nội vụ Vĩnh Long", a_port, DEPARTMENT))
+        .await
+        .unwrap();
+    a_db.store
+        .save_peer(&sys, &peer("Bộ Nội vụ", b_port, MINISTRY))
+        .await
+        .unwrap();
+    let a = start(&a_db, a_dir.path(), a_port).await;
+    let clerk = login(a_port, "vanthu.snv").await;
+    let signed = Arc::new(signed);
+    {
+        use futures_util::StreamExt;
+        futures_util::stream::iter(ids)
+            .map(|id| issue_surviving(a_port, clerk.clone(), id, signed.clone()))
+            .buffer_unordered(4)
+            .collect::<Vec<()>>()
+            .await;
+    }
+    // Every packet is due now.
+    let mut raw = crate::common::raw_connection(&a_db).await;
+    crate::common::raw_exec(
+        &mut raw,
+        "UPDATE exchange_outbox SET next_attempt_at = 0, attempts = 0, last_error = NULL",
+    )
+    .await
+    .unwrap();
+    let started = Instant::now();
+    let b = start(&b_db, b_dir.path(), b_port).await;
+    let want = n.to_string();
+    let arrived_at = std::cell::Cell::new(None);
+    settle(Duration::from_secs(1800), || {
+        let (a_db, b_db, want) = (&a_db, &b_db, &want);
+        let arrived_at = &arrived_at;
+        async move {
+            let arrived = count(
+                b_db,
+                "SELECT COUNT(*) FROM incoming_documents WHERE channel = 'exchange'",
+            )
+            .await;
+            if arrived == *want && arrived_at.get().is_none() {
+                arrived_at.set(Some(started.elapsed()));
+            }
+            let back = count(
+                a_db,
+                "SELECT COUNT(*) FROM deliveries WHERE channel = 'external' AND status = '01'",
+            )
+            .await;
+            if arrived == *want && back == *want {
+                Ok(())
+            } else {
+                Err(format!("arrived {arrived}, 01 back {back}"))
+            }
+        }
+    })
+    .await;
+    let total = started.elapsed();
+    let arrived = arrived_at.get().unwrap_or(total);
+    let db = format!("{:?}", a_db.kind).to_lowercase();
+    println!(
+        "ROW | {db} | {n} | {:.1} s | {:.0} | {:.1} s | {:.0} |",
+        arrived.as_secs_f64(),
+        n as f64 / arrived.as_secs_f64(),
+        total.as_secs_f64(),
+        n as f64 / total.as_secs_f64()
+    );
+    drop((a, b));
+    a_db.finish().await;
+    b_db.finish().await;
+}
