@@ -19,8 +19,8 @@ use crate::pages::work::RecordFilesRoute;
 use crate::pages::work::ReportRoute;
 use crate::pages::work::SearchRoute;
 use crate::pages::work::{
-    AdminAuditRoute, AdminUnitsRoute, AdminUsersRoute, DashboardRoute, DelegationsRoute,
-    HandoverRoute, NotificationsRoute,
+    AdminAuditRoute, AdminExchangeRoute, AdminUnitsRoute, AdminUsersRoute, DashboardRoute,
+    DelegationsRoute, HandoverRoute, NotificationsRoute,
 };
 use crate::pages::work::{
     IncomingDocRoute, IncomingListRoute, IncomingNewRoute, OutgoingDocRoute, OutgoingListRoute,
@@ -106,6 +106,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("tai-khoan") view=AdminUsersRoute />
                         <Route path=path!("don-vi") view=AdminUnitsRoute />
                         <Route path=path!("nhat-ky") view=AdminAuditRoute />
+                        <Route path=path!("lien-thong") view=AdminExchangeRoute />
                         <Route path=path!("ban-giao/:id") view=HandoverRoute />
                     </ParentRoute>
                 </ParentRoute>

@@ -57,6 +57,12 @@ impl Session {
         })
     }
 
+    /// Whether the signed-in user is a system administrator (the provincial administration).
+    pub fn is_system_admin(&self) -> bool {
+        self.user()
+            .is_some_and(|u| u.has_role(shared::role::Role::SystemAdmin))
+    }
+
     /// Whether the signed-in user administers accounts (of their agency or of all).
     pub fn is_admin(&self) -> bool {
         self.user()

@@ -76,8 +76,9 @@ pub struct SavePeerRequest {
     /// `http://host:port[/prefix]` for vanban and axis; an absolute directory for folder.
     pub endpoint: Line<500>,
     pub key_id: Line<100>,
-    /// The shared HMAC secret, 16–500 characters.
-    pub secret: Line<500>,
+    /// The shared HMAC secret, 16–500 characters; null or absent when changing a peer keeps its secret.
+    #[serde(default)]
+    pub secret: Option<Line<500>>,
     /// The organ ids reached through this peer (each at most one peer's; none twice).
     pub organ_ids: Vec<AgencyCode>,
     pub enabled: bool,
@@ -87,7 +88,9 @@ impl SavePeerRequest {
     /// The rules beyond each field's own: the secret's length, the endpoint's form, no organ id twice.
     pub fn validate(&self) -> Result<(), crate::error::ApiError> {
         let err = |field: &str, msg: &str| Err(crate::error::ApiError::field(field, msg));
-        if self.secret.as_str().chars().count() < 16 {
+        if let Some(secret) = &self.secret
+            && secret.as_str().chars().count() < 16
+        {
             return err("secret", "Khóa bí mật dài ít nhất 16 ký tự.");
         }
         let endpoint = self.endpoint.as_str();

@@ -77,6 +77,8 @@ pub enum WorkRoute {
     AdminUsers,
     /// `/quan-tri/don-vi`: the administration's units tab, with the agency's storage.
     AdminUnits,
+    /// `/quan-tri/lien-thong`: the exchange between systems (peers, packets, retry).
+    AdminExchange,
     /// `/quan-tri/nhat-ky`: the audit log, with the address's query string (its filters and page, see
     /// `shared::audit::AuditQuery`).
     AdminAudit {
@@ -119,5 +121,6 @@ pub fn WorkRoot(route: WorkRoute) -> impl IntoView {
         WorkRoute::AdminUsers => view! { <admin::users::UsersPage /> }.into_any(),
         WorkRoute::AdminUnits => view! { <admin::units::UnitsPage /> }.into_any(),
         WorkRoute::AdminAudit { query } => view! { <admin::audit::AuditPage query /> }.into_any(),
+        WorkRoute::AdminExchange => view! { <admin::exchange::ExchangePage /> }.into_any(),
     }
 }

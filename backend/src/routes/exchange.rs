@@ -104,7 +104,12 @@ pub async fn save_exchange_peer(
         kind: req.kind.code().to_string(),
         endpoint: req.endpoint.as_str().to_string(),
         key_id: req.key_id.as_str().to_string(),
-        secret: req.secret.as_str().to_string(),
+        // Empty: keep the peer's secret (refused for a new peer).
+        secret: req
+            .secret
+            .as_ref()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
         organ_ids: req
             .organ_ids
             .iter()

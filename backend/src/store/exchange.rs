@@ -127,7 +127,8 @@ impl Store {
         let now = crate::store::now_ms();
         let mut tx = self.begin_write().await?;
         let existing: Option<(i64,)> = sql::query_as(
-            "UPDATE exchange_peers SET kind = $2, endpoint = $3, key_id = $4, secret = $5, enabled = $6, updated_at = $7 \
+            "UPDATE exchange_peers SET kind = $2, endpoint = $3, key_id = $4, \
+             secret = CASE WHEN $5 = '' THEN secret ELSE $5 END, enabled = $6, updated_at = $7 \
              WHERE name = $1 RETURNING id",
         )
         .bind(&p.name)
@@ -138,9 +139,19 @@ impl Store {
         .bind(p.enabled)
         .bind(now)
         .fetch_optional(&mut *tx)
-        .await?;
+        .await
+        .map_err(unique_as_field(
+            "key_id",
+            "Khóa liên thông này đã dùng cho một kết nối khác.",
+        ))?;
         let id = match existing {
             Some((id,)) => id,
+            None if p.secret.is_empty() => {
+                return Err(StoreError::Field(
+                    "secret",
+                    "Nhập khóa bí mật cho kết nối mới (ít nhất 16 ký tự).",
+                ));
+            }
             None => {
                 sql::query_as::<(i64,)>(
                     "INSERT INTO exchange_peers (name, kind, endpoint, key_id, secret, enabled, created_at, updated_at) \

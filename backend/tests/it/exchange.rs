@@ -590,12 +590,43 @@ async fn the_administrator_configures_a_peer_sees_a_failed_packet_and_retries_it
     let a = admin.put(shared::api::EXCHANGE_PEERS, body.clone()).await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", a.body);
     assert_eq!(a.body["fields"][0]["field"], "secret", "{:?}", a.body);
+    // A new peer needs its secret.
+    body["secret"] = Value::Null;
+    let a = admin.put(shared::api::EXCHANGE_PEERS, body.clone()).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", a.body);
+    assert_eq!(a.body["fields"][0]["field"], "secret", "{:?}", a.body);
     body["secret"] = SECRET.into();
-    let a = admin.put(shared::api::EXCHANGE_PEERS, body).await;
+    let a = admin.put(shared::api::EXCHANGE_PEERS, body.clone()).await;
     assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
     let a = admin.get(shared::api::EXCHANGE_PEERS).await;
     assert_eq!(a.body[0]["organ_ids"], json!([MINISTRY]));
     assert!(!a.body.to_string().contains(SECRET), "{:?}", a.body);
+    // Changing it without the secret keeps the secret.
+    body["secret"] = Value::Null;
+    body["endpoint"] = "http://127.0.0.1:10".into();
+    let a = admin.put(shared::api::EXCHANGE_PEERS, body.clone()).await;
+    assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
+    assert_eq!(
+        db.store.peer_by_key(KEY_ID).await.unwrap().unwrap().secret,
+        SECRET
+    );
+    body["endpoint"] = "http://127.0.0.1:9".into();
+    admin.put(shared::api::EXCHANGE_PEERS, body.clone()).await;
+    // Another peer cannot take its key id, on creation or on change.
+    let other = json!({"name": "Bộ Tư pháp", "kind": "vanban", "endpoint": "http://127.0.0.1:11",
+        "key_id": "khac", "secret": SECRET, "organ_ids": ["000.00.00.G10"], "enabled": true});
+    assert_eq!(
+        admin
+            .put(shared::api::EXCHANGE_PEERS, other.clone())
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let mut clash = other;
+    clash["key_id"] = KEY_ID.into();
+    let a = admin.put(shared::api::EXCHANGE_PEERS, clash).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", a.body);
+    assert_eq!(a.body["fields"][0]["field"], "key_id", "{:?}", a.body);
 
     // Nothing listens on port 9: the packet stays pending with the reason.
     let id = crate::common::docs::awaiting_signature(&app, &p, false).await;

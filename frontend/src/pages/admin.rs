@@ -51,6 +51,11 @@ pub fn AdminLayout() -> impl IntoView {
                     <A href="/quan-tri/nhat-ky" attr:class="tab" attr:data-testid="admin-tab-audit">
                         "Nhật ký"
                     </A>
+                    <Show when=move || session.is_system_admin()>
+                        <A href="/quan-tri/lien-thong" attr:class="tab" attr:data-testid="admin-tab-exchange">
+                            "Liên thông"
+                        </A>
+                    </Show>
                 </nav>
                 <Outlet />
             </section>

@@ -239,6 +239,12 @@ pub fn AdminAuditRoute() -> impl IntoView {
     view! { <WorkHost route /> }
 }
 
+/// `/quan-tri/lien-thong`: the exchange between systems (inside the administration's tabs; system administrators).
+#[component]
+pub fn AdminExchangeRoute() -> impl IntoView {
+    view! { <WorkHost route=r#"{"page":"admin_exchange"}"#.to_string() /> }
+}
+
 /// `/thong-bao`: the person's notifications (the bell).
 #[component]
 pub fn NotificationsRoute() -> impl IntoView {

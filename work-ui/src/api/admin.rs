@@ -61,3 +61,23 @@ pub async fn update_unit(id: i64, body: &UpdateUnitRequest) -> ApiResult<UnitDto
 pub async fn audit(q: &shared::audit::AuditQuery) -> ApiResult<shared::audit::AuditListResponse> {
     client::read(Request::get(api::AUDIT).query(q.to_pairs(true)).build()).await
 }
+
+/// `GET /api/exchange/peers`: the exchange's peers (system administrators).
+pub async fn exchange_peers() -> ApiResult<Vec<shared::exchange::PeerDto>> {
+    client::read(Request::get(api::EXCHANGE_PEERS).build()).await
+}
+
+/// `PUT /api/exchange/peers`: create or replace a peer (the body as the form has it; the server checks it).
+pub async fn save_peer(body: &serde_json::Value) -> ApiResult<shared::exchange::PeerDto> {
+    client::put(api::EXCHANGE_PEERS, body).await
+}
+
+/// `GET /api/exchange/queue`: the latest packets sent and received.
+pub async fn exchange_queue() -> ApiResult<shared::exchange::ExchangePacketsResponse> {
+    client::read(Request::get(api::EXCHANGE_QUEUE).build()).await
+}
+
+/// `POST /api/exchange/outbox/{id}/retry`: send a packet again now.
+pub async fn retry_packet(id: i64) -> ApiResult<shared::exchange::OutboxItemDto> {
+    client::read(client::post(&api::exchange_retry(id)).await?.build()).await
+}

@@ -4,6 +4,7 @@
 //! are looking at (kept from one tab to the other) and the agency picker.
 
 pub mod audit;
+pub mod exchange;
 pub mod units;
 pub mod users;
 
