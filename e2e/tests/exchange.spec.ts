@@ -33,4 +33,13 @@ test('the provincial administrator configures a peer of the exchange and sees it
   await expect(row).toContainText('Đang bật');
   await expectNoHorizontalOverflow(page);
   await snap(page, testInfo, '01-quan-tri-lien-thong');
+
+  // Changing the peer does not need its secret again.
+  await row.getByRole('button', { name: 'Sửa' }).click();
+  await expect(page.getByTestId('peer-name')).toHaveValue(p.name);
+  await expect(page.getByTestId('peer-secret')).toHaveValue('');
+  await page.getByTestId('peer-endpoint').fill('http://127.0.0.1:10');
+  await page.getByTestId('peer-save').click();
+  await expect(row).toContainText('http://127.0.0.1:10');
+  await expect(page.getByTestId('peer-error')).toHaveCount(0);
 });
