@@ -97,6 +97,9 @@ enum Command {
         /// in milliseconds; an attempt is abandoned at half of it.
         #[arg(long, env = "VANBAN_EXCHANGE_LEASE_MS", default_value_t = 120_000)]
         exchange_lease_ms: i64,
+        /// PEM certificates trusted for HTTPS exchange peers besides the system's roots (a provincial CA).
+        #[arg(long, env = "VANBAN_EXCHANGE_CA_FILE")]
+        exchange_ca_file: Option<PathBuf>,
     },
     /// Apply pending database migrations.
     Migrate {
@@ -180,9 +183,10 @@ enum AdminCommand {
         /// The key id both sides configure for this pair.
         #[arg(long)]
         key_id: String,
-        /// The shared secret (HMAC-SHA256 key).
+        /// The shared secret (HMAC-SHA256 key, at least 16 characters); omitted when changing a peer keeps its
+        /// secret.
         #[arg(long, env = "VANBAN_EXCHANGE_SECRET")]
-        secret: String,
+        secret: Option<String>,
         /// An organ id (mã định danh) reached through this peer; may be repeated.
         #[arg(long = "organ-id", value_name = "CODE")]
         organ_ids: Vec<String>,
@@ -253,9 +257,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
             exchange_backoff_ms,
             exchange_max_backoff_ms,
             exchange_lease_ms,
+            exchange_ca_file,
         } => {
             let trust_dir = trust_dir.unwrap_or_else(|| db.data_dir.join("trust"));
             let trust_anchors = vanban::config::load_trust_anchors(&trust_dir)?;
+            vanban::exchange::transport::init_tls(exchange_ca_file.as_deref())?;
             let store = open_store(&db).await?;
             if seed_demo_if_empty {
                 seed(store.as_ref(), demo_password).await?;
@@ -367,15 +373,21 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 username: Some("vanban admin exchange-peer".into()),
                 client_addr: None,
             };
-            let peer = vanban::store::exchange::NewPeer {
-                name,
-                kind,
-                endpoint,
-                key_id,
-                secret,
-                organ_ids,
-                enabled: !disabled,
-            };
+            // The same checks as the admin page's (`PUT /api/exchange/peers`).
+            let request: shared::exchange::SavePeerRequest = serde_json::from_value(serde_json::json!({
+                "name": name, "kind": kind, "endpoint": endpoint, "key_id": key_id, "secret": secret,
+                "organ_ids": organ_ids, "enabled": !disabled,
+            }))
+            .map_err(|e| anyhow::anyhow!("Thông tin kết nối không hợp lệ: {e}"))?;
+            if let Err(e) = request.validate() {
+                let fields: Vec<String> = e
+                    .fields
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field, f.message))
+                    .collect();
+                anyhow::bail!("{} {}", e.message, fields.join("; "));
+            }
+            let peer = vanban::store::exchange::NewPeer::from_request(&request);
             let id = store.save_peer(&actor, &peer).await?;
             println!(
                 "Đã lưu kết nối liên thông {} (#{id}, {}): {} cơ quan.",

@@ -1,5 +1,6 @@
-//! How packets leave: one [`Transport`] per peer kind. `vanban` peers are other instances reached over HTTP
-//! (`POST {endpoint}/api/exchange/packets`, signed as [`super::signature`] says); `folder` peers are a directory
+//! How packets leave: one [`Transport`] per peer kind. `vanban` peers are other instances reached over HTTP or
+//! HTTPS (`POST {endpoint}/api/exchange/packets`, signed as [`super::signature`] says; HTTPS with rustls, the
+//! system's roots plus the CA file given at startup, see [`init_tls`]); `folder` peers are a directory
 //! (packets written to `{endpoint}/out`, read from `{endpoint}/in`: hand-carried exchange and tests). The
 //! national axis is configured as an `axis` peer; its adapter waits for the axis operator's credentials and
 //! refuses to send meanwhile (the row stays pending, with that reason as its last error).
@@ -72,20 +73,77 @@ impl Transport for HttpTransport {
     }
 }
 
-/// `http://host[:port][/prefix]`.
+/// The certificates HTTPS peers are checked against: the system's roots, plus those of `--exchange-ca-file`.
+static TLS: std::sync::OnceLock<std::sync::Arc<tokio_rustls::rustls::ClientConfig>> =
+    std::sync::OnceLock::new();
+
+/// Sets the trust of HTTPS peers once, at startup: the system's root certificates and, when given, the PEM
+/// certificates of `extra_ca` (a provincial CA that signs the peers' server certificates). Later calls change
+/// nothing; without a call the system's roots alone are used.
+pub fn init_tls(extra_ca: Option<&Path>) -> anyhow::Result<()> {
+    let config = tls_config(extra_ca)?;
+    let _ = TLS.set(std::sync::Arc::new(config));
+    Ok(())
+}
+
+fn tls_config(extra_ca: Option<&Path>) -> anyhow::Result<tokio_rustls::rustls::ClientConfig> {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::CertificateDer;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    // Certificates of the system store that rustls cannot read are skipped, as browsers do.
+    let native = rustls_native_certs::load_native_certs();
+    roots.add_parsable_certificates(native.certs);
+    if let Some(path) = extra_ca {
+        let mut added = 0;
+        for cert in CertificateDer::pem_file_iter(path)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        {
+            roots
+                .add(cert.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            added += 1;
+        }
+        anyhow::ensure!(added > 0, "{}: no certificate in it", path.display());
+    }
+    // ring (deprecated in rustls 0.23.48 for lacking post-quantum key exchange) rather than aws-lc-rs, whose C
+    // build needs cmake and minutes: classical TLS 1.2/1.3 is what the peers speak.
+    #[allow(deprecated)]
+    let provider = rustls::crypto::ring::default_provider();
+    Ok(
+        rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(provider))
+            .with_safe_default_protocol_versions()?
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    )
+}
+
+fn tls() -> std::sync::Arc<tokio_rustls::rustls::ClientConfig> {
+    TLS.get_or_init(|| {
+        std::sync::Arc::new(tls_config(None).expect("the system's TLS roots are readable"))
+    })
+    .clone()
+}
+
+/// `http://host[:port][/prefix]` or `https://…`.
 struct Target {
     host: String,
     port: u16,
     prefix: String,
+    tls: bool,
 }
 
 impl Target {
     fn parse(url: &str) -> Result<Self, String> {
-        let rest = url.strip_prefix("http://").ok_or_else(|| {
-            format!(
-                "Địa chỉ {url:?} không dùng http://. Kết nối HTTPS đặt sau một proxy TLS cục bộ (xem OPERATIONS.md)."
-            )
-        })?;
+        let (rest, tls) = match (url.strip_prefix("http://"), url.strip_prefix("https://")) {
+            (Some(rest), _) => (rest, false),
+            (_, Some(rest)) => (rest, true),
+            _ => {
+                return Err(format!(
+                    "Địa chỉ {url:?} phải bắt đầu bằng http:// hoặc https://."
+                ));
+            }
+        };
         let (authority, prefix) = match rest.find('/') {
             Some(i) => (&rest[..i], rest[i..].trim_end_matches('/')),
             None => (rest, ""),
@@ -96,7 +154,7 @@ impl Target {
                 p.parse()
                     .map_err(|_| format!("Cổng trong địa chỉ {url:?} không hợp lệ."))?,
             ),
-            None => (authority, 80),
+            None => (authority, if tls { 443 } else { 80 }),
         };
         if host.is_empty() {
             return Err(format!("Địa chỉ {url:?} thiếu tên máy."));
@@ -105,6 +163,7 @@ impl Target {
             host: host.to_string(),
             port,
             prefix: prefix.to_string(),
+            tls,
         })
     }
 }
@@ -116,8 +175,45 @@ async fn post(target: &Target, peer: &PeerEndpoint, packet: &[u8]) -> Result<(),
     let stream = tokio::net::TcpStream::connect((target.host.as_str(), target.port))
         .await
         .map_err(|e| down(&e))?;
+    if !target.tls {
+        return post_over(stream, target, peer, packet).await;
+    }
+    let name = tokio_rustls::rustls::pki_types::ServerName::try_from(target.host.clone()).map_err(
+        |_| {
+            SendError::Refused(format!(
+                "Tên máy {:?} không dùng được cho HTTPS.",
+                target.host
+            ))
+        },
+    )?;
+    // A certificate the trust does not cover is fixed by people (a CA file, a renewed certificate): retried.
+    let stream = tokio_rustls::TlsConnector::from(tls())
+        .connect(name, stream)
+        .await
+        .map_err(|e| {
+            SendError::Retry(format!(
+                "Không thiết lập được kết nối HTTPS an toàn tới {}: {e}",
+                peer.name
+            ))
+        })?;
+    post_over(stream, target, peer, packet).await
+}
+
+/// The signed request over an open connection (plain or TLS), and the peer's answer read as [`SendError`].
+async fn post_over<IO>(
+    io: IO,
+    target: &Target,
+    peer: &PeerEndpoint,
+    packet: &[u8],
+) -> Result<(), SendError>
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let down = |e: &dyn std::fmt::Display| {
+        SendError::Retry(format!("Không kết nối được tới {}: {e}", peer.name))
+    };
     let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io))
             .await
             .map_err(|e| down(&e))?;
     tokio::spawn(async move {
@@ -218,7 +314,9 @@ mod tests {
         );
         let t = Target::parse("http://truc.vinhlong.gov.vn").unwrap();
         assert_eq!((t.port, t.prefix.as_str()), (80, ""));
-        assert!(Target::parse("https://x").is_err());
+        let t = Target::parse("https://truc.vinhlong.gov.vn/lgsp").unwrap();
+        assert_eq!((t.port, t.prefix.as_str(), t.tls), (443, "/lgsp", true));
+        assert!(Target::parse("ftp://x").is_err());
         assert!(Target::parse("http://x:port").is_err());
     }
 }

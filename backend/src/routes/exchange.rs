@@ -99,24 +99,7 @@ pub async fn save_exchange_peer(
 ) -> AppResult<Json<PeerDto>> {
     crate::access::may_administer_exchange(session.user())?;
     req.validate().map_err(AppError::Validation)?;
-    let peer = crate::store::exchange::NewPeer {
-        name: req.name.as_str().to_string(),
-        kind: req.kind.code().to_string(),
-        endpoint: req.endpoint.as_str().to_string(),
-        key_id: req.key_id.as_str().to_string(),
-        // Empty: keep the peer's secret (refused for a new peer).
-        secret: req
-            .secret
-            .as_ref()
-            .map(|s| s.as_str().to_string())
-            .unwrap_or_default(),
-        organ_ids: req
-            .organ_ids
-            .iter()
-            .map(|c| c.as_str().to_string())
-            .collect(),
-        enabled: req.enabled,
-    };
+    let peer = crate::store::exchange::NewPeer::from_request(&req);
     let id = state.store.save_peer(&session.actor(), &peer).await?;
     let saved = state
         .store

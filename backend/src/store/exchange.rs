@@ -45,6 +45,30 @@ pub struct NewPeer {
     pub enabled: bool,
 }
 
+impl NewPeer {
+    /// The peer a checked request (`SavePeerRequest::validate`) describes; the API and `vanban admin
+    /// exchange-peer` both come through here. No secret: keep the existing peer's (refused for a new one).
+    pub fn from_request(req: &shared::exchange::SavePeerRequest) -> Self {
+        Self {
+            name: req.name.as_str().to_string(),
+            kind: req.kind.code().to_string(),
+            endpoint: req.endpoint.as_str().to_string(),
+            key_id: req.key_id.as_str().to_string(),
+            secret: req
+                .secret
+                .as_ref()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            organ_ids: req
+                .organ_ids
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect(),
+            enabled: req.enabled,
+        }
+    }
+}
+
 /// An outbox row leased for sending.
 #[derive(Debug, Clone)]
 pub struct OutboxItem {

@@ -123,3 +123,71 @@ fn pdf_verify_speaks_vietnamese_throughout() {
         assert!(!text.contains(english), "«{english}» in: {text}");
     }
 }
+
+/// `vanban admin exchange-peer` checks what the admin page checks (one rule: `SavePeerRequest::validate`): a
+/// short secret and a relative folder are refused with the reason; changing a peer without `--secret` keeps it.
+#[tokio::test]
+async fn exchange_peer_is_checked_like_the_admin_page_and_keeps_its_secret_when_changed() {
+    let db = TestDb::sqlite().await;
+    let base = [
+        "admin",
+        "exchange-peer",
+        "--database-url",
+        &db.url,
+        "--name",
+        "Bộ Nội vụ",
+        "--key-id",
+        "vl-bnv",
+        "--organ-id",
+        "000.00.00.G09",
+    ];
+    let run = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        vanban(&args)
+    };
+    let short = run(&["--endpoint", "http://127.0.0.1:9", "--secret", "ngắn"]);
+    assert!(!short.status.success());
+    assert!(
+        String::from_utf8_lossy(&short.stderr).contains("Khóa bí mật dài ít nhất 16 ký tự"),
+        "{}",
+        String::from_utf8_lossy(&short.stderr)
+    );
+    let folder = run(&[
+        "--kind",
+        "folder",
+        "--endpoint",
+        "trao-doi",
+        "--secret",
+        "khóa bí mật đủ dài ở đây",
+    ]);
+    assert!(!folder.status.success());
+    assert!(String::from_utf8_lossy(&folder.stderr).contains("đường dẫn tuyệt đối"));
+    let new_without_secret = run(&["--endpoint", "http://127.0.0.1:9"]);
+    assert!(!new_without_secret.status.success());
+    assert!(String::from_utf8_lossy(&new_without_secret.stderr).contains("Nhập khóa bí mật"));
+
+    let made = run(&[
+        "--endpoint",
+        "http://127.0.0.1:9",
+        "--secret",
+        "khóa bí mật đủ dài ở đây",
+    ]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let changed = run(&["--endpoint", "https://bnv.example.gov.vn"]);
+    assert!(
+        changed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&changed.stderr)
+    );
+    let peer = db.store.peer_by_key("vl-bnv").await.unwrap().unwrap();
+    assert_eq!(
+        (peer.endpoint.as_str(), peer.secret.as_str()),
+        ("https://bnv.example.gov.vn", "khóa bí mật đủ dài ở đây")
+    );
+    db.finish().await;
+}

@@ -76,6 +76,7 @@ async fn start(db: &TestDb, dir: &Path) -> Server {
         &[
             ("VANBAN_EXCHANGE_POLL_MS", "100"),
             ("VANBAN_EXCHANGE_BACKOFF_MS", "200"),
+            ("VANBAN_EXCHANGE_MAX_BACKOFF_MS", "1000"),
         ],
     )
     .await
@@ -932,4 +933,198 @@ async fn updates_and_replacements_from_another_system_are_applied_once(db: TestD
 mod replacements {
     use super::*;
     on_both_databases!(updates_and_replacements_from_another_system_are_applied_once);
+}
+
+/// A TLS front for `port` on loopback, as a province's reverse proxy would be, with a server certificate for
+/// `localhost` issued by a CA made by `openssl`; returns its port and the CA's PEM file.
+async fn tls_front(port: u16, dir: &Path) -> (u16, std::path::PathBuf) {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let (ca, ca_key, cert, key, csr, ext) = (
+        dir.join("ca.pem"),
+        dir.join("ca.key"),
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+        dir.join("leaf.csr"),
+        dir.join("leaf.ext"),
+    );
+    std::fs::write(
+        &ext,
+        "basicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n",
+    )
+    .unwrap();
+    let openssl = |args: &[&std::ffi::OsStr]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let os = |s: &'static str| std::ffi::OsStr::new(s);
+    // The province's CA, then the peer's server certificate issued by it.
+    openssl(&[
+        os("req"),
+        os("-x509"),
+        os("-newkey"),
+        os("rsa:2048"),
+        os("-nodes"),
+        os("-days"),
+        os("2"),
+        os("-subj"),
+        os("/CN=CA liên thông thử"),
+        os("-addext"),
+        os("basicConstraints=critical,CA:TRUE"),
+        os("-addext"),
+        os("keyUsage=critical,keyCertSign,cRLSign"),
+        os("-keyout"),
+        ca_key.as_os_str(),
+        os("-out"),
+        ca.as_os_str(),
+    ]);
+    openssl(&[
+        os("req"),
+        os("-newkey"),
+        os("rsa:2048"),
+        os("-nodes"),
+        os("-subj"),
+        os("/CN=localhost"),
+        os("-keyout"),
+        key.as_os_str(),
+        os("-out"),
+        csr.as_os_str(),
+    ]);
+    openssl(&[
+        os("x509"),
+        os("-req"),
+        os("-in"),
+        csr.as_os_str(),
+        os("-CA"),
+        ca.as_os_str(),
+        os("-CAkey"),
+        ca_key.as_os_str(),
+        os("-CAcreateserial"),
+        os("-days"),
+        os("2"),
+        os("-extfile"),
+        ext.as_os_str(),
+        os("-out"),
+        cert.as_os_str(),
+    ]);
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&cert)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    #[allow(deprecated)]
+    let provider = rustls::crypto::ring::default_provider();
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(provider))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, PrivateKeyDer::from_pem_file(&key).unwrap())
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let front = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let Ok(mut back) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await else {
+                    return;
+                };
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut back).await;
+            });
+        }
+    });
+    (front, ca)
+}
+
+/// A peer reached over HTTPS: the packet waits while the peer's certificate is not trusted (the reason says
+/// so), and crosses once the sender trusts the CA given by `VANBAN_EXCHANGE_CA_FILE`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_crosses_over_https_once_the_peer_certificate_is_trusted() {
+    let (a_db, b_db) = (TestDb::sqlite().await, TestDb::sqlite().await);
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (_, ids, signed) = documents_waiting(&a_db, a_dir.path(), 1).await;
+    ministry(&b_db).await;
+    let b = start(&b_db, b_dir.path()).await;
+    let (front, cert) = tls_front(b.port, b_dir.path()).await;
+    let mut a = start(&a_db, a_dir.path()).await;
+    let sys = Actor::default();
+    b_db.store
+        .save_peer(&sys, &peer("Sở Nội vụ Vĩnh Long", a.port, DEPARTMENT))
+        .await
+        .unwrap();
+    a_db.store
+        .save_peer(
+            &sys,
+            &NewPeer {
+                endpoint: format!("https://localhost:{front}"),
+                ..peer("Bộ Nội vụ", 0, MINISTRY)
+            },
+        )
+        .await
+        .unwrap();
+    let clerk = crate::issue_concurrency::login(a.port, "vanthu.snv").await;
+    issue_one(
+        (a.port, a.port),
+        &clerk,
+        ids[0],
+        std::sync::Arc::new(signed),
+    )
+    .await;
+    wait_for(
+        &a_db,
+        "SELECT CASE WHEN last_error LIKE '%HTTPS an toàn%' AND state = 'pending' THEN 'untrusted' ELSE state END \
+         FROM exchange_outbox WHERE kind = 'document'",
+        "untrusted",
+    )
+    .await;
+    assert_eq!(
+        count(&b_db, "SELECT COUNT(*) FROM incoming_documents").await,
+        "0"
+    );
+
+    // The administrator gives the sender the CA: the retry crosses.
+    a.kill();
+    let cert = cert.display().to_string();
+    let _a = start_server_with(
+        &a_db.url,
+        a_dir.path(),
+        &[],
+        &[
+            ("VANBAN_EXCHANGE_POLL_MS", "100"),
+            ("VANBAN_EXCHANGE_BACKOFF_MS", "200"),
+            ("VANBAN_EXCHANGE_MAX_BACKOFF_MS", "1000"),
+            ("VANBAN_EXCHANGE_CA_FILE", cert.as_str()),
+        ],
+    )
+    .await;
+    wait_for(
+        &a_db,
+        "SELECT state FROM exchange_outbox WHERE kind = 'document'",
+        "delivered",
+    )
+    .await;
+    assert_eq!(
+        count(
+            &b_db,
+            "SELECT COUNT(*) FROM incoming_documents WHERE channel = 'exchange'"
+        )
+        .await,
+        "1"
+    );
+    a_db.finish().await;
+    b_db.finish().await;
 }
