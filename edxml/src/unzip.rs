@@ -3,6 +3,10 @@
 //! the writer streamed), stored or deflated, size and CRC-32 checked. A zip of several files is a file in its own
 //! right and is left as it is.
 
+/// The largest file a packet's zip may unpack to: a packet is at most 300 MiB (the receiving server's limit), so
+/// a larger claimed size is a decompression bomb, refused before anything is inflated.
+pub const MAX_UNZIPPED: u32 = 512 * 1024 * 1024;
+
 /// The one file inside `bytes`, if `bytes` is a zip holding exactly one file.
 pub fn single_entry(bytes: &[u8]) -> Result<Option<(String, Vec<u8>)>, String> {
     if !bytes.starts_with(b"PK\x03\x04") {
@@ -29,6 +33,13 @@ pub fn single_entry(bytes: &[u8]) -> Result<Option<(String, Vec<u8>)>, String> {
     let _ = (extra_len, comment_len);
     if packed == u32::MAX || size == u32::MAX {
         return Err("zip64 chưa được hỗ trợ".into());
+    }
+    if size > MAX_UNZIPPED {
+        return Err(format!(
+            "tệp nén giải ra {} MiB, quá giới hạn {} MiB",
+            size / (1024 * 1024),
+            MAX_UNZIPPED / (1024 * 1024)
+        ));
     }
     let name_bytes = bytes
         .get(cd + 46..cd + 46 + name_len)
@@ -161,5 +172,18 @@ mod tests {
         assert!(single_entry(&bad).unwrap_err().contains("CRC"));
         assert!(single_entry(&z[..z.len() - 30]).is_err());
         assert_eq!(single_entry(b"%PDF-1.7").unwrap(), None);
+    }
+
+    #[test]
+    fn refuses_a_zip_claiming_more_than_the_limit_before_inflating() {
+        let mut z = stored_zip("bom.pdf", b"%PDF-1.7 nho");
+        // The central directory's uncompressed size (offset 24 of its entry) claims 600 MiB.
+        let cd = z
+            .windows(4)
+            .rposition(|w| w == [0x50, 0x4b, 0x01, 0x02])
+            .unwrap();
+        z[cd + 24..cd + 28].copy_from_slice(&(600u32 * 1024 * 1024).to_le_bytes());
+        let why = single_entry(&z).unwrap_err();
+        assert!(why.contains("quá giới hạn 512 MiB"), "{why}");
     }
 }
