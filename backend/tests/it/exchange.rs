@@ -791,6 +791,55 @@ async fn updates_and_replacements_from_another_system_are_applied_once(db: TestD
         )
     };
 
+    // Hostile packets are refused with the parser's reason, never applied: not XML, and a zipped attachment
+    // that claims to unpack to 600 MiB (a decompression bomb).
+    for (bad, expected) in [
+        (b"<edXML><oops".to_vec(), "Gói tin edXML không hợp lệ"),
+        (
+            {
+                let mut zip = edxml::unzip::stored_zip("bom.pdf", b"%PDF-1.7");
+                let cd = zip
+                    .windows(4)
+                    .rposition(|w| w == [0x50, 0x4b, 0x01, 0x02])
+                    .unwrap();
+                zip[cd + 24..cd + 28].copy_from_slice(&(600u32 * 1024 * 1024).to_le_bytes());
+                let packet =
+                    String::from_utf8(department_packet("11/SNV-VP", "Bom", None, true)).unwrap();
+                let pdf_b64 = {
+                    use base64::Engine;
+                    base64::engine::general_purpose::STANDARD
+                        .encode(crate::common::docs::attachment_pdf())
+                };
+                let zip_b64 = {
+                    use base64::Engine;
+                    base64::engine::general_purpose::STANDARD.encode(&zip)
+                };
+                assert!(packet.contains(&pdf_b64));
+                // Declared as the SDK declares its zipped files.
+                packet
+                    .replace(&pdf_b64, &zip_b64)
+                    .replace("application/pdf", "application/zip")
+                    .into_bytes()
+            },
+            "quá giới hạn 512 MiB",
+        ),
+    ] {
+        let store = db.store.clone();
+        match receive_packet(&store, &blobs, &anchors, &peer_row, &bad).await {
+            Err(vanban::exchange::receive::ReceiveError::Invalid(why)) => {
+                assert!(
+                    why.starts_with("Gói tin edXML không hợp lệ") && why.contains(expected),
+                    "{why}"
+                )
+            }
+            other => panic!("a hostile packet was not refused: {other:?}"),
+        }
+    }
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM incoming_documents").await,
+        "0"
+    );
+
     // Before the document: not yet, and not recorded (the sender's retry applies it later).
     let early = receive(update("Về việc báo cáo biên chế (sửa)")).await;
     assert!(matches!(early, Receipt::NotYet(_)), "{early:?}");
