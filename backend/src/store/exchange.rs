@@ -611,11 +611,7 @@ impl Store {
         let verification = serde_json::to_string(&doc.verification)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let f = &doc.facts;
-        let audit_actor = Actor {
-            id: None,
-            username: Some(label.clone()),
-            client_addr: None,
-        };
+        let audit_actor = crate::store::exchange_actions::exchange_actor(&label);
         let mut made = Vec::new();
         let mut told = crate::store::notifications::Notes::default();
         for (agency, code, name, register) in &agencies {
@@ -684,15 +680,13 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            sql::query(
-                "INSERT INTO incoming_history (incoming_id, at, actor_id, actor_label, action, comment) \
-                 VALUES ($1, $2, NULL, $3, 'arrived', $4)",
+            crate::store::exchange_actions::exchange_history(
+                &mut tx,
+                id,
+                &label,
+                "arrived",
+                Some(shared::incoming::IncomingChannel::Exchange.label()),
             )
-            .bind(id)
-            .bind(now)
-            .bind(&label)
-            .bind(shared::incoming::IncomingChannel::Exchange.label())
-            .execute(&mut *tx)
             .await?;
             Self::reindex_document(&mut tx, shared::search::SearchKind::Incoming, id).await?;
             let withdrawn =
@@ -714,14 +708,12 @@ impl Store {
                 },
             )
             .await?;
-            let clerks = Self::agency_clerks(&mut tx, *agency).await?;
             let text = format!(
                 "Văn bản đến mới qua trục liên thông từ {}, chờ vào sổ: {} — {}",
                 doc.from_name, f.code_text, f.subject
             );
-            let notes = crate::store::notifications::Notes::incoming(id).telling(&clerks, &text);
-            Self::notify(&mut tx, 0, &notes).await?;
-            told.notes.extend(notes.notes);
+            crate::store::exchange_actions::tell_clerks(&mut tx, id, *agency, &text, &mut told)
+                .await?;
             // 01 Đã đến goes back at once (QĐ 28: sent automatically on arrival).
             let status = StatusFacts {
                 from: (code.clone(), name.clone()),
@@ -742,23 +734,12 @@ impl Store {
             made.push((id, *agency));
         }
         tx.commit().await?;
-        for (id, agency) in &made {
-            self.announce_noted(
-                shared::live_event::LiveEvent {
-                    personal: Vec::new(),
-                    kind: "incoming".into(),
-                    outgoing_id: 0,
-                    delivery_id: None,
-                    incoming_id: Some(*id),
-                    agencies: vec![*agency],
-                    users: vec![],
-                    actor: None,
-                    text: format!("Văn bản đến qua trục liên thông: {}", f.subject),
-                },
-                &told,
-            )
-            .await;
-        }
+        self.announce_exchange(
+            &made,
+            &told,
+            &format!("Văn bản đến qua trục liên thông: {}", f.subject),
+        )
+        .await;
         Ok(Receipt::Applied(made.into_iter().map(|m| m.0).collect()))
     }
 

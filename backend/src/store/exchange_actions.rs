@@ -52,8 +52,9 @@ pub(crate) async fn exchange_history(
     Ok(())
 }
 
-/// Withdraws a received copy: hidden from the queues, its open work closed.
-async fn withdraw(tx: &mut sql::Tx, incoming: i64, now: i64) -> StoreResult<()> {
+/// Withdraws a received copy: hidden from the queues, its open work closed (a recall agreed here or across
+/// systems, a replacement).
+pub(crate) async fn withdraw(tx: &mut sql::Tx, incoming: i64, now: i64) -> StoreResult<()> {
     sql::query("UPDATE incoming_documents SET status = 'withdrawn', updated_at = $1 WHERE id = $2")
         .bind(now)
         .bind(incoming)
@@ -69,12 +70,70 @@ async fn withdraw(tx: &mut sql::Tx, incoming: i64, now: i64) -> StoreResult<()> 
     Ok(())
 }
 
-fn exchange_actor(label: &str) -> Actor {
+/// The audit actor of a step the exchange took (no person behind it).
+pub(crate) fn exchange_actor(label: &str) -> Actor {
     Actor {
         id: None,
         username: Some(label.to_string()),
         client_addr: None,
     }
+}
+
+/// Notifies the agency's clerks of an exchange step on `incoming`, in its transaction; the notes are kept in
+/// `told` for the live announcement after the commit.
+pub(crate) async fn tell_clerks(
+    tx: &mut sql::Tx,
+    incoming: i64,
+    agency: i64,
+    text: &str,
+    told: &mut crate::store::notifications::Notes,
+) -> StoreResult<()> {
+    let clerks = Store::agency_clerks(tx, agency).await?;
+    let notes = crate::store::notifications::Notes::incoming(incoming).telling(&clerks, text);
+    Store::notify(tx, 0, &notes).await?;
+    told.notes.extend(notes.notes);
+    Ok(())
+}
+
+/// What an action packet about a received document finds.
+enum Claim {
+    /// The document has not arrived: nothing recorded, the sender retries.
+    NotYet,
+    /// This packet was applied before.
+    Duplicate,
+    /// The inbox row is written; these copies are to be changed.
+    Copies(Vec<crate::store::incoming::IncomingRow>),
+}
+
+/// Finds the copies an action packet (`action`, keyed by `key`) is about and records it in the inbox once.
+async fn claim(
+    tx: &mut sql::Tx,
+    peer: &PeerRow,
+    document_id: &str,
+    action: i64,
+    key: &str,
+    from_code: &str,
+) -> StoreResult<Claim> {
+    let copies = arrivals_of(tx, peer.id, document_id).await?;
+    if copies.is_empty() {
+        return Ok(Claim::NotYet);
+    }
+    let fresh = Store::inbox(
+        tx,
+        peer.id,
+        "document",
+        document_id,
+        action,
+        key,
+        from_code,
+        None,
+    )
+    .await?;
+    Ok(if fresh {
+        Claim::Copies(copies)
+    } else {
+        Claim::Duplicate
+    })
 }
 
 /// The changes an update packet makes, as (column, old, new) for the history's sentence.
@@ -119,9 +178,11 @@ impl Store {
         reason: &str,
         now: i64,
     ) -> StoreResult<usize> {
+        // Each external delivery with the packet of the peer that carried it to its recipient.
         let rows: Vec<(i64, Option<String>, String, i64, String)> = sql::query_as(
             "SELECT dl.id, dl.status, dl.recipient_code, x.peer_id, x.document_id FROM deliveries dl \
              JOIN exchange_outbox x ON x.outgoing_id = dl.outgoing_id AND x.kind = 'document' AND x.action = 0 \
+             AND (' ' || x.organ_ids || ' ') LIKE ('% ' || dl.recipient_code || ' %') \
              WHERE dl.outgoing_id = $1 AND dl.channel = 'external' AND dl.exchange_state IS NOT NULL \
              ORDER BY x.peer_id, dl.position",
         )
@@ -130,19 +191,6 @@ impl Store {
         .await?;
         let mut by_peer: Vec<(i64, String, Vec<String>)> = Vec::new();
         for (delivery, status, organ, peer, document_id) in rows {
-            // Only the recipients this peer's document packet named.
-            let named: Option<(i64,)> = sql::query_as(
-                "SELECT id FROM exchange_outbox WHERE outgoing_id = $1 AND kind = 'document' AND action = 0 \
-                 AND peer_id = $2 AND (' ' || organ_ids || ' ') LIKE $3",
-            )
-            .bind(outgoing_id)
-            .bind(peer)
-            .bind(format!("% {organ} %"))
-            .fetch_optional(&mut **tx)
-            .await?;
-            if named.is_none() {
-                continue;
-            }
             let current = status.as_deref().and_then(DeliveryStatus::from_code);
             if current.is_none_or(|c| c.can_move_to(DeliveryStatus::RecallRequested)) {
                 Self::delivery_event(
@@ -191,26 +239,15 @@ impl Store {
             .filter(|r| !r.is_empty())
             .unwrap_or("Thu hồi văn bản điện tử");
         let mut tx = self.begin_write().await?;
-        let copies = arrivals_of(&mut tx, peer.id, document_id).await?;
-        if copies.is_empty() {
-            return Ok(Receipt::NotYet(format!(
-                "Chưa nhận được văn bản {document_id}: yêu cầu thu hồi sẽ được xử lý khi văn bản đến."
-            )));
-        }
-        if !Self::inbox(
-            &mut tx,
-            peer.id,
-            "document",
-            document_id,
-            1,
-            "",
-            from_code,
-            None,
-        )
-        .await?
-        {
-            return Ok(Receipt::Duplicate);
-        }
+        let copies = match claim(&mut tx, peer, document_id, 1, "", from_code).await? {
+            Claim::NotYet => {
+                return Ok(Receipt::NotYet(format!(
+                    "Chưa nhận được văn bản {document_id}: yêu cầu thu hồi sẽ được xử lý khi văn bản đến."
+                )));
+            }
+            Claim::Duplicate => return Ok(Receipt::Duplicate),
+            Claim::Copies(copies) => copies,
+        };
         let now = crate::store::now_ms();
         let mut applied = Vec::new();
         let mut told = crate::store::notifications::Notes::default();
@@ -267,15 +304,11 @@ impl Store {
                 },
             )
             .await?;
-            let clerks = Self::agency_clerks(&mut tx, row.agency_id).await?;
             let text = format!(
                 "Nơi gửi ({}) yêu cầu thu hồi văn bản {}: {reason}",
                 row.sender_name, row.code_text
             );
-            let notes =
-                crate::store::notifications::Notes::incoming(row.id).telling(&clerks, &text);
-            Self::notify(&mut tx, 0, &notes).await?;
-            told.notes.extend(notes.notes);
+            tell_clerks(&mut tx, row.id, row.agency_id, &text, &mut told).await?;
             applied.push((row.id, row.agency_id));
         }
         tx.commit().await?;
@@ -356,26 +389,15 @@ impl Store {
     ) -> StoreResult<Receipt> {
         let label = crate::exchange::actor_label(&peer.name);
         let mut tx = self.begin_write().await?;
-        let copies = arrivals_of(&mut tx, peer.id, document_id).await?;
-        if copies.is_empty() {
-            return Ok(Receipt::NotYet(format!(
-                "Chưa nhận được văn bản {document_id}: bản cập nhật sẽ được áp dụng khi văn bản đến."
-            )));
-        }
-        if !Self::inbox(
-            &mut tx,
-            peer.id,
-            "document",
-            document_id,
-            2,
-            key,
-            from_code,
-            None,
-        )
-        .await?
-        {
-            return Ok(Receipt::Duplicate);
-        }
+        let copies = match claim(&mut tx, peer, document_id, 2, key, from_code).await? {
+            Claim::NotYet => {
+                return Ok(Receipt::NotYet(format!(
+                    "Chưa nhận được văn bản {document_id}: bản cập nhật sẽ được áp dụng khi văn bản đến."
+                )));
+            }
+            Claim::Duplicate => return Ok(Receipt::Duplicate),
+            Claim::Copies(copies) => copies,
+        };
         let now = crate::store::now_ms();
         let mut applied = Vec::new();
         let mut told = crate::store::notifications::Notes::default();
@@ -422,12 +444,8 @@ impl Store {
                 },
             )
             .await?;
-            let clerks = Self::agency_clerks(&mut tx, row.agency_id).await?;
             let text = format!("Nơi gửi cập nhật văn bản {}: {comment}", facts.code_text);
-            let notes =
-                crate::store::notifications::Notes::incoming(row.id).telling(&clerks, &text);
-            Self::notify(&mut tx, 0, &notes).await?;
-            told.notes.extend(notes.notes);
+            tell_clerks(&mut tx, row.id, row.agency_id, &text, &mut told).await?;
             applied.push((row.id, row.agency_id));
         }
         tx.commit().await?;
@@ -482,7 +500,7 @@ impl Store {
     }
 
     /// Tells the pages of the agencies concerned (after the commit).
-    async fn announce_exchange(
+    pub(crate) async fn announce_exchange(
         &self,
         applied: &[(i64, i64)],
         told: &crate::store::notifications::Notes,

@@ -12,7 +12,7 @@ pub(crate) mod common;
 mod database;
 mod events;
 pub mod exchange;
-mod exchange_actions;
+pub(crate) mod exchange_actions;
 pub mod incoming;
 pub(crate) mod list;
 pub(crate) mod notifications;

@@ -62,13 +62,7 @@ async fn wait_for(db: &TestDb, sql: &str, want: &str) {
 }
 
 async fn start(db: &TestDb, dir: &Path) -> Server {
-    let trust = dir.join("trust");
-    std::fs::create_dir_all(&trust).unwrap();
-    std::fs::write(
-        trust.join("test-ca.pem"),
-        crate::common::docs::pki().ca_pem(),
-    )
-    .unwrap();
+    crate::issue_concurrency::trust_dir(dir);
     start_server_with(
         &db.url,
         dir,

@@ -162,6 +162,46 @@ where
     }
 }
 
+/// Two provinces' worth of setup: `n` documents signed and waiting for A's clerks, the ministry on B, two free
+/// ports and each side's peer record naming the other.
+struct Pair {
+    a_dir: tempfile::TempDir,
+    b_dir: tempfile::TempDir,
+    ids: Vec<i64>,
+    signed: Arc<Vec<u8>>,
+    a_port: u16,
+    b_port: u16,
+}
+
+async fn pair(a_db: &TestDb, b_db: &TestDb, n: usize) -> Pair {
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for d in [a_dir.path(), b_dir.path()] {
+        crate::issue_concurrency::trust_dir(d);
+    }
+    let prepared = Instant::now();
+    let (_, ids, signed) = documents_waiting(a_db, a_dir.path(), n).await;
+    eprintln!("exchange: {n} documents signed in {:?}", prepared.elapsed());
+    ministry(b_db).await;
+    let (a_port, b_port) = (free_port(), free_port());
+    let sys = Actor::default();
+    b_db.store
+        .save_peer(&sys, &peer("Sở Nội vụ Vĩnh Long", a_port, DEPARTMENT))
+        .await
+        .unwrap();
+    a_db.store
+        .save_peer(&sys, &peer("Bộ Nội vụ", b_port, MINISTRY))
+        .await
+        .unwrap();
+    Pair {
+        a_dir,
+        b_dir,
+        ids,
+        signed: Arc::new(signed),
+        a_port,
+        b_port,
+    }
+}
+
 async fn a_thousand_documents_cross_while_both_instances_are_killed(a_db: TestDb) {
     // 1,000 on PostgreSQL (the distributed setup); 300 on SQLite keeps `make test` within its time (the same
     // code paths; `VANBAN_CHAOS_DOCS=1000` runs the full count there too).
@@ -182,33 +222,14 @@ async fn a_thousand_documents_cross_while_both_instances_are_killed(a_db: TestDb
         vanban::store::DbKind::Sqlite => TestDb::sqlite().await,
         vanban::store::DbKind::Postgres => TestDb::postgres().await,
     };
-    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    for d in [a_dir.path(), b_dir.path()] {
-        let trust = d.join("trust");
-        std::fs::create_dir_all(&trust).unwrap();
-        std::fs::write(
-            trust.join("test-ca.pem"),
-            crate::common::docs::pki().ca_pem(),
-        )
-        .unwrap();
-    }
-    let prepared = Instant::now();
-    let (_, ids, signed) = documents_waiting(&a_db, a_dir.path(), n).await;
-    eprintln!(
-        "exchange chaos: {n} documents signed in {:?}",
-        prepared.elapsed()
-    );
-    ministry(&b_db).await;
-    let (a_port, b_port) = (free_port(), free_port());
-    let sys = Actor::default();
-    b_db.store
-        .save_peer(&sys, &peer("Sở Nội vụ Vĩnh Long", a_port, DEPARTMENT))
-        .await
-        .unwrap();
-    a_db.store
-        .save_peer(&sys, &peer("Bộ Nội vụ", b_port, MINISTRY))
-        .await
-        .unwrap();
+    let Pair {
+        a_dir,
+        b_dir,
+        ids,
+        signed,
+        a_port,
+        b_port,
+    } = pair(&a_db, &b_db, n).await;
     let mut a = start(&a_db, a_dir.path(), a_port).await;
     let mut b = start(&b_db, b_dir.path(), b_port).await;
     let clerk = login(a_port, "vanthu.snv").await;
@@ -216,7 +237,6 @@ async fn a_thousand_documents_cross_while_both_instances_are_killed(a_db: TestDb
     // The clerks issue everything, four at a time, while the servers die under them: the receiver around each
     // sixth of the way (at a random point of it), the sender once around the middle.
     let started = Instant::now();
-    let signed = Arc::new(signed);
     let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let issuing = {
         let (clerk, signed, done) = (clerk.clone(), signed.clone(), done.clone());
@@ -375,31 +395,16 @@ async fn benchmark_exchange() {
         Ok("postgres") => (TestDb::postgres().await, TestDb::postgres().await),
         _ => (TestDb::sqlite().await, TestDb::sqlite().await),
     };
-    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    for d in [a_dir.path(), b_dir.path()] {
-        let trust = d.join("trust");
-        std::fs::create_dir_all(&trust).unwrap();
-        std::fs::write(
-            trust.join("test-ca.pem"),
-            crate::common::docs::pki().ca_pem(),
-        )
-        .unwrap();
-    }
-    let (_, ids, signed) = documents_waiting(&a_db, a_dir.path(), n).await;
-    ministry(&b_db).await;
-    let (a_port, b_port) = (free_port(), free_port());
-    let sys = Actor::default();
-    b_db.store
-        .save_peer(&sys, &peer("Sở Nội vụ Vĩnh Long", a_port, DEPARTMENT))
-        .await
-        .unwrap();
-    a_db.store
-        .save_peer(&sys, &peer("Bộ Nội vụ", b_port, MINISTRY))
-        .await
-        .unwrap();
+    let Pair {
+        a_dir,
+        b_dir,
+        ids,
+        signed,
+        a_port,
+        b_port,
+    } = pair(&a_db, &b_db, n).await;
     let a = start(&a_db, a_dir.path(), a_port).await;
     let clerk = login(a_port, "vanthu.snv").await;
-    let signed = Arc::new(signed);
     {
         use futures_util::StreamExt;
         futures_util::stream::iter(ids)

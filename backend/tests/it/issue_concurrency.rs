@@ -230,7 +230,7 @@ pub(crate) async fn documents_waiting(
     (p, ids, signed.unwrap().1)
 }
 
-fn trust_dir(root: &Path) -> PathBuf {
+pub(crate) fn trust_dir(root: &Path) -> PathBuf {
     let dir = root.join("trust");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("test-ca.pem"), pki().ca_pem()).unwrap();

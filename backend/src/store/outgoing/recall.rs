@@ -141,16 +141,7 @@ impl Store {
         if let Some((copy,)) = copy {
             let now = crate::store::now_ms();
             if agree {
-                crate::store::sql::query("UPDATE incoming_documents SET status = 'withdrawn', updated_at = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(copy)
-                    .execute(&mut *tx)
-                    .await?;
-                crate::store::sql::query("UPDATE assignments SET state = 'done', done_at = $1 WHERE incoming_id = $2 AND state <> 'done'")
-                    .bind(now)
-                    .bind(copy)
-                    .execute(&mut *tx)
-                    .await?;
+                crate::store::exchange_actions::withdraw(&mut tx, copy, now).await?;
             }
             Self::incoming_history(
                 &mut tx,
