@@ -7,6 +7,8 @@
 #   VANBAN_BENCH_DBS="sqlite postgres"          databases
 #   VANBAN_BENCH_SECONDS=10 VANBAN_BENCH_CLIENTS=32
 #   VANBAN_BENCH_KEEP=1                         keep the databases (to look at query plans)
+#   VANBAN_BENCH_URL_SQLITE=sqlite:///…/bench.db   reuse a database seeded earlier (`vanban bench seed`) instead
+#   VANBAN_BENCH_URL_POSTGRES=postgres://…/db      of seeding: its missing search entries are built first
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 "$ROOT/scripts/pg-start.sh"
@@ -27,7 +29,8 @@ out="$work/out"
 for n in $DOCS; do
   for db in $DBS; do
     say "Tìm kiếm: $n văn bản trên $db"
-    VANBAN_BENCH_DOCS="$n" VANBAN_BENCH_DB="$db" "$work/bench_search" --ignored --nocapture bench_search::benchmark_search 2>&1 \
+    url_var="VANBAN_BENCH_URL_${db^^}"
+    VANBAN_BENCH_URL="${!url_var:-}" VANBAN_BENCH_DOCS="$n" VANBAN_BENCH_DB="$db" "$work/bench_search" --ignored --nocapture bench_search::benchmark_search 2>&1 \
       | grep -E '^(SEED|SETUP|BENCH|ROW|CHECK|KEPT)|panicked|FAILED' | tee -a "$out"
   done
 done

@@ -21,6 +21,7 @@ pub mod record_files;
 mod registers;
 pub mod reports;
 pub(crate) mod search;
+mod search_words;
 pub mod sessions;
 pub(crate) mod sql;
 pub mod verification;

@@ -4,8 +4,10 @@
 //! One row of `search_entries` per document holds its text folded by [`shared::text::fold_for_search`] (the
 //! same fold the query gets): `meta` (number and notation, trích yếu, issuing agency, signer, recipients,
 //! instructions and handling comments, record-file titles) and `content` (the text layer of its files, read
-//! from `blob_texts`, which the handlers fill on the blocking pool before the transaction). SQLite matches with
-//! FTS5's trigram index, PostgreSQL with pg_trgm GIN indexes and `LIKE '%…%'` (docs/ARCHITECTURE.md, "Search").
+//! from `blob_texts`, which the handlers fill on the blocking pool before the transaction). Their words, tagged
+//! with the agency ([`search_words`]), go to SQLite's FTS5 table `search_words` and PostgreSQL's `words`
+//! tsvector: a query is a phrase of whole words, the last one a prefix, looked up in its agency's posting lists
+//! only (docs/ARCHITECTURE.md, "Search").
 //!
 //! Who may open what is the access module's rule (`access::outgoing_view`, `access::sees_incoming`), written
 //! here once more as SQL ([`outgoing_visible`], [`incoming_visible`]); `tests/it/search.rs` proves that every
@@ -15,16 +17,12 @@
 use shared::list_query::{ListKind, statuses};
 use shared::search::{SearchHighlights, SearchHit, SearchKind, SearchQuery};
 
+use crate::store::search_words;
 use crate::store::sql::{self, Tx, Value};
 use crate::store::{DbKind, Store, StoreResult};
 
 /// The most folded text of a document's files that is indexed (the first pages say what it is about).
 pub const MAX_CONTENT_CHARS: usize = 60_000;
-
-/// Above this many trigram candidates (or the agency's own row count, if smaller) SQLite reads the agency's
-/// rows instead of the FTS index: a very common phrase is cheaper to find by scanning a few thousand rows
-/// than by intersecting posting lists of the whole province.
-const FTS_CANDIDATE_LIMIT: i64 = 20_000;
 
 /// The SQL condition under which the person `$1` (agency `$2`, unit `$3`, agency staff `$4`, unit leader
 /// `$5`, today `$6`) may open the outgoing document `d`: [`crate::access::outgoing_view`] is `Some`.
@@ -157,24 +155,38 @@ impl Store {
                 )
             })
         };
+        let kind_db = tx.kind();
+        let words = || search_words::index_text(entry.agency_id, &[&entry.meta, &entry.content]);
         match old {
             None => {
-                sql::query(
+                let words = words();
+                let mut insert = sql::query_as::<(i64,)>(format!(
                     "INSERT INTO search_entries (kind, doc_id, agency_id, doc_date, unit_id, number_key, number_head, \
-                     title, meta, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
+                     title, meta, content{}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10{}) RETURNING id",
+                    if kind_db == DbKind::Postgres { ", words" } else { "" },
+                    if kind_db == DbKind::Postgres { ", to_tsvector('simple', $11)" } else { "" },
+                ))
                 .bind(kind.code())
                 .bind(id)
                 .bind(entry.agency_id)
                 .bind(entry.doc_date)
                 .bind(entry.unit_id)
-                .bind(entry.number_key)
-                .bind(entry.number_head)
-                .bind(entry.title)
-                .bind(entry.meta)
-                .bind(entry.content)
-                .execute(&mut *tx)
-                .await?;
+                .bind(&entry.number_key)
+                .bind(&entry.number_head)
+                .bind(&entry.title)
+                .bind(&entry.meta)
+                .bind(&entry.content);
+                if kind_db == DbKind::Postgres {
+                    insert = insert.bind(&words);
+                }
+                let (row,) = insert.fetch_one(&mut *tx).await?;
+                if kind_db == DbKind::Sqlite {
+                    sql::query("INSERT INTO search_words (rowid, words) VALUES ($1, $2)")
+                        .bind(row)
+                        .bind(&words)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
             Some((_, old)) if old == entry => {}
             Some((row, old)) => {
@@ -184,20 +196,48 @@ impl Store {
                 )
                 .bind(entry.doc_date)
                 .bind(entry.unit_id)
-                .bind(entry.number_key)
-                .bind(entry.number_head)
-                .bind(entry.title)
+                .bind(&entry.number_key)
+                .bind(&entry.number_head)
+                .bind(&entry.title)
                 .bind(row)
                 .execute(&mut *tx)
                 .await?;
-                // Only a changed text touches the trigram index (SQLite's trigger fires on these columns).
+                // Only a changed text touches the word index.
                 if old.meta != entry.meta || old.content != entry.content {
-                    sql::query("UPDATE search_entries SET meta = $1, content = $2 WHERE id = $3")
-                        .bind(entry.meta)
-                        .bind(entry.content)
-                        .bind(row)
-                        .execute(&mut *tx)
-                        .await?;
+                    let words = words();
+                    match kind_db {
+                        DbKind::Postgres => {
+                            sql::query(
+                                "UPDATE search_entries SET meta = $1, content = $2, \
+                                 words = to_tsvector('simple', $3) WHERE id = $4",
+                            )
+                            .bind(&entry.meta)
+                            .bind(&entry.content)
+                            .bind(&words)
+                            .bind(row)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        DbKind::Sqlite => {
+                            sql::query(
+                                "UPDATE search_entries SET meta = $1, content = $2 WHERE id = $3",
+                            )
+                            .bind(&entry.meta)
+                            .bind(&entry.content)
+                            .bind(row)
+                            .execute(&mut *tx)
+                            .await?;
+                            sql::query("DELETE FROM search_words WHERE rowid = $1")
+                                .bind(row)
+                                .execute(&mut *tx)
+                                .await?;
+                            sql::query("INSERT INTO search_words (rowid, words) VALUES ($1, $2)")
+                                .bind(row)
+                                .bind(&words)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                    }
                 }
             }
         }
@@ -478,32 +518,22 @@ impl Store {
             format!("${}", args.len())
         };
         let p_needle = arg(needle.clone().into(), &mut args);
-        // Which rows match: the trigram index or the agency's rows (see FTS_CANDIDATE_LIMIT).
+        // Which rows match: the agency's words (search_words.rs). A query without a letter or digit finds nothing.
         let matching = match kind {
-            DbKind::Postgres => {
-                let p = arg(
-                    crate::store::common::contains_pattern(&needle).into(),
-                    &mut args,
-                );
-                format!("(e.meta LIKE {p} ESCAPE '\\' OR e.content LIKE {p} ESCAPE '\\')")
-            }
-            DbKind::Sqlite => {
-                let scan =
-                    format!("(instr(e.meta, {p_needle}) > 0 OR instr(e.content, {p_needle}) > 0)");
-                if needle.chars().count() >= 3 {
-                    let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
-                    if self.fts_is_selective(&phrase, user.agency.id).await? {
-                        let p = arg(phrase.into(), &mut args);
-                        format!(
-                            "e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {p}) AND {scan}"
-                        )
-                    } else {
-                        scan
-                    }
-                } else {
-                    scan
+            DbKind::Postgres => match search_words::tsquery(user.agency.id, &needle) {
+                Some(t) => {
+                    let p = arg(t.into(), &mut args);
+                    format!("e.words @@ to_tsquery('simple', {p})")
                 }
-            }
+                None => return Ok((Vec::new(), 0)),
+            },
+            DbKind::Sqlite => match search_words::fts5_match(user.agency.id, &needle) {
+                Some(m) => {
+                    let p = arg(m.into(), &mut args);
+                    format!("e.id IN (SELECT rowid FROM search_words WHERE search_words MATCH {p})")
+                }
+                None => return Ok((Vec::new(), 0)),
+            },
         };
         let title_has = match kind {
             DbKind::Postgres => format!("strpos(e.title, {p_needle}) > 0"),
@@ -625,25 +655,5 @@ impl Store {
             })
             .collect();
         Ok((items, total))
-    }
-
-    /// Whether the FTS phrase `phrase` has fewer candidates in the whole index than the agency has rows (and
-    /// than [`FTS_CANDIDATE_LIMIT`]): then the index is the cheaper way in.
-    async fn fts_is_selective(&self, phrase: &str, agency_id: i64) -> StoreResult<bool> {
-        let (rows,): (i64,) = sql::query_as(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM search_entries WHERE agency_id = $1 LIMIT $2) t",
-        )
-        .bind(agency_id)
-        .bind(FTS_CANDIDATE_LIMIT)
-        .fetch_one(&self.pool)
-        .await?;
-        let (candidates,): (i64,) = sql::query_as(
-            "SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH $1 LIMIT $2) t",
-        )
-        .bind(phrase)
-        .bind(rows)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(candidates < rows)
     }
 }

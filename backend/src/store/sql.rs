@@ -60,6 +60,14 @@ pub enum TxConn {
 }
 
 impl Tx {
+    /// The database the transaction runs on (for the few statements the two spell differently).
+    pub fn kind(&self) -> DbKind {
+        match self.0 {
+            TxConn::Sqlite(_) => DbKind::Sqlite,
+            TxConn::Postgres(_) => DbKind::Postgres,
+        }
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self.0 {
             TxConn::Sqlite(t) => t.commit().await,

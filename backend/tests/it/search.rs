@@ -338,7 +338,7 @@ async fn filters_and_pages_agree_with_the_total(db: TestDb) {
             .total,
         0
     );
-    // A rare word (the trigram index on SQLite) and a common one (the agency's rows) agree on what they find.
+    // A word of one document among many that share the rest of the phrase.
     let r = search(&mut clerk, "q=dot%2017").await;
     assert_eq!(ids(&r), vec![(SearchKind::Incoming, incoming[17])]);
     // The paper recipient is searched.
@@ -425,10 +425,97 @@ async fn the_text_of_a_drafted_pdf_is_found(db: TestDb) {
     w.db.finish().await;
 }
 
+/// The index holds each agency's whole words: a query is a phrase whose last word may be cut short, a word cut
+/// at its start is another word, a query of punctuation finds nothing, and a document's words follow its changes
+/// (filed into a record file it is found by the file's title; taken out, no longer). The same words in another
+/// agency's documents are neither shown nor counted.
+async fn whole_words_of_the_agency_follow_each_change(db: TestDb) {
+    let w = World::new(db).await;
+    let qd = w
+        .arrive(
+            "15/QĐ-UBND",
+            "Quyết định ban hành quy chế làm việc",
+            "Ủy ban nhân dân tỉnh",
+            DocumentType::QuyetDinh,
+            "2026-11-02T09:00:00+07:00",
+        )
+        .await;
+    let mut clerk = w.client("vanthu.snv").await;
+    let r = search(&mut clerk, "q=quyet%20di").await;
+    assert_eq!(
+        ids(&r),
+        vec![(SearchKind::Incoming, qd)],
+        "the last word typed halfway"
+    );
+    assert_eq!(shown(&r.items[0], "subject"), vec!["Quyết đị"]);
+    assert_eq!(
+        search(&mut clerk, "q=uyet%20dinh").await.total,
+        0,
+        "a word is matched from its start"
+    );
+    assert_eq!(
+        search(&mut clerk, "q=qu%20dinh").await.total,
+        0,
+        "only the last word may be cut short"
+    );
+    assert_eq!(search(&mut clerk, "q=%2F%2F%20-").await.total, 0);
+    // Registered: only a registered document is filed.
+    clerk
+        .accept(qd, &shared::incoming::AcceptRequest::default())
+        .await
+        .good();
+
+    let year = CivilDate::of(Timestamp(vanban::store::now_ms())).year;
+    let file = clerk
+        .create_record_file(&shared::record_file::CreateRecordFileRequest {
+            title: "Hồ sơ thanh tra công vụ".try_into().unwrap(),
+            year,
+            retention_years: 10,
+            notation: None,
+        })
+        .await
+        .good();
+    let q = "q=thanh%20tra%20cong%20vu";
+    assert_eq!(search(&mut clerk, q).await.total, 0);
+    clerk
+        .file_document(
+            file.id,
+            &shared::record_file::RecordFileDocumentRequest {
+                kind: shared::record_file::DocumentKind::Incoming,
+                id: qd,
+                position: None,
+            },
+        )
+        .await
+        .good();
+    assert_eq!(
+        ids(&search(&mut clerk, q).await),
+        vec![(SearchKind::Incoming, qd)]
+    );
+    assert_eq!(
+        search(&mut clerk, "q=quyet%20dinh%20ban").await.total,
+        1,
+        "its other words stay"
+    );
+    clerk.unfile_document(file.id, "incoming", qd).await.good();
+    assert_eq!(
+        search(&mut clerk, q).await.total,
+        0,
+        "taken out of the file"
+    );
+    assert_eq!(search(&mut clerk, "q=quyet%20dinh%20ban").await.total, 1);
+
+    // The province's clerk received a document with the same words; each agency finds only its own.
+    let mut province = w.client("vanthu.ubnd").await;
+    assert_eq!(search(&mut province, "q=quyet%20dinh").await.total, 0);
+    w.db.finish().await;
+}
+
 on_both_databases!(
     case_and_vietnamese_marks_do_not_matter,
     an_exact_number_comes_first,
     filters_and_pages_agree_with_the_total,
     bad_parameters_are_refused_naming_them,
     the_text_of_a_drafted_pdf_is_found,
+    whole_words_of_the_agency_follow_each_change,
 );
