@@ -24,32 +24,35 @@ use crate::store::{DbKind, Store, StoreResult};
 /// The most folded text of a document's files that is indexed (the first pages say what it is about).
 pub const MAX_CONTENT_CHARS: usize = 60_000;
 
-/// The SQL condition under which the person `$1` (agency `$2`, unit `$3`, agency staff `$4`, unit leader
-/// `$5`, today `$6`) may open the outgoing document `d`: [`crate::access::outgoing_view`] is `Some`.
-pub(crate) fn outgoing_visible() -> String {
-    format!(
-        "(($4 AND d.agency_id = $2) OR d.drafter_id = $1 OR d.signer_id = $1 \
-         OR EXISTS (SELECT 1 FROM review_steps s WHERE s.document_id = d.id AND s.reviewer_id = $1) \
-         OR EXISTS (SELECT 1 FROM document_history h WHERE h.document_id = d.id AND h.actor_id = $1) \
-         OR (d.status = 'awaiting_signature' AND EXISTS (SELECT 1 FROM delegations g WHERE g.signing IS NOT NULL \
-             AND g.id = (SELECT MAX(g2.id) FROM delegations g2 WHERE g2.from_user_id = d.signer_id \
-             AND g2.to_user_id = $1 AND g2.revoked_at IS NULL AND g2.starts_on <= $6 AND g2.ends_on >= $6))) \
-         OR (d.status IN ('issued', 'recalled') AND d.agency_id <> $2 AND EXISTS (SELECT 1 FROM incoming_documents i \
-             WHERE i.outgoing_id = d.id AND {})))",
-        incoming_visible()
-    )
+/// The SQL condition under which the person `$1` (agency `$2`, unit `$3`, agency staff `$4`, unit leader `$5`,
+/// today `$6`) may open the document of the search entry `e` of their own agency: for an outgoing one
+/// [`crate::access::outgoing_view`] is `Some`, for an incoming one [`crate::access::sees_incoming`].
+///
+/// Agency staff open every document of their agency. Anyone else opens what they took part in, written as sets
+/// (what they were assigned, assigned to their unit when they lead it, assigned by them or by someone who
+/// delegated to them; what they drafted, signed, reviewed, acted on, or may sign for its signer today) that
+/// are read once per query and probed for each match, rather than a subquery per match: a common phrase has
+/// thousands of matches in an agency and a handler took part in a few hundred documents.
+/// `tests/it/access_matrix.rs` (`run_search`) proves it against the access module for every actor.
+pub(crate) fn entry_visible() -> &'static str {
+    "($4 \
+     OR (e.kind = 'incoming' AND (e.doc_id IN (SELECT a.incoming_id FROM assignments a WHERE a.user_id = $1) \
+         OR ($5 AND e.doc_id IN (SELECT a.incoming_id FROM assignments a WHERE a.unit_id = $3)) \
+         OR e.doc_id IN (SELECT i.id FROM incoming_documents i WHERE i.assigner_id = $1 \
+             OR i.assigner_id IN (SELECT g.from_user_id FROM delegations g WHERE g.to_user_id = $1 \
+                 AND g.revoked_at IS NULL AND g.starts_on <= $6 AND g.ends_on >= $6)))) \
+     OR (e.kind = 'outgoing' AND (e.doc_id IN (SELECT d.id FROM outgoing_documents d \
+             WHERE d.drafter_id = $1 OR d.signer_id = $1) \
+         OR e.doc_id IN (SELECT s.document_id FROM review_steps s WHERE s.reviewer_id = $1) \
+         OR e.doc_id IN (SELECT h.document_id FROM document_history h WHERE h.actor_id = $1) \
+         OR e.doc_id IN (SELECT d.id FROM outgoing_documents d WHERE d.status = 'awaiting_signature' \
+             AND d.signer_id IN (SELECT g.from_user_id FROM delegations g WHERE g.to_user_id = $1 \
+                 AND g.signing IS NOT NULL AND g.id = (SELECT MAX(g2.id) FROM delegations g2 \
+                 WHERE g2.from_user_id = g.from_user_id AND g2.to_user_id = $1 AND g2.revoked_at IS NULL \
+                 AND g2.starts_on <= $6 AND g2.ends_on >= $6))))))"
 }
 
-/// The SQL condition under which the person of [`outgoing_visible`] may open the incoming document `i`:
-/// [`crate::access::sees_incoming`].
-pub(crate) fn incoming_visible() -> &'static str {
-    "(i.agency_id = $2 AND ($4 OR i.assigner_id = $1 \
-     OR EXISTS (SELECT 1 FROM assignments a WHERE a.incoming_id = i.id AND (a.user_id = $1 OR (a.unit_id = $3 AND $5))) \
-     OR (i.assigner_id <> $1 AND EXISTS (SELECT 1 FROM delegations g WHERE g.from_user_id = i.assigner_id \
-         AND g.to_user_id = $1 AND g.revoked_at IS NULL AND g.starts_on <= $6 AND g.ends_on >= $6))))"
-}
-
-/// The arguments `$1`…`$6` of [`outgoing_visible`] and [`incoming_visible`] for `user`.
+/// The arguments `$1`…`$6` of [`entry_visible`] for `user`.
 fn visibility_args(user: &shared::user::UserDto) -> Vec<Value> {
     use shared::role::Role;
     vec![
@@ -73,7 +76,7 @@ fn number_head(number_key: &str) -> String {
 }
 
 /// What one row of `search_entries` holds (its text already folded).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
     agency_id: i64,
     doc_date: i64,
@@ -104,6 +107,26 @@ fn cap(mut s: String) -> String {
     s
 }
 
+/// The id of the search entry of document `doc_id` of `kind` in `agency`: the agency first, so that an agency's
+/// entries are neighbours in SQLite's table (migration 0014). Documents and agencies are numbered far below
+/// 2^40 and 2^22.
+pub(crate) fn entry_id(agency: i64, kind: SearchKind, doc_id: i64) -> i64 {
+    let kind_bit = match kind {
+        SearchKind::Outgoing => 0,
+        SearchKind::Incoming => 1 << 40,
+    };
+    (agency << 41) + kind_bit + doc_id
+}
+
+/// [`entry_id`] as SQL over the columns `agency` and `doc_id` (both databases multiply the same way).
+fn entry_id_sql(agency: &str, kind: SearchKind, doc_id: &str) -> String {
+    let kind_bit = match kind {
+        SearchKind::Outgoing => 0_i64,
+        SearchKind::Incoming => 1 << 40,
+    };
+    format!("({agency} * {} + {kind_bit} + {doc_id})", 1_i64 << 41)
+}
+
 impl Store {
     /// Writes the search entry of document `id` from its rows as they are now in `tx`: every store method that
     /// changes what a document is found by (its text, its files, its number, its instructions, its recipients,
@@ -118,128 +141,81 @@ impl Store {
         let Some(entry) = Self::entry_of(tx, kind, id).await? else {
             return Ok(());
         };
-        let old: Option<(i64, Entry)> = {
-            #[derive(sqlx::FromRow)]
-            struct Old {
-                id: i64,
-                agency_id: i64,
-                doc_date: i64,
-                unit_id: Option<i64>,
-                number_key: String,
-                number_head: String,
-                title: String,
-                meta: String,
-                content: String,
-            }
-            let row: Option<Old> = sql::query_as(
-                "SELECT id, agency_id, doc_date, unit_id, number_key, number_head, title, meta, content \
-                 FROM search_entries WHERE kind = $1 AND doc_id = $2",
-            )
-            .bind(kind.code())
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            row.map(|o| {
-                (
-                    o.id,
-                    Entry {
-                        agency_id: o.agency_id,
-                        doc_date: o.doc_date,
-                        unit_id: o.unit_id,
-                        number_key: o.number_key,
-                        number_head: o.number_head,
-                        title: o.title,
-                        meta: o.meta,
-                        content: o.content,
-                    },
-                )
-            })
+        let row_id = entry_id(entry.agency_id, kind, id);
+        let words = search_words::index_text(entry.agency_id, &[&entry.meta, &entry.content]);
+        let words_sha = shared::hex(&<sha2::Sha256 as sha2::Digest>::digest(words.as_bytes()));
+        #[derive(sqlx::FromRow, PartialEq, Eq)]
+        struct Stored {
+            doc_date: i64,
+            unit_id: Option<i64>,
+            number_key: String,
+            number_head: String,
+            title: String,
+            words_sha256: String,
+        }
+        let old: Option<Stored> = sql::query_as(
+            "SELECT doc_date, unit_id, number_key, number_head, title, words_sha256 \
+             FROM search_entries WHERE agency_id = $1 AND id = $2",
+        )
+        .bind(entry.agency_id)
+        .bind(row_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let new = Stored {
+            doc_date: entry.doc_date,
+            unit_id: entry.unit_id,
+            number_key: entry.number_key,
+            number_head: entry.number_head,
+            title: entry.title,
+            words_sha256: words_sha,
         };
-        let kind_db = tx.kind();
-        let words = || search_words::index_text(entry.agency_id, &[&entry.meta, &entry.content]);
-        match old {
-            None => {
-                let words = words();
-                let mut insert = sql::query_as::<(i64,)>(format!(
-                    "INSERT INTO search_entries (kind, doc_id, agency_id, doc_date, unit_id, number_key, number_head, \
-                     title, meta, content{}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10{}) RETURNING id",
-                    if kind_db == DbKind::Postgres { ", words" } else { "" },
-                    if kind_db == DbKind::Postgres { ", to_tsvector('simple', $11)" } else { "" },
-                ))
-                .bind(kind.code())
-                .bind(id)
-                .bind(entry.agency_id)
-                .bind(entry.doc_date)
-                .bind(entry.unit_id)
-                .bind(&entry.number_key)
-                .bind(&entry.number_head)
-                .bind(&entry.title)
-                .bind(&entry.meta)
-                .bind(&entry.content);
-                if kind_db == DbKind::Postgres {
-                    insert = insert.bind(&words);
-                }
-                let (row,) = insert.fetch_one(&mut *tx).await?;
-                if kind_db == DbKind::Sqlite {
-                    sql::query("INSERT INTO search_words (rowid, words) VALUES ($1, $2)")
-                        .bind(row)
-                        .bind(&words)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+        if old.as_ref() == Some(&new) {
+            return Ok(());
+        }
+        let words_changed = old
+            .as_ref()
+            .is_none_or(|o| o.words_sha256 != new.words_sha256);
+        let pg = tx.kind() == DbKind::Postgres;
+        let mut write = (if old.is_some() {
+            sql::query(format!(
+                "UPDATE search_entries SET doc_date = $1, unit_id = $2, number_key = $3, number_head = $4, \
+                 title = $5, words_sha256 = $6{} WHERE agency_id = $7 AND id = $8",
+                if pg && words_changed { ", words = to_tsvector('simple', $9)" } else { "" }
+            ))
+        } else {
+            sql::query(format!(
+                "INSERT INTO search_entries (doc_date, unit_id, number_key, number_head, title, words_sha256, \
+                 agency_id, id, kind, doc_id{}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '{}', {id}{})",
+                if pg { ", words" } else { "" },
+                kind.code(),
+                if pg { ", to_tsvector('simple', $9)" } else { "" },
+            ))
+        })
+        .bind(new.doc_date)
+        .bind(new.unit_id)
+        .bind(&new.number_key)
+        .bind(&new.number_head)
+        .bind(&new.title)
+        .bind(&new.words_sha256)
+        .bind(entry.agency_id)
+        .bind(row_id);
+        if pg && words_changed {
+            write = write.bind(&words);
+        }
+        write.execute(&mut *tx).await?;
+        // SQLite keeps the words in the FTS table beside the entry, under the entry's id.
+        if !pg && words_changed {
+            if old.is_some() {
+                sql::query("DELETE FROM search_words WHERE rowid = $1")
+                    .bind(row_id)
+                    .execute(&mut *tx)
+                    .await?;
             }
-            Some((_, old)) if old == entry => {}
-            Some((row, old)) => {
-                sql::query(
-                    "UPDATE search_entries SET doc_date = $1, unit_id = $2, number_key = $3, number_head = $4, \
-                     title = $5 WHERE id = $6",
-                )
-                .bind(entry.doc_date)
-                .bind(entry.unit_id)
-                .bind(&entry.number_key)
-                .bind(&entry.number_head)
-                .bind(&entry.title)
-                .bind(row)
+            sql::query("INSERT INTO search_words (rowid, words) VALUES ($1, $2)")
+                .bind(row_id)
+                .bind(&words)
                 .execute(&mut *tx)
                 .await?;
-                // Only a changed text touches the word index.
-                if old.meta != entry.meta || old.content != entry.content {
-                    let words = words();
-                    match kind_db {
-                        DbKind::Postgres => {
-                            sql::query(
-                                "UPDATE search_entries SET meta = $1, content = $2, \
-                                 words = to_tsvector('simple', $3) WHERE id = $4",
-                            )
-                            .bind(&entry.meta)
-                            .bind(&entry.content)
-                            .bind(&words)
-                            .bind(row)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                        DbKind::Sqlite => {
-                            sql::query(
-                                "UPDATE search_entries SET meta = $1, content = $2 WHERE id = $3",
-                            )
-                            .bind(&entry.meta)
-                            .bind(&entry.content)
-                            .bind(row)
-                            .execute(&mut *tx)
-                            .await?;
-                            sql::query("DELETE FROM search_words WHERE rowid = $1")
-                                .bind(row)
-                                .execute(&mut *tx)
-                                .await?;
-                            sql::query("INSERT INTO search_words (rowid, words) VALUES ($1, $2)")
-                                .bind(row)
-                                .bind(&words)
-                                .execute(&mut *tx)
-                                .await?;
-                        }
-                    }
-                }
-            }
         }
         Ok(())
     }
@@ -479,12 +455,14 @@ impl Store {
                 SearchKind::Outgoing => "outgoing_documents",
                 SearchKind::Incoming => "incoming_documents",
             };
+            let mut after = 0_i64;
             loop {
                 let ids: Vec<(i64,)> = sql::query_as(format!(
-                    "SELECT d.id FROM {table} d WHERE NOT EXISTS (SELECT 1 FROM search_entries e \
-                     WHERE e.kind = $1 AND e.doc_id = d.id) ORDER BY d.id LIMIT $2"
+                    "SELECT d.id FROM {table} d WHERE d.id > $1 AND NOT EXISTS (SELECT 1 FROM search_entries e \
+                     WHERE e.agency_id = d.agency_id AND e.id = {}) ORDER BY d.id LIMIT $2",
+                    entry_id_sql("d.agency_id", kind, "d.id")
                 ))
-                .bind(kind.code())
+                .bind(after)
                 .bind(batch as i64)
                 .fetch_all(&self.pool)
                 .await?;
@@ -495,6 +473,9 @@ impl Store {
                 for (id,) in &ids {
                     Self::reindex_document(&mut tx, kind, *id).await?;
                 }
+                // Onwards from the last one: a document that has no entry after reindexing (none) is not
+                // read again, and each batch starts where the last ended instead of rescanning the indexed.
+                after = ids.last().map_or(after, |(id,)| *id);
                 tx.commit().await?;
                 done += ids.len() as u64;
             }
@@ -556,41 +537,50 @@ impl Store {
             let p = arg(u.into(), &mut args);
             entry_filters.push_str(&format!(" AND e.unit_id = {p}"));
         }
-        let mut doc_filters = String::new();
+        // Type, urgency and status are the document's own (they change with it); the entry holds none of them.
+        let mut doc_conditions = String::new();
         if let Some(t) = q.list.doc_type {
             let p = arg(t.code().into(), &mut args);
-            doc_filters.push_str(&format!(" AND x.doc_type = {p}"));
+            doc_conditions.push_str(&format!(" AND x.doc_type = {p}"));
         }
         if let Some(u) = q.list.urgency {
             let p = arg(shared::list_query::urgency_code(u).into(), &mut args);
-            doc_filters.push_str(&format!(" AND x.urgency = {p}"));
+            doc_conditions.push_str(&format!(" AND x.urgency = {p}"));
         }
         if let Some(s) = &q.list.status {
             let p = arg(s.clone().into(), &mut args);
-            doc_filters.push_str(&format!(" AND x.status = {p}"));
+            doc_conditions.push_str(&format!(" AND x.status = {p}"));
         }
+        let doc_filters = if doc_conditions.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " AND ((e.kind = 'outgoing' AND e.doc_id IN (SELECT x.id FROM outgoing_documents x \
+                 WHERE x.agency_id = $2{doc_conditions})) OR (e.kind = 'incoming' AND e.doc_id IN \
+                 (SELECT x.id FROM incoming_documents x WHERE x.agency_id = $2{doc_conditions})))"
+            )
+        };
         let p_limit = arg(i64::from(q.list.per_page).into(), &mut args);
         let p_offset = arg(q.list.offset().into(), &mut args);
+        // The page is chosen and counted over the entries alone; only its rows are read from the documents.
         let sql = format!(
-            "WITH m AS (SELECT e.id, e.kind, e.doc_id, e.doc_date, \
+            "SELECT p.kind, p.doc_id, p.doc_date, p.rank, p.total, \
+               CASE WHEN p.kind = 'outgoing' THEN d.number_text ELSE i.code_text END AS number_text, \
+               CASE WHEN p.kind = 'outgoing' THEN d.subject ELSE i.subject END AS subject, \
+               CASE WHEN p.kind = 'outgoing' THEN a.name ELSE i.sender_name END AS agency, \
+               CASE WHEN p.kind = 'outgoing' THEN d.status ELSE i.status END AS status \
+             FROM (SELECT e.id, e.kind, e.doc_id, e.doc_date, \
                CAST(CASE WHEN e.number_key = {p_needle} OR e.number_head = {p_needle} THEN 0 \
-                    WHEN {title_has} THEN 1 ELSE 2 END AS BIGINT) AS rank \
-               FROM search_entries e WHERE e.agency_id = $2 AND {matching}{entry_filters}) \
-             SELECT x.kind, x.doc_id, x.number_text, x.subject, x.agency, x.doc_date, x.status, x.rank, \
-               COUNT(*) OVER () AS total FROM ( \
-               SELECT m.kind, m.doc_id, m.doc_date, m.rank, m.id, d.number_text, d.subject, a.name AS agency, \
-                 d.status, d.doc_type, d.urgency \
-                 FROM m JOIN outgoing_documents d ON d.id = m.doc_id JOIN agencies a ON a.id = d.agency_id \
-                 WHERE m.kind = 'outgoing' AND {out_vis} \
-               UNION ALL \
-               SELECT m.kind, m.doc_id, m.doc_date, m.rank, m.id, i.code_text, i.subject, i.sender_name, \
-                 i.status, i.doc_type, i.urgency \
-                 FROM m JOIN incoming_documents i ON i.id = m.doc_id \
-                 WHERE m.kind = 'incoming' AND {in_vis}) x \
-             WHERE 1 = 1{doc_filters} \
-             ORDER BY x.rank, x.doc_date DESC, x.id DESC LIMIT {p_limit} OFFSET {p_offset}",
-            out_vis = outgoing_visible(),
-            in_vis = incoming_visible(),
+                    WHEN {title_has} THEN 1 ELSE 2 END AS BIGINT) AS rank, \
+               COUNT(*) OVER () AS total \
+               FROM search_entries e WHERE e.agency_id = $2 AND {matching}{entry_filters}{doc_filters} \
+                 AND {visible} \
+               ORDER BY rank, e.doc_date DESC, e.id DESC LIMIT {p_limit} OFFSET {p_offset}) p \
+             LEFT JOIN outgoing_documents d ON p.kind = 'outgoing' AND d.id = p.doc_id \
+             LEFT JOIN agencies a ON a.id = d.agency_id \
+             LEFT JOIN incoming_documents i ON p.kind = 'incoming' AND i.id = p.doc_id \
+             ORDER BY p.rank, p.doc_date DESC, p.id DESC",
+            visible = entry_visible(),
         );
         #[derive(sqlx::FromRow)]
         struct Row {
