@@ -562,24 +562,16 @@ impl Store {
         };
         let p_limit = arg(i64::from(q.list.per_page).into(), &mut args);
         let p_offset = arg(q.list.offset().into(), &mut args);
-        // The page is chosen and counted over the entries alone; only its rows are read from the documents.
+        // The page is chosen and counted over the entries alone; only its rows are then read from the documents
+        // (a second statement by id: joined in one, PostgreSQL's generic plan may hash-join whole tables).
         let sql = format!(
-            "SELECT p.kind, p.doc_id, p.doc_date, p.rank, p.total, \
-               CASE WHEN p.kind = 'outgoing' THEN d.number_text ELSE i.code_text END AS number_text, \
-               CASE WHEN p.kind = 'outgoing' THEN d.subject ELSE i.subject END AS subject, \
-               CASE WHEN p.kind = 'outgoing' THEN a.name ELSE i.sender_name END AS agency, \
-               CASE WHEN p.kind = 'outgoing' THEN d.status ELSE i.status END AS status \
-             FROM (SELECT e.id, e.kind, e.doc_id, e.doc_date, \
+            "SELECT e.kind, e.doc_id, e.doc_date, \
                CAST(CASE WHEN e.number_key = {p_needle} OR e.number_head = {p_needle} THEN 0 \
                     WHEN {title_has} THEN 1 ELSE 2 END AS BIGINT) AS rank, \
                COUNT(*) OVER () AS total \
-               FROM search_entries e WHERE e.agency_id = $2 AND {matching}{entry_filters}{doc_filters} \
-                 AND {visible} \
-               ORDER BY rank, e.doc_date DESC, e.id DESC LIMIT {p_limit} OFFSET {p_offset}) p \
-             LEFT JOIN outgoing_documents d ON p.kind = 'outgoing' AND d.id = p.doc_id \
-             LEFT JOIN agencies a ON a.id = d.agency_id \
-             LEFT JOIN incoming_documents i ON p.kind = 'incoming' AND i.id = p.doc_id \
-             ORDER BY p.rank, p.doc_date DESC, p.id DESC",
+             FROM search_entries e WHERE e.agency_id = $2 AND {matching}{entry_filters}{doc_filters} \
+               AND {visible} \
+             ORDER BY rank, e.doc_date DESC, e.id DESC LIMIT {p_limit} OFFSET {p_offset}",
             visible = entry_visible(),
         );
         #[derive(sqlx::FromRow)]
@@ -587,11 +579,7 @@ impl Store {
             #[sqlx(try_from = "String")]
             kind: SearchKind,
             doc_id: i64,
-            number_text: Option<String>,
-            subject: String,
-            agency: String,
             doc_date: i64,
-            status: String,
             rank: i64,
             total: i64,
         }
@@ -623,25 +611,61 @@ impl Store {
                 .map(|(_, l)| l.to_string())
                 .unwrap_or_else(|| code.to_string())
         };
+        // What the page shows, read by id (numbers only reach the text).
+        #[derive(sqlx::FromRow)]
+        struct Shown {
+            id: i64,
+            number_text: Option<String>,
+            subject: String,
+            agency: String,
+            status: String,
+        }
+        let mut shown = std::collections::HashMap::new();
+        for (kind, select) in [
+            (
+                SearchKind::Outgoing,
+                "SELECT d.id, d.number_text, d.subject, a.name AS agency, d.status \
+                 FROM outgoing_documents d JOIN agencies a ON a.id = d.agency_id WHERE d.id IN",
+            ),
+            (
+                SearchKind::Incoming,
+                "SELECT i.id, i.code_text AS number_text, i.subject, i.sender_name AS agency, i.status \
+                 FROM incoming_documents i WHERE i.id IN",
+            ),
+        ] {
+            let ids: Vec<String> = rows
+                .iter()
+                .filter(|r| r.kind == kind)
+                .map(|r| r.doc_id.to_string())
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let found: Vec<Shown> = sql::query_as(format!("{select} ({})", ids.join(", ")))
+                .fetch_all(&self.pool)
+                .await?;
+            shown.extend(found.into_iter().map(|f| ((kind, f.id), f)));
+        }
         let items = rows
             .into_iter()
-            .map(|r| SearchHit {
+            .filter_map(|r| shown.remove(&(r.kind, r.doc_id)).map(|d| (r, d)))
+            .map(|(r, d)| SearchHit {
                 kind: r.kind,
                 id: r.doc_id,
                 highlights: SearchHighlights::of(
                     &needle,
-                    r.number_text.as_deref(),
-                    &r.subject,
-                    &r.agency,
+                    d.number_text.as_deref(),
+                    &d.subject,
+                    &d.agency,
                 ),
                 exact_number: r.rank == 0,
-                status_label: label(r.kind, &r.status),
-                number_text: r.number_text,
-                subject: r.subject,
-                agency: r.agency,
+                status_label: label(r.kind, &d.status),
+                number_text: d.number_text,
+                subject: d.subject,
+                agency: d.agency,
                 date: shared::civil_date::CivilDate::of(shared::time::Timestamp(r.doc_date))
                     .to_string(),
-                status: r.status,
+                status: d.status,
             })
             .collect();
         Ok((items, total))
