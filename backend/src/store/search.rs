@@ -38,9 +38,9 @@ pub(crate) fn entry_visible() -> &'static str {
     "($4 \
      OR (e.kind = 'incoming' AND (e.doc_id IN (SELECT a.incoming_id FROM assignments a WHERE a.user_id = $1) \
          OR ($5 AND e.doc_id IN (SELECT a.incoming_id FROM assignments a WHERE a.unit_id = $3)) \
-         OR e.doc_id IN (SELECT i.id FROM incoming_documents i WHERE i.assigner_id = $1 \
-             OR i.assigner_id IN (SELECT g.from_user_id FROM delegations g WHERE g.to_user_id = $1 \
-                 AND g.revoked_at IS NULL AND g.starts_on <= $6 AND g.ends_on >= $6)))) \
+         OR e.doc_id IN (SELECT i.id FROM incoming_documents i WHERE i.assigner_id = $1) \
+         OR e.doc_id IN (SELECT i.id FROM delegations g JOIN incoming_documents i ON i.assigner_id = g.from_user_id \
+             WHERE g.to_user_id = $1 AND g.revoked_at IS NULL AND g.starts_on <= $6 AND g.ends_on >= $6))) \
      OR (e.kind = 'outgoing' AND (e.doc_id IN (SELECT d.id FROM outgoing_documents d \
              WHERE d.drafter_id = $1 OR d.signer_id = $1) \
          OR e.doc_id IN (SELECT s.document_id FROM review_steps s WHERE s.reviewer_id = $1) \
