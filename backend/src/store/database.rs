@@ -39,7 +39,11 @@ pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<Store>> {
             PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(30))
-                .connect(url)
+                // No JIT: short queries whose estimates are large (a search's generic plan over 64 partitions
+                // with its sets) spent 500 ms compiling for 14 ms of work (docs/BENCHMARKS.md, search).
+                .connect_with(
+                    sqlx::postgres::PgConnectOptions::from_str(url)?.options([("jit", "off")]),
+                )
                 .await?,
         )
     } else if url.starts_with("sqlite:") {
