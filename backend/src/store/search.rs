@@ -111,20 +111,24 @@ fn cap(mut s: String) -> String {
 /// entries are neighbours in SQLite's table (migration 0014). Documents and agencies are numbered far below
 /// 2^40 and 2^22.
 pub(crate) fn entry_id(agency: i64, kind: SearchKind, doc_id: i64) -> i64 {
-    let kind_bit = match kind {
+    (agency << 41) + kind_bit(kind) + doc_id
+}
+
+/// The part of [`entry_id`] that tells an incoming document's entry from an outgoing one's.
+fn kind_bit(kind: SearchKind) -> i64 {
+    match kind {
         SearchKind::Outgoing => 0,
         SearchKind::Incoming => 1 << 40,
-    };
-    (agency << 41) + kind_bit + doc_id
+    }
 }
 
 /// [`entry_id`] as SQL over the columns `agency` and `doc_id` (both databases multiply the same way).
 fn entry_id_sql(agency: &str, kind: SearchKind, doc_id: &str) -> String {
-    let kind_bit = match kind {
-        SearchKind::Outgoing => 0_i64,
-        SearchKind::Incoming => 1 << 40,
-    };
-    format!("({agency} * {} + {kind_bit} + {doc_id})", 1_i64 << 41)
+    format!(
+        "({agency} * {} + {} + {doc_id})",
+        1_i64 << 41,
+        kind_bit(kind)
+    )
 }
 
 impl Store {

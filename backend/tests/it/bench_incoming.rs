@@ -184,6 +184,26 @@ pub(crate) async fn rows(url: &str, sql: &str) -> Vec<(String, i64)> {
 
 /// A fresh benchmark database: SQLite under `dir`, or PostgreSQL database `vanban_bench_{docs}` (dropped and
 /// created again) on `VANBAN_TEST_PG_URL`'s server.
+/// Runs `vanban ARGS` (a seed or an index build), printing its output lines and its wall time after `prefix`;
+/// panics with its error output when it fails.
+pub(crate) fn run_bench_command(prefix: &str, args: &[&str]) {
+    let t = Instant::now();
+    let out = Command::new(vanban())
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        println!("{prefix} {line}");
+    }
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!("{prefix} wall {:.1} s", t.elapsed().as_secs_f64());
+}
+
 pub(crate) async fn fresh_database(on_pg: bool, docs: i64, dir: &Path) -> String {
     if !on_pg {
         return format!("sqlite://{}", dir.join("bench.db").display());
@@ -219,25 +239,19 @@ async fn benchmark_incoming() {
     };
     let url = fresh_database(on_pg, docs, dir.path()).await;
 
-    let t = Instant::now();
-    let seeded = Command::new(vanban())
-        .args(["bench", "seed", "--database-url", &url])
-        .args(["--documents", &docs.to_string()])
-        .args(["--extra-arrived", &extra.to_string()])
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    for line in String::from_utf8_lossy(&seeded.stdout).lines() {
-        println!("SEED db={db} docs={docs} {line}");
-    }
-    assert!(
-        seeded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&seeded.stderr)
-    );
-    println!(
-        "SEED db={db} docs={docs} wall {:.1} s",
-        t.elapsed().as_secs_f64()
+    let (documents, extra_arrived) = (docs.to_string(), extra.to_string());
+    run_bench_command(
+        &format!("SEED db={db} docs={docs}"),
+        &[
+            "bench",
+            "seed",
+            "--database-url",
+            &url,
+            "--documents",
+            &documents,
+            "--extra-arrived",
+            &extra_arrived,
+        ],
     );
 
     let server = start_server(&url, dir.path()).await;

@@ -7,12 +7,11 @@
 //! `VANBAN_BENCH_CLIENTS` (32) clients for `VANBAN_BENCH_SECONDS` (10) per kind of query, each request as the
 //! next person in turn. It prints one `BENCH` line and one markdown table row per kind of query.
 
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::bench_incoming::{env_or, fresh_database, load, login_all, rows};
-use crate::common::server::{start_server, vanban};
+use crate::bench_incoming::{env_or, fresh_database, load, login_all, rows, run_bench_command};
+use crate::common::server::start_server;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark: scripts/bench-search.sh"]
@@ -30,46 +29,25 @@ async fn benchmark_search() {
     // built now with this build's code — a 1,000,000-document seed takes longer than an index rebuild.
     let url = match std::env::var("VANBAN_BENCH_URL") {
         Ok(url) if !url.is_empty() => {
-            let t = Instant::now();
-            let indexed = Command::new(vanban())
-                .args(["bench", "index", "--database-url", &url])
-                .env("RUST_LOG", "warn")
-                .output()
-                .unwrap();
-            for line in String::from_utf8_lossy(&indexed.stdout).lines() {
-                println!("SEED db={db} docs={docs} reused: {line}");
-            }
-            assert!(
-                indexed.status.success(),
-                "{}",
-                String::from_utf8_lossy(&indexed.stderr)
-            );
-            println!(
-                "SEED db={db} docs={docs} index wall {:.1} s",
-                t.elapsed().as_secs_f64()
+            run_bench_command(
+                &format!("SEED db={db} docs={docs} reused:"),
+                &["bench", "index", "--database-url", &url],
             );
             url
         }
         _ => {
             let url = fresh_database(on_pg, docs, dir.path()).await;
-            let t = Instant::now();
-            let seeded = Command::new(vanban())
-                .args(["bench", "seed", "--database-url", &url])
-                .args(["--documents", &docs.to_string()])
-                .env("RUST_LOG", "warn")
-                .output()
-                .unwrap();
-            for line in String::from_utf8_lossy(&seeded.stdout).lines() {
-                println!("SEED db={db} docs={docs} {line}");
-            }
-            assert!(
-                seeded.status.success(),
-                "{}",
-                String::from_utf8_lossy(&seeded.stderr)
-            );
-            println!(
-                "SEED db={db} docs={docs} wall {:.1} s",
-                t.elapsed().as_secs_f64()
+            let documents = docs.to_string();
+            run_bench_command(
+                &format!("SEED db={db} docs={docs}"),
+                &[
+                    "bench",
+                    "seed",
+                    "--database-url",
+                    &url,
+                    "--documents",
+                    &documents,
+                ],
             );
             url
         }
