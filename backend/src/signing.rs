@@ -359,6 +359,8 @@ pub fn check_received(
             signing_time: r.signing_time.clone(),
             ok: r.ok,
             problems,
+            timestamp: r.timestamp.clone(),
+            level: r.level,
         });
     }
     if let Some(agency) = issuing_agency

@@ -586,12 +586,19 @@ pub struct SignatureCheck {
     pub organization: Option<String>,
     /// The certificate's issuer.
     pub issuer: String,
-    /// The signing time the signature claims.
+    /// The signing time the signature claims (the signer's own clock, `/M`).
     pub signing_time: Option<String>,
-    /// Intact, trusted, unrevoked and nothing but form filling after it.
+    /// Intact, trusted, unrevoked, nothing but form filling after it, and its timestamp (if any) valid.
     pub ok: bool,
     /// Why it is not ok, in Vietnamese.
     pub problems: Vec<String>,
+    /// The signature timestamp of a time-stamping authority, when the signature carries one; `null` for a
+    /// verdict recorded before timestamps existed.
+    #[serde(default)]
+    pub timestamp: Option<crate::signature::SignatureTimestamp>,
+    /// The PAdES baseline level reached (`B-B` for a verdict recorded before timestamps existed).
+    #[serde(default = "crate::signature::SignatureLevel::basic")]
+    pub level: crate::signature::SignatureLevel,
 }
 
 /// The verdict on one received file.

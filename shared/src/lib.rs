@@ -32,6 +32,7 @@ pub mod record_file;
 pub mod report;
 pub mod role;
 pub mod search;
+pub mod signature;
 pub mod status;
 pub mod text;
 pub mod time;

@@ -14,7 +14,8 @@ use x509_cert::builder::{Builder, CertificateBuilder, CrlBuilder};
 use x509_cert::certificate::TbsCertificate;
 use x509_cert::crl::RevokedCert;
 use x509_cert::ext::pkix::{
-    AuthorityKeyIdentifier, BasicConstraints, KeyUsage, KeyUsages, SubjectKeyIdentifier,
+    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsage, KeyUsages,
+    SubjectKeyIdentifier,
 };
 use x509_cert::ext::{Extension, ToExtension};
 use x509_cert::name::Name;
@@ -63,7 +64,16 @@ pub enum CertRole {
     Person,
     /// An agency's seal certificate (chữ ký số của cơ quan, tổ chức).
     Seal,
+    /// A time-stamping authority (RFC 3161 §2.3): extended key usage timeStamping only, which the RFC requires
+    /// to be marked critical (`eku_critical: false` makes the faulty certificate verifiers must refuse; tests).
+    Tsa {
+        eku_critical: bool,
+    },
 }
+
+/// id-kp-timeStamping (RFC 5280 §4.2.1.12): the one extended key usage of a TSA's certificate.
+pub const OID_KP_TIME_STAMPING: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8");
 
 struct Profile {
     issuer: Name,
@@ -119,6 +129,12 @@ impl BuilderProfile for Profile {
             KeyUsages::DigitalSignature | KeyUsages::NonRepudiation
         };
         ext.push(KeyUsage(usage).to_extension(subject, &ext)?);
+        if let CertRole::Tsa { eku_critical } = self.role {
+            let mut eku =
+                ExtendedKeyUsage(vec![OID_KP_TIME_STAMPING]).to_extension(subject, &ext)?;
+            eku.critical = eku_critical;
+            ext.push(eku);
+        }
         ext.push(ski.to_extension(subject, &ext)?);
         Ok(ext)
     }

@@ -249,10 +249,14 @@ pub struct SignatureCheck {
     pub revocation_status: RevocationStatus,
     /// Intact and cryptographically correct, whatever the trust.
     pub valid: bool,
-    /// Fully good: valid, trusted, not revoked, at most form filling after it.
+    /// Fully good: valid, trusted, not revoked, at most form filling after it, its timestamp (if any) valid.
     pub ok: bool,
     /// Why it is not fully good, in Vietnamese.
     pub problems: Vec<String>,
+    /// The signature timestamp, when the signature carries one.
+    pub timestamp: Option<crate::signature::SignatureTimestamp>,
+    /// The PAdES baseline level reached.
+    pub level: crate::signature::SignatureLevel,
 }
 
 /// What changed in the file after a signature.
@@ -359,6 +363,8 @@ impl From<crate::pdf::verify::SignatureReport> for SignatureCheck {
             valid: r.valid,
             ok: r.ok,
             problems: r.problems,
+            timestamp: r.timestamp,
+            level: r.level,
         }
     }
 }

@@ -34,6 +34,10 @@ pub const OID_RSA_ENCRYPTION: ObjectIdentifier =
 pub const OID_SHA256_WITH_RSA: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
 pub const OID_RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+/// id-aa-signatureTimeStampToken (RFC 3161 Appendix A): the unsigned attribute holding a timestamp token over
+/// the signature value (PAdES B-T).
+pub const OID_SIGNATURE_TIME_STAMP_TOKEN: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.14");
 
 /// RSA signature padding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +158,16 @@ pub fn signed_attributes(
     document_digest: &[u8],
     signer_cert: &Certificate,
 ) -> PdfResult<SignedAttributes> {
+    signed_attributes_for(OID_DATA, document_digest, signer_cert)
+}
+
+/// The signed attributes of a SignedData whose content has type `content_type` and digest `digest`:
+/// content-type, message-digest and signing-certificate-v2.
+pub fn signed_attributes_for(
+    content_type: ObjectIdentifier,
+    digest: &[u8],
+    signer_cert: &Certificate,
+) -> PdfResult<SignedAttributes> {
     let cert_der = signer_cert.to_der().map_err(der_err)?;
     let tbs = signer_cert.tbs_certificate();
     let ess = SigningCertificateV2 {
@@ -171,13 +185,13 @@ pub fn signed_attributes(
     attrs
         .insert(attribute(
             OID_CONTENT_TYPE,
-            Any::encode_from(&OID_DATA).map_err(der_err)?,
+            Any::encode_from(&content_type).map_err(der_err)?,
         )?)
         .map_err(der_err)?;
     attrs
         .insert(attribute(
             OID_MESSAGE_DIGEST,
-            Any::encode_from(&OctetString::new(document_digest.to_vec()).map_err(der_err)?)
+            Any::encode_from(&OctetString::new(digest.to_vec()).map_err(der_err)?)
                 .map_err(der_err)?,
         )?)
         .map_err(der_err)?;
@@ -192,11 +206,24 @@ pub fn signed_attributes(
 
 /// A DER ContentInfo(SignedData) over a detached document digest.
 pub fn build_signed_data(document_digest: &[u8], signer: &dyn CmsSigner) -> PdfResult<Vec<u8>> {
+    build_signed(OID_DATA, None, document_digest, signer, true)
+}
+
+/// A DER ContentInfo(SignedData): detached over `digest` when `econtent` is `None` (a PDF signature), or
+/// encapsulating `econtent` of type `content_type` whose digest is `digest` (a timestamp token's TSTInfo).
+/// `include_certificates`: the signer's chain goes into the SignedData.
+pub fn build_signed(
+    content_type: ObjectIdentifier,
+    econtent: Option<&[u8]>,
+    digest: &[u8],
+    signer: &dyn CmsSigner,
+    include_certificates: bool,
+) -> PdfResult<Vec<u8>> {
     let certs = signer.certificates();
     let signer_cert = certs
         .first()
         .ok_or_else(|| PdfError::Signing("thiếu chứng thư số của người ký".into()))?;
-    let attrs = signed_attributes(document_digest, signer_cert)?;
+    let attrs = signed_attributes_for(content_type, digest, signer_cert)?;
     let to_sign = attrs.to_der().map_err(der_err)?;
     let signature = signer.sign(&to_sign)?;
     let tbs = signer_cert.tbs_certificate();
@@ -217,21 +244,32 @@ pub fn build_signed_data(document_digest: &[u8], signer: &dyn CmsSigner) -> PdfR
         .insert(sha256_algorithm())
         .map_err(der_err)?;
     let mut cert_set = SetOfVec::new();
-    for c in certs {
-        cert_set
-            .insert(CertificateChoices::Certificate(c.clone()))
-            .map_err(der_err)?;
+    if include_certificates {
+        for c in certs {
+            cert_set
+                .insert(CertificateChoices::Certificate(c.clone()))
+                .map_err(der_err)?;
+        }
     }
     let mut signer_infos = SetOfVec::new();
     signer_infos.insert(signer_info).map_err(der_err)?;
+    let econtent = econtent
+        .map(|bytes| OctetString::new(bytes.to_vec()).and_then(|o| Any::encode_from(&o)))
+        .transpose()
+        .map_err(der_err)?;
     let signed_data = SignedData {
-        version: CmsVersion::V1,
+        // RFC 5652 §5.1: version 3 when the content is not id-data.
+        version: if content_type == OID_DATA {
+            CmsVersion::V1
+        } else {
+            CmsVersion::V3
+        },
         digest_algorithms,
         encap_content_info: EncapsulatedContentInfo {
-            econtent_type: OID_DATA,
-            econtent: None,
+            econtent_type: content_type,
+            econtent,
         },
-        certificates: Some(CertificateSet(cert_set)),
+        certificates: include_certificates.then_some(CertificateSet(cert_set)),
         crls: None,
         signer_infos: SignerInfos(signer_infos),
     };
@@ -259,6 +297,32 @@ pub struct ParsedCms {
     pub signed_attrs: Option<Vec<u8>>,
     /// The certificates carried, each with its bytes as they stand in the file.
     pub certificates: Vec<(Certificate, Vec<u8>)>,
+    /// The first signer's unsigned attributes: each attribute's type and the bytes of its values as they stand
+    /// in the file (a signature timestamp token is verified over its own bytes, never a re-encoding).
+    pub unsigned_attrs: Vec<(ObjectIdentifier, Vec<Vec<u8>>)>,
+}
+
+impl ParsedCms {
+    /// The signer's certificate among those carried (by issuer and serial, or subject key identifier), with
+    /// its bytes as they stand in the file.
+    pub fn signer_certificate(&self) -> Option<(&Certificate, &[u8])> {
+        let found = self
+            .certificates
+            .iter()
+            .find(|(c, _)| match &self.signer_info.sid {
+                SignerIdentifier::IssuerAndSerialNumber(ias) => {
+                    c.tbs_certificate().issuer() == &ias.issuer
+                        && c.tbs_certificate().serial_number() == &ias.serial_number
+                }
+                SignerIdentifier::SubjectKeyIdentifier(ski) => c
+                    .tbs_certificate()
+                    .get_extension::<x509_cert::ext::pkix::SubjectKeyIdentifier>()
+                    .ok()
+                    .flatten()
+                    .is_some_and(|(_, k)| k.0 == ski.0),
+            })?;
+        Some((&found.0, found.1.as_slice()))
+    }
 }
 
 /// Takes apart the CMS ContentInfo at the start of `contents` (trailing zero padding is ignored).
@@ -288,15 +352,25 @@ pub fn parse_cms(contents: &[u8]) -> Result<ParsedCms, String> {
         .ok_or("CMS không có thông tin người ký")?;
     let signer_info =
         SignerInfo::from_der(&first.to_der()?).map_err(|e| format!("SignerInfo sai ({e})"))?;
-    let signed_attrs = first
-        .children()?
-        .get(3)
-        .filter(|a| a.tag == [0xA0])
-        .map(|a| {
-            let mut bytes = a.raw.to_vec();
-            bytes[0] = 0x31;
-            bytes
-        });
+    let signer_parts = first.children()?;
+    let mut unsigned_attrs = Vec::new();
+    if let Some(set) = signer_parts.iter().skip(4).find(|p| p.tag == [0xA1]) {
+        for attr in set.children()? {
+            let (Ok(oid), Ok(values)) = (attr.child(0), attr.child(1)) else {
+                continue;
+            };
+            let Ok(oid) = ObjectIdentifier::from_bytes(oid.content) else {
+                continue;
+            };
+            let values = values.children()?.iter().map(|v| v.raw.to_vec()).collect();
+            unsigned_attrs.push((oid, values));
+        }
+    }
+    let signed_attrs = signer_parts.get(3).filter(|a| a.tag == [0xA0]).map(|a| {
+        let mut bytes = a.raw.to_vec();
+        bytes[0] = 0x31;
+        bytes
+    });
     let mut certificates = Vec::new();
     if let Some(set) = parts.iter().skip(3).find(|p| p.tag == [0xA0]) {
         for c in set.children()? {
@@ -313,6 +387,7 @@ pub fn parse_cms(contents: &[u8]) -> Result<ParsedCms, String> {
         signer_info,
         signed_attrs,
         certificates,
+        unsigned_attrs,
     })
 }
 

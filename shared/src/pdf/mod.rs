@@ -3,7 +3,7 @@
 //! document is never copied in memory.
 //!
 //! With the `crypto` feature: reading PDFs ([`document`]), incremental updates ([`update`]), PAdES signing
-//! ([`sign`]), form filling after signing ([`fill`]) and verification with modification analysis ([`verify`]); the scan for active content that must never be
+//! ([`sign`]) with RFC 3161 signature timestamps ([`tsp`] the protocol, [`timestamp`] tokens in signatures), form filling after signing ([`fill`]) and verification with modification analysis ([`verify`]); the scan for active content that must never be
 //! issued ([`active`]);
 //! the text layer of pages and documents ([`text`], fonts in [`fontinfo`] and [`encoding`]), the box a page's
 //! content covers ([`bbox`]) and the metadata an incoming document's PDF suggests ([`prefill`]).
@@ -70,6 +70,10 @@ pub mod stamp;
 mod test_pdf;
 #[cfg(feature = "crypto")]
 pub mod text;
+#[cfg(feature = "crypto")]
+pub mod timestamp;
+#[cfg(feature = "crypto")]
+pub mod tsp;
 #[cfg(feature = "crypto")]
 pub mod update;
 #[cfg(feature = "crypto")]

@@ -59,7 +59,13 @@ const BLUE: [f32; 3] = [0.0, 0.13, 0.6];
 const RED: [f32; 3] = [0.85, 0.0, 0.0];
 const BLACK: [f32; 3] = [0.0, 0.0, 0.0];
 
-/// Bytes kept for the CMS signature: certificates plus a margin for the signature and attributes.
+/// Room kept in every signature for a signature timestamp added later (PAdES B-T): the server adds the TSA's
+/// token into the signature's `/Contents` in place, so it must fit there. A token with its TSA certificate is
+/// about 2 KB; a commercial TSA's with its chain of three certificates about 6 KB.
+pub const TIMESTAMP_ROOM: usize = 8192;
+
+/// Bytes kept for the CMS signature: certificates, a margin for the signature and attributes, and room for a
+/// signature timestamp.
 fn reserve_for(signer: &dyn CmsSigner) -> usize {
     use der::Encode;
     let certs: usize = signer
@@ -67,7 +73,7 @@ fn reserve_for(signer: &dyn CmsSigner) -> usize {
         .iter()
         .map(|c| c.encoded_len().map_or(2048, |l| u32::from(l) as usize))
         .sum();
-    (certs + 4096).next_multiple_of(1024)
+    (certs + 4096 + TIMESTAMP_ROOM).next_multiple_of(1024)
 }
 
 /// ISO 8601 with +07:00, as NĐ 30 writes signing times.
@@ -244,7 +250,28 @@ pub fn sign<'a>(
     request: &SignatureRequest,
     signer: &dyn CmsSigner,
 ) -> PdfResult<Vec<u8>> {
-    let src = data.into();
+    sign_with(data.into(), request, signer, None)
+}
+
+/// A signature timestamp source: given the signature value, a TSA's token over it (one round trip).
+pub type Timestamper<'t> = &'t mut dyn FnMut(&[u8]) -> PdfResult<Vec<u8>>;
+
+/// As [`sign`], with a signature timestamp (PAdES B-T) from `timestamper` in the signer's unsigned attributes.
+pub fn sign_timestamped<'a>(
+    data: impl Into<super::source::Src<'a>>,
+    request: &SignatureRequest,
+    signer: &dyn CmsSigner,
+    timestamper: Timestamper,
+) -> PdfResult<Vec<u8>> {
+    sign_with(data.into(), request, signer, Some(timestamper))
+}
+
+fn sign_with(
+    src: super::source::Src,
+    request: &SignatureRequest,
+    signer: &dyn CmsSigner,
+    timestamper: Option<Timestamper>,
+) -> PdfResult<Vec<u8>> {
     let doc = Document::open(src)?;
     let prepared = prepare(&doc, request, reserve_for(signer))?;
     let mut hasher = prepared.hasher();
@@ -253,7 +280,13 @@ pub fn sign<'a>(
     let digest = hasher
         .finish()
         .map_err(|e| PdfError::Signing(format!("không băm được văn bản ({e})")))?;
-    let cms = build_signed_data(&digest, signer)?;
+    let mut cms = build_signed_data(&digest, signer)?;
+    if let Some(timestamper) = timestamper {
+        let failed =
+            |why: String| PdfError::Signing(format!("không gắn được dấu thời gian: {why}"));
+        let token = timestamper(&super::timestamp::signature_value(&cms).map_err(failed)?)?;
+        cms = super::timestamp::add_to_signature(&cms, &token).map_err(failed)?;
+    }
     prepared.finish(&cms)
 }
 

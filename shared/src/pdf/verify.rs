@@ -1,6 +1,7 @@
 //! Verifying every signature of a PDF: the structure of its byte range (against signature wrapping and universal
 //! signature forgery), the digest of the covered bytes, the CMS signature (BER or DER, with or without signed
-//! attributes; the algorithms in [`super::algorithms`]), document timestamps (RFC 3161), the certificate chain to
+//! attributes; the algorithms in [`super::algorithms`]), document timestamps and signature timestamps
+//! (RFC 3161, [`super::timestamp`]), the certificate chain to
 //! configured trust anchors at signing time and revocation from CRLs ([`super::chain`]), and what later
 //! revisions changed ([`super::diff`]). `shared/tests/differential.rs` holds the verdicts to pyHanko's.
 
@@ -14,12 +15,14 @@ pub use super::chain::{ChainStatus, RevocationStatus};
 use super::chain::{check_revocation, validate_chain};
 use super::cms::{
     OID_CONTENT_TYPE, OID_DATA, OID_MESSAGE_DIGEST, OID_SIGNING_CERTIFICATE_V2, OID_TST_INFO,
-    ParsedCms, SigningCertificateV2, parse_cms, parse_tst_info,
+    SigningCertificateV2, parse_cms, parse_tst_info,
 };
 use super::diff::{Modification, analyse};
 use super::document::{Document, revision_ends};
 use super::error::PdfResult;
 use super::object::{Object, decode_text_string};
+use super::timestamp::{tokens_of, verify_token};
+use crate::signature::{SignatureLevel, SignatureTimestamp};
 use crate::time::Timestamp;
 
 /// What a verifier trusts and knows.
@@ -51,6 +54,10 @@ pub struct SignatureReport {
     pub ok: bool,
     /// Why it is not fully good, in Vietnamese (empty when it is).
     pub problems: Vec<String>,
+    /// The signature timestamp (RFC 3161 token in the unsigned attributes), when it carries one.
+    pub timestamp: Option<SignatureTimestamp>,
+    /// The PAdES baseline level reached.
+    pub level: SignatureLevel,
 }
 
 pub fn verify_document<'a>(
@@ -110,6 +117,8 @@ fn broken(field: &str, why: &str) -> SignatureReport {
         valid: false,
         ok: false,
         problems: vec![why.to_string()],
+        timestamp: None,
+        level: SignatureLevel::BB,
     }
 }
 
@@ -208,7 +217,7 @@ fn verify_one(
         }
     };
     let signer_info = &cms.signer_info;
-    let Some((signer_cert, signer_cert_bytes)) = signer_certificate(&cms) else {
+    let Some((signer_cert, signer_cert_bytes)) = cms.signer_certificate() else {
         report
             .problems
             .push("CMS không kèm chứng thư số của người ký".into());
@@ -358,10 +367,34 @@ fn verify_one(
     report.valid =
         report.integrity && content_type_ok && signature_ok && report.problems.is_empty();
 
-    // 5. Chain and revocation at signing time (now when the signature does not say).
+    // 5. A signature timestamp (PAdES B-T): a TSA's token over the signature value proves the signature
+    //    existed then; its time, not the claimed /M, is when the certificate must have been valid.
+    let mut trusted_time = None;
+    if !timestamp && let Some(token) = tokens_of(&cms).first() {
+        let check = verify_token(token, signature, &options.trust_anchors, &options.crls);
+        report.timestamp = Some(SignatureTimestamp {
+            time: check.time.map(Timestamp::to_iso_vn).unwrap_or_default(),
+            tsa: check.tsa,
+            valid: check.valid,
+        });
+        if check.valid {
+            report.level = SignatureLevel::BT;
+            trusted_time = check.time;
+        } else {
+            report.problems.extend(
+                check
+                    .problems
+                    .into_iter()
+                    .map(|p| format!("dấu thời gian không hợp lệ: {p}")),
+            );
+        }
+    }
+
+    // 6. Chain and revocation at signing time (now when the signature does not say).
     let at = tst
         .as_ref()
         .map(gen_time)
+        .or(trusted_time)
         .or(claimed_time)
         .unwrap_or_else(now);
     let (chain_status, chain_problem) =
@@ -378,7 +411,7 @@ fn verify_one(
             .push("chứng thư số của người ký đã bị thu hồi".into());
     }
 
-    // 6. What changed afterwards.
+    // 7. What changed afterwards.
     if report.covers_whole_document {
         report.modification = Modification::None;
     } else {
@@ -398,31 +431,11 @@ fn verify_one(
         }
     }
     report.ok = report.valid
+        && report.timestamp.as_ref().is_none_or(|t| t.valid)
         && report.chain_status == ChainStatus::Trusted
         && report.revocation_status != RevocationStatus::Revoked
         && report.modification != Modification::Other;
     Ok(report)
-}
-
-/// The signer's certificate among those the CMS carries (by issuer and serial, or subject key identifier), with
-/// its bytes as they stand in the file.
-fn signer_certificate(parsed: &ParsedCms) -> Option<(&Certificate, &[u8])> {
-    let found = parsed
-        .certificates
-        .iter()
-        .find(|(c, _)| match &parsed.signer_info.sid {
-            cms::signed_data::SignerIdentifier::IssuerAndSerialNumber(ias) => {
-                c.tbs_certificate().issuer() == &ias.issuer
-                    && c.tbs_certificate().serial_number() == &ias.serial_number
-            }
-            cms::signed_data::SignerIdentifier::SubjectKeyIdentifier(ski) => c
-                .tbs_certificate()
-                .get_extension::<x509_cert::ext::pkix::SubjectKeyIdentifier>()
-                .ok()
-                .flatten()
-                .is_some_and(|(_, k)| k.0 == ski.0),
-        })?;
-    Some((&found.0, found.1.as_slice()))
 }
 
 /// Whether a signing-certificate-v2 attribute names the certificate whose bytes are `cert_bytes` (hashed as

@@ -205,6 +205,8 @@ fn verification_json(now: i64, sha: &str) -> String {
                 signing_time: None,
                 ok: true,
                 problems: vec![],
+                timestamp: None,
+                level: shared::signature::SignatureLevel::BB,
             }],
             problems: vec![],
             warnings: vec![],

@@ -1,0 +1,64 @@
+//! What a verifier says about when a signature was made: its trusted timestamp (RFC 3161, PAdES B-T) and the
+//! PAdES baseline level it reaches. The same two fields travel in `vanban pdf verify --json`, the browser
+//! worker's verdict and the server's verification of received files.
+
+use serde::{Deserialize, Serialize};
+
+/// The PAdES baseline level a signature reaches (ETSI EN 319 142-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum SignatureLevel {
+    /// Basic: the signature alone; its time is only the signer's claim (`/M`).
+    #[serde(rename = "B-B")]
+    BB,
+    /// With a valid signature timestamp from a time-stamping authority: the signature existed at that time.
+    #[serde(rename = "B-T")]
+    BT,
+    // B-LT (validation data in a DSS) and B-LTA (a document timestamp over it) are reached at issue; the
+    // verifier reports them once it reads the DSS (issue 17, part B).
+}
+
+impl SignatureLevel {
+    /// B-B: what a verdict says when it predates timestamps.
+    pub fn basic() -> Self {
+        Self::BB
+    }
+
+    /// As the wire writes it: `B-B`, `B-T`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BB => "B-B",
+            Self::BT => "B-T",
+        }
+    }
+}
+
+/// A signature timestamp (the `signature-time-stamp-token` unsigned attribute) as verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignatureTimestamp {
+    /// When the time-stamping authority saw the signature (ISO 8601, +07:00).
+    pub time: String,
+    /// The time-stamping authority: its certificate's common name.
+    pub tsa: String,
+    /// The token is intact, covers this signature's value, and its TSA's certificate (extended key usage
+    /// timeStamping, critical) chains to a trust anchor and was valid at that time.
+    pub valid: bool,
+}
+
+impl SignatureTimestamp {
+    /// The sentence the verification panel and `vanban pdf verify` show.
+    pub fn sentence(&self) -> String {
+        if self.valid {
+            format!(
+                "Thời điểm ký được chứng thực bởi {} lúc {}.",
+                self.tsa, self.time
+            )
+        } else {
+            format!(
+                "Có dấu thời gian của {} ({}) nhưng dấu thời gian không hợp lệ: thời điểm ký chỉ là thời điểm người ký tự ghi.",
+                self.tsa, self.time
+            )
+        }
+    }
+}
