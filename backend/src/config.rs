@@ -22,6 +22,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// How often one address may ask the public verification routes.
     pub verify_limits: VerifyLimits,
+    /// The RFC 3161 time-stamping authority (`VANBAN_TSA_URL`, e.g. `http://127.0.0.1:8318/`): when set, every
+    /// signature the server accepts gets a signature timestamp from it (PAdES B-T) before it is recorded.
+    pub tsa_url: Option<String>,
 }
 
 /// The rate limit of the public verification routes, per client address (counted in the database, so every
@@ -58,6 +61,7 @@ impl Default for Config {
             agency_quota_mb: DEFAULT_AGENCY_QUOTA_MB,
             public_url: None,
             verify_limits: VerifyLimits::default(),
+            tsa_url: None,
         }
     }
 }

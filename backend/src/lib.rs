@@ -20,3 +20,4 @@ pub mod seed;
 pub mod signing;
 pub mod store;
 pub mod sweep;
+pub mod tsa;

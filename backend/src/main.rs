@@ -100,6 +100,11 @@ enum Command {
         /// PEM certificates trusted for HTTPS exchange peers besides the system's roots (a provincial CA).
         #[arg(long, env = "VANBAN_EXCHANGE_CA_FILE")]
         exchange_ca_file: Option<PathBuf>,
+        /// The RFC 3161 time-stamping authority (http://host:port/path or https://…): every signature the
+        /// server accepts gets a signature timestamp from it (PAdES B-T); a signing step is refused (503)
+        /// while it cannot be reached. Its certificate must chain to a trust anchor.
+        #[arg(long, env = "VANBAN_TSA_URL")]
+        tsa_url: Option<String>,
     },
     /// Apply pending database migrations.
     Migrate {
@@ -120,6 +125,11 @@ enum Command {
     Pki {
         #[command(subcommand)]
         command: cli::pki::PkiCommand,
+    },
+    /// The time-stamping authority (RFC 3161) of the demo PKI.
+    Tsa {
+        #[command(subcommand)]
+        command: cli::tsa::TsaCommand,
     },
     /// The audit log.
     Audit {
@@ -258,6 +268,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             exchange_max_backoff_ms,
             exchange_lease_ms,
             exchange_ca_file,
+            tsa_url,
         } => {
             let trust_dir = trust_dir.unwrap_or_else(|| db.data_dir.join("trust"));
             let trust_anchors = vanban::config::load_trust_anchors(&trust_dir)?;
@@ -282,6 +293,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 trust_anchors,
                 agency_quota_mb,
                 public_url,
+                tsa_url: tsa_url.filter(|u| !u.trim().is_empty()),
                 ..Config::default()
             };
             // This instance's own directory for temporary files, named by host and port unless named.
@@ -425,6 +437,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Pdf { .. } | Command::Pki { .. } | Command::Edxml { .. } => {
             unreachable!("handled without a runtime in main")
         }
+        Command::Tsa { command } => cli::tsa::run(command, shutdown_signal()).await?,
         Command::Audit {
             command:
                 AuditCommand::Verify {

@@ -126,7 +126,24 @@ fn check_new(report: &SignatureReport, who: &str) -> Result<(), Refusal> {
             "Chứng thư số của {who} đã bị thu hồi."
         )));
     }
+    if report.timestamp.as_ref().is_some_and(|t| !t.valid) {
+        return Err(Refusal::new(format!(
+            "Dấu thời gian kèm chữ ký số của {who} không hợp lệ: {}",
+            report.problems.join("; ")
+        )));
+    }
     Ok(())
+}
+
+/// The byte range of the accepted signature `field` of `new` when it still needs a signature timestamp (it
+/// has none; one it brought was checked by [`check_new`]).
+pub fn needs_timestamp(new: &Verified, field: &str) -> Option<Vec<i64>> {
+    new.reports
+        .as_ref()
+        .ok()?
+        .iter()
+        .find(|r| r.field == field && r.timestamp.is_none())
+        .map(|r| r.byte_range.clone())
 }
 
 /// Earlier signatures must still verify, with nothing beyond `allowed` after them.

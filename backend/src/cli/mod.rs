@@ -1,7 +1,8 @@
-//! The command-line tools: `vanban pki`, `vanban pdf` and `vanban edxml` (no database), and `vanban bench`
-//! (benchmark data).
+//! The command-line tools: `vanban pki`, `vanban pdf` and `vanban edxml` (no database), `vanban tsa serve` (the
+//! demo time-stamping authority) and `vanban bench` (benchmark data).
 
 pub mod bench;
 pub mod edxml;
 pub mod pdf;
 pub mod pki;
+pub mod tsa;

@@ -52,6 +52,10 @@ pub enum PdfCommand {
         /// RSASSA-PSS instead of PKCS#1 v1.5.
         #[arg(long)]
         pss: bool,
+        /// An RFC 3161 time-stamping authority (http://host:port/path): the signature gets a signature
+        /// timestamp from it (PAdES B-T).
+        #[arg(long)]
+        tsa: Option<String>,
     },
     /// Fill the number and date into the fields reserved in the draft (an incremental update: earlier
     /// signatures stay valid, modified by form filling only).
@@ -129,6 +133,7 @@ pub fn run(command: PdfCommand) -> anyhow::Result<()> {
             image,
             text,
             pss,
+            tsa,
         } => {
             let (key, certificates) = shared::pki::from_pkcs12(&read(&p12)?, &pin)?;
             let (signer_name, organization) = shared::pki::subject_names(&certificates[0]);
@@ -155,7 +160,15 @@ pub fn run(command: PdfCommand) -> anyhow::Result<()> {
                 time: now(),
             };
             let data = read(&input)?;
-            let appended = shared::pdf::sign::sign(&data, &request, &signer)?;
+            let appended = match tsa {
+                None => shared::pdf::sign::sign(&data, &request, &signer)?,
+                Some(url) => {
+                    shared::pdf::sign::sign_timestamped(&data, &request, &signer, &mut |value| {
+                        vanban::tsa::client::request_token_blocking(&url, value, None)
+                            .map_err(|e| shared::pdf::PdfError::Signing(e.to_string()))
+                    })?
+                }
+            };
             write_atomically(&output, &[&data, &appended])
         }
         PdfCommand::FillNumber {

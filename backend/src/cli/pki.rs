@@ -2,7 +2,8 @@
 //!
 //! Layout of DIR: `ca.pem` (the root certificate, the trust anchor to give verifiers), `ca-key.pem` (its
 //! PKCS#8 key, readable by the owner only), `serial` (the next serial number), `index.tsv` (one line per
-//! issued certificate: serial, status V/R, revocation time, subject) and `crlnumber`.
+//! issued certificate: serial, status V/R, revocation time, subject) and `crlnumber`; once `vanban tsa serve` has
+//! run, also `tsa.pem` (the time-stamping authority's certificate, then the CA's) and `tsa-key.pem`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -11,7 +12,7 @@ use anyhow::{Context, anyhow, bail};
 use clap::Subcommand;
 use shared::pki::{self, CertRole};
 
-const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
+pub(super) const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
 
 #[derive(Subcommand)]
 pub enum PkiCommand {
@@ -141,12 +142,12 @@ fn init_ca(dir: &Path, cn: &str, org: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-struct Ca {
-    cert: pki::X509Certificate,
-    key: pki::PrivateKey,
+pub(super) struct Ca {
+    pub(super) cert: pki::X509Certificate,
+    pub(super) key: pki::PrivateKey,
 }
 
-fn load_ca(dir: &Path) -> anyhow::Result<Ca> {
+pub(super) fn load_ca(dir: &Path) -> anyhow::Result<Ca> {
     let pem = std::fs::read(dir.join("ca.pem"))
         .with_context(|| format!("{} không phải thư mục CA", dir.display()))?;
     let cert = pki::certs_from_pem_or_der(&pem)?.remove(0);
@@ -154,7 +155,7 @@ fn load_ca(dir: &Path) -> anyhow::Result<Ca> {
     Ok(Ca { cert, key })
 }
 
-fn read_counter(path: &Path) -> anyhow::Result<u64> {
+pub(super) fn read_counter(path: &Path) -> anyhow::Result<u64> {
     std::fs::read_to_string(path)?
         .trim()
         .parse()
@@ -209,7 +210,12 @@ fn sign_csr(dir: &Path, csr: &Path, seal: bool, out: &Path) -> anyhow::Result<()
 }
 
 /// Advances the CA's serial counter and lists the new certificate in its index.
-fn record_issued(dir: &Path, serial: u64, cn: &str, written_to: &Path) -> anyhow::Result<()> {
+pub(super) fn record_issued(
+    dir: &Path,
+    serial: u64,
+    cn: &str,
+    written_to: &Path,
+) -> anyhow::Result<()> {
     std::fs::write(dir.join("serial"), format!("{}\n", serial + 1))?;
     append_line(
         &dir.join("index.tsv"),
@@ -289,7 +295,7 @@ fn append_line(path: &Path, line: &str) -> anyhow::Result<()> {
 }
 
 /// Writes a secret file readable by its owner only.
-fn write_private(path: &Path, data: &[u8]) -> anyhow::Result<()> {
+pub(super) fn write_private(path: &Path, data: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);

@@ -118,7 +118,7 @@ fn tls_config(extra_ca: Option<&Path>) -> anyhow::Result<tokio_rustls::rustls::C
     )
 }
 
-fn tls() -> std::sync::Arc<tokio_rustls::rustls::ClientConfig> {
+pub(crate) fn tls() -> std::sync::Arc<tokio_rustls::rustls::ClientConfig> {
     TLS.get_or_init(|| {
         std::sync::Arc::new(tls_config(None).expect("the system's TLS roots are readable"))
     })
@@ -126,15 +126,15 @@ fn tls() -> std::sync::Arc<tokio_rustls::rustls::ClientConfig> {
 }
 
 /// `http://host[:port][/prefix]` or `https://…`.
-struct Target {
-    host: String,
-    port: u16,
-    prefix: String,
-    tls: bool,
+pub(crate) struct Target {
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    pub(crate) prefix: String,
+    pub(crate) tls: bool,
 }
 
 impl Target {
-    fn parse(url: &str) -> Result<Self, String> {
+    pub(crate) fn parse(url: &str) -> Result<Self, String> {
         let (rest, tls) = match (url.strip_prefix("http://"), url.strip_prefix("https://")) {
             (Some(rest), _) => (rest, false),
             (_, Some(rest)) => (rest, true),

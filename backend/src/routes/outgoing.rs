@@ -492,27 +492,34 @@ pub async fn sign_outgoing(
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("document {id} has no files")))?;
     let previous = read_blob(&state, &user, &latest.sha256, "main_sha256").await?;
     let new = read_blob(&state, &user, &req.main_sha256, "main_sha256").await?;
-    let size = new.len() as i64;
     let options = signing::options(&state.config.trust_anchors);
+    let anchors = options.trust_anchors.clone();
     let (sha, name) = (req.main_sha256.clone(), user.full_name.clone());
-    let signature = blocking(move || {
-        let new = signing::Verified::new(&new, &options);
-        signing::check_signer_revision(&previous, &new, &sha, &name)
+    let (signature, to_stamp, new) = blocking(move || {
+        let verified = signing::Verified::new(&new, &options);
+        let signature = signing::check_signer_revision(&previous, &verified, &sha, &name)?;
+        let to_stamp = signing::needs_timestamp(&verified, &signature.field);
+        Ok::<_, Refusal>((signature, to_stamp, new))
     })
     .await??;
+    let (mut signature, mut file) = (
+        signature,
+        NewFile {
+            name: latest.name.clone(),
+            sha256: req.main_sha256,
+            size: new.len() as i64,
+        },
+    );
+    // PAdES B-T: the server's TSA vouches for when the signature existed (see `tsa::stamp`).
+    if let (Some(url), Some(range)) = (&state.config.tsa_url, to_stamp) {
+        let (stamped, _) = crate::tsa::stamp::stamp_signature(url, &anchors, new, &range).await?;
+        let stored = write_blob(&state, stamped, &user).await?;
+        signature.file_sha256 = stored.sha256.clone();
+        file.sha256 = stored.sha256;
+    }
     state
         .store
-        .record_signature(
-            &user,
-            id,
-            &latest.sha256,
-            NewFile {
-                name: latest.name.clone(),
-                sha256: req.main_sha256,
-                size,
-            },
-            signature,
-        )
+        .record_signature(&user, id, &latest.sha256, file, signature)
         .await?;
     Ok(Json(visible(&state, &user, id).await?))
 }
@@ -672,7 +679,6 @@ async fn verify_issue(
             if i == 0 { "main_sha256" } else { "attachments" },
         )
         .await?;
-        let size = new.len() as i64;
         let (opts, sha, agency) = (options.clone(), after.clone(), doc.agency_name.clone());
         let (nt, dt, code) = (
             number_text.clone(),
@@ -680,16 +686,20 @@ async fn verify_issue(
             held.verification_code.clone(),
         );
         let name = before.name.clone();
-        let (found, check) = blocking(move || {
-            let new = signing::Verified::new(&new, &opts);
+        let (found, mut check, to_stamp, new) = blocking(move || {
+            let verified = signing::Verified::new(&new, &opts);
             // What every recipient on the system is shown with the file: the same check as for any arrival,
             // read from the same verification.
-            let check =
-                signing::check_received(&name, &sha, &new, (i == 0).then_some(agency.as_str()));
+            let check = signing::check_received(
+                &name,
+                &sha,
+                &verified,
+                (i == 0).then_some(agency.as_str()),
+            );
             let found = if i == 0 {
                 signing::check_issued_main(
                     &previous,
-                    &new,
+                    &verified,
                     &sha,
                     &IssueExpectation {
                         agency_name: &agency,
@@ -699,13 +709,17 @@ async fn verify_issue(
                     },
                 )
             } else {
-                signing::check_signed_attachment(&previous, &new, &sha, &agency).map(|s| vec![s])
+                signing::check_signed_attachment(&previous, &verified, &sha, &agency)
+                    .map(|s| vec![s])
             };
-            (found, check)
+            // The signature this step added (the seal, or the attachment's) is the last one found.
+            let to_stamp = found.as_ref().ok().and_then(|f| f.last()).and_then(|s| {
+                signing::needs_timestamp(&verified, &s.field).map(|r| (s.field.clone(), r))
+            });
+            (found, check, to_stamp, new)
         })
         .await?;
-        checks.push(check);
-        let found = found.map_err(|r| {
+        let mut found = found.map_err(|r| {
             if i == 0 {
                 AppError::from(r)
             } else {
@@ -715,12 +729,27 @@ async fn verify_issue(
                 )))
             }
         })?;
-        signatures.extend(found);
-        files.push(NewFile {
+        let mut file = NewFile {
             name: before.name.clone(),
             sha256: after.clone(),
-            size,
-        });
+            size: new.len() as i64,
+        };
+        // PAdES B-T for the agency's signature too (see `tsa::stamp`); the file recipients get is the stamped one.
+        if let (Some(url), Some((field, range))) = (&state.config.tsa_url, to_stamp) {
+            let (stamped, timestamp) =
+                crate::tsa::stamp::stamp_signature(url, &options.trust_anchors, new, &range)
+                    .await?;
+            let stored = write_blob(state, stamped, user).await?;
+            for s in &mut found {
+                s.file_sha256 = stored.sha256.clone();
+            }
+            crate::tsa::stamp::record_in(&mut check, &field, &timestamp);
+            check.sha256 = stored.sha256.clone();
+            file.sha256 = stored.sha256;
+        }
+        checks.push(check);
+        signatures.extend(found);
+        files.push(file);
     }
     let _ = user;
     Ok(IssueRecord {

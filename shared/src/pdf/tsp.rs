@@ -3,7 +3,7 @@
 //! serve` answers with [`respond`], and signing asks with [`Request`] and reads the reply with
 //! [`Request::token_from`]. What a token proves about a signature is checked in [`super::timestamp`].
 
-use const_oid::ObjectIdentifier;
+pub use const_oid::ObjectIdentifier;
 use der::asn1::{BitString, OctetString, Uint};
 use der::{Any, Decode, Encode, Sequence, Tag, Tagged};
 use sha2::{Digest, Sha256};
