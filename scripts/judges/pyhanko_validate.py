@@ -14,7 +14,9 @@ Prints a JSON array, one object per signature field that holds a signature (docu
 timestamps included, with "type": "timestamp"), in file order:
   {"field", "type", "intact", "valid", "trusted", "revoked", "coverage", "modification_level",
    "docmdp_ok", "md_algorithm", "signature_mechanism", "summary", "bottom_line",
-   "trust_problem", "modification_detail", "signer", "signing_time", "error"}
+   "trust_problem", "modification_detail", "signer", "signing_time", "timestamp", "error"}
+timestamp is null, or the signature timestamp token (RFC 3161, PAdES B-T) as pyHanko judged it:
+  {"time", "intact", "valid", "trusted", "tsa"}.
 coverage is pyHanko's SignatureCoverageLevel name (ENTIRE_FILE, ENTIRE_REVISION, ...),
 modification_level its ModificationLevel name (NONE, LTA_UPDATES, FORM_FILLING,
 ANNOTATIONS, OTHER) or null when pyHanko could not tell; when pyHanko's difference analysis
@@ -94,7 +96,8 @@ def validate_file(path, roots, others=(), crls=(), mode='soft-fail', key_usage=N
                     st = validate_pdf_timestamp(es, validation_context=new_vc())
                 else:
                     st = validate_pdf_signature(
-                        es, signer_validation_context=new_vc(), key_usage_settings=kus)
+                        es, signer_validation_context=new_vc(), ts_validation_context=new_vc(),
+                        key_usage_settings=kus)
                 ml = st.modification_level
                 rec.update({
                     'intact': bool(st.intact),
@@ -116,8 +119,16 @@ def validate_file(path, roots, others=(), crls=(), mode='soft-fail', key_usage=N
                         else str(st.diff_result).split('\n')[0]),
                     'signer': st.signing_cert.subject.human_friendly,
                     'signing_time': None,
+                    'timestamp': None,
                     'error': None,
                 })
+                tv = None if is_ts else getattr(st, 'timestamp_validity', None)
+                if tv is not None:
+                    rec['timestamp'] = {
+                        'time': tv.timestamp.isoformat(), 'intact': bool(tv.intact),
+                        'valid': bool(tv.valid), 'trusted': bool(tv.trusted),
+                        'tsa': tv.signing_cert.subject.human_friendly,
+                    }
                 t = getattr(st, 'timestamp', None) if is_ts else getattr(st, 'signer_reported_dt', None)
                 if t is not None:
                     rec['signing_time'] = t.isoformat()
@@ -128,7 +139,7 @@ def validate_file(path, roots, others=(), crls=(), mode='soft-fail', key_usage=N
                     'md_algorithm': None, 'signature_mechanism': None,
                     'summary': 'ERROR', 'bottom_line': False, 'trust_problem': None,
                     'modification_detail': None,
-                    'signer': None, 'signing_time': None,
+                    'signer': None, 'signing_time': None, 'timestamp': None,
                     'error': f'{type(e).__name__}: {e}',
                 })
             out.append(rec)

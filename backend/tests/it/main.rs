@@ -39,5 +39,6 @@ mod seed_demo;
 mod sign_in;
 mod storage;
 mod store_conformance;
+mod timestamps;
 mod verification;
 mod wire;
