@@ -61,7 +61,7 @@ struct TsaProcess {
 impl TsaProcess {
     fn start(ca: &Path) -> Self {
         let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_vanban"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vanban"))
             .args(["tsa", "serve", "--ca", ca.to_str().unwrap(), "--addr"])
             .arg(format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "error")
@@ -75,6 +75,8 @@ impl TsaProcess {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("vanban tsa serve did not start");
     }
 

@@ -296,7 +296,7 @@ fn hole(pdf_len: usize, byte_range: &[i64]) -> Result<std::ops::Range<usize>, St
 }
 
 fn unhex(hex: &[u8]) -> Result<Vec<u8>, String> {
-    if hex.len() % 2 != 0 || !hex.iter().all(u8::is_ascii_hexdigit) {
+    if !hex.len().is_multiple_of(2) || !hex.iter().all(u8::is_ascii_hexdigit) {
         return Err("/Contents của chữ ký không phải chuỗi hex".into());
     }
     let digit = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
