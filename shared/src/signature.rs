@@ -19,6 +19,19 @@ pub enum SignatureLevel {
 }
 
 impl SignatureLevel {
+    /// Every level, lowest first.
+    pub const ALL: [Self; 2] = [Self::BB, Self::BT];
+
+    /// What the level means, as the verification panel says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::BB => "chữ ký cơ bản: thời điểm ký chỉ do người ký tự ghi",
+            Self::BT => {
+                "có dấu thời gian của đơn vị cấp dấu thời gian: chữ ký chắc chắn đã có từ thời điểm đó"
+            }
+        }
+    }
+
     /// B-B: what a verdict says when it predates timestamps.
     pub fn basic() -> Self {
         Self::BB

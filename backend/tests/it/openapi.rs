@@ -412,6 +412,12 @@ fn labels(name: &str) -> Option<(Vec<&'static str>, Vec<Vec<String>>)> {
                 ]
             }),
         ),
+        "SignatureLevel" => (
+            vec!["value", "mức (PAdES)"],
+            rows(&shared::signature::SignatureLevel::ALL, |l| {
+                vec![code(l.as_str()), s(l.label())]
+            }),
+        ),
         "Role" => (
             vec!["value", "vai trò"],
             rows(&Role::ALL, |r| vec![code(r.code()), s(r.label())]),
