@@ -4,7 +4,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bin="${VANBAN_BIN:-$here/../target/debug/vanban}"
 data="$(mktemp -d /tmp/vanban-e2e.XXXXXX)"
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT INT TERM
+tsa_pid=
+trap 'kill "$pid" $tsa_pid 2>/dev/null; wait "$pid" $tsa_pid 2>/dev/null; rm -rf "$data"' EXIT INT TERM
 # A CA the server trusts, and a leader's PKCS#12 (PIN 246810) for the signing journeys; the tests also use the
 # CA directory to answer certificate requests made in the browser.
 pki="$here/artifacts/pki"
@@ -15,6 +16,11 @@ cp "$pki/ca/ca.pem" "$data/trust/e2e-ca.pem"
   --pin 246810 >/dev/null
 # The Sở Nội vụ demo leaders' keys and its seal, for the outgoing-document journey.
 "$bin" pki demo-keys --ca "$pki/ca" --out "$pki" --pin 246810 --agency snv >/dev/null
+# The CA's time-stamping authority, as `make run` has it: every signature the server accepts gets a timestamp.
+tsa_addr="127.0.0.1:${VANBAN_E2E_TSA_PORT:-18318}"
+"$bin" tsa serve --ca "$pki/ca" --addr "$tsa_addr" >/dev/null &
+tsa_pid=$!
+export VANBAN_TSA_URL="http://$tsa_addr/"
 # One log line per request is the server's default; the journeys' output keeps warnings and errors only.
 RUST_LOG="${RUST_LOG:-warn}" "$bin" serve --addr "127.0.0.1:${VANBAN_E2E_PORT:-18080}" --data-dir "$data" \
   --static-dir "$here/../frontend/dist" --seed-demo-if-empty &

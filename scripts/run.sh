@@ -22,5 +22,15 @@ if [ ! -f "$DEMO_CA/ca.pem" ]; then
   echo "   Nhập các tệp .p12 trong $VANBAN_DATA_DIR/demo-keys ở trang Chữ ký số (mật khẩu tệp: 246810):"
   echo "   lanhdao.<cơ quan>.p12 cho lãnh đạo, dau.<cơ quan>.p12 cho văn thư (con dấu điện tử)."
 fi
+# Trusted time: the demo CA's time-stamping authority on loopback (its certificate is issued on first start),
+# unless VANBAN_TSA_URL names another. Every signature the server accepts gets a timestamp from it (PAdES B-T).
+if [ -z "${VANBAN_TSA_URL:-}" ]; then
+  TSA_ADDR="${VANBAN_TSA_ADDR:-127.0.0.1:8318}"
+  say "Khởi động máy chủ cấp dấu thời gian (RFC 3161) tại http://$TSA_ADDR/"
+  "$ROOT/target/release/vanban" tsa serve --ca "$DEMO_CA" --addr "$TSA_ADDR" &
+  tsa_pid=$!
+  trap 'kill "$tsa_pid" 2>/dev/null; wait "$tsa_pid" 2>/dev/null' EXIT INT TERM
+  export VANBAN_TSA_URL="http://$TSA_ADDR/"
+fi
 say "Khởi động vanban tại http://$VANBAN_ADDR (dữ liệu: $VANBAN_DATA_DIR)"
-exec "$ROOT/target/release/vanban" serve --seed-demo-if-empty
+"$ROOT/target/release/vanban" serve --seed-demo-if-empty
