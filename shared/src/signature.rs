@@ -60,18 +60,69 @@ pub struct SignatureTimestamp {
 }
 
 impl SignatureTimestamp {
+    /// The time as people read it, to the second: `14:07:33 ngày 05/03/2026` (Vietnam time).
+    pub fn time_display(&self) -> String {
+        crate::time::Timestamp::parse_iso(&self.time)
+            .map(|t| {
+                let c = t.vn_civil();
+                format!(
+                    "{:02}:{:02}:{:02} ngày {:02}/{:02}/{:04}",
+                    c.hour, c.minute, c.second, c.day, c.month, c.year
+                )
+            })
+            .unwrap_or_else(|_| self.time.clone())
+    }
+
     /// The sentence the verification panel and `vanban pdf verify` show.
     pub fn sentence(&self) -> String {
+        let time = self.time_display();
         if self.valid {
             format!(
-                "Thời điểm ký được chứng thực bởi {} lúc {}.",
-                self.tsa, self.time
+                "Thời điểm ký được chứng thực bởi {} lúc {time} (mức B-T).",
+                self.tsa
             )
         } else {
             format!(
-                "Có dấu thời gian của {} ({}) nhưng dấu thời gian không hợp lệ: thời điểm ký chỉ là thời điểm người ký tự ghi.",
-                self.tsa, self.time
+                "Có dấu thời gian của {} ({time}) nhưng dấu thời gian không hợp lệ: thời điểm ký chỉ là thời điểm người ký tự ghi.",
+                self.tsa
             )
         }
+    }
+}
+
+/// What the verification panel and `vanban pdf verify` say of a signature's time: who vouches for it, or that
+/// nobody does.
+pub fn timestamp_sentence(timestamp: Option<&SignatureTimestamp>) -> String {
+    match timestamp {
+        Some(t) => t.sentence(),
+        None => {
+            "Không có dấu thời gian: thời điểm ký chỉ do thiết bị của người ký tự ghi (mức B-B)."
+                .into()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_panel_says_who_vouches_for_the_time_in_vietnam_time() {
+        let t = SignatureTimestamp {
+            time: "2026-03-05T14:07:33+07:00".into(),
+            tsa: "TSA tỉnh".into(),
+            valid: true,
+        };
+        assert_eq!(
+            timestamp_sentence(Some(&t)),
+            "Thời điểm ký được chứng thực bởi TSA tỉnh lúc 14:07:33 ngày 05/03/2026 (mức B-T)."
+        );
+        assert!(timestamp_sentence(None).contains("B-B"));
+        let bad = SignatureTimestamp { valid: false, ..t };
+        assert!(bad.sentence().contains("không hợp lệ"));
+        assert_eq!(
+            serde_json::to_string(&SignatureLevel::BT).unwrap(),
+            "\"B-T\""
+        );
     }
 }

@@ -314,6 +314,11 @@ fn verify(file: &Path, trust: &[PathBuf], crls: &[PathBuf], json: bool) -> anyho
                 "  Thời gian ký: {}",
                 r.signing_time.as_deref().unwrap_or("-")
             );
+            println!(
+                "  Dấu thời gian: {}",
+                shared::signature::timestamp_sentence(r.timestamp.as_ref())
+            );
+            println!("  Mức chữ ký: {} ({})", r.level.as_str(), r.level.label());
             println!("  Thuật toán: {}", r.algorithm);
             println!(
                 "  Phủ toàn bộ tệp: {}",

@@ -64,7 +64,17 @@ pub fn ReportCard(report: SignatureCheck) -> impl IntoView {
                 <dt>"Cơ quan"</dt>
                 <dd>{report.organization.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Thời điểm ký"</dt>
-                <dd>{report.signing_time.clone().unwrap_or_else(|| "không ghi".into())}</dd>
+                <dd>
+                    {report
+                        .signing_time
+                        .clone()
+                        .map(|t| format!("{t} (theo thiết bị của người ký)"))
+                        .unwrap_or_else(|| "không ghi".into())}
+                </dd>
+                <dt>"Dấu thời gian"</dt>
+                <dd data-testid="signature-timestamp" data-level=report.level.as_str()>
+                    {shared::signature::timestamp_sentence(report.timestamp.as_ref())}
+                </dd>
                 <dt>"Chứng thư số"</dt>
                 <dd>{format!("Do {} cấp: {}; {}", report.issuer, report.chain_status.label(), revocation)}</dd>
                 <dt>"Số sê-ri chứng thư"</dt>
