@@ -5,6 +5,7 @@
 #  3. search p95 at province scale (scripts/bench-search.sh),
 #  4. edXML packets with a 5 MiB attachment built and parsed per second, peak memory (scripts/bench-edxml.sh),
 #     and documents per second between two instances end to end (scripts/bench-exchange.sh),
+#  4c. the time a signature timestamp adds per signature against a loopback TSA (scripts/bench-tsa.sh),
 #  5. coverage-guided fuzzing of the parsers (scripts/fuzz.sh), FUZZ_SECONDS per target (default 600).
 # Usage: scripts/bench.sh [duration_seconds]   (needs a built frontend: `make frontend`)
 source "$(dirname "$0")/lib.sh"
@@ -68,5 +69,8 @@ say "4b. Liên thông giữa hai hệ thống: văn bản mỗi giây từ đầ
 "$ROOT/scripts/bench-exchange.sh"
 
 # Last: it takes FUZZ_SECONDS (10 minutes) per target and fails the run when a parser crashed.
+say "4c. Dấu thời gian: thời gian thêm cho mỗi chữ ký với máy chủ cấp dấu thời gian trên loopback (scripts/bench-tsa.sh)"
+VANBAN_BIN="$ROOT/target/release/vanban" "$ROOT/scripts/bench-tsa.sh" 100
+
 say "5. Fuzz các bộ đọc và kiểm tra dữ liệu vào (${FUZZ_SECONDS:-600}s mỗi đích)"
 "$ROOT/scripts/fuzz.sh" "${FUZZ_SECONDS:-600}"

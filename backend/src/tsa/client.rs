@@ -69,6 +69,8 @@ async fn post(url: &str, body: Vec<u8>) -> Result<Vec<u8>, TsaError> {
     let stream = tokio::net::TcpStream::connect((target.host.as_str(), target.port))
         .await
         .map_err(|e| TsaError::Unreachable(e.to_string()))?;
+    // Headers and body may leave in two writes: without TCP_NODELAY the second waits for a delayed ACK.
+    let _ = stream.set_nodelay(true);
     if !target.tls {
         return exchange(stream, &target, body).await;
     }
