@@ -327,3 +327,27 @@ fn the_tsa_answers_bad_requests_with_a_rejection_and_its_reason() {
     let reply = tsp::respond(&authority, &theirs.der, now(), &[1]);
     assert!(ours.token_from(&reply).unwrap_err().contains("nonce"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever arrives, the TSA answers a well-formed TimeStampResp, and never grants what is not a request.
+    #[test]
+    fn the_tsa_answers_any_bytes_with_a_well_formed_reply(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+        let authority = Authority { signer: &keys().tsa, policy: DEMO_POLICY };
+        let reply = tsp::respond(&authority, &body, now(), &[1]);
+        let resp = TimeStampResp::from_der(&reply).unwrap();
+        if TimeStampReq::from_der(&body).is_err() {
+            proptest::prop_assert_eq!(resp.status.status, 2);
+        }
+    }
+
+    /// A token or a CMS made of noise is refused, never a panic.
+    #[test]
+    fn noise_is_refused_as_a_token_and_as_a_signature(noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+        let check = verify_token(&noise, b"data", &[keys().ca.clone()], &[]);
+        proptest::prop_assert!(!check.valid);
+        let _ = shared::pdf::timestamp::add_to_signature(&noise, b"\x30\x00");
+        let _ = signature_value(&noise);
+    }
+}
