@@ -13,6 +13,8 @@ const BIN = process.env.VANBAN_BIN ?? join(ROOT, 'target', 'debug', 'vanban');
 const PKI = join(ROOT, 'e2e', 'artifacts', 'pki');
 const CORPUS = join(ROOT, 'shared', 'tests', 'corpus');
 const PIN = '246810';
+// The e2e server's time-stamping authority (start-server.sh).
+const TSA = `http://127.0.0.1:${process.env.VANBAN_E2E_TSA_PORT ?? '18318'}/`;
 
 function vanban(args: string[]): string {
   return execFileSync(BIN, args, { encoding: 'utf8' });
@@ -69,7 +71,18 @@ test('the verification panel shows a trusted signature green, a changed byte red
   await expect(card.getByTestId('signature-verdict')).toHaveText('Hợp lệ');
   await expect(card.getByTestId('signature-signer')).toHaveText('Trần Văn Lãnh Đạo');
   await expect(card.getByTestId('signature-modification')).toHaveAttribute('data-modification', 'none');
+  await expect(card.getByTestId('signature-timestamp')).toHaveAttribute('data-level', 'B-B');
   await snap(page, testInfo, 'signing-verify-ok');
+
+  // With a signature timestamp from the server's TSA, the panel says who vouches for the signing time.
+  const stamped = join(dir, 'co-dau-thoi-gian.pdf');
+  vanban(['pdf', 'sign', join(CORPUS, 'lo-quyet-dinh-17p.pdf'), stamped, '--p12', join(PKI, 'leader.p12'), '--pin', PIN,
+    '--rect', '320,90,200,60', '--tsa', TSA]);
+  await page.getByTestId('verify-file').setInputFiles(stamped);
+  const stamp = page.getByTestId('signature-timestamp');
+  await expect(stamp).toHaveAttribute('data-level', 'B-T', { timeout: 30_000 });
+  await expect(stamp).toContainText('Thời điểm ký được chứng thực bởi Dịch vụ cấp dấu thời gian vanban');
+  await expect(page.getByTestId('signature-verdict')).toHaveText('Hợp lệ');
 
   await page.getByTestId('verify-file').setInputFiles(tampered);
   await expect(page.getByTestId('signature-card')).toHaveAttribute('data-level', 'bad', { timeout: 30_000 });
