@@ -423,6 +423,24 @@ async fn the_server_timestamps_the_leaders_and_the_agencys_signatures(db: TestDb
     }
     // The clerk sealed the stamped version the server recorded, not the bytes the leader uploaded.
     assert!(file.starts_with(&signed));
+
+    // The province's copy carries the server's verdict with both timestamps.
+    let mut pclerk = docs::client(&app, "vanthu.ubnd").await;
+    let list = pclerk
+        .incoming_list(shared::incoming::IncomingBucket::ToRegister)
+        .await
+        .good();
+    let incoming = list.items.iter().map(|i| i.id).max().expect("arrived");
+    let copy = pclerk.incoming(incoming).await.good();
+    let verdict = copy.verification.expect("verified on arrival");
+    assert!(verdict.ok);
+    let sigs = &verdict.files[0].signatures;
+    assert_eq!(sigs.len(), 2);
+    for s in sigs {
+        assert_eq!(s.level, SignatureLevel::BT, "{}", s.field);
+        let t = s.timestamp.as_ref().expect("a timestamp");
+        assert!(t.valid && t.tsa == "TSA kiểm thử", "{t:?}");
+    }
     db.finish().await;
 }
 
