@@ -83,7 +83,7 @@ async fn answer(
         tsp::respond(&authority, &request, now, &serial)
     })
     .await
-    .unwrap_or_default();
+    .unwrap_or_else(|_| tsp::system_failure());
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, REPLY_MEDIA_TYPE)],

@@ -463,7 +463,66 @@ async fn a_signing_step_is_refused_with_503_while_the_tsa_cannot_be_reached(db: 
     db.finish().await;
 }
 
+async fn a_signature_uploaded_with_a_broken_timestamp_is_refused(db: TestDb) {
+    let p = docs::people(db.store.as_ref()).await;
+    let mut config = docs::config();
+    config.tsa_url = Some(in_process_tsa().await);
+    let app = crate::common::app(db.store.clone(), config);
+    let id = docs::awaiting_signature(&app, &p, false).await;
+    let mut leader = docs::client(&app, "gd.snv").await;
+    let doc = leader.outgoing(id).await.good();
+    let draft = docs::main_file_of(&mut leader, &doc).await;
+    // The browser's own token, from a TSA of the trusted CA, with one byte of the TSA's signature changed.
+    let tsa = pki().signer("TSA kiểm thử", CertRole::Tsa { eku_critical: true });
+    let request = shared::pdf::sign::SignatureRequest {
+        kind: shared::pdf::sign::SignatureKind::Signer,
+        page: 0,
+        rect: None,
+        image_png: None,
+        text: None,
+        signer_name: docs::LEADER_NAME.into(),
+        organization: None,
+        time: shared::time::Timestamp(vanban::store::now_ms()),
+    };
+    let appended = shared::pdf::sign::sign_timestamped(
+        &draft,
+        &request,
+        &pki().signer(docs::LEADER_NAME, CertRole::Person),
+        &mut |value| {
+            let req = shared::pdf::tsp::Request::new(value, 1).unwrap();
+            let authority = shared::pdf::tsp::Authority {
+                signer: &tsa,
+                policy: shared::pdf::tsp::DEMO_POLICY,
+            };
+            let reply = shared::pdf::tsp::respond(
+                &authority,
+                &req.der,
+                shared::time::Timestamp(vanban::store::now_ms()),
+                &[9],
+            );
+            let mut token = req.token_from(&reply).unwrap();
+            let n = token.len();
+            token[n - 10] ^= 1;
+            Ok(token)
+        },
+    )
+    .unwrap();
+    let signed = [draft, appended].concat();
+    let sha = docs::upload(&mut leader, &signed).await;
+    let e = leader
+        .sign(id, &shared::outgoing::SignRequest { main_sha256: sha })
+        .await
+        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        e.message.contains("Dấu thời gian kèm chữ ký"),
+        "{}",
+        e.message
+    );
+    db.finish().await;
+}
+
 crate::on_both_databases!(
     the_server_timestamps_the_leaders_and_the_agencys_signatures,
     a_signing_step_is_refused_with_503_while_the_tsa_cannot_be_reached,
+    a_signature_uploaded_with_a_broken_timestamp_is_refused,
 );

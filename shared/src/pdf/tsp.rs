@@ -265,6 +265,16 @@ pub fn respond(authority: &Authority, request: &[u8], now: Timestamp, serial: &[
         .unwrap_or_default()
 }
 
+/// The DER rejection for a fault of the TSA itself (status 2, failInfo systemFailure).
+pub fn system_failure() -> Vec<u8> {
+    rejection(
+        FailInfo::SystemFailure,
+        "Máy chủ cấp dấu thời gian gặp lỗi.",
+    )
+    .to_der()
+    .unwrap_or_default()
+}
+
 fn rejection(fail: FailInfo, why: &str) -> TimeStampResp {
     TimeStampResp {
         status: PkiStatusInfo {
