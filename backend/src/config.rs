@@ -25,7 +25,17 @@ pub struct Config {
     /// The RFC 3161 time-stamping authority (`VANBAN_TSA_URL`, e.g. `http://127.0.0.1:8318/`): when set, every
     /// signature the server accepts gets a signature timestamp from it (PAdES B-T) before it is recorded.
     pub tsa_url: Option<String>,
+    /// CRLs of the trust anchors (every `*.crl` of the trust directory, DER or PEM): when there is one, every
+    /// issued file gets the validation data of its signatures (a DSS, PAdES B-LT) and, with a TSA, a document
+    /// timestamp (B-LTA) before it is stored.
+    pub crls: Vec<shared::pki::X509Crl>,
+    /// How long before the last document timestamp's certificate expires an archived file is timestamped
+    /// again (`VANBAN_RETIMESTAMP_MARGIN_DAYS`).
+    pub retimestamp_margin_days: i64,
 }
+
+/// Archived files are timestamped again this many days before their last timestamp's certificate expires.
+pub const DEFAULT_RETIMESTAMP_MARGIN_DAYS: i64 = 90;
 
 /// The rate limit of the public verification routes, per client address (counted in the database, so every
 /// instance counts together): codes are 60 random bits, and this keeps guessing at a few hundred a day.
@@ -62,6 +72,8 @@ impl Default for Config {
             public_url: None,
             verify_limits: VerifyLimits::default(),
             tsa_url: None,
+            crls: Vec::new(),
+            retimestamp_margin_days: DEFAULT_RETIMESTAMP_MARGIN_DAYS,
         }
     }
 }
@@ -85,6 +97,25 @@ pub fn load_trust_anchors(dir: &std::path::Path) -> anyhow::Result<Vec<String>> 
         out.push(pem);
     }
     Ok(out)
+}
+
+/// Reads every `*.crl` of `dir` (sorted by name, DER or PEM); a missing directory means none.
+pub fn load_crls(dir: &std::path::Path) -> anyhow::Result<Vec<shared::pki::X509Crl>> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(vec![]);
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "crl"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            shared::pki::crl_from_pem_or_der(&std::fs::read(p)?)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+        })
+        .collect()
 }
 
 /// How failed sign-ins slow further attempts (counted in a sliding window, see `routes::auth`).

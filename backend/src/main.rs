@@ -105,6 +105,9 @@ enum Command {
         /// while it cannot be reached. Its certificate must chain to a trust anchor.
         #[arg(long, env = "VANBAN_TSA_URL")]
         tsa_url: Option<String>,
+        /// Days before the last document timestamp's certificate expires that an archived file gets a new one.
+        #[arg(long, env = "VANBAN_RETIMESTAMP_MARGIN_DAYS", default_value_t = vanban::config::DEFAULT_RETIMESTAMP_MARGIN_DAYS)]
+        retimestamp_margin_days: i64,
     },
     /// Apply pending database migrations.
     Migrate {
@@ -269,9 +272,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
             exchange_lease_ms,
             exchange_ca_file,
             tsa_url,
+            retimestamp_margin_days,
         } => {
             let trust_dir = trust_dir.unwrap_or_else(|| db.data_dir.join("trust"));
             let trust_anchors = vanban::config::load_trust_anchors(&trust_dir)?;
+            let crls = vanban::config::load_crls(&trust_dir)?;
             vanban::exchange::transport::init_tls(exchange_ca_file.as_deref())?;
             let store = open_store(&db).await?;
             if seed_demo_if_empty {
@@ -294,6 +299,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 agency_quota_mb,
                 public_url,
                 tsa_url: tsa_url.filter(|u| !u.trim().is_empty()),
+                crls,
+                retimestamp_margin_days: retimestamp_margin_days.max(1),
                 ..Config::default()
             };
             // This instance's own directory for temporary files, named by host and port unless named.

@@ -378,6 +378,7 @@ pub fn check_received(
             problems,
             timestamp: r.timestamp.clone(),
             level: r.level,
+            document_timestamp: r.document_timestamp,
         });
     }
     if let Some(agency) = issuing_agency

@@ -599,6 +599,10 @@ pub struct SignatureCheck {
     /// The PAdES baseline level reached (`B-B` for a verdict recorded before timestamps existed).
     #[serde(default = "crate::signature::SignatureLevel::basic")]
     pub level: crate::signature::SignatureLevel,
+    /// A document timestamp (an archive timestamp over the file), not a person's or an agency's signature;
+    /// `false` for a verdict recorded before long-term validation existed.
+    #[serde(default)]
+    pub document_timestamp: bool,
 }
 
 /// The verdict on one received file.

@@ -25,6 +25,7 @@ use x509_cert::{Certificate, crl::CertificateList};
 
 pub use rsa::PrivateKey;
 pub use x509_cert::Certificate as X509Certificate;
+pub use x509_cert::crl::CertificateList as X509Crl;
 
 /// Why a PKI operation failed (Vietnamese: it reaches administrators on the command line).
 #[derive(Debug, thiserror::Error)]

@@ -1,5 +1,5 @@
 //! What a verifier says about when a signature was made: its trusted timestamp (RFC 3161, PAdES B-T) and the
-//! PAdES baseline level it reaches. The same two fields travel in `vanban pdf verify --json`, the browser
+//! PAdES baseline level it reaches (B-B, B-T, and B-LT/B-LTA once the file keeps its validation data). The same two fields travel in `vanban pdf verify --json`, the browser
 //! worker's verdict and the server's verification of received files.
 
 use serde::{Deserialize, Serialize};
@@ -14,13 +14,19 @@ pub enum SignatureLevel {
     /// With a valid signature timestamp from a time-stamping authority: the signature existed at that time.
     #[serde(rename = "B-T")]
     BT,
-    // B-LT (validation data in a DSS) and B-LTA (a document timestamp over it) are reached at issue; the
-    // verifier reports them once it reads the DSS (issue 17, part B).
+    /// B-T, and the file's document security store (DSS) holds the signature's validation data: the
+    /// certificates of its chains and its issuers' CRLs, so it can be checked without fetching anything.
+    #[serde(rename = "B-LT")]
+    BLT,
+    /// B-LT, and a valid document timestamp covers that validation data (an archive timestamp, renewed before
+    /// its certificate expires). For a document timestamp itself: it is valid.
+    #[serde(rename = "B-LTA")]
+    BLTA,
 }
 
 impl SignatureLevel {
     /// Every level, lowest first.
-    pub const ALL: [Self; 2] = [Self::BB, Self::BT];
+    pub const ALL: [Self; 4] = [Self::BB, Self::BT, Self::BLT, Self::BLTA];
 
     /// What the level means, as the verification panel says it.
     pub fn label(self) -> &'static str {
@@ -28,6 +34,12 @@ impl SignatureLevel {
             Self::BB => "chữ ký cơ bản: thời điểm ký chỉ do người ký tự ghi",
             Self::BT => {
                 "có dấu thời gian của đơn vị cấp dấu thời gian: chữ ký chắc chắn đã có từ thời điểm đó"
+            }
+            Self::BLT => {
+                "có dấu thời gian và dữ liệu kiểm tra dài hạn (chứng thư số, danh sách thu hồi) lưu kèm trong tệp"
+            }
+            Self::BLTA => {
+                "có dấu thời gian, dữ liệu kiểm tra dài hạn lưu kèm và dấu thời gian lưu trữ bao trùm tệp: kiểm tra được sau khi chứng thư số hết hạn"
             }
         }
     }
@@ -42,6 +54,27 @@ impl SignatureLevel {
         match self {
             Self::BB => "B-B",
             Self::BT => "B-T",
+            Self::BLT => "B-LT",
+            Self::BLTA => "B-LTA",
+        }
+    }
+
+    /// What the verification panel and `vanban pdf verify` add for long-term validation; `None` below B-LT.
+    pub fn long_term_sentence(self, document_timestamp: bool) -> Option<&'static str> {
+        match (self, document_timestamp) {
+            (Self::BLTA, true) => Some(
+                "Dấu thời gian lưu trữ của tài liệu: bảo đảm toàn bộ tệp và dữ liệu kiểm tra dài hạn không đổi từ thời điểm đó (mức B-LTA).",
+            ),
+            (_, true) => Some(
+                "Dấu thời gian lưu trữ của tài liệu không hợp lệ: không bảo đảm được dữ liệu kiểm tra dài hạn.",
+            ),
+            (Self::BLTA, false) => Some(
+                "Dữ liệu kiểm tra dài hạn đã được lưu kèm (mức B-LTA): chứng thư số và danh sách thu hồi nằm trong tệp, có dấu thời gian lưu trữ bao trùm, nên chữ ký vẫn kiểm tra được sau khi chứng thư số hết hạn.",
+            ),
+            (Self::BLT, false) => Some(
+                "Dữ liệu kiểm tra dài hạn đã được lưu kèm (mức B-LT): chứng thư số và danh sách thu hồi nằm trong tệp, kiểm tra được không cần kết nối mạng.",
+            ),
+            _ => None,
         }
     }
 }

@@ -257,6 +257,9 @@ pub struct SignatureCheck {
     pub timestamp: Option<crate::signature::SignatureTimestamp>,
     /// The PAdES baseline level reached.
     pub level: crate::signature::SignatureLevel,
+    /// A document timestamp (an archive timestamp over the file), not a person's or an agency's signature.
+    #[serde(default)]
+    pub document_timestamp: bool,
 }
 
 /// What changed in the file after a signature.
@@ -365,6 +368,7 @@ impl From<crate::pdf::verify::SignatureReport> for SignatureCheck {
             problems: r.problems,
             timestamp: r.timestamp,
             level: r.level,
+            document_timestamp: r.document_timestamp,
         }
     }
 }

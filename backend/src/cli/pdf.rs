@@ -105,6 +105,23 @@ pub enum PdfCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Append the validation data of every signature and timestamp (a DSS: certificates up to the trust
+    /// anchors and the issuers' CRLs, PAdES B-LT) and, with --tsa, a document timestamp over the whole file
+    /// (B-LTA), each as an incremental update: earlier signatures stay valid. Run again on an archived file
+    /// before its last timestamp's certificate expires, it renews the archive timestamp.
+    Ltv {
+        input: PathBuf,
+        output: PathBuf,
+        /// Trust anchor certificates (PEM or DER), repeatable: where each chain must end.
+        #[arg(long, required = true)]
+        trust: Vec<PathBuf>,
+        /// CRLs (DER or PEM), repeatable: one from each issuer of every chain.
+        #[arg(long)]
+        crl: Vec<PathBuf>,
+        /// An RFC 3161 time-stamping authority (http://host:port/path) for the document timestamp.
+        #[arg(long)]
+        tsa: Option<String>,
+    },
     /// Print the text layer (what full-text search indexes): pages separated by a blank line.
     Text { file: PathBuf },
     /// Print the box the page's content covers (user space and as displayed) and the free margins around it.
@@ -222,6 +239,29 @@ pub fn run(command: PdfCommand) -> anyhow::Result<()> {
             crl,
             json,
         } => verify(&file, &trust, &crl, json),
+        PdfCommand::Ltv {
+            input,
+            output,
+            trust,
+            crl,
+            tsa,
+        } => {
+            let (anchors, crls) = trust_and_crls(&trust, &crl)?;
+            let data = read(&input)?;
+            let mut timestamper = |digest: &[u8; 32]| {
+                let url = tsa.as_deref().unwrap_or_default();
+                vanban::tsa::client::request_digest_token_blocking(url, digest, Some(&anchors))
+                    .map_err(|e| shared::pdf::PdfError::Signing(e.to_string()))
+            };
+            let out = shared::pdf::ltv::make_ltv(
+                &data,
+                &anchors,
+                &crls,
+                tsa.is_some()
+                    .then_some(&mut timestamper as shared::pdf::ltv::DigestTimestamper),
+            )?;
+            write_atomically(&output, &[&out])
+        }
         PdfCommand::Text { file } => {
             use std::io::Write;
             let data = read(&file)?;
@@ -272,19 +312,29 @@ fn bbox(file: &Path, page: Option<usize>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Trust anchors and CRLs read from files (PEM or DER).
+fn trust_and_crls(
+    trust: &[PathBuf],
+    crls: &[PathBuf],
+) -> anyhow::Result<(Vec<shared::pki::X509Certificate>, Vec<shared::pki::X509Crl>)> {
+    let mut anchors = Vec::new();
+    for t in trust {
+        anchors.extend(shared::pki::certs_from_pem_or_der(&read(t)?)?);
+    }
+    let mut lists = Vec::new();
+    for c in crls {
+        lists.push(shared::pki::crl_from_pem_or_der(&read(c)?)?);
+    }
+    Ok((anchors, lists))
+}
+
 fn verify(file: &Path, trust: &[PathBuf], crls: &[PathBuf], json: bool) -> anyhow::Result<()> {
     use shared::pdf::verify::{VerifyOptions, verify_document};
-    let mut options = VerifyOptions::default();
-    for t in trust {
-        options
-            .trust_anchors
-            .extend(shared::pki::certs_from_pem_or_der(&read(t)?)?);
-    }
-    for c in crls {
-        options
-            .crls
-            .push(shared::pki::crl_from_pem_or_der(&read(c)?)?);
-    }
+    let (trust_anchors, crls) = trust_and_crls(trust, crls)?;
+    let options = VerifyOptions {
+        trust_anchors,
+        crls,
+    };
     let data = read(file)?;
     let reports = verify_document(&data, &options)?;
     if json {
@@ -302,7 +352,12 @@ fn verify(file: &Path, trust: &[PathBuf], crls: &[PathBuf], json: bool) -> anyho
             } else {
                 "KHÔNG HỢP LỆ"
             };
-            println!("Chữ ký {} — {verdict}", r.field);
+            let what = if r.document_timestamp {
+                "Dấu thời gian lưu trữ"
+            } else {
+                "Chữ ký"
+            };
+            println!("{what} {} — {verdict}", r.field);
             println!(
                 "  Người ký: {} ({})",
                 r.signer,
@@ -314,11 +369,16 @@ fn verify(file: &Path, trust: &[PathBuf], crls: &[PathBuf], json: bool) -> anyho
                 "  Thời gian ký: {}",
                 r.signing_time.as_deref().unwrap_or("-")
             );
-            println!(
-                "  Dấu thời gian: {}",
-                shared::signature::timestamp_sentence(r.timestamp.as_ref())
-            );
+            if !r.document_timestamp {
+                println!(
+                    "  Dấu thời gian: {}",
+                    shared::signature::timestamp_sentence(r.timestamp.as_ref())
+                );
+            }
             println!("  Mức chữ ký: {} ({})", r.level.as_str(), r.level.label());
+            if let Some(s) = r.level.long_term_sentence(r.document_timestamp) {
+                println!("  Lưu trữ dài hạn: {s}");
+            }
             println!("  Thuật toán: {}", r.algorithm);
             println!(
                 "  Phủ toàn bộ tệp: {}",

@@ -734,16 +734,51 @@ async fn verify_issue(
             sha256: after.clone(),
             size: new.len() as i64,
         };
+        let (mut bytes, mut changed) = (new, false);
         // PAdES B-T for the agency's signature too (see `tsa::stamp`); the file recipients get is the stamped one.
         if let (Some(url), Some((field, range))) = (&state.config.tsa_url, to_stamp) {
             let (stamped, timestamp) =
-                crate::tsa::stamp::stamp_signature(url, &options.trust_anchors, new, &range)
+                crate::tsa::stamp::stamp_signature(url, &options.trust_anchors, bytes, &range)
                     .await?;
-            let stored = write_blob(state, stamped, user).await?;
+            crate::tsa::stamp::record_in(&mut check, &field, &timestamp);
+            (bytes, changed) = (stamped, true);
+        }
+        // PAdES B-LT/B-LTA: the validation data of every signature and, with a TSA, a document timestamp (see
+        // `tsa::ltv`). What is stored, delivered and compared by the public verification is this final file,
+        // and the verdict recipients see is of these bytes.
+        if !state.config.crls.is_empty() {
+            bytes = crate::tsa::ltv::append(
+                bytes,
+                options.trust_anchors.clone(),
+                state.config.crls.clone(),
+                state.config.tsa_url.clone(),
+            )
+            .await?;
+            changed = true;
+            let (opts, name, agency) = (
+                options.clone(),
+                before.name.clone(),
+                doc.agency_name.clone(),
+            );
+            let (rechecked, kept) = blocking(move || {
+                let verified = signing::Verified::new(&bytes, &opts);
+                let check = signing::check_received(
+                    &name,
+                    "",
+                    &verified,
+                    (i == 0).then_some(agency.as_str()),
+                );
+                (check, bytes)
+            })
+            .await?;
+            (check, bytes) = (rechecked, kept);
+        }
+        if changed {
+            file.size = bytes.len() as i64;
+            let stored = write_blob(state, bytes, user).await?;
             for s in &mut found {
                 s.file_sha256 = stored.sha256.clone();
             }
-            crate::tsa::stamp::record_in(&mut check, &field, &timestamp);
             check.sha256 = stored.sha256.clone();
             file.sha256 = stored.sha256;
         }

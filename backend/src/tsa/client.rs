@@ -51,6 +51,43 @@ pub async fn request_token(
     Ok(token)
 }
 
+/// A token over data whose SHA-256 is `digest` (a document timestamp over a file's byte ranges). With
+/// `anchors`, the token must verify against them.
+pub async fn request_digest_token(
+    url: &str,
+    digest: &[u8; 32],
+    anchors: Option<&[Certificate]>,
+) -> Result<Vec<u8>, TsaError> {
+    let mut nonce = [0u8; 8];
+    getrandom::fill(&mut nonce).map_err(|e| TsaError::Refused(format!("random: {e}")))?;
+    let request = Request::for_digest(*digest, u64::from_be_bytes(nonce) >> 1)
+        .map_err(|e| TsaError::Refused(e.to_string()))?;
+    let reply = tokio::time::timeout(TIMEOUT, post(url, request.der.clone()))
+        .await
+        .map_err(|_| TsaError::Unreachable(format!("quá {} giây", TIMEOUT.as_secs())))??;
+    let token = request.token_from(&reply).map_err(TsaError::Refused)?;
+    if let Some(anchors) = anchors {
+        let check = shared::pdf::timestamp::verify_token_over_sha256(&token, digest, anchors, &[]);
+        if !check.valid {
+            return Err(TsaError::Refused(check.problems.join("; ")));
+        }
+    }
+    Ok(token)
+}
+
+/// [`request_digest_token`] from code without a runtime (the command line).
+pub fn request_digest_token_blocking(
+    url: &str,
+    digest: &[u8; 32],
+    anchors: Option<&[Certificate]>,
+) -> Result<Vec<u8>, TsaError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| TsaError::Unreachable(e.to_string()))?
+        .block_on(request_digest_token(url, digest, anchors))
+}
+
 /// [`request_token`] from code without a runtime (the command line).
 pub fn request_token_blocking(
     url: &str,

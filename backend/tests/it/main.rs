@@ -27,6 +27,7 @@ mod exchange;
 mod exchange_chaos;
 mod issue_concurrency;
 mod lists;
+mod long_term;
 mod notifications;
 mod openapi;
 mod pdf_judges;

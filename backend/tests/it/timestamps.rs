@@ -373,7 +373,7 @@ fn a_pdf_signed_with_tsa_validates_with_its_timestamp_in_pyhanko_pdfsig_and_our_
 }
 
 /// A TSA of the test CA, served in-process on a loopback port (the router of `vanban tsa serve`).
-async fn in_process_tsa() -> String {
+pub(crate) async fn in_process_tsa() -> String {
     let tsa = Arc::new(vanban::tsa::service::Tsa {
         signer: pki().signer("TSA kiểm thử", CertRole::Tsa { eku_critical: true }),
         policy: shared::pdf::tsp::DEMO_POLICY,

@@ -36,7 +36,7 @@ pub enum RevocationStatus {
 }
 
 /// Whether `cert` was signed by `issuer`'s key.
-fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
+pub(crate) fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
     if cert.tbs_certificate().issuer() != issuer.tbs_certificate().subject() {
         return false;
     }
@@ -62,7 +62,7 @@ fn valid_at(cert: &Certificate, at: Timestamp) -> bool {
     ms(v.not_before) <= at.0 && at.0 <= ms(v.not_after)
 }
 
-fn is_ca(cert: &Certificate) -> bool {
+pub(crate) fn is_ca(cert: &Certificate) -> bool {
     let tbs = cert.tbs_certificate();
     let basic = tbs
         .get_extension::<BasicConstraints>()
@@ -154,25 +154,7 @@ pub fn check_revocation(
     };
     let mut seen_valid_crl = false;
     for crl in crls {
-        if &crl.tbs_cert_list.issuer != issuer_name {
-            continue;
-        }
-        let Ok(tbs) = crl.tbs_cert_list.to_der() else {
-            continue;
-        };
-        let Some(sig) = crl.signature.as_bytes() else {
-            continue;
-        };
-        let key = issuer.tbs_certificate().subject_public_key_info();
-        if !verify(
-            &crl.signature_algorithm,
-            OID_SHA256,
-            key,
-            Signed::Message(&tbs),
-            sig,
-        )
-        .1
-        {
+        if !crl_signed_by(crl, issuer) {
             continue;
         }
         seen_valid_crl = true;
@@ -191,4 +173,25 @@ pub fn check_revocation(
     } else {
         RevocationStatus::Unknown
     }
+}
+
+/// Whether `crl` names `issuer` as its issuer and carries a signature by its key.
+pub(crate) fn crl_signed_by(crl: &CertificateList, issuer: &Certificate) -> bool {
+    if &crl.tbs_cert_list.issuer != issuer.tbs_certificate().subject() {
+        return false;
+    }
+    let Ok(tbs) = crl.tbs_cert_list.to_der() else {
+        return false;
+    };
+    let Some(sig) = crl.signature.as_bytes() else {
+        return false;
+    };
+    verify(
+        &crl.signature_algorithm,
+        OID_SHA256,
+        issuer.tbs_certificate().subject_public_key_info(),
+        Signed::Message(&tbs),
+        sig,
+    )
+    .1
 }

@@ -3,7 +3,7 @@
 //! document is never copied in memory.
 //!
 //! With the `crypto` feature: reading PDFs ([`document`]), incremental updates ([`update`]), PAdES signing
-//! ([`sign`]) with RFC 3161 signature timestamps ([`tsp`] the protocol, [`timestamp`] tokens in signatures), form filling after signing ([`fill`]) and verification with modification analysis ([`verify`]); the scan for active content that must never be
+//! ([`sign`]) with RFC 3161 signature timestamps ([`tsp`] the protocol, [`timestamp`] tokens in signatures), form filling after signing ([`fill`]), long-term validation data and document timestamps (PAdES B-LT/B-LTA, [`ltv`]) and verification with modification analysis ([`verify`]); the scan for active content that must never be
 //! issued ([`active`]);
 //! the text layer of pages and documents ([`text`], fonts in [`fontinfo`] and [`encoding`]), the box a page's
 //! content covers ([`bbox`]) and the metadata an incoming document's PDF suggests ([`prefill`]).
@@ -52,6 +52,8 @@ pub mod filter;
 pub mod font;
 #[cfg(feature = "crypto")]
 pub mod fontinfo;
+#[cfg(feature = "crypto")]
+pub mod ltv;
 #[cfg(feature = "crypto")]
 pub mod nd30;
 #[cfg(feature = "crypto")]

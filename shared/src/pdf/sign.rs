@@ -153,41 +153,57 @@ pub fn prepare(
     add_annotation(&mut update, page, widget_ref)?;
     add_field(&mut update, widget_ref, true)?;
 
-    // The signature dictionary, with fixed-width placeholders patched after layout.
-    let hex_len = reserve * 2;
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        b"<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached/ByteRange[",
-    );
-    let byte_range_at = body.len();
-    body.extend_from_slice(&[b' '; BYTE_RANGE_WIDTH]);
-    body.extend_from_slice(b"]/Contents<");
-    let contents_at = body.len() - 1;
-    body.extend(std::iter::repeat_n(b'0', hex_len));
-    body.extend_from_slice(b">/M");
+    let mut tail = b"/M".to_vec();
     super::object::serialize(
         &Object::String(pdf_date(request.time).into_bytes()),
-        &mut body,
+        &mut tail,
     );
-    body.extend_from_slice(b"/Name");
+    tail.extend_from_slice(b"/Name");
     super::object::serialize(
         &Object::String(encode_text_string(&request.signer_name)),
-        &mut body,
+        &mut tail,
     );
-    body.extend_from_slice(b"/Reason");
+    tail.extend_from_slice(b"/Reason");
     let reason = match request.kind {
         SignatureKind::Signer => "Ký ban hành văn bản",
         SignatureKind::Seal => "Chữ ký số của cơ quan, tổ chức",
         SignatureKind::Attachment => "Ký văn bản kèm theo",
     };
-    super::object::serialize(&Object::String(encode_text_string(reason)), &mut body);
+    super::object::serialize(&Object::String(encode_text_string(reason)), &mut tail);
+    let head = b"<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached";
+    with_placeholder(update, sig_ref, head, &tail, reserve, field_name)
+}
+
+/// Writes the signature dictionary `head /ByteRange[…]/Contents<00…> tail>>` as `sig_ref`, finishes the
+/// update, and patches the byte range in once the layout is known: what [`prepare`] and a document
+/// timestamp ([`super::ltv`]) share.
+pub(crate) fn with_placeholder(
+    mut update: IncrementalUpdate,
+    sig_ref: ObjRef,
+    head: &[u8],
+    tail: &[u8],
+    reserve: usize,
+    field_name: String,
+) -> PdfResult<PreparedSignature> {
+    let original_len = update.document().len();
+    // The signature dictionary, with fixed-width placeholders patched after layout.
+    let hex_len = reserve * 2;
+    let mut body = head.to_vec();
+    body.extend_from_slice(b"/ByteRange[");
+    let byte_range_at = body.len();
+    body.extend_from_slice(&[b' '; BYTE_RANGE_WIDTH]);
+    body.extend_from_slice(b"]/Contents<");
+    let contents_at = body.len() - 1;
+    body.extend(std::iter::repeat_n(b'0', hex_len));
+    body.push(b'>');
+    body.extend_from_slice(tail);
     body.extend_from_slice(b">>");
     let body_at = update.put_body(sig_ref, &body);
     let appended = update.finish()?;
     let object_at = appended.offsets[&sig_ref] + body_at;
     let mut prepared = PreparedSignature {
         appended: appended.bytes,
-        original_len: doc.len(),
+        original_len,
         contents_at: object_at + contents_at,
         contents_hex_len: hex_len,
         field_name,

@@ -44,6 +44,32 @@ pub fn verify_token(
     anchors: &[Certificate],
     crls: &[CertificateList],
 ) -> TokenCheck {
+    verify_token_with(token, &|alg| Digester::digest(alg, data), anchors, crls)
+}
+
+/// As [`verify_token`], for data known by its SHA-256 (a document timestamp's byte ranges): a token whose
+/// imprint uses another hash does not match.
+pub fn verify_token_over_sha256(
+    token: &[u8],
+    digest: &[u8; 32],
+    anchors: &[Certificate],
+    crls: &[CertificateList],
+) -> TokenCheck {
+    let sha256 = super::algorithms::OID_SHA256;
+    verify_token_with(
+        token,
+        &|alg| (alg.oid == sha256).then(|| digest.to_vec()),
+        anchors,
+        crls,
+    )
+}
+
+fn verify_token_with(
+    token: &[u8],
+    digest_of_data: &dyn Fn(&spki::AlgorithmIdentifierOwned) -> Option<Vec<u8>>,
+    anchors: &[Certificate],
+    crls: &[CertificateList],
+) -> TokenCheck {
     let mut check = TokenCheck {
         time: None,
         tsa: String::new(),
@@ -86,7 +112,7 @@ pub fn verify_token(
     check.tsa = crate::pki::subject_names(tsa_cert).0;
 
     // What was stamped: this data.
-    if Digester::digest(&info.imprint_algorithm, data).as_deref() != Some(info.imprint.as_slice()) {
+    if digest_of_data(&info.imprint_algorithm).as_deref() != Some(info.imprint.as_slice()) {
         check
             .problems
             .push("dấu thời gian không được cấp cho chữ ký này (mã băm không khớp)".into());

@@ -162,7 +162,12 @@ pub struct Request {
 impl Request {
     /// A request for a timestamp over `data` (SHA-256), with a nonce and the TSA's certificate asked for.
     pub fn new(data: &[u8], nonce: u64) -> PdfResult<Self> {
-        let digest: [u8; 32] = Sha256::digest(data).into();
+        Self::for_digest(Sha256::digest(data).into(), nonce)
+    }
+
+    /// A request for a timestamp over data whose SHA-256 is `digest` (a document timestamp's byte ranges,
+    /// hashed as they stream by).
+    pub fn for_digest(digest: [u8; 32], nonce: u64) -> PdfResult<Self> {
         let request = TimeStampReq {
             version: 1,
             message_imprint: MessageImprint {

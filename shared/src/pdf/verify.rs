@@ -56,8 +56,11 @@ pub struct SignatureReport {
     pub problems: Vec<String>,
     /// The signature timestamp (RFC 3161 token in the unsigned attributes), when it carries one.
     pub timestamp: Option<SignatureTimestamp>,
-    /// The PAdES baseline level reached.
+    /// The PAdES baseline level reached. For a document timestamp: `B-LTA` when it is valid, else `B-B`.
     pub level: SignatureLevel,
+    /// A document timestamp (`/Type /DocTimeStamp`, an archive timestamp over the file), not a person's or an
+    /// agency's signature.
+    pub document_timestamp: bool,
 }
 
 pub fn verify_document<'a>(
@@ -68,6 +71,26 @@ pub fn verify_document<'a>(
     // Where each revision ends: a pass over the whole file, made once and only if a signature needs it.
     let ends = std::cell::OnceCell::new();
     let mut reports = Vec::new();
+    // The CRLs the file keeps in its DSS count beside the verifier's own: that is what lets an archived file
+    // be checked without fetching anything, years later.
+    let dss = super::ltv::read_dss(&doc)?;
+    let merged;
+    let options = match &dss {
+        Some(d) if !d.crls.is_empty() => {
+            merged = VerifyOptions {
+                trust_anchors: options.trust_anchors.clone(),
+                crls: options
+                    .crls
+                    .iter()
+                    .cloned()
+                    .chain(d.revocation_lists())
+                    .collect(),
+            };
+            &merged
+        }
+        _ => options,
+    };
+    let mut contents_of = Vec::new();
     for field in doc.fields()? {
         if field.field_type.as_deref() != Some(b"Sig") {
             continue;
@@ -82,6 +105,9 @@ pub fn verify_document<'a>(
             continue;
         };
         let sig_ref = value.as_ref();
+        if let Some(c) = sig_dict.get(b"Contents").and_then(Object::as_string) {
+            contents_of.push((reports.len(), c.to_vec()));
+        }
         reports.push(verify_one(
             &doc,
             &ends,
@@ -91,7 +117,51 @@ pub fn verify_document<'a>(
             options,
         )?);
     }
+    if let Some(dss) = &dss {
+        long_term_levels(&doc, dss, &mut reports, &contents_of, options)?;
+    }
     Ok(reports)
+}
+
+/// B-LT for a B-T signature whose validation data the DSS holds; B-LTA when a valid document timestamp after
+/// it covers a DSS that held it then.
+fn long_term_levels(
+    doc: &Document,
+    dss: &super::ltv::Dss,
+    reports: &mut [SignatureReport],
+    contents_of: &[(usize, Vec<u8>)],
+    options: &VerifyOptions,
+) -> PdfResult<()> {
+    let range_end = |r: &SignatureReport| match r.byte_range[..] {
+        [_, _, c, d] => (c + d) as usize,
+        _ => 0,
+    };
+    // The DSS each valid document timestamp covers.
+    let mut archived = Vec::new();
+    for r in reports.iter().filter(|r| r.document_timestamp && r.ok) {
+        let end = range_end(r);
+        let covered = Document::open(doc.src.prefix(end))?;
+        if let Some(d) = super::ltv::read_dss(&covered)? {
+            archived.push((end, d));
+        }
+    }
+    let anchors = &options.trust_anchors;
+    for (i, contents) in contents_of {
+        let r = &mut reports[*i];
+        if r.document_timestamp || r.level != SignatureLevel::BT || !r.ok {
+            continue;
+        }
+        let end = range_end(r);
+        if archived
+            .iter()
+            .any(|(e, d)| *e > end && super::ltv::covers(d, contents, anchors))
+        {
+            r.level = SignatureLevel::BLTA;
+        } else if super::ltv::covers(dss, contents, anchors) {
+            r.level = SignatureLevel::BLT;
+        }
+    }
+    Ok(())
 }
 
 fn ends_of<'c>(cell: &'c std::cell::OnceCell<Vec<usize>>, src: super::source::Src) -> &'c [usize] {
@@ -119,6 +189,7 @@ fn broken(field: &str, why: &str) -> SignatureReport {
         problems: vec![why.to_string()],
         timestamp: None,
         level: SignatureLevel::BB,
+        document_timestamp: false,
     }
 }
 
@@ -234,6 +305,7 @@ fn verify_one(
     //    message imprint is their digest.
     // ISO 32000-2 §12.8.5: a document timestamp says so in /Type (pyHanko goes by it too).
     let timestamp = sig.name(b"Type") == Some(b"DocTimeStamp");
+    report.document_timestamp = timestamp;
     let encap = &cms.signed_data.encap_content_info;
     let econtent = encap.econtent.as_ref().map(|c| c.value());
     let tst = if timestamp {
@@ -435,6 +507,9 @@ fn verify_one(
         && report.chain_status == ChainStatus::Trusted
         && report.revocation_status != RevocationStatus::Revoked
         && report.modification != Modification::Other;
+    if timestamp && report.ok {
+        report.level = SignatureLevel::BLTA;
+    }
     Ok(report)
 }
 

@@ -55,6 +55,18 @@ pub fn pki() -> &'static Pki {
 }
 
 impl Pki {
+    /// A CRL of the test CA listing nobody, valid for a week.
+    pub fn crl(&self) -> x509_cert::crl::CertificateList {
+        shared::pki::build_crl(
+            &self.ca_cert,
+            &self.ca_key,
+            &[],
+            1,
+            Duration::from_secs(7 * 24 * 3600),
+        )
+        .unwrap()
+    }
+
     pub fn ca_pem(&self) -> String {
         shared::pki::cert_to_pem(&self.ca_cert).unwrap()
     }

@@ -1,0 +1,189 @@
+//! Long-term validation at issue (PAdES B-LTA), judged by others: with CRLs of its trust anchors and a TSA,
+//! the server stores, delivers and publicly verifies the issued file with a DSS and a document timestamp
+//! appended; pyHanko's long-term validation passes it with the trust anchor alone and nothing fetched,
+//! `qpdf --check` finds nothing and `pdfsig` still says every signature is valid. Without the CRL of an issuer
+//! the issue is refused (503) and the number goes back.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use axum::http::StatusCode;
+use serde_json::Value;
+use shared::pdf::verify::{VerifyOptions, verify_document};
+use shared::signature::SignatureLevel;
+
+use crate::common::TestDb;
+use crate::common::docs::{self, pki};
+use crate::timestamps::in_process_tsa;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The judges' Python (pyHanko), installed by scripts/judges/ensure.sh when missing.
+fn python() -> &'static str {
+    static PY: OnceLock<String> = OnceLock::new();
+    PY.get_or_init(|| {
+        let out = Command::new(repo().join("scripts/judges/ensure.sh"))
+            .current_dir(repo())
+            .output()
+            .expect("run scripts/judges/ensure.sh");
+        assert!(out.status.success(), "judges unavailable");
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.lines().last().unwrap().trim().to_string()
+    })
+}
+
+/// pyHanko's PAdES B-LTA validation of each signature, with the test CA as the only trust anchor.
+fn pyhanko_lta(file: &Path, ca: &Path) -> Vec<Value> {
+    let out = Command::new(python())
+        .arg(repo().join("scripts/judges/pyhanko_lta.py"))
+        .arg(file)
+        .arg("--trust")
+        .arg(ca)
+        .output()
+        .expect("run pyhanko_lta.py");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn config_with_crl() -> vanban::config::Config {
+    let mut config = docs::config();
+    config.crls = vec![pki().crl()];
+    config
+}
+
+async fn an_issued_file_carries_its_validation_data_and_a_document_timestamp(db: TestDb) {
+    let p = docs::people(db.store.as_ref()).await;
+    let mut config = config_with_crl();
+    config.tsa_url = Some(in_process_tsa().await);
+    let app = crate::common::app(db.store.clone(), config);
+    let id = docs::awaiting_signature(&app, &p, false).await;
+    docs::leader_signature(&app, id).await.good();
+    let mut clerk = docs::client(&app, "vanthu.snv").await;
+    let issued = docs::issue_as_clerk(&mut clerk, id).await.good();
+    let file = docs::main_file_of(&mut clerk, &issued).await;
+
+    // Our verifier, given no CRL: the DSS is where revocation comes from.
+    let options = VerifyOptions {
+        trust_anchors: vec![pki().ca_cert.clone()],
+        crls: vec![],
+    };
+    let reports = verify_document(&file[..], &options).unwrap();
+    assert_eq!(reports.len(), 3, "leader, seal, document timestamp");
+    for r in &reports {
+        assert!(r.ok, "{}: {:?}", r.field, r.problems);
+        assert_eq!(r.level, SignatureLevel::BLTA, "{}", r.field);
+    }
+    assert!(reports[2].document_timestamp);
+    assert_eq!(
+        issued.versions.last().unwrap().files[0].sha256,
+        docs::sha256(&file)
+    );
+
+    // The public verification compares the final bytes.
+    let mut anyone = crate::common::Client::with_app(app.clone());
+    let answer = anyone.public_verify_file(&file).await.good();
+    assert!(answer.authentic);
+
+    // The recipient's verdict is of the final file.
+    let mut pclerk = docs::client(&app, "vanthu.ubnd").await;
+    let list = pclerk
+        .incoming_list(shared::incoming::IncomingBucket::ToRegister)
+        .await
+        .good();
+    let incoming = list.items.iter().map(|i| i.id).max().expect("arrived");
+    let verdict = pclerk
+        .incoming(incoming)
+        .await
+        .good()
+        .verification
+        .expect("verified on arrival");
+    assert!(verdict.ok);
+    assert_eq!(verdict.files[0].sha256, docs::sha256(&file));
+    let levels: Vec<_> = verdict.files[0]
+        .signatures
+        .iter()
+        .map(|s| s.level)
+        .collect();
+    assert_eq!(levels, vec![SignatureLevel::BLTA; 3]);
+    assert!(verdict.files[0].signatures[2].document_timestamp);
+
+    // The judges.
+    let dir = tempfile::tempdir().unwrap();
+    let (pdf, ca) = (dir.path().join("issued.pdf"), dir.path().join("ca.pem"));
+    std::fs::write(&pdf, &file).unwrap();
+    std::fs::write(&ca, pki().ca_pem()).unwrap();
+    let lta = pyhanko_lta(&pdf, &ca);
+    assert_eq!(lta.len(), 2, "{lta:?}");
+    for s in &lta {
+        assert_eq!(s["status"], "PASSED", "{s}");
+        assert_eq!(s["signature_timestamp_status"], "PASSED", "{s}");
+    }
+    crate::printouts::qpdf_check(&pdf);
+    let pdfsig = Command::new("pdfsig").arg(&pdf).output().expect("pdfsig");
+    assert_eq!(
+        String::from_utf8_lossy(&pdfsig.stdout)
+            .matches("Signature is Valid.")
+            .count(),
+        2,
+        "{}",
+        String::from_utf8_lossy(&pdfsig.stdout)
+    );
+    db.finish().await;
+}
+
+async fn without_an_issuers_crl_the_issue_is_refused_and_the_number_returns(db: TestDb) {
+    let p = docs::people(db.store.as_ref()).await;
+    let mut config = docs::config();
+    // A CRL, but of another CA: the signers' issuer has none.
+    let other_key = shared::pki::generate_key().unwrap();
+    let other = shared::pki::issue_certificate(
+        shared::pki::CertRole::RootCa,
+        shared::pki::name("CA khác", None).unwrap(),
+        &other_key,
+        None,
+        1,
+        std::time::Duration::from_secs(86400),
+    )
+    .unwrap();
+    config.crls = vec![
+        shared::pki::build_crl(
+            &other,
+            &other_key,
+            &[],
+            1,
+            std::time::Duration::from_secs(86400),
+        )
+        .unwrap(),
+    ];
+    let app = crate::common::app(db.store.clone(), config);
+    let id = docs::awaiting_signature(&app, &p, false).await;
+    docs::leader_signature(&app, id).await.good();
+    let mut clerk = docs::client(&app, "vanthu.snv").await;
+    let e = docs::issue_as_clerk(&mut clerk, id)
+        .await
+        .refused(StatusCode::SERVICE_UNAVAILABLE);
+    assert!(e.message.contains("CRL"), "{}", e.message);
+    let doc = clerk.outgoing(id).await.good();
+    assert_ne!(doc.status, shared::outgoing::OutgoingStatus::Issued);
+    assert!(db.store.held_number(id).await.unwrap().is_none());
+    db.finish().await;
+}
+
+crate::on_both_databases!(
+    an_issued_file_carries_its_validation_data_and_a_document_timestamp,
+    without_an_issuers_crl_the_issue_is_refused_and_the_number_returns,
+);
