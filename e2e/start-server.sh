@@ -16,6 +16,8 @@ cp "$pki/ca/ca.pem" "$data/trust/e2e-ca.pem"
   --pin 246810 >/dev/null
 # The Sở Nội vụ demo leaders' keys and its seal, for the outgoing-document journey.
 "$bin" pki demo-keys --ca "$pki/ca" --out "$pki" --pin 246810 --agency snv >/dev/null
+# The CA's CRL beside it: every issued file gets the validation data of its signatures (PAdES B-LT/B-LTA).
+"$bin" pki crl --ca "$pki/ca" --out "$data/trust/e2e-ca.crl" >/dev/null
 # The CA's time-stamping authority, as `make run` has it: every signature the server accepts gets a timestamp.
 tsa_addr="127.0.0.1:${VANBAN_E2E_TSA_PORT:-18318}"
 "$bin" tsa serve --ca "$pki/ca" --addr "$tsa_addr" >/dev/null &

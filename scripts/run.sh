@@ -22,6 +22,9 @@ if [ ! -f "$DEMO_CA/ca.pem" ]; then
   echo "   Nhập các tệp .p12 trong $VANBAN_DATA_DIR/demo-keys ở trang Chữ ký số (mật khẩu tệp: 246810):"
   echo "   lanhdao.<cơ quan>.p12 cho lãnh đạo, dau.<cơ quan>.p12 cho văn thư (con dấu điện tử)."
 fi
+# The demo CA's CRL (valid a week), written afresh at each start into the trust directory: the server puts it,
+# with the certificates, into every file it issues (PAdES B-LT; B-LTA with the TSA below).
+"$ROOT/target/release/vanban" pki crl --ca "$DEMO_CA" --out "$VANBAN_DATA_DIR/trust/demo-ca.crl" >/dev/null
 # Trusted time: the demo CA's time-stamping authority on loopback (its certificate is issued on first start),
 # unless VANBAN_TSA_URL names another. Every signature the server accepts gets a timestamp from it (PAdES B-T).
 if [ -z "${VANBAN_TSA_URL:-}" ]; then

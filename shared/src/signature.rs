@@ -135,6 +135,21 @@ pub fn timestamp_sentence(timestamp: Option<&SignatureTimestamp>) -> String {
     }
 }
 
+/// What the verification panels say of a signature's time and archive: who vouches for the time (B-T or B-B)
+/// and, from B-LT, that the validation data is kept in the file; for a document timestamp, what it guarantees.
+pub fn time_sentence(
+    timestamp: Option<&SignatureTimestamp>,
+    level: SignatureLevel,
+    document_timestamp: bool,
+) -> String {
+    let archive = level.long_term_sentence(document_timestamp);
+    match (document_timestamp, archive) {
+        (true, Some(a)) => a.to_string(),
+        (false, Some(a)) => format!("{} {a}", timestamp_sentence(timestamp)),
+        (_, None) => timestamp_sentence(timestamp),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +171,31 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&SignatureLevel::BT).unwrap(),
             "\"B-T\""
+        );
+    }
+
+    #[test]
+    fn the_panel_says_the_validation_data_is_kept_from_b_lt_on() {
+        let t = SignatureTimestamp {
+            time: "2026-03-05T14:07:33+07:00".into(),
+            tsa: "TSA tỉnh".into(),
+            valid: true,
+        };
+        let lta = time_sentence(Some(&t), SignatureLevel::BLTA, false);
+        assert!(lta.starts_with("Thời điểm ký được chứng thực bởi TSA tỉnh"));
+        assert!(lta.contains("Dữ liệu kiểm tra dài hạn đã được lưu kèm (mức B-LTA)"));
+        assert!(time_sentence(Some(&t), SignatureLevel::BLT, false).contains("(mức B-LT)"));
+        assert_eq!(
+            time_sentence(Some(&t), SignatureLevel::BT, false),
+            timestamp_sentence(Some(&t))
+        );
+        assert!(
+            time_sentence(None, SignatureLevel::BLTA, true).starts_with("Dấu thời gian lưu trữ")
+        );
+        assert!(time_sentence(None, SignatureLevel::BB, true).contains("không hợp lệ"));
+        assert_eq!(
+            serde_json::to_string(&SignatureLevel::BLTA).unwrap(),
+            "\"B-LTA\""
         );
     }
 }

@@ -73,7 +73,7 @@ pub fn ReportCard(report: SignatureCheck) -> impl IntoView {
                 </dd>
                 <dt>"Dấu thời gian"</dt>
                 <dd data-testid="signature-timestamp" data-level=report.level.as_str()>
-                    {shared::signature::timestamp_sentence(report.timestamp.as_ref())}
+                    {shared::signature::time_sentence(report.timestamp.as_ref(), report.level, report.document_timestamp)}
                 </dd>
                 <dt>"Chứng thư số"</dt>
                 <dd>{format!("Do {} cấp: {}; {}", report.issuer, report.chain_status.label(), revocation)}</dd>

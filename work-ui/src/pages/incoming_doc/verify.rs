@@ -49,7 +49,7 @@ fn server_file(check: Option<FileCheck>) -> impl IntoView {
                         {s.organization.clone().map(|o| format!(" ({o})"))}
                         {s.signing_time.clone().map(|t| view! { <div class="cell-sub">{format!("Ký lúc {t} (theo thiết bị của người ký)")}</div> })}
                         <div class="cell-sub" data-testid="server-signature-timestamp" data-level=s.level.as_str()>
-                            {shared::signature::timestamp_sentence(s.timestamp.as_ref())}
+                            {shared::signature::time_sentence(s.timestamp.as_ref(), s.level, s.document_timestamp)}
                         </div>
                         {(!s.problems.is_empty()).then(|| view! {
                             <ul class="sig-problems">{s.problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
