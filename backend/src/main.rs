@@ -179,6 +179,21 @@ enum AdminCommand {
         #[arg(long, default_value_t = 7)]
         grace_days: i64,
     },
+    /// Give archived documents whose last document timestamp's certificate expires within MARGIN_DAYS a new
+    /// one now (PAdES B-LTA; the server also does this every hour): each file gets its DSS refreshed and a new
+    /// document timestamp, recorded as the document's next issued version and audited.
+    RenewArchiveTimestamps {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The trust directory (`*.pem` anchors, `*.crl` CRLs); default: `trust` under the data directory.
+        #[arg(long, env = "VANBAN_TRUST_DIR")]
+        trust_dir: Option<PathBuf>,
+        /// The RFC 3161 time-stamping authority.
+        #[arg(long, env = "VANBAN_TSA_URL")]
+        tsa_url: String,
+        #[arg(long, env = "VANBAN_RETIMESTAMP_MARGIN_DAYS", default_value_t = vanban::config::DEFAULT_RETIMESTAMP_MARGIN_DAYS)]
+        margin_days: i64,
+    },
     /// Create or replace (by name) a peer of the inter-system exchange: another vanban instance, an axis
     /// endpoint or a folder, with the organ ids of the agencies it reaches and the shared HMAC key.
     ExchangePeer {
@@ -291,7 +306,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     "no built frontend found; serving the API only (run `make run` to build it)"
                 );
             }
-            let config = Config {
+            let config = Arc::new(Config {
                 static_dir,
                 trust_proxy_headers,
                 secure_cookies,
@@ -302,7 +317,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 crls,
                 retimestamp_margin_days: retimestamp_margin_days.max(1),
                 ..Config::default()
-            };
+            });
             // This instance's own directory for temporary files, named by host and port unless named.
             let instance = instance.unwrap_or_else(|| {
                 let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
@@ -322,6 +337,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 blobs.clone(),
                 vanban::sweep::SweepPolicy::default(),
                 std::time::Duration::from_secs(3600),
+                config.clone(),
             ));
             // The exchange's outbox leaves from every instance; the lease keeps each packet with one sender.
             tokio::spawn(vanban::exchange::delivery::run(
@@ -341,7 +357,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let state = AppState {
                 store,
                 blobs,
-                config: Arc::new(config),
+                config,
             };
             let listener = tokio::net::TcpListener::bind(addr).await?;
             println!(
@@ -414,6 +430,35 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 peer.kind,
                 peer.organ_ids.len()
             );
+        }
+        Command::Admin {
+            command:
+                AdminCommand::RenewArchiveTimestamps {
+                    db,
+                    trust_dir,
+                    tsa_url,
+                    margin_days,
+                },
+        } => {
+            let trust_dir = trust_dir.unwrap_or_else(|| db.data_dir.join("trust"));
+            let config = Config {
+                trust_anchors: vanban::config::load_trust_anchors(&trust_dir)?,
+                crls: vanban::config::load_crls(&trust_dir)?,
+                tsa_url: Some(tsa_url),
+                retimestamp_margin_days: margin_days.max(0),
+                ..Config::default()
+            };
+            let store = open_store(&db).await?;
+            let blobs = FsBlobStore::new(db.data_dir.join("blobs"))?;
+            let r = vanban::tsa::ltv::renew_due(&store, &blobs, &config, vanban::store::now_ms())
+                .await?;
+            println!(
+                "Đã gia hạn dấu thời gian lưu trữ cho {} văn bản; {} văn bản chưa gia hạn được (xem nhật ký).",
+                r.renewed, r.failed
+            );
+            if r.failed > 0 {
+                std::process::exit(1);
+            }
         }
         Command::Admin {
             command: AdminCommand::SweepBlobs { db, grace_days },

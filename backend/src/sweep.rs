@@ -1,5 +1,6 @@
 //! The blob sweep: what a crash, an abandoned draft or a cancelled upload leaves in the blob store is removed
-//! after a grace period, while uploads keep running.
+//! after a grace period, while uploads keep running. The same hourly pass renews the document timestamps of
+//! archived files before their certificates expire ([`crate::tsa::ltv::renew_due`]).
 //!
 //! Two kinds of leftovers. A *file without a row*: the server stopped between writing the bytes and recording
 //! them (the upload was never acknowledged, so nobody holds its name); removed once older than
@@ -89,6 +90,7 @@ pub async fn run_periodically(
     blobs: std::sync::Arc<dyn BlobStore>,
     policy: SweepPolicy,
     every: Duration,
+    config: std::sync::Arc<crate::config::Config>,
 ) {
     tokio::time::sleep(Duration::from_secs(60)).await;
     loop {
@@ -107,6 +109,19 @@ pub async fn run_periodically(
             Ok(0) => {}
             Ok(n) => tracing::info!(files = n, "record files due for hand-over"),
             Err(e) => tracing::warn!(error = %e, "record file reminders failed"),
+        }
+        // Archived documents whose last document timestamp's certificate is about to expire get a new one
+        // (PAdES B-LTA, `tsa::ltv`).
+        match crate::tsa::ltv::renew_due(&store, blobs.as_ref(), &config, crate::store::now_ms())
+            .await
+        {
+            Ok(r) if r == crate::tsa::ltv::RenewReport::default() => {}
+            Ok(r) => tracing::info!(
+                renewed = r.renewed,
+                failed = r.failed,
+                "archive timestamps renewed"
+            ),
+            Err(e) => tracing::warn!(error = %e, "archive timestamp renewal failed"),
         }
         tokio::time::sleep(every).await;
     }

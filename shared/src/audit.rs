@@ -69,6 +69,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("outgoing.number_reserve", "Giữ số"),
     ("outgoing.number_release", "Trả số đã giữ"),
     ("outgoing.issue", "Phát hành"),
+    (
+        "outgoing.archive_timestamp",
+        "Gia hạn dấu thời gian lưu trữ",
+    ),
     ("outgoing.recall", "Thu hồi văn bản đi"),
     (
         "outgoing.recall_answer",

@@ -659,6 +659,7 @@ async fn verify_issue(
     let mut files = Vec::new();
     let mut signatures = Vec::new();
     let mut checks = Vec::new();
+    let mut archive_timestamp_until: Option<i64> = None;
     for (i, (before, after)) in signed
         .files
         .iter()
@@ -760,7 +761,7 @@ async fn verify_issue(
                 before.name.clone(),
                 doc.agency_name.clone(),
             );
-            let (rechecked, kept) = blocking(move || {
+            let (rechecked, kept, until) = blocking(move || {
                 let verified = signing::Verified::new(&bytes, &opts);
                 let check = signing::check_received(
                     &name,
@@ -768,10 +769,19 @@ async fn verify_issue(
                     &verified,
                     (i == 0).then_some(agency.as_str()),
                 );
-                (check, bytes)
+                let until = shared::pdf::ltv::last_document_timestamp(&bytes[..])
+                    .ok()
+                    .flatten()
+                    .map(|(_, expires)| expires.0);
+                (check, bytes, until)
             })
             .await?;
             (check, bytes) = (rechecked, kept);
+            // The archive is renewed before the first of the files' timestamp certificates expires.
+            archive_timestamp_until = match (archive_timestamp_until, until) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
         }
         if changed {
             file.size = bytes.len() as i64;
@@ -796,6 +806,7 @@ async fn verify_issue(
         files,
         signatures,
         verification: signing::received_verdict(checks, shared::time::Timestamp(now_ms())),
+        archive_timestamp_until,
     })
 }
 

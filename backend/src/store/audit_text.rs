@@ -116,6 +116,9 @@ pub(crate) fn sentence(e: &AuditEntryDto) -> String {
         ),
         "outgoing.number_release" => format!("đã trả lại số đã giữ của văn bản {doc}"),
         "outgoing.issue" => format!("đã phát hành văn bản {doc}"),
+        "outgoing.archive_timestamp" => {
+            format!("đã gia hạn dấu thời gian lưu trữ (PAdES B-LTA) cho văn bản {doc}")
+        }
         "outgoing.recall" => format!("đã thu hồi văn bản {doc}{}", why("reason")),
         "outgoing.recall_answer" | "incoming.recall_answer" => {
             if details.get("agree").and_then(Value::as_bool) == Some(true) {

@@ -47,11 +47,12 @@ impl Store {
         &self,
         code: &str,
     ) -> crate::store::StoreResult<Option<PublicDocument>> {
-        let row: Option<PublicRow> =
-            sql::query_as(format!("{PUBLIC_SELECT}AND d.verification_code = $1"))
-                .bind(code)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<PublicRow> = sql::query_as(format!(
+            "{PUBLIC_SELECT}AND d.verification_code = $1 ORDER BY f.version DESC LIMIT 1"
+        ))
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?;
         self.public_document(row).await
     }
 

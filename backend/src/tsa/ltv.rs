@@ -76,3 +76,106 @@ pub async fn append(
     .await
     .map_err(|e| LtvError::Data(format!("lỗi nội bộ ({e})")))?
 }
+
+/// What one pass of the archive job did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenewReport {
+    /// Documents whose files got a new document timestamp.
+    pub renewed: usize,
+    /// Documents due that could not be renewed this pass (logged; tried again at the next).
+    pub failed: usize,
+}
+
+/// Gives every issued document whose last document timestamp's certificate expires within `margin_days` of
+/// `now` a new one: each of its files gets the DSS refreshed (the previous timestamp's TSA chain and CRLs) and
+/// a document timestamp over it all, recorded as the document's next issued version. Needs a TSA and CRLs.
+pub async fn renew_due(
+    store: &crate::store::Store,
+    blobs: &dyn crate::blob::BlobStore,
+    config: &crate::config::Config,
+    now: i64,
+) -> anyhow::Result<RenewReport> {
+    let mut report = RenewReport::default();
+    let Some(tsa) = config.tsa_url.clone() else {
+        return Ok(report);
+    };
+    let anchors = crate::signing::options(&config.trust_anchors).trust_anchors;
+    let before = now + config.retimestamp_margin_days * 24 * 3600 * 1000;
+    const BATCH: i64 = 100;
+    let due = store.archive_timestamps_due(before, BATCH).await?;
+    for (id, version, until) in due {
+        match renew_one(
+            store,
+            blobs,
+            (&anchors, &config.crls, &tsa),
+            id,
+            version,
+            until,
+        )
+        .await
+        {
+            Ok(()) => report.renewed += 1,
+            Err(e) => {
+                tracing::warn!(id, error = %e, "archive timestamp renewal failed");
+                report.failed += 1;
+            }
+        }
+    }
+    Ok(report)
+}
+
+async fn renew_one(
+    store: &crate::store::Store,
+    blobs: &dyn crate::blob::BlobStore,
+    (anchors, crls, tsa): (&[Certificate], &[X509Crl], &str),
+    id: i64,
+    version: i64,
+    old_until: i64,
+) -> anyhow::Result<()> {
+    use tokio::io::AsyncReadExt;
+    let mut files = Vec::new();
+    let mut until: Option<i64> = None;
+    for (name, sha256, _) in store.issued_files(id, version).await? {
+        let mut reader = blobs
+            .open(&sha256)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("blob {sha256} missing"))?;
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).await?;
+        let renewed = append(
+            bytes,
+            anchors.to_vec(),
+            crls.to_vec(),
+            Some(tsa.to_string()),
+        )
+        .await?;
+        let expires =
+            shared::pdf::ltv::last_document_timestamp(&renewed[..])?.map(|(_, expires)| expires.0);
+        until = match (until, expires) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        files.push((name, renewed));
+    }
+    // A timestamp from a TSA whose certificate expires no later than the last one's protects nothing longer
+    // (and would be renewed again at every pass): the TSA's certificate must be renewed first.
+    if until.is_none_or(|u| u <= old_until) {
+        anyhow::bail!(
+            "chứng thư số của máy chủ cấp dấu thời gian không còn hạn lâu hơn dấu thời gian lưu trữ trước; cần gia hạn chứng thư của máy chủ cấp dấu thời gian"
+        );
+    }
+    let mut stored = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        let size = bytes.len() as i64;
+        let blob = blobs.put(&mut std::io::Cursor::new(bytes), None).await?;
+        stored.push(crate::store::common::NewFile {
+            name,
+            sha256: blob.sha256,
+            size,
+        });
+    }
+    store
+        .renew_archive_timestamp(id, version, &stored, until)
+        .await?;
+    Ok(())
+}

@@ -2,7 +2,8 @@
 //! the server stores, delivers and publicly verifies the issued file with a DSS and a document timestamp
 //! appended; pyHanko's long-term validation passes it with the trust anchor alone and nothing fetched,
 //! `qpdf --check` finds nothing and `pdfsig` still says every signature is valid. Without the CRL of an issuer
-//! the issue is refused (503) and the number goes back.
+//! the issue is refused (503) and the number goes back. Before the last document timestamp's certificate
+//! expires, the archive job gives the files a new one as the document's next issued version.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -183,7 +184,112 @@ async fn without_an_issuers_crl_the_issue_is_refused_and_the_number_returns(db: 
     db.finish().await;
 }
 
+/// A TSA named `name` of the test CA, served in-process (its certificate issued now, so it outlives older ones).
+async fn tsa_named(name: &str) -> String {
+    let tsa = std::sync::Arc::new(vanban::tsa::service::Tsa {
+        signer: pki().signer(name, shared::pki::CertRole::Tsa { eku_critical: true }),
+        policy: shared::pdf::tsp::DEMO_POLICY,
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, vanban::tsa::service::router(tsa))
+            .await
+            .unwrap();
+    });
+    format!("http://{addr}/")
+}
+
+async fn an_archived_document_is_timestamped_again_before_its_timestamp_expires(db: TestDb) {
+    let p = docs::people(db.store.as_ref()).await;
+    let mut config = config_with_crl();
+    config.tsa_url = Some(in_process_tsa().await);
+    let blobs = std::sync::Arc::new(
+        vanban::blob::FsBlobStore::new(tempfile::tempdir().unwrap().keep()).unwrap(),
+    );
+    let app = vanban::app::router(vanban::app::AppState {
+        store: db.store.clone(),
+        blobs: blobs.clone(),
+        config: std::sync::Arc::new(config.clone()),
+    });
+    let id = docs::awaiting_signature(&app, &p, false).await;
+    docs::leader_signature(&app, id).await.good();
+    let mut clerk = docs::client(&app, "vanthu.snv").await;
+    let issued = docs::issue_as_clerk(&mut clerk, id).await.good();
+    let first = docs::main_file_of(&mut clerk, &issued).await;
+    let now = vanban::store::now_ms();
+
+    // Not due yet: the TSA's certificate (30 days) expires after the margin.
+    config.retimestamp_margin_days = 1;
+    let r = vanban::tsa::ltv::renew_due(&db.store, blobs.as_ref(), &config, now)
+        .await
+        .unwrap();
+    assert_eq!(r, vanban::tsa::ltv::RenewReport::default());
+
+    // Within the margin, with a TSA whose certificate outlives the first one's.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    config.tsa_url = Some(tsa_named("TSA gia hạn").await);
+    config.retimestamp_margin_days = 365;
+    let r = vanban::tsa::ltv::renew_due(&db.store, blobs.as_ref(), &config, now)
+        .await
+        .unwrap();
+    assert_eq!(r.renewed, 1, "{r:?}");
+    let doc = clerk.outgoing(id).await.good();
+    assert_eq!(doc.versions.len(), issued.versions.len() + 1);
+    let renewed = docs::main_file_of(&mut clerk, &doc).await;
+    assert!(
+        renewed.starts_with(&first),
+        "an incremental update of the issued file"
+    );
+    let options = VerifyOptions {
+        trust_anchors: vec![pki().ca_cert.clone()],
+        crls: vec![],
+    };
+    let reports = verify_document(&renewed[..], &options).unwrap();
+    assert_eq!(reports.len(), 4, "leader, seal, two document timestamps");
+    for r in &reports {
+        assert!(r.ok, "{}: {:?}", r.field, r.problems);
+        assert_eq!(r.level, SignatureLevel::BLTA, "{}", r.field);
+    }
+    assert_eq!(reports[3].signer, "TSA gia hạn");
+
+    // Both the copy issued and the renewed one are originals for the public verification.
+    let mut anyone = crate::common::Client::with_app(app.clone());
+    for bytes in [&first, &renewed] {
+        assert!(anyone.public_verify_file(bytes).await.good().authentic);
+    }
+    // Audited as the archive's own step.
+    let trail = db
+        .store
+        .document_audit_trail(&format!("outgoing:{id}"))
+        .await
+        .unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|t| t.entry.action == "outgoing.archive_timestamp")
+    );
+    // pyHanko walks both document timestamps with the trust anchor alone.
+    let dir = tempfile::tempdir().unwrap();
+    let (pdf, ca) = (dir.path().join("renewed.pdf"), dir.path().join("ca.pem"));
+    std::fs::write(&pdf, &renewed).unwrap();
+    std::fs::write(&ca, pki().ca_pem()).unwrap();
+    for s in pyhanko_lta(&pdf, &ca) {
+        assert_eq!(s["status"], "PASSED", "{s}");
+    }
+
+    // The same TSA again protects nothing longer: refused, nothing recorded.
+    let r = vanban::tsa::ltv::renew_due(&db.store, blobs.as_ref(), &config, now)
+        .await
+        .unwrap();
+    assert_eq!((r.renewed, r.failed), (0, 1));
+    let again = clerk.outgoing(id).await.good();
+    assert_eq!(again.versions.len(), doc.versions.len());
+    db.finish().await;
+}
+
 crate::on_both_databases!(
     an_issued_file_carries_its_validation_data_and_a_document_timestamp,
     without_an_issuers_crl_the_issue_is_refused_and_the_number_returns,
+    an_archived_document_is_timestamped_again_before_its_timestamp_expires,
 );

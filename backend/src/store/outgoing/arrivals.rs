@@ -40,12 +40,12 @@ impl Store {
         for r in rows {
             let files: Vec<(i64, String, String, i64, i64)> = crate::store::sql::query_as(
                 "SELECT f.id, f.name, f.sha256, f.size, f.position FROM document_files f WHERE f.document_id = $1 \
-                 AND f.kind = 'issued' ORDER BY f.position",
+                 AND f.kind = 'issued' AND f.version = $2 ORDER BY f.position",
             )
             .bind(r.outgoing_id)
+            .bind(r.version)
             .fetch_all(&self.pool)
             .await?;
-            let _ = r.version;
             out.push(shared::outgoing::ArrivalDto {
                 delivery_id: r.delivery_id,
                 outgoing_id: r.outgoing_id,

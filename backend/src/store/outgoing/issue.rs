@@ -105,7 +105,8 @@ impl Store {
         }
         crate::store::sql::query(
             "UPDATE outgoing_documents SET version = $1, status = 'issued', number = $2, year = $3, number_text = $4, \
-             issued_at = $5, issued_by = $6, current_step = NULL, updated_at = $5, verification_code = $8 WHERE id = $7",
+             issued_at = $5, issued_by = $6, current_step = NULL, updated_at = $5, verification_code = $8, \
+             archive_timestamp_until = $9 WHERE id = $7",
         )
         .bind(version)
         .bind(i64::from(issue.number))
@@ -115,6 +116,7 @@ impl Store {
         .bind(clerk.id)
         .bind(id)
         .bind(&issue.verification_code)
+        .bind(issue.archive_timestamp_until)
         .execute(&mut *tx)
         .await?;
         // Every internal recipient arrives at once (01), in two statements whatever their number; external

@@ -4,6 +4,7 @@
 //! Who may do what is decided here, inside the transaction that changes the row (the document row is locked
 //! first), so two people acting at once can never both succeed on a stale view.
 
+mod archive;
 mod arrivals;
 mod circuit;
 mod deliver;
@@ -71,6 +72,9 @@ pub struct IssueRecord {
     pub signatures: Vec<VerifiedSignature>,
     /// The server's verdict on the issued files, which every recipient on the system receives with them.
     pub verification: shared::incoming::VerificationDto,
+    /// When the certificate of the files' last document timestamp expires (PAdES B-LTA), if they have one:
+    /// the archive job renews the timestamp before then.
+    pub archive_timestamp_until: Option<i64>,
 }
 
 /// The number currently held for a document, if any.
