@@ -6,6 +6,7 @@
 #  4. edXML packets with a 5 MiB attachment built and parsed per second, peak memory (scripts/bench-edxml.sh),
 #     and documents per second between two instances end to end (scripts/bench-exchange.sh),
 #  4c. the time a signature timestamp adds per signature against a loopback TSA (scripts/bench-tsa.sh),
+#  4d. the time the long-term validation step (DSS, document timestamp) adds at issue (scripts/bench-ltv.sh),
 #  5. coverage-guided fuzzing of the parsers (scripts/fuzz.sh), FUZZ_SECONDS per target (default 600).
 # Usage: scripts/bench.sh [duration_seconds]   (needs a built frontend: `make frontend`)
 source "$(dirname "$0")/lib.sh"
@@ -71,6 +72,8 @@ say "4b. Liên thông giữa hai hệ thống: văn bản mỗi giây từ đầ
 # Last: it takes FUZZ_SECONDS (10 minutes) per target and fails the run when a parser crashed.
 say "4c. Dấu thời gian: thời gian thêm cho mỗi chữ ký với máy chủ cấp dấu thời gian trên loopback (scripts/bench-tsa.sh)"
 VANBAN_BIN="$ROOT/target/release/vanban" "$ROOT/scripts/bench-tsa.sh" 100
+say "4d. Lưu trữ dài hạn: thời gian bước LTV thêm khi phát hành văn bản 20 trang (scripts/bench-ltv.sh)"
+VANBAN_BIN="$ROOT/target/release/vanban" "$ROOT/scripts/bench-ltv.sh" 100
 
 say "5. Fuzz các bộ đọc và kiểm tra dữ liệu vào (${FUZZ_SECONDS:-600}s mỗi đích)"
 "$ROOT/scripts/fuzz.sh" "${FUZZ_SECONDS:-600}"

@@ -8,6 +8,7 @@
 //! multiplicative hash of the row number, so nothing here needs a random generator.
 
 mod documents;
+mod ltv;
 mod province;
 
 use std::str::FromStr;
@@ -29,6 +30,8 @@ pub enum BenchCommand {
     /// Migrate a database and build the search entries it lacks (after a seed, or after a migration that
     /// rebuilds the index), printing how many and how fast.
     Index(IndexArgs),
+    /// Time the long-term validation step of an issue (DSS, document timestamp) on a signed PDF, in-process.
+    Ltv(ltv::LtvArgs),
 }
 
 #[derive(Args)]
@@ -60,6 +63,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Seed(args) => seed(args).await,
         BenchCommand::Index(args) => index(&args.database_url).await,
+        BenchCommand::Ltv(args) => ltv::run(args).await,
     }
 }
 
