@@ -251,7 +251,7 @@ pub fn run(command: PdfCommand) -> anyhow::Result<()> {
             let mut timestamper = |digest: &[u8; 32]| {
                 let url = tsa.as_deref().unwrap_or_default();
                 vanban::tsa::client::request_digest_token_blocking(url, digest, Some(&anchors))
-                    .map_err(|e| shared::pdf::PdfError::Signing(e.to_string()))
+                    .map_err(|e| shared::pdf::PdfError::LongTerm(e.to_string()))
             };
             let out = shared::pdf::ltv::make_ltv(
                 &data,

@@ -57,7 +57,7 @@ pub async fn append(
                 .map_err(|e| {
                     let message = e.to_string();
                     tsa_error = Some(e);
-                    shared::pdf::PdfError::Signing(message)
+                    shared::pdf::PdfError::LongTerm(message)
                 })
         };
         let with_tsa = tsa.is_some();
@@ -70,6 +70,7 @@ pub async fn append(
         match (result, tsa_error) {
             (Ok(out), _) => Ok(out),
             (Err(_), Some(e)) => Err(LtvError::Tsa(e)),
+            (Err(shared::pdf::PdfError::LongTerm(why)), None) => Err(LtvError::Data(why)),
             (Err(e), None) => Err(LtvError::Data(e.to_string())),
         }
     })

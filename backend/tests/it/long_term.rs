@@ -293,3 +293,166 @@ crate::on_both_databases!(
     without_an_issuers_crl_the_issue_is_refused_and_the_number_returns,
     an_archived_document_is_timestamped_again_before_its_timestamp_expires,
 );
+
+fn vanban(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vanban"))
+        .args(args)
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("run vanban")
+}
+
+#[track_caller]
+fn ok(out: std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+fn levels(file: &Path, ca: &Path) -> (bool, Vec<(String, bool, bool)>) {
+    let out = vanban(&[
+        "pdf",
+        "verify",
+        file.to_str().unwrap(),
+        "--trust",
+        ca.to_str().unwrap(),
+        "--json",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["level"].as_str().unwrap().to_string(),
+                r["ok"].as_bool().unwrap(),
+                r["document_timestamp"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    (out.status.success(), list)
+}
+
+/// `vanban pdf ltv IN OUT --trust PEM [--crl FILE]... [--tsa URL]` on files of each cross-reference kind: the
+/// DSS alone leaves the signature valid at B-LT, the document timestamp brings it to B-LTA (pyHanko agrees
+/// with the trust anchor alone), and bytes changed under the document timestamp fail our verification.
+#[test]
+fn vanban_pdf_ltv_appends_the_validation_data_and_a_document_timestamp() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let ca_dir = path("ca");
+    ok(vanban(&["pki", "init-ca", "--out", &ca_dir]));
+    ok(vanban(&[
+        "pki",
+        "issue",
+        "--ca",
+        &ca_dir,
+        "--cn",
+        "Lê Văn Lưu",
+        "--p12",
+        &path("k.p12"),
+        "--pin",
+        "1234",
+    ]));
+    ok(vanban(&[
+        "pki",
+        "crl",
+        "--ca",
+        &ca_dir,
+        "--out",
+        &path("ca.crl"),
+    ]));
+    let tsa = crate::timestamps::TsaProcess::start(Path::new(&ca_dir));
+    let ca = dir.path().join("ca/ca.pem");
+    let corpus = repo().join("shared/tests/corpus");
+    for name in [
+        "lo-bao-cao-20p.pdf",
+        "xrefstream-no-objstm.pdf",
+        "hybrid-xrefstm-word.pdf",
+    ] {
+        let (signed, lt, lta) = (path("s.pdf"), path("lt.pdf"), path("lta.pdf"));
+        let _ = std::fs::remove_file(&lt);
+        ok(vanban(&[
+            "pdf",
+            "sign",
+            corpus.join(name).to_str().unwrap(),
+            &signed,
+            "--p12",
+            &path("k.p12"),
+            "--pin",
+            "1234",
+            "--tsa",
+            &tsa.url(),
+        ]));
+        // Without the issuer's CRL nothing is written.
+        let refused = vanban(&["pdf", "ltv", &signed, &lt, "--trust", ca.to_str().unwrap()]);
+        assert!(!refused.status.success());
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("CRL"));
+        assert!(!Path::new(&lt).exists());
+
+        ok(vanban(&[
+            "pdf",
+            "ltv",
+            &signed,
+            &lt,
+            "--trust",
+            ca.to_str().unwrap(),
+            "--crl",
+            &path("ca.crl"),
+        ]));
+        let (good, l) = levels(Path::new(&lt), &ca);
+        assert!(good, "{name}: {l:?}");
+        assert_eq!(l, vec![("B-LT".to_string(), true, false)], "{name}");
+        crate::printouts::qpdf_check(Path::new(&lt));
+        let pdfsig = Command::new("pdfsig").arg(&lt).output().expect("pdfsig");
+        assert!(
+            String::from_utf8_lossy(&pdfsig.stdout).contains("Signature is Valid."),
+            "{name}"
+        );
+
+        ok(vanban(&[
+            "pdf",
+            "ltv",
+            &lt,
+            &lta,
+            "--trust",
+            ca.to_str().unwrap(),
+            "--crl",
+            &path("ca.crl"),
+            "--tsa",
+            &tsa.url(),
+        ]));
+        let (good, l) = levels(Path::new(&lta), &ca);
+        assert!(good, "{name}: {l:?}");
+        assert_eq!(
+            l,
+            vec![
+                ("B-LTA".to_string(), true, false),
+                ("B-LTA".to_string(), true, true)
+            ],
+            "{name}"
+        );
+        crate::printouts::qpdf_check(Path::new(&lta));
+        for s in pyhanko_lta(Path::new(&lta), &ca) {
+            assert_eq!(s["status"], "PASSED", "{name}: {s}");
+        }
+
+        // One byte of the DSS's CRL changed: under the document timestamp, after the signature.
+        let mut bytes = std::fs::read(&lta).unwrap();
+        let crl = std::fs::read(path("ca.crl")).unwrap();
+        let at = bytes
+            .windows(crl.len())
+            .rposition(|w| w == crl.as_slice())
+            .expect("the CRL is in the DSS");
+        bytes[at + crl.len() - 1] ^= 1;
+        std::fs::write(path("tampered.pdf"), &bytes).unwrap();
+        let (good, l) = levels(Path::new(&path("tampered.pdf")), &ca);
+        assert!(!good, "{name}: {l:?}");
+        assert!(l.iter().any(|(_, ok, ts)| *ts && !ok), "{name}: {l:?}");
+    }
+}

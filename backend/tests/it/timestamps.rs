@@ -53,13 +53,13 @@ fn free_port() -> u16 {
 }
 
 /// `vanban tsa serve` as its own process, stopped when dropped.
-struct TsaProcess {
+pub(crate) struct TsaProcess {
     child: Child,
     port: u16,
 }
 
 impl TsaProcess {
-    fn start(ca: &Path) -> Self {
+    pub(crate) fn start(ca: &Path) -> Self {
         let port = free_port();
         let mut child = Command::new(env!("CARGO_BIN_EXE_vanban"))
             .args(["tsa", "serve", "--ca", ca.to_str().unwrap(), "--addr"])
@@ -80,7 +80,7 @@ impl TsaProcess {
         panic!("vanban tsa serve did not start");
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}/tsa", self.port)
     }
 

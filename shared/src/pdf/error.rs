@@ -21,6 +21,9 @@ pub enum PdfError {
     Placement(String),
     #[error("Không thể điền số, ngày văn bản: {0}")]
     Filling(String),
+    /// The validation data (DSS) or the document timestamp could not be added (PAdES B-LT/B-LTA).
+    #[error("Không lập được dữ liệu kiểm tra dài hạn: {0}")]
+    LongTerm(String),
 }
 
 impl PdfError {

@@ -257,7 +257,7 @@ fn stream_body(data: &[u8]) -> Vec<u8> {
 fn der_of<T: Encode>(value: &T) -> PdfResult<Vec<u8>> {
     value
         .to_der()
-        .map_err(|e| PdfError::Signing(format!("không mã hoá được dữ liệu kiểm tra ({e})")))
+        .map_err(|e| PdfError::LongTerm(format!("không mã hoá được dữ liệu kiểm tra ({e})")))
 }
 
 /// The bytes to append to `src` for a DSS holding the validation data of every signature and timestamp of the
@@ -299,7 +299,7 @@ pub fn append_dss<'a>(
     };
     for (field, contents) in signatures(&doc)? {
         let need = needs(&contents, &known_certs, anchors, &all_crls)
-            .map_err(|why| PdfError::Signing(format!("chữ ký {field}: {why}")))?;
+            .map_err(|why| PdfError::LongTerm(format!("chữ ký {field}: {why}")))?;
         let mut entry_certs = Vec::new();
         for c in &need.certs {
             let r = put_stream(&mut update, &mut cert_refs, &mut cert_order, der_of(c)?);
