@@ -3,6 +3,8 @@
 -- a set of thousands for each match (134 ms p95 on SQLite, 462 ms on PostgreSQL at a million documents).
 -- Both change only in an edit, which is audited and therefore reindexed in its transaction
 -- (Store::audit_document → Store::reindex_document). Status changes at every step and stays a set.
+-- The words in `search_words` stay as they are: a query of several words now asks FTS5 for the two-word phrases
+-- of its neighbouring words (backend/src/store/search_words.rs), which the same positions answer.
 ALTER TABLE search_entries ADD COLUMN doc_type TEXT NOT NULL DEFAULT '';
 ALTER TABLE search_entries ADD COLUMN urgency  TEXT NOT NULL DEFAULT '';
 UPDATE search_entries SET (doc_type, urgency) =

@@ -190,7 +190,7 @@ impl Store {
             sql::query(format!(
                 "UPDATE search_entries SET doc_date = $1, unit_id = $2, number_key = $3, number_head = $4, \
                  title = $5, words_sha256 = $6, doc_type = $9, urgency = $10{} WHERE agency_id = $7 AND id = $8",
-                if pg && words_changed { ", words = to_tsvector('simple', $11)" } else { "" }
+                if pg && words_changed { ", words = CAST($11 AS tsvector)" } else { "" }
             ))
         } else {
             sql::query(format!(
@@ -199,7 +199,7 @@ impl Store {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '{}', {id}{})",
                 if pg { ", words" } else { "" },
                 kind.code(),
-                if pg { ", to_tsvector('simple', $11)" } else { "" },
+                if pg { ", CAST($11 AS tsvector)" } else { "" },
             ))
         })
         .bind(new.doc_date)
@@ -213,7 +213,10 @@ impl Store {
         .bind(&new.doc_type)
         .bind(&new.urgency);
         if pg && words_changed {
-            write = write.bind(&words);
+            write = write.bind(search_words::pg_terms(
+                entry.agency_id,
+                &[&entry.meta, &entry.content],
+            ));
         }
         write.execute(&mut *tx).await?;
         // SQLite keeps the words in the FTS table beside the entry, under the entry's id.
@@ -524,7 +527,7 @@ impl Store {
             DbKind::Postgres => match search_words::tsquery(user.agency.id, &needle) {
                 Some(t) => {
                     let p = arg(t.into(), &mut args);
-                    format!("e.words @@ to_tsquery('simple', {p})")
+                    format!("e.words @@ CAST({p} AS tsquery)")
                 }
                 None => return Ok((Vec::new(), 0)),
             },
