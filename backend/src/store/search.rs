@@ -10,8 +10,8 @@
 //! only (docs/ARCHITECTURE.md, "Search").
 //!
 //! Who may open what is the access module's rule (`access::outgoing_view`, `access::sees_incoming`), written
-//! here once more as SQL ([`outgoing_visible`], [`incoming_visible`]); `tests/it/search.rs` proves that every
-//! hit opens and that nothing else is counted. A search covers the person's own agency: the documents it
+//! here once more as SQL ([`entry_visible`]); `tests/it/search.rs` and `tests/it/access_matrix.rs` prove that
+//! every hit opens and that nothing else is counted. A search covers the person's own agency: the documents it
 //! issued and those it received (a document another agency issued to it is found as its incoming copy).
 
 use shared::list_query::{ListKind, statuses};
@@ -81,6 +81,8 @@ struct Entry {
     agency_id: i64,
     doc_date: i64,
     unit_id: Option<i64>,
+    doc_type: String,
+    urgency: String,
     number_key: String,
     number_head: String,
     title: String,
@@ -152,13 +154,15 @@ impl Store {
         struct Stored {
             doc_date: i64,
             unit_id: Option<i64>,
+            doc_type: String,
+            urgency: String,
             number_key: String,
             number_head: String,
             title: String,
             words_sha256: String,
         }
         let old: Option<Stored> = sql::query_as(
-            "SELECT doc_date, unit_id, number_key, number_head, title, words_sha256 \
+            "SELECT doc_date, unit_id, doc_type, urgency, number_key, number_head, title, words_sha256 \
              FROM search_entries WHERE agency_id = $1 AND id = $2",
         )
         .bind(entry.agency_id)
@@ -168,6 +172,8 @@ impl Store {
         let new = Stored {
             doc_date: entry.doc_date,
             unit_id: entry.unit_id,
+            doc_type: entry.doc_type,
+            urgency: entry.urgency,
             number_key: entry.number_key,
             number_head: entry.number_head,
             title: entry.title,
@@ -183,16 +189,17 @@ impl Store {
         let mut write = (if old.is_some() {
             sql::query(format!(
                 "UPDATE search_entries SET doc_date = $1, unit_id = $2, number_key = $3, number_head = $4, \
-                 title = $5, words_sha256 = $6{} WHERE agency_id = $7 AND id = $8",
-                if pg && words_changed { ", words = to_tsvector('simple', $9)" } else { "" }
+                 title = $5, words_sha256 = $6, doc_type = $9, urgency = $10{} WHERE agency_id = $7 AND id = $8",
+                if pg && words_changed { ", words = CAST($11 AS tsvector)" } else { "" }
             ))
         } else {
             sql::query(format!(
                 "INSERT INTO search_entries (doc_date, unit_id, number_key, number_head, title, words_sha256, \
-                 agency_id, id, kind, doc_id{}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '{}', {id}{})",
+                 agency_id, id, doc_type, urgency, kind, doc_id{}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '{}', {id}{})",
                 if pg { ", words" } else { "" },
                 kind.code(),
-                if pg { ", to_tsvector('simple', $9)" } else { "" },
+                if pg { ", CAST($11 AS tsvector)" } else { "" },
             ))
         })
         .bind(new.doc_date)
@@ -202,9 +209,14 @@ impl Store {
         .bind(&new.title)
         .bind(&new.words_sha256)
         .bind(entry.agency_id)
-        .bind(row_id);
+        .bind(row_id)
+        .bind(&new.doc_type)
+        .bind(&new.urgency);
         if pg && words_changed {
-            write = write.bind(&words);
+            write = write.bind(search_words::pg_terms(
+                entry.agency_id,
+                &[&entry.meta, &entry.content],
+            ));
         }
         write.execute(&mut *tx).await?;
         // SQLite keeps the words in the FTS table beside the entry, under the entry's id.
@@ -240,6 +252,7 @@ impl Store {
             unit_id: i64,
             number_text: Option<String>,
             doc_type: String,
+            urgency: String,
             subject: String,
             agency_name: String,
             agency_short: String,
@@ -249,7 +262,7 @@ impl Store {
         }
         let row: Option<Row> = sql::query_as(
             "SELECT d.agency_id, COALESCE(d.issued_at, d.created_at) AS doc_date, d.unit_id, d.number_text, \
-             d.doc_type, d.subject, a.name AS agency_name, a.short_name AS agency_short, u.short_name AS unit_short, \
+             d.doc_type, d.urgency, d.subject, a.name AS agency_name, a.short_name AS agency_short, u.short_name AS unit_short, \
              s.full_name AS signer_name, d.paper_recipients \
              FROM outgoing_documents d JOIN agencies a ON a.id = d.agency_id JOIN units u ON u.id = d.unit_id \
              JOIN users s ON s.id = d.signer_id WHERE d.id = $1",
@@ -289,6 +302,8 @@ impl Store {
             agency_id: r.agency_id,
             doc_date: r.doc_date,
             unit_id: Some(r.unit_id),
+            doc_type: r.doc_type,
+            urgency: r.urgency,
             number_head: number_head(&number_key),
             number_key,
             title: shared::text::fold_for_search(&r.subject),
@@ -306,6 +321,8 @@ impl Store {
         struct Row {
             agency_id: i64,
             received_at: i64,
+            doc_type: String,
+            urgency: String,
             code_text: String,
             sender_name: String,
             subject: String,
@@ -316,7 +333,7 @@ impl Store {
             outgoing_id: Option<i64>,
         }
         let row: Option<Row> = sql::query_as(
-            "SELECT i.agency_id, i.received_at, i.code_text, i.sender_name, i.subject, i.signer_name, i.instruction, \
+            "SELECT i.agency_id, i.received_at, i.doc_type, i.urgency, i.code_text, i.sender_name, i.subject, i.signer_name, i.instruction, \
              i.note, i.outgoing_id, (SELECT a.unit_id FROM assignments a WHERE a.incoming_id = i.id AND a.role = 'lead' \
              AND a.parent_id IS NULL ORDER BY a.id LIMIT 1) AS lead_unit \
              FROM incoming_documents i WHERE i.id = $1",
@@ -366,6 +383,8 @@ impl Store {
             agency_id: r.agency_id,
             doc_date: r.received_at,
             unit_id: r.lead_unit,
+            doc_type: r.doc_type,
+            urgency: r.urgency,
             number_head: number_head(&number_key),
             number_key,
             title: shared::text::fold_for_search(&r.subject),
@@ -508,7 +527,7 @@ impl Store {
             DbKind::Postgres => match search_words::tsquery(user.agency.id, &needle) {
                 Some(t) => {
                     let p = arg(t.into(), &mut args);
-                    format!("e.words @@ to_tsquery('simple', {p})")
+                    format!("e.words @@ CAST({p} AS tsquery)")
                 }
                 None => return Ok((Vec::new(), 0)),
             },
@@ -541,28 +560,41 @@ impl Store {
             let p = arg(u.into(), &mut args);
             entry_filters.push_str(&format!(" AND e.unit_id = {p}"));
         }
-        // Type, urgency and status are the document's own (they change with it); the entry holds none of them.
-        let mut doc_conditions = String::new();
+        // Type and urgency are in the entry (they change only in an audited edit, which reindexes); the status
+        // changes at every step, so it is read from the documents as the set of the agency's in that status.
         if let Some(t) = q.list.doc_type {
             let p = arg(t.code().into(), &mut args);
-            doc_conditions.push_str(&format!(" AND x.doc_type = {p}"));
+            entry_filters.push_str(&format!(" AND e.doc_type = {p}"));
         }
         if let Some(u) = q.list.urgency {
             let p = arg(shared::list_query::urgency_code(u).into(), &mut args);
-            doc_conditions.push_str(&format!(" AND x.urgency = {p}"));
+            entry_filters.push_str(&format!(" AND e.urgency = {p}"));
         }
-        if let Some(s) = &q.list.status {
-            let p = arg(s.clone().into(), &mut args);
-            doc_conditions.push_str(&format!(" AND x.status = {p}"));
-        }
-        let doc_filters = if doc_conditions.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " AND ((e.kind = 'outgoing' AND e.doc_id IN (SELECT x.id FROM outgoing_documents x \
-                 WHERE x.agency_id = $2{doc_conditions})) OR (e.kind = 'incoming' AND e.doc_id IN \
-                 (SELECT x.id FROM incoming_documents x WHERE x.agency_id = $2{doc_conditions})))"
-            )
+        let doc_filters = match &q.list.status {
+            None => String::new(),
+            Some(s) => {
+                let p = arg(s.clone().into(), &mut args);
+                let in_status = |kind: SearchKind| {
+                    let table = match kind {
+                        SearchKind::Outgoing => "outgoing_documents",
+                        SearchKind::Incoming => "incoming_documents",
+                    };
+                    format!(
+                        "(e.kind = '{}' AND e.doc_id IN (SELECT x.id FROM {table} x \
+                         WHERE x.agency_id = $2 AND x.status = {p}))",
+                        kind.code()
+                    )
+                };
+                // Only the set of the direction asked for: the other kind's entries are filtered out already.
+                match q.direction {
+                    Some(kind) => format!(" AND {}", in_status(kind)),
+                    None => format!(
+                        " AND ({} OR {})",
+                        in_status(SearchKind::Outgoing),
+                        in_status(SearchKind::Incoming)
+                    ),
+                }
+            }
         };
         let p_limit = arg(i64::from(q.list.per_page).into(), &mut args);
         let p_offset = arg(q.list.offset().into(), &mut args);

@@ -513,6 +513,65 @@ async fn whole_words_of_the_agency_follow_each_change(db: TestDb) {
     w.db.finish().await;
 }
 
+/// The type and urgency the search filters by follow an edit of the draft (the entry holds them).
+async fn type_and_urgency_filters_follow_an_edit(db: TestDb) {
+    let w = World::new(db).await;
+    let id = w
+        .draft("Kế hoạch kiểm kê tài sản công", Urgency::Normal)
+        .await;
+    let mut clerk = w.client("vanthu.snv").await;
+    let q = "q=kiem%20ke%20tai%20san";
+    assert_eq!(search(&mut clerk, q).await.total, 1);
+    assert_eq!(
+        search(&mut clerk, &format!("{q}&type=cong_van"))
+            .await
+            .total,
+        1
+    );
+    assert_eq!(
+        search(&mut clerk, &format!("{q}&type=ke_hoach"))
+            .await
+            .total,
+        0
+    );
+    assert_eq!(
+        search(&mut clerk, &format!("{q}&urgency=urgent"))
+            .await
+            .total,
+        0
+    );
+    let mut official = w.client("cv.snv").await;
+    official
+        .edit_outgoing(
+            id,
+            &shared::outgoing::EditDraftRequest {
+                doc_type: DocumentType::KeHoach,
+                subject: "Kế hoạch kiểm kê tài sản công".try_into().unwrap(),
+                urgency: Urgency::Urgent,
+                reply_deadline: None,
+                signer_id: w.p.leader,
+                signing_capacity: shared::outgoing::SigningCapacity::Direct,
+                internal_recipients: vec![],
+                external_recipients: vec![],
+                paper_recipients: vec!["Bưu điện tỉnh Vĩnh Long".try_into().unwrap()],
+                confidentiality: None,
+                reviewers: vec![],
+            },
+        )
+        .await
+        .good();
+    assert_eq!(
+        search(&mut clerk, &format!("{q}&type=cong_van"))
+            .await
+            .total,
+        0
+    );
+    let r = search(&mut clerk, &format!("{q}&type=ke_hoach&urgency=urgent")).await;
+    assert_eq!(ids(&r), vec![(SearchKind::Outgoing, id)]);
+    assert_eq!(w.db.store.index_missing_documents(100).await.unwrap(), 0);
+    w.db.finish().await;
+}
+
 on_both_databases!(
     case_and_vietnamese_marks_do_not_matter,
     an_exact_number_comes_first,
@@ -520,4 +579,5 @@ on_both_databases!(
     bad_parameters_are_refused_naming_them,
     the_text_of_a_drafted_pdf_is_found,
     whole_words_of_the_agency_follow_each_change,
+    type_and_urgency_filters_follow_an_edit,
 );
