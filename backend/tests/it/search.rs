@@ -459,6 +459,16 @@ async fn whole_words_of_the_agency_follow_each_change(db: TestDb) {
         "only the last word may be cut short"
     );
     assert_eq!(search(&mut clerk, "q=%2F%2F%20-").await.total, 0);
+    assert_eq!(
+        search(&mut clerk, "q=dinh%20ban%20hanh%20quy").await.total,
+        1,
+        "each two neighbouring words side by side, the last cut short"
+    );
+    assert_eq!(
+        search(&mut clerk, "q=quyet%20ban%20hanh").await.total,
+        0,
+        "words that are not neighbours in the document"
+    );
     // Registered: only a registered document is filed.
     clerk
         .accept(qd, &shared::incoming::AcceptRequest::default())
