@@ -61,6 +61,8 @@ pub mod parse;
 #[cfg(feature = "crypto")]
 pub mod prefill;
 #[cfg(feature = "crypto")]
+pub mod revocation;
+#[cfg(feature = "crypto")]
 pub mod sign;
 #[cfg(feature = "crypto")]
 pub mod source;
