@@ -21,6 +21,8 @@ use shared::pki::CertRole;
 use shared::role::Role;
 use shared::time::Timestamp;
 use vanban::config::Config;
+use shared::certificate::BindingSource;
+use vanban::store::certificates::{Owner, ParsedCertificate};
 use vanban::store::{Actor, NewUser, Store, UserFields};
 
 use super::api::Response;
@@ -59,6 +61,11 @@ impl Pki {
         shared::pki::cert_to_pem(&self.ca_cert).unwrap()
     }
 
+    /// The certificate of [`Pki::signer`] for `common_name`.
+    pub fn certificate(&self, common_name: &str, role: CertRole) -> x509_cert::Certificate {
+        self.signer(common_name, role).certificates[0].clone()
+    }
+
     /// A signer whose certificate names `common_name` (a person, or an agency for its seal).
     pub fn signer(&self, common_name: &str, role: CertRole) -> RsaSigner {
         let mut keys = self.keys.lock().unwrap();
@@ -85,6 +92,16 @@ impl Pki {
             padding: Padding::Pkcs1v15,
         }
     }
+}
+
+/// Registers the test certificate of `common_name` to `owner` (as an administrator would).
+pub async fn register(store: &Store, owner: Owner, common_name: &str, role: CertRole) {
+    let cert = pki().certificate(common_name, role);
+    let parsed = ParsedCertificate::parse(shared::pki::cert_to_pem(&cert).unwrap().as_bytes()).unwrap();
+    store
+        .bind_certificate(&Actor::default(), &parsed, owner, BindingSource::Admin)
+        .await
+        .unwrap();
 }
 
 /// A server configuration that trusts the test CA.
@@ -288,6 +305,10 @@ pub async fn people(store: &Store) -> People {
         .find(|r| r.direction == "outgoing")
         .unwrap()
         .id;
+    // The certificate registry: the people who sign and the department's seal own their test certificates.
+    register(store, Owner::User(unit_leader), "Phan Thị Thanh Thảo", CertRole::Person).await;
+    register(store, Owner::User(leader), LEADER_NAME, CertRole::Person).await;
+    register(store, Owner::Agency(base.department), DEPT_NAME, CertRole::Seal).await;
     People {
         base,
         unit_leader,
