@@ -25,6 +25,14 @@ pub struct Config {
     /// The RFC 3161 time-stamping authority (`VANBAN_TSA_URL`, e.g. `http://127.0.0.1:8318/`): when set, every
     /// signature the server accepts gets a signature timestamp from it (PAdES B-T) before it is recorded.
     pub tsa_url: Option<String>,
+    /// The demo CA's directory (`VANBAN_CA_DIR`, made by `vanban pki init-ca`): its CRL is published at
+    /// `GET /pki/ca.crl`.
+    pub ca_dir: Option<PathBuf>,
+    /// CRL files to load besides the distribution points (`VANBAN_CRL_FILES`, comma-separated): a CA that
+    /// publishes none reachable from here hands its CRL over as a file.
+    pub crl_files: Vec<PathBuf>,
+    /// CRL URLs to fetch besides those named by registered certificates (`VANBAN_CRL_URLS`, comma-separated).
+    pub crl_urls: Vec<String>,
 }
 
 /// The rate limit of the public verification routes, per client address (counted in the database, so every
@@ -62,6 +70,9 @@ impl Default for Config {
             public_url: None,
             verify_limits: VerifyLimits::default(),
             tsa_url: None,
+            ca_dir: None,
+            crl_files: Vec::new(),
+            crl_urls: Vec::new(),
         }
     }
 }

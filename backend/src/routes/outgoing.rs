@@ -21,9 +21,9 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, IdPath};
-use crate::store::certificates::Owner;
 use crate::signing::{self, IssueExpectation, Refusal};
 use crate::store::NewFile;
+use crate::store::certificates::Owner;
 use crate::store::now_ms;
 use crate::store::outgoing::{DraftEdit, IssueRecord, NewOutgoing};
 use axum::extract::RawQuery;
@@ -503,7 +503,10 @@ pub async fn sign_outgoing(
     let expected = signing::ExpectedSigner {
         name: user.full_name.clone(),
         agency: false,
-        certificates: state.store.active_certificates(Owner::User(user.id)).await?,
+        certificates: state
+            .store
+            .active_certificates(Owner::User(user.id))
+            .await?,
     };
     let sha = req.main_sha256.clone();
     let (signature, to_stamp, new) = blocking(move || {
@@ -736,8 +739,7 @@ async fn verify_issue(
                     },
                 )
             } else {
-                signing::check_signed_attachment(&previous, &verified, &sha, &seal)
-                    .map(|s| vec![s])
+                signing::check_signed_attachment(&previous, &verified, &sha, &seal).map(|s| vec![s])
             };
             // The signature this step added (the seal, or the attachment's) is the last one found.
             let to_stamp = found.as_ref().ok().and_then(|f| f.last()).and_then(|s| {

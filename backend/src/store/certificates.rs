@@ -543,6 +543,26 @@ impl Store {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
+    /// Whether a certificate (by fingerprint) is in the registry, bound or revoked.
+    #[tracing::instrument(skip_all)]
+    pub async fn certificate_registered(&self, sha256: &str) -> StoreResult<bool> {
+        let row: Option<(i64,)> = sql::query_as("SELECT id FROM certificates WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// The id of the account `username` (the demo seed's certificates are named after accounts).
+    #[tracing::instrument(skip_all)]
+    pub async fn user_id_by_username(&self, username: &str) -> StoreResult<Option<i64>> {
+        let row: Option<(i64,)> = sql::query_as("SELECT id FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.0))
+    }
+
     /// Every registered certificate (DER), active or not: the sweep reads their CRL distribution points and
     /// OCSP responders.
     #[tracing::instrument(skip_all)]

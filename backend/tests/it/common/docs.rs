@@ -9,6 +9,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use serde_json::Value;
 use shared::agency::AgencyCode;
+use shared::certificate::BindingSource;
 use shared::document::{DocumentType, Urgency};
 use shared::outgoing::{
     DraftRequest, ExternalRecipient, FileRef, IssueRequest, NumberReservation, OutgoingDto,
@@ -21,7 +22,6 @@ use shared::pki::CertRole;
 use shared::role::Role;
 use shared::time::Timestamp;
 use vanban::config::Config;
-use shared::certificate::BindingSource;
 use vanban::store::certificates::{Owner, ParsedCertificate};
 use vanban::store::{Actor, NewUser, Store, UserFields};
 
@@ -97,7 +97,8 @@ impl Pki {
 /// Registers the test certificate of `common_name` to `owner` (as an administrator would).
 pub async fn register(store: &Store, owner: Owner, common_name: &str, role: CertRole) {
     let cert = pki().certificate(common_name, role);
-    let parsed = ParsedCertificate::parse(shared::pki::cert_to_pem(&cert).unwrap().as_bytes()).unwrap();
+    let parsed =
+        ParsedCertificate::parse(shared::pki::cert_to_pem(&cert).unwrap().as_bytes()).unwrap();
     store
         .bind_certificate(&Actor::default(), &parsed, owner, BindingSource::Admin)
         .await
@@ -306,9 +307,21 @@ pub async fn people(store: &Store) -> People {
         .unwrap()
         .id;
     // The certificate registry: the people who sign and the department's seal own their test certificates.
-    register(store, Owner::User(unit_leader), "Phan Thị Thanh Thảo", CertRole::Person).await;
+    register(
+        store,
+        Owner::User(unit_leader),
+        "Phan Thị Thanh Thảo",
+        CertRole::Person,
+    )
+    .await;
     register(store, Owner::User(leader), LEADER_NAME, CertRole::Person).await;
-    register(store, Owner::Agency(base.department), DEPT_NAME, CertRole::Seal).await;
+    register(
+        store,
+        Owner::Agency(base.department),
+        DEPT_NAME,
+        CertRole::Seal,
+    )
+    .await;
     People {
         base,
         unit_leader,
