@@ -61,6 +61,36 @@ impl Pki {
         shared::pki::cert_to_pem(&self.ca_cert).unwrap()
     }
 
+    /// A second key and certificate for `common_name`, kept under `tag`: another person of the same name.
+    pub fn namesake(&self, tag: &str, common_name: &str, role: CertRole) -> RsaSigner {
+        self.signer(&format!("{common_name}\u{0}{tag}"), role)
+    }
+
+    /// A certificate for the key of a PKCS#10 request, from the test CA (what the agency CA does).
+    pub fn issue_for_csr(&self, csr: &str, serial: u64) -> x509_cert::Certificate {
+        shared::pki::issue_for_csr(
+            CertRole::Person,
+            csr,
+            (&self.ca_cert, &self.ca_key),
+            serial,
+            Duration::from_secs(3600 * 24 * 30),
+        )
+        .unwrap()
+    }
+
+    /// A CRL of the test CA listing `entries`.
+    pub fn crl(&self, entries: &[shared::pki::CrlEntry], number: u64) -> Vec<u8> {
+        let list = shared::pki::build_crl_with_reasons(
+            &self.ca_cert,
+            &self.ca_key,
+            entries,
+            number,
+            Duration::from_secs(24 * 3600),
+        )
+        .unwrap();
+        shared::pki::crl_to_der(&list).unwrap()
+    }
+
     /// The certificate of [`Pki::signer`] for `common_name`.
     pub fn certificate(&self, common_name: &str, role: CertRole) -> x509_cert::Certificate {
         self.signer(common_name, role).certificates[0].clone()
@@ -76,7 +106,8 @@ impl Pki {
                 let key = shared::pki::generate_key().unwrap();
                 let cert = shared::pki::issue_certificate(
                     role,
-                    shared::pki::name(common_name, Some("Kiểm thử")).unwrap(),
+                    shared::pki::name(common_name.split('\u{0}').next().unwrap(), Some("Kiểm thử"))
+                        .unwrap(),
                     &key,
                     Some((&self.ca_cert, &self.ca_key)),
                     n,
