@@ -160,6 +160,16 @@ impl CertRow {
     }
 }
 
+/// kind, location, last attempt, last success, last error, next update.
+type SourceRow = (
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+);
+
 #[derive(sqlx::FromRow)]
 struct RequestRow {
     id: i64,
@@ -643,14 +653,7 @@ impl Store {
     /// Every revocation source with its last attempt; `stale` when it failed last or its CRL is past due.
     #[tracing::instrument(skip_all)]
     pub async fn revocation_sources(&self) -> StoreResult<Vec<RevocationSourceDto>> {
-        let rows: Vec<(
-            String,
-            String,
-            Option<i64>,
-            Option<i64>,
-            Option<String>,
-            Option<i64>,
-        )> = sql::query_as(
+        let rows: Vec<SourceRow> = sql::query_as(
             "SELECT kind, location, last_attempt_at, last_success_at, last_error, next_update \
              FROM revocation_sources ORDER BY location",
         )
