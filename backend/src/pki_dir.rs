@@ -76,6 +76,9 @@ pub fn write_crl(dir: &Path) -> anyhow::Result<(Vec<u8>, u64, usize)> {
 /// The CRL to publish: `ca.crl` while it is newer than the index and more than half its validity remains;
 /// otherwise a new one.
 pub fn current_crl(dir: &Path) -> anyhow::Result<Vec<u8>> {
+    // Requests and the sweep may ask at once when the CRL is due: one of them signs it, the others read it.
+    static RENEWING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = RENEWING.lock().unwrap_or_else(|e| e.into_inner());
     let path = dir.join("ca.crl");
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     if let (Some(crl_time), Some(index_time)) = (modified(&path), modified(&dir.join("index.tsv")))

@@ -174,19 +174,24 @@ pub async fn revoke_certificate(
     ))
 }
 
-/// `GET /api/admin/revocation-sources`: where revocation data comes from and how its last fetch went.
+/// `GET /api/admin/revocation-sources`: where revocation data comes from and how its last fetch went. The
+/// sources are the server's (its trust anchors' distribution points, its files), not an agency's: the
+/// provincial administration's.
 pub async fn list_revocation_sources(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
 ) -> AppResult<Json<Vec<RevocationSourceDto>>> {
-    AdminScope::of(session.user())?;
+    crate::access::may_see_revocation_sources(session.user())?;
     Ok(Json(state.store.revocation_sources().await?))
 }
 
 /// `GET /pki/ca.crl` (no sign-in): the demo CA's CRL (DER), when this server keeps the CA (`--ca-dir`).
 pub async fn get_ca_crl(State(state): State<AppState>) -> Response {
     let Some(dir) = state.config.ca_dir.clone() else {
-        return (StatusCode::NOT_FOUND, "Máy chủ này không phát hành CRL.").into_response();
+        return AppError::NotFound(
+            "Máy chủ này không phát hành danh sách chứng thư bị thu hồi (CRL).",
+        )
+        .into_response();
     };
     match tokio::task::spawn_blocking(move || crate::pki_dir::current_crl(&dir)).await {
         Ok(Ok(der)) => (

@@ -78,6 +78,20 @@ impl Pki {
         .unwrap()
     }
 
+    /// Lays out `dir` as `vanban pki init-ca` does for the test CA (nothing revoked yet), so a server with
+    /// `ca_dir` publishes its CRL.
+    pub fn write_ca_dir(&self, dir: &std::path::Path) {
+        std::fs::write(dir.join("ca.pem"), self.ca_pem()).unwrap();
+        std::fs::write(
+            dir.join("ca-key.pem"),
+            shared::pki::key_to_pem(&self.ca_key).unwrap(),
+        )
+        .unwrap();
+        std::fs::write(dir.join("serial"), "100\n").unwrap();
+        std::fs::write(dir.join("crlnumber"), "1\n").unwrap();
+        std::fs::write(dir.join("index.tsv"), "").unwrap();
+    }
+
     /// A CRL of the test CA listing `entries`.
     pub fn crl(&self, entries: &[shared::pki::CrlEntry], number: u64) -> Vec<u8> {
         let list = shared::pki::build_crl_with_reasons(
