@@ -408,6 +408,7 @@ pub fn check_received(
             problems,
             timestamp: r.timestamp.clone(),
             level: r.level,
+            revocation: r.revocation.clone(),
         });
     }
     if let Some(agency) = issuing_agency

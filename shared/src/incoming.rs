@@ -599,6 +599,11 @@ pub struct SignatureCheck {
     /// The PAdES baseline level reached (`B-B` for a verdict recorded before timestamps existed).
     #[serde(default = "crate::signature::SignatureLevel::basic")]
     pub level: crate::signature::SignatureLevel,
+    /// When a revocation list the server holds lists the signer's certificate: when and why, and whether after
+    /// the signing time (the signature then still verifies); `null` when none does, or for a verdict recorded
+    /// before revocation was checked.
+    #[serde(default)]
+    pub revocation: Option<crate::revocation::Revocation>,
 }
 
 /// The verdict on one received file.

@@ -21,6 +21,20 @@ pub enum RevocationReason {
 }
 
 impl RevocationReason {
+    /// Every reason, in code order.
+    pub const ALL: [Self; 10] = [
+        Self::Unspecified,
+        Self::KeyCompromise,
+        Self::CaCompromise,
+        Self::AffiliationChanged,
+        Self::Superseded,
+        Self::CessationOfOperation,
+        Self::CertificateHold,
+        Self::RemoveFromCrl,
+        Self::PrivilegeWithdrawn,
+        Self::AaCompromise,
+    ];
+
     /// From the CRLReason code; unknown codes read as unspecified.
     pub fn from_code(code: u8) -> Self {
         match code {
@@ -76,6 +90,7 @@ impl RevocationReason {
 pub struct Revocation {
     /// When the certificate was revoked (ISO 8601, +07:00).
     pub revoked_at: String,
+    /// Why, as the revocation list says (RFC 5280 reason code).
     pub reason: RevocationReason,
     /// Revoked after the signing time (the timestamp's when there is one): the signature still verifies.
     pub after_signing: bool,
@@ -100,5 +115,25 @@ impl Revocation {
                 self.reason.label()
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_reads_back_from_its_code_and_unknown_codes_are_unspecified() {
+        for r in RevocationReason::ALL {
+            assert_eq!(RevocationReason::from_code(r.code()), r);
+        }
+        assert_eq!(
+            RevocationReason::from_code(7),
+            RevocationReason::Unspecified
+        );
+        assert_eq!(
+            RevocationReason::from_code(200),
+            RevocationReason::Unspecified
+        );
     }
 }

@@ -257,6 +257,9 @@ pub struct SignatureCheck {
     pub timestamp: Option<crate::signature::SignatureTimestamp>,
     /// The PAdES baseline level reached.
     pub level: crate::signature::SignatureLevel,
+    /// When a revocation list lists the signer's certificate: when and why, and whether after the signing time.
+    #[serde(default)]
+    pub revocation: Option<crate::revocation::Revocation>,
 }
 
 /// What changed in the file after a signature.
@@ -365,6 +368,7 @@ impl From<crate::pdf::verify::SignatureReport> for SignatureCheck {
             problems: r.problems,
             timestamp: r.timestamp,
             level: r.level,
+            revocation: r.revocation,
         }
     }
 }

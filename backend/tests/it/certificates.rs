@@ -294,6 +294,12 @@ async fn revoked_before_signing_fails_revoked_after_verifies_and_is_shown(db: Te
             .sentence()
             .contains("sau thời điểm ký")
     );
+    // The verdict on a received file says the same (a clerk of the province registers it as an e-mail arrival).
+    let mut pclerk = docs::client(&app, "vanthu.ubnd").await;
+    let arrival = received(&mut pclerk, &signed_bytes).await;
+    assert_eq!(arrival["ok"], true, "{arrival:#}");
+    assert_eq!(arrival["revocation"]["after_signing"], true, "{arrival:#}");
+    assert_eq!(arrival["revocation"]["reason"], "key_compromise");
     // A newer CRL says it was revoked an hour before the signature: the signature fails.
     keep(pki().crl(
         &[CrlEntry {
@@ -318,6 +324,10 @@ async fn revoked_before_signing_fails_revoked_after_verifies_and_is_shown(db: Te
         "{:?}",
         before.problems
     );
+    let arrival = received(&mut pclerk, &signed_bytes).await;
+    assert_eq!(arrival["ok"], false, "{arrival:#}");
+    assert_eq!(arrival["revocation"]["after_signing"], false, "{arrival:#}");
+    assert_eq!(arrival["revocation"]["reason"], "affiliation_changed");
     // The server refuses a new signature with the revoked certificate (422, in Vietnamese).
     let id2 = docs::awaiting_signature(&app, &p, false).await;
     let doc = leader.outgoing(id2).await.good();
@@ -341,6 +351,29 @@ async fn revoked_before_signing_fails_revoked_after_verifies_and_is_shown(db: Te
         .unwrap();
     assert_eq!(chain.crls.len(), 1);
     db.finish().await;
+}
+
+/// The server's verdict on the signature of `pdf` received by e-mail (`SignatureCheck` as JSON).
+async fn received(clerk: &mut crate::common::Client, pdf: &[u8]) -> Value {
+    let sha = upload(clerk, pdf).await;
+    let doc = clerk
+        .post(
+            "/api/incoming",
+            json!({
+                "channel": "email",
+                "sender_name": docs::DEPT_NAME,
+                "code_text": "12/SNV-TC",
+                "issued_date": "2026-01-05",
+                "doc_type": "cong_van",
+                "subject": "Về việc cử cán bộ dự tập huấn",
+                "urgency": "normal",
+                "main_file": {"sha256": sha, "name": "cv-12.pdf"},
+            }),
+        )
+        .await
+        .expect(StatusCode::CREATED)
+        .body;
+    doc["verification"]["files"][0]["signatures"][0].clone()
 }
 
 /// A CA directory as `vanban pki init-ca --crl-url` leaves it, with one issued certificate revoked.

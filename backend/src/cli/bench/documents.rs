@@ -207,6 +207,7 @@ fn verification_json(now: i64, sha: &str) -> String {
                 problems: vec![],
                 timestamp: None,
                 level: shared::signature::SignatureLevel::BB,
+                revocation: None,
             }],
             problems: vec![],
             warnings: vec![],
