@@ -99,11 +99,31 @@ pub struct Revocation {
 }
 
 impl Revocation {
+    fn when(&self) -> String {
+        crate::time::Timestamp::parse_iso(&self.revoked_at)
+            .map(|t| t.to_display_vn())
+            .unwrap_or_else(|_| self.revoked_at.clone())
+    }
+
+    /// The sentence the verification panel shows for a time-stamping authority's certificate.
+    pub fn tsa_sentence(&self) -> String {
+        let when = self.when();
+        if self.after_signing {
+            format!(
+                "Chứng thư số của đơn vị cấp dấu thời gian đã bị thu hồi lúc {when} ({}), sau thời điểm cấp dấu: dấu thời gian vẫn có giá trị.",
+                self.reason.label()
+            )
+        } else {
+            format!(
+                "Chứng thư số của đơn vị cấp dấu thời gian đã bị thu hồi lúc {when} ({}), trước thời điểm cấp dấu: dấu thời gian không có giá trị.",
+                self.reason.label()
+            )
+        }
+    }
+
     /// The sentence the verification panel shows.
     pub fn sentence(&self) -> String {
-        let when = crate::time::Timestamp::parse_iso(&self.revoked_at)
-            .map(|t| t.to_display_vn())
-            .unwrap_or_else(|_| self.revoked_at.clone());
+        let when = self.when();
         if self.after_signing {
             format!(
                 "Chứng thư số đã bị thu hồi lúc {when} ({}), sau thời điểm ký: chữ ký vẫn có giá trị.",

@@ -386,6 +386,7 @@ fn verify_one(
             time: check.time.map(Timestamp::to_iso_vn).unwrap_or_default(),
             tsa: check.tsa,
             valid: check.valid,
+            revocation: check.revocation,
         });
         if check.valid {
             report.level = SignatureLevel::BT;
