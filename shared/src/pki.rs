@@ -604,6 +604,13 @@ pub fn crl_to_der(crl: &CertificateList) -> Result<Vec<u8>, PkiError> {
     crl.to_der().map_err(|e| PkiError::Encoding(e.to_string()))
 }
 
+/// A CRL as PEM (`X509 CRL`), as the server hands the CRLs it holds to the browser's verifier.
+pub fn crl_to_pem(crl: &CertificateList) -> Result<String, PkiError> {
+    use der::EncodePem;
+    crl.to_pem(der::pem::LineEnding::LF)
+        .map_err(|e| PkiError::Encoding(e.to_string()))
+}
+
 /// The common name and organization of a certificate's subject, as text.
 pub fn subject_names(cert: &Certificate) -> (String, Option<String>) {
     name_parts(cert.tbs_certificate().subject())

@@ -20,9 +20,13 @@ pub enum WorkerRequest {
     },
     /// Pages, signatures and active content of the PDF file. Answer: [`WorkerReply::Inspected`].
     Inspect,
-    /// Checks every signature of the PDF file against these trust anchors (PEM). Answer:
-    /// [`WorkerReply::Verified`].
-    Verify { trust: Vec<String> },
+    /// Checks every signature of the PDF file against these trust anchors (PEM), and revocation at the signing
+    /// time against these CRLs (PEM). Answer: [`WorkerReply::Verified`].
+    Verify {
+        trust: Vec<String>,
+        #[serde(default)]
+        crls: Vec<String>,
+    },
     /// Draws one page (from 0) `width` device pixels wide. Answer: [`WorkerReply::Rendered`] with RGBA pixels.
     Render { page: usize, width: f64 },
     /// Draws the page as it will look once signed (no key is opened: the contents are a placeholder); the image

@@ -399,7 +399,8 @@ impl Store {
     }
 
     /// The signed-in person presents the certificate a CA issued for one of their key requests: bound to them
-    /// (source `csr`). A certificate for a key they never asked for is refused.
+    /// (source `csr`). A certificate for a key they never asked for is refused; presenting one already bound to
+    /// them returns that binding.
     #[tracing::instrument(skip_all, fields(user_id = user_id))]
     pub async fn present_certificate(
         &self,
@@ -420,6 +421,19 @@ impl Store {
                 "certificate",
                 "Chứng thư số này không cấp cho khóa nào bạn đã gửi yêu cầu từ tài khoản của mình. Hãy tạo khóa và gửi yêu cầu cấp chứng thư trên trang Chữ ký số, hoặc nhờ quản trị đăng ký chứng thư cho bạn.",
             ));
+        }
+        // Presented again (from a second device holding the same key): the binding there is.
+        let bound: Option<(i64,)> = sql::query_as(
+            "SELECT id FROM certificates WHERE sha256 = $1 AND user_id = $2 AND state = 'active'",
+        )
+        .bind(&cert.sha256)
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((id,)) = bound {
+            let dto = Self::certificate_in(&mut tx, id).await?.0;
+            tx.commit().await?;
+            return Ok(dto);
         }
         let id = Self::bind_in(
             &mut tx,

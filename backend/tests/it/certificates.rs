@@ -64,6 +64,16 @@ async fn a_persons_key_request_binds_the_certificate_issued_for_it(db: TestDb) {
     assert_eq!(bound["user_id"], json!(p.base.dept_official));
     assert_eq!(bound["source"], "csr");
     assert_eq!(bound["state"], "active");
+    // Presented again (the same key on a second device): the same binding, not an error.
+    let again = me
+        .post(
+            shared::api::ME_CERTIFICATES,
+            json!({ "certificate": pem(&cert) }),
+        )
+        .await
+        .expect(StatusCode::CREATED)
+        .body;
+    assert_eq!(again["id"], bound["id"]);
     let mine = me
         .get(shared::api::ME_CERTIFICATES)
         .await
@@ -293,6 +303,30 @@ async fn revoked_before_signing_fails_revoked_after_verifies_and_is_shown(db: Te
             .unwrap()
             .sentence()
             .contains("sau thời điểm ký")
+    );
+    // The browser's verifier gets the CRLs the server holds with the trust anchors, and finds the same.
+    let material = leader
+        .get(shared::api::TRUST_ANCHORS)
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let crls: Vec<_> = material["crls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pem| shared::pki::crl_from_pem_or_der(pem.as_str().unwrap().as_bytes()).unwrap())
+        .collect();
+    assert_eq!(crls.len(), 1);
+    let options = shared::pdf::verify::VerifyOptions {
+        trust_anchors: vanban::signing::options(&anchors).trust_anchors,
+        crls,
+    };
+    let in_browser = shared::pdf::verify::verify_document(&signed_bytes[..], &options)
+        .unwrap()
+        .remove(0);
+    assert_eq!(
+        serde_json::to_value(&in_browser.revocation).unwrap(),
+        json["revocation"]
     );
     // The verdict on a received file says the same (a clerk of the province registers it as an e-mail arrival).
     let mut pclerk = docs::client(&app, "vanthu.ubnd").await;
