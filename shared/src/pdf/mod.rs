@@ -61,6 +61,8 @@ pub mod nd30;
 #[cfg(feature = "crypto")]
 pub mod object;
 #[cfg(feature = "crypto")]
+pub mod ocsp;
+#[cfg(feature = "crypto")]
 pub mod parse;
 #[cfg(feature = "crypto")]
 pub mod prefill;
