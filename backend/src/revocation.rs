@@ -2,11 +2,13 @@
 //! registered certificates name (and `VANBAN_CRL_URLS`) and read from files (`VANBAN_CRL_FILES`), each checked
 //! to be signed by a trust anchor before the store keeps it. A source that cannot be reached, answers
 //! something else or goes past its nextUpdate is recorded with its error (`GET /api/admin/revocation-sources`);
-//! verification goes on with the latest CRL held. The sweep (`crate::sweep`) runs this on a schedule.
+//! verification goes on with the latest CRL held. Registered certificates that name an OCSP responder (and are
+//! issued by a trust anchor) are asked about too; a checked answer is kept beside the CRLs (it goes into the
+//! DSS at issue). The sweep (`crate::sweep`) runs this on a schedule.
 
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Empty, Limited};
+use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
 use x509_cert::Certificate;
 
@@ -49,7 +51,7 @@ pub async fn refresh(store: &Store, config: &Config) -> anyhow::Result<RefreshRe
     let anchors = crate::signing::options(&config.trust_anchors).trust_anchors;
     let mut report = RefreshReport::default();
     for url in crl_urls(store, config).await? {
-        let outcome = match tokio::time::timeout(TIMEOUT, get(&url)).await {
+        let outcome = match tokio::time::timeout(TIMEOUT, fetch(&url, None)).await {
             Ok(Ok(body)) => checked_crl(&body, &anchors),
             Ok(Err(e)) => Err(e),
             Err(_) => Err(format!(
@@ -58,6 +60,29 @@ pub async fn refresh(store: &Store, config: &Config) -> anyhow::Result<RefreshRe
             )),
         };
         note(store, &mut report, "crl_url", &url, outcome).await?;
+    }
+    for (url, cert, issuer) in ocsp_targets(store, &anchors).await? {
+        let request = match shared::pdf::ocsp::request(&cert, &issuer) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "an OCSP request could not be made");
+                continue;
+            }
+        };
+        let outcome = match tokio::time::timeout(
+            TIMEOUT,
+            fetch(&url, Some(("application/ocsp-request", request))),
+        )
+        .await
+        {
+            Ok(Ok(body)) => checked_ocsp(&body, &cert, &issuer),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(format!(
+                "máy chủ OCSP không trả lời trong {} giây",
+                TIMEOUT.as_secs()
+            )),
+        };
+        note(store, &mut report, "ocsp", &url, outcome).await?;
     }
     for path in &config.crl_files {
         let location = path.display().to_string();
@@ -111,14 +136,59 @@ pub fn checked_crl(body: &[u8], anchors: &[Certificate]) -> Result<NewRevocation
     })
 }
 
-/// `GET url` over HTTP or HTTPS; the body of a 2xx answer.
-async fn get(url: &str) -> Result<Vec<u8>, String> {
+/// The registered certificates that name an OCSP responder and are issued by a trust anchor: (responder,
+/// certificate, issuer).
+async fn ocsp_targets(
+    store: &Store,
+    anchors: &[Certificate],
+) -> anyhow::Result<Vec<(String, Certificate, Certificate)>> {
+    let mut out = Vec::new();
+    for der in store.registered_certificates_der().await? {
+        let Some(cert) = shared::pki::certs_from_pem_or_der(&der)
+            .ok()
+            .and_then(|mut c| c.pop())
+        else {
+            continue;
+        };
+        let Some(issuer) = anchors
+            .iter()
+            .find(|a| a.tbs_certificate().subject() == cert.tbs_certificate().issuer())
+        else {
+            continue;
+        };
+        for url in shared::pki::ocsp_urls(&cert) {
+            out.push((url, cert.clone(), issuer.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// A responder's answer about `cert`, checked (signed by `issuer` or its delegated responder, about `cert`),
+/// as the store keeps it.
+pub fn checked_ocsp(
+    body: &[u8],
+    cert: &Certificate,
+    issuer: &Certificate,
+) -> Result<NewRevocationData, String> {
+    let answer = shared::pdf::ocsp::check_response(body, cert, issuer)?;
+    Ok(NewRevocationData {
+        kind: "ocsp",
+        issuer_key: issuer_key(cert.tbs_certificate().issuer()),
+        serial: Some(shared::pki::serial_decimal(cert)),
+        this_update: answer.this_update,
+        next_update: answer.next_update,
+        der: body.to_vec(),
+    })
+}
+
+/// `GET url` (or `POST` of `body` with its content type) over HTTP or HTTPS; the body of a 2xx answer.
+async fn fetch(url: &str, body: Option<(&'static str, Vec<u8>)>) -> Result<Vec<u8>, String> {
     let target = Target::parse(url)?;
     let stream = tokio::net::TcpStream::connect((target.host.as_str(), target.port))
         .await
         .map_err(|e| format!("không kết nối được {}:{} ({e})", target.host, target.port))?;
     if !target.tls {
-        return exchange(stream, &target).await;
+        return exchange(stream, &target, body).await;
     }
     let name = tokio_rustls::rustls::pki_types::ServerName::try_from(target.host.clone())
         .map_err(|_| format!("tên máy {:?} không dùng được", target.host))?;
@@ -126,10 +196,14 @@ async fn get(url: &str) -> Result<Vec<u8>, String> {
         .connect(name, stream)
         .await
         .map_err(|e| format!("HTTPS: {e}"))?;
-    exchange(stream, &target).await
+    exchange(stream, &target, body).await
 }
 
-async fn exchange<IO>(io: IO, target: &Target) -> Result<Vec<u8>, String>
+async fn exchange<IO>(
+    io: IO,
+    target: &Target,
+    body: Option<(&'static str, Vec<u8>)>,
+) -> Result<Vec<u8>, String>
 where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
@@ -145,13 +219,17 @@ where
     } else {
         target.prefix.as_str()
     };
-    let request = hyper::Request::get(path)
-        .header(
-            hyper::header::HOST,
-            format!("{}:{}", target.host, target.port),
-        )
-        .body(Empty::<Bytes>::new())
-        .map_err(|e| e.to_string())?;
+    let host = format!("{}:{}", target.host, target.port);
+    let request = match body {
+        None => hyper::Request::get(path)
+            .header(hyper::header::HOST, host)
+            .body(Full::new(Bytes::new())),
+        Some((content_type, bytes)) => hyper::Request::post(path)
+            .header(hyper::header::HOST, host)
+            .header(hyper::header::CONTENT_TYPE, content_type)
+            .body(Full::new(Bytes::from(bytes))),
+    }
+    .map_err(|e| e.to_string())?;
     let response = sender
         .send_request(request)
         .await

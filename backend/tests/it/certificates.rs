@@ -21,6 +21,7 @@ crate::on_both_databases!(
     two_officials_with_the_same_name_cannot_sign_for_each_other,
     revoked_before_signing_fails_revoked_after_verifies_and_is_shown,
     the_sweep_fetches_the_crl_vanban_publishes_and_reports_a_dead_source,
+    the_sweep_asks_the_ocsp_responder_a_registered_certificate_names,
 );
 
 fn pem(cert: &x509_cert::Certificate) -> String {
@@ -566,5 +567,186 @@ async fn the_sweep_fetches_the_crl_vanban_publishes_and_reports_a_dead_source(db
         .body;
     assert_eq!(listed.as_array().unwrap().len(), 3);
     server.abort();
+    db.finish().await;
+}
+
+/// `openssl` in `dir`, which must succeed.
+fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `openssl ocsp` answering for the CA in its directory; stopped (by its own handle, so its PID) when dropped.
+struct OcspResponder(std::process::Child);
+
+impl Drop for OcspResponder {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn the_sweep_asks_the_ocsp_responder_a_registered_certificate_names(db: TestDb) {
+    let store = db.store.clone();
+    let p = docs::people(&store).await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/");
+    // A CA and a certificate naming its OCSP responder, made by openssl as a CA elsewhere would.
+    openssl(
+        d,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca-key.pem",
+            "-out",
+            "ca.pem",
+            "-subj",
+            "/CN=CA OCSP thu nghiem",
+            "-days",
+            "30",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+    );
+    openssl(
+        d,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "leaf-key.pem",
+            "-out",
+            "leaf.csr",
+            "-subj",
+            "/CN=Nguoi ky OCSP",
+        ],
+    );
+    std::fs::write(
+        d.join("ext.cnf"),
+        format!("authorityInfoAccess=OCSP;URI:{url}\nkeyUsage=critical,digitalSignature,nonRepudiation\n"),
+    )
+    .unwrap();
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca-key.pem",
+            "-set_serial",
+            "5",
+            "-days",
+            "30",
+            "-out",
+            "leaf.pem",
+            "-extfile",
+            "ext.cnf",
+        ],
+    );
+    // Revoked on 1 March 2026 (key compromise), as the CA's index says.
+    std::fs::write(
+        d.join("index.txt"),
+        "R\t351231000000Z\t260301080000Z,keyCompromise\t05\tunknown\t/CN=Nguoi ky OCSP\n",
+    )
+    .unwrap();
+    let _responder = OcspResponder(
+        std::process::Command::new("openssl")
+            .args(["ocsp", "-index", "index.txt", "-port"])
+            .arg(port.to_string())
+            .args([
+                "-rsigner",
+                "ca.pem",
+                "-rkey",
+                "ca-key.pem",
+                "-CA",
+                "ca.pem",
+                "-nmin",
+                "60",
+                "-ignore_err",
+            ])
+            .current_dir(d)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let ca_pem = std::fs::read_to_string(d.join("ca.pem")).unwrap();
+    let leaf_pem = std::fs::read_to_string(d.join("leaf.pem")).unwrap();
+    let leaf = shared::pki::certs_from_pem_or_der(leaf_pem.as_bytes())
+        .unwrap()
+        .remove(0);
+    let ca = shared::pki::certs_from_pem_or_der(ca_pem.as_bytes())
+        .unwrap()
+        .remove(0);
+    assert_eq!(shared::pki::ocsp_urls(&leaf), vec![url.clone()]);
+    let mut config = docs::config();
+    config.trust_anchors.push(ca_pem);
+    let parsed =
+        vanban::store::certificates::ParsedCertificate::parse(leaf_pem.as_bytes()).unwrap();
+    store
+        .bind_certificate(
+            &Actor::default(),
+            &parsed,
+            Owner::User(p.base.dept_official),
+            shared::certificate::BindingSource::Admin,
+        )
+        .await
+        .unwrap();
+    // The responder may take a moment to listen: the sweep runs again on its schedule; here, a few tries.
+    let mut report = vanban::revocation::refresh(&store, &config).await.unwrap();
+    for _ in 0..50 {
+        if report.fetched.contains(&url) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        report = vanban::revocation::refresh(&store, &config).await.unwrap();
+    }
+    assert!(report.fetched.contains(&url), "{:?}", report.failed);
+    // Kept beside the CRLs, found for the chain (what goes into the DSS), and it says revoked, when and why.
+    let chain = store
+        .revocation_data_for_chain(&[leaf.clone(), ca.clone()])
+        .await
+        .unwrap();
+    assert_eq!(chain.ocsp.len(), 1);
+    let answer = shared::pdf::ocsp::check_response(&chain.ocsp[0], &leaf, &ca).unwrap();
+    assert_eq!(
+        answer.status,
+        shared::pdf::ocsp::OcspStatus::Revoked {
+            at: shared::time::Timestamp::parse_iso("2026-03-01T15:00:00+07:00")
+                .unwrap()
+                .0,
+            reason: shared::revocation::RevocationReason::KeyCompromise,
+        }
+    );
+    let sources = store.revocation_sources().await.unwrap();
+    let source = sources.iter().find(|s| s.location == url).unwrap();
+    assert_eq!(source.kind, "ocsp");
+    assert!(source.last_error.is_none());
     db.finish().await;
 }
