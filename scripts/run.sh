@@ -14,7 +14,9 @@ DEMO_CA="$VANBAN_DATA_DIR/demo-ca"
 if [ ! -f "$DEMO_CA/ca.pem" ]; then
   say "Tạo CA thử nghiệm và khoá ký số demo (mã PIN 246810)"
   V="$ROOT/target/release/vanban"
-  "$V" pki init-ca --out "$DEMO_CA" --cn "CA thử nghiệm tỉnh Vĩnh Long" --org "UBND tỉnh Vĩnh Long (thử nghiệm)"
+  # Its CRL is published by vanban itself at /pki/ca.crl and named in every certificate it issues.
+  "$V" pki init-ca --out "$DEMO_CA" --cn "CA thử nghiệm tỉnh Vĩnh Long" --org "UBND tỉnh Vĩnh Long (thử nghiệm)" \
+    --crl-url "http://$VANBAN_ADDR/pki/ca.crl"
   mkdir -p "$VANBAN_DATA_DIR/trust" "$VANBAN_DATA_DIR/demo-keys"
   cp "$DEMO_CA/ca.pem" "$VANBAN_DATA_DIR/trust/demo-ca.pem"
   # Each agency's leader and unit leader (certificates in their names) and each agency's seal.
@@ -25,6 +27,13 @@ fi
 # The demo CA's CRL (valid a week), written afresh at each start into the trust directory: the server puts it,
 # with the certificates, into every file it issues (PAdES B-LT; B-LTA with the TSA below).
 "$ROOT/target/release/vanban" pki crl --ca "$DEMO_CA" --out "$VANBAN_DATA_DIR/trust/demo-ca.crl" >/dev/null
+# The certificates of the demo keys (registered to the demo accounts and agencies by the seed): a data
+# directory made before issue 17 has only the .p12 files.
+for p12 in "$VANBAN_DATA_DIR"/demo-keys/*.p12; do
+  [ -f "$p12" ] && [ ! -f "${p12%.p12}.pem" ] && \
+    openssl pkcs12 -in "$p12" -passin pass:246810 -clcerts -nokeys -out "${p12%.p12}.pem" 2>/dev/null || true
+done
+export VANBAN_CA_DIR="${VANBAN_CA_DIR:-$DEMO_CA}"
 # Trusted time: the demo CA's time-stamping authority on loopback (its certificate is issued on first start),
 # unless VANBAN_TSA_URL names another. Every signature the server accepts gets a timestamp from it (PAdES B-T).
 if [ -z "${VANBAN_TSA_URL:-}" ]; then

@@ -422,6 +422,18 @@ pub fn may_administer_exchange(user: &UserDto) -> AppResult<()> {
     }
 }
 
+/// 403 unless `user` may see where the server reads revocation data and how its fetches went: the sources
+/// are the server's (its trust anchors' distribution points, its files), so the provincial administration's.
+pub fn may_see_revocation_sources(user: &UserDto) -> AppResult<()> {
+    if user.has_role(Role::SystemAdmin) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "Chỉ quản trị hệ thống mới xem được nguồn dữ liệu thu hồi chứng thư số của máy chủ.",
+        ))
+    }
+}
+
 /// Whether a live event reaches `user`: the people it names (participants, assignees, the person a task
 /// waits with), and the clerks and leaders of the agencies it names, who see every document of their agency.
 /// Never an official merely of the same agency, who may not open the document.

@@ -101,6 +101,41 @@ pub fn api_routes() -> Vec<ApiRoute> {
         route(GET, api::AUDIT, routes::audit::list_audit),
         route(GET, api::AUDIT_EXPORT, routes::audit::export_audit_csv),
         route(GET, api::TRUST_ANCHORS, routes::health::get_trust_anchors),
+        route(
+            GET,
+            api::ME_CERTIFICATES,
+            routes::certificates::list_my_certificates,
+        ),
+        route(
+            POST,
+            api::ME_CERTIFICATES,
+            routes::certificates::present_certificate,
+        ),
+        route(
+            POST,
+            api::ME_CERTIFICATE_REQUESTS,
+            routes::certificates::submit_certificate_request,
+        ),
+        route(
+            GET,
+            api::ADMIN_CERTIFICATES,
+            routes::certificates::list_certificates,
+        ),
+        route(
+            POST,
+            api::ADMIN_CERTIFICATES,
+            routes::certificates::register_certificate,
+        ),
+        route(
+            POST,
+            api::ADMIN_CERTIFICATE_REVOKE,
+            routes::certificates::revoke_certificate,
+        ),
+        route(
+            GET,
+            api::ADMIN_REVOCATION_SOURCES,
+            routes::certificates::list_revocation_sources,
+        ),
         route(PUT, api::BLOB, routes::blobs::put_blob).with_body_limit(MAX_UPLOAD),
         route(GET, api::COLLEAGUES, routes::registers::list_colleagues),
         route(GET, api::REGISTERS, routes::registers::list_registers),
@@ -314,6 +349,11 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-store"),
         ));
 
+    // The CA's CRL is fetched by verifiers anywhere (no session, no CSRF, cacheable): outside the JSON API.
+    let api = api.route(
+        api::CA_CRL,
+        axum::routing::get(routes::certificates::get_ca_crl),
+    );
     let app = match &state.config.static_dir {
         Some(dir) => api.merge(crate::assets::static_router(dir)),
         None => api,

@@ -32,6 +32,14 @@ pub struct Config {
     /// How long before the last document timestamp's certificate expires an archived file is timestamped
     /// again (`VANBAN_RETIMESTAMP_MARGIN_DAYS`).
     pub retimestamp_margin_days: i64,
+    /// The demo CA's directory (`VANBAN_CA_DIR`, made by `vanban pki init-ca`): its CRL is published at
+    /// `GET /pki/ca.crl`.
+    pub ca_dir: Option<PathBuf>,
+    /// CRL files to load besides the distribution points (`VANBAN_CRL_FILES`, comma-separated): a CA that
+    /// publishes none reachable from here hands its CRL over as a file.
+    pub crl_files: Vec<PathBuf>,
+    /// CRL URLs to fetch besides those named by registered certificates (`VANBAN_CRL_URLS`, comma-separated).
+    pub crl_urls: Vec<String>,
 }
 
 /// Archived files are timestamped again this many days before their last timestamp's certificate expires.
@@ -74,6 +82,9 @@ impl Default for Config {
             tsa_url: None,
             crls: Vec::new(),
             retimestamp_margin_days: DEFAULT_RETIMESTAMP_MARGIN_DAYS,
+            ca_dir: None,
+            crl_files: Vec::new(),
+            crl_urls: Vec::new(),
         }
     }
 }

@@ -108,6 +108,22 @@ enum Command {
         /// Days before the last document timestamp's certificate expires that an archived file gets a new one.
         #[arg(long, env = "VANBAN_RETIMESTAMP_MARGIN_DAYS", default_value_t = vanban::config::DEFAULT_RETIMESTAMP_MARGIN_DAYS)]
         retimestamp_margin_days: i64,
+        /// The demo CA's directory (`vanban pki init-ca`): its CRL is published at /pki/ca.crl.
+        #[arg(long, env = "VANBAN_CA_DIR")]
+        ca_dir: Option<PathBuf>,
+        /// CRL files (DER or PEM) to load on every revocation refresh, comma-separated.
+        #[arg(long, env = "VANBAN_CRL_FILES", value_delimiter = ',')]
+        crl_files: Vec<PathBuf>,
+        /// CRL URLs to fetch besides the distribution points of registered certificates, comma-separated.
+        #[arg(long, env = "VANBAN_CRL_URLS", value_delimiter = ',')]
+        crl_urls: Vec<String>,
+        /// How often revocation data is refreshed, in seconds.
+        #[arg(long, env = "VANBAN_REVOCATION_REFRESH_SECS", default_value_t = 3600)]
+        revocation_refresh_secs: u64,
+        /// Demo certificates (`*.pem` of `vanban pki demo-keys`) to register to the demo accounts and agencies
+        /// at start (with --seed-demo-if-empty; default DATA_DIR/demo-keys).
+        #[arg(long, env = "VANBAN_DEMO_KEYS_DIR")]
+        demo_keys_dir: Option<PathBuf>,
     },
     /// Apply pending database migrations.
     Migrate {
@@ -288,6 +304,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
             exchange_ca_file,
             tsa_url,
             retimestamp_margin_days,
+            ca_dir,
+            crl_files,
+            crl_urls,
+            revocation_refresh_secs,
+            demo_keys_dir,
         } => {
             let trust_dir = trust_dir.unwrap_or_else(|| db.data_dir.join("trust"));
             let trust_anchors = vanban::config::load_trust_anchors(&trust_dir)?;
@@ -296,6 +317,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let store = open_store(&db).await?;
             if seed_demo_if_empty {
                 seed(store.as_ref(), demo_password).await?;
+                // The demo people's and agencies' certificates, registered once (idempotent at each start).
+                let dir = demo_keys_dir.unwrap_or_else(|| db.data_dir.join("demo-keys"));
+                let n = vanban::seed::register_demo_certificates(store.as_ref(), &dir).await?;
+                if n > 0 {
+                    tracing::info!(registered = n, "demo certificates registered");
+                }
             }
             let static_dir = static_dir
                 .join("index.html")
@@ -316,6 +343,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 tsa_url: tsa_url.filter(|u| !u.trim().is_empty()),
                 crls,
                 retimestamp_margin_days: retimestamp_margin_days.max(1),
+                ca_dir,
+                crl_files,
+                crl_urls: crl_urls
+                    .into_iter()
+                    .filter(|u| !u.trim().is_empty())
+                    .collect(),
                 ..Config::default()
             });
             // This instance's own directory for temporary files, named by host and port unless named.
@@ -353,6 +386,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
                         ..Default::default()
                     },
                 },
+            ));
+            let config = Arc::new(config);
+            tokio::spawn(vanban::sweep::refresh_revocation_periodically(
+                store.clone(),
+                config.clone(),
+                std::time::Duration::from_secs(revocation_refresh_secs.max(10)),
             ));
             let state = AppState {
                 store,

@@ -215,6 +215,58 @@ pub fn demo_signers() -> Vec<DemoSigner> {
     out
 }
 
+/// Registers the demo certificates found in `dir` (`<file stem>.pem`, written by `vanban pki demo-keys`):
+/// each leader's to their account, each seal to its agency. Certificates registered already are skipped, so
+/// this runs at every start; returns how many it registered.
+pub async fn register_demo_certificates(
+    store: &Store,
+    dir: &std::path::Path,
+) -> anyhow::Result<usize> {
+    use crate::store::certificates::{Owner, ParsedCertificate};
+    let system = Actor {
+        id: None,
+        username: Some(SEED_ACTOR.into()),
+        client_addr: None,
+    };
+    let mut registered = 0;
+    for s in demo_signers() {
+        let Ok(pem) = std::fs::read(dir.join(format!("{}.pem", s.file_stem))) else {
+            continue;
+        };
+        let cert = ParsedCertificate::parse(&pem)
+            .map_err(|e| anyhow::anyhow!("{}.pem: {e}", s.file_stem))?;
+        if store.certificate_registered(&cert.sha256).await? {
+            continue;
+        }
+        let owner = if s.seal {
+            let code = AGENCIES
+                .iter()
+                .find(|a| a.key == s.agency_key)
+                .map(|a| a.code)
+                .unwrap_or_default();
+            match store.find_agency_by_code(code).await? {
+                Some(a) => Owner::Agency(a.id),
+                None => continue,
+            }
+        } else {
+            match store.user_id_by_username(&s.file_stem).await? {
+                Some(id) => Owner::User(id),
+                None => continue,
+            }
+        };
+        store
+            .bind_certificate(
+                &system,
+                &cert,
+                owner,
+                shared::certificate::BindingSource::Seed,
+            )
+            .await?;
+        registered += 1;
+    }
+    Ok(registered)
+}
+
 /// What seeding did.
 #[derive(Debug)]
 pub enum SeedOutcome {

@@ -1,7 +1,8 @@
 //! What the server demands of a signed revision a browser uploads. Keys never reach the server, so it trusts
 //! nothing the browser says: the upload must be the exact previous bytes plus appended revisions, every new
-//! signature must verify, chain to a configured trust anchor, be unrevoked and belong to the expected person
-//! or agency, and earlier signatures must stay valid with at most form filling after them.
+//! signature must verify, chain to a configured trust anchor, be unrevoked and come from a certificate registered
+//! to the expected account or agency ([`ExpectedSigner`]: the certificate registry, issue 17; the common name is
+//! shown, never trusted), and earlier signatures must stay valid with at most form filling after them.
 
 use shared::pdf::diff::Modification;
 use shared::pdf::verify::{
@@ -22,6 +23,11 @@ impl Refusal {
 
 /// The verification options of the server: its configured trust anchors.
 pub fn options(trust_anchors: &[String]) -> VerifyOptions {
+    options_with(trust_anchors, &[])
+}
+
+/// The verification options with the CRLs the server holds (`Store::latest_crls`, fetched by the sweep).
+pub fn options_with(trust_anchors: &[String], crls: &[Vec<u8>]) -> VerifyOptions {
     let mut anchors = Vec::new();
     for pem in trust_anchors {
         // Anchors were checked at start-up; a bad one cannot appear here.
@@ -29,8 +35,49 @@ pub fn options(trust_anchors: &[String]) -> VerifyOptions {
     }
     VerifyOptions {
         trust_anchors: anchors,
-        crls: Vec::new(),
+        // Each was checked against a trust anchor before it was kept.
+        crls: crls
+            .iter()
+            .filter_map(|der| shared::pdf::revocation::parse_crl(der))
+            .collect(),
     }
+}
+
+/// Whose signature a step expects: a person's account (the signer, or the person acting under a valid
+/// delegation) or an agency (its seal), with the fingerprints of the certificates bound to it now.
+#[derive(Debug, Clone)]
+pub struct ExpectedSigner {
+    /// The account's full name or the agency's name, for messages.
+    pub name: String,
+    pub agency: bool,
+    /// Hex SHA-256 of every certificate actively registered to the account or agency.
+    pub certificates: Vec<String>,
+}
+
+/// The one rule of who signed: the signature's certificate is registered to the expected account or agency.
+/// The name in the certificate only helps people read the refusal.
+fn check_registered(report: &SignatureReport, expected: &ExpectedSigner) -> Result<(), Refusal> {
+    if expected
+        .certificates
+        .iter()
+        .any(|c| c == &report.certificate_sha256)
+    {
+        return Ok(());
+    }
+    let whose = if expected.agency {
+        format!("cơ quan {}", expected.name)
+    } else {
+        format!("tài khoản của {}", expected.name)
+    };
+    let same_name_hint = if same_name(&report.signer, &expected.name) {
+        " Trùng tên trên chứng thư không đủ để xác định người ký."
+    } else {
+        ""
+    };
+    Err(Refusal::new(format!(
+        "Chứng thư số dùng để ký (mang tên \"{}\", số hiệu {}, do {} cấp) chưa được đăng ký cho {whose}, nên chữ ký không được chấp nhận.{same_name_hint} Hãy ký bằng chứng thư số đã đăng ký, hoặc nhờ quản trị đăng ký chứng thư này (Quản trị → Chứng thư số).",
+        report.signer, report.serial, report.issuer
+    )))
 }
 
 /// Names compare as people read them: NFC, case and surrounding spaces ignored.
@@ -122,9 +169,10 @@ fn check_new(report: &SignatureReport, who: &str) -> Result<(), Refusal> {
         }
     }
     if report.revocation_status == RevocationStatus::Revoked {
-        return Err(Refusal::new(format!(
-            "Chứng thư số của {who} đã bị thu hồi."
-        )));
+        return Err(Refusal::new(match &report.revocation {
+            Some(r) => format!("Chứng thư số của {who}: {}", r.sentence()),
+            None => format!("Chứng thư số của {who} đã bị thu hồi."),
+        }));
     }
     if report.timestamp.as_ref().is_some_and(|t| !t.valid) {
         return Err(Refusal::new(format!(
@@ -192,29 +240,26 @@ fn exactly_one(added: Vec<SignatureReport>, what: &str) -> Result<SignatureRepor
     }
 }
 
-/// The signer's step: `new` = the draft plus the signer's signature, by the person named `signer_name`.
+/// The signer's step: `new` = the draft plus the signature of the person `signer` (the account signing: the
+/// expected signer or the person acting under their delegation).
 pub fn check_signer_revision(
     previous: &[u8],
     new: &Verified,
     new_sha256: &str,
-    signer_name: &str,
+    signer: &ExpectedSigner,
 ) -> Result<VerifiedSignature, Refusal> {
     let (earlier, added) = split_revisions(previous, new)?;
     check_earlier(&earlier, Modification::None)?;
     let sig = exactly_one(added, "chữ ký của người ký")?;
     check_new(&sig, "người ký")?;
-    if !same_name(&sig.signer, signer_name) {
-        return Err(Refusal::new(format!(
-            "Văn bản phải do {signer_name} ký; chữ ký tải lên là của {}.",
-            sig.signer
-        )));
-    }
+    check_registered(&sig, signer)?;
     Ok(record(&sig, new_sha256, "signer"))
 }
 
 /// What the issuing step must find in the main file.
 pub struct IssueExpectation<'a> {
-    pub agency_name: &'a str,
+    /// The issuing agency, whose seal certificate must be registered to it.
+    pub agency: &'a ExpectedSigner,
     pub number_text: &'a str,
     pub date_text: &'a str,
     /// The verification code of the reservation (issue 15).
@@ -231,11 +276,6 @@ fn has_stamp_field(previous: &[u8]) -> bool {
                 .iter()
                 .any(|f| f.name == shared::pdf::stamp::VERIFICATION_FIELD)
         })
-}
-
-/// Whether a seal certificate belongs to the agency: its common name or organisation is the agency's name.
-fn is_agency_seal(report: &SignatureReport, agency_name: &str) -> bool {
-    same_name(&report.signer, agency_name)
 }
 
 /// The clerk's step on the main file: `new` = the signed version + the number and date filled into the
@@ -255,12 +295,7 @@ pub fn check_issued_main(
     check_earlier(&earlier, Modification::FormFilling)?;
     let seal = exactly_one(added, "chữ ký số của cơ quan (con dấu)")?;
     check_new(&seal, "cơ quan")?;
-    if !is_agency_seal(&seal, expect.agency_name) {
-        return Err(Refusal::new(format!(
-            "Con dấu điện tử phải là chứng thư số của {}; chữ ký tải lên là của {}.",
-            expect.agency_name, seal.signer
-        )));
-    }
+    check_registered(&seal, expect.agency)?;
     // The fields filled after the signer's signature are exactly the number and date this issue holds.
     let filled = &earlier[0].filled_fields;
     let value = |name: &str| {
@@ -311,18 +346,13 @@ pub fn check_signed_attachment(
     previous: &[u8],
     new: &Verified,
     new_sha256: &str,
-    agency_name: &str,
+    agency: &ExpectedSigner,
 ) -> Result<VerifiedSignature, Refusal> {
     let (earlier, added) = split_revisions(previous, new)?;
     check_earlier(&earlier, Modification::FormFilling)?;
     let sig = exactly_one(added, "chữ ký số của cơ quan")?;
     check_new(&sig, "cơ quan")?;
-    if !is_agency_seal(&sig, agency_name) {
-        return Err(Refusal::new(format!(
-            "Tệp đính kèm phải được ký bằng chứng thư số của {agency_name}; chữ ký tải lên là của {}.",
-            sig.signer
-        )));
-    }
+    check_registered(&sig, agency)?;
     Ok(record(&sig, new_sha256, "attachment"))
 }
 
@@ -379,6 +409,7 @@ pub fn check_received(
             timestamp: r.timestamp.clone(),
             level: r.level,
             document_timestamp: r.document_timestamp,
+            revocation: r.revocation.clone(),
         });
     }
     if let Some(agency) = issuing_agency

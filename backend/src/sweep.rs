@@ -126,3 +126,28 @@ pub async fn run_periodically(
         tokio::time::sleep(every).await;
     }
 }
+
+/// Live revocation on a schedule: every `every` (the first pass shortly after start), the CRLs of the trust
+/// anchors are fetched from their distribution points and files (`crate::revocation::refresh`). A source that
+/// fails is recorded and logged, and tried again at the next pass; the server keeps serving.
+pub async fn refresh_revocation_periodically(
+    store: std::sync::Arc<Store>,
+    config: std::sync::Arc<crate::config::Config>,
+    every: Duration,
+) {
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    loop {
+        match crate::revocation::refresh(&store, &config).await {
+            Ok(r) if r.failed.is_empty() => {
+                tracing::debug!(fetched = r.fetched.len(), "revocation refresh")
+            }
+            Ok(r) => tracing::warn!(
+                fetched = r.fetched.len(),
+                failed = r.failed.len(),
+                "revocation refresh: some sources failed"
+            ),
+            Err(e) => tracing::warn!(error = %e, "revocation refresh failed"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}

@@ -18,6 +18,19 @@ pub const USER_RESET_PASSWORD: &str = "/api/users/{id}/reset-password";
 pub const AUDIT: &str = "/api/audit";
 /// `GET`: the audit entries the same filters as [`AUDIT`] keep, all of them, as CSV (UTF-8 with BOM).
 pub const AUDIT_EXPORT: &str = "/api/audit/export.csv";
+/// `GET`: the signed-in person's registered certificates and key requests; `POST` a certificate a CA issued
+/// for one of their requests (issue 17).
+pub const ME_CERTIFICATES: &str = "/api/me/certificates";
+/// `POST` the PKCS#10 request of a key generated in the browser: its certificate will be bound to the account.
+pub const ME_CERTIFICATE_REQUESTS: &str = "/api/me/certificate-requests";
+/// `GET` registered certificates, `POST` register one to a person or an agency (administrators).
+pub const ADMIN_CERTIFICATES: &str = "/api/admin/certificates";
+/// `POST` end a certificate's binding (administrators).
+pub const ADMIN_CERTIFICATE_REVOKE: &str = "/api/admin/certificates/{id}/revoke";
+/// `GET` the revocation sources (CRL distribution points, CRL files, OCSP responders) and their last fetch.
+pub const ADMIN_REVOCATION_SOURCES: &str = "/api/admin/revocation-sources";
+/// `GET` (no sign-in, outside the JSON API): the CRL of the CA this server keeps (DER).
+pub const CA_CRL: &str = "/pki/ca.crl";
 /// The certificates of the CAs whose signatures the province trusts (PEM).
 pub const TRUST_ANCHORS: &str = "/api/pki/trust-anchors";
 

@@ -603,6 +603,11 @@ pub struct SignatureCheck {
     /// `false` for a verdict recorded before long-term validation existed.
     #[serde(default)]
     pub document_timestamp: bool,
+    /// When a revocation list the server holds lists the signer's certificate: when and why, and whether after
+    /// the signing time (the signature then still verifies); `null` when none does, or for a verdict recorded
+    /// before revocation was checked.
+    #[serde(default)]
+    pub revocation: Option<crate::revocation::Revocation>,
 }
 
 /// The verdict on one received file.

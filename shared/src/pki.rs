@@ -81,6 +81,8 @@ struct Profile {
     subject: Name,
     issuer_spki: Option<SubjectPublicKeyInfoOwned>,
     role: CertRole,
+    /// Where the issuer publishes its CRL (the CRL distribution point written into the certificate).
+    crl_url: Option<String>,
 }
 
 impl BuilderProfile for Profile {
@@ -136,6 +138,21 @@ impl BuilderProfile for Profile {
             eku.critical = eku_critical;
             ext.push(eku);
         }
+        if let Some(url) = self.crl_url.as_deref().filter(|_| !ca) {
+            use x509_cert::ext::pkix::crl::dp::DistributionPoint;
+            use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
+            let uri = der::asn1::Ia5String::new(url)?;
+            ext.push(
+                x509_cert::ext::pkix::CrlDistributionPoints(vec![DistributionPoint {
+                    distribution_point: Some(DistributionPointName::FullName(vec![
+                        GeneralName::UniformResourceIdentifier(uri),
+                    ])),
+                    reasons: None,
+                    crl_issuer: None,
+                }])
+                .to_extension(subject, &ext)?,
+            );
+        }
         ext.push(ski.to_extension(subject, &ext)?);
         Ok(ext)
     }
@@ -188,6 +205,19 @@ pub fn issue_certificate(
     serial: u64,
     valid_for: Duration,
 ) -> Result<Certificate, PkiError> {
+    issue_certificate_with_crl(role, subject, subject_key, issuer, serial, valid_for, None)
+}
+
+/// [`issue_certificate`] with the issuer's CRL distribution point (`crl_url`) written into the certificate.
+pub fn issue_certificate_with_crl(
+    role: CertRole,
+    subject: Name,
+    subject_key: &rsa::PrivateKey,
+    issuer: Option<(&Certificate, &rsa::PrivateKey)>,
+    serial: u64,
+    valid_for: Duration,
+    crl_url: Option<&str>,
+) -> Result<Certificate, PkiError> {
     issue_for_public_key(
         role,
         subject,
@@ -196,17 +226,21 @@ pub fn issue_certificate(
         subject_key,
         serial,
         valid_for,
+        crl_url,
     )
 }
 
-/// A certificate for the public key of a PKCS#10 request: a key generated in the browser never leaves it.
-pub fn issue_for_csr(
-    role: CertRole,
-    csr_pem: &str,
-    issuer: (&Certificate, &rsa::PrivateKey),
-    serial: u64,
-    valid_for: Duration,
-) -> Result<Certificate, PkiError> {
+/// The public key (DER SubjectPublicKeyInfo) and subject (RFC 4514) of a PKCS#10 request (PEM), after checking
+/// that the request is signed by that key (proof of possession).
+pub fn csr_public_key(csr_pem: &str) -> Result<(Vec<u8>, String), PkiError> {
+    let csr = parse_checked_csr(csr_pem)?;
+    Ok((
+        csr.info.public_key.to_der().map_err(cert_err)?,
+        csr.info.subject.to_string(),
+    ))
+}
+
+fn parse_checked_csr(csr_pem: &str) -> Result<x509_cert::request::CertReq, PkiError> {
     use rsa::pkcs8::DecodePublicKey;
     use sha2::Digest;
     let csr = x509_cert::request::CertReq::from_pem(csr_pem.trim())
@@ -231,6 +265,30 @@ pub fn issue_for_csr(
                 "yêu cầu cấp chứng thư không được ký bằng khóa của chính nó".into(),
             )
         })?;
+    Ok(csr)
+}
+
+/// A certificate for the public key of a PKCS#10 request: a key generated in the browser never leaves it.
+pub fn issue_for_csr(
+    role: CertRole,
+    csr_pem: &str,
+    issuer: (&Certificate, &rsa::PrivateKey),
+    serial: u64,
+    valid_for: Duration,
+) -> Result<Certificate, PkiError> {
+    issue_for_csr_with_crl(role, csr_pem, issuer, serial, valid_for, None)
+}
+
+/// [`issue_for_csr`] with the issuer's CRL distribution point written into the certificate.
+pub fn issue_for_csr_with_crl(
+    role: CertRole,
+    csr_pem: &str,
+    issuer: (&Certificate, &rsa::PrivateKey),
+    serial: u64,
+    valid_for: Duration,
+    crl_url: Option<&str>,
+) -> Result<Certificate, PkiError> {
+    let csr = parse_checked_csr(csr_pem)?;
     issue_for_public_key(
         role,
         csr.info.subject.clone(),
@@ -239,9 +297,11 @@ pub fn issue_for_csr(
         issuer.1,
         serial,
         valid_for,
+        crl_url,
     )
 }
 
+#[allow(clippy::too_many_arguments)]
 fn issue_for_public_key(
     role: CertRole,
     subject: Name,
@@ -250,6 +310,7 @@ fn issue_for_public_key(
     self_key: &rsa::PrivateKey,
     serial: u64,
     valid_for: Duration,
+    crl_url: Option<&str>,
 ) -> Result<Certificate, PkiError> {
     let (issuer_name, issuer_spki, signing_key) = match issuer {
         Some((cert, key)) => (
@@ -264,6 +325,7 @@ fn issue_for_public_key(
         subject,
         issuer_spki,
         role,
+        crl_url: crl_url.map(str::to_string),
     };
     // Back-date by an hour so a certificate made just now is valid on a machine whose clock is a little behind.
     let mut validity =
@@ -363,17 +425,57 @@ pub fn build_crl(
     crl_number: u64,
     valid_for: Duration,
 ) -> Result<CertificateList, PkiError> {
+    let entries: Vec<CrlEntry> = revoked
+        .iter()
+        .map(|(serial, at)| CrlEntry {
+            serial: *serial,
+            revoked_at: *at,
+            reason: None,
+        })
+        .collect();
+    build_crl_with_reasons(ca_cert, ca_key, &entries, crl_number, valid_for)
+}
+
+/// One revoked certificate of a CRL: serial, revocation time (Unix seconds) and RFC 5280 reason code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CrlEntry {
+    pub serial: u64,
+    pub revoked_at: u64,
+    pub reason: Option<u8>,
+}
+
+/// A signed CRL whose entries carry their reason code (the CRLReason entry extension) when one is given.
+pub fn build_crl_with_reasons(
+    ca_cert: &Certificate,
+    ca_key: &rsa::PrivateKey,
+    revoked: &[CrlEntry],
+    crl_number: u64,
+    valid_for: Duration,
+) -> Result<CertificateList, PkiError> {
     let now = std::time::SystemTime::now();
     let this_update = Time::try_from(now - Duration::from_secs(60)).map_err(cert_err)?;
     let next_update = Time::try_from(now + valid_for).map_err(cert_err)?;
     let entries = revoked
         .iter()
-        .map(|(serial, at)| {
-            Ok(RevokedCert {
-                serial_number: SerialNumber::from(*serial),
-                revocation_date: Time::try_from(std::time::UNIX_EPOCH + Duration::from_secs(*at))
+        .map(|e| {
+            let crl_entry_extensions = match e.reason {
+                None => None,
+                Some(code) => Some(vec![Extension {
+                    extn_id: const_oid::db::rfc5280::ID_CE_CRL_REASONS,
+                    critical: false,
+                    extn_value: der::asn1::OctetString::new(
+                        crl_reason(code).to_der().map_err(cert_err)?,
+                    )
                     .map_err(cert_err)?,
-                crl_entry_extensions: None,
+                }]),
+            };
+            Ok(RevokedCert {
+                serial_number: SerialNumber::from(e.serial),
+                revocation_date: Time::try_from(
+                    std::time::UNIX_EPOCH + Duration::from_secs(e.revoked_at),
+                )
+                .map_err(cert_err)?,
+                crl_entry_extensions,
             })
         })
         .collect::<Result<Vec<_>, PkiError>>()?;
@@ -388,6 +490,72 @@ pub fn build_crl(
     builder
         .build::<_, rsa::pkcs1v15::Signature>(&signer)
         .map_err(cert_err)
+}
+
+fn crl_reason(code: u8) -> x509_cert::ext::pkix::CrlReason {
+    use x509_cert::ext::pkix::CrlReason as R;
+    match code {
+        1 => R::KeyCompromise,
+        2 => R::CaCompromise,
+        3 => R::AffiliationChanged,
+        4 => R::Superseded,
+        5 => R::CessationOfOperation,
+        6 => R::CertificateHold,
+        8 => R::RemoveFromCRL,
+        9 => R::PrivilegeWithdrawn,
+        10 => R::AaCompromise,
+        _ => R::Unspecified,
+    }
+}
+
+/// The URLs of a certificate's CRL distribution points (RFC 5280 §4.2.1.13), `http(s)` ones only.
+pub fn crl_distribution_urls(cert: &Certificate) -> Vec<String> {
+    use x509_cert::ext::pkix::CrlDistributionPoints;
+    use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
+    let Ok(Some(points)) = cert
+        .tbs_certificate()
+        .get_extension::<CrlDistributionPoints>()
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for point in points.1.0 {
+        if let Some(DistributionPointName::FullName(names)) = point.distribution_point {
+            for name in names {
+                if let GeneralName::UniformResourceIdentifier(uri) = name {
+                    let uri = uri.as_str().to_string();
+                    if uri.starts_with("http://") || uri.starts_with("https://") {
+                        out.push(uri);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The OCSP responders a certificate names (authority information access, id-ad-ocsp), `http(s)` ones only.
+pub fn ocsp_urls(cert: &Certificate) -> Vec<String> {
+    use x509_cert::ext::pkix::AuthorityInfoAccessSyntax;
+    use x509_cert::ext::pkix::name::GeneralName;
+    const ID_AD_OCSP: const_oid::ObjectIdentifier =
+        const_oid::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1");
+    let Ok(Some(aia)) = cert
+        .tbs_certificate()
+        .get_extension::<AuthorityInfoAccessSyntax>()
+    else {
+        return Vec::new();
+    };
+    aia.1
+        .0
+        .into_iter()
+        .filter(|d| d.access_method == ID_AD_OCSP)
+        .filter_map(|d| match d.access_location {
+            GeneralName::UniformResourceIdentifier(uri) => Some(uri.as_str().to_string()),
+            _ => None,
+        })
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+        .collect()
 }
 
 pub fn cert_to_pem(cert: &Certificate) -> Result<String, PkiError> {
@@ -435,6 +603,13 @@ pub fn key_from_pem(pem: &str) -> Result<rsa::PrivateKey, PkiError> {
 
 pub fn crl_to_der(crl: &CertificateList) -> Result<Vec<u8>, PkiError> {
     crl.to_der().map_err(|e| PkiError::Encoding(e.to_string()))
+}
+
+/// A CRL as PEM (`X509 CRL`), as the server hands the CRLs it holds to the browser's verifier.
+pub fn crl_to_pem(crl: &CertificateList) -> Result<String, PkiError> {
+    use der::EncodePem;
+    crl.to_pem(der::pem::LineEnding::LF)
+        .map_err(|e| PkiError::Encoding(e.to_string()))
 }
 
 /// The common name and organization of a certificate's subject, as text.

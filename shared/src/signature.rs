@@ -90,6 +90,10 @@ pub struct SignatureTimestamp {
     /// The token is intact, covers this signature's value, and its TSA's certificate (extended key usage
     /// timeStamping, critical) chains to a trust anchor and was valid at that time.
     pub valid: bool,
+    /// When a revocation list lists the TSA's certificate: when and why, and whether after the token's time
+    /// (the token then still holds); `null` when none does.
+    #[serde(default)]
+    pub revocation: Option<crate::revocation::Revocation>,
 }
 
 impl SignatureTimestamp {
@@ -106,10 +110,11 @@ impl SignatureTimestamp {
             .unwrap_or_else(|_| self.time.clone())
     }
 
-    /// The sentence the verification panel and `vanban pdf verify` show.
+    /// The sentence the verification panel and `vanban pdf verify` show (with the TSA certificate's
+    /// revocation, when a revocation list names it).
     pub fn sentence(&self) -> String {
         let time = self.time_display();
-        if self.valid {
+        let mut out = if self.valid {
             format!(
                 "Thời điểm ký được chứng thực bởi {} lúc {time} (mức B-T).",
                 self.tsa
@@ -119,7 +124,12 @@ impl SignatureTimestamp {
                 "Có dấu thời gian của {} ({time}) nhưng dấu thời gian không hợp lệ: thời điểm ký chỉ là thời điểm người ký tự ghi.",
                 self.tsa
             )
+        };
+        if let Some(r) = &self.revocation {
+            out.push(' ');
+            out.push_str(&r.tsa_sentence());
         }
+        out
     }
 }
 
@@ -160,6 +170,7 @@ mod tests {
             time: "2026-03-05T14:07:33+07:00".into(),
             tsa: "TSA tỉnh".into(),
             valid: true,
+            revocation: None,
         };
         assert_eq!(
             timestamp_sentence(Some(&t)),

@@ -20,9 +20,13 @@ pub enum WorkerRequest {
     },
     /// Pages, signatures and active content of the PDF file. Answer: [`WorkerReply::Inspected`].
     Inspect,
-    /// Checks every signature of the PDF file against these trust anchors (PEM). Answer:
-    /// [`WorkerReply::Verified`].
-    Verify { trust: Vec<String> },
+    /// Checks every signature of the PDF file against these trust anchors (PEM), and revocation at the signing
+    /// time against these CRLs (PEM). Answer: [`WorkerReply::Verified`].
+    Verify {
+        trust: Vec<String>,
+        #[serde(default)]
+        crls: Vec<String>,
+    },
     /// Draws one page (from 0) `width` device pixels wide. Answer: [`WorkerReply::Rendered`] with RGBA pixels.
     Render { page: usize, width: f64 },
     /// Draws the page as it will look once signed (no key is opened: the contents are a placeholder); the image
@@ -260,6 +264,9 @@ pub struct SignatureCheck {
     /// A document timestamp (an archive timestamp over the file), not a person's or an agency's signature.
     #[serde(default)]
     pub document_timestamp: bool,
+    /// When a revocation list lists the signer's certificate: when and why, and whether after the signing time.
+    #[serde(default)]
+    pub revocation: Option<crate::revocation::Revocation>,
 }
 
 /// What changed in the file after a signature.
@@ -369,6 +376,7 @@ impl From<crate::pdf::verify::SignatureReport> for SignatureCheck {
             timestamp: r.timestamp,
             level: r.level,
             document_timestamp: r.document_timestamp,
+            revocation: r.revocation,
         }
     }
 }

@@ -21,6 +21,7 @@ use shared::time::Timestamp;
 
 struct Keys {
     ca: pki::X509Certificate,
+    ca_key: rsa::PrivateKey,
     signer: RsaSigner,
     tsa: RsaSigner,
     /// A TSA whose certificate says timeStamping without marking it critical.
@@ -60,6 +61,7 @@ fn keys() -> &'static Keys {
         };
         Keys {
             ca: ca.clone(),
+            ca_key: ca_key.clone(),
             signer: issue(CertRole::Person, "Lê Văn Ký", 2),
             tsa: issue(CertRole::Tsa { eku_critical: true }, "TSA kiểm thử", 3),
             lax_tsa: issue(
@@ -115,11 +117,36 @@ fn stamp(tsa: &RsaSigner, data: &[u8]) -> PdfResult<Vec<u8>> {
 }
 
 fn verify(data: &[u8]) -> Vec<SignatureReport> {
+    verify_with_crls(data, vec![])
+}
+
+fn verify_with_crls(
+    data: &[u8],
+    crls: Vec<x509_cert::crl::CertificateList>,
+) -> Vec<SignatureReport> {
     let options = VerifyOptions {
         trust_anchors: vec![keys().ca.clone()],
-        crls: vec![],
+        crls,
     };
     verify_document(data, &options).unwrap()
+}
+
+/// A CRL of the test CA that lists the TSA's certificate as revoked at `revoked_at` (Unix seconds).
+fn crl_revoking_the_tsa(revoked_at: u64, reason: u8) -> x509_cert::crl::CertificateList {
+    // The TSA's certificate is serial 3 (see `keys`).
+    let serial = 3;
+    pki::build_crl_with_reasons(
+        &keys().ca,
+        &keys().ca_key,
+        &[pki::CrlEntry {
+            serial,
+            revoked_at,
+            reason: Some(reason),
+        }],
+        1,
+        Duration::from_secs(86400),
+    )
+    .unwrap()
 }
 
 fn signed_with(
@@ -280,6 +307,55 @@ fn the_timestamp_not_the_claimed_time_decides_validity_at_signing() {
     let r = &verify(&stamped)[0];
     assert_eq!(r.chain_status, ChainStatus::Trusted, "{:?}", r.problems);
     assert!(r.ok);
+}
+
+#[test]
+fn a_tsa_certificate_revoked_after_the_token_still_verifies_with_the_revocation_shown_and_before_it_fails()
+ {
+    let file = signed_with(now(), &mut |sig| stamp(&keys().tsa, sig));
+    let secs = (now().0 / 1000) as u64;
+
+    // Revoked a minute after the token (the TSA's key retired later): the token and the signature hold.
+    let later = &verify_with_crls(&file, vec![crl_revoking_the_tsa(secs + 60, 5)])[0];
+    assert!(later.ok, "{:?}", later.problems);
+    assert_eq!(later.level, SignatureLevel::BT);
+    let ts = later.timestamp.as_ref().unwrap();
+    assert!(ts.valid);
+    let revocation = ts.revocation.as_ref().expect("the revocation is shown");
+    assert!(revocation.after_signing);
+    assert_eq!(
+        revocation.reason,
+        shared::revocation::RevocationReason::CessationOfOperation
+    );
+    assert!(
+        ts.sentence().contains("sau thời điểm cấp dấu"),
+        "{}",
+        ts.sentence()
+    );
+    let json = serde_json::to_value(later).unwrap();
+    assert_eq!(json["timestamp"]["revocation"]["after_signing"], true);
+    // The signer's own certificate is not the one revoked.
+    assert_eq!(json["revocation"], serde_json::Value::Null);
+
+    // Revoked an hour before the token: the token is refused, the signature falls back to B-B and fails.
+    let earlier = &verify_with_crls(&file, vec![crl_revoking_the_tsa(secs - 3600, 1)])[0];
+    assert!(!earlier.ok);
+    assert_eq!(earlier.level, SignatureLevel::BB);
+    let ts = earlier.timestamp.as_ref().unwrap();
+    assert!(!ts.valid);
+    assert!(!ts.revocation.as_ref().unwrap().after_signing);
+    assert!(
+        earlier
+            .problems
+            .iter()
+            .any(|p| p.contains("trước thời điểm cấp dấu thời gian")),
+        "{:?}",
+        earlier.problems
+    );
+
+    // No CRL lists it: nothing shown.
+    let clean = &verify(&file)[0];
+    assert_eq!(clean.timestamp.as_ref().unwrap().revocation, None);
 }
 
 #[test]

@@ -38,12 +38,11 @@ async fn read<T: DeserializeOwned>(request: Result<Request, gloo_net::Error>) ->
     client::read(request).await
 }
 
-/// The CA certificates the province trusts (PEM), for the worker's verifier; none if the server cannot say
-/// (every signature then shows as untrusted, which is the safe side).
-pub async fn trust_anchors() -> Vec<String> {
+/// The CA certificates the province trusts and the CRLs the server holds for them (PEM), for the worker's
+/// verifier; none if the server cannot say (every signature then shows as untrusted, which is the safe side).
+pub async fn trust_anchors() -> shared::pdf::TrustAnchorsResponse {
     read::<shared::pdf::TrustAnchorsResponse>(Request::get(api::TRUST_ANCHORS).build())
         .await
-        .map(|t| t.anchors)
         .unwrap_or_default()
 }
 
@@ -173,6 +172,31 @@ pub async fn upload_bytes(sha256: &str, bytes: &[u8]) -> ApiResult<()> {
         .header("content-type", "application/pdf")
         .body(array);
     send(request).await.map(drop)
+}
+
+// --- certificates of one's own keys ---
+
+/// Sends the certificate request of a key this browser made: the certificate a CA issues for it will be
+/// bound to the signed-in account.
+pub async fn submit_certificate_request(
+    csr: String,
+) -> ApiResult<shared::certificate::CertificateRequestDto> {
+    write(
+        api::ME_CERTIFICATE_REQUESTS,
+        &shared::certificate::CertificateRequestBody { csr },
+    )
+    .await
+}
+
+/// Registers to the signed-in account the certificate a CA issued for one of their key requests.
+pub async fn present_certificate(
+    certificate: String,
+) -> ApiResult<shared::certificate::CertificateDto> {
+    write(
+        api::ME_CERTIFICATES,
+        &shared::certificate::PresentCertificateRequest { certificate },
+    )
+    .await
 }
 
 // --- incoming documents (văn bản đến) ---

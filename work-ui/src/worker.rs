@@ -199,13 +199,17 @@ pub async fn inspect(blob: &web_sys::Blob) -> Result<Inspection, ClientError> {
     }
 }
 
-/// Every signature of a PDF checked against the province's trust anchors (PEM).
+/// Every signature of a PDF checked against the province's trust anchors, and revocation at the signing time
+/// against the CRLs the server holds.
 pub async fn verify(
     blob: &web_sys::Blob,
-    trust: Vec<String>,
+    trust: shared::pdf::TrustAnchorsResponse,
     progress: Option<Progress>,
 ) -> Result<Vec<SignatureCheck>, ClientError> {
-    let request = WorkerRequest::Verify { trust };
+    let request = WorkerRequest::Verify {
+        trust: trust.anchors,
+        crls: trust.crls,
+    };
     match call(&request, Some(blob), None, progress).await?.reply {
         WorkerReply::Verified(r) => Ok(r),
         _ => Err(unexpected()),

@@ -26,7 +26,7 @@ pub async fn run(reply: &Reply, posted: Posted) -> Result<Answer, WorkerError> {
     match posted.request? {
         WorkerRequest::Hash { engine } => hash(reply, file()?, engine).await,
         WorkerRequest::Inspect => inspect(file()?),
-        WorkerRequest::Verify { trust } => check_signatures(reply, file()?, &trust),
+        WorkerRequest::Verify { trust, crls } => check_signatures(reply, file()?, &trust, &crls),
         WorkerRequest::Render { page, width } => render_page(reply, file()?, page, width),
         WorkerRequest::Preview { sign, width } => {
             preview(reply, file()?, &sign, image, width).await
@@ -165,6 +165,7 @@ fn check_signatures(
     reply: &Reply,
     blob: &web_sys::Blob,
     trust: &[String],
+    crls: &[String],
 ) -> Result<Answer, WorkerError> {
     let reader = BlobReader::with_progress(blob, reply);
     let mut options = VerifyOptions::default();
@@ -173,6 +174,11 @@ fn check_signatures(
             .trust_anchors
             .extend(shared::pki::certs_from_pem_or_der(pem.as_bytes()).map_err(core)?);
     }
+    // A CRL that does not read is left out: revocation is then "unknown", never a false "good".
+    options.crls.extend(
+        crls.iter()
+            .filter_map(|pem| shared::pki::crl_from_pem_or_der(pem.as_bytes()).ok()),
+    );
     let reports = verify_document(Src::reader(&reader), &options).map_err(core)?;
     Ok(WorkerReply::Verified(reports.into_iter().map(SignatureCheck::from).collect()).into())
 }

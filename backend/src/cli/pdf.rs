@@ -391,6 +391,9 @@ fn verify(file: &Path, trust: &[PathBuf], crls: &[PathBuf], json: bool) -> anyho
             println!("  Sửa đổi sau khi ký: {}", r.modification.label());
             println!("  Chứng thư số: {}", r.chain_status.label());
             println!("  Thu hồi: {}", r.revocation_status.label());
+            if let Some(revocation) = &r.revocation {
+                println!("  {}", revocation.sentence());
+            }
             for p in &r.problems {
                 println!("  - {p}");
             }

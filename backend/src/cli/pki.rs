@@ -2,13 +2,16 @@
 //!
 //! Layout of DIR: `ca.pem` (the root certificate, the trust anchor to give verifiers), `ca-key.pem` (its
 //! PKCS#8 key, readable by the owner only), `serial` (the next serial number), `index.tsv` (one line per
-//! issued certificate: serial, status V/R, revocation time, subject) and `crlnumber`; once `vanban tsa serve` has
-//! run, also `tsa.pem` (the time-stamping authority's certificate, then the CA's) and `tsa-key.pem`.
+//! issued certificate: serial, status V/R, revocation time, subject, reason code), `crlnumber`, `ca.crl` (the
+//! latest CRL, rewritten at each revocation) and, with `--crl-url`, `crl-url` (the CRL distribution point written
+//! into every certificate issued; `vanban serve --ca-dir DIR` publishes the CRL at `/pki/ca.crl`); once `vanban tsa
+//! serve` has run, also `tsa.pem` (the time-stamping authority's certificate, then the CA's) and `tsa-key.pem`.
+//! The files are read through [`vanban::pki_dir`], which the server shares.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, bail};
 use clap::Subcommand;
 use shared::pki::{self, CertRole};
 
@@ -25,6 +28,10 @@ pub enum PkiCommand {
         cn: String,
         #[arg(long, default_value = "UBND tỉnh Vĩnh Long (thử nghiệm)")]
         org: String,
+        /// Where the CA's CRL will be published (e.g. http://127.0.0.1:8080/pki/ca.crl, served by `vanban
+        /// serve --ca-dir`): written into every certificate the CA issues as its CRL distribution point.
+        #[arg(long)]
+        crl_url: Option<String>,
     },
     /// Issue a signing certificate (or an agency seal certificate with --seal) as PKCS#12.
     Issue {
@@ -65,12 +72,16 @@ pub enum PkiCommand {
         #[arg(long)]
         agency: Option<String>,
     },
-    /// Mark a certificate revoked (it appears in the next CRL).
+    /// Mark a certificate revoked and write the new CRL (`ca.crl`).
     Revoke {
         #[arg(long)]
         ca: PathBuf,
         #[arg(long)]
         serial: u64,
+        /// RFC 5280 reason code (1 key compromise, 3 affiliation changed, 4 superseded, 5 cessation of
+        /// operation…); none by default.
+        #[arg(long)]
+        reason: Option<u8>,
     },
     /// Write a DER CRL of every revoked certificate.
     Crl {
@@ -83,7 +94,12 @@ pub enum PkiCommand {
 
 pub fn run(command: PkiCommand) -> anyhow::Result<()> {
     match command {
-        PkiCommand::InitCa { out, cn, org } => init_ca(&out, &cn, &org),
+        PkiCommand::InitCa {
+            out,
+            cn,
+            org,
+            crl_url,
+        } => init_ca(&out, &cn, &org, crl_url.as_deref()),
         PkiCommand::Issue {
             ca,
             cn,
@@ -109,12 +125,12 @@ pub fn run(command: PkiCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        PkiCommand::Revoke { ca, serial } => revoke(&ca, serial),
+        PkiCommand::Revoke { ca, serial, reason } => revoke(&ca, serial, reason),
         PkiCommand::Crl { ca, out } => crl(&ca, &out),
     }
 }
 
-fn init_ca(dir: &Path, cn: &str, org: &str) -> anyhow::Result<()> {
+fn init_ca(dir: &Path, cn: &str, org: &str, crl_url: Option<&str>) -> anyhow::Result<()> {
     if dir.join("ca.pem").exists() {
         bail!("{} đã có CA; không ghi đè.", dir.display());
     }
@@ -134,6 +150,10 @@ fn init_ca(dir: &Path, cn: &str, org: &str) -> anyhow::Result<()> {
     std::fs::write(dir.join("serial"), "2\n")?;
     std::fs::write(dir.join("crlnumber"), "1\n")?;
     std::fs::write(dir.join("index.tsv"), "")?;
+    if let Some(url) = crl_url {
+        std::fs::write(dir.join("crl-url"), format!("{url}\n"))?;
+    }
+    vanban::pki_dir::write_crl(dir)?;
     println!(
         "Đã tạo CA tại {} (chứng thư gốc: {}).",
         dir.display(),
@@ -142,25 +162,7 @@ fn init_ca(dir: &Path, cn: &str, org: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub(super) struct Ca {
-    pub(super) cert: pki::X509Certificate,
-    pub(super) key: pki::PrivateKey,
-}
-
-pub(super) fn load_ca(dir: &Path) -> anyhow::Result<Ca> {
-    let pem = std::fs::read(dir.join("ca.pem"))
-        .with_context(|| format!("{} không phải thư mục CA", dir.display()))?;
-    let cert = pki::certs_from_pem_or_der(&pem)?.remove(0);
-    let key = pki::key_from_pem(&std::fs::read_to_string(dir.join("ca-key.pem"))?)?;
-    Ok(Ca { cert, key })
-}
-
-pub(super) fn read_counter(path: &Path) -> anyhow::Result<u64> {
-    std::fs::read_to_string(path)?
-        .trim()
-        .parse()
-        .map_err(|_| anyhow!("{} hỏng", path.display()))
-}
+pub(super) use vanban::pki_dir::{load_ca, read_counter};
 
 fn issue(
     dir: &Path,
@@ -181,14 +183,17 @@ fn issue(
     } else {
         CertRole::Person
     };
-    let cert = pki::issue_certificate(
+    let cert = pki::issue_certificate_with_crl(
         role,
         pki::name(cn, org)?,
         &key,
         Some((&ca.cert, &ca.key)),
         serial,
         3 * YEAR,
+        vanban::pki_dir::crl_url(dir).as_deref(),
     )?;
+    // The certificate alone (PEM) beside the PKCS#12: what an administrator registers to its owner.
+    std::fs::write(p12.with_extension("pem"), pki::cert_to_pem(&cert)?)?;
     let bundle = pki::to_pkcs12(&key, &[cert.clone(), ca.cert.clone()], pin)?;
     write_private(p12, &bundle)?;
     record_issued(dir, serial, cn, p12)
@@ -204,7 +209,14 @@ fn sign_csr(dir: &Path, csr: &Path, seal: bool, out: &Path) -> anyhow::Result<()
     } else {
         CertRole::Person
     };
-    let cert = pki::issue_for_csr(role, &pem, (&ca.cert, &ca.key), serial, 3 * YEAR)?;
+    let cert = pki::issue_for_csr_with_crl(
+        role,
+        &pem,
+        (&ca.cert, &ca.key),
+        serial,
+        3 * YEAR,
+        vanban::pki_dir::crl_url(dir).as_deref(),
+    )?;
     std::fs::write(out, pki::cert_to_pem(&cert)? + &pki::cert_to_pem(&ca.cert)?)?;
     record_issued(dir, serial, &pki::subject_names(&cert).0, out)
 }
@@ -228,7 +240,7 @@ pub(super) fn record_issued(
     Ok(())
 }
 
-fn revoke(dir: &Path, serial: u64) -> anyhow::Result<()> {
+fn revoke(dir: &Path, serial: u64, reason: Option<u8>) -> anyhow::Result<()> {
     load_ca(dir)?;
     let index_path = dir.join("index.tsv");
     let index = std::fs::read_to_string(&index_path)?;
@@ -242,7 +254,11 @@ fn revoke(dir: &Path, serial: u64) -> anyhow::Result<()> {
             let cols: Vec<&str> = line.split('\t').collect();
             if cols.first() == Some(&serial.to_string().as_str()) && cols.get(1) == Some(&"V") {
                 found = true;
-                format!("{serial}\tR\t{now}\t{}", cols.get(3).unwrap_or(&""))
+                format!(
+                    "{serial}\tR\t{now}\t{}\t{}",
+                    cols.get(3).unwrap_or(&""),
+                    reason.map(|r| r.to_string()).unwrap_or_default()
+                )
             } else {
                 line.to_string()
             }
@@ -252,33 +268,16 @@ fn revoke(dir: &Path, serial: u64) -> anyhow::Result<()> {
         bail!("Không có chứng thư số đang hiệu lực với số hiệu {serial}.");
     }
     std::fs::write(&index_path, lines.join("\n") + "\n")?;
-    println!("Đã thu hồi chứng thư số {serial}.");
+    let (_, number, _) = vanban::pki_dir::write_crl(dir)?;
+    println!("Đã thu hồi chứng thư số {serial} (CRL số {number} đã ghi vào ca.crl).");
     Ok(())
 }
 
 fn crl(dir: &Path, out: &Path) -> anyhow::Result<()> {
-    let ca = load_ca(dir)?;
-    let revoked: Vec<(u64, u64)> = std::fs::read_to_string(dir.join("index.tsv"))?
-        .lines()
-        .filter_map(|line| {
-            let cols: Vec<&str> = line.split('\t').collect();
-            (cols.get(1) == Some(&"R"))
-                .then(|| Some((cols[0].parse().ok()?, cols.get(2)?.parse().ok()?)))?
-        })
-        .collect();
-    let number = read_counter(&dir.join("crlnumber"))?;
-    let list = pki::build_crl(
-        &ca.cert,
-        &ca.key,
-        &revoked,
-        number,
-        Duration::from_secs(7 * 24 * 3600),
-    )?;
-    std::fs::write(out, pki::crl_to_der(&list)?)?;
-    std::fs::write(dir.join("crlnumber"), format!("{}\n", number + 1))?;
+    let (der, number, revoked) = vanban::pki_dir::write_crl(dir)?;
+    std::fs::write(out, der)?;
     println!(
-        "Đã ghi CRL số {number} ({} chứng thư bị thu hồi) vào {}.",
-        revoked.len(),
+        "Đã ghi CRL số {number} ({revoked} chứng thư bị thu hồi) vào {}.",
         out.display()
     );
     Ok(())

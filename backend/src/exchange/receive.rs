@@ -161,7 +161,11 @@ async fn store_and_check(
     issuer: &str,
     attachments: Vec<edxml::Attachment>,
 ) -> Result<Checked, ReceiveError> {
-    let options = Arc::new(crate::signing::options(trust_anchors));
+    let crls = store
+        .latest_crls()
+        .await
+        .map_err(|e| ReceiveError::Internal(e.into()))?;
+    let options = Arc::new(crate::signing::options_with(trust_anchors, &crls));
     let mut checks = Vec::new();
     let mut files = Vec::new();
     let mut texts = Vec::new();

@@ -12,6 +12,11 @@ use shared::agency::{
 };
 use shared::audit::AuditListResponse;
 use shared::auth::{ChangePasswordRequest, LoginRequest, SessionResponse};
+use shared::certificate::{
+    CertificateDto, CertificateRequestBody, CertificateRequestDto, MyCertificatesResponse,
+    PresentCertificateRequest, RegisterCertificateRequest, RevocationSourceDto,
+    RevokeBindingRequest,
+};
 use shared::exchange::{
     ExchangePacketsResponse, OutboxItemDto, PacketReceipt, PeerDto, SavePeerRequest,
 };
@@ -360,6 +365,74 @@ pub(super) fn operations() -> Vec<Op> {
                 "Every `*.pem` of `VANBAN_TRUST_DIR` (default `DATA_DIR/trust`); the browser's verifier uses them.",
             )
             .ok::<TrustAnchorsResponse>(200, "PEM certificates."),
+        get(api::ME_CERTIFICATES, "certificates", "My certificates and key requests")
+            .who("signed in")
+            .describe(
+                "The certificates registered to the signed-in account (active and revoked bindings, newest first) \
+                 and the key requests (CSRs) it sent. Only a certificate registered to the account signing is \
+                 accepted on a document; the names in a certificate are shown, never trusted.",
+            )
+            .ok::<MyCertificatesResponse>(200, "Certificates and requests."),
+        post(api::ME_CERTIFICATE_REQUESTS, "certificates", "Send the key request (CSR) of a key made in the browser")
+            .who("signed in")
+            .describe(
+                "The PKCS#10 request (PEM) must be signed by the key it carries (proof of possession, RSA). The \
+                 certificate a CA issues for that key can then be presented with `POST /api/me/certificates` and \
+                 is bound to this account. Sending the same key again returns the same request. Audited as \
+                 `certificate.request`.",
+            )
+            .json::<CertificateRequestBody>()
+            .ok::<CertificateRequestDto>(201, "The request, recorded.")
+            .err(422, "`validation` on `csr`: not a PKCS#10 request, not RSA, not signed by its own key, or over 64 KB"),
+        post(api::ME_CERTIFICATES, "certificates", "Present the certificate issued for my key request")
+            .who("signed in")
+            .describe(
+                "A certificate (PEM or base64 DER) for the public key of one of the account's key requests, chaining \
+                 to a trust anchor now, is bound to the account (source `csr`). Audited as `certificate.bind`.",
+            )
+            .json::<PresentCertificateRequest>()
+            .ok::<CertificateDto>(201, "Bound to the signed-in account.")
+            .err(422, "`validation` on `certificate`: unreadable, untrusted or expired, for a key the account never requested, or already registered (to anyone, or registered before and revoked)"),
+        get(api::ADMIN_CERTIFICATES, "certificates", "Registered certificates")
+            .who("`system_admin` (every agency), `agency_admin` (their agency)")
+            .describe("Newest first; filtered by account (`user_id`) and agency (`agency_id`: its seal and its people's certificates).")
+            .query_of::<i64>("user_id", false, "Only this account's certificates.")
+            .query_of::<i64>("agency_id", false, "Only this agency's (an agency administrator always sees their own).")
+            .ok::<Vec<CertificateDto>>(200, "The certificates.")
+            .err(403, "`forbidden`: not an administrator, or another agency"),
+        post(api::ADMIN_CERTIFICATES, "certificates", "Register a certificate to a person or an agency")
+            .who("`system_admin`, `agency_admin` (accounts and seal of their agency)")
+            .describe(
+                "Exactly one of `user_id` (a person's signing certificate) and `agency_id` (the agency's seal \
+                 certificate). The certificate (PEM or base64 DER) must chain to a trust anchor now. Audited as \
+                 `certificate.bind` (source `admin`).",
+            )
+            .json::<RegisterCertificateRequest>()
+            .ok::<CertificateDto>(201, "Registered, active.")
+            .err(403, "`forbidden`: not an administrator, or an owner of another agency")
+            .err(404, "`not_found`: no such account or agency")
+            .err(422, "`validation` on `user_id` (not exactly one owner) or `certificate` (unreadable, untrusted, expired, or already registered to anyone, or registered before and revoked)"),
+        post(api::ADMIN_CERTIFICATE_REVOKE, "certificates", "End a certificate's binding")
+            .who("`system_admin`, `agency_admin` (their agency's bindings)")
+            .describe(
+                "The certificate no longer signs for its owner: later uploads signed with it are refused (422). \
+                 Signatures accepted before stay recorded. Audited as `certificate.revoke` with the reason.",
+            )
+            .json::<RevokeBindingRequest>()
+            .ok::<CertificateDto>(200, "The binding, now `revoked`.")
+            .err(403, "`forbidden`: not an administrator, or another agency")
+            .err(404, "`not_found`: no such certificate")
+            .err(409, "`conflict`: revoked already")
+            .err(422, "`validation` on `reason`: empty or over 500 characters"),
+        get(api::ADMIN_REVOCATION_SOURCES, "certificates", "Revocation sources and their last fetch")
+            .who("`system_admin`, `agency_admin`")
+            .describe(
+                "Every CRL distribution point (from registered certificates and `VANBAN_CRL_URLS`), CRL file \
+                 (`VANBAN_CRL_FILES`) the sweep reads, with its last attempt, last success, last error and the \
+                 nextUpdate of its CRL; `stale` when the last attempt failed or the CRL is past its nextUpdate.",
+            )
+            .ok::<Vec<RevocationSourceDto>>(200, "The sources.")
+            .err(403, "`forbidden`: not an administrator"),
         put(api::BLOB, "files", "Upload a file, named by its SHA-256")
             .who("signed in")
             .describe(

@@ -17,12 +17,22 @@ pub async fn get_health(State(state): State<AppState>) -> AppResult<Json<HealthR
     }))
 }
 
-/// `GET /api/pki/trust-anchors` (signed in): the CA certificates the browser's verifier should trust.
+/// `GET /api/pki/trust-anchors` (signed in): the CA certificates the browser's verifier should trust, and the
+/// CRLs the server holds for them.
 pub async fn get_trust_anchors(
     State(state): State<AppState>,
     _user: crate::auth::CurrentUser,
-) -> Json<shared::pdf::TrustAnchorsResponse> {
-    Json(shared::pdf::TrustAnchorsResponse {
+) -> crate::error::AppResult<Json<shared::pdf::TrustAnchorsResponse>> {
+    let crls = state
+        .store
+        .latest_crls()
+        .await?
+        .iter()
+        .filter_map(|der| shared::pki::crl_from_pem_or_der(der).ok())
+        .filter_map(|crl| shared::pki::crl_to_pem(&crl).ok())
+        .collect();
+    Ok(Json(shared::pdf::TrustAnchorsResponse {
         anchors: state.config.trust_anchors.clone(),
-    })
+        crls,
+    }))
 }

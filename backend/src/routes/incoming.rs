@@ -56,7 +56,10 @@ async fn check_files(
     channel: IncomingChannel,
     issuing_agency: String,
 ) -> AppResult<(VerificationDto, Vec<NewFile>)> {
-    let options = std::sync::Arc::new(signing::options(&state.config.trust_anchors));
+    let options = std::sync::Arc::new(signing::options_with(
+        &state.config.trust_anchors,
+        &state.store.latest_crls().await?,
+    ));
     let mut checks: Vec<FileCheck> = Vec::new();
     let mut stored = Vec::new();
     for (i, (name, sha)) in files.iter().enumerate() {

@@ -4,6 +4,7 @@ pub mod agencies;
 pub mod audit;
 pub mod auth;
 pub mod blobs;
+pub mod certificates;
 pub mod events;
 pub mod exchange;
 pub mod health;

@@ -23,6 +23,7 @@ use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, IdPath};
 use crate::signing::{self, IssueExpectation, Refusal};
 use crate::store::NewFile;
+use crate::store::certificates::Owner;
 use crate::store::now_ms;
 use crate::store::outgoing::{DraftEdit, IssueRecord, NewOutgoing};
 use axum::extract::RawQuery;
@@ -492,12 +493,25 @@ pub async fn sign_outgoing(
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("document {id} has no files")))?;
     let previous = read_blob(&state, &user, &latest.sha256, "main_sha256").await?;
     let new = read_blob(&state, &user, &req.main_sha256, "main_sha256").await?;
-    let options = signing::options(&state.config.trust_anchors);
+    let options = signing::options_with(
+        &state.config.trust_anchors,
+        &state.store.latest_crls().await?,
+    );
     let anchors = options.trust_anchors.clone();
-    let (sha, name) = (req.main_sha256.clone(), user.full_name.clone());
+    // The account signing (the expected signer, or the person acting under their delegation: checked above
+    // and again in the recording transaction) must own the certificate.
+    let expected = signing::ExpectedSigner {
+        name: user.full_name.clone(),
+        agency: false,
+        certificates: state
+            .store
+            .active_certificates(Owner::User(user.id))
+            .await?,
+    };
+    let sha = req.main_sha256.clone();
     let (signature, to_stamp, new) = blocking(move || {
         let verified = signing::Verified::new(&new, &options);
-        let signature = signing::check_signer_revision(&previous, &verified, &sha, &name)?;
+        let signature = signing::check_signer_revision(&previous, &verified, &sha, &expected)?;
         let to_stamp = signing::needs_timestamp(&verified, &signature.field);
         Ok::<_, Refusal>((signature, to_stamp, new))
     })
@@ -655,7 +669,18 @@ async fn verify_issue(
     }
     let number_text = shared::pdf::fill::number_text(held.number, &doc.notation);
     let date_text = shared::pdf::fill::date_text(today.year, today.month, today.day);
-    let options = std::sync::Arc::new(signing::options(&state.config.trust_anchors));
+    let options = std::sync::Arc::new(signing::options_with(
+        &state.config.trust_anchors,
+        &state.store.latest_crls().await?,
+    ));
+    let seal = std::sync::Arc::new(signing::ExpectedSigner {
+        name: doc.agency_name.clone(),
+        agency: true,
+        certificates: state
+            .store
+            .active_certificates(Owner::Agency(doc.agency_id))
+            .await?,
+    });
     let mut files = Vec::new();
     let mut signatures = Vec::new();
     let mut checks = Vec::new();
@@ -680,7 +705,12 @@ async fn verify_issue(
             if i == 0 { "main_sha256" } else { "attachments" },
         )
         .await?;
-        let (opts, sha, agency) = (options.clone(), after.clone(), doc.agency_name.clone());
+        let (opts, sha, agency, seal) = (
+            options.clone(),
+            after.clone(),
+            doc.agency_name.clone(),
+            seal.clone(),
+        );
         let (nt, dt, code) = (
             number_text.clone(),
             date_text.clone(),
@@ -703,15 +733,14 @@ async fn verify_issue(
                     &verified,
                     &sha,
                     &IssueExpectation {
-                        agency_name: &agency,
+                        agency: &seal,
                         number_text: &nt,
                         date_text: &dt,
                         verification_code: &code,
                     },
                 )
             } else {
-                signing::check_signed_attachment(&previous, &verified, &sha, &agency)
-                    .map(|s| vec![s])
+                signing::check_signed_attachment(&previous, &verified, &sha, &seal).map(|s| vec![s])
             };
             // The signature this step added (the seal, or the attachment's) is the last one found.
             let to_stamp = found.as_ref().ok().and_then(|f| f.last()).and_then(|s| {

@@ -91,6 +91,20 @@ pub(crate) fn sentence(e: &AuditEntryDto) -> String {
         ),
         "record_file.close" => format!("đã đóng hồ sơ {}", file_named(e, &text)),
         "record_file.handover" => format!("đã nộp lưu hồ sơ {}", file_named(e, &text)),
+        "certificate.request" => "đã gửi yêu cầu cấp chứng thư số cho khóa ký của mình".to_string(),
+        "certificate.bind" => format!(
+            "đã đăng ký chứng thư số «{}» (số hiệu {}) cho {}",
+            text("subject").unwrap_or_default(),
+            text("serial").unwrap_or_default(),
+            e.target_name.clone().unwrap_or_default()
+        ),
+        "certificate.revoke" => format!(
+            "đã thu hồi đăng ký chứng thư số «{}» (số hiệu {}) của {}{}",
+            text("subject").unwrap_or_default(),
+            text("serial").unwrap_or_default(),
+            e.target_name.clone().unwrap_or_default(),
+            why("reason")
+        ),
         "delegation.create" => format!("đã ủy quyền công việc của {}", named("tài khoản")),
         "delegation.revoke" => format!("đã thu hồi ủy quyền của {}", named("tài khoản")),
         "outgoing.create" => format!("đã tạo dự thảo {doc}"),

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 mod audit_text;
 mod blobs;
+pub mod certificates;
 pub(crate) mod common;
 mod database;
 mod events;

@@ -68,6 +68,7 @@ pub async fn stamp_signature(
                 .unwrap_or_default(),
             tsa: check.tsa,
             valid: check.valid,
+            revocation: check.revocation,
         },
     ))
 }

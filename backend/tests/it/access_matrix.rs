@@ -237,6 +237,8 @@ enum T {
     FileAClosed,
     /// An open record file of A without documents.
     FileAEmpty,
+    /// A certificate registered to A.off by an administrator (a new one per cell that revokes it).
+    CertAOff,
 }
 
 /// The body a row sends.
@@ -502,6 +504,25 @@ fn delegate_for_a_leader(w: &World, _: Who, _: i64) -> Value {
     json!({"from_user_id": w.id(ALdr), "to_user_id": w.id(AUl), "starts_on": in_days(0), "ends_on": in_days(1)})
 }
 
+/// A key request (CSR) of a key nobody holds yet: anyone may ask for a certificate for their own key.
+fn key_request(w: &World, _: Who, _: i64) -> Value {
+    json!({"csr": w.csr})
+}
+/// The certificate the CA issued for A.off's key request: theirs to present, nobody else's.
+fn issued_for_a_off(w: &World, _: Who, _: i64) -> Value {
+    json!({"certificate": w.issued_for_a_off})
+}
+/// A new certificate for A.off, from the trusted CA: one for each of the two administrators who may register
+/// it (everyone else is refused before the certificate is read).
+fn register_for_a_off(w: &World, who: Who, _: i64) -> Value {
+    let by = if who == AAdm { "A.adm" } else { "sys" };
+    let cert = pki().certificate(&format!("Cán bộ đăng ký bởi {by}"), CertRole::Person);
+    json!({"certificate": shared::pki::cert_to_pem(&cert).unwrap(), "user_id": w.id(AOff)})
+}
+fn revoke_binding(_: &World, _: Who, _: i64) -> Value {
+    json!({"reason": "Cán bộ chuyển công tác."})
+}
+
 fn new_record_file(_: &World, _: Who, _: i64) -> Value {
     json!({"title": "Hồ sơ thử quyền", "year": 2026, "retention_years": 10})
 }
@@ -544,6 +565,7 @@ const S_RECORD_FILES: &str = "Record files (hồ sơ)";
 const S_REPORTS: &str = "The six-month report";
 const S_PUBLIC: &str = "Public verification of printed copies (no sign-in)";
 const S_EXCHANGE: &str = "Exchange between systems (HMAC of a configured peer, never a session)";
+const S_CERTIFICATES: &str = "Certificates bound to accounts, and revocation";
 
 /// The matrix. Columns, in order:
 /// anon sys A.adm A.clk A.ldr A.ul A.off drft rev sign A.dlg B.adm B.clk B.ldr B.ul B.asg B.off B.dlg
@@ -968,6 +990,35 @@ fn table() -> Vec<Row> {
             "401 200 403 403 403 403 403 403 403 403 403  403 403 403 403 403 403 403  403 403 403 403 403"),
         row(S_EXCHANGE, POST, "/api/exchange/outbox/{id}/retry", "no such packet", Huge,
             "401 404 403 403 403 403 403 403 403 403 403  403 403 403 403 403 403 403  403 403 403 403 403"),
+        // Certificates (issue 17): a person asks for and presents certificates of their own keys only; the
+        // registry is administered by each agency's administrators for their agency (another agency's bindings
+        // and accounts do not exist for them) and by the provincial administrator; the revocation sources are
+        // the server's, the provincial administrator's; the demo CA's CRL is public.
+        row(S_CERTIFICATES, GET, "/api/me/certificates", "is A.off's certificate listed", CertAOff,
+            "401 -   -   -   -   -   +   -   -   -   -    -   -   -   -   -   -   -    -   -   -   -   -  ")
+            .listed("certificates", "id"),
+        row(S_CERTIFICATES, POST, "/api/me/certificate-requests", "a key request of one's own", Nothing,
+            "401 201 201 201 201 201 201 201 201 201 201  201 201 201 201 201 201 201  201 201 201 201 201")
+            .json(key_request),
+        row(S_CERTIFICATES, POST, "/api/me/certificates", "the certificate issued for A.off's key request", Nothing,
+            "401 422 422 422 422 422 201 422 422 422 422  422 422 422 422 422 422 422  422 422 422 422 422")
+            .json(issued_for_a_off),
+        row(S_CERTIFICATES, GET, "/api/admin/certificates", "is A.off's certificate listed", CertAOff,
+            "401 +   +   403 403 403 403 403 403 403 403  -   403 403 403 403 403 403  -   403 403 403 403")
+            .listed("", "id"),
+        row(S_CERTIFICATES, POST, "/api/admin/certificates", "a new certificate for A.off", Nothing,
+            "401 201 201 403 403 403 403 403 403 403 403  404 403 403 403 403 403 403  404 403 403 403 403")
+            .json(register_for_a_off),
+        row(S_CERTIFICATES, POST, "/api/admin/certificates/{id}/revoke", "A.off's certificate", CertAOff,
+            "401 200 200 403 403 403 403 403 403 403 403  404 403 403 403 403 403 403  404 403 403 403 403")
+            .json(revoke_binding).fresh(Fresh::OnSuccess),
+        row(S_CERTIFICATES, POST, "/api/admin/certificates/{id}/revoke", "no such certificate", Huge,
+            "401 404 404 403 403 403 403 403 403 403 403  404 403 403 403 403 403 403  404 403 403 403 403")
+            .json(revoke_binding),
+        row(S_CERTIFICATES, GET, "/api/admin/revocation-sources", "", Nothing,
+            "401 200 403 403 403 403 403 403 403 403 403  403 403 403 403 403 403 403  403 403 403 403 403"),
+        row(S_CERTIFICATES, GET, "/pki/ca.crl", "the demo CA's CRL", Nothing,
+            "200 200 200 200 200 200 200 200 200 200 200  200 200 200 200 200 200 200  200 200 200 200 200"),
         // Last: these rows may take the system administrator's role away; it is restored after each cell.
         row(S_LAST_ADMIN, PUT, "/api/users/{id}", "sys: roles → agency_admin (the last system administrator)", UserSys,
             "401 409 404 403 403 403 403 403 403 403 403  403 403 403 403 403 403 403  404 403 403 403 403")
@@ -1054,6 +1105,12 @@ struct World {
     blob_missing: String,
     o: HashMap<T, (i64, i64)>,
     counter: AtomicUsize,
+    /// A key request (PEM) anyone may send.
+    csr: String,
+    /// The certificate (PEM) the CA issued for A.off's key request.
+    issued_for_a_off: String,
+    /// The demo CA's directory, whose CRL the server publishes.
+    _ca_dir: tempfile::TempDir,
 }
 
 fn fast_hash() -> String {
@@ -1477,6 +1534,21 @@ impl World {
         id
     }
 
+    /// A new certificate registered to A.off by an administrator: its id.
+    async fn certificate_of_a_off(&self) -> i64 {
+        let cert = pki().certificate(&format!("Cán bộ A số {}", self.next()), CertRole::Person);
+        self.client(AAdm)
+            .post(
+                shared::api::ADMIN_CERTIFICATES,
+                json!({"certificate": shared::pki::cert_to_pem(&cert).unwrap(), "user_id": self.id(AOff)}),
+            )
+            .await
+            .expect(StatusCode::CREATED)
+            .body["id"]
+            .as_i64()
+            .unwrap()
+    }
+
     async fn delegation_a(&self) -> i64 {
         let list = self
             .client(Signer)
@@ -1537,6 +1609,7 @@ impl World {
             FileAOpen => (self.record_file_a(false).await, self.o[&T::OIssued].0),
             FileAClosed => (self.record_file_a(true).await, 0),
             FileAEmpty => (self.empty_record_file_a().await, 0),
+            CertAOff => (self.certificate_of_a_off().await, 0),
             other => panic!("no fresh {other:?}"),
         }
     }
@@ -1547,6 +1620,9 @@ impl World {
         // Every actor calls from one address: the public routes' rate limit is not what this table tests.
         let mut config = docs::config();
         config.verify_limits.per_window = i64::MAX;
+        let ca_dir = tempfile::tempdir().unwrap();
+        pki().write_ca_dir(ca_dir.path());
+        config.ca_dir = Some(ca_dir.path().to_path_buf());
         let app = crate::common::app(store.clone(), config);
         let sys = Actor::default();
         let unit = |agency: i64, name: &str, short: &str, kind| {
@@ -1628,6 +1704,14 @@ impl World {
                 .id;
             users.insert(who, id);
         }
+        // The delegate signs with a certificate registered to them (the signer's is registered by `people`).
+        docs::register(
+            &store,
+            vanban::store::certificates::Owner::User(users[&ADlg]),
+            ADLG_NAME,
+            CertRole::Person,
+        )
+        .await;
         let mut registers = HashMap::new();
         for (agency, key) in [
             (p.base.department, Agency::A),
@@ -1661,6 +1745,9 @@ impl World {
             blob_missing: docs::sha256(b"never uploaded anywhere"),
             o: HashMap::new(),
             counter: AtomicUsize::new(0),
+            csr: String::new(),
+            issued_for_a_off: String::new(),
+            _ca_dir: ca_dir,
         };
         for who in ACTORS {
             if who != Anon {
@@ -1765,6 +1852,21 @@ impl World {
         w.o.insert(FileAClosed, (file_closed, 0));
         let file_empty = w.empty_record_file_a().await;
         w.o.insert(FileAEmpty, (file_empty, 0));
+        let cert_a_off = w.certificate_of_a_off().await;
+        w.o.insert(CertAOff, (cert_a_off, 0));
+        let anyones = shared::pki::generate_key().unwrap();
+        w.csr = shared::keystore::certificate_request(&anyones, "Ai cũng được", None).unwrap();
+        let a_offs = shared::pki::generate_key().unwrap();
+        let a_off_csr = shared::keystore::certificate_request(&a_offs, "Cán bộ A", None).unwrap();
+        w.client(AOff)
+            .post(
+                shared::api::ME_CERTIFICATE_REQUESTS,
+                json!({ "csr": a_off_csr }),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        w.issued_for_a_off =
+            shared::pki::cert_to_pem(&pki().issue_for_csr(&a_off_csr, 7_000_001)).unwrap();
         let _ = w.agency_c;
         w
     }
@@ -2598,6 +2700,12 @@ real router on SQLite and PostgreSQL. Do not edit it by hand: change the table, 
 - **The six-month report** (Điều 24): clerks, leaders (agency and unit) and agency administrators read their own
   agency's (another agency's is `403`: nothing there is hidden by `404`, only not theirs to read); the system
   administrator reads any agency's, or every agency's without `agency_id`; officials get `403`.
+- **Certificates** (issue 17): everyone signed in asks for a certificate for a key of their own and presents
+  the certificate issued for it; a certificate for someone else's key request is refused (`422`), and
+  `/api/me/certificates` lists one's own only. Bindings are registered and revoked by the agency's
+  administrators for their own agency (another agency's accounts and bindings answer `404`) and by the system
+  administrator; the revocation sources are the server's, so the system administrator's alone. The demo CA's
+  CRL (`/pki/ca.crl`) is public, like any CRL distribution point.
 - **Lists** show only what the caller may open.
 
 Readings the table makes where the rules leave room: a unit leader counts as a leader for the registers;

@@ -467,7 +467,7 @@ async fn tampered_foreign_and_untrusted_signatures_are_refused(db: TestDb) {
                 SignatureKind::Signer,
                 None,
             ),
-            "phải do Lê Văn Hùng ký",
+            "chưa được đăng ký cho tài khoản của Lê Văn Hùng",
         ),
         // Nothing added.
         (

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use shared::pdf::sign::SignatureKind;
 use shared::pki::CertRole;
 use vanban::store::DbKind;
+use vanban::store::certificates::Owner;
 
 use crate::common::TestDb;
 use crate::common::docs::{self, pki};
@@ -301,6 +302,20 @@ async fn kill_and_restart_many_times(db: TestDb) {
         recipient: login(port, "vanthu.ubnd", PASSWORD).await,
     });
     let ids = Arc::new(ids(&rig, &who).await);
+    // The server accepts signatures only from certificates registered to the signer (and the seal's to the
+    // agency): the test CA's, as an administrator would register them.
+    let (_, me) = call(&rig, &who.leader, "GET", "/api/me", None)
+        .await
+        .unwrap();
+    let agency = me["user"]["agency"]["id"].as_i64().unwrap();
+    docs::register(
+        &rig.db.store,
+        Owner::User(ids.leader),
+        LEADER,
+        CertRole::Person,
+    )
+    .await;
+    docs::register(&rig.db.store, Owner::Agency(agency), AGENCY, CertRole::Seal).await;
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut workers = Vec::new();
     for w in 0..3u64 {

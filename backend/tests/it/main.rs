@@ -20,6 +20,7 @@ mod audit_log;
 mod bench_incoming;
 mod bench_search;
 mod blob_store;
+mod certificates;
 mod cli;
 mod cli_edxml;
 mod crash;

@@ -418,6 +418,16 @@ fn labels(name: &str) -> Option<(Vec<&'static str>, Vec<Vec<String>>)> {
                 vec![code(l.as_str()), s(l.label())]
             }),
         ),
+        "RevocationReason" => (
+            vec!["value", "RFC 5280 code", "lý do thu hồi"],
+            rows(&shared::revocation::RevocationReason::ALL, |r| {
+                vec![
+                    code(serde_json::to_value(r).unwrap().as_str().unwrap()),
+                    r.code().to_string(),
+                    s(r.label()),
+                ]
+            }),
+        ),
         "Role" => (
             vec!["value", "vai trò"],
             rows(&Role::ALL, |r| vec![code(r.code()), s(r.label())]),

@@ -1,10 +1,10 @@
 //! The signer's certificate judged at signing time: a chain through the certificates the signature carries to a
-//! configured trust anchor (signatures, validity, CA constraints, key usage), and revocation from given CRLs.
+//! configured trust anchor (signatures, validity, CA constraints, key usage); revocation at the signing time is
+//! [`super::revocation`].
 
 use der::Encode;
 use serde::Serialize;
 use x509_cert::Certificate;
-use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
 
 use super::algorithms::{OID_SHA256, Signed, verify};
@@ -132,66 +132,4 @@ pub fn validate_chain(
         ChainStatus::Untrusted,
         Some("chứng thư số không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy".into()),
     )
-}
-
-/// The signer's revocation status from `crls` (only CRLs signed by its issuer count).
-pub fn check_revocation(
-    signer: &Certificate,
-    bundled: &[Certificate],
-    anchors: &[Certificate],
-    crls: &[CertificateList],
-) -> RevocationStatus {
-    if crls.is_empty() {
-        return RevocationStatus::NotChecked;
-    }
-    let issuer_name = signer.tbs_certificate().issuer();
-    let issuer = bundled
-        .iter()
-        .chain(anchors)
-        .find(|c| c.tbs_certificate().subject() == issuer_name);
-    let Some(issuer) = issuer else {
-        return RevocationStatus::Unknown;
-    };
-    let mut seen_valid_crl = false;
-    for crl in crls {
-        if !crl_signed_by(crl, issuer) {
-            continue;
-        }
-        seen_valid_crl = true;
-        let serial = signer.tbs_certificate().serial_number();
-        if crl
-            .tbs_cert_list
-            .revoked_certificates
-            .as_ref()
-            .is_some_and(|list| list.iter().any(|r| &r.serial_number == serial))
-        {
-            return RevocationStatus::Revoked;
-        }
-    }
-    if seen_valid_crl {
-        RevocationStatus::Good
-    } else {
-        RevocationStatus::Unknown
-    }
-}
-
-/// Whether `crl` names `issuer` as its issuer and carries a signature by its key.
-pub(crate) fn crl_signed_by(crl: &CertificateList, issuer: &Certificate) -> bool {
-    if &crl.tbs_cert_list.issuer != issuer.tbs_certificate().subject() {
-        return false;
-    }
-    let Ok(tbs) = crl.tbs_cert_list.to_der() else {
-        return false;
-    };
-    let Some(sig) = crl.signature.as_bytes() else {
-        return false;
-    };
-    verify(
-        &crl.signature_algorithm,
-        OID_SHA256,
-        issuer.tbs_certificate().subject_public_key_info(),
-        Signed::Message(&tbs),
-        sig,
-    )
-    .1
 }

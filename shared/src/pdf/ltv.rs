@@ -15,7 +15,8 @@ use sha1::Digest as _;
 use x509_cert::Certificate;
 use x509_cert::crl::CertificateList;
 
-use super::chain::{crl_signed_by, issued_by};
+use super::chain::issued_by;
+use super::revocation::crl_signed_by;
 use super::cms::parse_cms;
 use super::document::Document;
 use super::error::{PdfError, PdfResult};

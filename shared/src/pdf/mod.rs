@@ -12,12 +12,16 @@ pub mod byte_range;
 
 pub use byte_range::{ByteRange, ByteRangeError, ByteRangeHasher};
 
-/// `GET /api/pki/trust-anchors`: the trust anchors for verifying signatures, PEM.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+/// `GET /api/pki/trust-anchors`: the trust anchors for verifying signatures and the CRLs the server holds, PEM.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrustAnchorsResponse {
     /// PEM certificates of the trusted CAs.
     pub anchors: Vec<String>,
+    /// PEM CRLs the server holds for them (the latest of each issuer), so the browser's verifier judges
+    /// revocation at the signing time as the server does.
+    #[serde(default)]
+    pub crls: Vec<String>,
 }
 
 #[cfg(feature = "crypto")]
@@ -59,9 +63,13 @@ pub mod nd30;
 #[cfg(feature = "crypto")]
 pub mod object;
 #[cfg(feature = "crypto")]
+pub mod ocsp;
+#[cfg(feature = "crypto")]
 pub mod parse;
 #[cfg(feature = "crypto")]
 pub mod prefill;
+#[cfg(feature = "crypto")]
+pub mod revocation;
 #[cfg(feature = "crypto")]
 pub mod sign;
 #[cfg(feature = "crypto")]

@@ -11,13 +11,15 @@ use x509_cert::ext::pkix::ExtendedKeyUsage;
 
 use super::algorithms::{Digester, Signed, verify};
 use super::ber::{self, Tlv};
-use super::chain::{ChainStatus, RevocationStatus, check_revocation, validate_chain};
+use super::chain::{ChainStatus, RevocationStatus, validate_chain};
 use super::cms::{
     OID_CONTENT_TYPE, OID_MESSAGE_DIGEST, OID_SIGNATURE_TIME_STAMP_TOKEN,
     OID_SIGNING_CERTIFICATE_V2, OID_TST_INFO, ParsedCms, SigningCertificateV2, parse_cms,
     parse_tst_info,
 };
+use super::revocation::revocation_at;
 use crate::pki::OID_KP_TIME_STAMPING;
+use crate::revocation::Revocation;
 use crate::time::Timestamp;
 
 /// What a token says and whether it holds.
@@ -32,12 +34,16 @@ pub struct TokenCheck {
     pub valid: bool,
     /// Why not, in Vietnamese.
     pub problems: Vec<String>,
+    /// When a CRL lists the TSA's certificate: revoked after genTime, the token still holds (the revocation is
+    /// shown); at or before it, the token is refused.
+    pub revocation: Option<Revocation>,
 }
 
 /// Verifies a timestamp token (as its bytes stand) over `data`: the TSTInfo's message imprint is `data`'s
 /// digest, the signed attributes cover the TSTInfo and name the TSA's certificate, the signature verifies,
 /// the certificate has the extended key usage timeStamping (only) marked critical (RFC 3161 §2.3) and chains
-/// to `anchors` at genTime, and `crls` do not list it.
+/// to `anchors` at genTime, and `crls` do not list it as revoked at or before genTime (the same rule as for
+/// a signer at the signing time).
 pub fn verify_token(
     token: &[u8],
     data: &[u8],
@@ -75,6 +81,7 @@ fn verify_token_with(
         tsa: String::new(),
         valid: false,
         problems: Vec::new(),
+        revocation: None,
     };
     let cms = match parse_cms(token) {
         Ok(c) => c,
@@ -186,11 +193,19 @@ fn verify_token_with(
             problem.unwrap_or_else(|| status_text(status).into())
         ));
     }
-    if check_revocation(tsa_cert, &bundled, anchors, crls) == RevocationStatus::Revoked {
-        check
-            .problems
-            .push("chứng thư số của đơn vị cấp dấu thời gian đã bị thu hồi".into());
+    let (revocation_status, revocation) =
+        revocation_at(tsa_cert, &bundled, anchors, crls, info.gen_time);
+    if revocation_status == RevocationStatus::Revoked {
+        check.problems.push(match &revocation {
+            Some(r) => format!(
+                "chứng thư số của đơn vị cấp dấu thời gian đã bị thu hồi lúc {} ({}), trước thời điểm cấp dấu thời gian",
+                r.revoked_at,
+                r.reason.label()
+            ),
+            None => "chứng thư số của đơn vị cấp dấu thời gian đã bị thu hồi".into(),
+        });
     }
+    check.revocation = revocation;
     check.valid = check.problems.is_empty();
     check
 }

@@ -11,8 +11,8 @@ use x509_cert::Certificate;
 use x509_cert::crl::CertificateList;
 
 use super::algorithms::{Digester, Signed, verify};
+use super::chain::validate_chain;
 pub use super::chain::{ChainStatus, RevocationStatus};
-use super::chain::{check_revocation, validate_chain};
 use super::cms::{
     OID_CONTENT_TYPE, OID_DATA, OID_MESSAGE_DIGEST, OID_SIGNING_CERTIFICATE_V2, OID_TST_INFO,
     SigningCertificateV2, parse_cms, parse_tst_info,
@@ -21,6 +21,7 @@ use super::diff::{Modification, analyse};
 use super::document::{Document, revision_ends};
 use super::error::PdfResult;
 use super::object::{Object, decode_text_string};
+use super::revocation::revocation_at;
 use super::timestamp::{tokens_of, verify_token};
 use crate::signature::{SignatureLevel, SignatureTimestamp};
 use crate::time::Timestamp;
@@ -61,6 +62,10 @@ pub struct SignatureReport {
     /// A document timestamp (`/Type /DocTimeStamp`, an archive timestamp over the file), not a person's or an
     /// agency's signature.
     pub document_timestamp: bool,
+    /// Lower-case hex SHA-256 of the signer's certificate (DER): what the certificate registry binds.
+    pub certificate_sha256: String,
+    /// When a CRL lists the signer's certificate: when and why, and whether after the signing time.
+    pub revocation: Option<crate::revocation::Revocation>,
 }
 
 pub fn verify_document<'a>(
@@ -190,6 +195,8 @@ fn broken(field: &str, why: &str) -> SignatureReport {
         timestamp: None,
         level: SignatureLevel::BB,
         document_timestamp: false,
+        certificate_sha256: String::new(),
+        revocation: None,
     }
 }
 
@@ -300,6 +307,9 @@ fn verify_one(
     report.organization = org;
     report.issuer = crate::pki::name_parts(signer_cert.tbs_certificate().issuer()).0;
     report.serial = crate::pki::serial_decimal(signer_cert);
+    report.certificate_sha256 = der::Encode::to_der(signer_cert)
+        .map(|der| crate::hex(&Sha256::digest(der)))
+        .unwrap_or_default();
 
     // 3. What the signature vouches for: the covered bytes directly, or (a document timestamp) a TSTInfo whose
     //    message imprint is their digest.
@@ -448,6 +458,7 @@ fn verify_one(
             time: check.time.map(Timestamp::to_iso_vn).unwrap_or_default(),
             tsa: check.tsa,
             valid: check.valid,
+            revocation: check.revocation,
         });
         if check.valid {
             report.level = SignatureLevel::BT;
@@ -475,13 +486,26 @@ fn verify_one(
     if let Some(p) = chain_problem {
         report.problems.push(p);
     }
-    report.revocation_status =
-        check_revocation(signer_cert, &certs, &options.trust_anchors, &options.crls);
+    // Revoked after the signing time, the signature keeps its value (the revocation is reported).
+    let (revocation_status, revocation) = revocation_at(
+        signer_cert,
+        &certs,
+        &options.trust_anchors,
+        &options.crls,
+        at,
+    );
+    report.revocation_status = revocation_status;
     if report.revocation_status == RevocationStatus::Revoked {
-        report
-            .problems
-            .push("chứng thư số của người ký đã bị thu hồi".into());
+        report.problems.push(match &revocation {
+            Some(r) => format!(
+                "chứng thư số của người ký đã bị thu hồi lúc {} ({}), trước thời điểm ký",
+                r.revoked_at,
+                r.reason.label()
+            ),
+            None => "chứng thư số của người ký đã bị thu hồi".into(),
+        });
     }
+    report.revocation = revocation;
 
     // 7. What changed afterwards.
     if report.covers_whole_document {

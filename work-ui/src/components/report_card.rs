@@ -77,6 +77,13 @@ pub fn ReportCard(report: SignatureCheck) -> impl IntoView {
                 </dd>
                 <dt>"Chứng thư số"</dt>
                 <dd>{format!("Do {} cấp: {}; {}", report.issuer, report.chain_status.label(), revocation)}</dd>
+                {report.revocation.as_ref().map(|r| {
+                    let when = if r.after_signing { "after" } else { "before" };
+                    view! {
+                        <dt>"Thu hồi"</dt>
+                        <dd data-testid="signature-revocation" data-revoked=when>{r.sentence()}</dd>
+                    }
+                })}
                 <dt>"Số sê-ri chứng thư"</dt>
                 <dd data-testid="signature-serial">{report.serial.clone()}</dd>
                 <dt>"Toàn vẹn"</dt>

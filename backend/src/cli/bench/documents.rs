@@ -208,6 +208,7 @@ fn verification_json(now: i64, sha: &str) -> String {
                 timestamp: None,
                 level: shared::signature::SignatureLevel::BB,
                 document_timestamp: false,
+                revocation: None,
             }],
             problems: vec![],
             warnings: vec![],

@@ -9,6 +9,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use serde_json::Value;
 use shared::agency::AgencyCode;
+use shared::certificate::BindingSource;
 use shared::document::{DocumentType, Urgency};
 use shared::outgoing::{
     DraftRequest, ExternalRecipient, FileRef, IssueRequest, NumberReservation, OutgoingDto,
@@ -21,6 +22,7 @@ use shared::pki::CertRole;
 use shared::role::Role;
 use shared::time::Timestamp;
 use vanban::config::Config;
+use vanban::store::certificates::{Owner, ParsedCertificate};
 use vanban::store::{Actor, NewUser, Store, UserFields};
 
 use super::api::Response;
@@ -71,6 +73,55 @@ impl Pki {
         shared::pki::cert_to_pem(&self.ca_cert).unwrap()
     }
 
+    /// A second key and certificate for `common_name`, kept under `tag`: another person of the same name.
+    pub fn namesake(&self, tag: &str, common_name: &str, role: CertRole) -> RsaSigner {
+        self.signer(&format!("{common_name}\u{0}{tag}"), role)
+    }
+
+    /// A certificate for the key of a PKCS#10 request, from the test CA (what the agency CA does).
+    pub fn issue_for_csr(&self, csr: &str, serial: u64) -> x509_cert::Certificate {
+        shared::pki::issue_for_csr(
+            CertRole::Person,
+            csr,
+            (&self.ca_cert, &self.ca_key),
+            serial,
+            Duration::from_secs(3600 * 24 * 30),
+        )
+        .unwrap()
+    }
+
+    /// Lays out `dir` as `vanban pki init-ca` does for the test CA (nothing revoked yet), so a server with
+    /// `ca_dir` publishes its CRL.
+    pub fn write_ca_dir(&self, dir: &std::path::Path) {
+        std::fs::write(dir.join("ca.pem"), self.ca_pem()).unwrap();
+        std::fs::write(
+            dir.join("ca-key.pem"),
+            shared::pki::key_to_pem(&self.ca_key).unwrap(),
+        )
+        .unwrap();
+        std::fs::write(dir.join("serial"), "100\n").unwrap();
+        std::fs::write(dir.join("crlnumber"), "1\n").unwrap();
+        std::fs::write(dir.join("index.tsv"), "").unwrap();
+    }
+
+    /// A CRL of the test CA listing `entries`.
+    pub fn crl(&self, entries: &[shared::pki::CrlEntry], number: u64) -> Vec<u8> {
+        let list = shared::pki::build_crl_with_reasons(
+            &self.ca_cert,
+            &self.ca_key,
+            entries,
+            number,
+            Duration::from_secs(24 * 3600),
+        )
+        .unwrap();
+        shared::pki::crl_to_der(&list).unwrap()
+    }
+
+    /// The certificate of [`Pki::signer`] for `common_name`.
+    pub fn certificate(&self, common_name: &str, role: CertRole) -> x509_cert::Certificate {
+        self.signer(common_name, role).certificates[0].clone()
+    }
+
     /// A signer whose certificate names `common_name` (a person, or an agency for its seal).
     pub fn signer(&self, common_name: &str, role: CertRole) -> RsaSigner {
         let mut keys = self.keys.lock().unwrap();
@@ -81,7 +132,8 @@ impl Pki {
                 let key = shared::pki::generate_key().unwrap();
                 let cert = shared::pki::issue_certificate(
                     role,
-                    shared::pki::name(common_name, Some("Kiểm thử")).unwrap(),
+                    shared::pki::name(common_name.split('\u{0}').next().unwrap(), Some("Kiểm thử"))
+                        .unwrap(),
                     &key,
                     Some((&self.ca_cert, &self.ca_key)),
                     n,
@@ -97,6 +149,17 @@ impl Pki {
             padding: Padding::Pkcs1v15,
         }
     }
+}
+
+/// Registers the test certificate of `common_name` to `owner` (as an administrator would).
+pub async fn register(store: &Store, owner: Owner, common_name: &str, role: CertRole) {
+    let cert = pki().certificate(common_name, role);
+    let parsed =
+        ParsedCertificate::parse(shared::pki::cert_to_pem(&cert).unwrap().as_bytes()).unwrap();
+    store
+        .bind_certificate(&Actor::default(), &parsed, owner, BindingSource::Admin)
+        .await
+        .unwrap();
 }
 
 /// A server configuration that trusts the test CA.
@@ -300,6 +363,22 @@ pub async fn people(store: &Store) -> People {
         .find(|r| r.direction == "outgoing")
         .unwrap()
         .id;
+    // The certificate registry: the people who sign and the department's seal own their test certificates.
+    register(
+        store,
+        Owner::User(unit_leader),
+        "Phan Thị Thanh Thảo",
+        CertRole::Person,
+    )
+    .await;
+    register(store, Owner::User(leader), LEADER_NAME, CertRole::Person).await;
+    register(
+        store,
+        Owner::Agency(base.department),
+        DEPT_NAME,
+        CertRole::Seal,
+    )
+    .await;
     People {
         base,
         unit_leader,

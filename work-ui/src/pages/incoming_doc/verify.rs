@@ -21,7 +21,7 @@ enum Local {
     Failed(ClientError),
 }
 
-async fn verify_here(url: String, trust: Vec<String>) -> Local {
+async fn verify_here(url: String, trust: shared::pdf::TrustAnchorsResponse) -> Local {
     let result = async {
         let blob = blob_at(&url).await?;
         worker::verify(&blob, trust, None).await
@@ -51,6 +51,14 @@ fn server_file(check: Option<FileCheck>) -> impl IntoView {
                         <div class="cell-sub" data-testid="server-signature-timestamp" data-level=s.level.as_str()>
                             {shared::signature::time_sentence(s.timestamp.as_ref(), s.level, s.document_timestamp)}
                         </div>
+                        {s.revocation.as_ref().map(|r| {
+                            let when = if r.after_signing { "after" } else { "before" };
+                            view! {
+                                <div class="cell-sub" data-testid="server-signature-revocation" data-revoked=when>
+                                    {r.sentence()}
+                                </div>
+                            }
+                        })}
                         {(!s.problems.is_empty()).then(|| view! {
                             <ul class="sig-problems">{s.problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
                         })}

@@ -1,5 +1,6 @@
 //! The keys tab: the keys kept (sealed under a PIN) in this browser, importing a PKCS#12 file, making a key
-//! pair with its certificate request, and attaching the certificate the CA issued.
+//! pair with its certificate request (sent to the server, which binds the certificate issued for it to the
+//! account), and attaching the certificate the CA issued (registered to the account too).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -7,7 +8,7 @@ use shared::client::ClientError;
 use shared::worker_protocol::KeySummary;
 
 use crate::files::{blob_bytes, chosen_file, download};
-use crate::worker;
+use crate::{api, worker};
 
 #[component]
 pub fn KeysPanel() -> impl IntoView {
@@ -98,31 +99,66 @@ pub fn KeysPanel() -> impl IntoView {
                         "yeu-cau-cap-chung-thu.csr",
                         "application/pkcs10",
                     );
-                    csr.set(Some(pem));
+                    csr.set(Some(pem.clone()));
                     gen_pin.set(String::new());
                     gen_pin2.set(String::new());
                     refresh();
+                    // The server records the request, so the certificate issued for this key is bound to
+                    // this account (and to nobody else).
+                    busy.set(Some("Đang gửi yêu cầu cấp chứng thư lên máy chủ…".into()));
+                    let sent = api::submit_certificate_request(pem).await;
+                    busy.set(None);
+                    match sent {
+                        Ok(_) => notice.set(Some(
+                            "Đã tạo khóa và gửi yêu cầu cấp chứng thư số lên máy chủ: chứng thư cấp cho khóa này sẽ gắn với tài khoản của bạn. Gửi tệp yêu cầu (.csr) vừa tải về cho quản trị CA, rồi nạp chứng thư nhận được."
+                                .into(),
+                        )),
+                        Err(e) => error.set(Some(format!(
+                            "Đã tạo khóa trên máy này nhưng chưa gửi được yêu cầu cấp chứng thư lên máy chủ: {} Chứng thư cấp cho khóa này sẽ chưa được nhận là của bạn; hãy tạo lại khóa khi kết nối ổn định, hoặc nhờ quản trị đăng ký chứng thư cho bạn.",
+                            e.message()
+                        ))),
+                    }
                 }
                 Err(e) => error.set(Some(e.message())),
             }
         });
     };
 
+    // The certificate goes into the key on this device first (the worker checks it is this key's), then is
+    // registered to the account: the server accepts signatures only from certificates registered to the signer.
     let attach = move |id: String, file: web_sys::File| {
+        error.set(None);
+        notice.set(None);
         spawn_local(async move {
             let result = async {
                 let bytes = blob_bytes(&file).await?;
                 let pem = String::from_utf8(bytes)
                     .map_err(|_| ClientError::from("Tệp chứng thư phải ở dạng PEM."))?;
-                worker::attach_certificate(id, pem).await
+                let k = worker::attach_certificate(id, pem.clone()).await?;
+                Ok::<_, ClientError>((k, pem))
             }
             .await;
-            match result {
-                Ok(k) => {
-                    keys.set(k);
-                    notice.set(Some("Đã nạp chứng thư số: khóa sẵn sàng để ký.".into()));
+            let (k, pem) = match result {
+                Ok(done) => done,
+                Err(e) => {
+                    error.set(Some(e.message()));
+                    return;
                 }
-                Err(e) => error.set(Some(e.message())),
+            };
+            keys.set(k);
+            busy.set(Some(
+                "Đang đăng ký chứng thư số cho tài khoản của bạn…".into(),
+            ));
+            let registered = api::present_certificate(pem).await;
+            busy.set(None);
+            match registered {
+                Ok(_) => notice.set(Some(
+                    "Đã nạp chứng thư số và đăng ký cho tài khoản của bạn: khóa sẵn sàng để ký.".into(),
+                )),
+                Err(e) => error.set(Some(format!(
+                    "Đã nạp chứng thư số vào khóa trên máy này, nhưng máy chủ chưa đăng ký chứng thư cho tài khoản của bạn: {} Khi chưa đăng ký, văn bản bạn ký sẽ bị từ chối; hãy nhờ quản trị đăng ký chứng thư này cho bạn.",
+                    e.message()
+                ))),
             }
         })
     };
@@ -180,7 +216,7 @@ pub fn KeysPanel() -> impl IntoView {
                                                         k.valid_until.clone().unwrap_or_default(),
                                                     )
                                                 } else {
-                                                    "Chờ chứng thư số: gửi tệp yêu cầu (.csr) cho quản trị CA, rồi nạp chứng thư nhận được."
+                                                    "Chờ chứng thư số: gửi tệp yêu cầu (.csr) cho quản trị CA, rồi nạp chứng thư nhận được (chứng thư được đăng ký cho tài khoản của bạn)."
                                                         .to_string()
                                                 }}
                                             </div>

@@ -1,0 +1,247 @@
+//! Live revocation (issue 17): the CRLs of the trust anchors, fetched from the CRL distribution points the
+//! registered certificates name (and `VANBAN_CRL_URLS`) and read from files (`VANBAN_CRL_FILES`), each checked
+//! to be signed by a trust anchor before the store keeps it. A source that cannot be reached, answers
+//! something else or goes past its nextUpdate is recorded with its error (`GET /api/admin/revocation-sources`);
+//! verification goes on with the latest CRL held. Registered certificates that name an OCSP responder (and are
+//! issued by a trust anchor) are asked about too; a checked answer is kept beside the CRLs (it goes into the
+//! DSS at issue). The sweep (`crate::sweep`) runs this on a schedule.
+
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Bytes;
+use x509_cert::Certificate;
+
+use crate::config::Config;
+use crate::exchange::transport::{Target, tls};
+use crate::store::Store;
+use crate::store::certificates::{NewRevocationData, issuer_key};
+
+/// How long one fetch may take, connection included.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest CRL read (a national CA's CRL is a few MB).
+const MAX_CRL: usize = 32 << 20;
+
+/// What one refresh did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RefreshReport {
+    /// Sources whose CRL was read and kept (or already held).
+    pub fetched: Vec<String>,
+    /// Sources that failed, with why (Vietnamese).
+    pub failed: Vec<(String, String)>,
+}
+
+/// The URLs to fetch: the configured ones, then the CRL distribution points of every registered certificate.
+pub async fn crl_urls(store: &Store, config: &Config) -> anyhow::Result<Vec<String>> {
+    let mut urls: Vec<String> = config.crl_urls.clone();
+    for der in store.registered_certificates_der().await? {
+        if let Ok(mut certs) = shared::pki::certs_from_pem_or_der(&der)
+            && let Some(cert) = certs.pop()
+        {
+            urls.extend(shared::pki::crl_distribution_urls(&cert));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    urls.retain(|u| seen.insert(u.clone()));
+    Ok(urls)
+}
+
+/// Fetches every CRL source once and records each outcome.
+pub async fn refresh(store: &Store, config: &Config) -> anyhow::Result<RefreshReport> {
+    let anchors = crate::signing::options(&config.trust_anchors).trust_anchors;
+    let mut report = RefreshReport::default();
+    for url in crl_urls(store, config).await? {
+        let outcome = match tokio::time::timeout(TIMEOUT, fetch(&url, None)).await {
+            Ok(Ok(body)) => checked_crl(&body, &anchors),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(format!(
+                "không nhận được CRL trong {} giây",
+                TIMEOUT.as_secs()
+            )),
+        };
+        note(store, &mut report, "crl_url", &url, outcome).await?;
+    }
+    for (url, cert, issuer) in ocsp_targets(store, &anchors).await? {
+        let request = match shared::pdf::ocsp::request(&cert, &issuer) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "an OCSP request could not be made");
+                continue;
+            }
+        };
+        let outcome = match tokio::time::timeout(
+            TIMEOUT,
+            fetch(&url, Some(("application/ocsp-request", request))),
+        )
+        .await
+        {
+            Ok(Ok(body)) => checked_ocsp(&body, &cert, &issuer),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(format!(
+                "máy chủ OCSP không trả lời trong {} giây",
+                TIMEOUT.as_secs()
+            )),
+        };
+        note(store, &mut report, "ocsp", &url, outcome).await?;
+    }
+    for path in &config.crl_files {
+        let location = path.display().to_string();
+        let outcome = match tokio::fs::read(path).await {
+            Ok(body) => checked_crl(&body, &anchors),
+            Err(e) => Err(format!("không đọc được tệp CRL: {e}")),
+        };
+        note(store, &mut report, "crl_file", &location, outcome).await?;
+    }
+    Ok(report)
+}
+
+async fn note(
+    store: &Store,
+    report: &mut RefreshReport,
+    kind: &'static str,
+    location: &str,
+    outcome: Result<NewRevocationData, String>,
+) -> anyhow::Result<()> {
+    match &outcome {
+        Ok(_) => report.fetched.push(location.to_string()),
+        Err(e) => {
+            tracing::warn!(source = location, error = %e, "revocation source failed");
+            report.failed.push((location.to_string(), e.clone()));
+        }
+    }
+    store
+        .record_revocation_fetch(kind, location, outcome)
+        .await?;
+    Ok(())
+}
+
+/// A CRL (DER or PEM) signed by one of `anchors`, as the store keeps it.
+pub fn checked_crl(body: &[u8], anchors: &[Certificate]) -> Result<NewRevocationData, String> {
+    use der::Encode;
+    let crl = shared::pki::crl_from_pem_or_der(body).map_err(|e| format!("không phải CRL: {e}"))?;
+    if shared::pdf::revocation::crl_issuer_among(&crl, anchors).is_none() {
+        return Err(
+            "CRL không do tổ chức chứng thực được tin cậy ký (hoặc chữ ký của CRL sai)".into(),
+        );
+    }
+    let ms = |t: x509_cert::time::Time| t.to_unix_duration().as_millis() as i64;
+    let tbs = &crl.tbs_cert_list;
+    Ok(NewRevocationData {
+        kind: "crl",
+        issuer_key: issuer_key(&tbs.issuer),
+        serial: None,
+        this_update: ms(tbs.this_update),
+        next_update: tbs.next_update.map(ms),
+        der: crl.to_der().map_err(|e| e.to_string())?,
+    })
+}
+
+/// The registered certificates that name an OCSP responder and are issued by a trust anchor: (responder,
+/// certificate, issuer).
+async fn ocsp_targets(
+    store: &Store,
+    anchors: &[Certificate],
+) -> anyhow::Result<Vec<(String, Certificate, Certificate)>> {
+    let mut out = Vec::new();
+    for der in store.registered_certificates_der().await? {
+        let Some(cert) = shared::pki::certs_from_pem_or_der(&der)
+            .ok()
+            .and_then(|mut c| c.pop())
+        else {
+            continue;
+        };
+        let Some(issuer) = anchors
+            .iter()
+            .find(|a| a.tbs_certificate().subject() == cert.tbs_certificate().issuer())
+        else {
+            continue;
+        };
+        for url in shared::pki::ocsp_urls(&cert) {
+            out.push((url, cert.clone(), issuer.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// A responder's answer about `cert`, checked (signed by `issuer` or its delegated responder, about `cert`),
+/// as the store keeps it.
+pub fn checked_ocsp(
+    body: &[u8],
+    cert: &Certificate,
+    issuer: &Certificate,
+) -> Result<NewRevocationData, String> {
+    let answer = shared::pdf::ocsp::check_response(body, cert, issuer)?;
+    Ok(NewRevocationData {
+        kind: "ocsp",
+        issuer_key: issuer_key(cert.tbs_certificate().issuer()),
+        serial: Some(shared::pki::serial_decimal(cert)),
+        this_update: answer.this_update,
+        next_update: answer.next_update,
+        der: body.to_vec(),
+    })
+}
+
+/// `GET url` (or `POST` of `body` with its content type) over HTTP or HTTPS; the body of a 2xx answer.
+async fn fetch(url: &str, body: Option<(&'static str, Vec<u8>)>) -> Result<Vec<u8>, String> {
+    let target = Target::parse(url)?;
+    let stream = tokio::net::TcpStream::connect((target.host.as_str(), target.port))
+        .await
+        .map_err(|e| format!("không kết nối được {}:{} ({e})", target.host, target.port))?;
+    if !target.tls {
+        return exchange(stream, &target, body).await;
+    }
+    let name = tokio_rustls::rustls::pki_types::ServerName::try_from(target.host.clone())
+        .map_err(|_| format!("tên máy {:?} không dùng được", target.host))?;
+    let stream = tokio_rustls::TlsConnector::from(tls())
+        .connect(name, stream)
+        .await
+        .map_err(|e| format!("HTTPS: {e}"))?;
+    exchange(stream, &target, body).await
+}
+
+async fn exchange<IO>(
+    io: IO,
+    target: &Target,
+    body: Option<(&'static str, Vec<u8>)>,
+) -> Result<Vec<u8>, String>
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io))
+            .await
+            .map_err(|e| e.to_string())?;
+    tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    let path = if target.prefix.is_empty() {
+        "/"
+    } else {
+        target.prefix.as_str()
+    };
+    let host = format!("{}:{}", target.host, target.port);
+    let request = match body {
+        None => hyper::Request::get(path)
+            .header(hyper::header::HOST, host)
+            .body(Full::new(Bytes::new())),
+        Some((content_type, bytes)) => hyper::Request::post(path)
+            .header(hyper::header::HOST, host)
+            .header(hyper::header::CONTENT_TYPE, content_type)
+            .body(Full::new(Bytes::from(bytes))),
+    }
+    .map_err(|e| e.to_string())?;
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(format!("máy chủ trả lời HTTP {status}"));
+    }
+    let body = Limited::new(response.into_body(), MAX_CRL)
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    Ok(body.to_vec())
+}

@@ -1,0 +1,209 @@
+//! OCSP (RFC 6960) against a real responder: `openssl ocsp` serving an index of the test CA, started and
+//! stopped by this test. Our requests must be understood by it, and its answers read and checked by us: good,
+//! revoked (when and why, judged at the signing time), and refused when tampered with, about another
+//! certificate, or signed by a key that may not answer for the issuer.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use shared::pdf::ocsp::{self, OcspStatus};
+use shared::pki::{self, CertRole, X509Certificate};
+use shared::revocation::RevocationReason;
+use shared::time::Timestamp;
+
+/// The responder process, stopped (by its own handle, so by its PID) when dropped.
+struct Responder {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Responder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_responder(dir: &Path) -> Responder {
+    let port = free_port();
+    let child = Command::new("openssl")
+        .args(["ocsp", "-index", "index.txt", "-port"])
+        .arg(port.to_string())
+        .args([
+            "-rsigner",
+            "ca.pem",
+            "-rkey",
+            "ca-key.pem",
+            "-CA",
+            "ca.pem",
+            "-nmin",
+            "60",
+            "-ignore_err",
+        ])
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("openssl");
+    Responder { child, port }
+}
+
+/// One HTTP POST of an OCSP request; the body of the answer.
+fn ask(port: u16, request: &[u8]) -> Vec<u8> {
+    let mut last = None;
+    for _ in 0..100 {
+        match TcpStream::connect(("127.0.0.1", port)) {
+            Ok(mut s) => {
+                s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                write!(
+                    s,
+                    "POST / HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/ocsp-request\r\nContent-Length: {}\r\n\r\n",
+                    request.len()
+                )
+                .unwrap();
+                s.write_all(request).unwrap();
+                let mut reply = Vec::new();
+                s.read_to_end(&mut reply).unwrap();
+                let at = reply
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .expect("an HTTP answer");
+                assert!(
+                    reply.starts_with(b"HTTP/1.0 200"),
+                    "{:?}",
+                    String::from_utf8_lossy(&reply[..at])
+                );
+                return reply[at + 4..].to_vec();
+            }
+            Err(e) => {
+                last = Some(e);
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+    panic!("the responder did not start: {last:?}");
+}
+
+/// A CA, and two certificates it issued: serial 2 in force, serial 3 revoked for key compromise at `revoked`.
+struct Ca {
+    cert: X509Certificate,
+    good: X509Certificate,
+    revoked: X509Certificate,
+}
+
+fn make_ca(dir: &Path, revoked_at: &str) -> Ca {
+    let year = Duration::from_secs(365 * 86400);
+    let key = pki::generate_key().unwrap();
+    let cert = pki::issue_certificate(
+        CertRole::RootCa,
+        pki::name("CA kiểm thử OCSP", Some("vanban")).unwrap(),
+        &key,
+        None,
+        1,
+        year,
+    )
+    .unwrap();
+    let issue = |serial, cn: &str| {
+        pki::issue_certificate(
+            CertRole::Person,
+            pki::name(cn, None).unwrap(),
+            &pki::generate_key().unwrap(),
+            Some((&cert, &key)),
+            serial,
+            year,
+        )
+        .unwrap()
+    };
+    let good = issue(2, "Người còn hiệu lực");
+    let revoked = issue(3, "Người bị thu hồi");
+    std::fs::write(dir.join("ca.pem"), pki::cert_to_pem(&cert).unwrap()).unwrap();
+    std::fs::write(dir.join("ca-key.pem"), pki::key_to_pem(&key).unwrap()).unwrap();
+    // openssl's index: status, expiry, revocation time[,reason], serial (hex), file, subject.
+    std::fs::write(
+        dir.join("index.txt"),
+        format!(
+            "V\t351231000000Z\t\t02\tunknown\t/CN=good\nR\t351231000000Z\t{revoked_at},keyCompromise\t03\tunknown\t/CN=revoked\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.join("index.txt.attr"), "unique_subject = no\n").unwrap();
+    Ca {
+        cert,
+        good,
+        revoked,
+    }
+}
+
+#[test]
+fn openssl_answers_our_requests_and_we_read_good_revoked_and_refuse_what_does_not_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    // Revoked on 1 March 2026, 08:00 UTC.
+    let ca = make_ca(dir.path(), "260301080000Z");
+    let responder = start_responder(dir.path());
+
+    let good = ask(responder.port, &ocsp::request(&ca.good, &ca.cert).unwrap());
+    let answer = ocsp::check_response(&good, &ca.good, &ca.cert).unwrap();
+    assert_eq!(answer.status, OcspStatus::Good);
+    let next = answer.next_update.expect("-nmin gives a nextUpdate");
+    assert!(next > answer.this_update);
+
+    let revoked = ask(
+        responder.port,
+        &ocsp::request(&ca.revoked, &ca.cert).unwrap(),
+    );
+    let answer = ocsp::check_response(&revoked, &ca.revoked, &ca.cert).unwrap();
+    let when = Timestamp::parse_iso("2026-03-01T15:00:00+07:00").unwrap().0;
+    assert_eq!(
+        answer.status,
+        OcspStatus::Revoked {
+            at: when,
+            reason: RevocationReason::KeyCompromise
+        }
+    );
+    // Judged at the signing time: signed the day before it stands, signed the day after it does not.
+    let day = 24 * 3600 * 1000;
+    let before = ocsp::revocation_at(&answer, Timestamp(when - day)).unwrap();
+    assert!(before.after_signing);
+    assert_eq!(before.source, "ocsp");
+    assert!(
+        !ocsp::revocation_at(&answer, Timestamp(when + day))
+            .unwrap()
+            .after_signing
+    );
+
+    // An answer about another certificate is not an answer about this one.
+    let e = ocsp::check_response(&good, &ca.revoked, &ca.cert).unwrap_err();
+    assert!(e.contains("không nói về"), "{e}");
+
+    // One byte changed inside the signed part: the signature no longer holds.
+    let mut tampered = revoked.clone();
+    let at = tampered.len() / 3;
+    tampered[at] ^= 0x01;
+    assert!(ocsp::check_response(&tampered, &ca.revoked, &ca.cert).is_err());
+
+    // A responder of another CA may not answer for this one.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = make_ca(other_dir.path(), "260301080000Z");
+    let stranger = start_responder(other_dir.path());
+    let theirs = ask(
+        stranger.port,
+        &ocsp::request(&other.good, &other.cert).unwrap(),
+    );
+    assert!(ocsp::check_response(&theirs, &other.good, &other.cert).is_ok());
+    let e = ocsp::check_response(&theirs, &other.good, &ca.cert).unwrap_err();
+    assert!(e.contains("không được ký"), "{e}");
+
+    // Noise is refused with a sentence, never a panic.
+    assert!(ocsp::check_response(b"not ocsp", &ca.good, &ca.cert).is_err());
+}
