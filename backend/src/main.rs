@@ -387,7 +387,6 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     },
                 },
             ));
-            let config = Arc::new(config);
             tokio::spawn(vanban::sweep::refresh_revocation_periodically(
                 store.clone(),
                 config.clone(),

@@ -191,6 +191,7 @@ mod tests {
             time: "2026-03-05T14:07:33+07:00".into(),
             tsa: "TSA tỉnh".into(),
             valid: true,
+            revocation: None,
         };
         let lta = time_sentence(Some(&t), SignatureLevel::BLTA, false);
         assert!(lta.starts_with("Thời điểm ký được chứng thực bởi TSA tỉnh"));

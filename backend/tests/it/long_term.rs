@@ -62,7 +62,7 @@ fn pyhanko_lta(file: &Path, ca: &Path) -> Vec<Value> {
 
 fn config_with_crl() -> vanban::config::Config {
     let mut config = docs::config();
-    config.crls = vec![pki().crl()];
+    config.crls = vec![pki().empty_crl()];
     config
 }
 

@@ -16,11 +16,11 @@ use x509_cert::Certificate;
 use x509_cert::crl::CertificateList;
 
 use super::chain::issued_by;
-use super::revocation::crl_signed_by;
 use super::cms::parse_cms;
 use super::document::Document;
 use super::error::{PdfError, PdfResult};
 use super::object::{Dict, ObjRef, Object, encode_text_string};
+use super::revocation::crl_signed_by;
 use super::sign::{PreparedSignature, TIMESTAMP_ROOM, add_annotation, add_field, with_placeholder};
 use super::source::Src;
 use super::timestamp::tokens_of;

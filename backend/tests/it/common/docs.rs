@@ -58,7 +58,7 @@ pub fn pki() -> &'static Pki {
 
 impl Pki {
     /// A CRL of the test CA listing nobody, valid for a week.
-    pub fn crl(&self) -> x509_cert::crl::CertificateList {
+    pub fn empty_crl(&self) -> x509_cert::crl::CertificateList {
         shared::pki::build_crl(
             &self.ca_cert,
             &self.ca_key,
