@@ -24,6 +24,9 @@ tsa_addr="127.0.0.1:${VANBAN_E2E_TSA_PORT:-18318}"
 tsa_pid=$!
 export VANBAN_TSA_URL="http://$tsa_addr/"
 # One log line per request is the server's default; the journeys' output keeps warnings and errors only.
+# The demo keys' certificates are registered to their accounts and agency at seeding (the server accepts a
+# signature only from a certificate registered to the signer).
+export VANBAN_DEMO_KEYS_DIR="$pki"
 RUST_LOG="${RUST_LOG:-warn}" "$bin" serve --addr "127.0.0.1:${VANBAN_E2E_PORT:-18080}" --data-dir "$data" \
   --static-dir "$here/../frontend/dist" --seed-demo-if-empty &
 pid=$!
