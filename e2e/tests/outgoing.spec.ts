@@ -115,12 +115,17 @@ test('a document goes from draft through return, phone signature and issue to th
       encoding: 'utf8',
     }),
   );
-  expect(verdicts).toHaveLength(2);
+  // The leader's signature, the seal, and the document timestamp the server adds at issue (PAdES B-LTA): after
+  // the seal only the validation data and the timestamp are appended, and the timestamp covers the whole file.
+  expect(verdicts).toHaveLength(3);
   for (const v of verdicts) {
     expect(v.intact && v.valid && v.trusted, JSON.stringify(v)).toBe(true);
   }
+  expect(verdicts.map((v: { type: string }) => v.type)).toEqual(['signature', 'signature', 'timestamp']);
   expect(verdicts[0].modification_level).toBe('FORM_FILLING');
-  expect(verdicts[1].coverage).toBe('ENTIRE_FILE');
+  expect(verdicts[1].modification_level).toBe('LTA_UPDATES');
+  expect(verdicts[0].timestamp?.trusted && verdicts[1].timestamp?.trusted).toBe(true);
+  expect(verdicts[2].coverage).toBe('ENTIRE_FILE');
 
   // The receiving agency's clerk sees it arrive, waiting to be registered.
   const receiver = await person(browser, 'vanthu.ubnd');
