@@ -19,9 +19,12 @@ use super::chain::issued_by;
 use super::cms::parse_cms;
 use super::document::Document;
 use super::error::{PdfError, PdfResult};
-use super::object::{Dict, ObjRef, Object, encode_text_string};
+use super::object::{Dict, ObjRef, Object};
 use super::revocation::crl_signed_by;
-use super::sign::{PreparedSignature, TIMESTAMP_ROOM, add_annotation, add_field, with_placeholder};
+use super::sign::{
+    PreparedSignature, TIMESTAMP_ROOM, add_annotation, add_field, signature_widget,
+    unused_field_name, with_placeholder,
+};
 use super::source::Src;
 use super::timestamp::tokens_of;
 use super::update::IncrementalUpdate;
@@ -351,22 +354,11 @@ pub fn prepare_document_timestamp(doc: &Document) -> PdfResult<PreparedSignature
     let page = pages
         .first()
         .ok_or_else(|| PdfError::Signing("văn bản không có trang nào".into()))?;
-    let fields = doc.fields()?;
-    let field_name = (1..)
-        .map(|n| format!("DauThoiGian{n}"))
-        .find(|name| !fields.iter().any(|f| &f.name == name))
-        .expect("an unused name exists");
+    let field_name = unused_field_name(doc, "DauThoiGian")?;
     let mut update = IncrementalUpdate::new(doc);
     let sig_ref = update.alloc();
     let widget_ref = update.alloc();
-    let mut widget = Dict::default();
-    widget.set(b"Type", Object::Name(b"Annot".to_vec()));
-    widget.set(b"Subtype", Object::Name(b"Widget".to_vec()));
-    widget.set(b"FT", Object::Name(b"Sig".to_vec()));
-    widget.set(b"T", Object::String(encode_text_string(&field_name)));
-    widget.set(b"V", Object::Ref(sig_ref));
-    widget.set(b"F", Object::Int(132));
-    widget.set(b"P", Object::Ref(page.id));
+    let mut widget = signature_widget(&field_name, sig_ref, page);
     widget.set(b"Rect", Object::Array(vec![Object::Int(0); 4]));
     update.put_dict(widget_ref, &widget);
     add_annotation(&mut update, page, widget_ref)?;

@@ -108,26 +108,14 @@ pub fn prepare(
             page_index + 1
         ))
     })?;
-    let fields = doc.fields()?;
-    let field_name = (1..)
-        .map(|n| format!("ChuKySo{n}"))
-        .find(|name| !fields.iter().any(|f| &f.name == name))
-        .expect("an unused name exists");
+    let field_name = unused_field_name(doc, "ChuKySo")?;
 
     let mut update = IncrementalUpdate::new(doc);
     let sig_ref = update.alloc();
     let widget_ref = update.alloc();
 
     // The appearance, when visible.
-    let mut widget = Dict::default();
-    widget.set(b"Type", Object::Name(b"Annot".to_vec()));
-    widget.set(b"Subtype", Object::Name(b"Widget".to_vec()));
-    widget.set(b"FT", Object::Name(b"Sig".to_vec()));
-    widget.set(b"T", Object::String(encode_text_string(&field_name)));
-    widget.set(b"V", Object::Ref(sig_ref));
-    // Print + Locked: shown when printed, not movable.
-    widget.set(b"F", Object::Int(132));
-    widget.set(b"P", Object::Ref(page.id));
+    let mut widget = signature_widget(&field_name, sig_ref, page);
     match appearance_for(page, request)? {
         Some((placement, drawing)) => {
             let mut chunks = Vec::new();
@@ -312,6 +300,30 @@ fn rect_object(r: [f64; 4]) -> Object {
             .map(|v| Object::Real((v * 100.0).round() / 100.0))
             .collect(),
     )
+}
+
+/// The first `{prefix}{n}` (n = 1, 2, …) that names no field of `doc` yet.
+pub(crate) fn unused_field_name(doc: &Document, prefix: &str) -> PdfResult<String> {
+    let fields = doc.fields()?;
+    Ok((1..)
+        .map(|n| format!("{prefix}{n}"))
+        .find(|name| !fields.iter().any(|f| &f.name == name))
+        .expect("an unused name exists"))
+}
+
+/// The widget of signature field `field_name` on `page`, its value the signature dictionary `sig_ref`; the
+/// caller sets `/Rect` (and `/AP` when visible).
+pub(crate) fn signature_widget(field_name: &str, sig_ref: ObjRef, page: &Page) -> Dict {
+    let mut widget = Dict::default();
+    widget.set(b"Type", Object::Name(b"Annot".to_vec()));
+    widget.set(b"Subtype", Object::Name(b"Widget".to_vec()));
+    widget.set(b"FT", Object::Name(b"Sig".to_vec()));
+    widget.set(b"T", Object::String(encode_text_string(field_name)));
+    widget.set(b"V", Object::Ref(sig_ref));
+    // Print + Locked: shown when printed, not movable.
+    widget.set(b"F", Object::Int(132));
+    widget.set(b"P", Object::Ref(page.id));
+    widget
 }
 
 /// Appends `annotation` to the page's /Annots (updating the array object when it is indirect).
