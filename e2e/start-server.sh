@@ -5,7 +5,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 bin="${VANBAN_BIN:-$here/../target/debug/vanban}"
 data="$(mktemp -d /tmp/vanban-e2e.XXXXXX)"
 tsa_pid=
-trap 'kill "$pid" $tsa_pid 2>/dev/null; wait "$pid" $tsa_pid 2>/dev/null; rm -rf "$data"' EXIT INT TERM
+csc_pid=
+trap 'kill "$pid" $tsa_pid $csc_pid 2>/dev/null; wait "$pid" $tsa_pid $csc_pid 2>/dev/null; rm -rf "$data"' EXIT INT TERM
 # A CA the server trusts, and a leader's PKCS#12 (PIN 246810) for the signing journeys; the tests also use the
 # CA directory to answer certificate requests made in the browser.
 pki="$here/artifacts/pki"
@@ -23,6 +24,12 @@ tsa_addr="127.0.0.1:${VANBAN_E2E_TSA_PORT:-18318}"
 "$bin" tsa serve --ca "$pki/ca" --addr "$tsa_addr" >/dev/null &
 tsa_pid=$!
 export VANBAN_TSA_URL="http://$tsa_addr/"
+# The demo remote signing provider (CSC API v2), as `make run` has it, with a credential for the Sở Nội vụ
+# leader; the remote-signing journey approves and refuses on its phone page.
+csc_addr="127.0.0.1:${VANBAN_E2E_CSC_PORT:-18319}"
+"$bin" csc serve --ca "$pki/ca" --addr "$csc_addr" --user "lanhdao.snv=Lê Văn Hùng" --approval-seconds 60 >/dev/null &
+csc_pid=$!
+export VANBAN_CSC_URL="http://$csc_addr/csc/v2" VANBAN_CSC_CLIENT_ID=vanban VANBAN_CSC_CLIENT_SECRET=vanban-demo-secret
 # One log line per request is the server's default; the journeys' output keeps warnings and errors only.
 # The demo keys' certificates are registered to their accounts and agency at seeding (the server accepts a
 # signature only from a certificate registered to the signer).

@@ -44,5 +44,22 @@ if [ -z "${VANBAN_TSA_URL:-}" ]; then
   trap 'kill "$tsa_pid" 2>/dev/null; wait "$tsa_pid" 2>/dev/null' EXIT INT TERM
   export VANBAN_TSA_URL="http://$TSA_ADDR/"
 fi
+# Remote signing (ký số từ xa): the demo CSC API v2 provider on loopback, with a credential for each agency's
+# leader (identifier = user name; keys issued by the demo CA on first start), unless VANBAN_CSC_URL names a real
+# one. Approve or refuse each request at http://$CSC_ADDR/phone/lanhdao.<cơ quan>, as on the provider's app.
+if [ -z "${VANBAN_CSC_URL:-}" ]; then
+  CSC_ADDR="${VANBAN_CSC_ADDR:-127.0.0.1:8319}"
+  say "Khởi động dịch vụ ký số từ xa thử nghiệm (CSC API v2) tại http://$CSC_ADDR/ — duyệt ký tại http://$CSC_ADDR/phone/lanhdao.<cơ quan>"
+  "$ROOT/target/release/vanban" csc serve --ca "$DEMO_CA" --addr "$CSC_ADDR" \
+    --user "lanhdao.ubnd=Nguyễn Văn Phước" --user "lanhdao.vpubnd=Trương Công Danh" \
+    --user "lanhdao.snv=Lê Văn Hùng" --user "lanhdao.stc=Dương Văn Nghĩa" --user "lanhdao.stp=Nguyễn Hữu Tài" \
+    --user "lanhdao.sgddt=Huỳnh Văn Thành" --user "lanhdao.syt=Trần Văn Dũng" \
+    --user "lanhdao.longho=Phạm Văn Tư" --user "lanhdao.mangthit=Nguyễn Văn Chiến" &
+  csc_pid=$!
+  trap 'kill "${tsa_pid:-}" "$csc_pid" 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+  export VANBAN_CSC_URL="http://$CSC_ADDR/csc/v2"
+  export VANBAN_CSC_CLIENT_ID=vanban
+  export VANBAN_CSC_CLIENT_SECRET="${VANBAN_CSC_CLIENT_SECRET:-vanban-demo-secret}"
+fi
 say "Khởi động vanban tại http://$VANBAN_ADDR (dữ liệu: $VANBAN_DATA_DIR)"
 "$ROOT/target/release/vanban" serve --seed-demo-if-empty

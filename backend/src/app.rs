@@ -118,6 +118,26 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ),
         route(
             GET,
+            api::ME_REMOTE_SIGNING,
+            routes::remote_signing::get_remote_signing,
+        ),
+        route(
+            PUT,
+            api::ME_REMOTE_SIGNING,
+            routes::remote_signing::set_remote_signing_id,
+        ),
+        route(
+            POST,
+            api::ME_REMOTE_SIGNATURES,
+            routes::remote_signing::request_remote_signature,
+        ),
+        route(
+            GET,
+            api::ME_REMOTE_SIGNATURE,
+            routes::remote_signing::get_remote_signature,
+        ),
+        route(
+            GET,
             api::ADMIN_CERTIFICATES,
             routes::certificates::list_certificates,
         ),

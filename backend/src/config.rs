@@ -40,6 +40,9 @@ pub struct Config {
     pub crl_files: Vec<PathBuf>,
     /// CRL URLs to fetch besides those named by registered certificates (`VANBAN_CRL_URLS`, comma-separated).
     pub crl_urls: Vec<String>,
+    /// The remote signing provider (CSC API v2, `VANBAN_CSC_URL` and the other `VANBAN_CSC_*`): people may sign
+    /// with a key in its HSM, approving each signature on its app.
+    pub remote_signing: Option<crate::csc::client::Provider>,
 }
 
 /// Archived files are timestamped again this many days before their last timestamp's certificate expires.
@@ -85,6 +88,7 @@ impl Default for Config {
             ca_dir: None,
             crl_files: Vec::new(),
             crl_urls: Vec::new(),
+            remote_signing: None,
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod auth;
 pub mod blob;
 pub mod config;
+pub mod csc;
 pub mod error;
 pub mod exchange;
 pub mod extract;

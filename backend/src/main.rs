@@ -120,6 +120,22 @@ enum Command {
         /// How often revocation data is refreshed, in seconds.
         #[arg(long, env = "VANBAN_REVOCATION_REFRESH_SECS", default_value_t = 3600)]
         revocation_refresh_secs: u64,
+        /// The remote signing provider's CSC API v2 base URL (…/csc/v2): people may then sign with a key in
+        /// its HSM, approving each signature on its app (docs/OPERATIONS.md, "Remote signing").
+        #[arg(long, env = "VANBAN_CSC_URL")]
+        csc_url: Option<String>,
+        /// The agency's client id at the provider (`auth/login`, HTTP Basic).
+        #[arg(long, env = "VANBAN_CSC_CLIENT_ID")]
+        csc_client_id: Option<String>,
+        /// The agency's client secret at the provider.
+        #[arg(long, env = "VANBAN_CSC_CLIENT_SECRET", hide_env_values = true)]
+        csc_client_secret: Option<String>,
+        /// The provider's name as people read it (default: the name its `info` gives).
+        #[arg(long, env = "VANBAN_CSC_NAME")]
+        csc_name: Option<String>,
+        /// How long a person has to approve a signature on their phone, in seconds.
+        #[arg(long, env = "VANBAN_CSC_APPROVAL_SECONDS", default_value_t = 120)]
+        csc_approval_seconds: u64,
         /// Demo certificates (`*.pem` of `vanban pki demo-keys`) to register to the demo accounts and agencies
         /// at start (with --seed-demo-if-empty; default DATA_DIR/demo-keys).
         #[arg(long, env = "VANBAN_DEMO_KEYS_DIR")]
@@ -149,6 +165,11 @@ enum Command {
     Tsa {
         #[command(subcommand)]
         command: cli::tsa::TsaCommand,
+    },
+    /// The remote signing provider (CSC API v2) of the demo PKI.
+    Csc {
+        #[command(subcommand)]
+        command: cli::csc::CscCommand,
     },
     /// The audit log.
     Audit {
@@ -308,6 +329,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
             crl_files,
             crl_urls,
             revocation_refresh_secs,
+            csc_url,
+            csc_client_id,
+            csc_client_secret,
+            csc_name,
+            csc_approval_seconds,
             demo_keys_dir,
         } => {
             let trust_dir = trust_dir.unwrap_or_else(|| db.data_dir.join("trust"));
@@ -349,6 +375,15 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     .into_iter()
                     .filter(|u| !u.trim().is_empty())
                     .collect(),
+                remote_signing: csc_url.filter(|u| !u.trim().is_empty()).map(|url| {
+                    vanban::csc::client::Provider {
+                        url,
+                        client_id: csc_client_id.filter(|v| !v.is_empty()),
+                        client_secret: csc_client_secret.filter(|v| !v.is_empty()),
+                        name: csc_name.filter(|v| !v.trim().is_empty()),
+                        approval: std::time::Duration::from_secs(csc_approval_seconds.clamp(5, 900)),
+                    }
+                }),
                 ..Config::default()
             });
             // This instance's own directory for temporary files, named by host and port unless named.
@@ -528,6 +563,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             unreachable!("handled without a runtime in main")
         }
         Command::Tsa { command } => cli::tsa::run(command, shutdown_signal()).await?,
+        Command::Csc { command } => cli::csc::run(command, shutdown_signal()).await?,
         Command::Audit {
             command:
                 AuditCommand::Verify {

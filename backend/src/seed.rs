@@ -413,7 +413,7 @@ async fn create_demo_user(
         .map(|r| r.label())
         .collect::<Vec<_>>()
         .join(", ");
-    store
+    let user = store
         .create_user(
             system,
             NewUser {
@@ -431,6 +431,13 @@ async fn create_demo_user(
             },
         )
         .await?;
+    // The demo remote signing provider (`vanban csc serve`, started by `make run`) knows the leaders by their
+    // user names: set as their identifier there, so registering their remote credential is one tap.
+    if username.starts_with("lanhdao.") {
+        store
+            .set_remote_signing_id(system, user.id, Some(username))
+            .await?;
+    }
     Ok(DemoAccount {
         username: username.into(),
         full_name: full_name.into(),

@@ -23,6 +23,12 @@ pub const AUDIT_EXPORT: &str = "/api/audit/export.csv";
 pub const ME_CERTIFICATES: &str = "/api/me/certificates";
 /// `POST` the PKCS#10 request of a key generated in the browser: its certificate will be bound to the account.
 pub const ME_CERTIFICATE_REQUESTS: &str = "/api/me/certificate-requests";
+/// `GET` the remote signing provider and the person's credentials there; `PUT` their identifier at it.
+pub const ME_REMOTE_SIGNING: &str = "/api/me/remote-signing";
+/// `POST` a request to the remote signing provider (a hash to sign, or a registration): 202, then poll.
+pub const ME_REMOTE_SIGNATURES: &str = "/api/me/remote-signing/signatures";
+/// `GET` how a remote signing request stands.
+pub const ME_REMOTE_SIGNATURE: &str = "/api/me/remote-signing/signatures/{id}";
 /// `GET` registered certificates, `POST` register one to a person or an agency (administrators).
 pub const ADMIN_CERTIFICATES: &str = "/api/admin/certificates";
 /// `POST` end a certificate's binding (administrators).
@@ -167,4 +173,9 @@ mod tests {
         assert_eq!(path(USER_LOCK, 42), "/api/users/42/lock");
         assert_eq!(path(ME, 1), "/api/me");
     }
+}
+
+/// The address of one remote signing request.
+pub fn me_remote_signature(id: i64) -> String {
+    ME_REMOTE_SIGNATURE.replace("{id}", &id.to_string())
 }

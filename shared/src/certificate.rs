@@ -18,6 +18,9 @@ pub enum BindingSource {
     Admin,
     /// The demo province's seed.
     Seed,
+    /// The account proved through the remote signing service (CSC API) that it holds the credential: the
+    /// provider signed the server's challenge after the person approved it on their phone.
+    Remote,
 }
 
 /// Whether a binding still lets its certificate sign for its owner.

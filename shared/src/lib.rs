@@ -30,6 +30,7 @@ pub mod pdf;
 #[cfg(feature = "crypto")]
 pub mod pki;
 pub mod record_file;
+pub mod remote_signing;
 pub mod report;
 pub mod revocation;
 pub mod role;

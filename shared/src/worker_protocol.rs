@@ -30,8 +30,26 @@ pub enum WorkerRequest {
     /// Draws one page (from 0) `width` device pixels wide. Answer: [`WorkerReply::Rendered`] with RGBA pixels.
     Render { page: usize, width: f64 },
     /// Draws the page as it will look once signed (no key is opened: the contents are a placeholder); the image
-    /// PNG travels as `bytes`. Answer: [`WorkerReply::Rendered`].
-    Preview { sign: SignOptions, width: f64 },
+    /// PNG travels as `bytes`. With `certificates` (a remote credential's chain, base64 DER), the names come from
+    /// them instead of a key of this browser. Answer: [`WorkerReply::Rendered`].
+    Preview {
+        sign: SignOptions,
+        width: f64,
+        #[serde(default)]
+        certificates: Vec<String>,
+    },
+    /// Lays out a signature whose key a remote signing service holds (`certificates`: its chain, base64 DER,
+    /// the signer's first) and hashes it; the worker keeps the layout for [`WorkerRequest::FinishExternal`].
+    /// `sign.key_id` and `sign.pin` are ignored; the image PNG travels as `bytes`. Answer:
+    /// [`WorkerReply::ExternalHash`].
+    BeginExternal {
+        sign: SignOptions,
+        certificates: Vec<String>,
+    },
+    /// Puts the service's signature value (base64, RSA PKCS#1 v1.5 over the hash) into the layout of the last
+    /// [`WorkerRequest::BeginExternal`]; a value that does not verify is refused. Answer:
+    /// [`WorkerReply::Appended`].
+    FinishExternal { signature: String },
     /// Signs the PDF file with a key of this browser; the image PNG travels as `bytes`. Answer:
     /// [`WorkerReply::Appended`] with the bytes to append to the file.
     Sign(SignOptions),
@@ -149,6 +167,8 @@ pub enum WorkerReply {
     Appended(Appended),
     Keys(Vec<KeySummary>),
     KeyGenerated(GeneratedKey),
+    /// What the remote signing service must sign: SHA-256 of the signed attributes, lower-case hex.
+    ExternalHash { hash: String },
     Memory(MemoryUse),
 }
 

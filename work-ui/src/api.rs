@@ -199,6 +199,36 @@ pub async fn present_certificate(
     .await
 }
 
+// --- remote signing (ký số từ xa) ---
+
+/// The remote signing provider and the signed-in person's credentials there.
+pub async fn remote_signing() -> ApiResult<shared::remote_signing::RemoteSigningDto> {
+    read(Request::get(api::ME_REMOTE_SIGNING).build()).await
+}
+
+/// Sets the person's identifier at the provider; the credentials found with it.
+pub async fn set_remote_signing_id(
+    user_id: String,
+) -> ApiResult<shared::remote_signing::RemoteSigningDto> {
+    client::put(
+        api::ME_REMOTE_SIGNING,
+        &shared::remote_signing::RemoteSigningIdRequest { user_id },
+    )
+    .await
+}
+
+/// Asks the provider to sign (or to register the credential); the request comes back pending.
+pub async fn request_remote_signature(
+    request: &shared::remote_signing::RemoteSignatureRequest,
+) -> ApiResult<shared::remote_signing::RemoteSignatureDto> {
+    write(api::ME_REMOTE_SIGNATURES, request).await
+}
+
+/// How a remote signing request stands.
+pub async fn remote_signature(id: i64) -> ApiResult<shared::remote_signing::RemoteSignatureDto> {
+    read(Request::get(&api::me_remote_signature(id)).build()).await
+}
+
 // --- incoming documents (văn bản đến) ---
 
 /// One page of a bucket under the list's filters and sort.

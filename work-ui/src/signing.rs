@@ -3,6 +3,7 @@
 //! placement box.
 
 mod placement_preview;
+pub mod remote;
 
 pub use placement_preview::{PlacementPreview, render_notice};
 

@@ -242,16 +242,22 @@ pub async fn render(blob: &web_sys::Blob, page: usize, width: f64) -> Result<Pic
     )
 }
 
-/// Draws the page as it will look once signed with `sign` (and the image PNG), without opening the key.
+/// Draws the page as it will look once signed with `sign` (and the image PNG), without opening the key. With
+/// `certificates` (a remote credential's chain), the names come from them instead of a key of this browser.
 pub async fn preview(
     blob: &web_sys::Blob,
     sign: SignOptions,
+    certificates: Vec<String>,
     image: Option<&[u8]>,
     width: f64,
 ) -> Result<Picture, ClientError> {
     picture(
         call(
-            &WorkerRequest::Preview { sign, width },
+            &WorkerRequest::Preview {
+                sign,
+                width,
+                certificates,
+            },
             Some(blob),
             image,
             None,
@@ -284,6 +290,34 @@ pub async fn sign(
     progress: Option<Progress>,
 ) -> Result<Appended, ClientError> {
     appended(call(&WorkerRequest::Sign(options), Some(blob), image, progress).await?)
+}
+
+/// Lays out a signature for a remote credential (its chain, base64 DER) and hashes it; the worker keeps the
+/// layout for [`finish_external`]. Returns the SHA-256 the service must sign (hex).
+pub async fn begin_external(
+    blob: &web_sys::Blob,
+    sign: SignOptions,
+    certificates: Vec<String>,
+    image: Option<&[u8]>,
+    progress: Option<Progress>,
+) -> Result<String, ClientError> {
+    match call(
+        &WorkerRequest::BeginExternal { sign, certificates },
+        Some(blob),
+        image,
+        progress,
+    )
+    .await?
+    .reply
+    {
+        WorkerReply::ExternalHash { hash } => Ok(hash),
+        _ => Err(unexpected()),
+    }
+}
+
+/// Puts the service's signature value (base64) into the layout of the last [`begin_external`].
+pub async fn finish_external(signature: String) -> Result<Appended, ClientError> {
+    appended(call(&WorkerRequest::FinishExternal { signature }, None, None, None).await?)
 }
 
 /// Writes the number and date into the reserved fields of a signed PDF.

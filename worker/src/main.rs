@@ -6,6 +6,7 @@
 //! Protocol: typed in `shared::worker_protocol` (a `WorkerRequest` in, `WorkerMessage`s out, with a `Blob` and
 //! bytes beside them); `work-ui/src/worker.rs` is the page's side. One function per operation in [`ops`].
 
+mod external;
 mod fields;
 mod keys;
 mod ops;

@@ -28,9 +28,15 @@ pub async fn run(reply: &Reply, posted: Posted) -> Result<Answer, WorkerError> {
         WorkerRequest::Inspect => inspect(file()?),
         WorkerRequest::Verify { trust, crls } => check_signatures(reply, file()?, &trust, &crls),
         WorkerRequest::Render { page, width } => render_page(reply, file()?, page, width),
-        WorkerRequest::Preview { sign, width } => {
-            preview(reply, file()?, &sign, image, width).await
+        WorkerRequest::Preview {
+            sign,
+            width,
+            certificates,
+        } => preview(reply, file()?, &sign, &certificates, image, width).await,
+        WorkerRequest::BeginExternal { sign, certificates } => {
+            external::begin(reply, file()?, &sign, &certificates, image)
         }
+        WorkerRequest::FinishExternal { signature } => external::finish(&signature),
         WorkerRequest::Sign(options) => sign(reply, file()?, &options, image).await,
         WorkerRequest::Fill(number) => fill(reply, file()?, &number),
         WorkerRequest::ListKeys => Ok(WorkerReply::Keys(keys::list().await?).into()),
@@ -63,7 +69,7 @@ fn keystore(e: shared::keystore::KeystoreError) -> WorkerError {
     }
 }
 
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     Timestamp(js_sys::Date::now() as i64)
 }
 
@@ -206,7 +212,7 @@ fn render_page(
 }
 
 /// What the core lays out for these options and this signer (the same for the preview and the signature).
-fn signature_request(
+pub(crate) fn signature_request(
     options: &SignOptions,
     image_png: Option<Vec<u8>>,
     signer_name: String,
@@ -235,16 +241,22 @@ async fn preview(
     reply: &Reply,
     blob: &web_sys::Blob,
     options: &SignOptions,
+    remote: &[String],
     image: Option<Vec<u8>>,
     width: f64,
 ) -> Result<Answer, WorkerError> {
     too_big_to_render(blob)?;
     let data = read_all(reply, blob)?;
-    let sealed = keys::get(&options.key_id).await?;
-    let certificates = sealed.certificates().map_err(keystore)?;
-    let (signer_name, organization) = match certificates.first() {
-        Some(c) => shared::pki::subject_names(c),
-        None => (sealed.label.clone(), None),
+    let (signer_name, organization) = if remote.is_empty() {
+        let sealed = keys::get(&options.key_id).await?;
+        let certificates = sealed.certificates().map_err(keystore)?;
+        match certificates.first() {
+            Some(c) => shared::pki::subject_names(c),
+            None => (sealed.label.clone(), None),
+        }
+    } else {
+        let chain = external::certificates(remote)?;
+        shared::pki::subject_names(&chain[0])
     };
     let request = signature_request(options, image, signer_name, organization);
     // An attachment's appearance is always on page 1 (the core puts it there).

@@ -32,6 +32,12 @@ fn trusted_certificate(state: &AppState, text: &str) -> AppResult<ParsedCertific
     }
     let parsed =
         ParsedCertificate::parse(text.as_bytes()).map_err(|m| AppError::field("certificate", m))?;
+    check_trusted(state, &parsed)?;
+    Ok(parsed)
+}
+
+/// A certificate the registry may hold chains to a trust anchor now (a remote credential's too).
+pub(crate) fn check_trusted(state: &AppState, parsed: &ParsedCertificate) -> AppResult<()> {
     let cert = shared::pki::certs_from_pem_or_der(&parsed.der)
         .ok()
         .and_then(|mut c| c.pop())
@@ -48,7 +54,7 @@ fn trusted_certificate(state: &AppState, text: &str) -> AppResult<ParsedCertific
             ),
         ));
     }
-    Ok(parsed)
+    Ok(())
 }
 
 /// `GET /api/me/certificates`: the signed-in person's certificates and key requests.

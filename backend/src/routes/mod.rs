@@ -15,6 +15,7 @@ pub mod outgoing;
 pub mod printouts;
 pub mod record_files;
 pub mod registers;
+pub mod remote_signing;
 pub mod reports;
 pub mod search;
 pub mod users;

@@ -776,11 +776,12 @@ async fn verify_issue(
         // PAdES B-LT/B-LTA: the validation data of every signature and, with a TSA, a document timestamp (see
         // `tsa::ltv`). What is stored, delivered and compared by the public verification is this final file,
         // and the verdict recipients see is of these bytes.
-        if !state.config.crls.is_empty() {
+        let crls = crate::tsa::ltv::held_crls(&state.store, &state.config).await;
+        if !crls.is_empty() {
             bytes = crate::tsa::ltv::append(
                 bytes,
                 options.trust_anchors.clone(),
-                state.config.crls.clone(),
+                crls,
                 state.config.tsa_url.clone(),
             )
             .await?;

@@ -128,6 +128,7 @@ impl CertRow {
             "csr" => BindingSource::Csr,
             "admin" => BindingSource::Admin,
             "seed" => BindingSource::Seed,
+            "remote" => BindingSource::Remote,
             other => return Err(StoreError::Corrupt(format!("certificate source {other}"))),
         };
         let state = match self.state.as_str() {
@@ -344,6 +345,7 @@ impl Store {
             BindingSource::Csr => "csr",
             BindingSource::Admin => "admin",
             BindingSource::Seed => "seed",
+            BindingSource::Remote => "remote",
         };
         let (id,): (i64,) = sql::query_as(
             "INSERT INTO certificates (sha256, der_base64, spki_sha256, subject_cn, subject_org, issuer, serial, \

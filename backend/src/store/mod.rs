@@ -20,6 +20,7 @@ pub(crate) mod notifications;
 pub mod outgoing;
 pub mod record_files;
 mod registers;
+pub mod remote_signing;
 pub mod reports;
 pub(crate) mod search;
 mod search_words;

@@ -78,6 +78,29 @@ pub async fn append(
     .map_err(|e| LtvError::Data(format!("lỗi nội bộ ({e})")))?
 }
 
+/// The CRLs the server holds for its trust anchors: those of the trust directory (read at start) and the latest
+/// the revocation sweep fetched from the distribution points and `VANBAN_CRL_FILES` (each checked against a trust
+/// anchor before it was kept). The DSS at issue takes an issuer's CRL from these.
+pub async fn held_crls(
+    store: &crate::store::Store,
+    config: &crate::config::Config,
+) -> Vec<X509Crl> {
+    let mut crls = config.crls.clone();
+    match store.latest_crls().await {
+        Ok(fetched) => {
+            for der in fetched {
+                if let Some(crl) = shared::pdf::revocation::parse_crl(&der)
+                    && !crls.contains(&crl)
+                {
+                    crls.push(crl);
+                }
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "fetched CRLs not read; the trust directory's are used"),
+    }
+    crls
+}
+
 /// What one pass of the archive job did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RenewReport {
@@ -104,11 +127,12 @@ pub async fn renew_due(
     let before = now + config.retimestamp_margin_days * 24 * 3600 * 1000;
     const BATCH: i64 = 100;
     let due = store.archive_timestamps_due(before, BATCH).await?;
+    let crls = held_crls(store, config).await;
     for (id, version, until) in due {
         match renew_one(
             store,
             blobs,
-            (&anchors, &config.crls, &tsa),
+            (&anchors, &crls, &tsa),
             id,
             version,
             until,

@@ -184,6 +184,42 @@ async fn without_an_issuers_crl_the_issue_is_refused_and_the_number_returns(db: 
     db.finish().await;
 }
 
+async fn a_crl_the_sweep_fetched_goes_into_the_dss_at_issue(db: TestDb) {
+    let p = docs::people(db.store.as_ref()).await;
+    // No CRL in the trust directory: only the one the revocation sweep fetched and kept.
+    let crl = pki().empty_crl();
+    let der = der::Encode::to_der(&crl).unwrap();
+    db.store
+        .record_revocation_fetch(
+            "crl_url",
+            "http://ca.example/ca.crl",
+            Ok(vanban::store::certificates::NewRevocationData {
+                kind: "crl",
+                issuer_key: vanban::store::certificates::issuer_key(&crl.tbs_cert_list.issuer),
+                serial: None,
+                this_update: vanban::store::now_ms(),
+                next_update: None,
+                der: der.clone(),
+            }),
+        )
+        .await
+        .unwrap();
+    let app = crate::common::app(db.store.clone(), docs::config());
+    let id = docs::awaiting_signature(&app, &p, false).await;
+    docs::leader_signature(&app, id).await.good();
+    let mut clerk = docs::client(&app, "vanthu.snv").await;
+    let issued = docs::issue_as_clerk(&mut clerk, id).await.good();
+    let file = docs::main_file_of(&mut clerk, &issued).await;
+    let dss = shared::pdf::ltv::read_dss(&shared::pdf::document::Document::open(&file[..]).unwrap())
+        .unwrap()
+        .expect("a DSS at issue");
+    assert!(
+        dss.crls.iter().any(|(_, d)| d == &der),
+        "the fetched CRL is in the DSS"
+    );
+    db.finish().await;
+}
+
 /// A TSA named `name` of the test CA, served in-process (its certificate issued now, so it outlives older ones).
 async fn tsa_named(name: &str) -> String {
     let tsa = std::sync::Arc::new(vanban::tsa::service::Tsa {
@@ -289,6 +325,7 @@ async fn an_archived_document_is_timestamped_again_before_its_timestamp_expires(
 }
 
 crate::on_both_databases!(
+    a_crl_the_sweep_fetched_goes_into_the_dss_at_issue,
     an_issued_file_carries_its_validation_data_and_a_document_timestamp,
     without_an_issuers_crl_the_issue_is_refused_and_the_number_returns,
     an_archived_document_is_timestamped_again_before_its_timestamp_expires,

@@ -35,6 +35,7 @@ mod pdf_judges;
 mod print_layout;
 mod printouts;
 mod record_files;
+mod remote_signing;
 mod reports;
 mod search;
 mod seed_demo;

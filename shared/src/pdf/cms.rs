@@ -93,6 +93,23 @@ impl CmsSigner for RsaSigner {
     }
 }
 
+impl RsaSigner {
+    /// RSASSA-PKCS1-v1_5 over a SHA-256 digest computed elsewhere: what a remote signing service (CSC
+    /// `signatures/signHash`) does with the hash it is sent.
+    pub fn sign_sha256_digest(&self, digest: &[u8]) -> PdfResult<Vec<u8>> {
+        use rsa::signature::SignatureEncoding;
+        use rsa::signature::hazmat::PrehashSigner;
+        if digest.len() != 32 {
+            return Err(PdfError::Signing("mã băm SHA-256 phải dài 32 byte".into()));
+        }
+        let signature: rsa::pkcs1v15::Signature =
+            rsa::pkcs1v15::SigningKey::<Sha256>::new(self.key.clone())
+                .sign_prehash(digest)
+                .map_err(|e| PdfError::Signing(format!("khóa RSA không ký được ({e})")))?;
+        Ok(signature.to_vec())
+    }
+}
+
 pub fn sha256_algorithm() -> AlgorithmIdentifierOwned {
     AlgorithmIdentifierOwned {
         oid: OID_SHA256,

@@ -294,6 +294,107 @@ fn sign_with(
     prepared.finish(&cms)
 }
 
+/// A signature whose key is elsewhere (a remote signing service, ký số từ xa): the file is laid out and its
+/// byte ranges hashed here, the key's holder signs [`ExternalSignature::hash_to_sign`], and
+/// [`ExternalSignature::finish`] puts its answer into the CMS and /Contents. The CMS is the same one [`sign`]
+/// builds, so the server's checks do not know the difference.
+pub struct ExternalSignature {
+    prepared: PreparedSignature,
+    certificates: Vec<x509_cert::Certificate>,
+    document_digest: [u8; 32],
+}
+
+impl ExternalSignature {
+    /// Lays out the signature for `certificates` (the signer's first) and hashes the document's byte ranges.
+    pub fn begin<'a>(
+        data: impl Into<super::source::Src<'a>>,
+        request: &SignatureRequest,
+        certificates: Vec<x509_cert::Certificate>,
+    ) -> PdfResult<Self> {
+        let src = data.into();
+        if certificates.is_empty() {
+            return Err(PdfError::Signing("thiếu chứng thư số của người ký".into()));
+        }
+        let reserve = reserve_for(&ExternalSigner {
+            certificates: &certificates,
+            signature: &[],
+        });
+        let doc = Document::open(src)?;
+        let prepared = prepare(&doc, request, reserve)?;
+        let mut hasher = prepared.hasher();
+        src.for_each_chunk(0..src.len(), |c| hasher.update(c));
+        hasher.update(&prepared.appended);
+        let document_digest = hasher
+            .finish()
+            .map_err(|e| PdfError::Signing(format!("không băm được văn bản ({e})")))?;
+        Ok(Self {
+            prepared,
+            certificates,
+            document_digest,
+        })
+    }
+
+    /// SHA-256 of the DER signed attributes: what the key's holder signs (RSA PKCS#1 v1.5 over this digest).
+    pub fn hash_to_sign(&self) -> PdfResult<[u8; 32]> {
+        use der::Encode;
+        let attrs = super::cms::signed_attributes(&self.document_digest, &self.certificates[0])?;
+        let der = attrs.to_der().map_err(super::cms::der_err)?;
+        use sha2::Digest;
+        Ok(sha2::Sha256::digest(&der).into())
+    }
+
+    /// Checks `signature` (RSA PKCS#1 v1.5 over [`Self::hash_to_sign`]) against the signer's certificate and
+    /// returns the bytes to append. A signature that does not verify is refused here, before anything is sent.
+    pub fn finish(self, signature: &[u8]) -> PdfResult<Vec<u8>> {
+        let hash = self.hash_to_sign()?;
+        let spki = self.certificates[0]
+            .tbs_certificate()
+            .subject_public_key_info()
+            .clone();
+        let (_, holds) = super::algorithms::verify(
+            &super::cms::signature_algorithm(super::cms::Padding::Pkcs1v15)?,
+            super::cms::OID_SHA256,
+            &spki,
+            super::algorithms::Signed::Digest(super::cms::OID_SHA256, &hash),
+            signature,
+        );
+        if !holds {
+            return Err(PdfError::Signing(
+                "chữ ký dịch vụ ký số từ xa trả về không khớp với chứng thư số đã chọn".into(),
+            ));
+        }
+        let cms = build_signed_data(
+            &self.document_digest,
+            &ExternalSigner {
+                certificates: &self.certificates,
+                signature,
+            },
+        )?;
+        self.prepared.finish(&cms)
+    }
+}
+
+/// The CMS signer of an [`ExternalSignature`]: its signature value was made elsewhere over the same signed
+/// attributes [`build_signed_data`] encodes again (DER is deterministic).
+struct ExternalSigner<'a> {
+    certificates: &'a [x509_cert::Certificate],
+    signature: &'a [u8],
+}
+
+impl CmsSigner for ExternalSigner<'_> {
+    fn certificates(&self) -> &[x509_cert::Certificate] {
+        self.certificates
+    }
+
+    fn padding(&self) -> super::cms::Padding {
+        super::cms::Padding::Pkcs1v15
+    }
+
+    fn sign(&self, _message: &[u8]) -> PdfResult<Vec<u8>> {
+        Ok(self.signature.to_vec())
+    }
+}
+
 fn rect_object(r: [f64; 4]) -> Object {
     Object::Array(
         r.iter()

@@ -2,12 +2,14 @@
 //! a preview of the page), and manage those keys. The heavy work runs in the signing worker.
 
 mod keys;
+mod remote;
 mod sign;
 mod verify;
 
 use leptos::prelude::*;
 
 use keys::KeysPanel;
+use remote::RemoteSigningPanel;
 use sign::SignPanel;
 use verify::VerifyPanel;
 
@@ -47,7 +49,7 @@ pub fn SigningPage() -> impl IntoView {
             {move || match tab.get() {
                 Tab::Verify => view! { <VerifyPanel /> }.into_any(),
                 Tab::Sign => view! { <SignPanel /> }.into_any(),
-                Tab::Keys => view! { <KeysPanel /> }.into_any(),
+                Tab::Keys => view! { <KeysPanel /><RemoteSigningPanel /> }.into_any(),
             }}
         </section>
     }

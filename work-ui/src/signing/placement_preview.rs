@@ -29,6 +29,9 @@ pub fn PlacementPreview(
     preview: RwSignal<Option<(SignOptions, Option<Vec<u8>>)>>,
     label: &'static str,
     busy: Busy,
+    /// A remote credential's chain (base64 DER): the preview's names come from it instead of a local key.
+    #[prop(optional)]
+    remote: Option<Signal<Vec<String>>>,
 ) -> impl IntoView {
     let wrap = NodeRef::<leptos::html::Div>::new();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
@@ -53,6 +56,7 @@ pub fn PlacementPreview(
         };
         let index = page.get();
         let args = preview.get();
+        let certificates = remote.map(|r| r.get()).unwrap_or_default();
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
         spawn_local(async move {
@@ -61,7 +65,7 @@ pub fn PlacementPreview(
             let answer = match args {
                 Some((sign, image)) => {
                     set_busy(busy, "Đang dựng hình chữ ký…");
-                    worker::preview(&f, sign, image.as_deref(), pixels).await
+                    worker::preview(&f, sign, certificates, image.as_deref(), pixels).await
                 }
                 None => {
                     set_busy(busy, "Đang hiển thị trang…");

@@ -35,6 +35,7 @@ pub async fn sign_batch(
         pin: pin.to_string(),
         image,
         placement: None,
+        remote: None,
     };
     for (i, id) in ids.iter().enumerate() {
         set_busy(busy, &format!("Văn bản {}/{}…", i + 1, ids.len()));

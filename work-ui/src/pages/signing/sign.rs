@@ -206,6 +206,7 @@ pub fn SignPanel() -> impl IntoView {
             let rendered = worker::preview(
                 &f,
                 options,
+                vec![],
                 image_bytes.as_deref(),
                 css_width * worker::device_ratio(),
             )
