@@ -381,7 +381,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
                         client_id: csc_client_id.filter(|v| !v.is_empty()),
                         client_secret: csc_client_secret.filter(|v| !v.is_empty()),
                         name: csc_name.filter(|v| !v.trim().is_empty()),
-                        approval: std::time::Duration::from_secs(csc_approval_seconds.clamp(5, 900)),
+                        approval: std::time::Duration::from_secs(
+                            csc_approval_seconds.clamp(5, 900),
+                        ),
                     }
                 }),
                 ..Config::default()

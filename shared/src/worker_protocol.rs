@@ -168,7 +168,9 @@ pub enum WorkerReply {
     Keys(Vec<KeySummary>),
     KeyGenerated(GeneratedKey),
     /// What the remote signing service must sign: SHA-256 of the signed attributes, lower-case hex.
-    ExternalHash { hash: String },
+    ExternalHash {
+        hash: String,
+    },
     Memory(MemoryUse),
 }
 

@@ -317,7 +317,15 @@ pub async fn begin_external(
 
 /// Puts the service's signature value (base64) into the layout of the last [`begin_external`].
 pub async fn finish_external(signature: String) -> Result<Appended, ClientError> {
-    appended(call(&WorkerRequest::FinishExternal { signature }, None, None, None).await?)
+    appended(
+        call(
+            &WorkerRequest::FinishExternal { signature },
+            None,
+            None,
+            None,
+        )
+        .await?,
+    )
 }
 
 /// Writes the number and date into the reserved fields of a signed PDF.

@@ -17,7 +17,7 @@ use web_sys::FileReaderSync;
 
 use crate::reader::{BlobReader, SLICE, read_all, read_slice};
 use crate::render::{render, too_big_to_render};
-use crate::{Answer, Posted, Reply, fields, keys};
+use crate::{Answer, Posted, Reply, external, fields, keys};
 
 /// Runs one request.
 pub async fn run(reply: &Reply, posted: Posted) -> Result<Answer, WorkerError> {

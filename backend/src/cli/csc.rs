@@ -31,7 +31,11 @@ pub enum CscCommand {
         #[arg(long, default_value = "vanban")]
         client_id: String,
         /// The integrator's client secret.
-        #[arg(long, env = "VANBAN_CSC_CLIENT_SECRET", default_value = "vanban-demo-secret")]
+        #[arg(
+            long,
+            env = "VANBAN_CSC_CLIENT_SECRET",
+            default_value = "vanban-demo-secret"
+        )]
         client_secret: String,
         /// How long a person has to approve a request, in seconds.
         #[arg(long, default_value_t = 120)]

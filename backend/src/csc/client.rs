@@ -95,7 +95,10 @@ impl Provider {
 
     /// The person's credentials (`credentials/list` with their info, or `credentials/info` for each when the
     /// provider lists only ids), certificate chains included.
-    pub async fn credentials(&self, user_id: &str) -> Result<Vec<(String, CredentialInfo)>, CscError> {
+    pub async fn credentials(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<(String, CredentialInfo)>, CscError> {
         let token = self.token().await?;
         let auth = bearer(&token);
         let list: wire::ListResponse = self
@@ -163,12 +166,10 @@ impl Provider {
             description: description.to_string(),
         };
         let wait = deadline.saturating_duration_since(Instant::now());
-        let (status, body) = tokio::time::timeout(
-            wait,
-            self.post("credentials/authorize", &auth, &authorize),
-        )
-        .await
-        .map_err(|_| CscError::Expired(String::new()))??;
+        let (status, body) =
+            tokio::time::timeout(wait, self.post("credentials/authorize", &auth, &authorize))
+                .await
+                .map_err(|_| CscError::Expired(String::new()))??;
         let mut sad = match status {
             200 => Some(parse::<wire::SadResponse>(&body)?.sad),
             202 => None,
@@ -241,7 +242,10 @@ impl Provider {
         tokio::time::timeout(CALL_TIMEOUT, self.post(method, auth, body))
             .await
             .map_err(|_| {
-                CscError::Unreachable(format!("không trả lời trong {} giây", CALL_TIMEOUT.as_secs()))
+                CscError::Unreachable(format!(
+                    "không trả lời trong {} giây",
+                    CALL_TIMEOUT.as_secs()
+                ))
             })?
     }
 

@@ -28,7 +28,8 @@ const MAX_DESCRIPTION: usize = 200;
 fn provider(state: &AppState) -> AppResult<&Provider> {
     state.config.remote_signing.as_ref().ok_or_else(|| {
         AppError::Conflict(
-            "Hệ thống chưa được cấu hình dịch vụ ký số từ xa; hãy ký bằng khóa trên thiết bị.".into(),
+            "Hệ thống chưa được cấu hình dịch vụ ký số từ xa; hãy ký bằng khóa trên thiết bị."
+                .into(),
         )
     })
 }
@@ -116,11 +117,9 @@ pub async fn start(
     })?;
     let (hash, description) = match req.purpose {
         RemotePurpose::Sign => {
-            let hash = req
-                .hash
-                .as_deref()
-                .and_then(parse_hash)
-                .ok_or_else(|| AppError::field("hash", "Mã băm cần ký phải là SHA-256, 64 chữ số hex."))?;
+            let hash = req.hash.as_deref().and_then(parse_hash).ok_or_else(|| {
+                AppError::field("hash", "Mã băm cần ký phải là SHA-256, 64 chữ số hex.")
+            })?;
             let description = req
                 .description
                 .as_deref()
@@ -142,7 +141,8 @@ pub async fn start(
     };
     if state.store.pending_remote_signatures(user_id).await? >= MAX_PENDING {
         return Err(AppError::Conflict(
-            "Đang có yêu cầu ký chờ duyệt trên điện thoại; hãy duyệt hoặc từ chối chúng trước.".into(),
+            "Đang có yêu cầu ký chờ duyệt trên điện thoại; hãy duyệt hoặc từ chối chúng trước."
+                .into(),
         ));
     }
     // The credential must be the person's at the provider: its certificate is what the answer is checked with.
@@ -159,12 +159,9 @@ pub async fn start(
             "Không có chứng thư số này trong tài khoản của anh/chị tại nhà cung cấp.",
         ));
     };
-    let certificate = info
-        .cert
-        .certificates
-        .first()
-        .cloned()
-        .ok_or_else(|| AppError::field("credential_id", "Nhà cung cấp không trả về chứng thư số."))?;
+    let certificate = info.cert.certificates.first().cloned().ok_or_else(|| {
+        AppError::field("credential_id", "Nhà cung cấp không trả về chứng thư số.")
+    })?;
     let approval = p.approval;
     let dto = state
         .store
@@ -256,12 +253,21 @@ impl Job {
         };
         let signature = match self
             .provider
-            .sign_hash(&self.credential_id, &self.hash, &self.description, self.deadline)
+            .sign_hash(
+                &self.credential_id,
+                &self.hash,
+                &self.description,
+                self.deadline,
+            )
             .await
         {
             Ok(s) => s,
-            Err(e @ CscError::Refused(_)) => return ended(RemoteSignatureStatus::Refused, e.to_string()),
-            Err(e @ CscError::Expired(_)) => return ended(RemoteSignatureStatus::Expired, e.to_string()),
+            Err(e @ CscError::Refused(_)) => {
+                return ended(RemoteSignatureStatus::Refused, e.to_string());
+            }
+            Err(e @ CscError::Expired(_)) => {
+                return ended(RemoteSignatureStatus::Expired, e.to_string());
+            }
             Err(e) => return ended(RemoteSignatureStatus::Failed, e.to_string()),
         };
         let Ok(parsed) = ParsedCertificate::parse(self.certificate.as_bytes()) else {

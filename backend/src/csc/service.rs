@@ -185,7 +185,8 @@ async fn login(State(p): State<Shared>, headers: HeaderMap) -> Response {
         s.tokens.remove(0);
     }
     s.tokens.push(token.clone());
-    Json(json!({ "access_token": token, "token_type": "Bearer", "expires_in": 3600 })).into_response()
+    Json(json!({ "access_token": token, "token_type": "Bearer", "expires_in": 3600 }))
+        .into_response()
 }
 
 fn credential_json(c: &Credential, with_id: bool) -> serde_json::Value {
@@ -252,7 +253,11 @@ async fn credential_info(
     }
 }
 
-async fn authorize(State(p): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+async fn authorize(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     if let Err(r) = signed_in(&p, &headers) {
         return r;
     }
@@ -334,7 +339,11 @@ async fn authorize_check(
     }
 }
 
-async fn sign_hash(State(p): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+async fn sign_hash(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     if let Err(r) = signed_in(&p, &headers) {
         return r;
     }
@@ -344,7 +353,11 @@ async fn sign_hash(State(p): State<Shared>, headers: HeaderMap, body: axum::body
     };
     // A SAD is good once, for its credential and hashes.
     let Some((credential_id, hashes)) = p.sessions().sads.remove(&req.sad) else {
-        return error(StatusCode::BAD_REQUEST, "invalid_request", "SAD không hợp lệ hoặc đã dùng");
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "SAD không hợp lệ hoặc đã dùng",
+        );
     };
     if credential_id != req.credential_id || req.hashes.iter().any(|h| !hashes.contains(h)) {
         return bad("SAD không dùng được cho credentialID hoặc mã băm này");
@@ -448,7 +461,10 @@ async fn phone(State(p): State<Shared>, Path(user): Path<String>) -> Html<String
 }
 
 /// `POST /phone/approvals/{handle}/approve|refuse`: the person's decision.
-async fn decide(State(p): State<Shared>, Path((handle, decision)): Path<(String, String)>) -> Response {
+async fn decide(
+    State(p): State<Shared>,
+    Path((handle, decision)): Path<(String, String)>,
+) -> Response {
     let decision = match decision.as_str() {
         "approve" => Decision::Approved,
         "refuse" => Decision::Refused,
@@ -460,7 +476,11 @@ async fn decide(State(p): State<Shared>, Path((handle, decision)): Path<(String,
             return (StatusCode::NOT_FOUND, "Yêu cầu ký không còn chờ duyệt.").into_response();
         };
         if a.decision != Decision::Waiting || a.asked.elapsed() > p.approval_window {
-            return (StatusCode::CONFLICT, "Yêu cầu ký đã được xử lý hoặc đã hết hạn.").into_response();
+            return (
+                StatusCode::CONFLICT,
+                "Yêu cầu ký đã được xử lý hoặc đã hết hạn.",
+            )
+                .into_response();
         }
         a.decision = decision;
         a.user_id.clone()

@@ -68,7 +68,11 @@ pub struct InfoRequest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialInfo {
-    #[serde(rename = "credentialID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "credentialID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub credential_id: Option<String>,
     #[serde(default)]
     pub key: KeyInfo,

@@ -36,6 +36,9 @@ use shared::outgoing::{
     RecallRequest, RegisterDto, ReviewRequest, SignRequest,
 };
 use shared::pdf::TrustAnchorsResponse;
+use shared::remote_signing::{
+    RemoteSignatureDto, RemoteSignatureRequest, RemoteSigningDto, RemoteSigningIdRequest,
+};
 use shared::report::SummaryReport;
 use shared::search::SearchResponse;
 use shared::user::{
@@ -393,6 +396,39 @@ pub(super) fn operations() -> Vec<Op> {
             .json::<PresentCertificateRequest>()
             .ok::<CertificateDto>(201, "Bound to the signed-in account.")
             .err(422, "`validation` on `certificate`: unreadable, untrusted or expired, for a key the account never requested, or already registered (to anyone, or registered before and revoked)"),
+        get(api::ME_REMOTE_SIGNING, "remote-signing", "The remote signing provider and my credentials there")
+            .who("signed in")
+            .describe(
+                "Remote signing (ký số từ xa) through the provider's CSC API v2 (`VANBAN_CSC_URL`): `configured`, the \
+                 provider's name, the person's identifier there and their credentials (certificate chains, and \
+                 whether each is registered to the account). A provider that does not answer is reported in \
+                 `problem`, not as an error.",
+            )
+            .ok::<RemoteSigningDto>(200, "The provider and the credentials."),
+        put(api::ME_REMOTE_SIGNING, "remote-signing", "Set my identifier at the remote signing provider")
+            .who("signed in")
+            .describe("1–64 characters without spaces (often the citizen ID number); empty clears it. Audited as `remote_signing.identifier`.")
+            .json::<RemoteSigningIdRequest>()
+            .ok::<RemoteSigningDto>(200, "The provider and the credentials found with the identifier.")
+            .err(422, "`validation` on `user_id`: over 64 characters or with spaces"),
+        post(api::ME_REMOTE_SIGNATURES, "remote-signing", "Ask the remote signing provider to sign")
+            .who("signed in")
+            .describe(
+                "`purpose: sign`: the SHA-256 (64 hex digits) of a signature the browser laid out, with what the \
+                 phone shows; `purpose: register`: the server's challenge, which once signed binds the credential's \
+                 certificate to the account (`certificate.bind`, source `remote`). The provider asks the person \
+                 on its app; poll `GET /api/me/remote-signing/signatures/{id}` until the status is not `pending`.",
+            )
+            .json::<RemoteSignatureRequest>()
+            .ok::<RemoteSignatureDto>(202, "Recorded, pending the person's approval.")
+            .err(409, "`conflict`: no provider configured, or 3 requests already wait for approval")
+            .err(422, "`validation` on `hash`, `description` or `credential_id` (no identifier set, or not the person's credential)")
+            .err(503, "`unavailable`: the provider cannot be reached"),
+        get(api::ME_REMOTE_SIGNATURE, "remote-signing", "How a remote signing request stands")
+            .who("the person who asked")
+            .describe("`pending`, `signed` (with the signature value), `refused`, `expired` or `failed` (with the reason).")
+            .ok::<RemoteSignatureDto>(200, "The request.")
+            .err(404, "`not_found`: no such request of the signed-in person"),
         get(api::ADMIN_CERTIFICATES, "certificates", "Registered certificates")
             .who("`system_admin` (every agency), `agency_admin` (their agency)")
             .describe("Newest first; filtered by account (`user_id`) and agency (`agency_id`: its seal and its people's certificates).")

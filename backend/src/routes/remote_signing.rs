@@ -34,14 +34,13 @@ pub async fn set_remote_signing_id(
     ApiJson(req): ApiJson<RemoteSigningIdRequest>,
 ) -> AppResult<Json<RemoteSigningDto>> {
     let value = req.user_id.trim();
-    if value.chars().count() > MAX_ID
-        || value
-            .chars()
-            .any(|c| c.is_control() || c.is_whitespace())
+    if value.chars().count() > MAX_ID || value.chars().any(|c| c.is_control() || c.is_whitespace())
     {
         return Err(AppError::field(
             "user_id",
-            format!("Mã định danh tại nhà cung cấp gồm tối đa {MAX_ID} ký tự, không có khoảng trắng."),
+            format!(
+                "Mã định danh tại nhà cung cấp gồm tối đa {MAX_ID} ký tự, không có khoảng trắng."
+            ),
         ));
     }
     let user_id = session.user().id;
@@ -63,14 +62,8 @@ pub async fn request_remote_signature(
     ApiJson(req): ApiJson<RemoteSignatureRequest>,
 ) -> AppResult<(StatusCode, Json<RemoteSignatureDto>)> {
     let user = session.user();
-    let dto = crate::csc::relay::start(
-        &state,
-        session.actor(),
-        user.id,
-        &user.username,
-        req,
-    )
-    .await?;
+    let dto =
+        crate::csc::relay::start(&state, session.actor(), user.id, &user.username, req).await?;
     Ok((StatusCode::ACCEPTED, Json(dto)))
 }
 

@@ -150,8 +150,9 @@ impl Store {
         let Some(row) = row else {
             return Ok(None);
         };
-        let mut status = RemoteSignatureStatus::parse(&row.status)
-            .ok_or_else(|| StoreError::Corrupt(format!("remote signature status {}", row.status)))?;
+        let mut status = RemoteSignatureStatus::parse(&row.status).ok_or_else(|| {
+            StoreError::Corrupt(format!("remote signature status {}", row.status))
+        })?;
         let mut message = row.message;
         if status == RemoteSignatureStatus::Pending
             && crate::store::now_ms() > row.deadline + LOST_AFTER_MS

@@ -600,6 +600,12 @@ impl Store {
                 }
             }
         };
+        let matches = format!(
+            "FROM search_entries e WHERE e.agency_id = $2 AND {matching}{entry_filters}{doc_filters} \
+               AND {visible}",
+            visible = entry_visible(),
+        );
+        let filter_args = args.len();
         let p_limit = arg(i64::from(q.list.per_page).into(), &mut args);
         let p_offset = arg(q.list.offset().into(), &mut args);
         // The page is chosen and counted over the entries alone; only its rows are then read from the documents
@@ -608,11 +614,8 @@ impl Store {
             "SELECT e.kind, e.doc_id, e.doc_date, \
                CAST(CASE WHEN e.number_key = {p_needle} OR e.number_head = {p_needle} THEN 0 \
                     WHEN {title_has} THEN 1 ELSE 2 END AS BIGINT) AS rank, \
-               COUNT(*) OVER () AS total \
-             FROM search_entries e WHERE e.agency_id = $2 AND {matching}{entry_filters}{doc_filters} \
-               AND {visible} \
+               COUNT(*) OVER () AS total {matches} \
              ORDER BY rank, e.doc_date DESC, e.id DESC LIMIT {p_limit} OFFSET {p_offset}",
-            visible = entry_visible(),
         );
         #[derive(sqlx::FromRow)]
         struct Row {
@@ -630,13 +633,14 @@ impl Store {
         let rows = query.fetch_all(&self.pool).await?;
         let total = match rows.first() {
             Some(r) => r.total,
-            // Past the last page the window count has no row to ride on: count again from the first page.
+            // Past the last page the window count has no row to ride on: count alone (no ranking, no sort), as
+            // a handler's page 2 of a filtered search often is, instead of searching page 1 again.
             None if q.list.page > 1 => {
-                let mut first = q.clone();
-                first.list.page = 1;
-                return Box::pin(self.search(user, &first))
-                    .await
-                    .map(|(_, total)| (Vec::new(), total));
+                let mut count = sql::query_as::<(i64,)>(format!("SELECT COUNT(*) {matches}"));
+                for v in &args[..filter_args] {
+                    count = count.bind(v.clone());
+                }
+                return Ok((Vec::new(), count.fetch_one(&self.pool).await?.0));
             }
             None => 0,
         };

@@ -96,7 +96,9 @@ pub async fn held_crls(
                 }
             }
         }
-        Err(e) => tracing::warn!(error = %e, "fetched CRLs not read; the trust directory's are used"),
+        Err(e) => {
+            tracing::warn!(error = %e, "fetched CRLs not read; the trust directory's are used")
+        }
     }
     crls
 }
@@ -129,16 +131,7 @@ pub async fn renew_due(
     let due = store.archive_timestamps_due(before, BATCH).await?;
     let crls = held_crls(store, config).await;
     for (id, version, until) in due {
-        match renew_one(
-            store,
-            blobs,
-            (&anchors, &crls, &tsa),
-            id,
-            version,
-            until,
-        )
-        .await
-        {
+        match renew_one(store, blobs, (&anchors, &crls, &tsa), id, version, until).await {
             Ok(()) => report.renewed += 1,
             Err(e) => {
                 tracing::warn!(id, error = %e, "archive timestamp renewal failed");

@@ -505,6 +505,14 @@ fn delegate_for_a_leader(w: &World, _: Who, _: i64) -> Value {
 }
 
 /// A key request (CSR) of a key nobody holds yet: anyone may ask for a certificate for their own key.
+fn remote_identifier(_: &World, _: Who, _: i64) -> Value {
+    json!({ "user_id": "079080001234" })
+}
+
+fn remote_registration(_: &World, _: Who, _: i64) -> Value {
+    json!({ "credential_id": "cred-1", "purpose": "register" })
+}
+
 fn key_request(w: &World, _: Who, _: i64) -> Value {
     json!({"csr": w.csr})
 }
@@ -1019,6 +1027,18 @@ fn table() -> Vec<Row> {
             "401 200 403 403 403 403 403 403 403 403 403  403 403 403 403 403 403 403  403 403 403 403 403"),
         row(S_CERTIFICATES, GET, "/pki/ca.crl", "the demo CA's CRL", Nothing,
             "200 200 200 200 200 200 200 200 200 200 200  200 200 200 200 200 200 200  200 200 200 200 200"),
+        // Remote signing (issue 17): one's own identifier and requests only; the matrix's server has no provider,
+        // so a request is a 409 for everyone, and another person's request (here: none) is a 404.
+        row(S_CERTIFICATES, GET, "/api/me/remote-signing", "one's own provider settings", Nothing,
+            "401 200 200 200 200 200 200 200 200 200 200  200 200 200 200 200 200 200  200 200 200 200 200"),
+        row(S_CERTIFICATES, PUT, "/api/me/remote-signing", "one's own identifier", Nothing,
+            "401 200 200 200 200 200 200 200 200 200 200  200 200 200 200 200 200 200  200 200 200 200 200")
+            .json(remote_identifier),
+        row(S_CERTIFICATES, POST, "/api/me/remote-signing/signatures", "a registration, without a provider", Nothing,
+            "401 409 409 409 409 409 409 409 409 409 409  409 409 409 409 409 409 409  409 409 409 409 409")
+            .json(remote_registration),
+        row(S_CERTIFICATES, GET, "/api/me/remote-signing/signatures/{id}", "no such request of one's own", Huge,
+            "401 404 404 404 404 404 404 404 404 404 404  404 404 404 404 404 404 404  404 404 404 404 404"),
         // Last: these rows may take the system administrator's role away; it is restored after each cell.
         row(S_LAST_ADMIN, PUT, "/api/users/{id}", "sys: roles → agency_admin (the last system administrator)", UserSys,
             "401 409 404 403 403 403 403 403 403 403 403  403 403 403 403 403 403 403  404 403 403 403 403")
@@ -2705,7 +2725,8 @@ real router on SQLite and PostgreSQL. Do not edit it by hand: change the table, 
   `/api/me/certificates` lists one's own only. Bindings are registered and revoked by the agency's
   administrators for their own agency (another agency's accounts and bindings answer `404`) and by the system
   administrator; the revocation sources are the server's, so the system administrator's alone. The demo CA's
-  CRL (`/pki/ca.crl`) is public, like any CRL distribution point.
+  CRL (`/pki/ca.crl`) is public, like any CRL distribution point. Remote signing settings and requests are
+  one's own: another person's request answers `404`.
 - **Lists** show only what the caller may open.
 
 Readings the table makes where the rules leave room: a unit leader counts as a leader for the registers;

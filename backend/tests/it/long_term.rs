@@ -210,9 +210,10 @@ async fn a_crl_the_sweep_fetched_goes_into_the_dss_at_issue(db: TestDb) {
     let mut clerk = docs::client(&app, "vanthu.snv").await;
     let issued = docs::issue_as_clerk(&mut clerk, id).await.good();
     let file = docs::main_file_of(&mut clerk, &issued).await;
-    let dss = shared::pdf::ltv::read_dss(&shared::pdf::document::Document::open(&file[..]).unwrap())
-        .unwrap()
-        .expect("a DSS at issue");
+    let dss =
+        shared::pdf::ltv::read_dss(&shared::pdf::document::Document::open(&file[..]).unwrap())
+            .unwrap()
+            .expect("a DSS at issue");
     assert!(
         dss.crls.iter().any(|(_, d)| d == &der),
         "the fetched CRL is in the DSS"

@@ -19,8 +19,8 @@ use shared::time::Timestamp;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use vanban::csc::service::{Credential, Provider, router};
 
-use crate::common::TestDb;
 use crate::common::Client;
+use crate::common::TestDb;
 use crate::common::docs::{self, LEADER_NAME, pki};
 
 /// The leader's identifier at the provider (a citizen ID number).
@@ -76,14 +76,19 @@ impl TestProvider {
         s.read_to_end(&mut reply).await.unwrap();
         let text = String::from_utf8_lossy(&reply).to_string();
         let status = text[9..12].parse().unwrap();
-        let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+        let body = text
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
         (status, body)
     }
 
     /// What waits on the leader's phone, once it appears.
     async fn wait_on_phone(&self) -> Value {
         for _ in 0..100 {
-            let (_, body) = self.http("GET", &format!("/phone/{LEADER_ID}/pending")).await;
+            let (_, body) = self
+                .http("GET", &format!("/phone/{LEADER_ID}/pending"))
+                .await;
             let list: Value = serde_json::from_str(&body).unwrap();
             if let Some(first) = list.as_array().and_then(|l| l.first()) {
                 return first.clone();
@@ -97,12 +102,18 @@ impl TestProvider {
     async fn tap(&self, decision: &str) -> Value {
         let item = self.wait_on_phone().await;
         let page = self.http("GET", &format!("/phone/{LEADER_ID}")).await.1;
-        assert!(page.contains("Đồng ý ký") && page.contains("Từ chối"), "{page}");
+        assert!(
+            page.contains("Đồng ý ký") && page.contains("Từ chối"),
+            "{page}"
+        );
         let handle = item["handle"].as_str().unwrap();
         let (status, _) = self
             .http("POST", &format!("/phone/approvals/{handle}/{decision}"))
             .await;
-        assert_eq!(status, 303, "the phone page answers a tap with the list again");
+        assert_eq!(
+            status, 303,
+            "the phone page answers a tap with the list again"
+        );
         item
     }
 }
@@ -125,7 +136,11 @@ async fn outcome(client: &mut Client, id: i64) -> RemoteSignatureDto {
     let until = Instant::now() + Duration::from_secs(30);
     loop {
         let r: RemoteSignatureDto = client
-            .send_json(Method::GET, &shared::api::me_remote_signature(id), Value::Null)
+            .send_json(
+                Method::GET,
+                &shared::api::me_remote_signature(id),
+                Value::Null,
+            )
             .await
             .good();
         if r.status != RemoteSignatureStatus::Pending || Instant::now() > until {
@@ -141,7 +156,12 @@ fn layout(draft: &[u8], chain: &[String]) -> ExternalSignature {
     let request = SignatureRequest {
         kind: SignatureKind::Signer,
         page: 0,
-        rect: Some(DisplayRect { x: 330.0, y: 120.0, w: 150.0, h: 70.0 }),
+        rect: Some(DisplayRect {
+            x: 330.0,
+            y: 120.0,
+            w: 150.0,
+            h: 70.0,
+        }),
         image_png: None,
         text: None,
         signer_name: LEADER_NAME.into(),
@@ -151,7 +171,9 @@ fn layout(draft: &[u8], chain: &[String]) -> ExternalSignature {
     ExternalSignature::begin(draft, &request, certificates).unwrap()
 }
 
-async fn a_leader_registers_and_signs_remotely_and_refusals_and_timeouts_change_nothing(db: TestDb) {
+async fn a_leader_registers_and_signs_remotely_and_refusals_and_timeouts_change_nothing(
+    db: TestDb,
+) {
     let p = docs::people(db.store.as_ref()).await;
     let provider = start_provider().await;
     let mut config = docs::config();
@@ -164,18 +186,29 @@ async fn a_leader_registers_and_signs_remotely_and_refusals_and_timeouts_change_
     assert!(r.configured);
     assert_eq!(r.provider.as_deref(), Some("Ký số từ xa thử nghiệm"));
     assert!(r.user_id.is_none() && r.credentials.is_empty());
-    let e = ask(&mut leader, json!({ "credential_id": "cred-leader", "purpose": "register" }))
-        .await
-        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    let e = ask(
+        &mut leader,
+        json!({ "credential_id": "cred-leader", "purpose": "register" }),
+    )
+    .await
+    .refused(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(e.message.contains("mã định danh"), "{}", e.message);
     for bad in ["có khoảng trắng", &"9".repeat(65)] {
         leader
-            .send_json::<Value>(Method::PUT, shared::api::ME_REMOTE_SIGNING, json!({ "user_id": bad }))
+            .send_json::<Value>(
+                Method::PUT,
+                shared::api::ME_REMOTE_SIGNING,
+                json!({ "user_id": bad }),
+            )
             .await
             .refused(StatusCode::UNPROCESSABLE_ENTITY);
     }
     let r: RemoteSigningDto = leader
-        .send_json(Method::PUT, shared::api::ME_REMOTE_SIGNING, json!({ "user_id": LEADER_ID }))
+        .send_json(
+            Method::PUT,
+            shared::api::ME_REMOTE_SIGNING,
+            json!({ "user_id": LEADER_ID }),
+        )
         .await
         .good();
     assert_eq!(r.user_id.as_deref(), Some(LEADER_ID));
@@ -189,14 +222,20 @@ async fn a_leader_registers_and_signs_remotely_and_refusals_and_timeouts_change_
     let draft = docs::main_file_of(&mut leader, &doc).await;
 
     // Registration: the server's challenge, approved on the phone; the certificate is then bound.
-    let pending = ask(&mut leader, json!({ "credential_id": "cred-leader", "purpose": "register" }))
-        .await
-        .expecting(StatusCode::ACCEPTED)
-        .good();
+    let pending = ask(
+        &mut leader,
+        json!({ "credential_id": "cred-leader", "purpose": "register" }),
+    )
+    .await
+    .expecting(StatusCode::ACCEPTED)
+    .good();
     assert_eq!(pending.status, RemoteSignatureStatus::Pending);
     let shown = provider.tap("approve").await;
     assert!(
-        shown["description"].as_str().unwrap().contains("Đăng ký chứng thư số"),
+        shown["description"]
+            .as_str()
+            .unwrap()
+            .contains("Đăng ký chứng thư số"),
         "{shown}"
     );
     let done = outcome(&mut leader, pending.id).await;
@@ -236,7 +275,10 @@ async fn a_leader_registers_and_signs_remotely_and_refusals_and_timeouts_change_
     let value = shared::pki::base64_decode(done.signature.as_deref().unwrap()).unwrap();
     let signed = [draft.clone(), external.finish(&value).unwrap()].concat();
     let sha = docs::upload(&mut leader, &signed).await;
-    let after = leader.sign(id, &SignRequest { main_sha256: sha }).await.good();
+    let after = leader
+        .sign(id, &SignRequest { main_sha256: sha })
+        .await
+        .good();
     assert_ne!(after.status, OutgoingStatus::AwaitingSignature);
 
     // Refused on the phone: the request ends refused, with the reason; nothing else changes.
@@ -252,7 +294,10 @@ async fn a_leader_registers_and_signs_remotely_and_refusals_and_timeouts_change_
     let done = outcome(&mut leader, pending.id).await;
     assert_eq!(done.status, RemoteSignatureStatus::Refused, "{done:?}");
     assert!(done.signature.is_none());
-    assert!(done.message.as_deref().unwrap().contains("từ chối"), "{done:?}");
+    assert!(
+        done.message.as_deref().unwrap().contains("từ chối"),
+        "{done:?}"
+    );
     assert_eq!(
         leader.outgoing(id2).await.good().status,
         OutgoingStatus::AwaitingSignature
@@ -273,21 +318,34 @@ async fn a_leader_registers_and_signs_remotely_and_refusals_and_timeouts_change_
     provider.wait_on_phone().await;
     let done = outcome(&mut leader_short, pending.id).await;
     assert_eq!(done.status, RemoteSignatureStatus::Expired, "{done:?}");
-    assert!(done.message.as_deref().unwrap().contains("Hết thời gian"), "{done:?}");
+    assert!(
+        done.message.as_deref().unwrap().contains("Hết thời gian"),
+        "{done:?}"
+    );
 
     // Someone else cannot read the leader's request.
     let mut clerk = docs::client(&app, "vanthu.snv").await;
     clerk
-        .send_json::<Value>(Method::GET, &shared::api::me_remote_signature(pending.id), Value::Null)
+        .send_json::<Value>(
+            Method::GET,
+            &shared::api::me_remote_signature(pending.id),
+            Value::Null,
+        )
         .await
         .refused(StatusCode::NOT_FOUND);
     // A hash that is not SHA-256, and a credential that is not the person's, are refused before the phone.
-    ask(&mut leader, json!({ "credential_id": "cred-leader", "purpose": "sign", "hash": "abc" }))
-        .await
-        .refused(StatusCode::UNPROCESSABLE_ENTITY);
-    ask(&mut leader, json!({ "credential_id": "cred-other", "purpose": "register" }))
-        .await
-        .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    ask(
+        &mut leader,
+        json!({ "credential_id": "cred-leader", "purpose": "sign", "hash": "abc" }),
+    )
+    .await
+    .refused(StatusCode::UNPROCESSABLE_ENTITY);
+    ask(
+        &mut leader,
+        json!({ "credential_id": "cred-other", "purpose": "register" }),
+    )
+    .await
+    .refused(StatusCode::UNPROCESSABLE_ENTITY);
     db.finish().await;
 }
 
@@ -297,14 +355,20 @@ async fn an_unreachable_or_absent_provider_is_a_clear_refusal(db: TestDb) {
     let app = crate::common::app(db.store.clone(), docs::config());
     let mut leader = docs::client(&app, "gd.snv").await;
     assert!(!remote(&mut leader).await.configured);
-    ask(&mut leader, json!({ "credential_id": "x", "purpose": "register" }))
-        .await
-        .refused(StatusCode::CONFLICT);
+    ask(
+        &mut leader,
+        json!({ "credential_id": "x", "purpose": "register" }),
+    )
+    .await
+    .refused(StatusCode::CONFLICT);
 
     // A provider that does not answer: the credentials' problem is reported, a request is a 503.
     let mut config = docs::config();
     config.remote_signing = Some(vanban::csc::client::Provider {
-        url: format!("http://127.0.0.1:{}/csc/v2", crate::common::server::free_port()),
+        url: format!(
+            "http://127.0.0.1:{}/csc/v2",
+            crate::common::server::free_port()
+        ),
         client_id: None,
         client_secret: None,
         name: Some("Nhà cung cấp A".into()),
@@ -313,13 +377,23 @@ async fn an_unreachable_or_absent_provider_is_a_clear_refusal(db: TestDb) {
     let app = crate::common::app(db.store.clone(), config);
     let mut leader = docs::client(&app, "gd.snv").await;
     let r: RemoteSigningDto = leader
-        .send_json(Method::PUT, shared::api::ME_REMOTE_SIGNING, json!({ "user_id": LEADER_ID }))
+        .send_json(
+            Method::PUT,
+            shared::api::ME_REMOTE_SIGNING,
+            json!({ "user_id": LEADER_ID }),
+        )
         .await
         .good();
-    assert!(r.problem.as_deref().unwrap().contains("Không kết nối được"), "{r:?}");
-    let e = ask(&mut leader, json!({ "credential_id": "x", "purpose": "register" }))
-        .await
-        .refused(StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        r.problem.as_deref().unwrap().contains("Không kết nối được"),
+        "{r:?}"
+    );
+    let e = ask(
+        &mut leader,
+        json!({ "credential_id": "x", "purpose": "register" }),
+    )
+    .await
+    .refused(StatusCode::SERVICE_UNAVAILABLE);
     assert!(e.message.contains("ký số từ xa"), "{}", e.message);
     db.finish().await;
 }

@@ -67,7 +67,10 @@ pub async fn approved(
 
 /// The remote credentials of the signed-in person that can sign here (registered to their account), with the
 /// provider's name; empty when the deployment has no provider or the person none.
-pub async fn usable_credentials() -> (Option<String>, Vec<shared::remote_signing::RemoteCredentialDto>) {
+pub async fn usable_credentials() -> (
+    Option<String>,
+    Vec<shared::remote_signing::RemoteCredentialDto>,
+) {
     match api::remote_signing().await {
         Ok(r) if r.configured => (
             r.provider,

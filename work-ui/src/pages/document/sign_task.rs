@@ -271,6 +271,7 @@ pub fn SignTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoVi
             view! {
                 <fieldset class="field sign-how" data-testid="sign-how">
                     <legend>"Ký bằng"</legend>
+                    <div class="checks" role="radiogroup" aria-label="Ký bằng">
                     <label class="check">
                         <input type="radio" name="sign-how" data-testid="sign-how-local"
                             prop:checked=move || !use_remote.get()
@@ -283,6 +284,7 @@ pub fn SignTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoVi
                             on:change=move |_| { use_remote.set(true); preview.set(None); } />
                         " Ký số từ xa — " {name}
                     </label>
+                    </div>
                 </fieldset>
             }
         })

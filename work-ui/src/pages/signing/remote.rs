@@ -53,14 +53,21 @@ pub fn RemoteSigningPanel() -> impl IntoView {
             .and_then(|s| s.provider)
             .unwrap_or_default();
         spawn_local(async move {
-            let result =
-                remote::approved(credential_id, RemotePurpose::Register, None, None, provider, busy)
-                    .await;
+            let result = remote::approved(
+                credential_id,
+                RemotePurpose::Register,
+                None,
+                None,
+                provider,
+                busy,
+            )
+            .await;
             busy.set(None);
             match result {
                 Ok(_) => {
                     notice.set(Some(
-                        "Đã đăng ký chứng thư số cho tài khoản: có thể ký số từ xa khi trình ký.".into(),
+                        "Đã đăng ký chứng thư số cho tài khoản: có thể ký số từ xa khi trình ký."
+                            .into(),
                     ));
                     load();
                 }
