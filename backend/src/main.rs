@@ -41,6 +41,8 @@ impl DbArgs {
     }
 }
 
+// The server's many options make `Serve` the large variant; the command is parsed once at start.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (applies pending migrations first).

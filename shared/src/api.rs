@@ -164,6 +164,11 @@ pub fn path(template: &str, id: i64) -> String {
     template.replace("{id}", &id.to_string())
 }
 
+/// The address of one remote signing request.
+pub fn me_remote_signature(id: i64) -> String {
+    ME_REMOTE_SIGNATURE.replace("{id}", &id.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,9 +178,4 @@ mod tests {
         assert_eq!(path(USER_LOCK, 42), "/api/users/42/lock");
         assert_eq!(path(ME, 1), "/api/me");
     }
-}
-
-/// The address of one remote signing request.
-pub fn me_remote_signature(id: i64) -> String {
-    ME_REMOTE_SIGNATURE.replace("{id}", &id.to_string())
 }

@@ -661,6 +661,24 @@ pub fn serial_decimal(cert: &Certificate) -> String {
     String::from_utf8(out).expect("ASCII digits")
 }
 
+/// Base64 (standard alphabet, padded), as the remote signing service (CSC API) writes certificates and
+/// signature values.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()
+}
+
+/// Certificates given as base64 DER (a CSC credential's chain), in order; `None` if one does not read.
+pub fn certs_from_base64(encoded: &[String]) -> Option<Vec<X509Certificate>> {
+    use der::Decode;
+    encoded
+        .iter()
+        .map(|c| base64_decode(c).and_then(|der| X509Certificate::from_der(&der).ok()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -682,22 +700,4 @@ mod tests {
             assert_eq!(serial_decimal(&cert), serial.to_string());
         }
     }
-}
-
-/// Base64 (standard alphabet, padded), as the remote signing service (CSC API) writes certificates and
-/// signature values.
-pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD
-        .decode(text.trim())
-        .ok()
-}
-
-/// Certificates given as base64 DER (a CSC credential's chain), in order; `None` if one does not read.
-pub fn certs_from_base64(encoded: &[String]) -> Option<Vec<X509Certificate>> {
-    use der::Decode;
-    encoded
-        .iter()
-        .map(|c| base64_decode(c).and_then(|der| X509Certificate::from_der(&der).ok()))
-        .collect()
 }

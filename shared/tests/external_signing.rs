@@ -66,7 +66,12 @@ fn request() -> SignatureRequest {
         text: None,
         signer_name: "Trần Thị Từ Xa".into(),
         organization: Some("vanban".into()),
-        time: Timestamp(1_790_000_000_000),
+        time: Timestamp(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis() as i64,
+        ),
     }
 }
 

@@ -129,7 +129,10 @@ fn random_token() -> String {
 }
 
 /// The bearer token of a signed-in integrator, or the 401 to answer.
-fn signed_in(p: &Provider, headers: &HeaderMap) -> Result<(), Response> {
+/// An answer that ends a call early (boxed: a `Response` is large).
+type Early = Box<Response>;
+
+fn signed_in(p: &Provider, headers: &HeaderMap) -> Result<(), Early> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -138,16 +141,17 @@ fn signed_in(p: &Provider, headers: &HeaderMap) -> Result<(), Response> {
     if !token.is_empty() && p.sessions().tokens.iter().any(|t| t == token) {
         Ok(())
     } else {
-        Err(error(
+        Err(Box::new(error(
             StatusCode::UNAUTHORIZED,
             "invalid_token",
             "Thiếu hoặc sai access token",
-        ))
+        )))
     }
 }
 
-fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
-    serde_json::from_slice(body).map_err(|e| bad(&format!("Thân yêu cầu không hợp lệ: {e}")))
+fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Early> {
+    serde_json::from_slice(body)
+        .map_err(|e| Box::new(bad(&format!("Thân yêu cầu không hợp lệ: {e}"))))
 }
 
 async fn info(State(p): State<Shared>) -> Json<serde_json::Value> {
@@ -218,11 +222,11 @@ fn credential_json(c: &Credential, with_id: bool) -> serde_json::Value {
 
 async fn list(State(p): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     if let Err(r) = signed_in(&p, &headers) {
-        return r;
+        return *r;
     }
     let req: serde_json::Value = match json_body(&body) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some(user) = req.get("userID").and_then(|v| v.as_str()) else {
         return bad("Thiếu userID");
@@ -241,11 +245,11 @@ async fn credential_info(
     body: axum::body::Bytes,
 ) -> Response {
     if let Err(r) = signed_in(&p, &headers) {
-        return r;
+        return *r;
     }
     let req: wire::InfoRequest = match json_body(&body) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     match p.credential(&req.credential_id) {
         Some(c) => Json(credential_json(c, false)).into_response(),
@@ -259,11 +263,11 @@ async fn authorize(
     body: axum::body::Bytes,
 ) -> Response {
     if let Err(r) = signed_in(&p, &headers) {
-        return r;
+        return *r;
     }
     let req: wire::AuthorizeRequest = match json_body(&body) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some(c) = p.credential(&req.credential_id) else {
         return bad("credentialID không hợp lệ");
@@ -302,11 +306,11 @@ async fn authorize_check(
     body: axum::body::Bytes,
 ) -> Response {
     if let Err(r) = signed_in(&p, &headers) {
-        return r;
+        return *r;
     }
     let req: wire::AuthorizeCheckRequest = match json_body(&body) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut s = p.sessions();
     let Some(a) = s.approvals.get(&req.handle) else {
@@ -345,11 +349,11 @@ async fn sign_hash(
     body: axum::body::Bytes,
 ) -> Response {
     if let Err(r) = signed_in(&p, &headers) {
-        return r;
+        return *r;
     }
     let req: wire::SignHashRequest = match json_body(&body) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     // A SAD is good once, for its credential and hashes.
     let Some((credential_id, hashes)) = p.sessions().sads.remove(&req.sad) else {
@@ -404,7 +408,7 @@ fn waiting(p: &Provider, user: &str) -> Vec<(String, String, String, u64)> {
             )
         })
         .collect();
-    out.sort_by(|a, b| b.3.cmp(&a.3));
+    out.sort_by_key(|w| std::cmp::Reverse(w.3));
     out
 }
 
