@@ -407,10 +407,10 @@ pub(super) fn operations() -> Vec<Op> {
             .ok::<RemoteSigningDto>(200, "The provider and the credentials."),
         put(api::ME_REMOTE_SIGNING, "remote-signing", "Set my identifier at the remote signing provider")
             .who("signed in")
-            .describe("1–64 characters without spaces (often the citizen ID number); empty clears it. Audited as `remote_signing.identifier`.")
+            .describe("Up to 64 characters among `A–Z a–z 0–9 . _ @ + -` (often the citizen ID number); empty clears it. Audited as `remote_signing.identifier`.")
             .json::<RemoteSigningIdRequest>()
             .ok::<RemoteSigningDto>(200, "The provider and the credentials found with the identifier.")
-            .err(422, "`validation` on `user_id`: over 64 characters or with spaces"),
+            .err(422, "`validation` on `user_id`: over 64 characters or another character"),
         post(api::ME_REMOTE_SIGNATURES, "remote-signing", "Ask the remote signing provider to sign")
             .who("signed in")
             .describe(

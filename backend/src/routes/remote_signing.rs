@@ -34,12 +34,17 @@ pub async fn set_remote_signing_id(
     ApiJson(req): ApiJson<RemoteSigningIdRequest>,
 ) -> AppResult<Json<RemoteSigningDto>> {
     let value = req.user_id.trim();
-    if value.chars().count() > MAX_ID || value.chars().any(|c| c.is_control() || c.is_whitespace())
+    // Identifiers at providers are numbers (citizen ID), account names or e-mail addresses: a closed set of
+    // characters keeps invisible and direction-changing characters out of what the provider and audit show.
+    if value.chars().count() > MAX_ID
+        || !value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._@+-".contains(c))
     {
         return Err(AppError::field(
             "user_id",
             format!(
-                "Mã định danh tại nhà cung cấp gồm tối đa {MAX_ID} ký tự, không có khoảng trắng."
+                "Mã định danh tại nhà cung cấp gồm tối đa {MAX_ID} ký tự: chữ không dấu, số và . _ @ + -."
             ),
         ));
     }
@@ -78,5 +83,7 @@ pub async fn get_remote_signature(
         .remote_signature(session.user().id, id)
         .await?
         .map(Json)
-        .ok_or(AppError::NotFound("remote_signature"))
+        .ok_or(AppError::NotFound(
+            "Không tìm thấy yêu cầu ký số từ xa này.",
+        ))
 }

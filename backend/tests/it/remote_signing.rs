@@ -193,7 +193,7 @@ async fn a_leader_registers_and_signs_remotely_and_refusals_and_timeouts_change_
     .await
     .refused(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(e.message.contains("mã định danh"), "{}", e.message);
-    for bad in ["có khoảng trắng", &"9".repeat(65)] {
+    for bad in ["có khoảng trắng", &"9".repeat(65), "\u{202e}079", "a\u{0}b"] {
         leader
             .send_json::<Value>(
                 Method::PUT,
@@ -325,7 +325,7 @@ async fn a_leader_registers_and_signs_remotely_and_refusals_and_timeouts_change_
 
     // Someone else cannot read the leader's request.
     let mut clerk = docs::client(&app, "vanthu.snv").await;
-    clerk
+    let e = clerk
         .send_json::<Value>(
             Method::GET,
             &shared::api::me_remote_signature(pending.id),
@@ -333,6 +333,7 @@ async fn a_leader_registers_and_signs_remotely_and_refusals_and_timeouts_change_
         )
         .await
         .refused(StatusCode::NOT_FOUND);
+    assert!(e.message.contains("Không tìm thấy"), "{}", e.message);
     // A hash that is not SHA-256, and a credential that is not the person's, are refused before the phone.
     ask(
         &mut leader,
