@@ -149,6 +149,16 @@ fn signed_in(p: &Provider, headers: &HeaderMap) -> Result<(), Early> {
     }
 }
 
+/// What every CSC call but `info` and `auth/login` starts with: a signed-in integrator and a JSON body.
+fn signed_in_body<T: serde::de::DeserializeOwned>(
+    p: &Provider,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, Early> {
+    signed_in(p, headers)?;
+    json_body(body)
+}
+
 fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Early> {
     serde_json::from_slice(body)
         .map_err(|e| Box::new(bad(&format!("Thân yêu cầu không hợp lệ: {e}"))))
@@ -221,10 +231,7 @@ fn credential_json(c: &Credential, with_id: bool) -> serde_json::Value {
 }
 
 async fn list(State(p): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
-    if let Err(r) = signed_in(&p, &headers) {
-        return *r;
-    }
-    let req: serde_json::Value = match json_body(&body) {
+    let req: serde_json::Value = match signed_in_body(&p, &headers, &body) {
         Ok(r) => r,
         Err(r) => return *r,
     };
@@ -244,10 +251,7 @@ async fn credential_info(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    if let Err(r) = signed_in(&p, &headers) {
-        return *r;
-    }
-    let req: wire::InfoRequest = match json_body(&body) {
+    let req: wire::InfoRequest = match signed_in_body(&p, &headers, &body) {
         Ok(r) => r,
         Err(r) => return *r,
     };
@@ -262,10 +266,7 @@ async fn authorize(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    if let Err(r) = signed_in(&p, &headers) {
-        return *r;
-    }
-    let req: wire::AuthorizeRequest = match json_body(&body) {
+    let req: wire::AuthorizeRequest = match signed_in_body(&p, &headers, &body) {
         Ok(r) => r,
         Err(r) => return *r,
     };
@@ -305,10 +306,7 @@ async fn authorize_check(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    if let Err(r) = signed_in(&p, &headers) {
-        return *r;
-    }
-    let req: wire::AuthorizeCheckRequest = match json_body(&body) {
+    let req: wire::AuthorizeCheckRequest = match signed_in_body(&p, &headers, &body) {
         Ok(r) => r,
         Err(r) => return *r,
     };
@@ -348,10 +346,7 @@ async fn sign_hash(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    if let Err(r) = signed_in(&p, &headers) {
-        return *r;
-    }
-    let req: wire::SignHashRequest = match json_body(&body) {
+    let req: wire::SignHashRequest = match signed_in_body(&p, &headers, &body) {
         Ok(r) => r,
         Err(r) => return *r,
     };
