@@ -136,7 +136,7 @@ enum Command {
         #[arg(long, env = "VANBAN_CSC_NAME")]
         csc_name: Option<String>,
         /// How long a person has to approve a signature on their phone, in seconds.
-        #[arg(long, env = "VANBAN_CSC_APPROVAL_SECONDS", default_value_t = 120)]
+        #[arg(long, env = "VANBAN_CSC_APPROVAL_SECONDS", default_value_t = vanban::csc::relay::DEFAULT_APPROVAL.as_secs())]
         csc_approval_seconds: u64,
         /// Demo certificates (`*.pem` of `vanban pki demo-keys`) to register to the demo accounts and agencies
         /// at start (with --seed-demo-if-empty; default DATA_DIR/demo-keys).

@@ -326,23 +326,11 @@ impl Job {
     }
 }
 
-/// Whether `signature` is RSA PKCS#1 v1.5 by the certificate's key over the SHA-256 `hash`.
+/// Whether `signature` is the credential's over `hash` ([`shared::pdf::cms::sha256_digest_signature_holds`]).
 fn signature_holds(cert_der: &[u8], hash: &[u8; 32], signature: &[u8]) -> bool {
     use der::Decode;
-    let Ok(cert) = x509_cert::Certificate::from_der(cert_der) else {
-        return false;
-    };
-    let Ok(alg) = shared::pdf::cms::signature_algorithm(shared::pdf::cms::Padding::Pkcs1v15) else {
-        return false;
-    };
-    shared::pdf::algorithms::verify(
-        &alg,
-        shared::pdf::cms::OID_SHA256,
-        cert.tbs_certificate().subject_public_key_info(),
-        shared::pdf::algorithms::Signed::Digest(shared::pdf::cms::OID_SHA256, hash),
-        signature,
-    )
-    .1
+    x509_cert::Certificate::from_der(cert_der)
+        .is_ok_and(|cert| shared::pdf::cms::sha256_digest_signature_holds(&cert, hash, signature))
 }
 
 /// How long a person has to approve, unless configured (`VANBAN_CSC_APPROVAL_SECONDS`).

@@ -110,6 +110,26 @@ impl RsaSigner {
     }
 }
 
+/// Whether `signature` is RSASSA-PKCS1-v1_5 by `cert`'s key over the SHA-256 `digest`: the check of what a
+/// remote signing service returns for a hash it was sent.
+pub fn sha256_digest_signature_holds(
+    cert: &Certificate,
+    digest: &[u8; 32],
+    signature: &[u8],
+) -> bool {
+    let Ok(alg) = signature_algorithm(Padding::Pkcs1v15) else {
+        return false;
+    };
+    super::algorithms::verify(
+        &alg,
+        OID_SHA256,
+        cert.tbs_certificate().subject_public_key_info(),
+        super::algorithms::Signed::Digest(OID_SHA256, digest),
+        signature,
+    )
+    .1
+}
+
 pub fn sha256_algorithm() -> AlgorithmIdentifierOwned {
     AlgorithmIdentifierOwned {
         oid: OID_SHA256,

@@ -347,18 +347,7 @@ impl ExternalSignature {
     /// returns the bytes to append. A signature that does not verify is refused here, before anything is sent.
     pub fn finish(self, signature: &[u8]) -> PdfResult<Vec<u8>> {
         let hash = self.hash_to_sign()?;
-        let spki = self.certificates[0]
-            .tbs_certificate()
-            .subject_public_key_info()
-            .clone();
-        let (_, holds) = super::algorithms::verify(
-            &super::cms::signature_algorithm(super::cms::Padding::Pkcs1v15)?,
-            super::cms::OID_SHA256,
-            &spki,
-            super::algorithms::Signed::Digest(super::cms::OID_SHA256, &hash),
-            signature,
-        );
-        if !holds {
+        if !super::cms::sha256_digest_signature_holds(&self.certificates[0], &hash, signature) {
             return Err(PdfError::Signing(
                 "chữ ký dịch vụ ký số từ xa trả về không khớp với chứng thư số đã chọn".into(),
             ));
