@@ -26,6 +26,24 @@ pub fn load_ca(dir: &Path) -> anyhow::Result<Ca> {
     Ok(Ca { cert, key })
 }
 
+/// The CA directory's lock, held until the returned file is dropped: an exclusive advisory lock of
+/// `DIR/ca.lock`. Every change to the directory (issuing, which reads and advances `serial` and appends to the
+/// index; revoking; signing a CRL, which advances `crlnumber`) is made under it, so processes started at once on
+/// one directory (`tsa serve` beside `csc serve` in `make run`, two instances of either, the CLI) never issue
+/// one serial twice or each issue a certificate the other then overwrites. The lock goes with the process.
+pub fn lock(dir: &Path) -> anyhow::Result<std::fs::File> {
+    let path = dir.join("ca.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("không mở được {}", path.display()))?;
+    file.lock()
+        .with_context(|| format!("không khóa được {}", path.display()))?;
+    Ok(file)
+}
+
 pub fn read_counter(path: &Path) -> anyhow::Result<u64> {
     std::fs::read_to_string(path)?
         .trim()
@@ -79,6 +97,8 @@ pub fn current_crl(dir: &Path) -> anyhow::Result<Vec<u8>> {
     // Requests and the sweep may ask at once when the CRL is due: one of them signs it, the others read it.
     static RENEWING: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one_at_a_time = RENEWING.lock().unwrap_or_else(|e| e.into_inner());
+    // And across processes: the CLI may be revoking in this directory.
+    let _directory = lock(dir)?;
     let path = dir.join("ca.crl");
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     if let (Some(crl_time), Some(index_time)) = (modified(&path), modified(&dir.join("index.tsv")))

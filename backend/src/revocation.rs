@@ -2,9 +2,15 @@
 //! registered certificates name (and `VANBAN_CRL_URLS`) and read from files (`VANBAN_CRL_FILES`), each checked
 //! to be signed by a trust anchor before the store keeps it. A source that cannot be reached, answers
 //! something else or goes past its nextUpdate is recorded with its error (`GET /api/admin/revocation-sources`);
-//! verification goes on with the latest CRL held. Registered certificates that name an OCSP responder (and are
-//! issued by a trust anchor) are asked about too; a checked answer is kept beside the CRLs (it goes into the
-//! DSS at issue). The sweep (`crate::sweep`) runs this on a schedule.
+//! verification goes on with the latest CRL held. Registered certificates that name an OCSP responder are asked
+//! about too; a checked answer is kept beside the CRLs (verification weighs it, and it goes into the DSS at
+//! issue). The sweep (`crate::sweep`) runs this on a schedule.
+//!
+//! A province's CAs issue people's certificates from intermediate CAs under the national root, and the server
+//! is configured with the root alone. So the sweep learns the intermediates the registered certificates name
+//! as issuers from their caIssuers addresses (authority information access), admits each only when it is a CA
+//! certificate issued by a trust anchor (or by an intermediate already admitted), and then takes CRLs signed
+//! by these intermediates and asks OCSP about certificates they issued ([`ca_pool`]).
 
 use std::time::Duration;
 
@@ -31,28 +37,99 @@ pub struct RefreshReport {
     pub failed: Vec<(String, String)>,
 }
 
-/// The URLs to fetch: the configured ones, then the CRL distribution points of every registered certificate.
-pub async fn crl_urls(store: &Store, config: &Config) -> anyhow::Result<Vec<String>> {
+/// Every registered certificate that decodes.
+async fn registered(store: &Store) -> anyhow::Result<Vec<Certificate>> {
+    Ok(store
+        .registered_certificates_der()
+        .await?
+        .into_iter()
+        .filter_map(|der| shared::pki::certs_from_pem_or_der(&der).ok()?.pop())
+        .collect())
+}
+
+/// The URLs to fetch: the configured ones, then the CRL distribution points of every registered certificate
+/// and of every intermediate CA in `pool`.
+pub async fn crl_urls(
+    store: &Store,
+    config: &Config,
+    pool: &[Certificate],
+) -> anyhow::Result<Vec<String>> {
     let mut urls: Vec<String> = config.crl_urls.clone();
-    for der in store.registered_certificates_der().await? {
-        if let Ok(mut certs) = shared::pki::certs_from_pem_or_der(&der)
-            && let Some(cert) = certs.pop()
-        {
-            urls.extend(shared::pki::crl_distribution_urls(&cert));
-        }
+    for cert in registered(store).await?.iter().chain(pool) {
+        urls.extend(shared::pki::crl_distribution_urls(cert));
     }
     let mut seen = std::collections::HashSet::new();
     urls.retain(|u| seen.insert(u.clone()));
     Ok(urls)
 }
 
+/// The CA certificates revocation data is judged with: the trust anchors, then the intermediate CAs fetched
+/// from the caIssuers addresses of registered certificates (and of intermediates fetched so), each admitted
+/// only as a CA certificate issued by a CA already in the pool. A fetch that fails is reported, not fatal.
+pub async fn ca_pool(
+    store: &Store,
+    anchors: &[Certificate],
+    report: &mut RefreshReport,
+) -> anyhow::Result<Vec<Certificate>> {
+    let mut pool: Vec<Certificate> = anchors.to_vec();
+    let mut wanting: Vec<Certificate> = registered(store).await?;
+    let mut tried = std::collections::HashSet::new();
+    // A chain longer than four intermediates is not one a Vietnamese CA issues.
+    for _ in 0..4 {
+        let mut found = Vec::new();
+        for cert in &wanting {
+            let issuer = cert.tbs_certificate().issuer();
+            if pool.iter().any(|c| c.tbs_certificate().subject() == issuer) {
+                continue;
+            }
+            for url in shared::pki::ca_issuer_urls(cert) {
+                if !tried.insert(url.clone()) {
+                    continue;
+                }
+                match tokio::time::timeout(TIMEOUT, fetch(&url, None)).await {
+                    Ok(Ok(body)) => match shared::pki::certs_from_pem_or_der(&body) {
+                        Ok(certs) => found.extend(certs),
+                        Err(e) => report
+                            .failed
+                            .push((url, format!("không phải chứng thư số: {e}"))),
+                    },
+                    Ok(Err(e)) => report.failed.push((url, e)),
+                    Err(_) => report.failed.push((
+                        url,
+                        format!(
+                            "không nhận được chứng thư số trong {} giây",
+                            TIMEOUT.as_secs()
+                        ),
+                    )),
+                }
+            }
+        }
+        let before = pool.len();
+        for cert in &found {
+            if !pool.contains(cert) && shared::pdf::chain::ca_issued_by_one_of(cert, &pool) {
+                pool.push(cert.clone());
+            }
+        }
+        if pool.len() == before {
+            break;
+        }
+        // The newly admitted intermediates may themselves name an issuer not yet known.
+        wanting = pool[before..].to_vec();
+    }
+    for (url, why) in &report.failed {
+        tracing::warn!(source = url, error = %why, "an issuer's certificate could not be fetched");
+    }
+    Ok(pool)
+}
+
 /// Fetches every CRL source once and records each outcome.
 pub async fn refresh(store: &Store, config: &Config) -> anyhow::Result<RefreshReport> {
     let anchors = crate::signing::options(&config.trust_anchors).trust_anchors;
     let mut report = RefreshReport::default();
-    for url in crl_urls(store, config).await? {
+    let pool = ca_pool(store, &anchors, &mut report).await?;
+    for url in crl_urls(store, config, &pool[anchors.len()..]).await? {
         let outcome = match tokio::time::timeout(TIMEOUT, fetch(&url, None)).await {
-            Ok(Ok(body)) => checked_crl(&body, &anchors),
+            Ok(Ok(body)) => checked_crl(&body, &pool),
             Ok(Err(e)) => Err(e),
             Err(_) => Err(format!(
                 "không nhận được CRL trong {} giây",
@@ -61,7 +138,7 @@ pub async fn refresh(store: &Store, config: &Config) -> anyhow::Result<RefreshRe
         };
         note(store, &mut report, "crl_url", &url, outcome).await?;
     }
-    for (url, cert, issuer) in ocsp_targets(store, &anchors).await? {
+    for (url, cert, issuer) in ocsp_targets(store, &pool).await? {
         let request = match shared::pdf::ocsp::request(&cert, &issuer) {
             Ok(r) => r,
             Err(e) => {
@@ -87,7 +164,7 @@ pub async fn refresh(store: &Store, config: &Config) -> anyhow::Result<RefreshRe
     for path in &config.crl_files {
         let location = path.display().to_string();
         let outcome = match tokio::fs::read(path).await {
-            Ok(body) => checked_crl(&body, &anchors),
+            Ok(body) => checked_crl(&body, &pool),
             Err(e) => Err(format!("không đọc được tệp CRL: {e}")),
         };
         note(store, &mut report, "crl_file", &location, outcome).await?;
@@ -115,11 +192,12 @@ async fn note(
     Ok(())
 }
 
-/// A CRL (DER or PEM) signed by one of `anchors`, as the store keeps it.
-pub fn checked_crl(body: &[u8], anchors: &[Certificate]) -> Result<NewRevocationData, String> {
+/// A CRL (DER or PEM) signed by one of `cas` (the trust anchors and the intermediates admitted under them), as
+/// the store keeps it.
+pub fn checked_crl(body: &[u8], cas: &[Certificate]) -> Result<NewRevocationData, String> {
     use der::Encode;
     let crl = shared::pki::crl_from_pem_or_der(body).map_err(|e| format!("không phải CRL: {e}"))?;
-    if shared::pdf::revocation::crl_issuer_among(&crl, anchors).is_none() {
+    if shared::pdf::revocation::crl_issuer_among(&crl, cas).is_none() {
         return Err(
             "CRL không do tổ chức chứng thực được tin cậy ký (hoặc chữ ký của CRL sai)".into(),
         );
@@ -136,24 +214,21 @@ pub fn checked_crl(body: &[u8], anchors: &[Certificate]) -> Result<NewRevocation
     })
 }
 
-/// The registered certificates that name an OCSP responder and are issued by a trust anchor: (responder,
-/// certificate, issuer).
+/// The registered certificates (and admitted intermediates) that name an OCSP responder and whose issuer is in
+/// `pool`: (responder, certificate, issuer).
 async fn ocsp_targets(
     store: &Store,
-    anchors: &[Certificate],
+    pool: &[Certificate],
 ) -> anyhow::Result<Vec<(String, Certificate, Certificate)>> {
     let mut out = Vec::new();
-    for der in store.registered_certificates_der().await? {
-        let Some(cert) = shared::pki::certs_from_pem_or_der(&der)
-            .ok()
-            .and_then(|mut c| c.pop())
-        else {
-            continue;
-        };
-        let Some(issuer) = anchors
-            .iter()
-            .find(|a| a.tbs_certificate().subject() == cert.tbs_certificate().issuer())
-        else {
+    for cert in registered(store)
+        .await?
+        .into_iter()
+        .chain(pool.iter().cloned())
+    {
+        let Some(issuer) = pool.iter().find(|a| {
+            *a != &cert && a.tbs_certificate().subject() == cert.tbs_certificate().issuer()
+        }) else {
             continue;
         };
         for url in shared::pki::ocsp_urls(&cert) {

@@ -26,7 +26,8 @@ pub fn options(trust_anchors: &[String]) -> VerifyOptions {
     options_with(trust_anchors, &[])
 }
 
-/// The verification options with the CRLs the server holds (`Store::latest_crls`, fetched by the sweep).
+/// The verification options with the CRLs the server holds (`Store::latest_crls`, fetched by the sweep); see
+/// [`options_for`] for a check that also weighs the OCSP responses held.
 pub fn options_with(trust_anchors: &[String], crls: &[Vec<u8>]) -> VerifyOptions {
     let mut anchors = Vec::new();
     for pem in trust_anchors {
@@ -40,7 +41,40 @@ pub fn options_with(trust_anchors: &[String], crls: &[Vec<u8>]) -> VerifyOptions
             .iter()
             .filter_map(|der| shared::pdf::revocation::parse_crl(der))
             .collect(),
+        ocsps: Vec::new(),
     }
+}
+
+/// The verification options for checking `files`: the trust anchors, the latest CRL of every issuer the server
+/// holds (`Store::latest_crls`), and the OCSP responses it holds about the certificates the files' signatures
+/// carry (`Store::ocsp_responses_about`; the sweep asks the responders). A file that does not open adds none.
+pub async fn options_for(
+    store: &crate::store::Store,
+    trust_anchors: &[String],
+    files: &[&[u8]],
+) -> crate::store::StoreResult<VerifyOptions> {
+    let mut options = options_with(trust_anchors, &store.latest_crls().await?);
+    options.ocsps = held_ocsps(store, files).await?;
+    Ok(options)
+}
+
+/// The OCSP responses the server holds about the certificates the signatures of `files` carry.
+pub async fn held_ocsps(
+    store: &crate::store::Store,
+    files: &[&[u8]],
+) -> crate::store::StoreResult<Vec<Vec<u8>>> {
+    let mut certs = Vec::new();
+    for file in files {
+        for c in shared::pdf::ltv::certificates_in(*file).unwrap_or_default() {
+            if !certs.contains(&c) {
+                certs.push(c);
+            }
+        }
+    }
+    if certs.is_empty() {
+        return Ok(Vec::new());
+    }
+    store.ocsp_responses_about(&certs).await
 }
 
 /// Whose signature a step expects: a person's account (the signer, or the person acting under a valid

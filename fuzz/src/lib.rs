@@ -84,6 +84,7 @@ pub fn cms(data: &[u8]) {
     let options = VerifyOptions {
         trust_anchors: vec![],
         crls: vec![],
+        ocsps: vec![],
     };
     if data.starts_with(b"%PDF") {
         let _ = verify_document(data, &options);

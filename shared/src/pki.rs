@@ -536,10 +536,22 @@ pub fn crl_distribution_urls(cert: &Certificate) -> Vec<String> {
 
 /// The OCSP responders a certificate names (authority information access, id-ad-ocsp), `http(s)` ones only.
 pub fn ocsp_urls(cert: &Certificate) -> Vec<String> {
-    use x509_cert::ext::pkix::AuthorityInfoAccessSyntax;
-    use x509_cert::ext::pkix::name::GeneralName;
     const ID_AD_OCSP: const_oid::ObjectIdentifier =
         const_oid::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1");
+    access_urls(cert, ID_AD_OCSP)
+}
+
+/// Where a certificate's issuer's certificate can be fetched (authority information access, id-ad-caIssuers,
+/// RFC 5280 §4.2.2.1), `http(s)` ones only: how a server that trusts only a root learns an intermediate CA.
+pub fn ca_issuer_urls(cert: &Certificate) -> Vec<String> {
+    const ID_AD_CA_ISSUERS: const_oid::ObjectIdentifier =
+        const_oid::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.2");
+    access_urls(cert, ID_AD_CA_ISSUERS)
+}
+
+fn access_urls(cert: &Certificate, method: const_oid::ObjectIdentifier) -> Vec<String> {
+    use x509_cert::ext::pkix::AuthorityInfoAccessSyntax;
+    use x509_cert::ext::pkix::name::GeneralName;
     let Ok(Some(aia)) = cert
         .tbs_certificate()
         .get_extension::<AuthorityInfoAccessSyntax>()
@@ -549,7 +561,7 @@ pub fn ocsp_urls(cert: &Certificate) -> Vec<String> {
     aia.1
         .0
         .into_iter()
-        .filter(|d| d.access_method == ID_AD_OCSP)
+        .filter(|d| d.access_method == method)
         .filter_map(|d| match d.access_location {
             GeneralName::UniformResourceIdentifier(uri) => Some(uri.as_str().to_string()),
             _ => None,

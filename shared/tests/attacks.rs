@@ -113,6 +113,7 @@ fn verify(data: &[u8]) -> Vec<SignatureReport> {
     let options = VerifyOptions {
         trust_anchors: vec![keys().ca.clone()],
         crls: vec![],
+        ocsps: vec![],
     };
     verify_document(data, &options).unwrap()
 }
@@ -703,6 +704,7 @@ fn one_flipped_byte_anywhere_in_the_signed_range_is_caught() {
         let options = VerifyOptions {
             trust_anchors: vec![keys().ca.clone()],
             crls: vec![],
+            ocsps: vec![],
         };
         // A flip that breaks the file's structure makes it unreadable (an error), which is also not "valid".
         if let Ok(reports) = verify_document(&t, &options) {

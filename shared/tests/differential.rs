@@ -29,6 +29,7 @@ fn options() -> VerifyOptions {
     VerifyOptions {
         trust_anchors: vec![Certificate::from_pem(pem.as_bytes()).expect("a PEM certificate")],
         crls: vec![],
+        ocsps: vec![],
     }
 }
 

@@ -99,6 +99,7 @@ fn a_signature_made_elsewhere_over_the_hash_verifies_as_a_pades_signature() {
         &VerifyOptions {
             trust_anchors: vec![s.ca.clone()],
             crls: vec![],
+            ocsps: vec![],
         },
     )
     .unwrap();

@@ -111,6 +111,7 @@ fn archived(data: &[u8]) -> Vec<u8> {
         data,
         std::slice::from_ref(&keys().ca),
         std::slice::from_ref(&keys().crl),
+        &[],
         Some(&mut |d| respond(Request::for_digest(*d, 2).unwrap())),
     )
     .unwrap()
@@ -121,6 +122,7 @@ fn verify(data: &[u8]) -> Vec<SignatureReport> {
     let options = VerifyOptions {
         trust_anchors: vec![keys().ca.clone()],
         crls: vec![],
+        ocsps: vec![],
     };
     verify_document(data, &options).unwrap()
 }
@@ -153,6 +155,7 @@ fn a_dss_alone_is_b_lt_and_leaves_the_earlier_signature_untouched() {
         &data[..],
         std::slice::from_ref(&keys().ca),
         std::slice::from_ref(&keys().crl),
+        &[],
     )
     .unwrap();
     let file = [&data[..], &dss].concat();
@@ -180,7 +183,7 @@ fn contents_of(file: &[u8], range: &[i64]) -> Vec<u8> {
 #[test]
 fn without_the_issuer_s_crl_no_dss_is_written() {
     let err =
-        append_dss(&signed()[..], std::slice::from_ref(&keys().ca), &[]).expect_err("refused");
+        append_dss(&signed()[..], std::slice::from_ref(&keys().ca), &[], &[]).expect_err("refused");
     assert!(err.to_string().contains("CRL"), "{err}");
 }
 
@@ -195,8 +198,13 @@ fn a_signature_from_outside_the_trust_anchors_gets_no_dss() {
         Duration::from_secs(86400),
     )
     .unwrap();
-    let err = append_dss(&signed()[..], &[other], std::slice::from_ref(&keys().crl))
-        .expect_err("refused");
+    let err = append_dss(
+        &signed()[..],
+        &[other],
+        std::slice::from_ref(&keys().crl),
+        &[],
+    )
+    .expect_err("refused");
     assert!(err.to_string().contains("tin cậy"), "{err}");
 }
 

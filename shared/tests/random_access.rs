@@ -107,6 +107,7 @@ fn every_corpus_file_verifies_the_same_from_a_reader_as_from_memory() {
     let options = VerifyOptions {
         trust_anchors: vec![ca],
         crls: vec![],
+        ocsps: vec![],
     };
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
     let mut checked = 0;
@@ -183,6 +184,7 @@ fn a_64_mib_document_is_signed_and_verified_in_bounded_reads() {
     let options = VerifyOptions {
         trust_anchors: vec![ca],
         crls: vec![],
+        ocsps: vec![],
     };
     let reports = verify_document(Src::reader(&signed_reader), &options).unwrap();
     assert!(reports[0].ok, "{reports:#?}");

@@ -127,6 +127,7 @@ fn verify_with_crls(
     let options = VerifyOptions {
         trust_anchors: vec![keys().ca.clone()],
         crls,
+        ocsps: vec![],
     };
     verify_document(data, &options).unwrap()
 }
@@ -287,7 +288,7 @@ fn a_token_from_a_certificate_without_critical_time_stamping_usage_is_rejected()
     );
     // A person's certificate is no TSA at all.
     let token = stamp(&keys().signer, b"x").unwrap();
-    let check = verify_token(&token, b"x", &[keys().ca.clone()], &[]);
+    let check = verify_token(&token, b"x", &[keys().ca.clone()], Default::default());
     assert!(!check.valid);
     assert!(check.problems.iter().any(|p| p.contains("timeStamping")));
 }
@@ -421,7 +422,7 @@ proptest::proptest! {
     /// A token or a CMS made of noise is refused, never a panic.
     #[test]
     fn noise_is_refused_as_a_token_and_as_a_signature(noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
-        let check = verify_token(&noise, b"data", &[keys().ca.clone()], &[]);
+        let check = verify_token(&noise, b"data", &[keys().ca.clone()], Default::default());
         proptest::prop_assert!(!check.valid);
         let _ = shared::pdf::timestamp::add_to_signature(&noise, b"\x30\x00");
         let _ = signature_value(&noise);

@@ -106,6 +106,8 @@ fn person_signer(dir: &Path, id: &str, full_name: &str) -> anyhow::Result<RsaSig
         folder.join(format!("{id}.pem")),
         folder.join(format!("{id}-key.pem")),
     );
+    // Issued once, under the CA directory's lock (another process may be starting at the same moment).
+    let _directory = vanban::pki_dir::lock(dir)?;
     if !cert_path.exists() || !key_path.exists() {
         let ca = load_ca(dir)?;
         let serial = read_counter(&dir.join("serial"))?;

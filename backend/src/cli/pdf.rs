@@ -101,12 +101,15 @@ pub enum PdfCommand {
         /// CRLs (DER or PEM), repeatable.
         #[arg(long)]
         crl: Vec<PathBuf>,
+        /// OCSP responses (DER, as a responder answers), repeatable.
+        #[arg(long)]
+        ocsp: Vec<PathBuf>,
         /// Print a JSON array, one object per signature.
         #[arg(long)]
         json: bool,
     },
     /// Append the validation data of every signature and timestamp (a DSS: certificates up to the trust
-    /// anchors and the issuers' CRLs, PAdES B-LT) and, with --tsa, a document timestamp over the whole file
+    /// anchors, and for each certificate its issuer's CRL or an OCSP response about it, PAdES B-LT) and, with --tsa, a document timestamp over the whole file
     /// (B-LTA), each as an incremental update: earlier signatures stay valid. Run again on an archived file
     /// before its last timestamp's certificate expires, it renews the archive timestamp.
     Ltv {
@@ -115,9 +118,12 @@ pub enum PdfCommand {
         /// Trust anchor certificates (PEM or DER), repeatable: where each chain must end.
         #[arg(long, required = true)]
         trust: Vec<PathBuf>,
-        /// CRLs (DER or PEM), repeatable: one from each issuer of every chain.
+        /// CRLs (DER or PEM), repeatable: one from each issuer of every chain (or an OCSP response instead).
         #[arg(long)]
         crl: Vec<PathBuf>,
+        /// OCSP responses (DER), repeatable: one about a certificate stands in for its issuer's CRL.
+        #[arg(long)]
+        ocsp: Vec<PathBuf>,
         /// An RFC 3161 time-stamping authority (http://host:port/path) for the document timestamp.
         #[arg(long)]
         tsa: Option<String>,
@@ -237,16 +243,19 @@ pub fn run(command: PdfCommand) -> anyhow::Result<()> {
             file,
             trust,
             crl,
+            ocsp,
             json,
-        } => verify(&file, &trust, &crl, json),
+        } => verify(&file, verify_options(&trust, &crl, &ocsp)?, json),
         PdfCommand::Ltv {
             input,
             output,
             trust,
             crl,
+            ocsp,
             tsa,
         } => {
-            let (anchors, crls) = trust_and_crls(&trust, &crl)?;
+            let options = verify_options(&trust, &crl, &ocsp)?;
+            let anchors = options.trust_anchors;
             let data = read(&input)?;
             let mut timestamper = |digest: &[u8; 32]| {
                 let url = tsa.as_deref().unwrap_or_default();
@@ -256,7 +265,8 @@ pub fn run(command: PdfCommand) -> anyhow::Result<()> {
             let out = shared::pdf::ltv::make_ltv(
                 &data,
                 &anchors,
-                &crls,
+                &options.crls,
+                &options.ocsps,
                 tsa.is_some()
                     .then_some(&mut timestamper as shared::pdf::ltv::DigestTimestamper),
             )?;
@@ -313,28 +323,35 @@ fn bbox(file: &Path, page: Option<usize>) -> anyhow::Result<()> {
 }
 
 /// Trust anchors and CRLs read from files (PEM or DER).
-fn trust_and_crls(
+/// The trust anchors, CRLs and OCSP responses named on the command line, read.
+fn verify_options(
     trust: &[PathBuf],
     crls: &[PathBuf],
-) -> anyhow::Result<(Vec<shared::pki::X509Certificate>, Vec<shared::pki::X509Crl>)> {
-    let mut anchors = Vec::new();
+    ocsps: &[PathBuf],
+) -> anyhow::Result<shared::pdf::verify::VerifyOptions> {
+    let mut options = shared::pdf::verify::VerifyOptions::default();
     for t in trust {
-        anchors.extend(shared::pki::certs_from_pem_or_der(&read(t)?)?);
+        options
+            .trust_anchors
+            .extend(shared::pki::certs_from_pem_or_der(&read(t)?)?);
     }
-    let mut lists = Vec::new();
     for c in crls {
-        lists.push(shared::pki::crl_from_pem_or_der(&read(c)?)?);
+        options
+            .crls
+            .push(shared::pki::crl_from_pem_or_der(&read(c)?)?);
     }
-    Ok((anchors, lists))
+    for o in ocsps {
+        options.ocsps.push(read(o)?);
+    }
+    Ok(options)
 }
 
-fn verify(file: &Path, trust: &[PathBuf], crls: &[PathBuf], json: bool) -> anyhow::Result<()> {
-    use shared::pdf::verify::{VerifyOptions, verify_document};
-    let (trust_anchors, crls) = trust_and_crls(trust, crls)?;
-    let options = VerifyOptions {
-        trust_anchors,
-        crls,
-    };
+fn verify(
+    file: &Path,
+    options: shared::pdf::verify::VerifyOptions,
+    json: bool,
+) -> anyhow::Result<()> {
+    use shared::pdf::verify::verify_document;
     let data = read(file)?;
     let reports = verify_document(&data, &options)?;
     if json {

@@ -176,6 +176,7 @@ fn issue(
         bail!("Mã PIN phải có ít nhất 4 ký tự.");
     }
     let ca = load_ca(dir)?;
+    let _directory = vanban::pki_dir::lock(dir)?;
     let serial = read_counter(&dir.join("serial"))?;
     let key = pki::generate_key()?;
     let role = if seal {
@@ -201,6 +202,7 @@ fn issue(
 
 fn sign_csr(dir: &Path, csr: &Path, seal: bool, out: &Path) -> anyhow::Result<()> {
     let ca = load_ca(dir)?;
+    let _directory = vanban::pki_dir::lock(dir)?;
     let serial = read_counter(&dir.join("serial"))?;
     let pem = std::fs::read_to_string(csr)
         .with_context(|| format!("không đọc được {}", csr.display()))?;
@@ -242,6 +244,7 @@ pub(super) fn record_issued(
 
 fn revoke(dir: &Path, serial: u64, reason: Option<u8>) -> anyhow::Result<()> {
     load_ca(dir)?;
+    let _directory = vanban::pki_dir::lock(dir)?;
     let index_path = dir.join("index.tsv");
     let index = std::fs::read_to_string(&index_path)?;
     let now = std::time::SystemTime::now()
@@ -274,6 +277,7 @@ fn revoke(dir: &Path, serial: u64, reason: Option<u8>) -> anyhow::Result<()> {
 }
 
 fn crl(dir: &Path, out: &Path) -> anyhow::Result<()> {
+    let _directory = vanban::pki_dir::lock(dir)?;
     let (der, number, revoked) = vanban::pki_dir::write_crl(dir)?;
     std::fs::write(out, der)?;
     println!(

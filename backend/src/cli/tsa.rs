@@ -56,6 +56,9 @@ pub async fn run(
 /// The TSA's key and chain from DIR, issued from its CA on first use.
 fn tsa_signer(dir: &Path) -> anyhow::Result<RsaSigner> {
     let (cert_path, key_path) = (dir.join("tsa.pem"), dir.join("tsa-key.pem"));
+    // Another process started at the same moment may be issuing it: the first to hold the lock does, the other
+    // finds it done (and never reads a half-written file).
+    let _directory = vanban::pki_dir::lock(dir)?;
     if !cert_path.exists() || !key_path.exists() {
         issue_tsa_certificate(dir, &cert_path, &key_path)?;
     }

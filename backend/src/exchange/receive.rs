@@ -161,11 +161,12 @@ async fn store_and_check(
     issuer: &str,
     attachments: Vec<edxml::Attachment>,
 ) -> Result<Checked, ReceiveError> {
-    let crls = store
-        .latest_crls()
-        .await
-        .map_err(|e| ReceiveError::Internal(e.into()))?;
-    let options = Arc::new(crate::signing::options_with(trust_anchors, &crls));
+    let files: Vec<&[u8]> = attachments.iter().map(|a| &a.data[..]).collect();
+    let options = Arc::new(
+        crate::signing::options_for(store, trust_anchors, &files)
+            .await
+            .map_err(|e| ReceiveError::Internal(e.into()))?,
+    );
     let mut checks = Vec::new();
     let mut files = Vec::new();
     let mut texts = Vec::new();

@@ -56,10 +56,6 @@ async fn check_files(
     channel: IncomingChannel,
     issuing_agency: String,
 ) -> AppResult<(VerificationDto, Vec<NewFile>)> {
-    let options = std::sync::Arc::new(signing::options_with(
-        &state.config.trust_anchors,
-        &state.store.latest_crls().await?,
-    ));
     let mut checks: Vec<FileCheck> = Vec::new();
     let mut stored = Vec::new();
     for (i, (name, sha)) in files.iter().enumerate() {
@@ -67,12 +63,9 @@ async fn check_files(
         let bytes = read_blob(state, user, sha, field).await?;
         let bytes = crate::search_text::remember(state, sha, bytes).await?;
         let size = bytes.len() as i64;
-        let (opts, name2, sha2, agency) = (
-            options.clone(),
-            name.clone(),
-            sha.clone(),
-            issuing_agency.clone(),
-        );
+        let opts =
+            signing::options_for(&state.store, &state.config.trust_anchors, &[&bytes]).await?;
+        let (name2, sha2, agency) = (name.clone(), sha.clone(), issuing_agency.clone());
         let (check, refusals) = blocking(move || {
             let main = i == 0;
             let verified = signing::Verified::new(&bytes, &opts);

@@ -493,10 +493,7 @@ pub async fn sign_outgoing(
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("document {id} has no files")))?;
     let previous = read_blob(&state, &user, &latest.sha256, "main_sha256").await?;
     let new = read_blob(&state, &user, &req.main_sha256, "main_sha256").await?;
-    let options = signing::options_with(
-        &state.config.trust_anchors,
-        &state.store.latest_crls().await?,
-    );
+    let options = signing::options_for(&state.store, &state.config.trust_anchors, &[&new]).await?;
     let anchors = options.trust_anchors.clone();
     // The account signing (the expected signer, or the person acting under their delegation: checked above
     // and again in the recording transaction) must own the certificate.
@@ -669,10 +666,6 @@ async fn verify_issue(
     }
     let number_text = shared::pdf::fill::number_text(held.number, &doc.notation);
     let date_text = shared::pdf::fill::date_text(today.year, today.month, today.day);
-    let options = std::sync::Arc::new(signing::options_with(
-        &state.config.trust_anchors,
-        &state.store.latest_crls().await?,
-    ));
     let seal = std::sync::Arc::new(signing::ExpectedSigner {
         name: doc.agency_name.clone(),
         agency: true,
@@ -705,6 +698,10 @@ async fn verify_issue(
             if i == 0 { "main_sha256" } else { "attachments" },
         )
         .await?;
+        // Each file is judged with the OCSP responses held about the certificates it carries.
+        let options = std::sync::Arc::new(
+            signing::options_for(&state.store, &state.config.trust_anchors, &[&new]).await?,
+        );
         let (opts, sha, agency, seal) = (
             options.clone(),
             after.clone(),
@@ -776,12 +773,12 @@ async fn verify_issue(
         // PAdES B-LT/B-LTA: the validation data of every signature and, with a TSA, a document timestamp (see
         // `tsa::ltv`). What is stored, delivered and compared by the public verification is this final file,
         // and the verdict recipients see is of these bytes.
-        let crls = crate::tsa::ltv::held_crls(&state.store, &state.config).await;
-        if !crls.is_empty() {
+        let held = crate::tsa::ltv::held(&state.store, &state.config, &bytes).await;
+        if !held.is_empty() {
             bytes = crate::tsa::ltv::append(
                 bytes,
                 options.trust_anchors.clone(),
-                crls,
+                held,
                 state.config.tsa_url.clone(),
             )
             .await?;

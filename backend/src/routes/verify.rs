@@ -163,10 +163,8 @@ pub async fn verify_file(
     let Some(doc) = state.store.public_document_by_sha256(&sha256).await? else {
         return Ok(Json(PublicVerification::not_authentic()));
     };
-    let options = crate::signing::options_with(
-        &state.config.trust_anchors,
-        &state.store.latest_crls().await?,
-    );
+    let options =
+        crate::signing::options_for(&state.store, &state.config.trust_anchors, &[&body]).await?;
     let signatures_ok = tokio::task::spawn_blocking(move || {
         let verified = crate::signing::Verified::new(&body, &options);
         verified

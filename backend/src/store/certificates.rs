@@ -206,15 +206,6 @@ pub struct NewRevocationData {
     pub der: Vec<u8>,
 }
 
-/// The latest revocation data the server holds for a chain (what goes into a DSS at issue).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ChainRevocationData {
-    /// DER CRLs, the latest of each issuer of the chain.
-    pub crls: Vec<Vec<u8>>,
-    /// DER OCSP responses, the latest for each certificate of the chain.
-    pub ocsp: Vec<Vec<u8>>,
-}
-
 /// The key under which revocation data of `name`'s certificates is kept: base64 of the DER Name.
 pub fn issuer_key(name: &x509_cert::name::Name) -> String {
     use der::Encode;
@@ -708,44 +699,32 @@ impl Store {
             .collect())
     }
 
-    /// The latest CRLs and OCSP responses the server holds for the certificates of a chain (the signer's
-    /// first): for each certificate, the latest CRL of its issuer and the latest OCSP response about it.
-    /// Part B puts these into the DSS at issue.
+    /// The latest OCSP response the server holds about each of `certs` (DER), for the certificates a file's
+    /// signatures carry: what verification weighs beside the CRLs and what goes into the DSS at issue.
     #[tracing::instrument(skip_all)]
-    pub async fn revocation_data_for_chain(
+    pub async fn ocsp_responses_about(
         &self,
-        chain: &[x509_cert::Certificate],
-    ) -> StoreResult<ChainRevocationData> {
-        let mut out = ChainRevocationData::default();
-        for cert in chain {
+        certs: &[x509_cert::Certificate],
+    ) -> StoreResult<Vec<Vec<u8>>> {
+        let mut out: Vec<Vec<u8>> = Vec::new();
+        for cert in certs {
             let tbs = cert.tbs_certificate();
-            // A self-signed anchor has no CRL of its own to show.
+            // A self-signed anchor is not asked about.
             if tbs.issuer() == tbs.subject() {
                 continue;
-            }
-            let key = issuer_key(tbs.issuer());
-            let crl: Option<(String,)> = sql::query_as(
-                "SELECT der_base64 FROM revocation_data WHERE kind = 'crl' AND issuer_key = $1 \
-                 ORDER BY this_update DESC, id DESC LIMIT 1",
-            )
-            .bind(&key)
-            .fetch_optional(&self.pool)
-            .await?;
-            if let Some(der) = crl.and_then(|(b,)| B64.decode(b).ok())
-                && !out.crls.contains(&der)
-            {
-                out.crls.push(der);
             }
             let ocsp: Option<(String,)> = sql::query_as(
                 "SELECT der_base64 FROM revocation_data WHERE kind = 'ocsp' AND issuer_key = $1 \
                  AND serial = $2 ORDER BY this_update DESC, id DESC LIMIT 1",
             )
-            .bind(&key)
+            .bind(issuer_key(tbs.issuer()))
             .bind(shared::pki::serial_decimal(cert))
             .fetch_optional(&self.pool)
             .await?;
-            if let Some(der) = ocsp.and_then(|(b,)| B64.decode(b).ok()) {
-                out.ocsp.push(der);
+            if let Some(der) = ocsp.and_then(|(b,)| B64.decode(b).ok())
+                && !out.contains(&der)
+            {
+                out.push(der);
             }
         }
         Ok(out)

@@ -43,7 +43,7 @@ pub async fn request_token(
         .map_err(|_| TsaError::Unreachable(format!("quá {} giây", TIMEOUT.as_secs())))??;
     let token = request.token_from(&reply).map_err(TsaError::Refused)?;
     if let Some(anchors) = anchors {
-        let check = shared::pdf::timestamp::verify_token(&token, data, anchors, &[]);
+        let check = shared::pdf::timestamp::verify_token(&token, data, anchors, Default::default());
         if !check.valid {
             return Err(TsaError::Refused(check.problems.join("; ")));
         }
@@ -67,7 +67,12 @@ pub async fn request_digest_token(
         .map_err(|_| TsaError::Unreachable(format!("quá {} giây", TIMEOUT.as_secs())))??;
     let token = request.token_from(&reply).map_err(TsaError::Refused)?;
     if let Some(anchors) = anchors {
-        let check = shared::pdf::timestamp::verify_token_over_sha256(&token, digest, anchors, &[]);
+        let check = shared::pdf::timestamp::verify_token_over_sha256(
+            &token,
+            digest,
+            anchors,
+            Default::default(),
+        );
         if !check.valid {
             return Err(TsaError::Refused(check.problems.join("; ")));
         }

@@ -39,12 +39,27 @@ impl From<LtvError> for crate::error::AppError {
     }
 }
 
-/// `pdf` with a DSS of its signatures' validation data (from `anchors` and `crls`) appended and, with `tsa`,
+/// The revocation data the server holds for a file's DSS.
+#[derive(Debug, Clone, Default)]
+pub struct Held {
+    pub crls: Vec<X509Crl>,
+    /// DER OCSP responses about the certificates the file's signatures carry.
+    pub ocsps: Vec<Vec<u8>>,
+}
+
+impl Held {
+    /// Nothing to vouch with: the server has no revocation data, so it adds no DSS (and no B-LTA).
+    pub fn is_empty(&self) -> bool {
+        self.crls.is_empty() && self.ocsps.is_empty()
+    }
+}
+
+/// `pdf` with a DSS of its signatures' validation data (from `anchors` and `held`) appended and, with `tsa`,
 /// a document timestamp over it. Runs on the blocking pool (the TSA's round trip is awaited from there).
 pub async fn append(
     pdf: Vec<u8>,
     anchors: Vec<Certificate>,
-    crls: Vec<X509Crl>,
+    held: Held,
     tsa: Option<String>,
 ) -> Result<Vec<u8>, LtvError> {
     let handle = tokio::runtime::Handle::current();
@@ -64,7 +79,8 @@ pub async fn append(
         let result = shared::pdf::ltv::make_ltv(
             &pdf,
             &anchors,
-            &crls,
+            &held.crls,
+            &held.ocsps,
             with_tsa.then_some(&mut timestamper as shared::pdf::ltv::DigestTimestamper),
         );
         match (result, tsa_error) {
@@ -78,13 +94,19 @@ pub async fn append(
     .map_err(|e| LtvError::Data(format!("lỗi nội bộ ({e})")))?
 }
 
-/// The CRLs the server holds for its trust anchors: those of the trust directory (read at start) and the latest
-/// the revocation sweep fetched from the distribution points and `VANBAN_CRL_FILES` (each checked against a trust
-/// anchor before it was kept). The DSS at issue takes an issuer's CRL from these.
-pub async fn held_crls(
-    store: &crate::store::Store,
-    config: &crate::config::Config,
-) -> Vec<X509Crl> {
+/// The revocation data the server holds for `pdf`'s DSS: the CRLs of the trust directory (read at start) and
+/// the latest the revocation sweep fetched from the distribution points and `VANBAN_CRL_FILES` (each checked
+/// against a trust anchor or a CA under one before it was kept), and the latest OCSP response the sweep got
+/// about each certificate the file's signatures carry. The DSS takes, for each certificate, its issuer's CRL
+/// or an OCSP response about it from these.
+pub async fn held(store: &crate::store::Store, config: &crate::config::Config, pdf: &[u8]) -> Held {
+    let ocsps = match crate::signing::held_ocsps(store, &[pdf]).await {
+        Ok(o) => o,
+        Err(e) => {
+            tracing::warn!(error = %e, "OCSP responses held not read; the DSS takes CRLs only");
+            Vec::new()
+        }
+    };
     let mut crls = config.crls.clone();
     match store.latest_crls().await {
         Ok(fetched) => {
@@ -100,7 +122,7 @@ pub async fn held_crls(
             tracing::warn!(error = %e, "fetched CRLs not read; the trust directory's are used")
         }
     }
-    crls
+    Held { crls, ocsps }
 }
 
 /// What one pass of the archive job did.
@@ -108,13 +130,15 @@ pub async fn held_crls(
 pub struct RenewReport {
     /// Documents whose files got a new document timestamp.
     pub renewed: usize,
-    /// Documents due that could not be renewed this pass (logged; tried again at the next).
+    /// Documents due that could not be renewed this pass (logged; tried again after a delay that doubles
+    /// with each failure, `Store::archive_timestamp_failed`).
     pub failed: usize,
 }
 
 /// Gives every issued document whose last document timestamp's certificate expires within `margin_days` of
-/// `now` a new one: each of its files gets the DSS refreshed (the previous timestamp's TSA chain and CRLs) and
-/// a document timestamp over it all, recorded as the document's next issued version. Needs a TSA and CRLs.
+/// `now` a new one: each of its files gets the DSS refreshed (the previous timestamp's TSA chain, CRLs and OCSP
+/// responses) and a document timestamp over it all, recorded as the document's next issued version. Needs a
+/// TSA and revocation data. A document that failed waits for its retry time.
 pub async fn renew_due(
     store: &crate::store::Store,
     blobs: &dyn crate::blob::BlobStore,
@@ -128,13 +152,13 @@ pub async fn renew_due(
     let anchors = crate::signing::options(&config.trust_anchors).trust_anchors;
     let before = now + config.retimestamp_margin_days * 24 * 3600 * 1000;
     const BATCH: i64 = 100;
-    let due = store.archive_timestamps_due(before, BATCH).await?;
-    let crls = held_crls(store, config).await;
+    let due = store.archive_timestamps_due(before, now, BATCH).await?;
     for (id, version, until) in due {
-        match renew_one(store, blobs, (&anchors, &crls, &tsa), id, version, until).await {
+        match renew_one(store, blobs, config, (&anchors, &tsa), (id, version, until)).await {
             Ok(()) => report.renewed += 1,
             Err(e) => {
-                tracing::warn!(id, error = %e, "archive timestamp renewal failed");
+                let retry_at = store.archive_timestamp_failed(id, now).await?;
+                tracing::warn!(id, error = %e, retry_at, "archive timestamp renewal failed");
                 report.failed += 1;
             }
         }
@@ -145,10 +169,9 @@ pub async fn renew_due(
 async fn renew_one(
     store: &crate::store::Store,
     blobs: &dyn crate::blob::BlobStore,
-    (anchors, crls, tsa): (&[Certificate], &[X509Crl], &str),
-    id: i64,
-    version: i64,
-    old_until: i64,
+    config: &crate::config::Config,
+    (anchors, tsa): (&[Certificate], &str),
+    (id, version, old_until): (i64, i64, i64),
 ) -> anyhow::Result<()> {
     use tokio::io::AsyncReadExt;
     let mut files = Vec::new();
@@ -160,13 +183,8 @@ async fn renew_one(
             .ok_or_else(|| anyhow::anyhow!("blob {sha256} missing"))?;
         let mut bytes = Vec::new();
         reader.read_to_end(&mut bytes).await?;
-        let renewed = append(
-            bytes,
-            anchors.to_vec(),
-            crls.to_vec(),
-            Some(tsa.to_string()),
-        )
-        .await?;
+        let held = held(store, config, &bytes).await;
+        let renewed = append(bytes, anchors.to_vec(), held, Some(tsa.to_string())).await?;
         let expires =
             shared::pdf::ltv::last_document_timestamp(&renewed[..])?.map(|(_, expires)| expires.0);
         until = match (until, expires) {

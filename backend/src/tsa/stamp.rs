@@ -57,7 +57,7 @@ pub async fn stamp_signature(
         .and_then(|cms| signature_value(&cms))
         .map_err(StampError::Unfit)?;
     let token = request_token(url, &value, Some(anchors)).await?;
-    let check = verify_token(&token, &value, anchors, &[]);
+    let check = verify_token(&token, &value, anchors, Default::default());
     embed_in_pdf(&mut pdf, byte_range, &token).map_err(StampError::Unfit)?;
     Ok((
         pdf,

@@ -321,6 +321,7 @@ async fn revoked_before_signing_fails_revoked_after_verifies_and_is_shown(db: Te
     let options = shared::pdf::verify::VerifyOptions {
         trust_anchors: vanban::signing::options(&anchors).trust_anchors,
         crls,
+        ocsps: vec![],
     };
     let in_browser = shared::pdf::verify::verify_document(&signed_bytes[..], &options)
         .unwrap()
@@ -379,12 +380,15 @@ async fn revoked_before_signing_fails_revoked_after_verifies_and_is_shown(db: Te
         .await
         .refused(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(e.message.contains("thu hồi"), "{}", e.message);
-    // What part B puts into the DSS: the latest CRL of the signer's issuer.
-    let chain = store
-        .revocation_data_for_chain(&[cert, pki().ca_cert.clone()])
-        .await
-        .unwrap();
-    assert_eq!(chain.crls.len(), 1);
+    // What goes into the DSS at issue: the latest CRL of the signer's issuer.
+    let crls = store.latest_crls().await.unwrap();
+    assert_eq!(crls.len(), 1);
+    let crl = shared::pdf::revocation::parse_crl(&crls[0]).unwrap();
+    assert!(shared::pdf::revocation::crl_signed_by(&crl, &pki().ca_cert));
+    assert_eq!(
+        cert.tbs_certificate().issuer(),
+        pki().ca_cert.tbs_certificate().subject()
+    );
     db.finish().await;
 }
 
@@ -571,7 +575,7 @@ async fn the_sweep_fetches_the_crl_vanban_publishes_and_reports_a_dead_source(db
 }
 
 /// `openssl` in `dir`, which must succeed.
-fn openssl(dir: &std::path::Path, args: &[&str]) {
+pub(crate) fn openssl(dir: &std::path::Path, args: &[&str]) {
     let out = std::process::Command::new("openssl")
         .args(args)
         .current_dir(dir)
@@ -585,7 +589,7 @@ fn openssl(dir: &std::path::Path, args: &[&str]) {
 }
 
 /// `openssl ocsp` answering for the CA in its directory; stopped (by its own handle, so its PID) when dropped.
-struct OcspResponder(std::process::Child);
+pub(crate) struct OcspResponder(pub(crate) std::process::Child);
 
 impl Drop for OcspResponder {
     fn drop(&mut self) {
@@ -729,12 +733,12 @@ async fn the_sweep_asks_the_ocsp_responder_a_registered_certificate_names(db: Te
     }
     assert!(report.fetched.contains(&url), "{:?}", report.failed);
     // Kept beside the CRLs, found for the chain (what goes into the DSS), and it says revoked, when and why.
-    let chain = store
-        .revocation_data_for_chain(&[leaf.clone(), ca.clone()])
+    let held = store
+        .ocsp_responses_about(&[leaf.clone(), ca.clone()])
         .await
         .unwrap();
-    assert_eq!(chain.ocsp.len(), 1);
-    let answer = shared::pdf::ocsp::check_response(&chain.ocsp[0], &leaf, &ca).unwrap();
+    assert_eq!(held.len(), 1);
+    let answer = shared::pdf::ocsp::check_response(&held[0], &leaf, &ca).unwrap();
     assert_eq!(
         answer.status,
         shared::pdf::ocsp::OcspStatus::Revoked {

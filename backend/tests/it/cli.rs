@@ -191,3 +191,61 @@ async fn exchange_peer_is_checked_like_the_admin_page_and_keeps_its_secret_when_
     );
     db.finish().await;
 }
+
+/// Processes started at once on one CA directory (`tsa serve` beside `csc serve` in `make run`, an operator's
+/// `pki issue`) take its lock: every certificate gets its own serial and the index lists each once.
+#[test]
+fn concurrent_issues_on_one_ca_directory_never_share_a_serial() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca");
+    let ca_arg = ca.to_str().unwrap().to_string();
+    let out = vanban(&["pki", "init-ca", "--out", &ca_arg]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let children: Vec<_> = (0..4)
+        .map(|i| {
+            let p12 = dir.path().join(format!("p{i}.p12"));
+            Command::new(env!("CARGO_BIN_EXE_vanban"))
+                .args(["pki", "issue", "--ca", &ca_arg, "--pin", "1234"])
+                .args(["--cn", &format!("Người {i}")])
+                .arg("--p12")
+                .arg(&p12)
+                .env("RUST_LOG", "error")
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let index = std::fs::read_to_string(ca.join("index.tsv")).unwrap();
+    let mut serials: Vec<&str> = index
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(serials.len(), 4, "{index}");
+    serials.sort();
+    serials.dedup();
+    assert_eq!(serials.len(), 4, "a serial issued twice: {index}");
+    let next: u64 = std::fs::read_to_string(ca.join("serial"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let highest: u64 = serials
+        .iter()
+        .map(|s| s.parse::<u64>().unwrap())
+        .max()
+        .unwrap();
+    assert_eq!(next, highest + 1);
+    // Each PEM beside its PKCS#12 carries the serial the index gives it.
+    for i in 0..4 {
+        let pem = std::fs::read(dir.path().join(format!("p{i}.pem"))).unwrap();
+        let cert = shared::pki::certs_from_pem_or_der(&pem).unwrap().remove(0);
+        assert!(serials.contains(&shared::pki::serial_decimal(&cert).as_str()));
+    }
+}

@@ -40,7 +40,7 @@ fn python() -> &'static str {
 }
 
 /// pyHanko's PAdES B-LTA validation of each signature, with the test CA as the only trust anchor.
-fn pyhanko_lta(file: &Path, ca: &Path) -> Vec<Value> {
+pub(crate) fn pyhanko_lta(file: &Path, ca: &Path) -> Vec<Value> {
     let out = Command::new(python())
         .arg(repo().join("scripts/judges/pyhanko_lta.py"))
         .arg(file)
@@ -81,6 +81,7 @@ async fn an_issued_file_carries_its_validation_data_and_a_document_timestamp(db:
     let options = VerifyOptions {
         trust_anchors: vec![pki().ca_cert.clone()],
         crls: vec![],
+        ocsps: vec![],
     };
     let reports = verify_document(&file[..], &options).unwrap();
     assert_eq!(reports.len(), 3, "leader, seal, document timestamp");
@@ -281,6 +282,7 @@ async fn an_archived_document_is_timestamped_again_before_its_timestamp_expires(
     let options = VerifyOptions {
         trust_anchors: vec![pki().ca_cert.clone()],
         crls: vec![],
+        ocsps: vec![],
     };
     let reports = verify_document(&renewed[..], &options).unwrap();
     assert_eq!(reports.len(), 4, "leader, seal, two document timestamps");
@@ -322,7 +324,60 @@ async fn an_archived_document_is_timestamped_again_before_its_timestamp_expires(
     assert_eq!((r.renewed, r.failed), (0, 1));
     let again = clerk.outgoing(id).await.good();
     assert_eq!(again.versions.len(), doc.versions.len());
+
+    // A failed document waits: not tried at the next pass, tried again after an hour, then after two more.
+    let hour = 3600 * 1000;
+    let pass = |config: vanban::config::Config, at: i64| {
+        let (store, blobs) = (db.store.clone(), blobs.clone());
+        async move {
+            let r = vanban::tsa::ltv::renew_due(&store, blobs.as_ref(), &config, at)
+                .await
+                .unwrap();
+            (r.renewed, r.failed)
+        }
+    };
+    assert_eq!(pass(config.clone(), now).await, (0, 0), "retried at once");
+    assert_eq!(
+        pass(config.clone(), now + hour - 1000).await,
+        (0, 0),
+        "retried too soon"
+    );
+    assert_eq!(
+        pass(config.clone(), now + hour).await,
+        (0, 1),
+        "tried again after an hour"
+    );
+    assert_eq!(
+        pass(config.clone(), now + 2 * hour).await,
+        (0, 0),
+        "the delay doubles"
+    );
+    assert_eq!(pass(config.clone(), now + 3 * hour).await, (0, 1));
+    // Once a TSA whose certificate outlives the last timestamp's answers, it is renewed and the count clears.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    config.tsa_url = Some(tsa_named("TSA gia hạn lần hai").await);
+    let r = vanban::tsa::ltv::renew_due(&db.store, blobs.as_ref(), &config, now + 7 * hour)
+        .await
+        .unwrap();
+    assert_eq!((r.renewed, r.failed), (1, 0));
+    // The count was cleared: the next failure (the same TSA again) waits one hour, not eight.
+    assert_eq!(pass(config.clone(), now + 7 * hour).await, (0, 1));
+    assert_eq!(pass(config.clone(), now + 8 * hour - 1000).await, (0, 0));
+    assert_eq!(pass(config.clone(), now + 8 * hour).await, (0, 1));
     db.finish().await;
+}
+
+#[test]
+fn the_archive_retry_delay_doubles_up_to_a_week() {
+    use vanban::store::outgoing::archive::archive_retry_delay;
+    let hour = 3600 * 1000;
+    assert_eq!(archive_retry_delay(0), hour);
+    assert_eq!(archive_retry_delay(1), hour);
+    assert_eq!(archive_retry_delay(2), 2 * hour);
+    assert_eq!(archive_retry_delay(4), 8 * hour);
+    assert_eq!(archive_retry_delay(8), 128 * hour);
+    assert_eq!(archive_retry_delay(9), 7 * 24 * hour);
+    assert_eq!(archive_retry_delay(i64::MAX), 7 * 24 * hour);
 }
 
 crate::on_both_databases!(

@@ -26,6 +26,7 @@ mod cli_edxml;
 mod crash;
 mod exchange;
 mod exchange_chaos;
+mod intermediate_ocsp;
 mod issue_concurrency;
 mod lists;
 mod long_term;

@@ -392,6 +392,7 @@ fn verified(bytes: &[u8]) -> Vec<shared::pdf::verify::SignatureReport> {
     let options = VerifyOptions {
         trust_anchors: vec![pki().ca_cert.clone()],
         crls: vec![],
+        ocsps: vec![],
     };
     verify_document(bytes, &options).unwrap()
 }

@@ -26,11 +26,11 @@ pub enum ChainStatus {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-/// What the CRLs given say about the signer's certificate.
+/// What the CRLs and OCSP responses given say about the signer's certificate.
 pub enum RevocationStatus {
     Good,
     Revoked,
-    /// CRLs were given but none from the signer's issuer.
+    /// Revocation data was given but none from the signer's issuer or about the certificate.
     Unknown,
     NotChecked,
 }
@@ -75,6 +75,12 @@ pub(crate) fn is_ca(cert: &Certificate) -> bool {
         .flatten()
         .is_none_or(|(_, u)| u.0.contains(KeyUsages::KeyCertSign));
     basic && usage_ok
+}
+
+/// Whether `cert` is a CA certificate issued (signature checked) by one of `issuers`: how a CA certificate
+/// learnt from outside (an intermediate fetched from a caIssuers address) is admitted under a trust anchor.
+pub fn ca_issued_by_one_of(cert: &Certificate, issuers: &[Certificate]) -> bool {
+    is_ca(cert) && issuers.iter().any(|i| i != cert && issued_by(cert, i))
 }
 
 /// The chain status at `at`, and why it is not trusted (Vietnamese).

@@ -1,5 +1,6 @@
 //! Long-term validation (PAdES B-LT and B-LTA, ETSI EN 319 142-1 §5.4): the validation data of every signature
-//! and timestamp of a file — the certificates of each chain up to its trust anchor and the CRLs of each issuer —
+//! and timestamp of a file — the certificates of each chain up to its trust anchor and, for each certificate,
+//! its issuer's CRL or an OCSP response about it (both when the server holds both) —
 //! appended in a document security store (`/DSS`), then a document timestamp (`/Type /DocTimeStamp`, an RFC 3161
 //! token over the byte ranges) over the whole file, each as an incremental update that leaves every earlier
 //! signature valid (the modification analysis counts both as `none`).
@@ -20,6 +21,7 @@ use super::cms::parse_cms;
 use super::document::Document;
 use super::error::{PdfError, PdfResult};
 use super::object::{Dict, ObjRef, Object};
+use super::ocsp::{OcspStatus, check_response, responder_certificates};
 use super::revocation::crl_signed_by;
 use super::sign::{
     PreparedSignature, TIMESTAMP_ROOM, add_annotation, add_field, signature_widget,
@@ -45,8 +47,8 @@ pub struct Dss {
     pub certs: Vec<(ObjRef, Vec<u8>)>,
     /// `/CRLs`, likewise.
     pub crls: Vec<(ObjRef, Vec<u8>)>,
-    /// `/OCSPs` as they stand (kept, not read: this system holds CRLs).
-    pub ocsps: Vec<Object>,
+    /// `/OCSPs`, likewise (DER `OCSPResponse`).
+    pub ocsps: Vec<(ObjRef, Vec<u8>)>,
     /// `/VRI` as it stands.
     pub vri: Dict,
 }
@@ -96,10 +98,7 @@ pub fn read_dss(doc: &Document) -> PdfResult<Option<Dss>> {
         id: raw.as_ref(),
         certs: streams(b"Certs")?,
         crls: streams(b"CRLs")?,
-        ocsps: doc
-            .lookup(&dict, b"OCSPs")?
-            .and_then(|o| o.as_array().map(<[Object]>::to_vec))
-            .unwrap_or_default(),
+        ocsps: streams(b"OCSPs")?,
         vri: doc
             .lookup(&dict, b"VRI")?
             .and_then(|o| o.as_dict().cloned())
@@ -168,21 +167,30 @@ fn leaves(contents: &[u8]) -> Result<Vec<(Certificate, Vec<Certificate>)>, Strin
     Ok(out)
 }
 
-/// What one signature needs: the certificates of its chains and, for each link, a CRL of the issuer.
+/// What one signature needs: the certificates of its chains and, for each link, the issuer's CRL or an OCSP
+/// response about the certificate (with the responder's certificates it carries).
 struct Needs {
     certs: Vec<Certificate>,
     crls: Vec<CertificateList>,
+    ocsps: Vec<Vec<u8>>,
+}
+
+/// The revocation data a DSS can draw on: what the caller holds and what the DSS already has.
+struct Held<'a> {
+    crls: &'a [CertificateList],
+    ocsps: &'a [Vec<u8>],
 }
 
 fn needs(
     contents: &[u8],
     extra_certs: &[Certificate],
     anchors: &[Certificate],
-    crls: &[CertificateList],
+    held: &Held,
 ) -> Result<Needs, String> {
     let mut out = Needs {
         certs: Vec::new(),
         crls: Vec::new(),
+        ocsps: Vec::new(),
     };
     for (leaf, bundled) in leaves(contents)? {
         let pool: Vec<Certificate> = bundled
@@ -194,23 +202,35 @@ fn needs(
             out.certs.push(leaf.clone());
         }
         for (cert, issuer) in links {
-            let crl = crls
-                .iter()
-                .find(|c| crl_signed_by(c, &issuer))
-                .ok_or_else(|| {
-                    format!(
-                        "thiếu danh sách thu hồi (CRL) của \"{}\" để kiểm tra chứng thư số \"{}\"",
-                        crate::pki::subject_names(&issuer).0,
-                        crate::pki::subject_names(&cert).0
-                    )
-                })?;
-            for c in [cert, issuer] {
+            let crl = held.crls.iter().find(|c| crl_signed_by(c, &issuer));
+            // An answer that does not know the certificate vouches for nothing.
+            let ocsp = held.ocsps.iter().find(|der| {
+                check_response(der, &cert, &issuer).is_ok_and(|a| a.status != OcspStatus::Unknown)
+            });
+            if crl.is_none() && ocsp.is_none() {
+                return Err(format!(
+                    "thiếu danh sách thu hồi (CRL) của \"{}\" hoặc trả lời OCSP để kiểm tra chứng thư số \"{}\"",
+                    crate::pki::subject_names(&issuer).0,
+                    crate::pki::subject_names(&cert).0
+                ));
+            }
+            let responders = ocsp
+                .map(|der| responder_certificates(der))
+                .unwrap_or_default();
+            for c in [cert, issuer].into_iter().chain(responders) {
                 if !out.certs.contains(&c) {
                     out.certs.push(c);
                 }
             }
-            if !out.crls.contains(crl) {
+            if let Some(crl) = crl
+                && !out.crls.contains(crl)
+            {
                 out.crls.push(crl.clone());
+            }
+            if let Some(der) = ocsp
+                && !out.ocsps.contains(der)
+            {
+                out.ocsps.push(der.clone());
             }
         }
     }
@@ -219,15 +239,35 @@ fn needs(
 
 /// Whether `dss` holds the validation data of the signature whose `/Contents` value is `contents`: a chain of
 /// each of its certificates (signer, signature timestamps' TSAs) to a trust anchor through the certificates it
-/// carries and the DSS's, and for every link a CRL of the issuer in the DSS.
+/// carries and the DSS's, and for every link the issuer's CRL or an OCSP response about it in the DSS.
 pub fn covers(dss: &Dss, contents: &[u8], anchors: &[Certificate]) -> bool {
-    needs(
-        contents,
-        &dss.certificates(),
-        anchors,
-        &dss.revocation_lists(),
-    )
-    .is_ok()
+    let ocsps: Vec<Vec<u8>> = dss.ocsps.iter().map(|(_, der)| der.clone()).collect();
+    let held = Held {
+        crls: &dss.revocation_lists(),
+        ocsps: &ocsps,
+    };
+    needs(contents, &dss.certificates(), anchors, &held).is_ok()
+}
+
+/// Every certificate the signatures and timestamps of a file carry (signers', TSAs' and the chains bundled
+/// with them): what a verifier looks up the revocation data it holds for.
+pub fn certificates_in<'a>(src: impl Into<Src<'a>>) -> PdfResult<Vec<Certificate>> {
+    let doc = Document::open(src)?;
+    let mut out: Vec<Certificate> = Vec::new();
+    for (_, contents) in signatures(&doc)? {
+        let Ok(found) = leaves(&contents) else {
+            continue;
+        };
+        for c in found
+            .into_iter()
+            .flat_map(|(leaf, bundled)| std::iter::once(leaf).chain(bundled))
+        {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Each signature and timestamp of the file: its field's name and its `/Contents` value.
@@ -266,17 +306,25 @@ fn der_of<T: Encode>(value: &T) -> PdfResult<Vec<u8>> {
 
 /// The bytes to append to `src` for a DSS holding the validation data of every signature and timestamp of the
 /// file (an existing DSS is kept and extended: its old entries stay as they were). Refused, in Vietnamese,
-/// when a chain does not reach `anchors` or a CRL an issuer must vouch with is not among `crls` or the DSS.
+/// when a chain does not reach `anchors` or a certificate has neither its issuer's CRL nor an OCSP response
+/// about it among `crls`, `ocsps` (DER `OCSPResponse`) or the DSS.
 pub fn append_dss<'a>(
     src: impl Into<Src<'a>>,
     anchors: &[Certificate],
     crls: &[CertificateList],
+    ocsps: &[Vec<u8>],
 ) -> PdfResult<Vec<u8>> {
     let doc = Document::open(src)?;
     let old = read_dss(&doc)?.unwrap_or_default();
     let known_certs = old.certificates();
     let mut all_crls: Vec<CertificateList> = crls.to_vec();
     all_crls.extend(old.revocation_lists());
+    let mut all_ocsps: Vec<Vec<u8>> = ocsps.to_vec();
+    all_ocsps.extend(old.ocsps.iter().map(|(_, der)| der.clone()));
+    let held = Held {
+        crls: &all_crls,
+        ocsps: &all_ocsps,
+    };
 
     let mut update = IncrementalUpdate::new(&doc);
     // DER → the stream holding it, old ones first.
@@ -284,8 +332,11 @@ pub fn append_dss<'a>(
         old.certs.iter().map(|(r, d)| (d.clone(), *r)).collect();
     let mut crl_refs: BTreeMap<Vec<u8>, ObjRef> =
         old.crls.iter().map(|(r, d)| (d.clone(), *r)).collect();
+    let mut ocsp_refs: BTreeMap<Vec<u8>, ObjRef> =
+        old.ocsps.iter().map(|(r, d)| (d.clone(), *r)).collect();
     let mut cert_order: Vec<ObjRef> = old.certs.iter().map(|(r, _)| *r).collect();
     let mut crl_order: Vec<ObjRef> = old.crls.iter().map(|(r, _)| *r).collect();
+    let mut ocsp_order: Vec<ObjRef> = old.ocsps.iter().map(|(r, _)| *r).collect();
     let mut vri = old.vri.clone();
     let put_stream = |update: &mut IncrementalUpdate,
                       refs: &mut BTreeMap<Vec<u8>, ObjRef>,
@@ -302,7 +353,7 @@ pub fn append_dss<'a>(
         r
     };
     for (field, contents) in signatures(&doc)? {
-        let need = needs(&contents, &known_certs, anchors, &all_crls)
+        let need = needs(&contents, &known_certs, anchors, &held)
             .map_err(|why| PdfError::LongTerm(format!("chữ ký {field}: {why}")))?;
         let mut entry_certs = Vec::new();
         for c in &need.certs {
@@ -314,6 +365,11 @@ pub fn append_dss<'a>(
             let r = put_stream(&mut update, &mut crl_refs, &mut crl_order, der_of(c)?);
             entry_crls.push(Object::Ref(r));
         }
+        let mut entry_ocsps = Vec::new();
+        for der in &need.ocsps {
+            let r = put_stream(&mut update, &mut ocsp_refs, &mut ocsp_order, der.clone());
+            entry_ocsps.push(Object::Ref(r));
+        }
         let key = vri_key(&contents);
         if vri.contains(key.as_bytes()) {
             // An entry already written stays as it was (a later change would be a modification).
@@ -322,6 +378,9 @@ pub fn append_dss<'a>(
         let mut entry = Dict::default();
         entry.set(b"Cert", Object::Array(entry_certs));
         entry.set(b"CRL", Object::Array(entry_crls));
+        if !entry_ocsps.is_empty() {
+            entry.set(b"OCSP", Object::Array(entry_ocsps));
+        }
         vri.set(key.as_bytes(), Object::Dict(entry));
     }
     let refs = |order: Vec<ObjRef>| Object::Array(order.into_iter().map(Object::Ref).collect());
@@ -329,8 +388,8 @@ pub fn append_dss<'a>(
     dss.set(b"Type", Object::Name(b"DSS".to_vec()));
     dss.set(b"Certs", refs(cert_order));
     dss.set(b"CRLs", refs(crl_order));
-    if !old.ocsps.is_empty() {
-        dss.set(b"OCSPs", Object::Array(old.ocsps.clone()));
+    if !ocsp_order.is_empty() {
+        dss.set(b"OCSPs", refs(ocsp_order));
     }
     dss.set(b"VRI", Object::Dict(vri));
     match old.id {
@@ -398,9 +457,10 @@ pub fn make_ltv(
     data: &[u8],
     anchors: &[Certificate],
     crls: &[CertificateList],
+    ocsps: &[Vec<u8>],
     timestamper: Option<DigestTimestamper>,
 ) -> PdfResult<Vec<u8>> {
-    let dss = append_dss(data, anchors, crls)?;
+    let dss = append_dss(data, anchors, crls, ocsps)?;
     let mut out = Vec::with_capacity(data.len() + dss.len() + 2 * DOCUMENT_TIMESTAMP_ROOM + 4096);
     out.extend_from_slice(data);
     out.extend_from_slice(&dss);

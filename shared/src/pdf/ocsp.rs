@@ -303,6 +303,19 @@ pub fn check_response(
     })
 }
 
+/// The certificates a response carries (a delegated responder's, with its chain): what a DSS needs beside
+/// the response to check its signature later. Empty for noise.
+pub fn responder_certificates(der: &[u8]) -> Vec<Certificate> {
+    let Ok(response) = OcspResponse::from_der(der) else {
+        return Vec::new();
+    };
+    response
+        .response_bytes
+        .and_then(|b| BasicOcspResponse::from_der(b.response.as_bytes()).ok())
+        .and_then(|basic| basic.certs)
+        .unwrap_or_default()
+}
+
 /// The revocation an answer shows, judged at `at` (the signing time): `None` unless it says revoked.
 pub fn revocation_at(answer: &OcspAnswer, at: Timestamp) -> Option<crate::revocation::Revocation> {
     match answer.status {

@@ -1,7 +1,9 @@
 //! Revocation judged at the signing time: a CRL of the signer's issuer (its signature checked with the issuer's
-//! key) that lists the certificate says when and why it was revoked. Revoked at or before the signing time (the
-//! trusted timestamp's time when there is one), the signature fails; revoked after it, the signature still
-//! verifies and the revocation is shown ([`crate::revocation::Revocation`]).
+//! key) that lists the certificate, or an OCSP response about it signed by the issuer or its delegated responder
+//! ([`super::ocsp`]), says when and why it was revoked. Revoked at or before the signing time (the trusted
+//! timestamp's time when there is one), the signature fails; revoked after it, the signature still verifies and
+//! the revocation is shown ([`crate::revocation::Revocation`]). Both kinds of evidence weigh the same: a CA that
+//! publishes only OCSP (common for national CAs' subscriber certificates) is judged as one that publishes CRLs.
 
 use der::{Decode, Encode};
 use x509_cert::Certificate;
@@ -10,6 +12,7 @@ use x509_cert::ext::pkix::CrlReason;
 
 use super::algorithms::{OID_SHA256, Signed, verify};
 use super::chain::RevocationStatus;
+use super::ocsp::OcspStatus;
 use crate::revocation::{Revocation, RevocationReason};
 use crate::time::Timestamp;
 
@@ -44,30 +47,45 @@ pub fn crl_signed_by(crl: &CertificateList, issuer: &Certificate) -> bool {
     .1
 }
 
+/// What a verifier knows of revocation: CRLs and OCSP responses (DER `OCSPResponse`), from its own store and
+/// from the file's DSS. Each counts only for the certificates whose issuer signed it.
+#[derive(Clone, Copy, Default)]
+pub struct Evidence<'a> {
+    pub crls: &'a [CertificateList],
+    pub ocsps: &'a [Vec<u8>],
+}
+
+impl Evidence<'_> {
+    fn is_empty(&self) -> bool {
+        self.crls.is_empty() && self.ocsps.is_empty()
+    }
+}
+
 fn millis(t: x509_cert::time::Time) -> i64 {
     t.to_unix_duration().as_millis() as i64
 }
 
-/// The signer's revocation status at `at` from `crls` (only CRLs signed by its issuer count), and the
-/// revocation when a CRL lists the certificate.
+/// The signer's revocation status at `at` from `evidence` (only CRLs signed by its issuer and OCSP responses
+/// about it from its issuer or their delegated responder count), and the revocation when one of them says the
+/// certificate is revoked (the earliest time said).
 pub fn revocation_at(
     signer: &Certificate,
     bundled: &[Certificate],
     anchors: &[Certificate],
-    crls: &[CertificateList],
+    evidence: Evidence,
     at: Timestamp,
 ) -> (RevocationStatus, Option<Revocation>) {
-    if crls.is_empty() {
+    if evidence.is_empty() {
         return (RevocationStatus::NotChecked, None);
     }
     let Some(issuer) = issuer_of(signer, bundled, anchors) else {
         return (RevocationStatus::Unknown, None);
     };
     let serial = signer.tbs_certificate().serial_number();
-    let mut seen_valid_crl = false;
-    let mut earliest: Option<(i64, RevocationReason)> = None;
-    for crl in crls.iter().filter(|c| crl_signed_by(c, issuer)) {
-        seen_valid_crl = true;
+    let mut seen_valid = false;
+    let mut earliest: Option<(i64, RevocationReason, &'static str)> = None;
+    for crl in evidence.crls.iter().filter(|c| crl_signed_by(c, issuer)) {
+        seen_valid = true;
         let Some(entry) = crl
             .tbs_cert_list
             .revoked_certificates
@@ -85,19 +103,33 @@ pub fn revocation_at(
             .map(|r| RevocationReason::from_code(r as u8))
             .unwrap_or(RevocationReason::Unspecified);
         let when = millis(entry.revocation_date);
-        if earliest.is_none_or(|(t, _)| when < t) {
-            earliest = Some((when, reason));
+        if earliest.is_none_or(|(t, _, _)| when < t) {
+            earliest = Some((when, reason, "crl"));
+        }
+    }
+    for der in evidence.ocsps {
+        // An answer about another certificate, or from a responder that may not speak for the issuer, is no
+        // evidence; "unknown" is none either.
+        match super::ocsp::check_response(der, signer, issuer).map(|a| a.status) {
+            Ok(OcspStatus::Good) => seen_valid = true,
+            Ok(OcspStatus::Revoked { at: when, reason }) => {
+                seen_valid = true;
+                if earliest.is_none_or(|(t, _, _)| when < t) {
+                    earliest = Some((when, reason, "ocsp"));
+                }
+            }
+            Ok(OcspStatus::Unknown) | Err(_) => {}
         }
     }
     match earliest {
         // A certificate on hold and later released is removed from the next CRL; while listed, it counts.
-        Some((when, reason)) => {
+        Some((when, reason, source)) => {
             let after_signing = when > at.0;
             let revocation = Revocation {
                 revoked_at: Timestamp(when).to_iso_vn(),
                 reason,
                 after_signing,
-                source: "crl".into(),
+                source: source.into(),
             };
             let status = if after_signing {
                 RevocationStatus::Good
@@ -106,7 +138,7 @@ pub fn revocation_at(
             };
             (status, Some(revocation))
         }
-        None if seen_valid_crl => (RevocationStatus::Good, None),
+        None if seen_valid => (RevocationStatus::Good, None),
         None => (RevocationStatus::Unknown, None),
     }
 }

@@ -6,7 +6,6 @@
 
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
-use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::ExtendedKeyUsage;
 
 use super::algorithms::{Digester, Signed, verify};
@@ -17,7 +16,7 @@ use super::cms::{
     OID_SIGNING_CERTIFICATE_V2, OID_TST_INFO, ParsedCms, SigningCertificateV2, parse_cms,
     parse_tst_info,
 };
-use super::revocation::revocation_at;
+use super::revocation::{Evidence, revocation_at};
 use crate::pki::OID_KP_TIME_STAMPING;
 use crate::revocation::Revocation;
 use crate::time::Timestamp;
@@ -42,15 +41,15 @@ pub struct TokenCheck {
 /// Verifies a timestamp token (as its bytes stand) over `data`: the TSTInfo's message imprint is `data`'s
 /// digest, the signed attributes cover the TSTInfo and name the TSA's certificate, the signature verifies,
 /// the certificate has the extended key usage timeStamping (only) marked critical (RFC 3161 §2.3) and chains
-/// to `anchors` at genTime, and `crls` do not list it as revoked at or before genTime (the same rule as for
-/// a signer at the signing time).
+/// to `anchors` at genTime, and the revocation `evidence` does not say it was revoked at or before genTime
+/// (the same rule as for a signer at the signing time).
 pub fn verify_token(
     token: &[u8],
     data: &[u8],
     anchors: &[Certificate],
-    crls: &[CertificateList],
+    evidence: Evidence,
 ) -> TokenCheck {
-    verify_token_with(token, &|alg| Digester::digest(alg, data), anchors, crls)
+    verify_token_with(token, &|alg| Digester::digest(alg, data), anchors, evidence)
 }
 
 /// As [`verify_token`], for data known by its SHA-256 (a document timestamp's byte ranges): a token whose
@@ -59,14 +58,14 @@ pub fn verify_token_over_sha256(
     token: &[u8],
     digest: &[u8; 32],
     anchors: &[Certificate],
-    crls: &[CertificateList],
+    evidence: Evidence,
 ) -> TokenCheck {
     let sha256 = super::algorithms::OID_SHA256;
     verify_token_with(
         token,
         &|alg| (alg.oid == sha256).then(|| digest.to_vec()),
         anchors,
-        crls,
+        evidence,
     )
 }
 
@@ -74,7 +73,7 @@ fn verify_token_with(
     token: &[u8],
     digest_of_data: &dyn Fn(&spki::AlgorithmIdentifierOwned) -> Option<Vec<u8>>,
     anchors: &[Certificate],
-    crls: &[CertificateList],
+    evidence: Evidence,
 ) -> TokenCheck {
     let mut check = TokenCheck {
         time: None,
@@ -194,7 +193,7 @@ fn verify_token_with(
         ));
     }
     let (revocation_status, revocation) =
-        revocation_at(tsa_cert, &bundled, anchors, crls, info.gen_time);
+        revocation_at(tsa_cert, &bundled, anchors, evidence, info.gen_time);
     if revocation_status == RevocationStatus::Revoked {
         check.problems.push(match &revocation {
             Some(r) => format!(

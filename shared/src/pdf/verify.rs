@@ -2,7 +2,8 @@
 //! signature forgery), the digest of the covered bytes, the CMS signature (BER or DER, with or without signed
 //! attributes; the algorithms in [`super::algorithms`]), document timestamps and signature timestamps
 //! (RFC 3161, [`super::timestamp`]), the certificate chain to
-//! configured trust anchors at signing time and revocation from CRLs ([`super::chain`]), and what later
+//! configured trust anchors at signing time and revocation from CRLs and OCSP ([`super::chain`],
+//! [`super::revocation`]), and what later
 //! revisions changed ([`super::diff`]). `shared/tests/differential.rs` holds the verdicts to pyHanko's.
 
 use serde::Serialize;
@@ -31,6 +32,18 @@ use crate::time::Timestamp;
 pub struct VerifyOptions {
     pub trust_anchors: Vec<Certificate>,
     pub crls: Vec<CertificateList>,
+    /// OCSP responses (DER `OCSPResponse`), each counting only for the certificate it is about.
+    pub ocsps: Vec<Vec<u8>>,
+}
+
+impl VerifyOptions {
+    /// The revocation evidence these options hold.
+    pub fn evidence(&self) -> super::revocation::Evidence<'_> {
+        super::revocation::Evidence {
+            crls: &self.crls,
+            ocsps: &self.ocsps,
+        }
+    }
 }
 
 /// The verdict on one signature. `valid` means intact and cryptographically correct (whatever the trust);
@@ -76,12 +89,12 @@ pub fn verify_document<'a>(
     // Where each revision ends: a pass over the whole file, made once and only if a signature needs it.
     let ends = std::cell::OnceCell::new();
     let mut reports = Vec::new();
-    // The CRLs the file keeps in its DSS count beside the verifier's own: that is what lets an archived file
-    // be checked without fetching anything, years later.
+    // The CRLs and OCSP responses the file keeps in its DSS count beside the verifier's own: that is what lets
+    // an archived file be checked without fetching anything, years later.
     let dss = super::ltv::read_dss(&doc)?;
     let merged;
     let options = match &dss {
-        Some(d) if !d.crls.is_empty() => {
+        Some(d) if !d.crls.is_empty() || !d.ocsps.is_empty() => {
             merged = VerifyOptions {
                 trust_anchors: options.trust_anchors.clone(),
                 crls: options
@@ -89,6 +102,12 @@ pub fn verify_document<'a>(
                     .iter()
                     .cloned()
                     .chain(d.revocation_lists())
+                    .collect(),
+                ocsps: options
+                    .ocsps
+                    .iter()
+                    .cloned()
+                    .chain(d.ocsps.iter().map(|(_, der)| der.clone()))
                     .collect(),
             };
             &merged
@@ -453,7 +472,7 @@ fn verify_one(
     //    existed then; its time, not the claimed /M, is when the certificate must have been valid.
     let mut trusted_time = None;
     if !timestamp && let Some(token) = tokens_of(&cms).first() {
-        let check = verify_token(token, signature, &options.trust_anchors, &options.crls);
+        let check = verify_token(token, signature, &options.trust_anchors, options.evidence());
         report.timestamp = Some(SignatureTimestamp {
             time: check.time.map(Timestamp::to_iso_vn).unwrap_or_default(),
             tsa: check.tsa,
@@ -491,7 +510,7 @@ fn verify_one(
         signer_cert,
         &certs,
         &options.trust_anchors,
-        &options.crls,
+        options.evidence(),
         at,
     );
     report.revocation_status = revocation_status;

@@ -50,19 +50,23 @@ pub async fn run(args: LtvArgs) -> anyhow::Result<()> {
     let options = shared::pdf::verify::VerifyOptions {
         trust_anchors: anchors.clone(),
         crls: vec![],
+        ocsps: vec![],
     };
     let (mut dss, mut step, mut check) = (Vec::new(), Vec::new(), Vec::new());
     let mut last = Vec::new();
     for _ in 0..args.runs.max(1) {
         let t = Instant::now();
-        shared::pdf::ltv::append_dss(&data[..], &anchors, &crls)?;
+        shared::pdf::ltv::append_dss(&data[..], &anchors, &crls, &[])?;
         dss.push(t.elapsed().as_secs_f64() * 1000.0);
 
         let t = Instant::now();
         let out = vanban::tsa::ltv::append(
             data.clone(),
             anchors.clone(),
-            crls.clone(),
+            vanban::tsa::ltv::Held {
+                crls: crls.clone(),
+                ocsps: Vec::new(),
+            },
             Some(args.tsa.clone()),
         )
         .await?;
@@ -74,6 +78,7 @@ pub async fn run(args: LtvArgs) -> anyhow::Result<()> {
             let options = shared::pdf::verify::VerifyOptions {
                 trust_anchors: options.trust_anchors.clone(),
                 crls: vec![],
+                ocsps: vec![],
             };
             move || shared::pdf::verify::verify_document(&out[..], &options)
         })

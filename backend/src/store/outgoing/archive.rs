@@ -4,19 +4,23 @@
 
 impl crate::store::Store {
     /// Issued (or recalled) documents whose last document timestamp's certificate expires before `before`
-    /// (ms), soonest first: id, current version, and that expiry.
+    /// (ms), soonest first, leaving out those whose last renewal failed and whose retry time is after `now`: id,
+    /// current version, and that expiry.
     #[tracing::instrument(skip_all)]
     pub async fn archive_timestamps_due(
         &self,
         before: i64,
+        now: i64,
         limit: i64,
     ) -> crate::store::StoreResult<Vec<(i64, i64, i64)>> {
         Ok(crate::store::sql::query_as(
             "SELECT id, version, archive_timestamp_until FROM outgoing_documents WHERE archive_timestamp_until IS NOT NULL \
              AND archive_timestamp_until < $1 AND status IN ('issued', 'recalled') \
-             ORDER BY archive_timestamp_until, id LIMIT $2",
+             AND (archive_timestamp_retry_at IS NULL OR archive_timestamp_retry_at <= $2) \
+             ORDER BY archive_timestamp_until, id LIMIT $3",
         )
         .bind(before)
+        .bind(now)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?)
@@ -85,7 +89,8 @@ impl crate::store::Store {
         }
         Self::insert_files(&mut tx, id, version + 1, "issued", files, by).await?;
         crate::store::sql::query(
-            "UPDATE outgoing_documents SET version = $1, archive_timestamp_until = $2 WHERE id = $3",
+            "UPDATE outgoing_documents SET version = $1, archive_timestamp_until = $2, \
+             archive_timestamp_failures = 0, archive_timestamp_retry_at = NULL WHERE id = $3",
         )
         .bind(version + 1)
         .bind(until)
@@ -116,4 +121,42 @@ impl crate::store::Store {
         tx.commit().await?;
         Ok(())
     }
+
+    /// Records that renewing `id`'s archive timestamp failed at `now`: it is tried again after
+    /// [`archive_retry_delay`] of its failures so far, not at every pass. Returns when.
+    #[tracing::instrument(skip_all, fields(id = id))]
+    pub async fn archive_timestamp_failed(
+        &self,
+        id: i64,
+        now: i64,
+    ) -> crate::store::StoreResult<i64> {
+        let mut tx = self.begin_write().await?;
+        let (failures,): (i64,) = crate::store::sql::query_as(
+            "UPDATE outgoing_documents SET archive_timestamp_failures = archive_timestamp_failures + 1 \
+             WHERE id = $1 RETURNING archive_timestamp_failures",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let retry_at = now + archive_retry_delay(failures);
+        crate::store::sql::query(
+            "UPDATE outgoing_documents SET archive_timestamp_retry_at = $1 WHERE id = $2",
+        )
+        .bind(retry_at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(retry_at)
+    }
+}
+
+/// How long the archive job waits before trying a document again after its `failures`-th failure in a row
+/// (ms): one hour, doubling, at most seven days. The renewal margin (90 days by default) leaves room for
+/// many tries, and the first ones come soon after a short outage of the TSA.
+pub fn archive_retry_delay(failures: i64) -> i64 {
+    const HOUR: i64 = 3600 * 1000;
+    const MAX: i64 = 7 * 24 * HOUR;
+    let doublings = failures.clamp(1, 16) - 1;
+    (HOUR << doublings).min(MAX)
 }

@@ -4,7 +4,7 @@
 //! Who may do what is decided here, inside the transaction that changes the row (the document row is locked
 //! first), so two people acting at once can never both succeed on a stale view.
 
-mod archive;
+pub mod archive;
 mod arrivals;
 mod circuit;
 mod deliver;
