@@ -370,10 +370,15 @@ pub fn router(state: AppState) -> Router {
         ));
 
     // The CA's CRL is fetched by verifiers anywhere (no session, no CSRF, cacheable): outside the JSON API.
-    let api = api.route(
-        api::CA_CRL,
-        axum::routing::get(routes::certificates::get_ca_crl),
-    );
+    let api = api
+        .route(
+            api::CA_CRL,
+            axum::routing::get(routes::certificates::get_ca_crl),
+        )
+        // What the proxy and the monitoring ask (routes/ops.rs).
+        .route(api::HEALTH_LIVE, axum::routing::get(routes::ops::live))
+        .route(api::HEALTH_READY, axum::routing::get(routes::ops::ready))
+        .route(api::METRICS, axum::routing::get(routes::ops::get_metrics));
     let app = match &state.config.static_dir {
         Some(dir) => api.merge(crate::assets::static_router(dir)),
         None => api,
@@ -397,6 +402,8 @@ pub fn router(state: AppState) -> Router {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     ))
+    // Counted per matched route (never the raw path: ids would multiply the series) for `GET /metrics`.
+    .layer(middleware::from_fn(count_request))
     // One line per request when its response is ready: request id, method, matched route, status, latency
     // and the signed-in user (recorded by the session extractor); store spans nest inside it.
     .layer(
@@ -439,6 +446,23 @@ pub fn router(state: AppState) -> Router {
     .layer(PropagateRequestIdLayer::x_request_id())
     .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
     .with_state(state)
+}
+
+async fn count_request(req: Request, next: middleware::Next) -> Response {
+    let method = req.method().as_str().to_owned();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "(unmatched)".to_owned(), |p| p.as_str().to_owned());
+    let started = std::time::Instant::now();
+    let response = next.run(req).await;
+    crate::metrics::record(
+        &method,
+        &route,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    response
 }
 
 /// A request id made of random bytes (no coordination needed between server instances).

@@ -43,6 +43,8 @@ pub struct Config {
     /// The remote signing provider (CSC API v2, `VANBAN_CSC_URL` and the other `VANBAN_CSC_*`): people may sign
     /// with a key in its HSM, approving each signature on its app.
     pub remote_signing: Option<crate::csc::client::Provider>,
+    /// The bearer token that lets others than this host read `GET /metrics` (`VANBAN_METRICS_TOKEN`).
+    pub metrics_token: Option<String>,
 }
 
 /// Archived files are timestamped again this many days before their last timestamp's certificate expires.
@@ -89,6 +91,7 @@ impl Default for Config {
             crl_files: Vec::new(),
             crl_urls: Vec::new(),
             remote_signing: None,
+            metrics_token: None,
         }
     }
 }

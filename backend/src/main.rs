@@ -126,6 +126,12 @@ enum Command {
         /// its HSM, approving each signature on its app (docs/OPERATIONS.md, "Remote signing").
         #[arg(long, env = "VANBAN_CSC_URL")]
         csc_url: Option<String>,
+        /// The bearer token that lets others than this host read `GET /metrics` (Prometheus).
+        #[arg(long, env = "VANBAN_METRICS_TOKEN")]
+        metrics_token: Option<String>,
+        /// Write the log as JSON lines (one object per event, with the request id), for a log collector.
+        #[arg(long, env = "VANBAN_LOG_JSON")]
+        log_json: bool,
         /// The agency's client id at the provider (`auth/login`, HTTP Basic).
         #[arg(long, env = "VANBAN_CSC_CLIENT_ID")]
         csc_client_id: Option<String>,
@@ -301,12 +307,24 @@ fn main() {
 }
 
 async fn run(command: Command) -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    // JSON lines carry every field of the request span (request id, route, user) on each event, so a collector
+    // joins what several instances logged about one request by its id.
+    if matches!(&command, Command::Serve { log_json: true, .. }) {
+        tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    } else {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
     match command {
         Command::Serve {
             db,
@@ -332,6 +350,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             crl_urls,
             revocation_refresh_secs,
             csc_url,
+            metrics_token,
+            log_json: _,
             csc_client_id,
             csc_client_secret,
             csc_name,
@@ -388,6 +408,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                         ),
                     }
                 }),
+                metrics_token: metrics_token.filter(|t| !t.trim().is_empty()),
                 ..Config::default()
             });
             // This instance's own directory for temporary files, named by host and port unless named.
@@ -445,7 +466,13 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 listener,
                 router(state).into_make_service_with_connect_info::<SocketAddr>(),
             )
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(async {
+                shutdown_signal().await;
+                // Readiness turns 503 and live-event streams end, so the proxy and the browsers move to the
+                // other instances while the requests in flight finish.
+                vanban::lifecycle::start_draining();
+                println!("vanban đang dừng: hoàn tất các yêu cầu đang xử lý…");
+            })
             .await?;
         }
         Command::Admin {

@@ -14,12 +14,10 @@
 
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Bytes;
 use x509_cert::Certificate;
 
 use crate::config::Config;
-use crate::exchange::transport::{Target, tls};
+use crate::exchange::transport::Target;
 use crate::store::Store;
 use crate::store::certificates::{NewRevocationData, issuer_key};
 
@@ -259,64 +257,17 @@ pub fn checked_ocsp(
 /// `GET url` (or `POST` of `body` with its content type) over HTTP or HTTPS; the body of a 2xx answer.
 async fn fetch(url: &str, body: Option<(&'static str, Vec<u8>)>) -> Result<Vec<u8>, String> {
     let target = Target::parse(url)?;
-    let stream = tokio::net::TcpStream::connect((target.host.as_str(), target.port))
-        .await
-        .map_err(|e| format!("không kết nối được {}:{} ({e})", target.host, target.port))?;
-    if !target.tls {
-        return exchange(stream, &target, body).await;
-    }
-    let name = tokio_rustls::rustls::pki_types::ServerName::try_from(target.host.clone())
-        .map_err(|_| format!("tên máy {:?} không dùng được", target.host))?;
-    let stream = tokio_rustls::TlsConnector::from(tls())
-        .connect(name, stream)
-        .await
-        .map_err(|e| format!("HTTPS: {e}"))?;
-    exchange(stream, &target, body).await
-}
-
-async fn exchange<IO>(
-    io: IO,
-    target: &Target,
-    body: Option<(&'static str, Vec<u8>)>,
-) -> Result<Vec<u8>, String>
-where
-    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
-{
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io))
-            .await
-            .map_err(|e| e.to_string())?;
-    tokio::spawn(async move {
-        let _ = conn.await;
-    });
-    let path = if target.prefix.is_empty() {
-        "/"
-    } else {
-        target.prefix.as_str()
+    let call = crate::http_client::Call {
+        path: &target.prefix,
+        body,
+        headers: Vec::new(),
+        limit: MAX_CRL,
     };
-    let host = format!("{}:{}", target.host, target.port);
-    let request = match body {
-        None => hyper::Request::get(path)
-            .header(hyper::header::HOST, host)
-            .body(Full::new(Bytes::new())),
-        Some((content_type, bytes)) => hyper::Request::post(path)
-            .header(hyper::header::HOST, host)
-            .header(hyper::header::CONTENT_TYPE, content_type)
-            .body(Full::new(Bytes::from(bytes))),
-    }
-    .map_err(|e| e.to_string())?;
-    let response = sender
-        .send_request(request)
+    let answer = crate::http_client::send(&target, call)
         .await
         .map_err(|e| e.to_string())?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(format!("máy chủ trả lời HTTP {status}"));
+    if !(200..300).contains(&answer.status) {
+        return Err(format!("máy chủ trả lời HTTP {}", answer.status));
     }
-    let body = Limited::new(response.into_body(), MAX_CRL)
-        .collect()
-        .await
-        .map_err(|e| e.to_string())?
-        .to_bytes();
-    Ok(body.to_vec())
+    Ok(answer.body)
 }

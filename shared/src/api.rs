@@ -2,6 +2,12 @@
 //! Paths with `{id}` take a numeric id; use [`path`] to fill it in.
 
 pub const HEALTH: &str = "/api/health";
+/// Outside the JSON API, for proxies and monitoring: the process answers.
+pub const HEALTH_LIVE: &str = "/health/live";
+/// The instance can serve (database and blob store answer, not draining); 503 otherwise.
+pub const HEALTH_READY: &str = "/health/ready";
+/// Prometheus metrics: loopback, or with the bearer token `VANBAN_METRICS_TOKEN`.
+pub const METRICS: &str = "/metrics";
 pub const LOGIN: &str = "/api/auth/login";
 pub const LOGOUT: &str = "/api/auth/logout";
 pub const ME: &str = "/api/me";

@@ -95,11 +95,13 @@ fn ask(port: u16, request: &[u8]) -> Vec<u8> {
     panic!("the responder did not start: {last:?}");
 }
 
-/// A CA, and two certificates it issued: serial 2 in force, serial 3 revoked for key compromise at `revoked`.
+/// A CA, and two certificates it issued: serial 2 in force, serial 3 revoked for key compromise at `revoked`,
+/// with their keys.
 struct Ca {
     cert: X509Certificate,
     good: X509Certificate,
     revoked: X509Certificate,
+    keys: [pki::PrivateKey; 2],
 }
 
 fn make_ca(dir: &Path, revoked_at: &str) -> Ca {
@@ -115,18 +117,20 @@ fn make_ca(dir: &Path, revoked_at: &str) -> Ca {
     )
     .unwrap();
     let issue = |serial, cn: &str| {
-        pki::issue_certificate(
+        let subject_key = pki::generate_key().unwrap();
+        let cert = pki::issue_certificate(
             CertRole::Person,
             pki::name(cn, None).unwrap(),
-            &pki::generate_key().unwrap(),
+            &subject_key,
             Some((&cert, &key)),
             serial,
             year,
         )
-        .unwrap()
+        .unwrap();
+        (cert, subject_key)
     };
-    let good = issue(2, "Người còn hiệu lực");
-    let revoked = issue(3, "Người bị thu hồi");
+    let (good, good_key) = issue(2, "Người còn hiệu lực");
+    let (revoked, revoked_key) = issue(3, "Người bị thu hồi");
     std::fs::write(dir.join("ca.pem"), pki::cert_to_pem(&cert).unwrap()).unwrap();
     std::fs::write(dir.join("ca-key.pem"), pki::key_to_pem(&key).unwrap()).unwrap();
     // openssl's index: status, expiry, revocation time[,reason], serial (hex), file, subject.
@@ -142,6 +146,7 @@ fn make_ca(dir: &Path, revoked_at: &str) -> Ca {
         cert,
         good,
         revoked,
+        keys: [good_key, revoked_key],
     }
 }
 
@@ -206,4 +211,135 @@ fn openssl_answers_our_requests_and_we_read_good_revoked_and_refuse_what_does_no
 
     // Noise is refused with a sentence, never a panic.
     assert!(ocsp::check_response(b"not ocsp", &ca.good, &ca.cert).is_err());
+}
+
+/// `the_pdf` signed (PAdES B-B) by `cert` with `key`, bundling the CA's certificate.
+fn signed_by(cert: &X509Certificate, key: &pki::PrivateKey, ca: &X509Certificate) -> Vec<u8> {
+    use shared::pdf::cms::{Padding, RsaSigner};
+    use shared::pdf::sign::{SignatureKind, SignatureRequest, sign};
+    let data = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/corpus/gs-pdfwrite-1.7.pdf"
+    ))
+    .unwrap();
+    let signer = RsaSigner {
+        key: key.clone(),
+        certificates: vec![cert.clone(), ca.clone()],
+        padding: Padding::Pkcs1v15,
+    };
+    let request = SignatureRequest {
+        kind: SignatureKind::Signer,
+        page: 0,
+        rect: None,
+        image_png: None,
+        text: None,
+        signer_name: pki::subject_names(cert).0,
+        organization: None,
+        time: Timestamp(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis() as i64,
+        ),
+    };
+    let appended = sign(&data[..], &request, &signer).unwrap();
+    [data, appended].concat()
+}
+
+#[test]
+fn answers_alone_judge_a_signature_and_vouch_for_it_in_a_dss() {
+    use shared::pdf::ltv::{append_dss, read_dss, vri_key};
+    use shared::pdf::verify::{RevocationStatus, VerifyOptions, verify_document};
+    let dir = tempfile::tempdir().unwrap();
+    let ca = make_ca(dir.path(), "260301080000Z");
+    let responder = start_responder(dir.path());
+    let good_answer = ask(responder.port, &ocsp::request(&ca.good, &ca.cert).unwrap());
+    let revoked_answer = ask(
+        responder.port,
+        &ocsp::request(&ca.revoked, &ca.cert).unwrap(),
+    );
+    let good = signed_by(&ca.good, &ca.keys[0], &ca.cert);
+    let revoked = signed_by(&ca.revoked, &ca.keys[1], &ca.cert);
+
+    // No CRL anywhere: the answers are the evidence, each only for the certificate it is about.
+    let options = VerifyOptions {
+        trust_anchors: vec![ca.cert.clone()],
+        crls: vec![],
+        ocsps: vec![good_answer.clone(), revoked_answer.clone()],
+    };
+    let r = &verify_document(&good[..], &options).unwrap()[0];
+    assert!(r.ok, "{r:?}");
+    assert_eq!(r.revocation_status, RevocationStatus::Good);
+    let r = &verify_document(&revoked[..], &options).unwrap()[0];
+    assert!(!r.ok);
+    assert_eq!(r.revocation_status, RevocationStatus::Revoked);
+    assert_eq!(r.revocation.as_ref().unwrap().source, "ocsp");
+    // The answer about the other certificate says nothing of this one.
+    let other_only = VerifyOptions {
+        trust_anchors: vec![ca.cert.clone()],
+        crls: vec![],
+        ocsps: vec![good_answer.clone()],
+    };
+    let r = &verify_document(&revoked[..], &other_only).unwrap()[0];
+    assert_eq!(r.revocation_status, RevocationStatus::Unknown);
+
+    // A DSS from an answer alone: /OCSPs holds it, the signature's VRI entry points at it.
+    let anchors = std::slice::from_ref(&ca.cert);
+    let dss = append_dss(&good[..], anchors, &[], std::slice::from_ref(&good_answer)).unwrap();
+    let file = [&good[..], &dss].concat();
+    let doc = shared::pdf::document::Document::open(&file[..]).unwrap();
+    let store = read_dss(&doc).unwrap().unwrap();
+    assert_eq!(store.ocsps.len(), 1);
+    assert_eq!(store.ocsps[0].1, good_answer);
+    assert!(store.crls.is_empty());
+    let reports = verify_document(
+        &file[..],
+        &VerifyOptions {
+            trust_anchors: vec![ca.cert.clone()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        reports[0].revocation_status,
+        RevocationStatus::Good,
+        "read from the DSS"
+    );
+    let contents = shared::pdf::timestamp::cms_in_pdf(&file, &reports[0].byte_range).unwrap();
+    let entry = store.vri.get(vri_key(&contents).as_bytes()).unwrap();
+    assert!(
+        entry
+            .as_dict()
+            .and_then(|d| d.get(b"OCSP"))
+            .and_then(|o| o.as_array())
+            .is_some_and(|a| a.len() == 1),
+        "{entry:?}"
+    );
+    // An answer about another certificate vouches for nothing: refused, naming what is missing.
+    let err = append_dss(
+        &good[..],
+        anchors,
+        &[],
+        std::slice::from_ref(&revoked_answer),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("OCSP"), "{err}");
+    // The revoked signer's DSS carries the answer that condemns it, read years later with the anchor alone.
+    let dss = append_dss(
+        &revoked[..],
+        anchors,
+        &[],
+        std::slice::from_ref(&revoked_answer),
+    )
+    .unwrap();
+    let file = [&revoked[..], &dss].concat();
+    let r = &verify_document(
+        &file[..],
+        &VerifyOptions {
+            trust_anchors: vec![ca.cert.clone()],
+            ..Default::default()
+        },
+    )
+    .unwrap()[0];
+    assert_eq!(r.revocation_status, RevocationStatus::Revoked);
 }

@@ -11,14 +11,12 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::method_url;
 use super::wire::{self, CredentialInfo};
-use crate::exchange::transport::{Target, tls};
+use crate::exchange::transport::Target;
 
 /// One call other than the approval may take this long.
 const CALL_TIMEOUT: Duration = Duration::from_secs(15);
@@ -255,23 +253,30 @@ impl Provider {
         auth: &Auth<'_>,
         body: &B,
     ) -> Result<(u16, Vec<u8>), CscError> {
+        use crate::http_client::{Call, Failure, send};
         let url = method_url(&self.url, method);
         let target = Target::parse(&url).map_err(CscError::Failed)?;
         let body = serde_json::to_vec(body).map_err(|e| CscError::Failed(e.to_string()))?;
-        let stream = tokio::net::TcpStream::connect((target.host.as_str(), target.port))
-            .await
-            .map_err(|e| CscError::Unreachable(e.to_string()))?;
-        let _ = stream.set_nodelay(true);
-        if !target.tls {
-            return exchange(stream, &target, auth, body).await;
+        let mut headers = Vec::new();
+        match auth {
+            Auth::None => {}
+            Auth::Basic(id, secret) => headers.push((
+                "authorization",
+                format!("Basic {}", B64.encode(format!("{id}:{secret}"))),
+            )),
+            Auth::Bearer(token) => headers.push(("authorization", format!("Bearer {token}"))),
         }
-        let name = tokio_rustls::rustls::pki_types::ServerName::try_from(target.host.clone())
-            .map_err(|_| CscError::Failed(format!("tên máy {:?} không dùng được", target.host)))?;
-        let stream = tokio_rustls::TlsConnector::from(tls())
-            .connect(name, stream)
-            .await
-            .map_err(|e| CscError::Unreachable(format!("HTTPS: {e}")))?;
-        exchange(stream, &target, auth, body).await
+        let call = Call {
+            path: &target.prefix,
+            body: Some(("application/json", body)),
+            headers,
+            limit: MAX_ANSWER,
+        };
+        let answer = send(&target, call).await.map_err(|e| match e {
+            Failure::Bad(why) => CscError::Failed(why),
+            down => CscError::Unreachable(down.to_string()),
+        })?;
+        Ok((answer.status, answer.body))
     }
 }
 
@@ -300,52 +305,4 @@ fn error_of(status: u16, body: &[u8]) -> CscError {
         "" => CscError::Failed(format!("trả lời HTTP {status}")),
         err => CscError::Failed(format!("{err}{said}")),
     }
-}
-
-async fn exchange<IO>(
-    io: IO,
-    target: &Target,
-    auth: &Auth<'_>,
-    body: Vec<u8>,
-) -> Result<(u16, Vec<u8>), CscError>
-where
-    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
-{
-    let down = |e: &dyn std::fmt::Display| CscError::Unreachable(e.to_string());
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io))
-            .await
-            .map_err(|e| down(&e))?;
-    tokio::spawn(async move {
-        let _ = conn.await;
-    });
-    let mut request = hyper::Request::post(target.prefix.as_str())
-        .header(
-            hyper::header::HOST,
-            format!("{}:{}", target.host, target.port),
-        )
-        .header(hyper::header::CONTENT_TYPE, "application/json");
-    match auth {
-        Auth::None => {}
-        Auth::Basic(id, secret) => {
-            request = request.header(
-                hyper::header::AUTHORIZATION,
-                format!("Basic {}", B64.encode(format!("{id}:{secret}"))),
-            );
-        }
-        Auth::Bearer(token) => {
-            request = request.header(hyper::header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-    }
-    let request = request
-        .body(Full::new(Bytes::from(body)))
-        .map_err(|e| CscError::Failed(e.to_string()))?;
-    let response = sender.send_request(request).await.map_err(|e| down(&e))?;
-    let status = response.status().as_u16();
-    let body = Limited::new(response.into_body(), MAX_ANSWER)
-        .collect()
-        .await
-        .map_err(|e| down(&e))?
-        .to_bytes();
-    Ok((status, body.to_vec()))
 }

@@ -9,8 +9,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
 
 use super::signature;
 
@@ -126,15 +124,15 @@ pub(crate) fn tls() -> std::sync::Arc<tokio_rustls::rustls::ClientConfig> {
 }
 
 /// `http://host[:port][/prefix]` or `https://…`.
-pub(crate) struct Target {
-    pub(crate) host: String,
-    pub(crate) port: u16,
-    pub(crate) prefix: String,
-    pub(crate) tls: bool,
+pub struct Target {
+    pub host: String,
+    pub port: u16,
+    pub prefix: String,
+    pub tls: bool,
 }
 
 impl Target {
-    pub(crate) fn parse(url: &str) -> Result<Self, String> {
+    pub fn parse(url: &str) -> Result<Self, String> {
         let (rest, tls) = match (url.strip_prefix("http://"), url.strip_prefix("https://")) {
             (Some(rest), _) => (rest, false),
             (_, Some(rest)) => (rest, true),
@@ -168,81 +166,40 @@ impl Target {
     }
 }
 
-async fn post(target: &Target, peer: &PeerEndpoint, packet: &[u8]) -> Result<(), SendError> {
-    let down = |e: &dyn std::fmt::Display| {
-        SendError::Retry(format!("Không kết nối được tới {}: {e}", peer.name))
-    };
-    let stream = tokio::net::TcpStream::connect((target.host.as_str(), target.port))
-        .await
-        .map_err(|e| down(&e))?;
-    if !target.tls {
-        return post_over(stream, target, peer, packet).await;
-    }
-    let name = tokio_rustls::rustls::pki_types::ServerName::try_from(target.host.clone()).map_err(
-        |_| {
-            SendError::Refused(format!(
-                "Tên máy {:?} không dùng được cho HTTPS.",
-                target.host
-            ))
-        },
-    )?;
-    // A certificate the trust does not cover is fixed by people (a CA file, a renewed certificate): retried.
-    let stream = tokio_rustls::TlsConnector::from(tls())
-        .connect(name, stream)
-        .await
-        .map_err(|e| {
-            SendError::Retry(format!(
-                "Không thiết lập được kết nối HTTPS an toàn tới {}: {e}",
-                peer.name
-            ))
-        })?;
-    post_over(stream, target, peer, packet).await
-}
+/// The longest answer read from a peer (an error's JSON sentence).
+const MAX_ANSWER: usize = 1 << 20;
 
-/// The signed request over an open connection (plain or TLS), and the peer's answer read as [`SendError`].
-async fn post_over<IO>(
-    io: IO,
-    target: &Target,
-    peer: &PeerEndpoint,
-    packet: &[u8],
-) -> Result<(), SendError>
-where
-    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
-{
-    let down = |e: &dyn std::fmt::Display| {
-        SendError::Retry(format!("Không kết nối được tới {}: {e}", peer.name))
-    };
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io))
-            .await
-            .map_err(|e| down(&e))?;
-    tokio::spawn(async move {
-        let _ = conn.await;
-    });
+/// The signed request, and the peer's answer read as [`SendError`].
+async fn post(target: &Target, peer: &PeerEndpoint, packet: &[u8]) -> Result<(), SendError> {
+    use crate::http_client::{Call, Failure, send};
     let timestamp = crate::store::now_ms() / 1000;
-    let request = hyper::Request::post(format!("{}{PACKETS_PATH}", target.prefix))
-        .header(
-            hyper::header::HOST,
-            format!("{}:{}", target.host, target.port),
-        )
-        .header(hyper::header::CONTENT_TYPE, "application/xml")
-        .header(signature::KEY_HEADER, &peer.key_id)
-        .header(signature::TIMESTAMP_HEADER, timestamp.to_string())
-        .header(
-            signature::SIGNATURE_HEADER,
-            signature::sign(&peer.secret, timestamp, packet),
-        )
-        .body(Full::new(Bytes::copy_from_slice(packet)))
-        .map_err(|e| SendError::Refused(e.to_string()))?;
-    let response = sender.send_request(request).await.map_err(|e| down(&e))?;
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    if status.is_success() {
+    let path = format!("{}{PACKETS_PATH}", target.prefix);
+    let call = Call {
+        path: &path,
+        body: Some(("application/xml", packet.to_vec())),
+        headers: vec![
+            (signature::KEY_HEADER, peer.key_id.clone()),
+            (signature::TIMESTAMP_HEADER, timestamp.to_string()),
+            (
+                signature::SIGNATURE_HEADER,
+                signature::sign(&peer.secret, timestamp, packet),
+            ),
+        ],
+        limit: MAX_ANSWER,
+    };
+    let answer = send(target, call).await.map_err(|e| match e {
+        Failure::Bad(why) => SendError::Refused(format!("Không gửi được tới {}: {why}", peer.name)),
+        // A certificate the trust does not cover is fixed by people (a CA file, a renewed certificate): retried.
+        Failure::Tls(why) => SendError::Retry(format!(
+            "Không thiết lập được kết nối HTTPS an toàn tới {}: {why}",
+            peer.name
+        )),
+        Failure::Connect(why) | Failure::Broken(why) => {
+            SendError::Retry(format!("Không kết nối được tới {}: {why}", peer.name))
+        }
+    })?;
+    let (status, body) = (answer.status, answer.body);
+    if (200..300).contains(&status) {
         return Ok(());
     }
     // The peer's own sentence (ApiError.message) when it sent one.
@@ -250,9 +207,9 @@ where
         .ok()
         .and_then(|v| v["message"].as_str().map(str::to_string))
         .unwrap_or_else(|| String::from_utf8_lossy(&body).chars().take(300).collect());
-    let text = format!("{} trả lời {}: {message}", peer.name, status.as_u16());
+    let text = format!("{} trả lời {status}: {message}", peer.name);
     // 401: a clock out of step or a secret being rotated is fixed by people, then the next attempt passes.
-    if status.is_client_error() && !matches!(status.as_u16(), 401 | 408 | 409 | 425 | 429) {
+    if (400..500).contains(&status) && !matches!(status, 401 | 408 | 409 | 425 | 429) {
         Err(SendError::Refused(text))
     } else {
         Err(SendError::Retry(text))

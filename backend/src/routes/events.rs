@@ -20,11 +20,18 @@ pub async fn stream_events(
     let user = session.user();
     let (user, user_id) = (user.clone(), user.id);
     let rx = state.store.subscribe();
+    // Counted while open (metrics); ended when the instance drains, so the browser reconnects elsewhere.
+    let open = std::sync::Arc::new(crate::metrics::LiveStream::open());
     let stream = futures_util::stream::unfold(rx, move |mut rx| {
-        let user = user.clone();
+        let (user, open) = (user.clone(), open.clone());
         async move {
+            let _open = open;
             loop {
-                match rx.recv().await {
+                let received = tokio::select! {
+                    r = rx.recv() => r,
+                    () = crate::lifecycle::drained() => return None,
+                };
+                match received {
                     Ok(ev) if crate::access::hears(&user, &ev) => {
                         // Only what the page needs to know it should refetch; never other people's ids.
                         let body = serde_json::to_string(&shared::live_event::LiveNotice::of(

@@ -11,6 +11,7 @@ pub mod health;
 pub mod incoming;
 pub mod me;
 pub mod notifications;
+pub mod ops;
 pub mod outgoing;
 pub mod printouts;
 pub mod record_files;

@@ -17,6 +17,7 @@ pub(crate) mod exchange_actions;
 pub mod incoming;
 pub(crate) mod list;
 pub(crate) mod notifications;
+pub mod ops;
 pub mod outgoing;
 pub mod record_files;
 mod registers;

@@ -5,12 +5,10 @@
 
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Bytes;
 use shared::pdf::tsp::{QUERY_MEDIA_TYPE, REPLY_MEDIA_TYPE, Request};
 use shared::pki::X509Certificate as Certificate;
 
-use crate::exchange::transport::{Target, tls};
+use crate::exchange::transport::Target;
 
 /// How long a request may take, connection included.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -107,69 +105,26 @@ pub fn request_token_blocking(
 }
 
 async fn post(url: &str, body: Vec<u8>) -> Result<Vec<u8>, TsaError> {
+    use crate::http_client::{Call, Failure, send};
     let target = Target::parse(url).map_err(TsaError::Refused)?;
-    let stream = tokio::net::TcpStream::connect((target.host.as_str(), target.port))
-        .await
-        .map_err(|e| TsaError::Unreachable(e.to_string()))?;
-    // Headers and body may leave in two writes: without TCP_NODELAY the second waits for a delayed ACK.
-    let _ = stream.set_nodelay(true);
-    if !target.tls {
-        return exchange(stream, &target, body).await;
-    }
-    let name = tokio_rustls::rustls::pki_types::ServerName::try_from(target.host.clone())
-        .map_err(|_| TsaError::Refused(format!("tên máy {:?} không dùng được", target.host)))?;
-    let stream = tokio_rustls::TlsConnector::from(tls())
-        .connect(name, stream)
-        .await
-        .map_err(|e| TsaError::Unreachable(format!("HTTPS: {e}")))?;
-    exchange(stream, &target, body).await
-}
-
-async fn exchange<IO>(io: IO, target: &Target, body: Vec<u8>) -> Result<Vec<u8>, TsaError>
-where
-    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
-{
-    let down = |e: &dyn std::fmt::Display| TsaError::Unreachable(e.to_string());
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io))
-            .await
-            .map_err(|e| down(&e))?;
-    tokio::spawn(async move {
-        let _ = conn.await;
-    });
-    let path = if target.prefix.is_empty() {
-        "/"
-    } else {
-        target.prefix.as_str()
+    let call = Call {
+        path: &target.prefix,
+        body: Some((QUERY_MEDIA_TYPE, body)),
+        headers: Vec::new(),
+        limit: MAX_REPLY,
     };
-    let request = hyper::Request::post(path)
-        .header(
-            hyper::header::HOST,
-            format!("{}:{}", target.host, target.port),
-        )
-        .header(hyper::header::CONTENT_TYPE, QUERY_MEDIA_TYPE)
-        .body(Full::new(Bytes::from(body)))
-        .map_err(|e| TsaError::Refused(e.to_string()))?;
-    let response = sender.send_request(request).await.map_err(|e| down(&e))?;
-    let status = response.status();
-    let media_type = response
-        .headers()
-        .get(hyper::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let body = Limited::new(response.into_body(), MAX_REPLY)
-        .collect()
-        .await
-        .map_err(|e| down(&e))?
-        .to_bytes();
-    if status.is_server_error() {
+    let answer = send(&target, call).await.map_err(|e| match e {
+        Failure::Bad(why) => TsaError::Refused(why),
+        down => TsaError::Unreachable(down.to_string()),
+    })?;
+    let (status, media_type) = (answer.status, answer.media_type);
+    if status >= 500 {
         return Err(TsaError::Unreachable(format!("trả lời HTTP {status}")));
     }
-    if !status.is_success() || !media_type.starts_with(REPLY_MEDIA_TYPE) {
+    if !(200..300).contains(&status) || !media_type.starts_with(REPLY_MEDIA_TYPE) {
         return Err(TsaError::Refused(format!(
             "trả lời HTTP {status} ({media_type}) thay vì {REPLY_MEDIA_TYPE}"
         )));
     }
-    Ok(body.to_vec())
+    Ok(answer.body)
 }

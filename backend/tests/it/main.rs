@@ -32,6 +32,7 @@ mod lists;
 mod long_term;
 mod notifications;
 mod openapi;
+mod ops;
 mod pdf_judges;
 mod print_layout;
 mod printouts;
