@@ -61,11 +61,12 @@ enum Command {
         /// Demo accounts' password (random when unset).
         #[arg(long, env = "VANBAN_DEMO_PASSWORD")]
         demo_password: Option<String>,
-        /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy.
-        #[arg(long, env = "VANBAN_TRUST_PROXY_HEADERS")]
+        /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy. The boolean settings take `1`/`0`,
+        /// `true`/`false`, `yes`/`no` or `on`/`off` from the environment, as docs/OPERATIONS.md writes them.
+        #[arg(long, env = "VANBAN_TRUST_PROXY_HEADERS", value_parser = clap::builder::BoolishValueParser::new())]
         trust_proxy_headers: bool,
         /// Mark session cookies Secure (served over TLS).
-        #[arg(long, env = "VANBAN_SECURE_COOKIES")]
+        #[arg(long, env = "VANBAN_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new())]
         secure_cookies: bool,
         /// Directory of trusted CA certificates (*.pem); default: DATA_DIR/trust.
         #[arg(long, env = "VANBAN_TRUST_DIR")]
@@ -130,7 +131,7 @@ enum Command {
         #[arg(long, env = "VANBAN_METRICS_TOKEN")]
         metrics_token: Option<String>,
         /// Write the log as JSON lines (one object per event, with the request id), for a log collector.
-        #[arg(long, env = "VANBAN_LOG_JSON")]
+        #[arg(long, env = "VANBAN_LOG_JSON", value_parser = clap::builder::BoolishValueParser::new())]
         log_json: bool,
         /// The agency's client id at the provider (`auth/login`, HTTP Basic).
         #[arg(long, env = "VANBAN_CSC_CLIENT_ID")]

@@ -18,7 +18,7 @@ use vanban::store::certificates::Owner;
 
 use crate::common::TestDb;
 use crate::common::docs::{self, pki};
-use crate::common::server::{Conn, Server, Session, login, start_server_with, vanban};
+use crate::common::server::{Conn, Server, Session, free_port, login, start_server_on, vanban};
 
 const PASSWORD: &str = "vanban-crash-2026";
 const AGENCY: &str = "Sở Nội vụ tỉnh Vĩnh Long";
@@ -32,44 +32,166 @@ struct Acks {
     issued: HashMap<i64, i64>,
     accepted: BTreeSet<i64>,
     blobs: BTreeSet<String>,
+    /// Requests that got no answer, or the proxy's 502/503/504.
+    failed: usize,
 }
 
 struct Rig {
     db: TestDb,
     dir: tempfile::TempDir,
-    server: Mutex<Option<Server>>,
-    port: Mutex<u16>,
+    /// The instances, each on its own port (kept across restarts: a proxy looks for it there).
+    servers: Mutex<Vec<Option<Server>>>,
+    ports: Vec<u16>,
+    /// Where clients connect: the proxy in front of the instances, or the one instance.
+    proxy: Option<(u16, Haproxy)>,
     acks: Mutex<Acks>,
 }
 
 impl Rig {
-    fn port(&self) -> u16 {
-        *self.port.lock().unwrap()
-    }
-
-    async fn start(&self) {
-        let trust = self.dir.path().join("trust");
+    /// `instances` instances sharing one database and one blob directory; behind HAProxy when more than one.
+    async fn new(db: TestDb, instances: usize) -> Rig {
+        let ports: Vec<u16> = (0..instances).map(|_| free_port()).collect();
+        let proxy = (instances > 1).then(|| {
+            let port = free_port();
+            (port, Haproxy::start(port, &ports))
+        });
+        let rig = Rig {
+            db,
+            dir: tempfile::tempdir().unwrap(),
+            servers: Mutex::new((0..instances).map(|_| None).collect()),
+            ports,
+            proxy,
+            acks: Mutex::new(Acks::default()),
+        };
+        let trust = rig.dir.path().join("trust");
         std::fs::create_dir_all(&trust).unwrap();
         std::fs::write(trust.join("ca.pem"), pki().ca_pem()).unwrap();
-        let server = start_server_with(
+        // The first seeds the demo province alone; the others start once it is there.
+        for i in 0..instances {
+            rig.start(i).await;
+        }
+        // The proxy checks each instance every second: wait until it sends to all of them.
+        if let Some((port, _)) = &rig.proxy {
+            let mut in_a_row = 0;
+            for _ in 0..300 {
+                let ok = match Conn::open(*port).await {
+                    Ok(mut c) => matches!(
+                        c.call("GET", "/health/ready", None, None).await,
+                        Ok((200, _))
+                    ),
+                    Err(_) => false,
+                };
+                in_a_row = if ok { in_a_row + 1 } else { 0 };
+                if in_a_row >= 2 * instances {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            assert!(
+                in_a_row >= 2 * instances,
+                "HAProxy does not reach the instances"
+            );
+        }
+        rig
+    }
+
+    fn port(&self) -> u16 {
+        self.proxy.as_ref().map_or(self.ports[0], |(p, _)| *p)
+    }
+
+    async fn start(&self, i: usize) {
+        let instance = format!("crash-{i}");
+        let mut env = vec![
+            ("VANBAN_DEMO_PASSWORD", PASSWORD),
+            // The same instance each time: it cleans up what its killed run left.
+            ("VANBAN_INSTANCE", instance.as_str()),
+        ];
+        if self.proxy.is_some() {
+            env.push(("VANBAN_TRUST_PROXY_HEADERS", "1"));
+        }
+        let server = start_server_on(
+            self.ports[i],
             &self.db.url,
             self.dir.path(),
             &["--seed-demo-if-empty"],
-            // The same instance each time, on whatever port: it cleans up what its killed run left.
-            &[
-                ("VANBAN_DEMO_PASSWORD", PASSWORD),
-                ("VANBAN_INSTANCE", "crash-test"),
-            ],
+            &env,
         )
         .await;
-        *self.port.lock().unwrap() = server.port;
-        *self.server.lock().unwrap() = Some(server);
+        self.servers.lock().unwrap()[i] = Some(server);
     }
 
-    fn kill(&self) {
-        if let Some(mut s) = self.server.lock().unwrap().take() {
+    fn kill(&self, i: usize) {
+        if let Some(mut s) = self.servers.lock().unwrap()[i].take() {
             s.kill();
         }
+    }
+
+    fn kill_all(&self) {
+        for i in 0..self.ports.len() {
+            self.kill(i);
+        }
+    }
+}
+
+/// HAProxy from Debian running `deploy/haproxy.cfg` with the test's ports; stopped when dropped (its
+/// configuration lives in `_dir` until then).
+struct Haproxy {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Haproxy {
+    fn start(port: u16, instances: &[u16]) -> Haproxy {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let config = std::fs::read_to_string(repo.join("deploy/haproxy.cfg")).unwrap();
+        let mut out = Vec::new();
+        let mut servers = instances.iter();
+        for line in config.lines() {
+            let t = line.trim_start();
+            if t.starts_with("bind 127.0.0.1:") {
+                out.push(format!("    bind 127.0.0.1:{port}"));
+            } else if t.starts_with("server vanban") {
+                if let Some(p) = servers.next() {
+                    out.push(format!("    server vanban{p} 127.0.0.1:{p} check"));
+                }
+            } else {
+                out.push(line.to_string());
+            }
+        }
+        assert!(
+            servers.next().is_none(),
+            "deploy/haproxy.cfg lists fewer servers"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("haproxy.cfg");
+        std::fs::write(&path, out.join("\n") + "\n").unwrap();
+        let check = std::process::Command::new("haproxy")
+            .arg("-c")
+            .arg("-f")
+            .arg(&path)
+            .output()
+            .expect("haproxy is installed (scripts/test.sh installs it)");
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let child = std::process::Command::new("haproxy")
+            .arg("-db")
+            .arg("-f")
+            .arg(&path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        Haproxy { child, _dir: dir }
+    }
+}
+
+impl Drop for Haproxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -81,15 +203,24 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> Option<(u16, Value)> {
-    let mut c = Conn::open(rig.port()).await.ok()?;
+    let failed = || rig.acks.lock().unwrap().failed += 1;
+    let Ok(mut c) = Conn::open(rig.port()).await else {
+        failed();
+        return None;
+    };
     let bytes = body.map(|b| serde_json::to_vec(&b).unwrap());
-    let (status, reply) = tokio::time::timeout(
+    let Ok(Ok((status, reply))) = tokio::time::timeout(
         Duration::from_secs(30),
         c.call(method, path, Some(s), bytes.as_deref()),
     )
     .await
-    .ok()?
-    .ok()?;
+    else {
+        failed();
+        return None;
+    };
+    if matches!(status, 502..=504) {
+        failed();
+    }
     Some((
         status,
         serde_json::from_slice(&reply).unwrap_or(Value::Null),
@@ -281,19 +412,38 @@ async fn ids(rig: &Rig, who: &People) -> Ids {
     }
 }
 
-async fn kill_and_restart_many_times(db: TestDb) {
-    let kills: usize = std::env::var("VANBAN_CRASH_KILLS")
+fn kills(default: usize) -> usize {
+    std::env::var("VANBAN_CRASH_KILLS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
-    let rig = Arc::new(Rig {
-        db,
-        dir: tempfile::tempdir().unwrap(),
-        server: Mutex::new(None),
-        port: Mutex::new(0),
-        acks: Mutex::new(Acks::default()),
-    });
-    rig.start().await;
+        .unwrap_or(default)
+}
+
+async fn kill_and_restart_many_times(db: TestDb) {
+    let rig = Arc::new(Rig::new(db, 1).await);
+    under_kills(rig, kills(100)).await;
+}
+
+/// Issue 18: three instances on one PostgreSQL and one blob directory behind HAProxy (`deploy/haproxy.cfg`),
+/// every request through the proxy, so sign-in, uploads, downloads, numbering and issuing land on any instance.
+/// One instance at a time is killed (SIGKILL) and restarted: no acknowledged write is lost, the same invariants
+/// hold, and clients see at most the requests in flight on the killed instance fail (the proxy retries a
+/// refused connection on another instance and stops sending to a dead one).
+async fn three_instances_behind_haproxy_lose_no_acknowledged_write(db: TestDb) {
+    let rig = Arc::new(Rig::new(db, 3).await);
+    let kills = kills(20);
+    let failed = under_kills(rig, kills).await;
+    // Three workers: at most one request of each in flight on the instance killed.
+    assert!(
+        failed <= 3 * kills,
+        "{failed} requests failed over {kills} kills of one instance of three"
+    );
+}
+
+/// Clients run document journeys while instances are killed `kills` times (one at a time, each restarted at
+/// once); then every acknowledged write is checked and the invariants. How many requests failed (no answer, or
+/// the proxy's 502/503/504).
+async fn under_kills(rig: Arc<Rig>, kills: usize) -> usize {
     let port = rig.port();
     let who = Arc::new(People {
         official: login(port, "chuyenvien1.snv", PASSWORD).await,
@@ -340,8 +490,9 @@ async fn kill_and_restart_many_times(db: TestDb) {
         seed ^= seed >> 7;
         seed ^= seed << 17;
         tokio::time::sleep(Duration::from_millis(50 + seed % 400)).await;
-        rig.kill();
-        rig.start().await;
+        let i = (seed as usize / 7) % rig.ports.len();
+        rig.kill(i);
+        rig.start(i).await;
     }
     // Let the clients finish a few journeys on a server that stays up, then stop.
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -352,13 +503,15 @@ async fn kill_and_restart_many_times(db: TestDb) {
     accept_arrivals(&rig, &who).await;
     let acks = std::mem::take(&mut *rig.acks.lock().unwrap());
     println!(
-        "CRASH {:?}: {kills} kills; acknowledged {} drafts, {} signatures, {} issues, {} acceptances, {} uploads",
+        "CRASH {:?}, {} instance(s): {kills} kills; acknowledged {} drafts, {} signatures, {} issues, {} acceptances, {} uploads; {} requests failed",
         rig.db.kind,
+        rig.ports.len(),
         acks.drafts.len(),
         acks.signed.len(),
         acks.issued.len(),
         acks.accepted.len(),
-        acks.blobs.len()
+        acks.blobs.len(),
+        acks.failed
     );
     assert!(
         !acks.issued.is_empty(),
@@ -404,10 +557,11 @@ async fn kill_and_restart_many_times(db: TestDb) {
         let path = stored.join(&sha[0..2]).join(&sha[2..4]).join(sha);
         assert!(path.exists(), "acknowledged upload {sha} is not on disk");
     }
-    rig.kill();
+    rig.kill_all();
     invariants(&rig).await;
     let rig = Arc::try_unwrap(rig).ok().expect("no other holder");
     rig.db.finish().await;
+    acks.failed
 }
 
 /// What must hold in the database and on disk whatever the moment of each kill.
@@ -498,8 +652,10 @@ async fn invariants(rig: &Rig) {
             "a row names {sha}, which is not on disk"
         );
     }
-    // No temporary upload file is left once the server has started again.
-    rig.start().await;
+    // No temporary upload file is left once the servers have started again.
+    for i in 0..rig.ports.len() {
+        rig.start(i).await;
+    }
     let mut parts = Vec::new();
     fn walk(d: &std::path::Path, out: &mut Vec<String>) {
         for e in std::fs::read_dir(d).unwrap() {
@@ -513,7 +669,7 @@ async fn invariants(rig: &Rig) {
     }
     walk(&stored.join("tmp"), &mut parts);
     assert!(parts.is_empty(), "temporary files left: {parts:?}");
-    rig.kill();
+    rig.kill_all();
     // The audit chain verifies.
     let out = std::process::Command::new(vanban())
         .args([
@@ -535,3 +691,8 @@ async fn invariants(rig: &Rig) {
 }
 
 on_both_databases!(kill_and_restart_many_times);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_instances_behind_haproxy_on_postgres() {
+    three_instances_behind_haproxy_lose_no_acknowledged_write(TestDb::postgres().await).await;
+}

@@ -51,8 +51,10 @@ async fn an_instance_answers_probes_counts_routes_and_drains_on_sigterm(db: Test
     let mut server = start_server_with(
         &db.url,
         dir.path(),
-        &["--seed-demo-if-empty", "--log-json"],
+        &["--seed-demo-if-empty"],
         &[
+            ("VANBAN_LOG_JSON", "1"),
+            ("VANBAN_SECURE_COOKIES", "no"),
             ("VANBAN_DEMO_PASSWORD", PASSWORD),
             ("VANBAN_METRICS_TOKEN", "bi-mat-giam-sat"),
             ("RUST_LOG", "info,sqlx=warn"),

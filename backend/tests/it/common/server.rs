@@ -120,7 +120,12 @@ pub async fn start_server_on(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("vanban serve did not answer on port {port}");
+    let log = std::fs::read_to_string(data_dir.join("server.log")).unwrap_or_default();
+    let tail: Vec<&str> = log.lines().rev().take(30).collect();
+    panic!(
+        "vanban serve did not answer on port {port}; the end of its log:\n{}",
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+    );
 }
 
 /// A signed-in account: the session cookie and its CSRF token.
