@@ -589,7 +589,27 @@ pub(crate) fn openssl(dir: &std::path::Path, args: &[&str]) {
 }
 
 /// `openssl ocsp` answering for the CA in its directory; stopped (by its own handle, so its PID) when dropped.
-pub(crate) struct OcspResponder(pub(crate) std::process::Child);
+pub(crate) struct OcspResponder(std::process::Child);
+
+impl OcspResponder {
+    /// A responder on `port` for the CA `ca` (`{ca}.pem`, `{ca}-key.pem` in `dir`), from `dir/index.txt`, signing
+    /// its answers with the CA's key and promising the next in an hour.
+    pub(crate) fn start(dir: &std::path::Path, port: u16, ca: &str) -> OcspResponder {
+        let (cert, key) = (format!("{ca}.pem"), format!("{ca}-key.pem"));
+        OcspResponder(
+            std::process::Command::new("openssl")
+                .args(["ocsp", "-index", "index.txt", "-port"])
+                .arg(port.to_string())
+                .args(["-rsigner", &cert, "-rkey", &key, "-CA", &cert])
+                .args(["-nmin", "60", "-ignore_err"])
+                .current_dir(dir)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap(),
+        )
+    }
+}
 
 impl Drop for OcspResponder {
     fn drop(&mut self) {
@@ -679,27 +699,7 @@ async fn the_sweep_asks_the_ocsp_responder_a_registered_certificate_names(db: Te
         "R\t351231000000Z\t260301080000Z,keyCompromise\t05\tunknown\t/CN=Nguoi ky OCSP\n",
     )
     .unwrap();
-    let _responder = OcspResponder(
-        std::process::Command::new("openssl")
-            .args(["ocsp", "-index", "index.txt", "-port"])
-            .arg(port.to_string())
-            .args([
-                "-rsigner",
-                "ca.pem",
-                "-rkey",
-                "ca-key.pem",
-                "-CA",
-                "ca.pem",
-                "-nmin",
-                "60",
-                "-ignore_err",
-            ])
-            .current_dir(d)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _responder = OcspResponder::start(d, port, "ca");
     let ca_pem = std::fs::read_to_string(d.join("ca.pem")).unwrap();
     let leaf_pem = std::fs::read_to_string(d.join("leaf.pem")).unwrap();
     let leaf = shared::pki::certs_from_pem_or_der(leaf_pem.as_bytes())

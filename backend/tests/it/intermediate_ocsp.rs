@@ -21,19 +21,12 @@ use vanban::store::certificates::{Owner, ParsedCertificate};
 use crate::certificates::{OcspResponder, openssl};
 use crate::common::TestDb;
 use crate::common::docs;
+use crate::common::server::free_port;
 use crate::long_term::pyhanko_lta;
 
 crate::on_both_databases!(
     the_sweep_learns_an_intermediate_asks_ocsp_and_the_answers_count_and_go_into_the_dss,
 );
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn read_cert(path: &Path) -> X509Certificate {
     pki::certs_from_pem_or_der(&std::fs::read(path).unwrap())
@@ -184,27 +177,7 @@ async fn the_sweep_learns_an_intermediate_asks_ocsp_and_the_answers_count_and_go
         "V\t351231000000Z\t\t05\tunknown\t/CN=good\nR\t351231000000Z\t260301080000Z,keyCompromise\t06\tunknown\t/CN=revoked\n",
     )
     .unwrap();
-    let _responder = OcspResponder(
-        std::process::Command::new("openssl")
-            .args(["ocsp", "-index", "index.txt", "-port"])
-            .arg(ocsp_port.to_string())
-            .args([
-                "-rsigner",
-                "inter.pem",
-                "-rkey",
-                "inter-key.pem",
-                "-CA",
-                "inter.pem",
-                "-nmin",
-                "60",
-                "-ignore_err",
-            ])
-            .current_dir(d)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _responder = OcspResponder::start(d, ocsp_port, "inter");
     let (root, inter) = (
         read_cert(&d.join("root.pem")),
         read_cert(&d.join("inter.pem")),
