@@ -225,6 +225,12 @@ enum AdminCommand {
         #[arg(long, default_value_t = 7)]
         grace_days: i64,
     },
+    /// Check the blob store (after a restore, or at any time): every file hashes to its name and every file
+    /// the database records is there. Exits 1, naming each problem, when one is found.
+    CheckBlobs {
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Give archived documents whose last document timestamp's certificate expires within MARGIN_DAYS a new
     /// one now (PAdES B-LTA; the server also does this every hour): each file gets its DSS refreshed and a new
     /// document timestamp, recorded as the document's next issued version and audited.
@@ -564,6 +570,27 @@ async fn run(command: Command) -> anyhow::Result<()> {
             if r.failed > 0 {
                 std::process::exit(1);
             }
+        }
+        Command::Admin {
+            command: AdminCommand::CheckBlobs { db },
+        } => {
+            let store = open_store(&db).await?;
+            let blobs = FsBlobStore::new(db.data_dir.join("blobs"))?;
+            let r = vanban::sweep::check_blobs(&store, &blobs).await?;
+            for p in &r.problems {
+                eprintln!("{p}");
+            }
+            if !r.problems.is_empty() {
+                anyhow::bail!(
+                    "kho tệp có {} vấn đề (đã kiểm tra {} tệp)",
+                    r.problems.len(),
+                    r.checked
+                );
+            }
+            println!(
+                "Đã kiểm tra {} tệp: tất cả khớp mã băm và có đủ.",
+                r.checked
+            );
         }
         Command::Admin {
             command: AdminCommand::SweepBlobs { db, grace_days },

@@ -151,3 +151,54 @@ pub async fn refresh_revocation_periodically(
         tokio::time::sleep(every).await;
     }
 }
+
+/// What [`check_blobs`] found: how many stored files it hashed, and each problem (Vietnamese).
+#[derive(Debug, Default)]
+pub struct BlobCheck {
+    pub checked: usize,
+    pub problems: Vec<String>,
+}
+
+/// After a restore (or at any time): every stored file hashes to its name, and every blob the database records
+/// is in the store. Reads every byte once.
+pub async fn check_blobs(
+    store: &Store,
+    blobs: &dyn crate::blob::BlobStore,
+) -> anyhow::Result<BlobCheck> {
+    use sha2::Digest;
+    use tokio::io::AsyncReadExt;
+    let mut report = BlobCheck::default();
+    let stored = blobs.list().await?;
+    for b in &stored {
+        let Some(mut reader) = blobs.open(&b.sha256).await? else {
+            continue;
+        };
+        let mut hasher = sha2::Sha256::new();
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = reader.read(&mut buf).await?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+        report.checked += 1;
+        let actual = shared::hex(&hasher.finalize());
+        if actual != b.sha256 {
+            report.problems.push(format!(
+                "tệp {} có mã băm {actual}: nội dung đã bị thay đổi hoặc hỏng",
+                b.sha256
+            ));
+        }
+    }
+    let present: std::collections::HashSet<&str> =
+        stored.iter().map(|b| b.sha256.as_str()).collect();
+    for sha in store.recorded_blobs().await? {
+        if !present.contains(sha.as_str()) {
+            report.problems.push(format!(
+                "tệp {sha} có trong cơ sở dữ liệu nhưng không có trong kho tệp"
+            ));
+        }
+    }
+    Ok(report)
+}

@@ -9,6 +9,15 @@ use super::sql;
 use super::{Store, StoreResult};
 
 impl Store {
+    /// Every blob the database records (SHA-256): what a restore's check expects to find in the blob store.
+    #[tracing::instrument(skip_all)]
+    pub async fn recorded_blobs(&self) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> = sql::query_as("SELECT sha256 FROM blobs ORDER BY sha256")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(s,)| s).collect())
+    }
+
     /// Notes that `uploader` stored these bytes (idempotent): the blob is known, and the uploader's agency holds
     /// it from now on.
     #[tracing::instrument(skip_all, fields(sha256 = %sha256, user_id = uploader.id))]

@@ -249,3 +249,124 @@ fn concurrent_issues_on_one_ca_directory_never_share_a_serial() {
         assert!(serials.contains(&shared::pki::serial_decimal(&cert).as_str()));
     }
 }
+
+/// Backup and restore (issue 18), as docs/OPERATIONS.md "Backups" tells an operator: `pg_dump` of the database
+/// and a copy of the blob directory, restored into a fresh database and directory. `vanban audit verify` and
+/// `vanban admin check-blobs` pass on the restored deployment; a file changed afterwards is named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pg_dump_and_the_blob_directory_restore_into_a_fresh_deployment() {
+    use crate::common::docs;
+    let db = TestDb::postgres().await;
+    let p = docs::people(db.store.as_ref()).await;
+    let data = tempfile::tempdir().unwrap();
+    let blobs =
+        std::sync::Arc::new(vanban::blob::FsBlobStore::new(data.path().join("blobs")).unwrap());
+    let app = vanban::app::router(vanban::app::AppState {
+        store: db.store.clone(),
+        blobs,
+        config: std::sync::Arc::new(docs::config()),
+    });
+    // Documents with files and an audit trail.
+    let id = docs::awaiting_signature(&app, &p, false).await;
+    docs::leader_signature(&app, id).await.good();
+    let recorded = db.store.recorded_blobs().await.unwrap();
+    assert!(recorded.len() >= 2, "{recorded:?}");
+
+    let dump = data.path().join("vanban.dump");
+    let out = Command::new("pg_dump")
+        .args(["--format=custom", "--no-owner", "--file"])
+        .arg(&dump)
+        .arg(&db.url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A fresh deployment: an empty database and a copy of the blob directory.
+    let admin = crate::common::pg_admin_url();
+    let name = format!("vanban_t_restore_{}", std::process::id());
+    let psql = |sql: &str| {
+        let out = Command::new("psql")
+            .args([admin.as_str(), "-qAtc", sql])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    psql(&format!("CREATE DATABASE {name}"));
+    let restored_url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let out = Command::new("pg_restore")
+        .args(["--no-owner", "--exit-on-error", "--dbname", &restored_url])
+        .arg(&dump)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let restored = tempfile::tempdir().unwrap();
+    let out = Command::new("cp")
+        .arg("-a")
+        .arg(data.path().join("blobs"))
+        .arg(restored.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let dir = restored.path().to_str().unwrap().to_string();
+    let on_restored = |what: &[&str]| {
+        let mut args: Vec<&str> = what.to_vec();
+        args.extend(["--database-url", &restored_url, "--data-dir", &dir]);
+        vanban(&args)
+    };
+    let out = on_restored(&["audit", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = on_restored(&["admin", "check-blobs"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains(&format!("Đã kiểm tra {} tệp", recorded.len())),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // One byte of one file changed, another file gone: both named, exit 1.
+    let path = |sha: &str| {
+        restored
+            .path()
+            .join("blobs")
+            .join(&sha[0..2])
+            .join(&sha[2..4])
+            .join(sha)
+    };
+    let mut bytes = std::fs::read(path(&recorded[0])).unwrap();
+    bytes[10] ^= 1;
+    std::fs::write(path(&recorded[0]), bytes).unwrap();
+    std::fs::remove_file(path(&recorded[1])).unwrap();
+    let out = on_restored(&["admin", "check-blobs"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(&recorded[0]) && said.contains("bị thay đổi"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&recorded[1]) && said.contains("không có trong kho tệp"),
+        "{said}"
+    );
+    psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    db.finish().await;
+}
