@@ -47,30 +47,26 @@ async fn registered(store: &Store) -> anyhow::Result<Vec<Certificate>> {
 
 /// The URLs to fetch: the configured ones, then the CRL distribution points of every registered certificate
 /// and of every intermediate CA in `pool`.
-pub async fn crl_urls(
-    store: &Store,
-    config: &Config,
-    pool: &[Certificate],
-) -> anyhow::Result<Vec<String>> {
+pub fn crl_urls(config: &Config, registered: &[Certificate], pool: &[Certificate]) -> Vec<String> {
     let mut urls: Vec<String> = config.crl_urls.clone();
-    for cert in registered(store).await?.iter().chain(pool) {
+    for cert in registered.iter().chain(pool) {
         urls.extend(shared::pki::crl_distribution_urls(cert));
     }
     let mut seen = std::collections::HashSet::new();
     urls.retain(|u| seen.insert(u.clone()));
-    Ok(urls)
+    urls
 }
 
 /// The CA certificates revocation data is judged with: the trust anchors, then the intermediate CAs fetched
 /// from the caIssuers addresses of registered certificates (and of intermediates fetched so), each admitted
 /// only as a CA certificate issued by a CA already in the pool. A fetch that fails is reported, not fatal.
 pub async fn ca_pool(
-    store: &Store,
+    registered: &[Certificate],
     anchors: &[Certificate],
     report: &mut RefreshReport,
-) -> anyhow::Result<Vec<Certificate>> {
+) -> Vec<Certificate> {
     let mut pool: Vec<Certificate> = anchors.to_vec();
-    let mut wanting: Vec<Certificate> = registered(store).await?;
+    let mut wanting: Vec<Certificate> = registered.to_vec();
     let mut tried = std::collections::HashSet::new();
     // A chain longer than four intermediates is not one a Vietnamese CA issues.
     for _ in 0..4 {
@@ -117,15 +113,18 @@ pub async fn ca_pool(
     for (url, why) in &report.failed {
         tracing::warn!(source = url, error = %why, "an issuer's certificate could not be fetched");
     }
-    Ok(pool)
+    pool
 }
 
 /// Fetches every CRL source once and records each outcome.
 pub async fn refresh(store: &Store, config: &Config) -> anyhow::Result<RefreshReport> {
     let anchors = crate::signing::options(&config.trust_anchors).trust_anchors;
     let mut report = RefreshReport::default();
-    let pool = ca_pool(store, &anchors, &mut report).await?;
-    for url in crl_urls(store, config, &pool[anchors.len()..]).await? {
+    // The registered certificates, read once: the intermediates, the CRL addresses and the OCSP questions all
+    // start from them.
+    let registered = registered(store).await?;
+    let pool = ca_pool(&registered, &anchors, &mut report).await;
+    for url in crl_urls(config, &registered, &pool[anchors.len()..]) {
         let outcome = match tokio::time::timeout(TIMEOUT, fetch(&url, None)).await {
             Ok(Ok(body)) => checked_crl(&body, &pool),
             Ok(Err(e)) => Err(e),
@@ -136,7 +135,7 @@ pub async fn refresh(store: &Store, config: &Config) -> anyhow::Result<RefreshRe
         };
         note(store, &mut report, "crl_url", &url, outcome).await?;
     }
-    for (url, cert, issuer) in ocsp_targets(store, &pool).await? {
+    for (url, cert, issuer) in ocsp_targets(&registered, &pool) {
         let request = match shared::pdf::ocsp::request(&cert, &issuer) {
             Ok(r) => r,
             Err(e) => {
@@ -214,26 +213,22 @@ pub fn checked_crl(body: &[u8], cas: &[Certificate]) -> Result<NewRevocationData
 
 /// The registered certificates (and admitted intermediates) that name an OCSP responder and whose issuer is in
 /// `pool`: (responder, certificate, issuer).
-async fn ocsp_targets(
-    store: &Store,
+fn ocsp_targets(
+    registered: &[Certificate],
     pool: &[Certificate],
-) -> anyhow::Result<Vec<(String, Certificate, Certificate)>> {
+) -> Vec<(String, Certificate, Certificate)> {
     let mut out = Vec::new();
-    for cert in registered(store)
-        .await?
-        .into_iter()
-        .chain(pool.iter().cloned())
-    {
+    for cert in registered.iter().chain(pool) {
         let Some(issuer) = pool.iter().find(|a| {
-            *a != &cert && a.tbs_certificate().subject() == cert.tbs_certificate().issuer()
+            *a != cert && a.tbs_certificate().subject() == cert.tbs_certificate().issuer()
         }) else {
             continue;
         };
-        for url in shared::pki::ocsp_urls(&cert) {
+        for url in shared::pki::ocsp_urls(cert) {
             out.push((url, cert.clone(), issuer.clone()));
         }
     }
-    Ok(out)
+    out
 }
 
 /// A responder's answer about `cert`, checked (signed by `issuer` or its delegated responder, about `cert`),
