@@ -623,11 +623,7 @@ async fn the_sweep_asks_the_ocsp_responder_a_registered_certificate_names(db: Te
     let p = docs::people(&store).await;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::common::server::free_port();
     let url = format!("http://127.0.0.1:{port}/");
     // A CA and a certificate naming its OCSP responder, made by openssl as a CA elsewhere would.
     openssl(

@@ -5,7 +5,6 @@
 //!
 //! `benchmark_issuing` (ignored; `scripts/bench-issue.sh`) is the throughput harness of docs/BENCHMARKS.md.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -13,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::TestDb;
 use crate::common::docs::{self, People, pki, sign};
-use crate::common::server::Session;
+use crate::common::server::{Session, free_port};
 use serde_json::{Value, json};
 use shared::pdf::sign::SignatureKind;
 use shared::pki::CertRole;
@@ -32,14 +31,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 async fn start_server(database_url: &str, data_dir: &Path, trust_dir: &Path) -> Server {

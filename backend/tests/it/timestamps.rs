@@ -17,6 +17,7 @@ use shared::signature::SignatureLevel;
 
 use crate::common::TestDb;
 use crate::common::docs::{self, pki};
+use crate::common::server::free_port;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -42,14 +43,6 @@ fn ok(out: Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// `vanban tsa serve` as its own process, stopped when dropped.

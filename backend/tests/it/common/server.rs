@@ -67,13 +67,45 @@ pub async fn start_server_with(
     start_server_on(port, database_url, data_dir, args, env).await
 }
 
-/// A port free now on loopback.
+/// A port free now on loopback, chosen below the kernel's ephemeral range. A port from that range (what binding
+/// port 0 gives) is also what the kernel hands to outgoing connections — the proxy's, the database clients',
+/// the tests' own: once the server on it is killed, such a connection may take the port (even connecting to
+/// itself) before the server is restarted there, and the restart fails. Below the range only another test's
+/// `free_port` could pick it, and the pick is random over thousands of ports.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    let (from, span) = if low > 12_000 {
+        (low - 10_000, 10_000)
+    } else {
+        (1024, low.saturating_sub(1024).max(1))
+    };
+    // Seeded by the clock and the process, so that concurrent test binaries start their picks apart.
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+        .as_nanos() as u64
+        ^ ((std::process::id() as u64) << 32);
+    let _ = STATE.compare_exchange(0, seed | 1, Ordering::Relaxed, Ordering::Relaxed);
+    for _ in 0..1000 {
+        let mut x = STATE.load(Ordering::Relaxed);
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        STATE.store(x, Ordering::Relaxed);
+        let port = from + (x % span as u64) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!(
+        "no free port below the ephemeral range ({from}..{})",
+        from + span
+    );
 }
 
 /// [`start_server_with`] on a given port: a restarted instance comes back where its peers look for it.
@@ -111,8 +143,15 @@ pub async fn start_server_on(
         )
         .spawn()
         .expect("the vanban binary starts");
-    let server = Server { child, port };
+    let mut server = Server { child, port };
     for _ in 0..600 {
+        // Exited (its port taken, a bad setting): say so now, and never take another process on the port for it.
+        if let Ok(Some(status)) = server.child.try_wait() {
+            panic!(
+                "vanban serve on port {port} exited ({status}); the end of its log:\n{}",
+                log_tail(data_dir)
+            );
+        }
         if let Ok(mut c) = Conn::open(port).await
             && let Ok((200, _)) = c.call("GET", "/api/health", None, None).await
         {
@@ -120,12 +159,17 @@ pub async fn start_server_on(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let log = std::fs::read_to_string(data_dir.join("server.log")).unwrap_or_default();
-    let tail: Vec<&str> = log.lines().rev().take(30).collect();
     panic!(
         "vanban serve did not answer on port {port}; the end of its log:\n{}",
-        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        log_tail(data_dir)
     );
+}
+
+/// The last lines the servers started on `data_dir` wrote.
+fn log_tail(data_dir: &Path) -> String {
+    let log = std::fs::read_to_string(data_dir.join("server.log")).unwrap_or_default();
+    let tail: Vec<&str> = log.lines().rev().take(30).collect();
+    tail.into_iter().rev().collect::<Vec<_>>().join("\n")
 }
 
 /// A signed-in account: the session cookie and its CSRF token.
