@@ -64,6 +64,27 @@ impl AppError {
     }
 }
 
+/// The blob store's failures as the client sees them: an unreachable store is a 503 it may retry (nothing was
+/// recorded); anything else is the server's fault.
+impl From<crate::blob::BlobError> for AppError {
+    fn from(e: crate::blob::BlobError) -> Self {
+        match e {
+            crate::blob::BlobError::Unavailable(cause) => {
+                tracing::warn!(%cause, "blob store unavailable");
+                Self::Unavailable {
+                    message: BLOB_STORE_UNAVAILABLE.into(),
+                    retry_after_secs: 30,
+                }
+            }
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+/// What a person reads when the file store cannot be reached.
+pub const BLOB_STORE_UNAVAILABLE: &str = "Kho lưu trữ tệp tạm thời không truy cập được, nên chưa thể đọc hoặc lưu tệp. \
+Thao tác chưa được thực hiện và không có gì bị lưu dở; vui lòng thử lại sau ít phút.";
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {

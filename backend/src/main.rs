@@ -8,7 +8,6 @@ mod cli;
 
 use clap::{Args, Parser, Subcommand};
 use vanban::app::{AppState, router};
-use vanban::blob::FsBlobStore;
 use vanban::config::{Config, default_database_url};
 use vanban::seed::{SeedOutcome, format_accounts, seed_demo};
 
@@ -31,6 +30,11 @@ struct DbArgs {
     /// Database URL: sqlite://PATH or postgres://…; default: SQLite under the data directory.
     #[arg(long, env = "VANBAN_DATABASE_URL")]
     database_url: Option<String>,
+    /// Where the files are: file://PATH (default: the data directory's blobs/) or
+    /// s3://BUCKET?endpoint=http://HOST:PORT&region=REGION (credentials in AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY).
+    #[arg(long, env = "VANBAN_BLOB_URL")]
+    blob_url: Option<String>,
 }
 
 impl DbArgs {
@@ -38,6 +42,11 @@ impl DbArgs {
         self.database_url
             .clone()
             .unwrap_or_else(|| default_database_url(&self.data_dir))
+    }
+
+    /// The blob store, with `instance` naming this process's temporary uploads.
+    fn blobs(&self, instance: &str) -> anyhow::Result<Arc<dyn vanban::blob::BlobStore>> {
+        vanban::blob::open(self.blob_url.as_deref(), &self.data_dir, instance)
     }
 }
 
@@ -231,6 +240,17 @@ enum AdminCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Copy every blob of this deployment's store (VANBAN_BLOB_URL, by default the data directory's files) into
+    /// another store, e.g. an S3 bucket before switching VANBAN_BLOB_URL to it. Each blob is hashed as it is
+    /// written and read back and hashed again; blobs already there are checked, not copied. Exits 1 on any
+    /// difference. It can be run again after an interruption.
+    CopyBlobs {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The store to copy into: s3://BUCKET?endpoint=…&region=… or file://PATH.
+        #[arg(long)]
+        to: String,
+    },
     /// Give archived documents whose last document timestamp's certificate expires within MARGIN_DAYS a new
     /// one now (PAdES B-LTA; the server also does this every hour): each file gets its DSS refreshed and a new
     /// document timestamp, recorded as the document's next issued version and audited.
@@ -423,15 +443,19 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
                 format!("{}-{}", host.trim(), addr.port())
             });
-            let fs_blobs = FsBlobStore::for_instance(db.data_dir.join("blobs"), &instance)?;
-            let removed = fs_blobs.remove_temporaries()?;
-            if removed > 0 {
-                tracing::info!(
+            let blobs = db.blobs(&instance)?;
+            // An unreachable object store must not keep the server down: what needs no file keeps working,
+            // and readiness says which check fails.
+            match blobs.remove_own_temporaries().await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(
                     removed,
                     "temporary upload files of an interrupted run removed"
-                );
+                ),
+                Err(e) => {
+                    tracing::warn!(error = %e, store = %blobs.describe(), "blob store not reachable at start")
+                }
             }
-            let blobs: Arc<dyn vanban::blob::BlobStore> = Arc::new(fs_blobs);
             tokio::spawn(vanban::sweep::run_periodically(
                 store.clone(),
                 blobs.clone(),
@@ -560,9 +584,14 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 ..Config::default()
             };
             let store = open_store(&db).await?;
-            let blobs = FsBlobStore::new(db.data_dir.join("blobs"))?;
-            let r = vanban::tsa::ltv::renew_due(&store, &blobs, &config, vanban::store::now_ms())
-                .await?;
+            let blobs = db.blobs("admin")?;
+            let r = vanban::tsa::ltv::renew_due(
+                &store,
+                blobs.as_ref(),
+                &config,
+                vanban::store::now_ms(),
+            )
+            .await?;
             println!(
                 "Đã gia hạn dấu thời gian lưu trữ cho {} văn bản; {} văn bản chưa gia hạn được (xem nhật ký).",
                 r.renewed, r.failed
@@ -575,8 +604,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             command: AdminCommand::CheckBlobs { db },
         } => {
             let store = open_store(&db).await?;
-            let blobs = FsBlobStore::new(db.data_dir.join("blobs"))?;
-            let r = vanban::sweep::check_blobs(&store, &blobs).await?;
+            let blobs = db.blobs("admin")?;
+            let r = vanban::sweep::check_blobs(&store, blobs.as_ref()).await?;
             for p in &r.problems {
                 eprintln!("{p}");
             }
@@ -593,17 +622,48 @@ async fn run(command: Command) -> anyhow::Result<()> {
             );
         }
         Command::Admin {
+            command: AdminCommand::CopyBlobs { db, to },
+        } => {
+            let from = db.blobs("admin")?;
+            let into = vanban::blob::open(Some(&to), &db.data_dir, "admin")?;
+            println!(
+                "Sao chép kho tệp: {} → {}",
+                from.describe(),
+                into.describe()
+            );
+            let r = vanban::blob::copy::copy_all(from.as_ref(), into.as_ref(), |done, total| {
+                if done % 100 == 0 || done == total {
+                    eprintln!("  {done}/{total} tệp");
+                }
+            })
+            .await?;
+            for p in &r.problems {
+                eprintln!("{p}");
+            }
+            if !r.problems.is_empty() {
+                anyhow::bail!(
+                    "{} tệp không sao chép được hoặc sai mã băm",
+                    r.problems.len()
+                );
+            }
+            println!(
+                "Đã sao chép {} tệp ({} byte), {} tệp đã có sẵn; tất cả đã đọc lại và khớp mã băm.",
+                r.copied, r.bytes, r.present
+            );
+        }
+        Command::Admin {
             command: AdminCommand::SweepBlobs { db, grace_days },
         } => {
             let store = open_store(&db).await?;
-            let blobs = FsBlobStore::new(db.data_dir.join("blobs"))?;
-            let temporaries = blobs.remove_temporaries()?;
+            let blobs = db.blobs("admin")?;
+            let temporaries = blobs.remove_own_temporaries().await?;
             let policy = vanban::sweep::SweepPolicy {
                 unreferenced_grace_ms: grace_days.max(0) * 24 * 3600 * 1000,
                 ..Default::default()
             };
             let r =
-                vanban::sweep::sweep_blobs(&store, &blobs, policy, vanban::store::now_ms()).await?;
+                vanban::sweep::sweep_blobs(&store, blobs.as_ref(), policy, vanban::store::now_ms())
+                    .await?;
             println!(
                 "Đã dọn kho tệp: {} tệp tạm, {} tệp không có bản ghi, {} tệp không văn bản nào dùng.",
                 temporaries + r.temporaries,

@@ -165,25 +165,14 @@ pub async fn check_blobs(
     store: &Store,
     blobs: &dyn crate::blob::BlobStore,
 ) -> anyhow::Result<BlobCheck> {
-    use sha2::Digest;
-    use tokio::io::AsyncReadExt;
     let mut report = BlobCheck::default();
     let stored = blobs.list().await?;
     for b in &stored {
-        let Some(mut reader) = blobs.open(&b.sha256).await? else {
+        let Some(reader) = blobs.open(&b.sha256).await? else {
             continue;
         };
-        let mut hasher = sha2::Sha256::new();
-        let mut buf = vec![0u8; 1 << 16];
-        loop {
-            let n = reader.read(&mut buf).await?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-        }
+        let (actual, _) = crate::blob::hash_of(reader).await?;
         report.checked += 1;
-        let actual = shared::hex(&hasher.finalize());
         if actual != b.sha256 {
             report.problems.push(format!(
                 "tệp {} có mã băm {actual}: nội dung đã bị thay đổi hoặc hỏng",

@@ -17,6 +17,18 @@ pub enum ReceiveError {
     /// Storage failed here; the sender retries.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+    /// The file store cannot be reached now (503): the sender retries later.
+    #[error("blob store unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl From<crate::blob::BlobError> for ReceiveError {
+    fn from(e: crate::blob::BlobError) -> Self {
+        match e {
+            crate::blob::BlobError::Unavailable(cause) => Self::Unavailable(cause),
+            other => Self::Internal(other.into()),
+        }
+    }
 }
 
 impl From<crate::store::StoreError> for ReceiveError {
@@ -172,10 +184,7 @@ async fn store_and_check(
     let mut texts = Vec::new();
     for (i, a) in attachments.into_iter().enumerate() {
         let mut reader: &[u8] = &a.data;
-        let stored = blobs
-            .put(&mut reader, None)
-            .await
-            .map_err(|e| ReceiveError::Internal(e.into()))?;
+        let stored = blobs.put(&mut reader, None).await?;
         let (options, issuer, name, sha) = (
             options.clone(),
             issuer.to_string(),

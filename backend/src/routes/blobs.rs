@@ -109,7 +109,7 @@ pub async fn put_blob(
                 },
             );
         }
-        Err(e) => return Err(AppError::Internal(e.into())),
+        Err(e) => return Err(e.into()),
     };
     state
         .store
@@ -117,12 +117,7 @@ pub async fn put_blob(
         .await?;
     // The bytes were already there and unused, and the sweep removed them between our write and our record:
     // forget the row just made (unless a document took it meanwhile) and have the browser send the file again.
-    if !state
-        .blobs
-        .exists(&blob.sha256)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-    {
+    if !state.blobs.exists(&blob.sha256).await? {
         state
             .store
             .forget_blob(&blob.sha256, i64::MAX, || async { Ok(()) })

@@ -77,6 +77,9 @@ pub async fn receive_exchange_packet(
         Ok(Receipt::NotYet(why)) => Err(AppError::Conflict(why)),
         Err(ReceiveError::Invalid(why)) => Err(AppError::BadRequest(why)),
         Err(ReceiveError::Internal(e)) => Err(AppError::Internal(e)),
+        Err(ReceiveError::Unavailable(cause)) => {
+            Err(crate::blob::BlobError::Unavailable(cause).into())
+        }
     }
 }
 

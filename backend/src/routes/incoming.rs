@@ -6,10 +6,9 @@
 //! parse, check uploads, and make one store call.
 
 use axum::Json;
-use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use shared::civil_date::CivilDate;
 use shared::incoming::{
     AcceptRequest, AssignRequest, DashboardDto, DelegationListResponse, DelegationRequest,
@@ -427,6 +426,7 @@ pub async fn get_file(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     Path((id, file)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
 ) -> AppResult<Response> {
     let parse = |s: &str| {
         s.parse::<i64>()
@@ -440,21 +440,7 @@ pub async fn get_file(
         .find(|f| f.id == file)
         .cloned()
         .ok_or(AppError::NotFound("Không tìm thấy tệp."))?;
-    let reader = state
-        .blobs
-        .open(&f.sha256)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("blob {} missing", f.sha256)))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (header::CONTENT_LENGTH, f.size.to_string()),
-            (header::ETAG, format!("\"{}\"", f.sha256)),
-        ],
-        Body::from_stream(tokio_util::io::ReaderStream::new(reader)),
-    )
-        .into_response())
+    crate::routes::file_response::pdf(&state, &headers, &f.sha256, f.size, None).await
 }
 
 /// `GET /api/dashboard`: the leader's view of the backlog; `?unit=` or `?user=` drills down, and a drill-down

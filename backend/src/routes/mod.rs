@@ -7,6 +7,7 @@ pub mod blobs;
 pub mod certificates;
 pub mod events;
 pub mod exchange;
+pub mod file_response;
 pub mod health;
 pub mod incoming;
 pub mod me;

@@ -3,7 +3,6 @@
 //! store call that records them.
 
 use axum::Json;
-use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -69,17 +68,12 @@ pub async fn read_blob(
     if !access::may_reference_blob(state, user, sha256).await? {
         return Err(not_uploaded());
     }
-    let mut reader = state
-        .blobs
-        .open(sha256)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .ok_or_else(not_uploaded)?;
+    let mut reader = state.blobs.open(sha256).await?.ok_or_else(not_uploaded)?;
     let mut out = Vec::new();
     reader
         .read_to_end(&mut out)
         .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+        .map_err(|e| AppError::from(crate::blob::BlobError::Io(e)))?;
     Ok(out)
 }
 
@@ -87,11 +81,7 @@ pub async fn read_blob(
 async fn write_blob(state: &AppState, bytes: Vec<u8>, user: &UserDto) -> AppResult<NewFile> {
     let size = bytes.len() as i64;
     let mut reader = std::io::Cursor::new(bytes);
-    let blob = state
-        .blobs
-        .put(&mut reader, None)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let blob = state.blobs.put(&mut reader, None).await?;
     state
         .store
         .record_blob(&blob.sha256, size, "application/pdf", user)
@@ -855,6 +845,7 @@ pub async fn get_file(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     Path((id, file)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
 ) -> AppResult<Response> {
     let parse = |s: &str| {
         s.parse::<i64>()
@@ -869,13 +860,6 @@ pub async fn get_file(
         .find(|f| f.id == file)
         .cloned()
         .ok_or(AppError::NotFound("Không tìm thấy tệp."))?;
-    let reader = state
-        .blobs
-        .open(&f.sha256)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("blob {} missing", f.sha256)))?;
-    let stream = tokio_util::io::ReaderStream::new(reader);
     let disposition = format!(
         "inline; filename=\"{}\"; filename*=UTF-8''{}",
         f.name
@@ -884,16 +868,7 @@ pub async fn get_file(
             .collect::<String>(),
         percent_encode(&f.name)
     );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (header::CONTENT_LENGTH, f.size.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::ETAG, format!("\"{}\"", f.sha256)),
-        ],
-        Body::from_stream(stream),
-    )
-        .into_response())
+    crate::routes::file_response::pdf(&state, &headers, &f.sha256, f.size, Some(disposition)).await
 }
 
 fn percent_encode(s: &str) -> String {

@@ -10,7 +10,7 @@ use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use shared::verification::{PublicSigner, PublicVerification, VerificationCode};
 
 use crate::app::AppState;
@@ -96,6 +96,7 @@ pub async fn download(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     Path(code): Path<String>,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     limit(&state, &addr).await?;
     let doc = by_code(&state, &code).await?;
@@ -104,30 +105,19 @@ pub async fn download(
             "Văn bản này đã bị cơ quan ban hành thu hồi; bản gốc không còn được cung cấp.",
         ));
     }
-    let reader = state
-        .blobs
-        .open(&doc.sha256)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("blob {} missing", doc.sha256)))?;
     let ascii: String = doc
         .file_name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || ".-_".contains(*c))
         .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (header::CONTENT_LENGTH, doc.size.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\""),
-            ),
-            (header::ETAG, format!("\"{}\"", doc.sha256)),
-        ],
-        Body::from_stream(tokio_util::io::ReaderStream::new(reader)),
+    crate::routes::file_response::pdf(
+        &state,
+        &headers,
+        &doc.sha256,
+        doc.size,
+        Some(format!("attachment; filename=\"{ascii}\"")),
     )
-        .into_response())
+    .await
 }
 
 /// `POST /api/public/verify` with a PDF body: anyone. `authentic` only for the exact bytes of an issued original

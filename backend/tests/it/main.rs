@@ -39,6 +39,7 @@ mod printouts;
 mod record_files;
 mod remote_signing;
 mod reports;
+mod s3_deployment;
 mod search;
 mod seed_demo;
 mod sign_in;

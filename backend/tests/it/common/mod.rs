@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod docs;
+pub mod garage;
 pub mod server;
 
 use std::net::SocketAddr;

@@ -203,6 +203,23 @@ impl Conn {
         session: Option<&Session>,
         body: Option<&[u8]>,
     ) -> std::io::Result<(u16, Vec<(String, String)>, Vec<u8>)> {
+        let extra: &[(&str, &str)] = if body.is_some() {
+            &[("Content-Type", "application/json")]
+        } else {
+            &[]
+        };
+        self.exchange_with(method, path, session, extra, body).await
+    }
+
+    /// [`Conn::exchange`] with header lines of the caller's (a `Range`, a `Content-Type`).
+    pub async fn exchange_with(
+        &mut self,
+        method: &str,
+        path: &str,
+        session: Option<&Session>,
+        extra: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> std::io::Result<(u16, Vec<(String, String)>, Vec<u8>)> {
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n",
             self.port
@@ -213,11 +230,11 @@ impl Conn {
                 s.cookie, s.csrf
             ));
         }
+        for (name, value) in extra {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
         if let Some(b) = body {
-            head.push_str(&format!(
-                "Content-Type: application/json\r\nContent-Length: {}\r\n",
-                b.len()
-            ));
+            head.push_str(&format!("Content-Length: {}\r\n", b.len()));
         }
         head.push_str("\r\n");
         let mut out = head.into_bytes();

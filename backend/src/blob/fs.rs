@@ -1,62 +1,15 @@
-//! Files (PDFs, attachments): a content-addressed blob store. A blob's name is the SHA-256 of its bytes; it is
-//! written to a temporary file, flushed to disk, then linked into place, so a blob is never half-written and
-//! never overwritten. The [`BlobStore`] interface is what an S3-compatible object store would implement.
+//! Blobs as files under `<data dir>/blobs/ab/cd/abcd…`: written to a temporary file, flushed to disk, then
+//! linked into place, so a blob is never half-written and never overwritten.
 
 use std::io;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
-/// A stored blob.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BlobRef {
-    /// Lower-case hex SHA-256 of the content.
-    pub sha256: String,
-    pub size: u64,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum BlobError {
-    #[error("content hash {actual} differs from the expected {expected}")]
-    HashMismatch { expected: String, actual: String },
-    #[error("not a SHA-256 hex digest: {0}")]
-    BadName(String),
-    #[error("io: {0}")]
-    Io(#[from] io::Error),
-}
-
-/// Content-addressed storage of immutable blobs.
-#[async_trait]
-pub trait BlobStore: Send + Sync + 'static {
-    /// Stores the bytes read from `data`; when `expected_sha256` is given and differs, nothing is stored.
-    async fn put(
-        &self,
-        data: &mut (dyn AsyncRead + Unpin + Send),
-        expected_sha256: Option<&str>,
-    ) -> Result<BlobRef, BlobError>;
-    /// Opens a blob for reading, or `None` when absent.
-    async fn open(
-        &self,
-        sha256: &str,
-    ) -> Result<Option<Box<dyn AsyncRead + Unpin + Send>>, BlobError>;
-    async fn exists(&self, sha256: &str) -> Result<bool, BlobError>;
-    /// Every stored blob with when it was written (for the orphan sweep).
-    async fn list(&self) -> Result<Vec<StoredBlob>, BlobError>;
-    /// Deletes a blob; deleting an absent one is not an error.
-    async fn delete(&self, sha256: &str) -> Result<(), BlobError>;
-    /// Removes unfinished uploads of any instance not written to for `idle`; how many.
-    async fn sweep_temporaries(&self, idle: std::time::Duration) -> Result<usize, BlobError>;
-}
-
-/// A blob as the store lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredBlob {
-    pub sha256: String,
-    /// When the bytes were written, in milliseconds since the epoch.
-    pub written_at: i64,
-}
+use super::{BlobError, BlobReader, BlobRef, BlobStore, StoredBlob, check_name};
 
 /// Blobs as files under `<data dir>/blobs/ab/cd/abcd…`, written first under `tmp/`.
 pub struct FsBlobStore {
@@ -64,18 +17,6 @@ pub struct FsBlobStore {
     /// Where this process writes its temporary files: its own directory, so that at start it can remove what a
     /// killed run left without touching the uploads of another instance sharing the store.
     tmp: PathBuf,
-}
-
-fn check_name(sha256: &str) -> Result<(), BlobError> {
-    if sha256.len() == 64
-        && sha256
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    {
-        Ok(())
-    } else {
-        Err(BlobError::BadName(sha256.chars().take(80).collect()))
-    }
 }
 
 impl FsBlobStore {
@@ -91,16 +32,7 @@ impl FsBlobStore {
     /// network file system each name themselves, e.g. host and port).
     pub fn for_instance(root: impl Into<PathBuf>, instance: &str) -> io::Result<Self> {
         let root = root.into();
-        let name: String = instance
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        let name = super::instance_label(instance);
         let tmp = root.join("tmp").join(name);
         std::fs::create_dir_all(&tmp)?;
         Ok(Self { root, tmp })
@@ -247,13 +179,28 @@ impl BlobStore for FsBlobStore {
         Ok(blob)
     }
 
-    async fn open(
-        &self,
-        sha256: &str,
-    ) -> Result<Option<Box<dyn AsyncRead + Unpin + Send>>, BlobError> {
+    async fn open(&self, sha256: &str) -> Result<Option<BlobReader>, BlobError> {
         check_name(sha256)?;
         match tokio::fs::File::open(self.path_of(sha256)).await {
             Ok(f) => Ok(Some(Box::new(f))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn open_range(
+        &self,
+        sha256: &str,
+        range: Range<u64>,
+    ) -> Result<Option<BlobReader>, BlobError> {
+        check_name(sha256)?;
+        match tokio::fs::File::open(self.path_of(sha256)).await {
+            Ok(mut f) => {
+                f.seek(io::SeekFrom::Start(range.start)).await?;
+                Ok(Some(Box::new(
+                    f.take(range.end.saturating_sub(range.start)),
+                )))
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e.into()),
         }
@@ -287,6 +234,14 @@ impl BlobStore for FsBlobStore {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(e.into()),
         }
+    }
+
+    async fn remove_own_temporaries(&self) -> Result<usize, BlobError> {
+        Ok(self.remove_temporaries()?)
+    }
+
+    fn describe(&self) -> String {
+        format!("files in {}", self.root.display())
     }
 }
 
