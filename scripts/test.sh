@@ -7,6 +7,7 @@ export CARGO_TERM_COLOR=never
 say "Chuẩn bị công cụ"
 ensure_frontend_tools
 apt_ensure chromium fonts-liberation fonts-noto-core unzip haproxy
+ensure_garage
 "$ROOT/scripts/pg-start.sh"
 # The independent PDF judges the signing tests call: qpdf, poppler's pdfsig, pyHanko in a venv.
 "$ROOT/scripts/judges/ensure.sh" >/dev/null

@@ -27,6 +27,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// The agency's storage quota would be exceeded by this upload.
     QuotaExceeded,
+    /// The byte range asked for (`Range`) starts at or past the end of the file (416).
+    RangeNotSatisfiable,
     /// A service the request needs is briefly unavailable; try again (see `Retry-After`).
     Unavailable,
     /// Something failed on the server; details are in the server log only.

@@ -660,9 +660,11 @@ pub(super) fn operations() -> Vec<Op> {
             .describe(HISTORY_PDF)
             .answer(200, export_answer("The history (`Content-Disposition: attachment`).", false))
             .err(404, "`not_found`: no such document, or one the caller may not see"),
-        get(api::OUTGOING_FILE, "outgoing", "The bytes of one file of a version")
-            .who("who may see the document (recipients: the issued version's files only)")
-            .answer(200, file_answer()),
+        ranges(
+            get(api::OUTGOING_FILE, "outgoing", "The bytes of one file of a version")
+                .who("who may see the document (recipients: the issued version's files only)")
+                .answer(200, file_answer()),
+        ),
         // Arrivals.
         get(api::ARRIVALS, "arrivals", "Documents issued to the caller's agency")
             .who("clerks and agency leaders")
@@ -755,9 +757,11 @@ pub(super) fn operations() -> Vec<Op> {
         get(api::INCOMING_VERIFY, "incoming", "Verify the received files again, now")
             .who("who may see the document")
             .ok::<VerificationDto>(200, "The verdict."),
-        get(api::INCOMING_FILE, "incoming", "The bytes of one received file")
-            .who("who may see the document")
-            .answer(200, file_answer()),
+        ranges(
+            get(api::INCOMING_FILE, "incoming", "The bytes of one received file")
+                .who("who may see the document")
+                .answer(200, file_answer()),
+        ),
         post(api::INCOMING_ACCEPT, "incoming", "Vào sổ: give the next số đến")
             .who("a clerk of the receiving agency")
             .describe("With `forward_to` (an agency leader) it is forwarded in the same step.")
@@ -965,6 +969,9 @@ pub(super) fn operations() -> Vec<Op> {
             .who("anyone, without signing in")
             .describe(VERIFY_LIMIT)
             .answer(200, file_answer())
+            .answer(206, range_answer())
+            .err(416, RANGE_PAST_THE_END)
+            .err(503, BLOB_UNAVAILABLE)
             .err(404, "`not_found`: the document was recalled (its original is no longer handed out)")
             .err(429, "`rate_limited`: too many public verification requests from this address"),
         post(api::PUBLIC_VERIFY, "public", "Is this PDF an issued original?")
@@ -1065,6 +1072,36 @@ fn blob_answer() -> utoipa::openapi::Response {
         .required("size")
         .description(Some("The stored file: its name and its size in bytes."));
     json_response("Stored.", Schema::Object(body.build()).into())
+}
+
+const RANGE_PAST_THE_END: &str = "`range_not_satisfiable`: the range starts at or past the end of the file (`Content-Range: bytes */SIZE`)";
+const BLOB_UNAVAILABLE: &str =
+    "`unavailable`: the file store cannot be reached (`Retry-After: 30`); nothing was changed";
+
+/// A file download's answers to `Range` (one `bytes=` range) and an unreachable file store.
+fn ranges(op: Op) -> Op {
+    op.answer(206, range_answer())
+        .err(416, RANGE_PAST_THE_END)
+        .err(503, BLOB_UNAVAILABLE)
+}
+
+fn range_answer() -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(
+            "One range of the file's bytes, for `Range: bytes=A-B`, `bytes=A-` or `bytes=-N` (several ranges, another unit or a malformed header get the whole file, `200`).",
+        )
+        .header(
+            "Content-Range",
+            HeaderBuilder::new()
+                .schema(ObjectBuilder::new().schema_type(Type::String))
+                .description(Some("`bytes A-B/SIZE`".to_string()))
+                .build(),
+        )
+        .content(
+            "application/pdf",
+            ContentBuilder::new().schema(Some(pdf())).build(),
+        )
+        .build()
 }
 
 fn file_answer() -> utoipa::openapi::Response {

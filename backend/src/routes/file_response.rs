@@ -73,9 +73,14 @@ pub async fn pdf(
     let missing = || AppError::Internal(anyhow::anyhow!("blob {sha256} missing"));
     let (status, reader, length, content_range) = match wanted(headers, size) {
         Wanted::Unsatisfiable => {
+            let refusal = shared::error::ApiError::new(
+                shared::error::ErrorCode::RangeNotSatisfiable,
+                format!("Đoạn byte yêu cầu nằm ngoài tệp (tệp dài {size} byte)."),
+            );
             return Ok((
                 StatusCode::RANGE_NOT_SATISFIABLE,
                 [(header::CONTENT_RANGE, format!("bytes */{size}"))],
+                axum::Json(refusal),
             )
                 .into_response());
         }

@@ -119,7 +119,7 @@ fn pattern(len: usize, seed: u32) -> Vec<u8> {
         .collect()
 }
 
-/// A reader that gives `n` KiB and then fails, as a cut connection does.
+/// A reader that gives `n` reads of up to 1 KiB and then fails, as a cut connection does.
 struct Failing(usize);
 impl tokio::io::AsyncRead for Failing {
     fn poll_read(
@@ -131,7 +131,8 @@ impl tokio::io::AsyncRead for Failing {
             return std::task::Poll::Ready(Err(std::io::Error::other("connection reset")));
         }
         self.0 -= 1;
-        buf.put_slice(&[7u8; 1024]);
+        let n = buf.remaining().min(1024);
+        buf.put_slice(&[7u8; 1024][..n]);
         std::task::Poll::Ready(Ok(()))
     }
 }

@@ -13,11 +13,13 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use shared::pdf::sign::SignatureKind;
 use shared::pki::CertRole;
+use vanban::blob::{BlobStore, FsBlobStore};
 use vanban::store::DbKind;
 use vanban::store::certificates::Owner;
 
 use crate::common::TestDb;
 use crate::common::docs::{self, pki};
+use crate::common::garage::Garage;
 use crate::common::server::{Conn, Server, Session, free_port, login, start_server_on, vanban};
 
 const PASSWORD: &str = "vanban-crash-2026";
@@ -44,12 +46,15 @@ struct Rig {
     ports: Vec<u16>,
     /// Where clients connect: the proxy in front of the instances, or the one instance.
     proxy: Option<(u16, Haproxy)>,
+    /// The object store the instances keep their files in, or none for the shared blob directory.
+    garage: Option<Garage>,
     acks: Mutex<Acks>,
 }
 
 impl Rig {
-    /// `instances` instances sharing one database and one blob directory; behind HAProxy when more than one.
-    async fn new(db: TestDb, instances: usize) -> Rig {
+    /// `instances` instances sharing one database and one blob store (`garage`'s bucket, or a directory);
+    /// behind HAProxy when more than one.
+    async fn new(db: TestDb, instances: usize, garage: Option<Garage>) -> Rig {
         let ports: Vec<u16> = (0..instances).map(|_| free_port()).collect();
         let proxy = (instances > 1).then(|| {
             let port = free_port();
@@ -61,6 +66,7 @@ impl Rig {
             servers: Mutex::new((0..instances).map(|_| None).collect()),
             ports,
             proxy,
+            garage,
             acks: Mutex::new(Acks::default()),
         };
         let trust = rig.dir.path().join("trust");
@@ -109,6 +115,8 @@ impl Rig {
         if self.proxy.is_some() {
             env.push(("VANBAN_TRUST_PROXY_HEADERS", "1"));
         }
+        let s3 = self.garage.as_ref().map(|g| g.env()).unwrap_or_default();
+        env.extend(s3.iter().map(|(k, v)| (*k, v.as_str())));
         let server = start_server_on(
             self.ports[i],
             &self.db.url,
@@ -129,6 +137,41 @@ impl Rig {
     fn kill_all(&self) {
         for i in 0..self.ports.len() {
             self.kill(i);
+        }
+    }
+
+    /// The blob store the instances share, as the test reads it.
+    fn blobs(&self) -> Box<dyn BlobStore> {
+        match &self.garage {
+            Some(g) => Box::new(g.store("crash-check")),
+            None => Box::new(FsBlobStore::new(self.dir.path().join("blobs")).unwrap()),
+        }
+    }
+
+    /// Temporary upload files or objects left in the store.
+    async fn temporaries(&self) -> Vec<String> {
+        match &self.garage {
+            Some(g) => g
+                .keys()
+                .await
+                .into_iter()
+                .filter(|k| k.starts_with("tmp/"))
+                .collect(),
+            None => {
+                let mut parts = Vec::new();
+                fn walk(d: &std::path::Path, out: &mut Vec<String>) {
+                    for e in std::fs::read_dir(d).unwrap() {
+                        let p = e.unwrap().path();
+                        if p.is_dir() {
+                            walk(&p, out)
+                        } else if p.extension().is_some_and(|e| e == "part") {
+                            out.push(p.display().to_string())
+                        }
+                    }
+                }
+                walk(&self.dir.path().join("blobs").join("tmp"), &mut parts);
+                parts
+            }
         }
     }
 }
@@ -420,17 +463,17 @@ fn kills(default: usize) -> usize {
 }
 
 async fn kill_and_restart_many_times(db: TestDb) {
-    let rig = Arc::new(Rig::new(db, 1).await);
+    let rig = Arc::new(Rig::new(db, 1, None).await);
     under_kills(rig, kills(100)).await;
 }
 
-/// Issue 18: three instances on one PostgreSQL and one blob directory behind HAProxy (`deploy/haproxy.cfg`),
+/// Issue 18: three instances on one PostgreSQL and one Garage bucket behind HAProxy (`deploy/haproxy.cfg`),
 /// every request through the proxy, so sign-in, uploads, downloads, numbering and issuing land on any instance.
 /// One instance at a time is killed (SIGKILL) and restarted: no acknowledged write is lost, the same invariants
 /// hold, and clients see at most the requests in flight on the killed instance fail (the proxy retries a
 /// refused connection on another instance and stops sending to a dead one).
 async fn three_instances_behind_haproxy_lose_no_acknowledged_write(db: TestDb) {
-    let rig = Arc::new(Rig::new(db, 3).await);
+    let rig = Arc::new(Rig::new(db, 3, Some(Garage::start().await)).await);
     let kills = kills(20);
     let failed = under_kills(rig, kills).await;
     // Three workers: at most one request of each in flight on the instance killed.
@@ -552,10 +595,12 @@ async fn under_kills(rig: Arc<Rig>, kills: usize) -> usize {
             "acknowledged acceptance of {id} is lost"
         );
     }
-    let stored = rig.dir.path().join("blobs");
+    let blobs = rig.blobs();
     for sha in &acks.blobs {
-        let path = stored.join(&sha[0..2]).join(&sha[2..4]).join(sha);
-        assert!(path.exists(), "acknowledged upload {sha} is not on disk");
+        assert!(
+            blobs.exists(sha).await.unwrap(),
+            "acknowledged upload {sha} is not stored"
+        );
     }
     rig.kill_all();
     invariants(&rig).await;
@@ -644,30 +689,19 @@ async fn invariants(rig: &Rig) {
     assert!(half.is_empty(), "issued without number or file: {half:?}");
     // Every file a row names is on disk.
     let named = rows("SELECT sha256 FROM document_files UNION SELECT sha256 FROM incoming_files UNION SELECT sha256 FROM blobs").await;
-    let stored = rig.dir.path().join("blobs");
+    let blobs = rig.blobs();
     for r in &named {
         let sha = &r[0];
         assert!(
-            stored.join(&sha[0..2]).join(&sha[2..4]).join(sha).exists(),
-            "a row names {sha}, which is not on disk"
+            blobs.exists(sha).await.unwrap(),
+            "a row names {sha}, which is not stored"
         );
     }
     // No temporary upload file is left once the servers have started again.
     for i in 0..rig.ports.len() {
         rig.start(i).await;
     }
-    let mut parts = Vec::new();
-    fn walk(d: &std::path::Path, out: &mut Vec<String>) {
-        for e in std::fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, out)
-            } else if p.extension().is_some_and(|e| e == "part") {
-                out.push(p.display().to_string())
-            }
-        }
-    }
-    walk(&stored.join("tmp"), &mut parts);
+    let parts = rig.temporaries().await;
     assert!(parts.is_empty(), "temporary files left: {parts:?}");
     rig.kill_all();
     // The audit chain verifies.

@@ -268,7 +268,7 @@ fn enums_and_validated_strings_carry_every_value_and_rule() {
     assert_eq!(values("IncomingBucket").len(), 7);
     assert_eq!(values("OutgoingStatus").len(), 7);
     assert_eq!(values("IncomingStatus").len(), 7);
-    assert_eq!(values("ErrorCode").len(), 12);
+    assert_eq!(values("ErrorCode").len(), 13);
     assert_eq!(
         s["VersionDto"]["properties"]["kind"]["enum"],
         serde_json::json!(["draft", "signed", "issued"])

@@ -88,6 +88,8 @@ async fn a_server_on_garage_serves_ranges_and_refuses_cleanly_while_the_bucket_i
 
     // A draft made from it, and its file read whole and by ranges.
     let (_, me) = call(port, &leader, "GET", "/api/me", None).await;
+    let recipient = login(port, "vanthu.ubnd", PASSWORD).await;
+    let (_, them) = call(port, &recipient, "GET", "/api/me", None).await;
     let (_, registers) = call(port, &official, "GET", "/api/registers", None).await;
     let register = registers
         .as_array()
@@ -105,7 +107,7 @@ async fn a_server_on_garage_serves_ranges_and_refuses_cleanly_while_the_bucket_i
             "signer_id": me["user"]["id"],
             "signing_capacity": "kt",
             "register_id": register,
-            "internal_recipients": [],
+            "internal_recipients": [them["user"]["agency"]["id"]],
             "reviewers": [],
             "main_file": {"sha256": sha, "name": "s3.pdf"},
         })),
