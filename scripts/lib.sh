@@ -62,3 +62,13 @@ build_frontend() {
   (cd "$ROOT/frontend" && trunk build --release --minify --offline)
   "$ROOT/scripts/compress-assets.sh" "$ROOT/frontend/dist"
 }
+
+# Garage, the S3-compatible object store the blob-store tests run against (issue 18). Built from crates.io
+# without the features the tests do not use (metrics, SQLite, K2V): about 9 minutes on 2 cores, once.
+GARAGE_VERSION="2.5.0"
+ensure_garage() {
+  if ! garage --version 2>/dev/null | grep -q ":$GARAGE_VERSION "; then
+    say "Cài Garage $GARAGE_VERSION (kho đối tượng S3 cho kiểm thử; khoảng 9 phút, một lần)"
+    cargo install garage --version "$GARAGE_VERSION" --locked --no-default-features --features bundled-libs,lmdb
+  fi
+}
