@@ -3,7 +3,6 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:$PATH"
-TRUNK_VERSION="0.21.14"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
@@ -29,13 +28,6 @@ ensure_wasm_target() {
     say "Cài target wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
 }
 
-ensure_trunk() {
-  if ! trunk --version 2>/dev/null | grep -q "trunk $TRUNK_VERSION"; then
-    say "Cài trunk $TRUNK_VERSION (vài phút)"
-    cargo install "trunk@$TRUNK_VERSION" --locked
-  fi
-}
-
 # The wasm-bindgen CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
 ensure_wasm_bindgen() {
   local want
@@ -47,20 +39,17 @@ ensure_wasm_bindgen() {
   fi
 }
 
-# Everything needed to build the frontend.
+# Everything needed to build the frontend (no trunk: scripts/build-frontend.sh does its part).
 ensure_frontend_tools() {
-  apt_ensure binaryen brotli gzip
+  apt_ensure brotli gzip
   ensure_wasm_target
-  ensure_trunk
   ensure_wasm_bindgen
 }
 
-# Builds the frontend in release mode into frontend/dist and precompresses it.
+# Builds the frontend in release mode into frontend/dist, precompressed.
 build_frontend() {
   ensure_frontend_tools
-  say "Dựng giao diện (trunk build --release)"
-  (cd "$ROOT/frontend" && trunk build --release --minify --offline)
-  "$ROOT/scripts/compress-assets.sh" "$ROOT/frontend/dist"
+  "$ROOT/scripts/build-frontend.sh"
 }
 
 # Garage, the S3-compatible object store the blob-store tests run against (issue 18). Built from crates.io

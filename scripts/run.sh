@@ -3,9 +3,15 @@
 # demo province on SQLite (or on VANBAN_DATABASE_URL).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-build_frontend
-say "Dựng máy chủ (cargo build --release)"
+# The browser side (its tools, then the bundles) and the server compile at the same time: each has long
+# single-threaded stretches (the WASM links with one codegen unit, the server's last crates) that the other
+# fills on two cores (docs/BENCHMARKS.md, issue 18).
+apt_ensure brotli gzip
+(ensure_wasm_target && ensure_wasm_bindgen && "$ROOT/scripts/build-frontend.sh") &
+frontend=$!
+say "Dựng máy chủ (cargo build --release), cùng lúc với giao diện"
 cargo build --release -p backend --bin vanban
+wait "$frontend" || { echo "Dựng giao diện thất bại (xem thông báo ở trên)." >&2; exit 1; }
 export VANBAN_ADDR="${VANBAN_ADDR:-127.0.0.1:8080}"
 export VANBAN_DATA_DIR="${VANBAN_DATA_DIR:-$ROOT/data}"
 export VANBAN_STATIC_DIR="${VANBAN_STATIC_DIR:-$ROOT/frontend/dist}"

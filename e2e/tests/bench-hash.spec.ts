@@ -77,7 +77,7 @@ test('rendering a page for the placement preview (hayro in the worker)', async (
     const bytes = Array.from(readFileSync(join(corpus, name)));
     const times = await page.evaluate(async (data) => {
       const file = new File([new Uint8Array(data)], 'x.pdf');
-      const worker = new Worker('/vanban_worker_loader.js');
+      const worker = new Worker('/vanban_render_loader.js');
       await new Promise<void>((ok) => (worker.onmessage = (e) => e.data.id === 0 && ok()));
       const out: number[] = [];
       for (let id = 1; id <= 3; id++) {

@@ -296,8 +296,8 @@ test('the sign-in page transfers at most 350 KB compressed', async ({ page }) =>
   const wasm = Object.keys(encodings).find((u) => u.endsWith('.wasm'));
   expect(wasm, 'the app loads its WASM').toBeTruthy();
   expect(encodings[wasm!]).toBe('br');
-  // The signing worker (PDF/crypto core, renderer) is loaded by the signing pages only.
-  expect(Object.keys(encodings).filter((u) => u.includes('vanban_worker') || u.includes('work_ui'))).toEqual([]);
+  // The workers (the renderer, the signing core) and the work bundle are loaded by the document pages only.
+  expect(Object.keys(encodings).filter((u) => /vanban_worker|vanban_render|work_ui/.test(u))).toEqual([]);
   // Nor the work pages' styles, which come with the work bundle.
   expect(Object.keys(encodings).filter((u) => /\/(signing|work|document|dashboard|incoming|dialog)(-[0-9a-f]+)?\.css/.test(u))).toEqual([]);
   console.log(`sign-in page: ${transferred} bytes transferred`);

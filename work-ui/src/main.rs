@@ -1,12 +1,12 @@
 //! The work bundle: every document page and the signing pages, as their own WASM bundle. The app's routes
-//! render `<div id="work-root">` (or `signing-root` for `/ky-so`) and load `work_ui_loader.js` once (trunk
-//! writes it beside the app); after that they call `window.vanbanMountWork(element, route)` or
-//! `window.vanbanMountSigning(element)` each time the route is shown. Keeping these pages (and the worker they
-//! drive) out of the app's bundle keeps the sign-in page small.
+//! render `<div id="work-root">` (or `signing-root` for `/ky-so`) and load `work_ui_loader.js` once
+//! (scripts/build-frontend.sh writes it beside the app); after that they call
+//! `window.vanbanMountWork(element, route)` or `window.vanbanMountSigning(element)` each time the route is
+//! shown. Keeping these pages (and the workers they drive) out of the app's bundle keeps the sign-in page small.
 //!
 //! Layout, as in the app: `pages/` (one per page), `components/` (no IO), `api.rs` (the typed API client over
-//! the `client` crate), `worker.rs` (the signing worker's client, `shared::worker_protocol`), `signing.rs`
-//! (the signing work the document pages share), `files.rs` (chosen files, Blobs, downloads).
+//! the `client` crate), `worker.rs` (the client of the render and signing workers, `shared::worker_protocol`),
+//! `signing.rs` (the signing work the document pages share), `files.rs` (chosen files, Blobs, downloads).
 
 #[allow(dead_code)] // until every page uses it
 mod api;

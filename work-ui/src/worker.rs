@@ -1,8 +1,10 @@
-//! The page's side of the signing worker (`worker/`), speaking `shared::worker_protocol`: started on first use
-//! (never with the sign-in page), requests matched to answers by id, progress reported as it comes, pixels and
-//! appended bytes transferred rather than copied. One function per operation.
+//! The page's side of the two workers (`worker/`), speaking `shared::worker_protocol`: each started on first
+//! use (never with the sign-in page), requests matched to answers by id, progress reported as it comes, pixels
+//! and appended bytes transferred rather than copied. One function per operation. Drawing and inspecting go to
+//! the render worker, everything else to the signing worker, so a document page that only shows its PDF never
+//! downloads the signing core.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -16,8 +18,31 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-/// The worker's loader, written by trunk beside the app (see frontend/index.html).
-const LOADER: &str = "/vanban_worker_loader.js";
+/// Which worker does an operation.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    /// hayro and the PDF reader: what a document page needs to show its file.
+    Render,
+    /// The signing core and the keys.
+    Signing,
+}
+
+impl Kind {
+    fn of(request: &WorkerRequest) -> Self {
+        match request {
+            WorkerRequest::Inspect | WorkerRequest::Render { .. } => Self::Render,
+            _ => Self::Signing,
+        }
+    }
+
+    /// The worker's loader, written beside the app by scripts/build-frontend.sh.
+    fn loader(self) -> &'static str {
+        match self {
+            Self::Render => "/vanban_render_loader.js",
+            Self::Signing => "/vanban_worker_loader.js",
+        }
+    }
+}
 
 /// Called with (bytes done, bytes in all) while a long operation runs.
 pub type Progress = Box<dyn Fn(f64, f64)>;
@@ -29,12 +54,16 @@ struct Pending {
 
 struct Inner {
     worker: web_sys::Worker,
-    next_id: f64,
     pending: HashMap<u64, Pending>,
 }
 
+/// A started worker, and the promise it resolves once ready.
+type Started = (Rc<RefCell<Inner>>, Promise);
+
 thread_local! {
-    static WORKER: RefCell<Option<(Rc<RefCell<Inner>>, Promise)>> = const { RefCell::new(None) };
+    static WORKERS: RefCell<HashMap<Kind, Started>> = RefCell::new(HashMap::new());
+    /// Request ids, one sequence for both workers (their answers meet in `SETTLED`).
+    static NEXT_ID: Cell<f64> = const { Cell::new(1.0) };
 }
 
 /// A finished operation: the typed reply and, for pixels and appended bytes, the buffer beside it.
@@ -61,11 +90,10 @@ thread_local! {
     static SETTLED: Settled = Rc::new(RefCell::new(HashMap::new()));
 }
 
-fn start() -> Result<(Rc<RefCell<Inner>>, Promise), ClientError> {
-    let worker = web_sys::Worker::new(LOADER).map_err(|_| ClientError::WorkerUnavailable)?;
+fn start(kind: Kind) -> Result<Started, ClientError> {
+    let worker = web_sys::Worker::new(kind.loader()).map_err(|_| ClientError::WorkerUnavailable)?;
     let inner = Rc::new(RefCell::new(Inner {
         worker: worker.clone(),
-        next_id: 1.0,
         pending: HashMap::new(),
     }));
     let mut ready_resolve: Option<js_sys::Function> = None;
@@ -100,12 +128,12 @@ fn start() -> Result<(Rc<RefCell<Inner>>, Promise), ClientError> {
     Ok((inner, ready))
 }
 
-fn worker() -> Result<(Rc<RefCell<Inner>>, Promise), ClientError> {
-    if let Some(found) = WORKER.with(|w| w.borrow().clone()) {
+fn worker(kind: Kind) -> Result<Started, ClientError> {
+    if let Some(found) = WORKERS.with(|w| w.borrow().get(&kind).cloned()) {
         return Ok(found);
     }
-    let started = start()?;
-    WORKER.with(|w| *w.borrow_mut() = Some(started.clone()));
+    let started = start(kind)?;
+    WORKERS.with(|w| w.borrow_mut().insert(kind, started.clone()));
     Ok(started)
 }
 
@@ -116,16 +144,11 @@ pub async fn call(
     bytes: Option<&[u8]>,
     progress: Option<Progress>,
 ) -> Result<Answer, ClientError> {
-    let (inner, ready) = worker()?;
+    let (inner, ready) = worker(Kind::of(request))?;
     JsFuture::from(ready)
         .await
         .map_err(|_| ClientError::WorkerUnavailable)?;
-    let id = {
-        let mut i = inner.borrow_mut();
-        let id = i.next_id;
-        i.next_id += 1.0;
-        id
-    };
+    let id = NEXT_ID.with(|n| n.replace(n.get() + 1.0));
     let json = serde_json::to_string(request).map_err(|_| ClientError::WorkerUnavailable)?;
     let msg = Object::new();
     let _ = Reflect::set(&msg, &"id".into(), &id.into());

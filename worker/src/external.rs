@@ -8,8 +8,9 @@ use shared::pdf::sign::ExternalSignature;
 use shared::pdf::source::Src;
 use shared::worker_protocol::{Appended, SignOptions, WorkerError, WorkerReply};
 
-use crate::ops::{core, signature_request};
+use crate::core;
 use crate::reader::BlobReader;
+use crate::signing::signature_request;
 use crate::{Answer, Reply};
 
 thread_local! {

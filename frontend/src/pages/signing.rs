@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// What trunk writes for the work bundle (see frontend/index.html).
+/// The work bundle's loader, written by scripts/build-frontend.sh beside the app.
 pub const LOADER: &str = "/work_ui_loader.js";
 /// The id of the loader's script element, so the bundle is injected once whichever page opens first.
 pub const LOADER_ID: &str = "signing-loader";
@@ -36,7 +36,7 @@ pub fn mount_or_load(mount: &str, element: &web_sys::HtmlElement, extra: Option<
     }
 }
 
-/// The work pages' styles (trunk copies them as they are; see frontend/index.html), linked with the bundle.
+/// The work pages' styles (the build copies them as they are: scripts/build-frontend.sh), linked with the bundle.
 pub const WORK_STYLES: [&str; 6] = [
     "/signing.css",
     "/work.css",

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Builds the browser bundles into frontend/dist, as trunk did, without trunk (compiling trunk cost a fresh
+# machine 7.6 of its 22 minutes; docs/BENCHMARKS.md, issue 18). What it writes, and who relies on it:
+#   index.html                    the app's page: its CSS, and the inline module script starting the app (the
+#                                 server pins that script in its Content-Security-Policy, backend/src/assets.rs)
+#   frontend-HASH.js, _bg.wasm    the app (sign-in, shell, home, administration's layout)
+#   work_ui_loader.js             the work bundle's loader, injected by the app's work routes
+#                                 (frontend/src/pages/signing.rs, LOADER), ES module of work_ui-HASH.js/.wasm
+#   vanban_render_loader.js       the render worker (hayro and the PDF reader): drawing pages, inspecting a file
+#   vanban_worker_loader.js       the signing worker (the signing core, the keys): classic worker scripts
+#                                 (work-ui/src/worker.rs starts both by these names)
+#   NAME-HASH.css                 the app's styles, linked from index.html
+#   signing.css, work.css, …      the work pages' styles, copied as they are: the app links them by these names
+#                                 when it loads the work bundle (WORK_STYLES in frontend/src/pages/signing.rs)
+# HASH is the first 16 hex digits of the SHA-256 of what the file holds, so the server may cache those files
+# for a year (assets.rs, is_hashed_asset). No wasm-opt: Debian's binaryen 108 corrupts wasm-bindgen 0.2.130's
+# output, and it saved under 1 % brotli after opt-level "z" and LTO.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+dist="$ROOT/frontend/dist"
+wasm_dir="$ROOT/target/wasm32-unknown-unknown/wasm-release"
+# Built beside dist and swapped in at the end, so a server reading dist never sees half a build.
+stage="$(mktemp -d "$ROOT/target/dist-stage.XXXXXX")"
+trap 'rm -rf "$stage"' EXIT
+
+# The app's styles, in the order they cascade (index.html links them in this order).
+APP_STYLES=(tokens main buttons forms feedback shell auth table pages)
+# The work pages' styles (WORK_STYLES): copied unhashed.
+WORK_STYLES=(signing work document dashboard incoming dialog)
+
+short_hash() { cat "$@" | sha256sum | cut -c1-16; }
+
+# Comments and indentation out of a style sheet: ~20 % of our CSS, ~1 KB brotli on the sign-in page.
+minify_css() { perl -0pe 's{/\*.*?\*/}{}gs; s/^\s+//mg; s/\s*\n+/\n/g' "$1"; }
+
+# One cargo run for the three binaries: their common crates (leptos, serde, shared) compile once, and the
+# three final links (LTO, one codegen unit each: single-threaded) run side by side on two cores.
+say "Dựng WASM: ứng dụng, gói công việc, hai worker (cargo --profile wasm-release)"
+cargo build --target wasm32-unknown-unknown --profile wasm-release \
+  -p frontend --bin frontend -p work-ui --bin work_ui -p worker --bin vanban_worker --bin vanban_render
+
+# bindgen NAME TARGET: the wasm-bindgen glue of one binary, written as NAME-HASH.js and NAME-HASH_bg.wasm;
+# prints HASH.
+bindgen() {
+  local name="$1" target="$2" out="$stage/bindgen/$1" hash
+  wasm-bindgen --target "$target" --no-typescript --out-dir "$out" --out-name "$name" "$wasm_dir/$name.wasm"
+  hash="$(short_hash "$out/$name.js" "$out/${name}_bg.wasm")"
+  mv "$out/$name.js" "$stage/$name-$hash.js"
+  mv "$out/${name}_bg.wasm" "$stage/$name-${hash}_bg.wasm"
+  echo "$hash"
+}
+
+say "wasm-bindgen"
+app="$(bindgen frontend web)"
+work="$(bindgen work_ui web)"
+signer="$(bindgen vanban_worker no-modules)"
+render="$(bindgen vanban_render no-modules)"
+rm -rf "$stage/bindgen"
+
+# The work bundle is an ES module started by its loader; the workers are classic scripts (a module worker
+# cannot use importScripts, and wasm-bindgen's no-modules glue defines the global `wasm_bindgen`).
+cat >"$stage/work_ui_loader.js" <<EOF
+import init from "/work_ui-$work.js";
+await init({ module_or_path: "/work_ui-${work}_bg.wasm" });
+EOF
+for w in "vanban_worker:$signer" "vanban_render:$render"; do
+  name="${w%%:*}" hash="${w#*:}"
+  cat >"$stage/${name}_loader.js" <<EOF
+importScripts("/$name-$hash.js");
+wasm_bindgen({ module_or_path: "/$name-${hash}_bg.wasm" });
+EOF
+done
+
+links=""
+for s in "${APP_STYLES[@]}"; do
+  minify_css "style/$s.css" >"$stage/$s.css"
+  hash="$(short_hash "$stage/$s.css")"
+  mv "$stage/$s.css" "$stage/$s-$hash.css"
+  links+="    <link rel=\"stylesheet\" href=\"/$s-$hash.css\" />"$'\n'
+done
+for s in "${WORK_STYLES[@]}"; do cp "style/$s.css" "$stage/$s.css"; done
+
+# index.html: frontend/index.html with the app's styles, its preloads and the script that starts it put where
+# the template says (the marker comment).
+start="import init from '/frontend-$app.js'; await init({ module_or_path: '/frontend-${app}_bg.wasm' });"
+head="$links"
+head+="    <link rel=\"modulepreload\" href=\"/frontend-$app.js\" crossorigin=\"anonymous\" />"$'\n'
+head+="    <link rel=\"preload\" href=\"/frontend-${app}_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"anonymous\" />"$'\n'
+head+="    <script type=\"module\">$start</script>"
+grep -q '<!-- BUNDLES -->' frontend/index.html || { echo "frontend/index.html: no <!-- BUNDLES --> marker" >&2; exit 1; }
+HEAD="$head" perl -pe 's/^\s*<!-- BUNDLES -->\n/$ENV{HEAD}\n/' frontend/index.html >"$stage/index.html"
+# The template's comments are for its readers, not for every visitor.
+perl -0pi -e 's/\s*<!--.*?-->//gs' "$stage/index.html"
+
+"$ROOT/scripts/compress-assets.sh" "$stage"
+rm -rf "$dist.old"
+[ -d "$dist" ] && mv "$dist" "$dist.old"
+mv "$stage" "$dist"
+rm -rf "$dist.old"
+trap - EXIT
+say "Giao diện đã dựng vào frontend/dist ($(du -sh "$dist" | cut -f1))"
