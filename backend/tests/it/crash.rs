@@ -20,6 +20,7 @@ use vanban::store::certificates::Owner;
 use crate::common::TestDb;
 use crate::common::docs::{self, pki};
 use crate::common::garage::Garage;
+use crate::common::haproxy::Haproxy;
 use crate::common::server::{Conn, Server, Session, free_port, login, start_server_on, vanban};
 
 const PASSWORD: &str = "vanban-crash-2026";
@@ -36,6 +37,8 @@ struct Acks {
     blobs: BTreeSet<String>,
     /// Requests that got no answer, or the proxy's 502/503/504.
     failed: usize,
+    /// The failures by kind (`connect`, `timeout`, `broken`, `502`…), for the report.
+    failures: std::collections::BTreeMap<String, usize>,
 }
 
 struct Rig {
@@ -76,27 +79,8 @@ impl Rig {
         for i in 0..instances {
             rig.start(i).await;
         }
-        // The proxy checks each instance every second: wait until it sends to all of them.
         if let Some((port, _)) = &rig.proxy {
-            let mut in_a_row = 0;
-            for _ in 0..300 {
-                let ok = match Conn::open(*port).await {
-                    Ok(mut c) => matches!(
-                        c.call("GET", "/health/ready", None, None).await,
-                        Ok((200, _))
-                    ),
-                    Err(_) => false,
-                };
-                in_a_row = if ok { in_a_row + 1 } else { 0 };
-                if in_a_row >= 2 * instances {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            assert!(
-                in_a_row >= 2 * instances,
-                "HAProxy does not reach the instances"
-            );
+            Haproxy::wait_until_it_reaches(*port, instances).await;
         }
         rig
     }
@@ -176,68 +160,6 @@ impl Rig {
     }
 }
 
-/// HAProxy from Debian running `deploy/haproxy.cfg` with the test's ports; stopped when dropped (its
-/// configuration lives in `_dir` until then).
-struct Haproxy {
-    child: std::process::Child,
-    _dir: tempfile::TempDir,
-}
-
-impl Haproxy {
-    fn start(port: u16, instances: &[u16]) -> Haproxy {
-        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let config = std::fs::read_to_string(repo.join("deploy/haproxy.cfg")).unwrap();
-        let mut out = Vec::new();
-        let mut servers = instances.iter();
-        for line in config.lines() {
-            let t = line.trim_start();
-            if t.starts_with("bind 127.0.0.1:") {
-                out.push(format!("    bind 127.0.0.1:{port}"));
-            } else if t.starts_with("server vanban") {
-                if let Some(p) = servers.next() {
-                    out.push(format!("    server vanban{p} 127.0.0.1:{p} check"));
-                }
-            } else {
-                out.push(line.to_string());
-            }
-        }
-        assert!(
-            servers.next().is_none(),
-            "deploy/haproxy.cfg lists fewer servers"
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("haproxy.cfg");
-        std::fs::write(&path, out.join("\n") + "\n").unwrap();
-        let check = std::process::Command::new("haproxy")
-            .arg("-c")
-            .arg("-f")
-            .arg(&path)
-            .output()
-            .expect("haproxy is installed (scripts/test.sh installs it)");
-        assert!(
-            check.status.success(),
-            "{}",
-            String::from_utf8_lossy(&check.stderr)
-        );
-        let child = std::process::Command::new("haproxy")
-            .arg("-db")
-            .arg("-f")
-            .arg(&path)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        Haproxy { child, _dir: dir }
-    }
-}
-
-impl Drop for Haproxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// One call; `None` when the connection failed (the server was killed): the caller starts over.
 async fn call(
     rig: &Rig,
@@ -246,23 +168,39 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> Option<(u16, Value)> {
-    let failed = || rig.acks.lock().unwrap().failed += 1;
+    let failed = |kind: &str| {
+        let mut acks = rig.acks.lock().unwrap();
+        acks.failed += 1;
+        *acks.failures.entry(kind.to_string()).or_default() += 1;
+    };
     let Ok(mut c) = Conn::open(rig.port()).await else {
-        failed();
+        failed("connect");
         return None;
     };
     let bytes = body.map(|b| serde_json::to_vec(&b).unwrap());
-    let Ok(Ok((status, reply))) = tokio::time::timeout(
+    let (status, reply) = match tokio::time::timeout(
         Duration::from_secs(30),
         c.call(method, path, Some(s), bytes.as_deref()),
     )
     .await
-    else {
-        failed();
-        return None;
+    {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(_)) => {
+            failed("no answer");
+            return None;
+        }
+        Err(_) => {
+            failed("timeout");
+            return None;
+        }
     };
     if matches!(status, 502..=504) {
-        failed();
+        // The proxy's own refusals are HTML; an instance's are JSON with a message.
+        let from = match serde_json::from_slice::<Value>(&reply) {
+            Ok(v) => format!("{status} from vanban: {}", v["message"]),
+            Err(_) => format!("{status} from the proxy"),
+        };
+        failed(&from);
     }
     Some((
         status,
@@ -546,7 +484,7 @@ async fn under_kills(rig: Arc<Rig>, kills: usize) -> usize {
     accept_arrivals(&rig, &who).await;
     let acks = std::mem::take(&mut *rig.acks.lock().unwrap());
     println!(
-        "CRASH {:?}, {} instance(s): {kills} kills; acknowledged {} drafts, {} signatures, {} issues, {} acceptances, {} uploads; {} requests failed",
+        "CRASH {:?}, {} instance(s): {kills} kills; acknowledged {} drafts, {} signatures, {} issues, {} acceptances, {} uploads; {} requests failed {:?}",
         rig.db.kind,
         rig.ports.len(),
         acks.drafts.len(),
@@ -554,7 +492,8 @@ async fn under_kills(rig: Arc<Rig>, kills: usize) -> usize {
         acks.issued.len(),
         acks.accepted.len(),
         acks.blobs.len(),
-        acks.failed
+        acks.failed,
+        acks.failures
     );
     assert!(
         !acks.issued.is_empty(),

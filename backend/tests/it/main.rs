@@ -18,6 +18,7 @@ mod api_outgoing;
 mod api_static;
 mod audit_log;
 mod bench_incoming;
+mod bench_scale;
 mod bench_search;
 mod blob_store;
 mod certificates;

@@ -316,3 +316,48 @@ async fn copy_blobs_moves_a_file_store_into_a_bucket_and_checks_every_hash() {
     );
     db.finish().await;
 }
+
+/// The hourly sweep on a bucket: a file without a row is removed once past its grace, a recorded upload that
+/// no document uses only after its own, and both leave the rest alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_orphan_sweep_works_on_the_bucket() {
+    use vanban::blob::BlobStore;
+    let db = TestDb::sqlite().await;
+    let garage = Garage::start().await;
+    let blobs = garage.store("sweep");
+    let people = docs::people(&db.store).await;
+    let uploader = db.store.get_user(people.leader).await.unwrap();
+    let recorded = blobs.put(&mut &b"%PDF-1.7 da ghi"[..], None).await.unwrap();
+    db.store
+        .record_blob(
+            &recorded.sha256,
+            recorded.size as i64,
+            "application/pdf",
+            &uploader,
+        )
+        .await
+        .unwrap();
+    let orphan = blobs.put(&mut &b"%PDF-1.7 mo coi"[..], None).await.unwrap();
+    let hour = 3_600_000;
+    let policy = vanban::sweep::SweepPolicy::default();
+    let now = vanban::store::now_ms();
+    // Within the grace: nothing goes.
+    let r = vanban::sweep::sweep_blobs(&db.store, &blobs, policy, now)
+        .await
+        .unwrap();
+    assert_eq!((r.orphan_files, r.unreferenced_blobs), (0, 0));
+    // Two hours on: the file without a row goes, the recorded one stays.
+    let r = vanban::sweep::sweep_blobs(&db.store, &blobs, policy, now + 2 * hour)
+        .await
+        .unwrap();
+    assert_eq!((r.orphan_files, r.unreferenced_blobs), (1, 0));
+    assert!(!blobs.exists(&orphan.sha256).await.unwrap());
+    assert!(blobs.exists(&recorded.sha256).await.unwrap());
+    // Eight days on: the upload no document used goes with its row.
+    let r = vanban::sweep::sweep_blobs(&db.store, &blobs, policy, now + 8 * 24 * hour)
+        .await
+        .unwrap();
+    assert_eq!(r.unreferenced_blobs, 1);
+    assert!(garage.keys().await.is_empty(), "{:?}", garage.keys().await);
+    db.finish().await;
+}

@@ -25,8 +25,32 @@ const DAY: i64 = 86_400_000;
 /// Vietnam is UTC+7: a day number in Vietnam is `(ms + VN) / DAY`.
 const VN: i64 = 7 * HOUR;
 const SPAN: i64 = 3 * 365 * DAY;
-/// Distinct fake files the documents point at (the bytes are not needed by the benchmarked pages).
+/// Distinct files the documents point at.
 const BLOBS: i64 = 16;
+
+/// File `b` of the benchmark province: an A4 document of 2 to 17 pages of Vietnamese text in the embedded font,
+/// as the server's own printouts are made (25–55 KB, 2–27 pages: born-digital text deflates well).
+fn bench_pdf(b: i64) -> anyhow::Result<Vec<u8>> {
+    use vanban::print::{Orientation, Printer, Style};
+    let subject = SUBJECTS[b as usize % SUBJECTS.len()];
+    let mut p = Printer::new(Orientation::Portrait, subject)?;
+    p.heading(&format!("Văn bản thử nghiệm số {b}"), 1);
+    p.paragraph(subject, Style::BODY);
+    for section in 0..(b + 2) * 6 {
+        p.heading(&format!("Mục {}", section + 1), 2);
+        for _ in 0..3 {
+            p.paragraph(
+                &format!(
+                    "{subject}. Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư \
+                     và Quy chế quản lý văn bản và điều hành trên môi trường mạng, đoạn {section} của tệp {b} trình bày nội dung \
+                     để kiểm thử tải: đọc những byte đầu tiên của tệp PDF khi mở văn bản trên điện thoại."
+                ),
+                Style::BODY,
+            );
+        }
+    }
+    Ok(p.finish()?)
+}
 
 const SUBJECTS: [&str; 12] = [
     "Về việc triển khai kế hoạch cải cách hành chính",
@@ -226,14 +250,25 @@ pub async fn seed(db: &mut Db, plan: &Plan) -> anyhow::Result<()> {
     let slot = (SPAN - 10 * DAY) / total.max(1);
     let r = |salt: usize| roll("i", salt);
 
-    let blobs: Vec<String> = (0..BLOBS)
-        .map(|b| {
-            format!(
-                "({}, {}, 'application/pdf', NULL, {now})",
-                lit(&sha256_hex(&format!("vanban-bench-{b}"))),
-                120_000 + b * 37_000
-            )
-        })
+    // The files: real PDFs in the blob store when one is given (the scale test reads their first bytes),
+    // otherwise names and sizes alone (the list benchmarks never open a file).
+    let mut files = Vec::new();
+    for b in 0..BLOBS {
+        files.push(match &plan.blobs {
+            Some(store) => {
+                let bytes = bench_pdf(b)?;
+                let r = store.put(&mut bytes.as_slice(), None).await?;
+                (r.sha256, r.size as i64)
+            }
+            None => (
+                sha256_hex(&format!("vanban-bench-{b}")),
+                120_000 + b * 37_000,
+            ),
+        });
+    }
+    let blobs: Vec<String> = files
+        .iter()
+        .map(|(sha, size)| format!("({}, {size}, 'application/pdf', NULL, {now})", lit(sha)))
         .collect();
     db.step(
         "blobs",

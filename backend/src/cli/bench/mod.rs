@@ -57,6 +57,10 @@ pub struct SeedArgs {
     /// Password of every generated account.
     #[arg(long, env = "VANBAN_BENCH_PASSWORD", default_value = BENCH_PASSWORD)]
     password: String,
+    /// Write the documents' files as real PDFs into this blob store (file://PATH or s3://…, as
+    /// VANBAN_BLOB_URL); without it the files are names and sizes only.
+    #[arg(long)]
+    blob_url: Option<String>,
 }
 
 pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
@@ -92,12 +96,14 @@ async fn index(url: &str) -> anyhow::Result<()> {
 }
 
 /// Sizes and the clock the generated rows are laid out against.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone)]
 pub(crate) struct Plan {
     pub documents: i64,
     pub agencies: i64,
     pub extra_arrived: i64,
     pub now: i64,
+    /// Where the files' bytes go, if anywhere.
+    pub blobs: Option<std::sync::Arc<dyn vanban::blob::BlobStore>>,
 }
 
 async fn seed(args: SeedArgs) -> anyhow::Result<()> {
@@ -124,11 +130,20 @@ async fn seed(args: SeedArgs) -> anyhow::Result<()> {
     if db.scalar("SELECT COUNT(*) FROM agencies").await? > 0 {
         bail!("cơ sở dữ liệu đã có cơ quan; bộ sinh dữ liệu chỉ chạy trên cơ sở dữ liệu mới");
     }
+    let blobs = match &args.blob_url {
+        Some(url) => Some(vanban::blob::open(
+            Some(url),
+            std::path::Path::new("."),
+            "bench-seed",
+        )?),
+        None => None,
+    };
     let plan = Plan {
         documents: args.documents,
         agencies: args.agencies,
         extra_arrived: args.extra_arrived,
         now: vanban::store::now_ms(),
+        blobs,
     };
     let hash =
         tokio::task::spawn_blocking(move || vanban::auth::hash_password(&args.password)).await??;

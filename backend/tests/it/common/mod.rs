@@ -6,6 +6,7 @@
 pub mod api;
 pub mod docs;
 pub mod garage;
+pub mod haproxy;
 pub mod server;
 
 use std::net::SocketAddr;
