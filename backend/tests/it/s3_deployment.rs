@@ -361,3 +361,155 @@ async fn the_orphan_sweep_works_on_the_bucket() {
     assert!(garage.keys().await.is_empty(), "{:?}", garage.keys().await);
     db.finish().await;
 }
+
+/// Backup and restore of a deployment on a bucket (OPERATIONS "Backups"): `pg_dump`, and the bucket copied out
+/// with `copy-blobs --to file://…`; restored into a fresh database and a fresh Garage with `pg_restore` and
+/// `copy-blobs --to s3://…`; `audit verify` and `check-blobs` on the restored deployment pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deployment_on_a_bucket_is_backed_up_and_restored_into_a_fresh_one() {
+    let db = TestDb::postgres().await;
+    let first = Garage::start().await;
+    let p = docs::people(db.store.as_ref()).await;
+    let app = vanban::app::router(vanban::app::AppState {
+        store: db.store.clone(),
+        blobs: std::sync::Arc::new(first.store("app")),
+        config: std::sync::Arc::new(docs::config()),
+    });
+    let id = docs::awaiting_signature(&app, &p, false).await;
+    docs::leader_signature(&app, id).await.good();
+    let recorded = db.store.recorded_blobs().await.unwrap();
+    assert!(recorded.len() >= 2, "{recorded:?}");
+
+    let backup = tempfile::tempdir().unwrap();
+    let dump = backup.path().join("vanban.dump");
+    let run = |program: &str, args: &[&str], env: &[(&str, String)]| {
+        let out = std::process::Command::new(program)
+            .args(args)
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{program} {args:?}: {text}");
+        text
+    };
+    let dir = backup.path().to_str().unwrap().to_string();
+    run(
+        "pg_dump",
+        &[
+            "--format=custom",
+            "--no-owner",
+            "--file",
+            dump.to_str().unwrap(),
+            &db.url,
+        ],
+        &[],
+    );
+    let copy_out = format!("file://{dir}/blobs");
+    run(
+        &vanban(),
+        &[
+            "admin",
+            "copy-blobs",
+            "--database-url",
+            &db.url,
+            "--data-dir",
+            &dir,
+            "--to",
+            &copy_out,
+        ],
+        &first.env(),
+    );
+
+    // The fresh deployment.
+    let second = Garage::start().await;
+    let admin = crate::common::pg_admin_url();
+    let name = format!("vanban_t_restore_s3_{}", std::process::id());
+    run(
+        "psql",
+        &[
+            &admin,
+            "-qc",
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        ],
+        &[],
+    );
+    run(
+        "psql",
+        &[&admin, "-qc", &format!("CREATE DATABASE {name}")],
+        &[],
+    );
+    let restored = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    run(
+        "pg_restore",
+        &[
+            "--no-owner",
+            "--exit-on-error",
+            "--dbname",
+            &restored,
+            dump.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let mut from_backup = second.env();
+    from_backup.retain(|(k, _)| *k != "VANBAN_BLOB_URL");
+    from_backup.push(("VANBAN_BLOB_URL", copy_out.clone()));
+    let text = run(
+        &vanban(),
+        &[
+            "admin",
+            "copy-blobs",
+            "--database-url",
+            &restored,
+            "--data-dir",
+            &dir,
+            "--to",
+            &second.url(),
+        ],
+        &from_backup,
+    );
+    assert!(
+        text.contains(&format!("Đã sao chép {} tệp", recorded.len())),
+        "{text}"
+    );
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh_dir = fresh.path().to_str().unwrap();
+    run(
+        &vanban(),
+        &[
+            "audit",
+            "verify",
+            "--database-url",
+            &restored,
+            "--data-dir",
+            fresh_dir,
+        ],
+        &second.env(),
+    );
+    let text = run(
+        &vanban(),
+        &[
+            "admin",
+            "check-blobs",
+            "--database-url",
+            &restored,
+            "--data-dir",
+            fresh_dir,
+        ],
+        &second.env(),
+    );
+    assert!(
+        text.contains(&format!("Đã kiểm tra {} tệp", recorded.len())),
+        "{text}"
+    );
+    run(
+        "psql",
+        &[
+            &admin,
+            "-qc",
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        ],
+        &[],
+    );
+    db.finish().await;
+}
