@@ -18,11 +18,12 @@ apt_ensure wrk curl
 cargo build --release -p backend --bin vanban >/dev/null
 
 say "1. Trang đăng nhập: dung lượng truyền (brotli)"
-# The sign-in page loads index.html and every .js/.css/.wasm of dist except the signing worker's.
+# The sign-in page loads index.html and every .js/.css/.wasm of dist except the work bundle's and the workers'.
 total=0
 for f in frontend/dist/index.html frontend/dist/*.js frontend/dist/*.css frontend/dist/*.wasm; do
   [ -f "$f.br" ] || continue
-  case "$f" in *vanban_worker*|*work_ui*) continue ;; esac  # loaded by the signing pages only
+  # Loaded by the document pages only (the work styles come with the work bundle: WORK_STYLES).
+  case "${f##*/}" in vanban_*|work_ui*|signing.css|work.css|document.css|dashboard.css|incoming.css|dialog.css) continue ;; esac
   size=$(stat -c %s "$f.br"); total=$((total + size))
   printf '   %-50s %9d B raw %9d B brotli\n' "${f#frontend/dist/}" "$(stat -c %s "$f")" "$size"
 done

@@ -1,6 +1,6 @@
-//! The built frontend: files from trunk's `dist`, served precompressed (brotli, gzip — written at build time
-//! by `scripts/compress-assets.sh`), cached for a year when their name carries a content hash, and
-//! `index.html` for every other path so client-side routes load the app.
+//! The built frontend: files from `frontend/dist` (`scripts/build-frontend.sh`), served precompressed (brotli,
+//! gzip — written at build time by `scripts/compress-assets.sh`), cached for a year when their name carries a
+//! content hash, and `index.html` for every other path so client-side routes load the app.
 
 use std::path::Path;
 
@@ -56,9 +56,10 @@ async fn cache_headers(req: Request, next: Next, csp: HeaderValue) -> Response {
     resp
 }
 
-/// Whether a path names a file whose name carries trunk's content hash (`frontend-0123456789abcdef.js`,
-/// `frontend-0123456789abcdef_bg.wasm`, `main-0123456789abcdef.css`): its content never changes. Trunk writes
-/// the 64-bit hash without leading zeros, so it can be shorter than 16 digits.
+/// Whether a path names a file whose name carries a content hash (`frontend-0123456789abcdef.js`,
+/// `frontend-0123456789abcdef_bg.wasm`, `app-0123456789abcdef.css`): its content never changes. The build
+/// writes 16 hex digits; trunk, which built the frontend before issue 18, wrote its 64-bit hash without
+/// leading zeros, so a shorter hash is accepted too.
 pub fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or("");
     let stem = name.split('.').next().unwrap_or("");
@@ -67,8 +68,8 @@ pub fn is_hashed_asset(path: &str) -> bool {
         .is_some_and(|(_, hash)| hash.len() >= 10 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// A Content-Security-Policy allowing only this origin's scripts plus the inline loader script(s) trunk writes
-/// into `index.html`, pinned by their SHA-256.
+/// A Content-Security-Policy allowing only this origin's scripts plus the inline start script(s) the build
+/// writes into `index.html`, pinned by their SHA-256.
 pub fn content_security_policy(index_html: &str) -> String {
     let mut hashes = String::new();
     let mut rest = index_html;
@@ -103,7 +104,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn trunk_hashed_names_are_recognised() {
+    fn content_hashed_names_are_recognised() {
         assert!(is_hashed_asset("/frontend-3b2a9c8d1e0f4a5b.js"));
         assert!(is_hashed_asset("/frontend-3b2a9c8d1e0f4a5b_bg.wasm"));
         assert!(is_hashed_asset("/main-8f7e6d5c4b3a2910.css"));
