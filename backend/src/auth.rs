@@ -49,19 +49,63 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| argon2().verify_password(password.as_bytes(), &h).is_ok())
 }
 
-/// Runs [`hash_password`] off the async workers.
-pub async fn hash_password_async(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
+/// At most this many argon2 computations run at once in this process: one per core. Each takes 19 MiB and a
+/// core for tens of milliseconds; a morning's sign-ins arriving together must queue here rather than run side by
+/// side on hundreds of blocking threads (measured: 10,000 people signing in over 15 minutes took three instances
+/// to 5 GB each and every request to tens of seconds, `docs/BENCHMARKS.md`).
+fn hashing_gate() -> &'static tokio::sync::Semaphore {
+    static GATE: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    GATE.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    })
+}
+
+/// How long a sign-in waits for its turn before it is told to try again (503).
+const HASHING_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+static HASHING_NOW: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static HASHING_MOST: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The most argon2 computations that ran at once in this process so far (tests, metrics).
+pub fn most_hashing_at_once() -> usize {
+    HASHING_MOST.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Runs `work` on a blocking thread once the gate lets it through.
+async fn gated<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    use std::sync::atomic::Ordering;
+    let permit = tokio::time::timeout(HASHING_WAIT, hashing_gate().acquire())
         .await
-        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|_| AppError::Unavailable {
+            message: "Hệ thống đang xử lý rất nhiều lượt đăng nhập cùng lúc; vui lòng thử lại sau vài giây.".into(),
+            retry_after_secs: 5,
+        })?
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let result = tokio::task::spawn_blocking(move || {
+        let now = HASHING_NOW.fetch_add(1, Ordering::Relaxed) + 1;
+        HASHING_MOST.fetch_max(now, Ordering::Relaxed);
+        let out = work();
+        HASHING_NOW.fetch_sub(1, Ordering::Relaxed);
+        out
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()));
+    drop(permit);
+    result
+}
+
+/// Runs [`hash_password`] off the async workers, through the gate.
+pub async fn hash_password_async(password: String) -> Result<String, AppError> {
+    gated(move || hash_password(&password))
+        .await?
         .map_err(AppError::Internal)
 }
 
-/// Runs [`verify_password`] off the async workers.
+/// Runs [`verify_password`] off the async workers, through the gate.
 pub async fn verify_password_async(hash: String, password: String) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))
+    gated(move || verify_password(&hash, &password)).await
 }
 
 /// A hash of a password nobody has, verified when the account does not exist so that a wrong name takes as
@@ -292,6 +336,40 @@ mod tests {
         assert!(verify_password(&h, "Mật khẩu 2026"));
         assert!(!verify_password(&h, "mật khẩu 2026"));
         assert!(!verify_password("not a hash", "x"));
+    }
+
+    /// Forty sign-ins at once: all are answered, and never more argon2 computations run together than there
+    /// are cores (without the gate, all forty ran at once on blocking threads: 40 × 19 MiB).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_crowd_of_sign_ins_hashes_one_per_core_at_a_time() {
+        let h = hash_password("Mật khẩu 2026").unwrap();
+        let tasks: Vec<_> = (0..40)
+            .map(|i| {
+                let h = h.clone();
+                tokio::spawn(async move {
+                    verify_password_async(
+                        h,
+                        if i % 2 == 0 {
+                            "Mật khẩu 2026"
+                        } else {
+                            "sai"
+                        }
+                        .into(),
+                    )
+                    .await
+                })
+            })
+            .collect();
+        for (i, t) in tasks.into_iter().enumerate() {
+            assert_eq!(t.await.unwrap().unwrap(), i % 2 == 0);
+        }
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        assert!(most_hashing_at_once() >= 1);
+        assert!(
+            most_hashing_at_once() <= cores,
+            "{} at once on {cores} cores",
+            most_hashing_at_once()
+        );
     }
 
     #[test]
