@@ -224,8 +224,8 @@ async fn morning(user: &mut GooseUser) -> TransactionResult {
     }
     // One in twenty, spread over every kind of person: the position that acts shifts with the agency.
     let i = user.weighted_users_index;
-    let acts =
-        (i + i / PEOPLE).is_multiple_of(20) && user.get_session_data::<Session>().is_some_and(|s| !s.acted);
+    let acts = (i + i / PEOPLE).is_multiple_of(20)
+        && user.get_session_data::<Session>().is_some_and(|s| !s.acted);
     if acts {
         if let Some(s) = user.get_session_data_mut::<Session>() {
             s.acted = true;
