@@ -213,8 +213,27 @@ fn openssl_answers_our_requests_and_we_read_good_revoked_and_refuse_what_does_no
     assert!(ocsp::check_response(b"not ocsp", &ca.good, &ca.cert).is_err());
 }
 
-/// `the_pdf` signed (PAdES B-B) by `cert` with `key`, bundling the CA's certificate.
+/// `the_pdf` signed (PAdES B-B) by `cert` with `key` now, bundling the CA's certificate.
 fn signed_by(cert: &X509Certificate, key: &pki::PrivateKey, ca: &X509Certificate) -> Vec<u8> {
+    signed_at(cert, key, ca, now())
+}
+
+fn now() -> Timestamp {
+    Timestamp(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64,
+    )
+}
+
+/// `the_pdf` signed (PAdES B-B) by `cert` with `key`, claiming (`/M`, the signing time without a timestamp) `at`.
+fn signed_at(
+    cert: &X509Certificate,
+    key: &pki::PrivateKey,
+    ca: &X509Certificate,
+    at: Timestamp,
+) -> Vec<u8> {
     use shared::pdf::cms::{Padding, RsaSigner};
     use shared::pdf::sign::{SignatureKind, SignatureRequest, sign};
     let data = std::fs::read(concat!(
@@ -235,12 +254,7 @@ fn signed_by(cert: &X509Certificate, key: &pki::PrivateKey, ca: &X509Certificate
         text: None,
         signer_name: pki::subject_names(cert).0,
         organization: None,
-        time: Timestamp(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_millis() as i64,
-        ),
+        time: at,
     };
     let appended = sign(&data[..], &request, &signer).unwrap();
     [data, appended].concat()
@@ -342,4 +356,93 @@ fn answers_alone_judge_a_signature_and_vouch_for_it_in_a_dss() {
     )
     .unwrap()[0];
     assert_eq!(r.revocation_status, RevocationStatus::Revoked);
+}
+
+/// thisUpdate and nextUpdate: a "good" answer vouches for a signature made while it was current (or before it
+/// was made); one that had expired before the signing time says nothing of it, since the certificate may have
+/// been revoked in between. A "revoked" answer names when, and counts whenever it was made. Read from the DSS
+/// alike.
+#[test]
+fn a_good_answer_vouches_only_until_its_next_update_a_revoked_one_always() {
+    use shared::pdf::ltv::append_dss;
+    use shared::pdf::verify::{RevocationStatus, VerifyOptions, verify_document};
+    let dir = tempfile::tempdir().unwrap();
+    let ca = make_ca(dir.path(), "260301080000Z");
+    let responder = start_responder(dir.path());
+    let good_answer = ask(responder.port, &ocsp::request(&ca.good, &ca.cert).unwrap());
+    let revoked_answer = ask(
+        responder.port,
+        &ocsp::request(&ca.revoked, &ca.cert).unwrap(),
+    );
+    let answer = ocsp::check_response(&good_answer, &ca.good, &ca.cert).unwrap();
+    // -nmin 60: promised for an hour.
+    let next = answer.next_update.unwrap();
+    assert!((55..=65).contains(&((next - answer.this_update) / 60_000)));
+    let minute = 60_000;
+    let options = VerifyOptions {
+        trust_anchors: vec![ca.cert.clone()],
+        crls: vec![],
+        ocsps: vec![good_answer.clone(), revoked_answer.clone()],
+    };
+    let judged = |pdf: &[u8], options: &VerifyOptions| {
+        let r = verify_document(pdf, options).unwrap().remove(0);
+        (r.revocation_status, r.ok)
+    };
+    // Signed before the answer was made, or while it was current: good.
+    for at in [answer.this_update - 60 * minute, next - 30 * minute] {
+        let pdf = signed_at(&ca.good, &ca.keys[0], &ca.cert, Timestamp(at));
+        assert_eq!(judged(&pdf, &options), (RevocationStatus::Good, true));
+    }
+    // Signed ten minutes after its nextUpdate (past the five minutes clocks may disagree): no evidence, which
+    // is not a refusal.
+    let late = signed_at(
+        &ca.good,
+        &ca.keys[0],
+        &ca.cert,
+        Timestamp(next + 10 * minute),
+    );
+    assert_eq!(judged(&late, &options), (RevocationStatus::Unknown, true));
+    // The same from the file's DSS, with the anchor alone.
+    let dss = append_dss(
+        &late[..],
+        std::slice::from_ref(&ca.cert),
+        &[],
+        std::slice::from_ref(&good_answer),
+    )
+    .unwrap();
+    let alone = VerifyOptions {
+        trust_anchors: vec![ca.cert.clone()],
+        ..Default::default()
+    };
+    let file = [&late[..], &dss].concat();
+    assert_eq!(judged(&file, &alone), (RevocationStatus::Unknown, true));
+    // A day past the revoked answer's nextUpdate, it still says revoked (on 1 March 2026, before the signing).
+    let revoked = signed_at(
+        &ca.revoked,
+        &ca.keys[1],
+        &ca.cert,
+        Timestamp(next + 24 * 60 * minute),
+    );
+    assert_eq!(
+        judged(&revoked, &options),
+        (RevocationStatus::Revoked, false)
+    );
+}
+
+#[test]
+fn an_answer_is_current_up_to_its_next_update_or_without_one_its_this_update() {
+    let at = |this_update, next_update| ocsp::OcspAnswer {
+        status: OcspStatus::Good,
+        this_update,
+        next_update,
+    };
+    let skew = ocsp::CLOCK_SKEW_MS;
+    let hour = 3_600_000;
+    let with_next = at(10 * hour, Some(11 * hour));
+    assert!(with_next.current_at(Timestamp(9 * hour)));
+    assert!(with_next.current_at(Timestamp(11 * hour + skew)));
+    assert!(!with_next.current_at(Timestamp(11 * hour + skew + 1)));
+    let without = at(10 * hour, None);
+    assert!(without.current_at(Timestamp(10 * hour + skew)));
+    assert!(!without.current_at(Timestamp(10 * hour + skew + 1)));
 }

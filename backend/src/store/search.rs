@@ -148,7 +148,14 @@ impl Store {
             return Ok(());
         };
         let row_id = entry_id(entry.agency_id, kind, id);
-        let words = search_words::index_text(entry.agency_id, &[&entry.meta, &entry.content]);
+        let facets = search_words::Facets {
+            kind: Some(kind),
+            doc_type: Some(&entry.doc_type),
+            urgency: Some(&entry.urgency),
+            unit_id: entry.unit_id,
+        };
+        let words =
+            search_words::index_text(entry.agency_id, &[&entry.meta, &entry.content], &facets);
         let words_sha = shared::hex(&<sha2::Sha256 as sha2::Digest>::digest(words.as_bytes()));
         #[derive(sqlx::FromRow, PartialEq, Eq)]
         struct Stored {
@@ -172,8 +179,8 @@ impl Store {
         let new = Stored {
             doc_date: entry.doc_date,
             unit_id: entry.unit_id,
-            doc_type: entry.doc_type,
-            urgency: entry.urgency,
+            doc_type: entry.doc_type.clone(),
+            urgency: entry.urgency.clone(),
             number_key: entry.number_key,
             number_head: entry.number_head,
             title: entry.title,
@@ -216,6 +223,7 @@ impl Store {
             write = write.bind(search_words::pg_terms(
                 entry.agency_id,
                 &[&entry.meta, &entry.content],
+                &facets,
             ));
         }
         write.execute(&mut *tx).await?;
@@ -526,16 +534,24 @@ impl Store {
             format!("${}", args.len())
         };
         let p_needle = arg(needle.clone().into(), &mut args);
-        // Which rows match: the agency's words (search_words.rs). A query without a letter or digit finds nothing.
+        // Direction, type, urgency and unit are terms of the index beside the words (search_words::Facets).
+        let facets = search_words::Facets {
+            kind: q.direction,
+            doc_type: q.list.doc_type.map(|t| t.code()),
+            urgency: q.list.urgency.map(shared::list_query::urgency_code),
+            unit_id: q.unit_id,
+        };
+        // Which rows match: the agency's words and the facets asked for (search_words.rs). A query without a
+        // letter or digit finds nothing.
         let matching = match kind {
-            DbKind::Postgres => match search_words::tsquery(user.agency.id, &needle) {
+            DbKind::Postgres => match search_words::tsquery(user.agency.id, &needle, &facets) {
                 Some(t) => {
                     let p = arg(t.into(), &mut args);
                     format!("e.words @@ CAST({p} AS tsquery)")
                 }
                 None => return Ok((Vec::new(), 0)),
             },
-            DbKind::Sqlite => match search_words::fts5_match(user.agency.id, &needle) {
+            DbKind::Sqlite => match search_words::fts5_match(user.agency.id, &needle, &facets) {
                 Some(m) => {
                     let p = arg(m.into(), &mut args);
                     format!("e.id IN (SELECT rowid FROM search_words WHERE search_words MATCH {p})")
@@ -548,10 +564,6 @@ impl Store {
             DbKind::Sqlite => format!("instr(e.title, {p_needle}) > 0"),
         };
         let mut entry_filters = String::new();
-        if let Some(d) = q.direction {
-            let p = arg(d.code().into(), &mut args);
-            entry_filters.push_str(&format!(" AND e.kind = {p}"));
-        }
         if let Some(from) = q.list.from_ms() {
             let p = arg(from.into(), &mut args);
             entry_filters.push_str(&format!(" AND e.doc_date >= {p}"));
@@ -560,20 +572,8 @@ impl Store {
             let p = arg(end.into(), &mut args);
             entry_filters.push_str(&format!(" AND e.doc_date < {p}"));
         }
-        if let Some(u) = q.unit_id {
-            let p = arg(u.into(), &mut args);
-            entry_filters.push_str(&format!(" AND e.unit_id = {p}"));
-        }
-        // Type and urgency are in the entry (they change only in an audited edit, which reindexes); the status
-        // changes at every step, so it is read from the documents as the set of the agency's in that status.
-        if let Some(t) = q.list.doc_type {
-            let p = arg(t.code().into(), &mut args);
-            entry_filters.push_str(&format!(" AND e.doc_type = {p}"));
-        }
-        if let Some(u) = q.list.urgency {
-            let p = arg(shared::list_query::urgency_code(u).into(), &mut args);
-            entry_filters.push_str(&format!(" AND e.urgency = {p}"));
-        }
+        // The status changes at every step, so it is read from the documents as the set of the agency's in that
+        // status (type and urgency change only in an audited edit, which reindexes: they are facets).
         let doc_filters = match &q.list.status {
             None => String::new(),
             Some(s) => {

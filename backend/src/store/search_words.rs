@@ -32,24 +32,64 @@ pub(crate) fn words(folded: &str) -> impl Iterator<Item = &str> {
         .map(|w| &w[..w.len().min(MAX_WORD)])
 }
 
-/// The index text of a document of `agency`: its words, each tagged with the agency, in order (the order
-/// makes phrases).
-pub(crate) fn index_text(agency: i64, folded_parts: &[&str]) -> String {
-    let mut out = String::new();
-    for part in folded_parts {
-        for w in words(part) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(&format!("a{agency}z{w}"));
+/// What a search filters by besides its words (direction, type, urgency, unit), held in the index as terms
+/// of their own, `f{agency}z{letter}{value}` (`f12ztcongvan`), so that the index intersects them with the words
+/// and a filtered query reads only the entries that pass: as conditions on the entries, a common phrase
+/// filtered by type read and dropped two thirds of its thousands of matches (docs/BENCHMARKS.md, issue 15).
+/// A query's words are all tagged `a…z`, so nobody can type a facet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Facets<'a> {
+    pub kind: Option<shared::search::SearchKind>,
+    pub doc_type: Option<&'a str>,
+    pub urgency: Option<&'a str>,
+    pub unit_id: Option<i64>,
+}
+
+impl Facets<'_> {
+    /// The facet terms, without quotes (what a document is indexed with, or what a query requires).
+    fn terms(&self, agency: i64) -> Vec<String> {
+        // Codes are lower-case letters and `_`, which FTS5's tokenizer would split on; no two codes differ
+        // only by their `_` (checked in the tests).
+        let code = |c: &str| c.replace('_', "");
+        let mut out = Vec::new();
+        if let Some(k) = self.kind {
+            out.push(format!("f{agency}zk{}", code(k.code())));
         }
+        if let Some(t) = self.doc_type {
+            out.push(format!("f{agency}zt{}", code(t)));
+        }
+        if let Some(u) = self.urgency {
+            out.push(format!("f{agency}zu{}", code(u)));
+        }
+        if let Some(n) = self.unit_id {
+            out.push(format!("f{agency}zn{n}"));
+        }
+        out
+    }
+}
+
+/// The index text of a document of `agency`: its words, each tagged with the agency, in order (the order
+/// makes phrases), then its facets (a phrase of words never reaches them: they are tagged `f…z`).
+pub(crate) fn index_text(agency: i64, folded_parts: &[&str], facets: &Facets) -> String {
+    let mut out = String::new();
+    let facet_terms = facets.terms(agency);
+    let terms = folded_parts
+        .iter()
+        .flat_map(|part| words(part).map(|w| format!("a{agency}z{w}")))
+        .chain(facet_terms);
+    for t in terms {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&t);
     }
     out
 }
 
 /// The PostgreSQL `tsvector` literal of a document of `agency` (cast with `::tsvector`): each word and each
-/// pair of neighbouring words once, tagged with the agency, without positions (no query needs them).
-pub(crate) fn pg_terms(agency: i64, folded_parts: &[&str]) -> String {
+/// pair of neighbouring words once, tagged with the agency, and its facets, without positions (no query needs
+/// them).
+pub(crate) fn pg_terms(agency: i64, folded_parts: &[&str], facets: &Facets) -> String {
     let mut terms = std::collections::BTreeSet::new();
     let mut previous: Option<&str> = None;
     for part in folded_parts {
@@ -61,6 +101,7 @@ pub(crate) fn pg_terms(agency: i64, folded_parts: &[&str]) -> String {
             previous = Some(w);
         }
     }
+    terms.extend(facets.terms(agency).into_iter().map(|t| format!("'{t}'")));
     terms.into_iter().collect::<Vec<_>>().join(" ")
 }
 
@@ -73,10 +114,11 @@ fn query_words(folded_query: &str) -> Option<Vec<&str>> {
 /// The FTS5 `MATCH` expression for a query: one word as a prefix (people stop typing mid-word: "quyet di" finds
 /// "quyết định"), several as the two-word phrases of each pair of neighbours, the last one ending in a prefix.
 /// Quoting is safe: the words are letters and digits.
-pub(crate) fn fts5_match(agency: i64, folded_query: &str) -> Option<String> {
+/// The facets a query asks for follow the words, each required (`AND "f3zkincoming"`).
+pub(crate) fn fts5_match(agency: i64, folded_query: &str, facets: &Facets) -> Option<String> {
     let w = query_words(folded_query)?;
     let tag = |x: &str| format!("a{agency}z{x}");
-    Some(if w.len() == 1 {
+    let words = if w.len() == 1 {
         format!("\"{}\" *", tag(w[0]))
     } else {
         let pairs: Vec<String> = w
@@ -84,12 +126,19 @@ pub(crate) fn fts5_match(agency: i64, folded_query: &str) -> Option<String> {
             .map(|p| format!("\"{} {}\"", tag(p[0]), tag(p[1])))
             .collect();
         format!("{} *", pairs.join(" AND "))
-    })
+    };
+    Some(
+        std::iter::once(words)
+            .chain(facets.terms(agency).into_iter().map(|t| format!("\"{t}\"")))
+            .collect::<Vec<_>>()
+            .join(" AND "),
+    )
 }
 
 /// The PostgreSQL `tsquery` literal for a query (cast with `::tsquery`): the same rule as [`fts5_match`] over
 /// the terms of [`pg_terms`] — one word as a prefix, or each pair of neighbours as one term, the last a prefix.
-pub(crate) fn tsquery(agency: i64, folded_query: &str) -> Option<String> {
+/// The facets a query asks for are required terms beside the words.
+pub(crate) fn tsquery(agency: i64, folded_query: &str, facets: &Facets) -> Option<String> {
     let w = query_words(folded_query)?;
     let terms: Vec<String> = if w.len() == 1 {
         vec![format!("a{agency}z{}", w[0])]
@@ -110,6 +159,7 @@ pub(crate) fn tsquery(agency: i64, folded_query: &str) -> Option<String> {
                     format!("'{t}'")
                 }
             })
+            .chain(facets.terms(agency).into_iter().map(|t| format!("'{t}'")))
             .collect::<Vec<_>>()
             .join(" & "),
     )
@@ -123,46 +173,103 @@ mod tests {
     fn words_are_runs_of_letters_and_digits_tagged_with_the_agency() {
         let f = shared::text::fold_for_search("Quyết định 12/QĐ-UBND, về việc…");
         assert_eq!(
-            index_text(7, &[&f, "", "bao cao"]),
+            index_text(7, &[&f, "", "bao cao"], &Facets::default()),
             "a7zquyet a7zdinh a7z12 a7zqd a7zubnd a7zve a7zviec a7zbao a7zcao"
         );
         // Different agencies never share a term, and no agency's term is another's prefix by accident:
         // `a1z2…` (agency 1, word "2…") against `a12z…` (agency 12).
-        assert!(!index_text(1, &["2x"]).starts_with("a12z"));
+        assert!(!index_text(1, &["2x"], &Facets::default()).starts_with("a12z"));
     }
 
     #[test]
     fn queries_are_pairs_of_neighbours_with_a_prefix_on_the_last_word() {
+        let none = Facets::default();
         assert_eq!(
-            fts5_match(3, "12/qd-ubnd").as_deref(),
+            fts5_match(3, "12/qd-ubnd", &none).as_deref(),
             Some("\"a3z12 a3zqd\" AND \"a3zqd a3zubnd\" *")
         );
-        assert_eq!(fts5_match(3, "quyet").as_deref(), Some("\"a3zquyet\" *"));
-        assert_eq!(tsquery(3, "quyet di").as_deref(), Some("'a3zquyet_di':*"));
+        assert_eq!(fts5_match(3, "quyet", &none).as_deref(), Some("\"a3zquyet\" *"));
+        assert_eq!(tsquery(3, "quyet di", &none).as_deref(), Some("'a3zquyet_di':*"));
         assert_eq!(
-            tsquery(3, "cai cach hanh").as_deref(),
+            tsquery(3, "cai cach hanh", &none).as_deref(),
             Some("'a3zcai_cach' & 'a3zcach_hanh':*")
         );
-        assert_eq!(tsquery(3, "so").as_deref(), Some("'a3zso':*"));
-        assert_eq!(fts5_match(3, " /-. "), None);
-        assert_eq!(tsquery(3, "…"), None);
+        assert_eq!(tsquery(3, "so", &none).as_deref(), Some("'a3zso':*"));
+        assert_eq!(fts5_match(3, " /-. ", &none), None);
+        assert_eq!(tsquery(3, "…", &none), None);
     }
 
     #[test]
     fn postgres_terms_are_each_word_and_each_pair_of_neighbours_once() {
         assert_eq!(
-            pg_terms(7, &["bao cao bao", "cao"]),
+            pg_terms(7, &["bao cao bao", "cao"], &Facets::default()),
             "'a7zbao' 'a7zbao_cao' 'a7zcao' 'a7zcao_bao'"
         );
-        assert_eq!(pg_terms(7, &["", " - "]), "");
+        assert_eq!(pg_terms(7, &["", " - "], &Facets::default()), "");
     }
 
     #[test]
     fn long_runs_are_cut_the_same_way_on_both_sides() {
         let long = "x".repeat(100);
-        let indexed = index_text(1, &[&long]);
+        let none = Facets::default();
+        let indexed = index_text(1, &[&long], &none);
         assert_eq!(indexed.len(), "a1z".len() + MAX_WORD);
-        assert_eq!(fts5_match(1, &long).unwrap(), format!("\"{indexed}\" *"));
-        assert_eq!(pg_terms(1, &[&long]), format!("'{indexed}'"));
+        assert_eq!(
+            fts5_match(1, &long, &none).unwrap(),
+            format!("\"{indexed}\" *")
+        );
+        assert_eq!(pg_terms(1, &[&long], &none), format!("'{indexed}'"));
+    }
+
+    #[test]
+    fn facets_are_terms_of_their_own_that_a_query_requires() {
+        let facets = Facets {
+            kind: Some(shared::search::SearchKind::Incoming),
+            doc_type: Some("cong_van"),
+            urgency: Some("very_urgent"),
+            unit_id: Some(40),
+        };
+        assert_eq!(
+            index_text(7, &["bao cao"], &facets),
+            "a7zbao a7zcao f7zkincoming f7ztcongvan f7zuveryurgent f7zn40"
+        );
+        assert_eq!(
+            pg_terms(7, &["bao"], &facets),
+            "'a7zbao' 'f7zkincoming' 'f7zn40' 'f7ztcongvan' 'f7zuveryurgent'"
+        );
+        let asked = Facets {
+            doc_type: Some("cong_van"),
+            ..Facets::default()
+        };
+        assert_eq!(
+            fts5_match(7, "bao cao", &asked).as_deref(),
+            Some("\"a7zbao a7zcao\" * AND \"f7ztcongvan\"")
+        );
+        assert_eq!(
+            tsquery(7, "bao cao", &asked).as_deref(),
+            Some("'a7zbao_cao':* & 'f7ztcongvan'")
+        );
+        // A word typed like a facet stays a word.
+        assert_eq!(
+            fts5_match(7, "f7ztcongvan", &Facets::default()).as_deref(),
+            Some("\"a7zf7ztcongvan\" *")
+        );
+    }
+
+    #[test]
+    fn no_two_codes_share_a_facet_term() {
+        let types: Vec<&str> = shared::document::DocumentType::ALL
+            .iter()
+            .map(|t| t.code())
+            .collect();
+        let urgencies: Vec<&str> = shared::document::Urgency::ALL
+            .into_iter()
+            .map(shared::list_query::urgency_code)
+            .collect();
+        for codes in [types, urgencies] {
+            let terms: std::collections::BTreeSet<String> =
+                codes.iter().map(|c| c.replace('_', "")).collect();
+            assert_eq!(terms.len(), codes.len(), "{codes:?}");
+        }
     }
 }

@@ -582,7 +582,65 @@ async fn type_and_urgency_filters_follow_an_edit(db: TestDb) {
     w.db.finish().await;
 }
 
+/// The unit filter of an incoming document is its lead unit, which it gets when the leader assigns it: the
+/// index follows the assignment (the unit is a facet of the index, `search_words::Facets`).
+async fn the_unit_filter_follows_an_assignment(db: TestDb) {
+    use shared::incoming::{AcceptRequest, AssignRequest, AssignTarget, Assignee, AssignmentRole};
+    let w = World::new(db).await;
+    let id = w
+        .arrive(
+            "40/SXD-KH",
+            "Kế hoạch bảo trì đường tỉnh",
+            "Sở Xây dựng",
+            DocumentType::KeHoach,
+            "2026-11-03T09:00:00+07:00",
+        )
+        .await;
+    let unit = w.p.base.department_unit;
+    let mut clerk = w.client("vanthu.snv").await;
+    let q = format!("q=bao%20tri&direction=incoming&unit_id={unit}");
+    assert_eq!(search(&mut clerk, &q).await.total, 0, "no lead unit yet");
+    clerk
+        .accept(
+            id,
+            &AcceptRequest {
+                forward_to: Some(w.p.leader),
+                ..AcceptRequest::default()
+            },
+        )
+        .await
+        .good();
+    let mut leader = w.client("gd.snv").await;
+    leader
+        .assign(
+            id,
+            &AssignRequest {
+                instruction: None,
+                due_date: None,
+                targets: vec![AssignTarget {
+                    role: AssignmentRole::Lead,
+                    to: Assignee::Unit(unit),
+                }],
+            },
+        )
+        .await
+        .good();
+    assert_eq!(
+        ids(&search(&mut clerk, &q).await),
+        vec![(SearchKind::Incoming, id)]
+    );
+    let office = w.p.base.department_office_unit;
+    assert_eq!(
+        search(&mut clerk, &format!("q=bao%20tri&unit_id={office}"))
+            .await
+            .total,
+        0
+    );
+    w.db.finish().await;
+}
+
 on_both_databases!(
+    the_unit_filter_follows_an_assignment,
     case_and_vietnamese_marks_do_not_matter,
     an_exact_number_comes_first,
     filters_and_pages_agree_with_the_total,

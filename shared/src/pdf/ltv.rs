@@ -203,10 +203,17 @@ fn needs(
         }
         for (cert, issuer) in links {
             let crl = held.crls.iter().find(|c| crl_signed_by(c, &issuer));
-            // An answer that does not know the certificate vouches for nothing.
-            let ocsp = held.ocsps.iter().find(|der| {
-                check_response(der, &cert, &issuer).is_ok_and(|a| a.status != OcspStatus::Unknown)
-            });
+            // An answer that does not know the certificate vouches for nothing; of several, the latest speaks of
+            // the most recent time (a "good" answer counts only up to its nextUpdate).
+            let ocsp = held
+                .ocsps
+                .iter()
+                .filter_map(|der| {
+                    let answer = check_response(der, &cert, &issuer).ok()?;
+                    (answer.status != OcspStatus::Unknown).then_some((answer.this_update, der))
+                })
+                .max_by_key(|(this_update, _)| *this_update)
+                .map(|(_, der)| der);
             if crl.is_none() && ocsp.is_none() {
                 return Err(format!(
                     "thiếu danh sách thu hồi (CRL) của \"{}\" hoặc trả lời OCSP để kiểm tra chứng thư số \"{}\"",

@@ -156,6 +156,22 @@ pub struct OcspAnswer {
     pub next_update: Option<i64>,
 }
 
+/// How far clocks may disagree when an answer's times are compared with the signing time (five minutes, as
+/// pyHanko's default tolerance does).
+pub const CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
+
+impl OcspAnswer {
+    /// Whether a "good" answer vouches for the certificate at `at` (the signing time): the answer was current
+    /// then or made later. RFC 6960 §4.2.2.1: the status is known true at thisUpdate and promised until
+    /// nextUpdate; an answer without nextUpdate speaks only of its own moment. So the answer counts when `at`
+    /// is no later than its nextUpdate (or its thisUpdate, without one). An answer that had expired before
+    /// the signature was made says nothing of the signing time: the certificate may have been revoked in
+    /// between and a later answer say so. A "revoked" answer needs no such window: it names when.
+    pub fn current_at(&self, at: Timestamp) -> bool {
+        at.0 <= self.next_update.unwrap_or(self.this_update) + CLOCK_SKEW_MS
+    }
+}
+
 /// The `CertID` of `cert` issued by `issuer` (SHA-256 hashes).
 pub fn cert_id(cert: &Certificate, issuer: &Certificate) -> Result<CertId, String> {
     let name = issuer
@@ -296,10 +312,17 @@ pub fn check_response(
                 .unwrap_or(RevocationReason::Unspecified),
         },
     };
+    let (this_update, next_update) = (
+        millis(&single.this_update),
+        single.next_update.as_ref().map(millis),
+    );
+    if next_update.is_some_and(|next| next < this_update) {
+        return Err("trả lời OCSP hỏng: nextUpdate trước thisUpdate".into());
+    }
     Ok(OcspAnswer {
         status,
-        this_update: millis(&single.this_update),
-        next_update: single.next_update.as_ref().map(millis),
+        this_update,
+        next_update,
     })
 }
 

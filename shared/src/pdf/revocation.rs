@@ -2,8 +2,10 @@
 //! key) that lists the certificate, or an OCSP response about it signed by the issuer or its delegated responder
 //! ([`super::ocsp`]), says when and why it was revoked. Revoked at or before the signing time (the trusted
 //! timestamp's time when there is one), the signature fails; revoked after it, the signature still verifies and
-//! the revocation is shown ([`crate::revocation::Revocation`]). Both kinds of evidence weigh the same: a CA that
-//! publishes only OCSP (common for national CAs' subscriber certificates) is judged as one that publishes CRLs.
+//! the revocation is shown ([`crate::revocation::Revocation`]). Both kinds of evidence weigh the same: a CA
+//! that publishes only OCSP (common for national CAs' subscriber certificates) is judged as one that publishes
+//! CRLs. A "good" OCSP answer counts only when it was current at the signing time or made after it
+//! ([`super::ocsp::OcspAnswer::current_at`]).
 
 use der::{Decode, Encode};
 use x509_cert::Certificate;
@@ -109,16 +111,20 @@ pub fn revocation_at(
     }
     for der in evidence.ocsps {
         // An answer about another certificate, or from a responder that may not speak for the issuer, is no
-        // evidence; "unknown" is none either.
-        match super::ocsp::check_response(der, signer, issuer).map(|a| a.status) {
-            Ok(OcspStatus::Good) => seen_valid = true,
-            Ok(OcspStatus::Revoked { at: when, reason }) => {
+        // evidence; "unknown" is none either, and neither is "good" from an answer that had expired before the
+        // signing time.
+        let Ok(answer) = super::ocsp::check_response(der, signer, issuer) else {
+            continue;
+        };
+        match answer.status {
+            OcspStatus::Good if answer.current_at(at) => seen_valid = true,
+            OcspStatus::Revoked { at: when, reason } => {
                 seen_valid = true;
                 if earliest.is_none_or(|(t, _, _)| when < t) {
                     earliest = Some((when, reason, "ocsp"));
                 }
             }
-            Ok(OcspStatus::Unknown) | Err(_) => {}
+            OcspStatus::Good | OcspStatus::Unknown => {}
         }
     }
     match earliest {
