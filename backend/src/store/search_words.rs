@@ -188,8 +188,14 @@ mod tests {
             fts5_match(3, "12/qd-ubnd", &none).as_deref(),
             Some("\"a3z12 a3zqd\" AND \"a3zqd a3zubnd\" *")
         );
-        assert_eq!(fts5_match(3, "quyet", &none).as_deref(), Some("\"a3zquyet\" *"));
-        assert_eq!(tsquery(3, "quyet di", &none).as_deref(), Some("'a3zquyet_di':*"));
+        assert_eq!(
+            fts5_match(3, "quyet", &none).as_deref(),
+            Some("\"a3zquyet\" *")
+        );
+        assert_eq!(
+            tsquery(3, "quyet di", &none).as_deref(),
+            Some("'a3zquyet_di':*")
+        );
         assert_eq!(
             tsquery(3, "cai cach hanh", &none).as_deref(),
             Some("'a3zcai_cach' & 'a3zcach_hanh':*")
