@@ -28,18 +28,18 @@ crate::on_both_databases!(
     the_sweep_learns_an_intermediate_asks_ocsp_and_the_answers_count_and_go_into_the_dss,
 );
 
-fn read_cert(path: &Path) -> X509Certificate {
+pub(crate) fn read_cert(path: &Path) -> X509Certificate {
     pki::certs_from_pem_or_der(&std::fs::read(path).unwrap())
         .unwrap()
         .remove(0)
 }
 
-fn read_key(path: &Path) -> pki::PrivateKey {
+pub(crate) fn read_key(path: &Path) -> pki::PrivateKey {
     pki::key_from_pem(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// `subj`'s key and certificate in `d`, issued by `ca` with the extensions in `ext`.
-fn issue(d: &Path, name: &str, subj: &str, ca: &str, serial: &str, ext: &str) {
+pub(crate) fn issue(d: &Path, name: &str, subj: &str, ca: &str, serial: &str, ext: &str) {
     let key = format!("{name}-key.pem");
     let csr = format!("{name}.csr");
     let pem = format!("{name}.pem");
@@ -74,7 +74,7 @@ fn issue(d: &Path, name: &str, subj: &str, ca: &str, serial: &str, ext: &str) {
 }
 
 /// A PDF signed by `signer` with a signature timestamp from `tsa` (PAdES B-T).
-fn signed_by(signer: &RsaSigner, tsa: &RsaSigner, name: &str) -> Vec<u8> {
+pub(crate) fn signed_by(signer: &RsaSigner, tsa: &RsaSigner, name: &str) -> Vec<u8> {
     let data = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/tests/corpus/gs-pdfwrite-1.7.pdf"

@@ -32,6 +32,7 @@ mod issue_concurrency;
 mod lists;
 mod long_term;
 mod notifications;
+mod ocsp_only;
 mod openapi;
 mod ops;
 mod pdf_judges;
