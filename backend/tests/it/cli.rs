@@ -370,3 +370,123 @@ async fn a_pg_dump_and_the_blob_directory_restore_into_a_fresh_deployment() {
     psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     db.finish().await;
 }
+
+/// Children stopped (each by its own handle, so its PID) when dropped, even when an assertion fails first.
+struct Children(Vec<std::process::Child>);
+
+impl Drop for Children {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// The first start of `tsa serve` and of `csc serve` issues their certificates from the CA directory. Three of
+/// each started at the same moment on one fresh directory (an operator's `make run` twice, a restart loop)
+/// take the directory's lock: one issues the TSA's certificate and one the person's, the others find them and
+/// serve the very same ones; the index lists each once.
+#[tokio::test]
+async fn first_starts_of_tsa_and_csc_serve_at_once_issue_one_certificate_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca");
+    let ca_arg = ca.to_str().unwrap().to_string();
+    let out = vanban(&["pki", "init-ca", "--out", &ca_arg]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ports: Vec<u16> = (0..6).map(|_| crate::common::server::free_port()).collect();
+    let spawn = |args: &[&str], port: u16| {
+        Command::new(env!("CARGO_BIN_EXE_vanban"))
+            .args(args)
+            .args(["--ca", &ca_arg, "--addr", &format!("127.0.0.1:{port}")])
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut children = Children(Vec::new());
+    for (i, port) in ports.iter().enumerate() {
+        children.0.push(if i % 2 == 0 {
+            spawn(&["tsa", "serve"], *port)
+        } else {
+            spawn(&["csc", "serve", "--user", "an=Nguyễn Văn An"], *port)
+        });
+    }
+    // Each issues (an RSA key) or waits for the lock, then listens.
+    for (i, port) in ports.iter().enumerate() {
+        let mut up = false;
+        for _ in 0..600 {
+            if std::net::TcpStream::connect(("127.0.0.1", *port)).is_ok() {
+                up = true;
+                break;
+            }
+            if let Ok(Some(status)) = children.0[i].try_wait() {
+                panic!("process {i} exited at start: {status}");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(up, "process {i} did not start");
+    }
+
+    let index = std::fs::read_to_string(ca.join("index.tsv")).unwrap();
+    let lines: Vec<&str> = index.lines().collect();
+    assert_eq!(lines.len(), 2, "one TSA and one person: {index}");
+    let read = |path: std::path::PathBuf| {
+        shared::pki::certs_from_pem_or_der(&std::fs::read(path).unwrap())
+            .unwrap()
+            .remove(0)
+    };
+    let (tsa_cert, person_cert) = (read(ca.join("tsa.pem")), read(ca.join("csc/an.pem")));
+    let serials = [
+        shared::pki::serial_decimal(&tsa_cert),
+        shared::pki::serial_decimal(&person_cert),
+    ];
+    for serial in &serials {
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|l| l.split('\t').next() == Some(serial.as_str()))
+                .count(),
+            1,
+            "{index}"
+        );
+    }
+    assert_ne!(serials[0], serials[1]);
+
+    // Every process serves the certificates on disk: none kept one that another then overwrote.
+    for (i, port) in ports.iter().enumerate() {
+        if i % 2 == 0 {
+            let token = vanban::tsa::client::request_digest_token(
+                &format!("http://127.0.0.1:{port}/tsa"),
+                &[7; 32],
+                None,
+            )
+            .await
+            .unwrap();
+            let cms = shared::pdf::cms::parse_cms(&token).unwrap();
+            assert_eq!(cms.signer_certificate().unwrap().0, &tsa_cert, "TSA {i}");
+        } else {
+            let provider = vanban::csc::client::Provider {
+                url: format!("http://127.0.0.1:{port}/csc/v2"),
+                client_id: Some("vanban".into()),
+                client_secret: Some("vanban-demo-secret".into()),
+                name: None,
+                approval: std::time::Duration::from_secs(5),
+            };
+            let credentials = provider.credentials("an").await.unwrap();
+            assert_eq!(credentials.len(), 1);
+            let first = &credentials[0].1.cert.certificates[0];
+            let der =
+                base64::Engine::decode(&base64::engine::general_purpose::STANDARD, first).unwrap();
+            assert_eq!(
+                shared::pki::certs_from_pem_or_der(&der).unwrap().remove(0),
+                person_cert,
+                "provider {i}"
+            );
+        }
+    }
+}
