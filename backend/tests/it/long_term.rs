@@ -364,6 +364,39 @@ async fn an_archived_document_is_timestamped_again_before_its_timestamp_expires(
     assert_eq!(pass(config.clone(), now + 7 * hour).await, (0, 1));
     assert_eq!(pass(config.clone(), now + 8 * hour - 1000).await, (0, 0));
     assert_eq!(pass(config.clone(), now + 8 * hour).await, (0, 1));
+
+    // A document waiting takes no place in a pass's batch: the batch is chosen without it, so documents due
+    // after it are reached even when it would have sorted first and filled the batch.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let mut later = config.clone();
+    later.tsa_url = Some(tsa_named("TSA văn bản thứ hai").await);
+    let app = vanban::app::router(vanban::app::AppState {
+        store: db.store.clone(),
+        blobs: blobs.clone(),
+        config: std::sync::Arc::new(later),
+    });
+    let second = docs::awaiting_signature(&app, &p, false).await;
+    docs::leader_signature(&app, second).await.good();
+    let mut clerk = docs::client(&app, "vanthu.snv").await;
+    docs::issue_as_clerk(&mut clerk, second).await.good();
+    let ids = |due: Vec<(i64, i64, i64)>| due.into_iter().map(|(id, ..)| id).collect::<Vec<_>>();
+    let before = now + 3650 * 24 * hour;
+    let due = db
+        .store
+        .archive_timestamps_due(before, now + 10 * hour, 10)
+        .await
+        .unwrap();
+    assert_eq!(ids(due), vec![id, second], "the soonest expiry first");
+    let due = db
+        .store
+        .archive_timestamps_due(before, now + 10 * hour - 1000, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(due),
+        vec![second],
+        "the waiting one took the only place"
+    );
     db.finish().await;
 }
 
