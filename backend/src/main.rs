@@ -782,6 +782,7 @@ async fn open_store(db: &DbArgs) -> anyhow::Result<Arc<vanban::store::Store>> {
     let indexed = store.index_missing_documents(1_000).await?;
     if indexed > 0 {
         tracing::info!(indexed, "search index: documents added");
+        store.settle_search_index().await?;
     }
     Ok(store)
 }

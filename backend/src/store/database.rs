@@ -56,7 +56,13 @@ pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<Store>> {
             .busy_timeout(Duration::from_secs(30))
             // 64 MiB of page cache per connection instead of SQLite's 2 MiB: the dashboard and queues of many
             // agencies stay in memory (measured: 9.8 → 3.9 ms for the dashboard at 1M documents).
-            .pragma("cache_size", "-65536");
+            .pragma("cache_size", "-65536")
+            // Pages read through a memory map of the file (up to SQLite's usual 2 GiB cap) rather than copied by
+            // `pread` into each connection's cache: at a million documents a search reads thousands of index
+            // pages, and eight connections each copied them (search 17–23 % faster, docs/BENCHMARKS.md). Writes
+            // still go through the WAL. The price: an I/O error on a mapped page ends the process (SIGBUS)
+            // instead of failing one query; the service manager restarts it, and nothing committed is lost.
+            .pragma("mmap_size", "2147418112");
         Pool::Sqlite(
             SqlitePoolOptions::new()
                 .max_connections(8)
@@ -102,6 +108,18 @@ impl DbKind {
         match self {
             Self::Sqlite => "group_concat",
             Self::Postgres => "string_agg",
+        }
+    }
+
+    /// The set of the integers of a JSON array argument (`$N` bound to `"[3,5,8]"`), for `x IN (…)` over a list
+    /// whose length varies: one statement text for every list, prepared once and cached, where ids written
+    /// into the SQL made a new statement (parsed, planned, and on PostgreSQL a second round trip) per list.
+    pub(crate) fn ids_in(self, param: &str) -> String {
+        match self {
+            Self::Sqlite => format!("SELECT value FROM json_each({param})"),
+            Self::Postgres => format!(
+                "SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST({param} AS json))"
+            ),
         }
     }
 }

@@ -11,7 +11,7 @@
 //! A query of several words matches a document in which each two neighbouring words of the query stand side by
 //! side, in that order (the last word may be cut short): "cai cach hanh chinh" needs "cai cach", "cach hanh" and
 //! "hanh chinh". SQLite asks FTS5 for those two-word phrases; PostgreSQL indexes every pair of neighbouring words
-//! as one term (`a12zcai_cach`), so its GIN index answers exactly and no match is rechecked in the heap — a
+//! as one term (`p12zcai_cach`), so its GIN index answers exactly and no match is rechecked in the heap — a
 //! phrase (`<->`) made PostgreSQL read and test the positions of every candidate, two thirds of the time of a
 //! common query at a million documents.
 //!
@@ -86,9 +86,11 @@ pub(crate) fn index_text(agency: i64, folded_parts: &[&str], facets: &Facets) ->
     out
 }
 
-/// The PostgreSQL `tsvector` literal of a document of `agency` (cast with `::tsvector`): each word and each
-/// pair of neighbouring words once, tagged with the agency, and its facets, without positions (no query needs
-/// them).
+/// The PostgreSQL `tsvector` literal of a document of `agency` (cast with `::tsvector`): each word once
+/// (`a{agency}z{word}`), each pair of neighbouring words once (`p{agency}z{word}_{word}`), and its facets,
+/// without positions (no query needs them). Pairs have a tag of their own so that a one-word query's prefix
+/// expands over words alone: under the words' tag, `so:*` also expanded over every `so_12`, `so_192`, … (a
+/// pair per number written after "Số"), thousands of terms for two letters typed.
 pub(crate) fn pg_terms(agency: i64, folded_parts: &[&str], facets: &Facets) -> String {
     let mut terms = std::collections::BTreeSet::new();
     let mut previous: Option<&str> = None;
@@ -96,7 +98,7 @@ pub(crate) fn pg_terms(agency: i64, folded_parts: &[&str], facets: &Facets) -> S
         for w in words(part) {
             terms.insert(format!("'a{agency}z{w}'"));
             if let Some(p) = previous {
-                terms.insert(format!("'a{agency}z{p}_{w}'"));
+                terms.insert(format!("'p{agency}z{p}_{w}'"));
             }
             previous = Some(w);
         }
@@ -144,7 +146,7 @@ pub(crate) fn tsquery(agency: i64, folded_query: &str, facets: &Facets) -> Optio
         vec![format!("a{agency}z{}", w[0])]
     } else {
         w.windows(2)
-            .map(|p| format!("a{agency}z{}_{}", p[0], p[1]))
+            .map(|p| format!("p{agency}z{}_{}", p[0], p[1]))
             .collect()
     };
     let n = terms.len();
@@ -194,11 +196,11 @@ mod tests {
         );
         assert_eq!(
             tsquery(3, "quyet di", &none).as_deref(),
-            Some("'a3zquyet_di':*")
+            Some("'p3zquyet_di':*")
         );
         assert_eq!(
             tsquery(3, "cai cach hanh", &none).as_deref(),
-            Some("'a3zcai_cach' & 'a3zcach_hanh':*")
+            Some("'p3zcai_cach' & 'p3zcach_hanh':*")
         );
         assert_eq!(tsquery(3, "so", &none).as_deref(), Some("'a3zso':*"));
         assert_eq!(fts5_match(3, " /-. ", &none), None);
@@ -209,9 +211,15 @@ mod tests {
     fn postgres_terms_are_each_word_and_each_pair_of_neighbours_once() {
         assert_eq!(
             pg_terms(7, &["bao cao bao", "cao"], &Facets::default()),
-            "'a7zbao' 'a7zbao_cao' 'a7zcao' 'a7zcao_bao'"
+            "'a7zbao' 'a7zcao' 'p7zbao_cao' 'p7zcao_bao'"
         );
         assert_eq!(pg_terms(7, &["", " - "], &Facets::default()), "");
+        // A one-word prefix (`'a7zso':*`) reaches words only, never the pairs that start with it.
+        let terms = pg_terms(7, &["so 12 so 192"], &Facets::default());
+        assert_eq!(
+            terms,
+            "'a7z12' 'a7z192' 'a7zso' 'p7z12_so' 'p7zso_12' 'p7zso_192'"
+        );
     }
 
     #[test]
@@ -253,7 +261,7 @@ mod tests {
         );
         assert_eq!(
             tsquery(7, "bao cao", &asked).as_deref(),
-            Some("'a7zbao_cao':* & 'f7ztcongvan'")
+            Some("'p7zbao_cao':* & 'f7ztcongvan'")
         );
         // A word typed like a facet stays a word.
         assert_eq!(

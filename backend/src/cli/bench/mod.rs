@@ -78,6 +78,9 @@ async fn index(url: &str) -> anyhow::Result<()> {
     let store = vanban::store::open(url).await?;
     store.migrate().await?;
     let indexed = store.index_missing_documents(5_000).await?;
+    if indexed > 0 {
+        store.settle_search_index().await?;
+    }
     drop(store);
     let seconds = t.elapsed().as_secs_f64();
     // Statistics for the planner over the new rows (a plain connection: the seed's may still be open).
