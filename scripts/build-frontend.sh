@@ -16,6 +16,9 @@
 # for a year (assets.rs, is_hashed_asset). No wasm-opt: Debian's binaryen 108 corrupts wasm-bindgen 0.2.130's
 # output, and it saved under 1 % brotli after opt-level "z" and LTO.
 source "$(dirname "$0")/lib.sh"
+# A command that fails inside `$(…)` (bindgen below) fails the build too; bash leaves errexit off there
+# otherwise, and a missing wasm-bindgen once let this script report a 216 KB bundle with no app in it.
+shopt -s inherit_errexit
 cd "$ROOT"
 
 dist="$ROOT/frontend/dist"

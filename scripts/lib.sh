@@ -35,7 +35,8 @@ ensure_wasm_bindgen() {
   [ -n "$want" ] || { echo "wasm-bindgen not found in Cargo.lock" >&2; return 1; }
   if ! wasm-bindgen --version 2>/dev/null | grep -q " $want\$\| $want "; then
     say "Cài wasm-bindgen-cli $want (vài phút)"
-    cargo install "wasm-bindgen-cli@$want"
+    # --force: cargo skips a version it recorded as installed even when the binary is gone.
+    cargo install --force "wasm-bindgen-cli@$want"
   fi
 }
 
