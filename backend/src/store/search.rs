@@ -24,10 +24,10 @@ use crate::store::{DbKind, Store, StoreResult};
 /// The most folded text of a document's files that is indexed (the first pages say what it is about).
 pub const MAX_CONTENT_CHARS: usize = 60_000;
 
-/// The SQL set of the ids of the search entries that the person `$1` (agency `$2`, unit `$3`, unit leader `$5`,
-/// today `$6`), who is not agency staff, may open in their own agency: for an outgoing document
+/// The SQL set of the ids of the search entries that the person `$1` (agency `$2`, unit `$3`, unit leader `$4`,
+/// today `$5`), who is not agency staff, may open in their own agency: for an outgoing document
 /// [`crate::access::outgoing_view`] is `Some`, for an incoming one [`crate::access::sees_incoming`]. Agency staff
-/// open every document of their agency and need no set (`$4`, see [`Store::search`]).
+/// open every document of their agency and need no set (see [`Store::search`]).
 ///
 /// They open what they took part in: what they were assigned, assigned to their unit when they lead it,
 /// assigned by them or by someone who delegated to them; what they drafted, signed, reviewed, acted on, or may
@@ -41,10 +41,10 @@ pub(crate) fn visible_entry_ids() -> String {
     let outgoing = |doc: &str| entry_id_sql("$2", SearchKind::Outgoing, doc);
     format!(
         "SELECT {a} FROM assignments a WHERE a.user_id = $1 \
-         UNION ALL SELECT {a} FROM assignments a WHERE $5 AND a.unit_id = $3 \
+         UNION ALL SELECT {a} FROM assignments a WHERE $4 AND a.unit_id = $3 \
          UNION ALL SELECT {i} FROM incoming_documents i WHERE i.assigner_id = $1 \
          UNION ALL SELECT {i} FROM delegations g JOIN incoming_documents i ON i.assigner_id = g.from_user_id \
-             WHERE g.to_user_id = $1 AND g.revoked_at IS NULL AND g.starts_on <= $6 AND g.ends_on >= $6 \
+             WHERE g.to_user_id = $1 AND g.revoked_at IS NULL AND g.starts_on <= $5 AND g.ends_on >= $5 \
          UNION ALL SELECT {d} FROM outgoing_documents d WHERE d.drafter_id = $1 OR d.signer_id = $1 \
          UNION ALL SELECT {s} FROM review_steps s WHERE s.reviewer_id = $1 \
          UNION ALL SELECT {h} FROM document_history h WHERE h.actor_id = $1 \
@@ -52,7 +52,7 @@ pub(crate) fn visible_entry_ids() -> String {
              AND d.signer_id IN (SELECT g.from_user_id FROM delegations g WHERE g.to_user_id = $1 \
                  AND g.signing IS NOT NULL AND g.id = (SELECT MAX(g2.id) FROM delegations g2 \
                  WHERE g2.from_user_id = g.from_user_id AND g2.to_user_id = $1 AND g2.revoked_at IS NULL \
-                 AND g2.starts_on <= $6 AND g2.ends_on >= $6))",
+                 AND g2.starts_on <= $5 AND g2.ends_on >= $5))",
         a = incoming("a.incoming_id"),
         i = incoming("i.id"),
         d = outgoing("d.id"),
@@ -61,14 +61,13 @@ pub(crate) fn visible_entry_ids() -> String {
     )
 }
 
-/// The arguments `$1`…`$6` of [`visible_entry_ids`] for `user` (`$4`: agency staff, who see every entry).
+/// The arguments `$1`…`$5` of [`visible_entry_ids`] for `user`.
 fn visibility_args(user: &shared::user::UserDto) -> Vec<Value> {
     use shared::role::Role;
     vec![
         user.id.into(),
         user.agency.id.into(),
         user.unit.id.into(),
-        crate::access::is_agency_staff(user, user.agency.id).into(),
         user.has_role(Role::UnitLeader).into(),
         crate::store::common::today().into(),
     ]
