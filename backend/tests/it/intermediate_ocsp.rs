@@ -73,6 +73,62 @@ pub(crate) fn issue(d: &Path, name: &str, subj: &str, ca: &str, serial: &str, ex
     );
 }
 
+/// Serves `served` (path → body) over HTTP on `port`, where a CA publishes its certificates and CRLs.
+pub(crate) async fn serve_files(
+    port: u16,
+    served: Vec<(&'static str, Vec<u8>)>,
+) -> tokio::task::JoinHandle<()> {
+    let mut router = axum::Router::new();
+    for (path, body) in served {
+        router = router.route(path, axum::routing::get(move || async move { body }));
+    }
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() })
+}
+
+/// A TSA named `name`, issued by `issuer`, served in-process on a loopback port: its signer (for tokens made
+/// in the test), its URL and its server task.
+pub(crate) async fn start_tsa(
+    name: &str,
+    issuer: &X509Certificate,
+    issuer_key: &pki::PrivateKey,
+) -> (RsaSigner, String, tokio::task::JoinHandle<()>) {
+    let year = std::time::Duration::from_secs(365 * 86400);
+    let tsa_key = pki::generate_key().unwrap();
+    let tsa_cert = pki::issue_certificate(
+        CertRole::Tsa { eku_critical: true },
+        pki::name(name, None).unwrap(),
+        &tsa_key,
+        Some((issuer, issuer_key)),
+        7,
+        year,
+    )
+    .unwrap();
+    let tsa = RsaSigner {
+        key: tsa_key,
+        certificates: vec![tsa_cert, issuer.clone()],
+        padding: Padding::Pkcs1v15,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let service = Arc::new(vanban::tsa::service::Tsa {
+        signer: RsaSigner {
+            key: tsa.key.clone(),
+            certificates: tsa.certificates.clone(),
+            padding: Padding::Pkcs1v15,
+        },
+        policy: DEMO_POLICY,
+    });
+    let server = tokio::spawn(async move {
+        axum::serve(listener, vanban::tsa::service::router(service))
+            .await
+            .unwrap()
+    });
+    (tsa, url, server)
+}
+
 /// A PDF signed by `signer` with a signature timestamp from `tsa` (PAdES B-T).
 pub(crate) fn signed_by(signer: &RsaSigner, tsa: &RsaSigner, name: &str) -> Vec<u8> {
     let data = std::fs::read(concat!(
@@ -195,45 +251,9 @@ async fn the_sweep_learns_an_intermediate_asks_ocsp_and_the_answers_count_and_go
         ("/root.crl", pki::crl_to_der(&root_crl).unwrap()),
         ("/inter.crl", pki::crl_to_der(&inter_crl).unwrap()),
     ];
-    let mut router = axum::Router::new();
-    for (path, body) in served {
-        router = router.route(path, axum::routing::get(move || async move { body }));
-    }
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", files_port))
-        .await
-        .unwrap();
-    let server = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let server = serve_files(files_port, served).await;
     // The TSA, issued by the intermediate, served in-process.
-    let tsa_key = pki::generate_key().unwrap();
-    let tsa_cert = pki::issue_certificate(
-        CertRole::Tsa { eku_critical: true },
-        pki::name("TSA của CA trung gian", None).unwrap(),
-        &tsa_key,
-        Some((&inter, &inter_key)),
-        7,
-        year,
-    )
-    .unwrap();
-    let tsa = RsaSigner {
-        key: tsa_key,
-        certificates: vec![tsa_cert, inter.clone()],
-        padding: Padding::Pkcs1v15,
-    };
-    let tsa_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let tsa_url = format!("http://{}/", tsa_listener.local_addr().unwrap());
-    let tsa_service = Arc::new(vanban::tsa::service::Tsa {
-        signer: RsaSigner {
-            key: tsa.key.clone(),
-            certificates: tsa.certificates.clone(),
-            padding: Padding::Pkcs1v15,
-        },
-        policy: DEMO_POLICY,
-    });
-    let tsa_server = tokio::spawn(async move {
-        axum::serve(tsa_listener, vanban::tsa::service::router(tsa_service))
-            .await
-            .unwrap()
-    });
+    let (tsa, tsa_url, tsa_server) = start_tsa("TSA của CA trung gian", &inter, &inter_key).await;
 
     // The server trusts the root alone and learns CRLs from their addresses.
     let mut config = docs::config();

@@ -7,12 +7,10 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 
 use shared::pdf::cms::{Padding, RsaSigner};
-use shared::pdf::tsp::DEMO_POLICY;
 use shared::pdf::verify::{RevocationStatus, VerifyOptions, verify_document};
-use shared::pki::{self, CertRole};
+use shared::pki;
 use shared::signature::SignatureLevel;
 use vanban::store::Actor;
 use vanban::store::certificates::{Owner, ParsedCertificate};
@@ -21,7 +19,7 @@ use crate::certificates::{OcspResponder, openssl};
 use crate::common::TestDb;
 use crate::common::docs;
 use crate::common::server::free_port;
-use crate::intermediate_ocsp::{issue, read_cert, read_key, signed_by};
+use crate::intermediate_ocsp::{issue, read_cert, read_key, serve_files, signed_by, start_tsa};
 use crate::long_term::pyhanko_lta;
 
 crate::on_both_databases!(
@@ -120,44 +118,8 @@ async fn a_signer_known_only_to_ocsp_validates_at_b_lta_from_the_answer_in_the_d
         ("/inter.cer", der::Encode::to_der(&inter).unwrap()),
         ("/root.crl", pki::crl_to_der(&root_crl).unwrap()),
     ];
-    let mut router = axum::Router::new();
-    for (path, body) in served {
-        router = router.route(path, axum::routing::get(move || async move { body }));
-    }
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", files_port))
-        .await
-        .unwrap();
-    let server = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let tsa_key = pki::generate_key().unwrap();
-    let tsa_cert = pki::issue_certificate(
-        CertRole::Tsa { eku_critical: true },
-        pki::name("TSA của Root CA", None).unwrap(),
-        &tsa_key,
-        Some((&root, &root_key)),
-        7,
-        year,
-    )
-    .unwrap();
-    let tsa = RsaSigner {
-        key: tsa_key,
-        certificates: vec![tsa_cert, root.clone()],
-        padding: Padding::Pkcs1v15,
-    };
-    let tsa_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let tsa_url = format!("http://{}/", tsa_listener.local_addr().unwrap());
-    let tsa_service = Arc::new(vanban::tsa::service::Tsa {
-        signer: RsaSigner {
-            key: tsa.key.clone(),
-            certificates: tsa.certificates.clone(),
-            padding: Padding::Pkcs1v15,
-        },
-        policy: DEMO_POLICY,
-    });
-    let tsa_server = tokio::spawn(async move {
-        axum::serve(tsa_listener, vanban::tsa::service::router(tsa_service))
-            .await
-            .unwrap()
-    });
+    let server = serve_files(files_port, served).await;
+    let (tsa, tsa_url, tsa_server) = start_tsa("TSA của Root CA", &root, &root_key).await;
 
     let mut config = docs::config();
     config.trust_anchors = vec![std::fs::read_to_string(d.join("root.pem")).unwrap()];
