@@ -488,6 +488,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 blobs,
                 config,
             };
+            match vanban::lifecycle::raise_open_files_limit() {
+                Ok(limit) => tracing::info!(?limit, "open files limit"),
+                Err(e) => tracing::warn!(error = %e, "open files limit not raised"),
+            }
             let listener = tokio::net::TcpListener::bind(addr).await?;
             println!(
                 "vanban đang chạy tại http://{addr} (cơ sở dữ liệu: {})",

@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::common::TestDb;
-use crate::common::server::{Conn, login, start_server_with};
+use crate::common::server::{Conn, free_port, login, start_server_under, start_server_with};
 
 crate::on_both_databases!(an_instance_answers_probes_counts_routes_and_drains_on_sigterm,);
 
@@ -178,5 +178,55 @@ async fn an_instance_answers_probes_counts_routes_and_drains_on_sigterm(db: Test
         let id = r["span"]["request_id"].as_str().unwrap_or_default();
         assert_eq!(id.len(), 24, "{r}");
     }
+    db.finish().await;
+}
+
+/// Started with a soft limit of 64 open files (a service manager's default is 1,024) under a hard limit of
+/// 4,096, an instance raises its own limit and holds 300 browsers' connections at once: one instance of a
+/// province holds a live-events stream for each person with the app open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_raises_its_open_files_limit_and_holds_many_connections() {
+    let db = TestDb::sqlite().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server_under(
+        &["prlimit", "--nofile=64:4096"],
+        free_port(),
+        &db.url,
+        dir.path(),
+        &[],
+        &[],
+    )
+    .await;
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", server.child.id())).unwrap();
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .unwrap();
+    assert_eq!(
+        line.split_whitespace().collect::<Vec<_>>()[3..5],
+        ["4096", "4096"],
+        "{line}"
+    );
+    // 300 connections, each answered and kept open: at 64 files the server could not accept the 60th.
+    let mut held = Vec::new();
+    for i in 0..300 {
+        let mut c = Conn::open(server.port).await.unwrap();
+        let answer = tokio::time::timeout(
+            Duration::from_secs(10),
+            c.call("GET", "/health/live", None, None),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("connection {i} not answered within 10 s"))
+        .unwrap();
+        assert_eq!(answer.0, 200, "connection {i}");
+        held.push(c);
+    }
+    // And every one of them is still served.
+    for c in held.iter_mut() {
+        let (status, _) = c.call("GET", "/health/live", None, None).await.unwrap();
+        assert_eq!(status, 200);
+    }
+    drop(held);
+    drop(server);
     db.finish().await;
 }

@@ -116,9 +116,30 @@ pub async fn start_server_on(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> Server {
+    start_server_under(&[], port, database_url, data_dir, args, env).await
+}
+
+/// [`start_server_on`] run by a launcher that then executes it, as `prlimit --nofile=64:4096` does (the
+/// process keeps its pid): `launcher` is the launcher's program and arguments.
+pub async fn start_server_under(
+    launcher: &[&str],
+    port: u16,
+    database_url: &str,
+    data_dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Server {
     let trust = data_dir.join("trust");
     std::fs::create_dir_all(&trust).unwrap();
-    let child = Command::new(vanban())
+    let mut command = match launcher.split_first() {
+        Some((program, rest)) => {
+            let mut c = Command::new(program);
+            c.args(rest).arg(vanban());
+            c
+        }
+        None => Command::new(vanban()),
+    };
+    let child = command
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
         .args([
             "--static-dir",
