@@ -8,6 +8,9 @@
 #   VANBAN_SCALE_USERS=10000          simulated users (the province's accounts, one each)
 #   VANBAN_SCALE_RAMP_SECONDS=900     over which they arrive
 #   VANBAN_SCALE_SECONDS=960          the whole run
+#   VANBAN_LOAD_JOURNEYS=1            journeys per person (home, one document, its first bytes); more measure
+#   VANBAN_LOAD_THINK_MIN=2, _MAX=10  what the deployment sustains: seconds between sign-in and a journey
+#   VANBAN_LOAD_STAY_SECONDS=300      how long each person's page (its live-events stream) stays open
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 export CARGO_TERM_COLOR=never

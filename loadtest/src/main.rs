@@ -1,10 +1,15 @@
 //! The morning peak of a province (issue 18), with goose: every simulated user is one of the benchmark
 //! province's 10,000 accounts (`vanban bench seed`: 250 agencies × 40 people). Users arrive over the ramp-up
-//! (`--increase-time`), sign in once, and then every iteration open their home (counters and their queue: the
-//! clerk's documents to register, the leader's to assign, everyone else's assignments), open the first document
-//! of it and read the first 64 KiB of its main file (what the phone's viewer asks first), and think for a while.
-//! One user in twenty acts once on its first iteration: a clerk registers an arrival, a leader assigns a
+//! (`--increase-time`) and sign in once, which opens their live-events stream (`/api/events`, as the browser's
+//! `EventSource` does), kept open while they stay (`VANBAN_LOAD_STAY_SECONDS`). Then each journey opens their
+//! home (counters and their queue: the clerk's documents to register, the leader's to assign, everyone else's
+//! assignments), one document of it and the first 64 KiB of its main file (what the phone's viewer asks
+//! first). One user in twenty acts once, on its first journey: a clerk registers an arrival, a leader assigns a
 //! document to a unit, a handler reports on an assignment.
+//!
+//! The issue's morning is one journey per person (`VANBAN_LOAD_JOURNEYS=1`, the default); with more, each
+//! person comes back after thinking (`VANBAN_LOAD_THINK_MIN`..`MAX` seconds), which measures what the
+//! deployment sustains rather than the morning.
 //!
 //! Latencies are recorded per kind of request by this program (goose's own tables have no 95th percentile) and
 //! printed at the end as `LOAD` lines: reads and writes apart, p50/p95/p99, errors. Run by
@@ -33,6 +38,15 @@ struct Session {
     role: Role,
     acted: bool,
     unit: Option<i64>,
+    journeys: usize,
+}
+
+/// A number from the environment, or `default`.
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -65,6 +79,68 @@ struct Tally {
 fn tallies() -> &'static Mutex<BTreeMap<&'static str, Tally>> {
     static T: OnceLock<Mutex<BTreeMap<&'static str, Tally>>> = OnceLock::new();
     T.get_or_init(Default::default)
+}
+
+fn tally(name: &'static str, micros: u64, failed: bool) {
+    let mut t = tallies().lock().unwrap();
+    let tally = t.entry(name).or_default();
+    tally.micros.push(micros);
+    if failed {
+        tally.errors += 1;
+    }
+}
+
+/// What the live-events streams saw: events received, and streams that ended before the person left
+/// (an instance stopped or the proxy cut them; a browser would reconnect, so they are counted apart).
+#[derive(Default)]
+struct Streams {
+    events: u64,
+    cut: u64,
+}
+
+fn streams() -> &'static Mutex<Streams> {
+    static S: OnceLock<Mutex<Streams>> = OnceLock::new();
+    S.get_or_init(Default::default)
+}
+
+const EVENTS: &str = "GET /api/events (stream open)";
+
+/// The browser's `EventSource`: opened after sign-in with the session's cookie, read until the person leaves
+/// (`stay`). Tallied as a read by the time its answer's head arrived.
+fn open_events(user: &GooseUser, stay: Duration) {
+    let client = user.client.clone();
+    let Ok(url) = user.base_url.join("/api/events") else {
+        return;
+    };
+    tokio::spawn(async move {
+        let started = Instant::now();
+        // The client's own timeout (goose's 60 s) would end the stream: it lasts the stay.
+        let answer = client
+            .get(url)
+            .timeout(stay + Duration::from_secs(60))
+            .send()
+            .await;
+        let mut response = match answer {
+            Ok(r) if r.status().is_success() => r,
+            _ => {
+                tally(EVENTS, started.elapsed().as_micros() as u64, true);
+                return;
+            }
+        };
+        tally(EVENTS, started.elapsed().as_micros() as u64, false);
+        let read = async {
+            while let Ok(Some(chunk)) = response.chunk().await {
+                let events = chunk
+                    .split(|b| *b == b'\n')
+                    .filter(|l| l.starts_with(b"event:"))
+                    .count();
+                streams().lock().unwrap().events += events as u64;
+            }
+        };
+        if tokio::time::timeout(stay, read).await.is_ok() {
+            streams().lock().unwrap().cut += 1;
+        }
+    });
 }
 
 /// One request, timed and tallied under `name`; the answer's JSON (or `Null`), or `None` on a failure.
@@ -112,13 +188,7 @@ async fn call(
         }
         Err(_) => None,
     };
-    let elapsed = started.elapsed().as_micros() as u64;
-    let mut t = tallies().lock().unwrap();
-    let tally = t.entry(name).or_default();
-    tally.micros.push(elapsed);
-    if answer.is_none() {
-        tally.errors += 1;
-    }
+    tally(name, started.elapsed().as_micros() as u64, answer.is_none());
     Ok(answer)
 }
 
@@ -143,7 +213,12 @@ async fn sign_in(user: &mut GooseUser) -> TransactionResult {
         role,
         acted: false,
         unit: None,
+        journeys: 0,
     });
+    open_events(
+        user,
+        Duration::from_secs(env_or("VANBAN_LOAD_STAY_SECONDS", 300)),
+    );
     let me = call(user, "GET /api/me", GooseMethod::Get, "/api/me", None, None).await?;
     if let (Some(me), Some(s)) = (me, user.get_session_data_mut::<Session>()) {
         s.unit = me["user"]["unit"]["id"].as_i64();
@@ -151,11 +226,18 @@ async fn sign_in(user: &mut GooseUser) -> TransactionResult {
     Ok(())
 }
 
-/// Home, one document, its first bytes, and (one user in twenty, once) an action.
+/// Home, one document, its first bytes, and (one user in twenty, once) an action; nothing once the person's
+/// journeys are done (the page stays open, its events stream read).
 async fn morning(user: &mut GooseUser) -> TransactionResult {
-    let Some(role) = user.get_session_data::<Session>().map(|s| s.role) else {
+    let journeys = env_or("VANBAN_LOAD_JOURNEYS", 1usize);
+    let Some(session) = user.get_session_data_mut::<Session>() else {
         return Ok(()); // not signed in (its sign-in failed and was counted)
     };
+    if session.journeys >= journeys {
+        return Ok(());
+    }
+    session.journeys += 1;
+    let role = session.role;
     call(
         user,
         "GET /api/incoming/counts",
@@ -189,9 +271,10 @@ async fn morning(user: &mut GooseUser) -> TransactionResult {
         return Ok(());
     };
     let items = list["items"].as_array().cloned().unwrap_or_default();
-    // Each iteration opens the next document of the list, as a person works down it.
+    // Each journey opens the next document of the list, as a person works down it.
+    let journey = user.get_session_data::<Session>().map_or(0, |s| s.journeys);
     let Some(item) = items
-        .get(user.weighted_users_index % items.len().max(1))
+        .get((user.weighted_users_index + journey) % items.len().max(1))
         .cloned()
     else {
         return Ok(());
@@ -325,6 +408,12 @@ fn report() {
         bucket.0.extend_from_slice(&tally.micros);
         bucket.1 += tally.errors;
     }
+    let s = streams().lock().unwrap();
+    // Events received, and (as errors) streams that ended before the person left.
+    println!(
+        "LOAD | live events received (streams cut early) | {} | {} | | | |",
+        s.events, s.cut
+    );
     for (label, (mut all, errors)) in [("all reads", reads), ("all writes", writes)] {
         all.sort_unstable();
         println!(
@@ -339,19 +428,9 @@ fn report() {
 
 #[tokio::main]
 async fn main() -> Result<(), GooseError> {
-    // A person reads a document for a while before the next: 20–60 s between iterations.
-    let think_min = Duration::from_secs(
-        std::env::var("VANBAN_LOAD_THINK_MIN")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(20),
-    );
-    let think_max = Duration::from_secs(
-        std::env::var("VANBAN_LOAD_THINK_MAX")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(60),
-    );
+    // Between sign-in and the journey, and between two journeys: a person looks at the page for a while.
+    let think_min = Duration::from_secs(env_or("VANBAN_LOAD_THINK_MIN", 2));
+    let think_max = Duration::from_secs(env_or("VANBAN_LOAD_THINK_MAX", 10));
     GooseAttack::initialize()?
         .register_scenario(
             scenario!("Buổi sáng của tỉnh")

@@ -7,8 +7,11 @@
 //! - three `vanban serve` instances (`VANBAN_BENCH_BIN`, the release build) behind HAProxy
 //!   (`deploy/haproxy.cfg`);
 //! - `vanban-loadtest` (goose, `VANBAN_LOADTEST_BIN`) then brings `VANBAN_SCALE_USERS` users (default 10,000)
-//!   over `VANBAN_SCALE_RAMP_SECONDS` (default 900) and keeps them working until `VANBAN_SCALE_SECONDS` (default
-//!   900 + 60) have passed;
+//!   over `VANBAN_SCALE_RAMP_SECONDS` (default 900), until `VANBAN_SCALE_SECONDS` (default 900 + 60) have
+//!   passed. Each signs in, keeps its live-events stream open while it stays, and makes the issue's journey
+//!   once (home, one document, its first bytes; one in twenty acts). `VANBAN_LOAD_JOURNEYS`,
+//!   `VANBAN_LOAD_THINK_MIN`/`MAX` and `VANBAN_LOAD_STAY_SECONDS` (read by the load generator) make people come
+//!   back, to measure what the deployment sustains;
 //! - pgbench's built-in simple-update runs on the same PostgreSQL (its own database) for 30 s before the load
 //!   and all through it, so the database's headroom is measured side by side.
 //!
@@ -159,8 +162,14 @@ async fn morning_peak_of_a_province() {
     println!("PGBENCH alone, 30 s, 4 clients: {quiet}");
     let beside = pgbench(&admin, &pgdb, seconds);
     let hatch = (users as f64 / ramp.max(1) as f64).max(0.01);
+    let load_env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_string());
     println!(
-        "LOADRUN {users} users arriving at {hatch:.2}/s over {ramp} s, {seconds} s in all, through HAProxy to 3 instances"
+        "LOADRUN {users} users arriving at {hatch:.2}/s over {ramp} s, {seconds} s in all, through HAProxy to 3 instances; \
+         {} journey(s) each, {}–{} s apart, live events open {} s",
+        load_env("VANBAN_LOAD_JOURNEYS", "1"),
+        load_env("VANBAN_LOAD_THINK_MIN", "2"),
+        load_env("VANBAN_LOAD_THINK_MAX", "10"),
+        load_env("VANBAN_LOAD_STAY_SECONDS", "300"),
     );
     let run = Command::new(&loadtest)
         .args(["--host", &format!("http://127.0.0.1:{proxy_port}")])
