@@ -5,7 +5,7 @@ use std::path::PathBuf;
 /// How the server runs.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Where the built frontend (trunk's `dist`) is; `None` serves the API only.
+    /// Where the built frontend (`frontend/dist`, written by `scripts/build-frontend.sh`) is; `None` serves the API only.
     pub static_dir: Option<PathBuf>,
     /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` (only behind a reverse proxy that sets them).
     pub trust_proxy_headers: bool,

@@ -61,7 +61,7 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "VANBAN_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// The built frontend (trunk's dist directory).
+        /// The built frontend (frontend/dist, written by scripts/build-frontend.sh).
         #[arg(long, env = "VANBAN_STATIC_DIR", default_value = "frontend/dist")]
         static_dir: PathBuf,
         /// Seed the demo province when the database has none.
