@@ -49,6 +49,28 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
+/// How people behave, from the environment, read once (every idle person asks on each wake-up).
+struct Behaviour {
+    /// Journeys per person (`VANBAN_LOAD_JOURNEYS`): 1 is the morning.
+    journeys: usize,
+    /// Seconds between sign-in and a journey, and between two (`VANBAN_LOAD_THINK_MIN`, `_MAX`).
+    think: (u64, u64),
+    /// How long each person's page, and so its live-events stream, stays open (`VANBAN_LOAD_STAY_SECONDS`).
+    stay: Duration,
+}
+
+fn behaviour() -> &'static Behaviour {
+    static B: OnceLock<Behaviour> = OnceLock::new();
+    B.get_or_init(|| Behaviour {
+        journeys: env_or("VANBAN_LOAD_JOURNEYS", 1),
+        think: (
+            env_or("VANBAN_LOAD_THINK_MIN", 2),
+            env_or("VANBAN_LOAD_THINK_MAX", 10),
+        ),
+        stay: Duration::from_secs(env_or("VANBAN_LOAD_STAY_SECONDS", 300)),
+    })
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Role {
     Leader,
@@ -215,10 +237,7 @@ async fn sign_in(user: &mut GooseUser) -> TransactionResult {
         unit: None,
         journeys: 0,
     });
-    open_events(
-        user,
-        Duration::from_secs(env_or("VANBAN_LOAD_STAY_SECONDS", 300)),
-    );
+    open_events(user, behaviour().stay);
     let me = call(user, "GET /api/me", GooseMethod::Get, "/api/me", None, None).await?;
     if let (Some(me), Some(s)) = (me, user.get_session_data_mut::<Session>()) {
         s.unit = me["user"]["unit"]["id"].as_i64();
@@ -229,7 +248,7 @@ async fn sign_in(user: &mut GooseUser) -> TransactionResult {
 /// Home, one document, its first bytes, and (one user in twenty, once) an action; nothing once the person's
 /// journeys are done (the page stays open, its events stream read).
 async fn morning(user: &mut GooseUser) -> TransactionResult {
-    let journeys = env_or("VANBAN_LOAD_JOURNEYS", 1usize);
+    let journeys = behaviour().journeys;
     let Some(session) = user.get_session_data_mut::<Session>() else {
         return Ok(()); // not signed in (its sign-in failed and was counted)
     };
@@ -429,8 +448,19 @@ fn report() {
 #[tokio::main]
 async fn main() -> Result<(), GooseError> {
     // Between sign-in and the journey, and between two journeys: a person looks at the page for a while.
-    let think_min = Duration::from_secs(env_or("VANBAN_LOAD_THINK_MIN", 2));
-    let think_max = Duration::from_secs(env_or("VANBAN_LOAD_THINK_MAX", 10));
+    let b = behaviour();
+    let (think_min, think_max) = (
+        Duration::from_secs(b.think.0),
+        Duration::from_secs(b.think.1),
+    );
+    // The harness prints this line with the results (the defaults live here only).
+    println!(
+        "LOADRUN {} journey(s) each, {}–{} s apart, live events open {} s",
+        b.journeys,
+        b.think.0,
+        b.think.1,
+        b.stay.as_secs()
+    );
     GooseAttack::initialize()?
         .register_scenario(
             scenario!("Buổi sáng của tỉnh")
