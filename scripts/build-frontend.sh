@@ -29,6 +29,14 @@ mkdir -p "$target"
 stage="$(mktemp -d "$target/dist-stage.XXXXXX")"
 trap 'rm -rf "$stage"' EXIT
 
+# The tools: the wasm32 target before the build, which needs it; the wasm-bindgen CLI beside the build, which
+# needs it only at the end. On a fresh machine its install then overlaps the WASM compile instead of holding
+# the whole browser side back (docs/BENCHMARKS.md, issue 18).
+ensure_wasm_target
+ensure_wasm_bindgen &
+bindgen_tool=$!
+trap 'rm -rf "$stage"; kill "$bindgen_tool" 2>/dev/null || true' EXIT
+
 # The app's styles, in the order they cascade: one file (one request, one compression context).
 APP_STYLES=(tokens main buttons forms feedback shell auth table pages)
 # The work pages' styles (WORK_STYLES): copied unhashed.
@@ -59,6 +67,7 @@ bindgen() {
   echo "$hash"
 }
 
+wait "$bindgen_tool" || { echo "Cài wasm-bindgen-cli thất bại (xem thông báo ở trên)." >&2; exit 1; }
 say "wasm-bindgen"
 app="$(bindgen frontend web)"
 work="$(bindgen work_ui web)"

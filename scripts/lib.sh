@@ -36,9 +36,9 @@ ensure_wasm_bindgen() {
   if ! wasm-bindgen --version 2>/dev/null | grep -q " $want\$\| $want "; then
     say "Cài wasm-bindgen-cli $want (vài phút)"
     # --force: cargo skips a version it recorded as installed even when the binary is gone.
-    # Built at opt-level 1 without LTO: half the CPU of its own release profile, on the critical path of a fresh
-    # `make run`, for a tool that then spends about a second on our four bundles.
-    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    # Built at opt-level 0 without LTO: 81 CPU-seconds here against about 250 at opt-level 1 and far more in its
+    # own release profile, for a tool that then spends 4.7 s instead of 1.4 s on our four bundles (BENCHMARKS).
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
       cargo install --force "wasm-bindgen-cli@$want"
   fi
 }
@@ -50,9 +50,9 @@ ensure_frontend_tools() {
   ensure_wasm_bindgen
 }
 
-# Builds the frontend in release mode into frontend/dist, precompressed.
+# Builds the frontend in release mode into frontend/dist, precompressed (the script installs its own tools).
 build_frontend() {
-  ensure_frontend_tools
+  apt_ensure brotli gzip
   "$ROOT/scripts/build-frontend.sh"
 }
 

@@ -7,7 +7,7 @@ cd "$ROOT"
 # single-threaded stretches (the WASM links with one codegen unit, the server's last crates) that the other
 # fills on two cores (docs/BENCHMARKS.md, issue 18).
 apt_ensure brotli gzip
-(ensure_wasm_target && ensure_wasm_bindgen && "$ROOT/scripts/build-frontend.sh") &
+"$ROOT/scripts/build-frontend.sh" &
 frontend=$!
 say "Dựng máy chủ (cargo build --release), cùng lúc với giao diện"
 cargo build --release -p backend --bin vanban
