@@ -1,7 +1,10 @@
 //! The HTTP plumbing both browser bundles (the app and the work bundle) share: send a request and turn every
 //! failure into a [`ClientError`] with a Vietnamese sentence, decode the answer, and keep the signed-in
 //! session (with the CSRF token every state-changing request carries) for the page's lifetime. Each bundle's
-//! `api.rs` holds its typed endpoint functions on top of this.
+//! `api.rs` holds its typed endpoint functions on top of this. [`key_store`] is the browser's IndexedDB store of
+//! signing keys, which the signing worker and the work bundle both open.
+
+pub mod key_store;
 
 use std::cell::RefCell;
 

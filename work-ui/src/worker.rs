@@ -1,8 +1,8 @@
 //! The page's side of the two workers (`worker/`), speaking `shared::worker_protocol`: each started on first
 //! use (never with the sign-in page), requests matched to answers by id, progress reported as it comes, pixels
 //! and appended bytes transferred rather than copied. One function per operation. Drawing and inspecting go to
-//! the render worker, everything else to the signing worker, so a document page that only shows its PDF never
-//! downloads the signing core.
+//! the render worker, everything else to the signing worker, so a document page that only shows its PDF, or
+//! lists the keys beside a signing task's PIN field, never downloads the signing core.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -366,8 +366,19 @@ async fn keys_reply(
     }
 }
 
-/// The keys kept in this browser.
+/// Starts the signing worker ahead of its first request, when a PIN field gets the focus: the signing core
+/// downloads while the PIN is typed rather than after the button, and not at all for who only reads.
+pub fn warm_signing() {
+    let _ = worker(Kind::Signing);
+}
+
+/// The keys kept in this browser: their summaries read from the key store when every key has one, so that a
+/// signing task shows its keys without downloading the signing core (it comes with the PIN, when signing);
+/// else from the signing worker, which writes the missing summaries in.
 pub async fn list_keys() -> Result<Vec<KeySummary>, ClientError> {
+    if let Some(keys) = client::key_store::summaries().await {
+        return Ok(keys);
+    }
     keys_reply(WorkerRequest::ListKeys, None).await
 }
 

@@ -5,6 +5,18 @@ use std::process::Command;
 use crate::common::{TestDb, fixture};
 use sqlx::Connection;
 
+/// A CA directory made by `vanban pki init-ca` at `DIR/ca`.
+fn init_ca(dir: &std::path::Path) -> std::path::PathBuf {
+    let ca = dir.join("ca");
+    let out = vanban(&["pki", "init-ca", "--out", ca.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ca
+}
+
 fn vanban(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_vanban"))
         .args(args)
@@ -197,14 +209,8 @@ async fn exchange_peer_is_checked_like_the_admin_page_and_keeps_its_secret_when_
 #[test]
 fn concurrent_issues_on_one_ca_directory_never_share_a_serial() {
     let dir = tempfile::tempdir().unwrap();
-    let ca = dir.path().join("ca");
+    let ca = init_ca(dir.path());
     let ca_arg = ca.to_str().unwrap().to_string();
-    let out = vanban(&["pki", "init-ca", "--out", &ca_arg]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let children: Vec<_> = (0..4)
         .map(|i| {
             let p12 = dir.path().join(format!("p{i}.p12"));
@@ -390,14 +396,8 @@ impl Drop for Children {
 #[tokio::test]
 async fn first_starts_of_tsa_and_csc_serve_at_once_issue_one_certificate_each() {
     let dir = tempfile::tempdir().unwrap();
-    let ca = dir.path().join("ca");
+    let ca = init_ca(dir.path());
     let ca_arg = ca.to_str().unwrap().to_string();
-    let out = vanban(&["pki", "init-ca", "--out", &ca_arg]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let ports: Vec<u16> = (0..6).map(|_| crate::common::server::free_port()).collect();
     let spawn = |args: &[&str], port: u16| {
         Command::new(env!("CARGO_BIN_EXE_vanban"))

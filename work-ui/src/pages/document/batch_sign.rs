@@ -114,7 +114,8 @@ pub fn BatchSign(
             <ImagePicker key_id image label="Ảnh chữ ký (PNG, không bắt buộc)" testid="batch-image" />
             <div class="field">
                 <label for="batch-pin">"Mã PIN của khóa"</label>
-                <input id="batch-pin" type="password" inputmode="numeric" autocomplete="off" data-testid="batch-pin" bind:value=pin />
+                <input id="batch-pin" type="password" inputmode="numeric" autocomplete="off" data-testid="batch-pin" bind:value=pin
+                    on:focus=move |_| crate::worker::warm_signing() />
             </div>
             <BusyBar busy />
             {move || error.get().map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })}

@@ -332,7 +332,8 @@ pub fn IssueTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoV
             }}
             <div class="field">
                 <label for="seal-pin">"Mã PIN của khóa con dấu"</label>
-                <input id="seal-pin" type="password" inputmode="numeric" autocomplete="off" data-testid="seal-pin" bind:value=pin />
+                <input id="seal-pin" type="password" inputmode="numeric" autocomplete="off" data-testid="seal-pin" bind:value=pin
+                    on:focus=move |_| worker::warm_signing() />
             </div>
             <BusyBar busy />
             {move || error.get().map(|e| view! { <div class="alert alert-error" role="alert" data-testid="issue-error">{e}</div> })}

@@ -340,7 +340,8 @@ pub fn SignTask(doc: OutgoingDto, on_done: Callback<OutgoingDto>) -> impl IntoVi
             <ImagePicker key_id image label="Ảnh chữ ký (PNG nền trong suốt, không bắt buộc)" testid="sign-image" />
             <div class="field" class:is-hidden=move || use_remote.get()>
                 <label for="sign-pin">"Mã PIN của khóa"</label>
-                <input id="sign-pin" type="password" inputmode="numeric" autocomplete="off" data-testid="sign-pin" bind:value=pin />
+                <input id="sign-pin" type="password" inputmode="numeric" autocomplete="off" data-testid="sign-pin" bind:value=pin
+                    on:focus=move |_| worker::warm_signing() />
             </div>
             <BusyBar busy />
             {move || error.get().map(|e| view! { <div class="alert alert-error" role="alert" data-testid="sign-error">{e}</div> })}
