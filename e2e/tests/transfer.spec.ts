@@ -11,17 +11,20 @@ const DOCUMENT_PAGE_BUDGET = 2 * 1024 * 1024;
 
 /** Counts the bytes every finished request of `page` (and of its workers) transferred: compressed body and
  * headers, as Chromium received them. */
-function countTransfers(page: Page): { total: () => number; urls: () => string[]; byUrl: Map<string, number> } {
+function countTransfers(page: Page): { total: () => number; urls: () => string[]; byUrl: Map<string, number>; requests: Map<string, number> } {
   const byUrl = new Map<string, number>();
+  const requests = new Map<string, number>();
   page.on('requestfinished', async (request) => {
-    const sizes = await request.sizes();
     const path = new URL(request.url()).pathname;
+    requests.set(path, (requests.get(path) ?? 0) + 1);
+    const sizes = await request.sizes();
     byUrl.set(path, (byUrl.get(path) ?? 0) + sizes.responseBodySize + sizes.responseHeadersSize);
   });
   return {
     total: () => [...byUrl.values()].reduce((a, b) => a + b, 0),
     urls: () => [...byUrl.keys()],
     byUrl,
+    requests,
   };
 }
 
@@ -86,6 +89,10 @@ test('a leader with a signing task on a phone lists their keys within the budget
   console.log(`signing task, first visit on a phone: ${transfers.total()} bytes transferred; largest: ${largest.map(([u, n]) => `${u} ${n}`).join(', ')}`);
   expect(transfers.urls().filter((u) => /^\/vanban_render-[0-9a-f]+_bg\.wasm$/.test(u)), 'the render worker').toHaveLength(1);
   expect(transfers.urls().filter((u) => u.includes('vanban_worker')), 'the signing worker, before the PIN').toEqual([]);
+  // The page view and the signing task ask for the file at the same moment: one download serves both.
+  const files = [...transfers.requests.entries()].filter(([u]) => u.includes('/files/'));
+  expect(files.length, 'the file').toBeGreaterThan(0);
+  expect(files.filter(([, n]) => n !== 1), 'each file downloaded once').toEqual([]);
   expect(workers.filter((w) => w.includes('vanban_worker')), 'no signing worker started').toEqual([]);
   expect(transfers.total()).toBeLessThanOrEqual(DOCUMENT_PAGE_BUDGET);
 

@@ -7,6 +7,7 @@ pub mod remote;
 
 pub use placement_preview::{PlacementPreview, render_notice};
 
+use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::client::ClientError;
@@ -16,9 +17,14 @@ use shared::worker_protocol::KeySummary;
 use crate::components::{Busy, progress_of, set_busy};
 use crate::{api, files, worker};
 
+/// A file's download, which every page part asking for it while it runs awaits too.
+type Download = Shared<LocalBoxFuture<'static, Result<web_sys::Blob, ClientError>>>;
+
 thread_local! {
-    /// Files by address (their bytes never change): the page view, the signer and the clerk share one download.
-    static FILES: std::cell::RefCell<Vec<(String, web_sys::Blob)>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Files by address (their bytes never change), with the downloads still running: the page view, the signer
+    /// and the clerk share one download, also when they ask at the same moment as a signing task opens (a
+    /// leader's phone fetched its document twice before).
+    static FILES: std::cell::RefCell<Vec<(String, Download)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// One file of an outgoing document as a Blob, downloaded once per page load.
@@ -28,24 +34,30 @@ pub async fn file_blob(doc_id: i64, file_id: i64) -> Result<web_sys::Blob, Clien
 
 /// The file at an API address (of an outgoing or an incoming document) as a Blob, downloaded once per page load.
 pub async fn blob_at(url: &str) -> Result<web_sys::Blob, ClientError> {
-    if let Some(b) = FILES.with(|f| {
-        f.borrow()
-            .iter()
-            .find(|(u, _)| u == url)
-            .map(|(_, b)| b.clone())
-    }) {
-        return Ok(b);
-    }
-    let bytes = api::url_bytes(url).await?;
-    let blob = files::blob_of(&bytes, "application/pdf")?;
-    FILES.with(|f| {
+    let download = FILES.with(|f| {
         let mut f = f.borrow_mut();
-        if f.len() >= 6 {
-            f.remove(0);
+        if let Some((_, d)) = f.iter().find(|(u, _)| u == url) {
+            return d.clone();
         }
-        f.push((url.to_string(), blob.clone()));
+        let owned = url.to_string();
+        let d = async move {
+            let bytes = api::url_bytes(&owned).await?;
+            files::blob_of(&bytes, "application/pdf")
+        }
+        .boxed_local()
+        .shared();
+        if f.len() >= 6 {
+            drop(f.remove(0));
+        }
+        f.push((url.to_string(), d.clone()));
+        d
     });
-    Ok(blob)
+    let result = download.await;
+    if result.is_err() {
+        // A failed download is not kept: the next ask tries again.
+        FILES.with(|f| f.borrow_mut().retain(|(u, _)| u != url));
+    }
+    result
 }
 
 /// The files of the latest version: (id, name), main file first.
