@@ -69,10 +69,15 @@ pub async fn put(sealed: &SealedKey) -> Result<String, WorkerError> {
 }
 
 pub async fn replace(id: &str, sealed: &SealedKey) -> Result<(), WorkerError> {
+    write(id, sealed, summary_of(id, sealed)).await
+}
+
+/// Writes a key's record: the sealed key and its summary.
+async fn write(id: &str, sealed: &SealedKey, summary: KeySummary) -> Result<(), WorkerError> {
     let json = serde_json::to_string(&Stored {
         id: id.to_string(),
         sealed: sealed.clone(),
-        summary: Some(summary_of(id, sealed)),
+        summary: Some(summary),
     })
     .map_err(|e| WorkerError::Core(e.to_string()))?;
     key_store::put(id, &json).await.map_err(unavailable)
@@ -103,9 +108,10 @@ pub async fn list() -> Result<Vec<KeySummary>, WorkerError> {
         match stored.summary {
             Some(summary) => out.push(summary),
             None => {
+                let summary = summary_of(&stored.id, &stored.sealed);
                 // A failed write only means the worker is asked again next time.
-                let _ = replace(&stored.id, &stored.sealed).await;
-                out.push(summary_of(&stored.id, &stored.sealed));
+                let _ = write(&stored.id, &stored.sealed, summary.clone()).await;
+                out.push(summary);
             }
         }
     }
